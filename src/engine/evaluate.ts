@@ -1,0 +1,131 @@
+// The engine's entry point: application facts + evaluation date + parameters (+ what was already
+// granted) → one explained outcome per measure. Pure: the date is an input, history is an input,
+// nothing is read from or written to anywhere.
+
+import type { IsoDate } from './dates.ts'
+import { EngineError } from './errors.ts'
+import { GATES } from './gates/index.ts'
+import { type Measure, MeasureRun } from './measure.ts'
+import { MEASURES } from './measures/index.ts'
+import { Rational, sum } from './money.ts'
+import { DEFAULT_PARAMETERS } from './parameters/index.ts'
+import type { ParameterSet } from './parameters/parameter-set.ts'
+import type { ParameterRead } from './parameters/types.ts'
+import { RULESET } from './ruleset.ts'
+import type { Application, Evaluation, GateResult, History, MeasureId, Outcome } from './types.ts'
+import { validateApplication } from './validate.ts'
+
+export interface EvaluateOptions {
+  /** the date the rules are read at; defaults to the application date (POLICY.md §0) */
+  asOf?: IsoDate
+  /** the parameters, possibly with overrides; defaults to the ruleset's */
+  parameters?: ParameterSet
+  /** what was already granted (from the ledger) */
+  history?: History
+  /** evaluate only these measures */
+  measures?: readonly MeasureId[]
+}
+
+const OUTSIDE_WINDOW = {
+  zh: '申请日期不在政策适用期内',
+  en: 'the application date is outside the policy window',
+}
+
+/** Every measure ineligible for one reason, with the condition that decided it in its trace. */
+const rejectAll = (
+  measures: readonly Measure[],
+  run: (m: Measure) => MeasureRun,
+  code: string,
+  message: { zh: string; en: string },
+  record: (r: MeasureRun) => void,
+): Outcome[] =>
+  measures.map((m) => {
+    const r = run(m)
+    r.reason(code, message)
+    record(r)
+    return r.ineligibleWithReasons()
+  })
+
+export const evaluate = (application: Application, options: EvaluateOptions = {}): Evaluation => {
+  validateApplication(application)
+  const asOf = options.asOf ?? application.applicationDate
+  const parameters = options.parameters ?? DEFAULT_PARAMETERS
+  const history = options.history ?? {}
+  const measures = options.measures ? MEASURES.filter((m) => options.measures!.includes(m.id)) : MEASURES
+  const newRun = (m: Measure) => new MeasureRun(m, application, asOf, history, parameters)
+
+  const gates: GateResult[] = []
+  let outcomes: Outcome[]
+
+  const windowProbe = newRun(measures[0] ?? MEASURES[0]!)
+  const start = windowProbe.params.date('policy.windowStart', asOf)
+  const end = windowProbe.params.date('policy.windowEnd', asOf)
+  const inWindow = start <= application.applicationDate && application.applicationDate <= end
+
+  if (!inWindow) {
+    outcomes = rejectAll(measures, newRun, 'OUTSIDE_POLICY_WINDOW', OUTSIDE_WINDOW, (r) => {
+      r.params.date('policy.windowStart', asOf)
+      r.params.date('policy.windowEnd', asOf)
+      r.condition({
+        id: 'within-policy-window',
+        clause: '§1',
+        description: {
+          zh: '申请日期在政策适用期内',
+          en: 'the application date lies within the policy window',
+        },
+        input: application.applicationDate,
+        comparison: 'in',
+        threshold: { from: start, to: end },
+        holds: false,
+      })
+    })
+  } else {
+    const failed = application.project
+      ? GATES.map((g) => {
+          const result = g.evaluate(application, asOf, parameters)
+          gates.push(result)
+          return { gate: g, result }
+        }).find((x) => !x.result.passed)
+      : undefined
+    if (failed) {
+      const { gate, result } = failed
+      outcomes = rejectAll(measures, newRun, gate.reasonCode, gate.title, (r) => {
+        r.condition({
+          id: `gate-${gate.id}`,
+          clause: gate.clause,
+          description: { zh: `通过${gate.title.zh}审查`, en: `passes the ${gate.title.en} gate` },
+          input: result.reasons.map((x) => x.code),
+          comparison: '==',
+          threshold: [],
+          holds: false,
+        })
+        for (const reason of result.reasons) r.reason(reason.code, reason.message, reason.field)
+      })
+    } else {
+      outcomes = measures.map((m) => m.evaluate(newRun(m)))
+    }
+  }
+
+  const cash = outcomes.filter((o) => o.amount !== null).map((o) => Rational.parse(o.amount!))
+  return {
+    ruleset: { ...RULESET },
+    asOf,
+    gates,
+    outcomes,
+    totalAmount: sum(cash).toMoney(),
+    parametersUsed: collectParameters(
+      [...gates.map((g) => g.trace), ...outcomes.map((o) => o.trace)].flatMap((t) => t.parameters),
+    ),
+    overriddenParameters: [...parameters.overridden],
+  }
+}
+
+const collectParameters = (reads: ParameterRead[]): ParameterRead[] => {
+  const seen = new Map<string, ParameterRead>()
+  for (const r of reads) seen.set(`${r.name}@${r.from}`, r)
+  return [...seen.values()].sort((a, b) =>
+    a.name === b.name ? a.from.localeCompare(b.from) : a.name.localeCompare(b.name),
+  )
+}
+
+export { EngineError }

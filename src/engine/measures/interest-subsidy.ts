@@ -1,0 +1,119 @@
+// §18 要鼓励企业转型升级: "对精深加工、延长产业链的项目，按照投资额的6%给予企业贴息补助，单个项目最高补助1000万元"
+// — projects of deep processing or industrial-chain extension receive an interest subsidy of 6% of
+// the investment, at most 10 000 000 yuan per project. "最高" includes the cap itself (POLICY.md §0),
+// and the cap is cumulative over all the project's applications, so what earlier applications were
+// granted (history, from the ledger) is deducted first (POLICY.md §5 examples 1–2).
+
+import type { Measure } from '../measure.ts'
+import { Rational, ZERO } from '../money.ts'
+
+export const interestSubsidy: Measure = {
+  id: 'interest-subsidy',
+  clause: '§18',
+  title: {
+    zh: '精深加工、延长产业链项目贴息补助',
+    en: 'Interest subsidy for deep-processing and chain-extension projects',
+  },
+  summary: {
+    zh: '按投资额的6%给予贴息补助，单个项目累计最高1000万元。',
+    en: '6% of the investment, at most 10 000 000 yuan per project over all its applications.',
+  },
+  cash: true,
+  inputs: ['/project/id', '/project/deepProcessing', '/project/chainExtension', '/project/investment'],
+
+  evaluate(run) {
+    const project = run.application.project
+    if (!project) return run.missing(['/project'])
+    if (project.investment === undefined) return run.missing(['/project/investment'])
+
+    const designated = project.deepProcessing === true || project.chainExtension === true
+    const qualifies = run.condition({
+      id: 'deep-processing-or-chain-extension',
+      description: {
+        zh: '项目属于精深加工或延长产业链',
+        en: 'the project is deep processing or chain extension',
+      },
+      input: {
+        deepProcessing: project.deepProcessing ?? false,
+        chainExtension: project.chainExtension ?? false,
+      },
+      comparison: 'is',
+      threshold: 'at least one true',
+      holds: designated,
+    })
+    if (!qualifies) {
+      return run.ineligible(
+        'NOT_DEEP_PROCESSING',
+        {
+          zh: '项目不属于精深加工或延长产业链项目',
+          en: 'the project is neither deep processing nor chain extension',
+        },
+        '/project/deepProcessing',
+      )
+    }
+
+    const investment = Rational.parse(project.investment)
+    const positive = run.condition({
+      id: 'investment-positive',
+      description: { zh: '本次申请的投资额大于零', en: 'the investment claimed is above zero' },
+      input: project.investment,
+      comparison: '>',
+      threshold: '0.00',
+      holds: investment.gt(ZERO),
+    })
+    if (!positive) {
+      return run.ineligible(
+        'NO_INVESTMENT',
+        { zh: '投资额为零', en: 'the investment is zero' },
+        '/project/investment',
+      )
+    }
+
+    const rate = run.params.requireDecimal('interestSubsidy.rate', run.asOf)
+    const cap = run.params.requireDecimal('interestSubsidy.capPerProject', run.asOf)
+    const granted = Rational.parse(run.history.interestSubsidyGranted ?? '0')
+
+    const base = run.step(
+      'subsidy before the cap',
+      `${rate} × ${investment.toYuan()}`,
+      rate.times(investment),
+    )
+    const remaining = run.step(
+      'cap left for this project',
+      `max(0, ${cap.toYuan()} − ${granted.toYuan()})`,
+      cap.minus(granted).max(ZERO),
+    )
+    const amount = run.step(
+      'subsidy after the cap',
+      `min(${base.toYuan()}, ${remaining.toYuan()})`,
+      base.min(remaining),
+    )
+    const wasCapped = amount.lt(base)
+    if (wasCapped)
+      run.note(`capped by §18's ${cap.toYuan()} per project: ${granted.toYuan()} already granted`)
+
+    const details = {
+      investment: investment.toMoney(),
+      rate: rate.toString(),
+      uncapped: base.toMoney(),
+      previouslyGranted: granted.toMoney(),
+      capPerProject: cap.toMoney(),
+      remainingBefore: remaining.toMoney(),
+    }
+    if (amount.gt(ZERO)) {
+      run.claim({
+        kind: 'cumulative',
+        ledger: 'interest-subsidy',
+        key: project.id,
+        amount: amount.toMoney(),
+        cap: cap.toMoney(),
+      })
+    } else {
+      run.reason('CAP_REACHED', {
+        zh: `该项目贴息补助已达上限${cap.toMoney()}元`,
+        en: `the project has reached the cap of ${cap.toMoney()} yuan`,
+      })
+    }
+    return run.cash(amount, details, wasCapped)
+  },
+}

@@ -1,0 +1,220 @@
+// A set of parameters with lookup by date, optional overrides (what-if / reform), and a reader that
+// records every value a measure reads into its trace.
+
+import type { IsoDate } from '../dates.ts'
+import { addDays, isIsoDate } from '../dates.ts'
+import { EngineError } from '../errors.ts'
+import { Rational } from '../money.ts'
+import type { Trace } from '../trace.ts'
+import type {
+  DatedValue,
+  ParameterDefinition,
+  ParameterKind,
+  ParameterOverride,
+  ParameterRead,
+  ParameterValue,
+} from './types.ts'
+
+const BEGINNING: IsoDate = '0001-01-01'
+
+const isOverrideFromDate = (o: ParameterOverride): o is { from: IsoDate; value: ParameterValue | null } =>
+  o !== null && typeof o === 'object' && !Array.isArray(o) && 'from' in o && 'value' in o
+
+const describeKind: Record<ParameterKind, string> = {
+  rate: 'a decimal ratio as a string, e.g. "0.06"',
+  amount: 'an amount in yuan as a decimal string with at most 2 decimals, e.g. "10000000.00"',
+  integer: 'a whole number',
+  date: 'a date YYYY-MM-DD',
+  list: 'an array of strings',
+  table: 'an object mapping ids to decimal strings',
+}
+
+/** Checks a value against its parameter's kind; returns a message when it does not fit. */
+export const checkValue = (kind: ParameterKind, value: unknown): string | null => {
+  if (value === null) return null
+  const ok = (() => {
+    switch (kind) {
+      case 'rate':
+        return typeof value === 'string' && Rational.isDecimal(value) && !value.startsWith('-')
+      case 'amount':
+        return typeof value === 'string' && /^\d+(\.\d{1,2})?$/.test(value)
+      case 'integer':
+        return typeof value === 'number' && Number.isSafeInteger(value)
+      case 'date':
+        return typeof value === 'string' && isIsoDate(value)
+      case 'list':
+        return Array.isArray(value) && value.every((v) => typeof v === 'string')
+      case 'table':
+        return (
+          typeof value === 'object' &&
+          !Array.isArray(value) &&
+          Object.values(value as object).every((v) => typeof v === 'string' && Rational.isDecimal(v))
+        )
+    }
+  })()
+  return ok ? null : `expected ${describeKind[kind]}`
+}
+
+interface Entry {
+  definition: ParameterDefinition
+  values: readonly DatedValue[]
+  overridden: boolean
+}
+
+export class ParameterSet {
+  private readonly entries: ReadonlyMap<string, Entry>
+  /** names whose values come from an override */
+  readonly overridden: readonly string[]
+
+  private constructor(entries: Map<string, Entry>) {
+    this.entries = entries
+    this.overridden = [...entries.values()].filter((e) => e.overridden).map((e) => e.definition.name)
+  }
+
+  static of(definitions: readonly ParameterDefinition[]): ParameterSet {
+    return new ParameterSet(
+      new Map(definitions.map((d) => [d.name, { definition: d, values: d.values, overridden: false }])),
+    )
+  }
+
+  definitions(): ParameterDefinition[] {
+    return [...this.entries.values()].map((e) => ({ ...e.definition, values: e.values }))
+  }
+
+  definition(name: string): ParameterDefinition | undefined {
+    const e = this.entries.get(name)
+    return e && { ...e.definition, values: e.values }
+  }
+
+  /**
+   * A new set with overrides applied. A plain value replaces the whole timeline; `{ from, value }`
+   * applies from that date on and keeps earlier values (a reform). `pointer` prefixes error fields.
+   */
+  withOverrides(
+    overrides: Readonly<Record<string, ParameterOverride>>,
+    pointer = '/parameters',
+  ): ParameterSet {
+    const names = Object.keys(overrides)
+    if (names.length === 0) return this
+    const next = new Map(this.entries)
+    for (const name of names) {
+      const entry = this.entries.get(name)
+      const field = `${pointer}/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`
+      if (!entry) throw new EngineError('UnknownParameter', field, `unknown parameter "${name}"`, { name })
+      const override = overrides[name]!
+      const from = isOverrideFromDate(override) ? override.from : BEGINNING
+      const value = isOverrideFromDate(override) ? override.value : override
+      if (!isIsoDate(from)) {
+        throw new EngineError('InvalidParameterValue', `${field}/from`, `"from" must be a date YYYY-MM-DD`, {
+          name,
+        })
+      }
+      const problem = checkValue(entry.definition.kind, value)
+      if (problem) {
+        throw new EngineError(
+          'InvalidParameterValue',
+          isOverrideFromDate(override) ? `${field}/value` : field,
+          problem,
+          {
+            name,
+          },
+        )
+      }
+      const kept = entry.values
+        .filter((v) => v.from < from)
+        .map((v) => (v.to === null || v.to >= from ? { ...v, to: dayBefore(from) } : v))
+      next.set(name, { ...entry, values: [...kept, { from, to: null, value }], overridden: true })
+    }
+    return new ParameterSet(next)
+  }
+
+  /** The value in force on `at`, with its effective period; undefined for an unknown name. */
+  lookup(name: string, at: IsoDate): ParameterRead | undefined {
+    const entry = this.entries.get(name)
+    if (!entry) return undefined
+    const { definition } = entry
+    for (const v of entry.values) {
+      if (v.from <= at && (v.to === null || at <= v.to)) {
+        return {
+          name,
+          value: v.value,
+          from: v.from,
+          to: v.to,
+          clause: definition.clause,
+          overridden: entry.overridden,
+        }
+      }
+    }
+    // Outside every dated value: the rule is not in force then.
+    return { name, value: null, from: at, to: at, clause: definition.clause, overridden: entry.overridden }
+  }
+
+  /** Dates strictly inside (from, to] on which the parameter's value changes. */
+  changeDates(name: string, from: IsoDate, to: IsoDate): IsoDate[] {
+    const entry = this.entries.get(name)
+    if (!entry) return []
+    const starts = entry.values.map((v) => v.from)
+    const afterEnds = entry.values.filter((v) => v.to !== null).map((v) => dayAfter(v.to as string))
+    return [...new Set([...starts, ...afterEnds])].filter((d) => d > from && d <= to).sort()
+  }
+
+  reader(trace: Trace): ParameterReader {
+    return new ParameterReader(this, trace)
+  }
+}
+
+const dayBefore = (date: IsoDate): IsoDate => addDays(date, -1)
+const dayAfter = (date: IsoDate): IsoDate => addDays(date, 1)
+
+/**
+ * Reads parameters for one measure and records each read in its trace, once per name and period.
+ * A read of a parameter that does not exist is a programming error, not an input error.
+ */
+export class ParameterReader {
+  constructor(
+    readonly set: ParameterSet,
+    private readonly trace: Trace,
+  ) {}
+
+  read(name: string, at: IsoDate): ParameterRead {
+    const read = this.set.lookup(name, at)
+    if (!read) throw new Error(`engine bug: parameter "${name}" is not defined`)
+    if (!this.trace.parameters.some((p) => p.name === name && p.from === read.from))
+      this.trace.parameters.push(read)
+    return read
+  }
+
+  /** A rate or amount as an exact Rational, or null when not in force on that date. */
+  decimal(name: string, at: IsoDate): Rational | null {
+    const v = this.read(name, at).value
+    return v === null ? null : Rational.parse(v as string)
+  }
+
+  /** Like decimal(), for parameters that are always in force within the policy window. */
+  requireDecimal(name: string, at: IsoDate): Rational {
+    const v = this.decimal(name, at)
+    if (v === null) throw new Error(`engine bug: parameter "${name}" has no value on ${at}`)
+    return v
+  }
+
+  integer(name: string, at: IsoDate): number {
+    return this.read(name, at).value as number
+  }
+
+  date(name: string, at: IsoDate): IsoDate {
+    return this.read(name, at).value as IsoDate
+  }
+
+  list(name: string, at: IsoDate): readonly string[] {
+    return (this.read(name, at).value as readonly string[] | null) ?? []
+  }
+
+  table(name: string, at: IsoDate): Readonly<Record<string, string>> {
+    return (this.read(name, at).value as Readonly<Record<string, string>> | null) ?? {}
+  }
+
+  /** Whether a value is set at all (e.g. standardsAward.amount is unset by default). */
+  isSet(name: string, at: IsoDate): boolean {
+    return this.read(name, at).value !== null
+  }
+}
