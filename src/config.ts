@@ -1,0 +1,88 @@
+// One validated configuration object. Only src/server.ts (and the scripts) pass process.env here;
+// everything else receives a Config. A bad value stops the start with one line naming the variable.
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+export interface Config {
+  host: string
+  port: number
+  logLevel: LogLevel
+  /** a postgres:// URL, or null for the embedded PGlite database */
+  databaseUrl: string | null
+  /** connections in the pg pool (ignored for PGlite, which has one) */
+  poolSize: number
+  /** where PGlite keeps its files when databaseUrl is null */
+  dataDir: string
+  /** PGlite: sync every commit to disk (slower); off by default, like PGlite's own default */
+  pgliteDurable: boolean
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`)
+    this.name = 'ConfigError'
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>
+
+const integer = (env: Env, name: string, fallback: number, min: number, max: number): number => {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`)
+  }
+  return Number(raw)
+}
+
+const boolean = (env: Env, name: string, fallback: boolean): boolean => {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false
+  throw new ConfigError(name, `must be true or false, got ${JSON.stringify(raw)}`)
+}
+
+export const loadConfig = (env: Env): Config => {
+  const logLevel = (env['LOG_LEVEL'] || 'info') as LogLevel
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(
+      'LOG_LEVEL',
+      `must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env['LOG_LEVEL'])}`,
+    )
+  }
+
+  const host = env['HOST'] || '127.0.0.1'
+  if (!/^[\w.:-]+$/.test(host))
+    throw new ConfigError('HOST', `is not a host name or address: ${JSON.stringify(host)}`)
+
+  const databaseUrl = env['DATABASE_URL'] || null
+  if (databaseUrl !== null) {
+    let url: URL
+    try {
+      url = new URL(databaseUrl)
+    } catch {
+      throw new ConfigError('DATABASE_URL', 'is not a URL (expected postgres://user@host:5432/database)')
+    }
+    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+      throw new ConfigError(
+        'DATABASE_URL',
+        `must start with postgres:// or postgresql://, got ${url.protocol}//`,
+      )
+    }
+  }
+
+  return {
+    host,
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    logLevel,
+    databaseUrl,
+    poolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    dataDir: env['DATA_DIR'] || './data',
+    pgliteDurable: boolean(env, 'PGLITE_DURABLE', false),
+  }
+}

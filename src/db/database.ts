@@ -1,0 +1,74 @@
+// The one place that opens a database: PostgreSQL through pg when a URL is given, otherwise the
+// embedded PGlite on disk. Both speak to the same Kysely<Database>, run the same migrations, and map
+// numeric and bigint columns to strings (exact money; pg's default, and PGlite told to match).
+
+import { PGlite, types } from '@electric-sql/pglite'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import { PGliteDialect } from 'kysely-pglite-dialect'
+import pg from 'pg'
+import type { Database } from './schema.ts'
+
+export type DatabaseKind = 'postgres' | 'pglite'
+
+export interface DatabaseHandle {
+  db: Kysely<Database>
+  kind: DatabaseKind
+  /** where it is: the URL without its password, or the PGlite directory */
+  location: string
+  /** resolves when the database answers a trivial query */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+export interface DatabaseOptions {
+  databaseUrl: string | null
+  poolSize: number
+  dataDir: string
+}
+
+const redact = (url: string): string => {
+  const u = new URL(url)
+  if (u.password) u.password = '***'
+  return u.toString()
+}
+
+const handle = (db: Kysely<Database>, kind: DatabaseKind, location: string): DatabaseHandle => {
+  let closed = false
+  return {
+    db,
+    kind,
+    location,
+    ping: async () => {
+      await sql`select 1`.execute(db)
+    },
+    close: async () => {
+      if (closed) return
+      closed = true
+      await db.destroy()
+    },
+  }
+}
+
+export const openPostgres = (url: string, poolSize: number): DatabaseHandle => {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 5_000,
+    // Numeric and int8 stay strings (pg's default): amounts are exact, never JS numbers.
+  })
+  // An idle client's error (server restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => {})
+  return handle(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres', redact(url))
+}
+
+export const openPglite = async (dataDir: string): Promise<DatabaseHandle> => {
+  const pglite = new PGlite(dataDir, {
+    // Match pg: int8 as a string (PGlite would give a number, or a BigInt past 2^53).
+    parsers: { [types.INT8]: (value: string) => value },
+  })
+  await pglite.waitReady
+  return handle(new Kysely<Database>({ dialect: new PGliteDialect(pglite) }), 'pglite', dataDir)
+}
+
+export const openDatabase = async (options: DatabaseOptions): Promise<DatabaseHandle> =>
+  options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize) : openPglite(options.dataDir)

@@ -1,0 +1,49 @@
+// Runs the dated migrations in /migrations, the same files on PGlite and on PostgreSQL.
+// Kysely's Migrator takes a lock (on PostgreSQL an advisory lock) so two instances starting at once
+// do not migrate twice.
+
+import { readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import {
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  type MigrationResultSet,
+  Migrator,
+} from 'kysely'
+
+export const MIGRATIONS_DIR = join(import.meta.dirname, '..', '..', 'migrations')
+
+class DirectoryMigrationProvider implements MigrationProvider {
+  constructor(private readonly dir: string) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const files = (await readdir(this.dir)).filter((f) => /^\d{4}-\d{2}-\d{2}.*\.ts$/.test(f)).sort()
+    const migrations: Record<string, Migration> = {}
+    for (const file of files) {
+      migrations[file.replace(/\.ts$/, '')] = (await import(
+        pathToFileURL(join(this.dir, file)).href
+      )) as Migration
+    }
+    return migrations
+  }
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: migrations run on any schema
+export const migrator = (db: Kysely<any>): Migrator =>
+  new Migrator({ db, provider: new DirectoryMigrationProvider(MIGRATIONS_DIR) })
+
+/** Migrates to the latest version; throws with the failing migration's name. */
+// biome-ignore lint/suspicious/noExplicitAny: migrations run on any schema
+export const migrateToLatest = async (db: Kysely<any>): Promise<MigrationResultSet> => {
+  const result = await migrator(db).migrateToLatest()
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')
+    const error = result.error instanceof Error ? result.error : new Error(String(result.error))
+    throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${error.message}`, {
+      cause: error,
+    })
+  }
+  return result
+}

@@ -1,0 +1,52 @@
+// Liveness says the process answers; readiness says it can reach its database.
+
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { HttpProblem } from '../plugins/problems.ts'
+import { problemResponses } from '../schemas/problem.ts'
+
+const Health = Type.Object(
+  {
+    status: Type.Literal('ok'),
+    database: Type.Optional(Type.Union([Type.Literal('postgres'), Type.Literal('pglite')])),
+  },
+  { additionalProperties: false },
+)
+
+const health: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/health/live',
+    { schema: { tags: ['health'], summary: 'The process is up', response: { 200: Health } } },
+    async () => ({ status: 'ok' as const }),
+  )
+
+  app.get(
+    '/health/ready',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'The database is reachable',
+        response: { 200: Health, ...problemResponses(503) },
+      },
+    },
+    async (request) => {
+      try {
+        await app.database.ping()
+      } catch (err) {
+        request.log.warn({ err }, 'readiness: database unreachable')
+        throw new HttpProblem(
+          {
+            type: 'about:blank',
+            title: 'Service Unavailable',
+            status: 503,
+            detail: 'The database is not reachable.',
+          },
+          { 'retry-after': '5' },
+        )
+      }
+      return { status: 'ok' as const, database: app.database.kind }
+    },
+  )
+}
+
+export default health

@@ -1,0 +1,74 @@
+// The only file that reads process.env and listens. Opens the database (PGlite under ./data when no
+// DATABASE_URL), migrates it, serves, and on SIGTERM/SIGINT finishes in-flight requests, closes the
+// server, then the database, and exits 0.
+
+import pino from 'pino'
+import { buildApp } from './app.ts'
+import { ConfigError, loadConfig } from './config.ts'
+import { openDatabase } from './db/database.ts'
+import { migrateToLatest } from './db/migrator.ts'
+
+const main = async (): Promise<void> => {
+  let config: ReturnType<typeof loadConfig>
+  try {
+    config = loadConfig(process.env)
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`configuration error: ${error.message}\n`)
+      process.exit(1)
+    }
+    throw error
+  }
+
+  // JSON logs for machines; readable lines when a person watches a terminal.
+  const logger = pino({
+    level: config.logLevel,
+    ...(process.stdout.isTTY
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' },
+          },
+        }
+      : {}),
+  })
+
+  const database = await openDatabase(config)
+  logger.info({ database: database.kind, location: database.location }, 'database opened')
+  const migrated = await migrateToLatest(database.db)
+  for (const r of migrated.results ?? []) logger.info({ migration: r.migrationName }, `migration ${r.status}`)
+
+  const app = await buildApp({ database, logger })
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'shutting down: finishing in-flight requests')
+    const timer = setTimeout(() => {
+      logger.error('shutdown took longer than 10 s; exiting')
+      process.exit(1)
+    }, 10_000)
+    timer.unref()
+    try {
+      await app.close()
+      await database.close()
+      logger.info('stopped cleanly')
+      logger.flush()
+      process.exit(0)
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed')
+      process.exit(1)
+    }
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+
+  await app.listen({ host: config.host, port: config.port })
+  logger.info(`API page: http://${config.host}:${config.port}/docs`)
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`failed to start: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.exit(1)
+})
