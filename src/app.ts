@@ -5,9 +5,18 @@ import { randomUUID } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { DatabaseHandle } from './db/database.ts'
+import auth from './plugins/auth.ts'
 import openapi from './plugins/openapi.ts'
 import problems from './plugins/problems.ts'
+import applications from './routes/applications.ts'
+import audit from './routes/audit.ts'
+import decisions from './routes/decisions.ts'
+import evaluations from './routes/evaluations.ts'
+import finance from './routes/finance.ts'
 import health from './routes/health.ts'
+import indicators from './routes/indicators.ts'
+import keys from './routes/keys.ts'
+import reference from './routes/reference.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -45,6 +54,15 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
   app.decorate('database', options.database)
   await app.register(problems)
   await app.register(openapi)
+  await app.register(auth)
   await app.register(health)
+  await app.register(evaluations)
+  await app.register(reference)
+  await app.register(finance)
+  await app.register(indicators)
+  await app.register(applications)
+  await app.register(decisions)
+  await app.register(keys)
+  await app.register(audit)
   return app
 }

@@ -5,6 +5,7 @@
 import pino from 'pino'
 import { buildApp } from './app.ts'
 import { ConfigError, loadConfig } from './config.ts'
+import { ensureAdminKey } from './db/bootstrap.ts'
 import { openDatabase } from './db/database.ts'
 import { migrateToLatest } from './db/migrator.ts'
 
@@ -37,6 +38,14 @@ const main = async (): Promise<void> => {
   logger.info({ database: database.kind, location: database.location }, 'database opened')
   const migrated = await migrateToLatest(database.db)
   for (const r of migrated.results ?? []) logger.info({ migration: r.migrationName }, `migration ${r.status}`)
+
+  const adminKey = await ensureAdminKey(database)
+  if (adminKey) {
+    logger.warn(
+      `First start: an admin API key was created. It is shown only now; keep it: ${adminKey}  ` +
+        '(use it as "Authorization: Bearer <key>"; create other keys with POST /v1/keys or npm run keys:create)',
+    )
+  }
 
   const app = await buildApp({ database, logger })
 

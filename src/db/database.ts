@@ -53,8 +53,16 @@ export const openPostgres = (url: string, poolSize: number): DatabaseHandle => {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
-    connectionTimeoutMillis: 5_000,
-    // Numeric and int8 stay strings (pg's default): amounts are exact, never JS numbers.
+    // Waiting for a pool slot longer than this answers 503 (see retry.ts), not a hang.
+    connectionTimeoutMillis: 30_000,
+    // numeric and int8 stay strings (pg's default): amounts are exact, never JS numbers. A date stays
+    // "YYYY-MM-DD": pg's default would make it a Date at local midnight, which shifts days.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === pg.types.builtins.DATE
+          ? (value: string) => value
+          : pg.types.getTypeParser(oid, format)) as never,
+    },
   })
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {})
@@ -63,8 +71,8 @@ export const openPostgres = (url: string, poolSize: number): DatabaseHandle => {
 
 export const openPglite = async (dataDir: string): Promise<DatabaseHandle> => {
   const pglite = new PGlite(dataDir, {
-    // Match pg: int8 as a string (PGlite would give a number, or a BigInt past 2^53).
-    parsers: { [types.INT8]: (value: string) => value },
+    // Match pg: int8 as a string (PGlite would give a number, or a BigInt past 2^53), dates as text.
+    parsers: { [types.INT8]: (value: string) => value, [types.DATE]: (value: string) => value },
   })
   await pglite.waitReady
   return handle(new Kysely<Database>({ dialect: new PGliteDialect(pglite) }), 'pglite', dataDir)

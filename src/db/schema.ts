@@ -1,5 +1,127 @@
 // Every table, as Kysely sees it. Row types stay inside src/db: repositories map them to domain
 // objects. numeric and int8 columns arrive as strings on both drivers (see database.ts).
 
-// biome-ignore lint/complexity/noBannedTypes: tables are added by later migrations
-export type Database = {}
+import type { ColumnType, Generated } from 'kysely'
+
+type Timestamp = ColumnType<Date, Date | string | undefined, never>
+/** jsonb: written as a JSON string, read back as a value */
+type Json<T = unknown> = ColumnType<T, string, never>
+/** numeric and bigint: strings both ways, so amounts stay exact */
+type Numeric = ColumnType<string, string, string>
+type IdentitySeq = ColumnType<string, never, never>
+
+export interface ApiKeysTable {
+  id: Generated<string>
+  prefix: string
+  secret_hash: string
+  role: 'enterprise' | 'finance' | 'auditor' | 'admin'
+  enterprise_credit_code: string | null
+  label: Generated<string>
+  created_at: Timestamp
+  created_by: string | null
+  revoked_at: ColumnType<Date | null, never, Date | string>
+}
+
+export interface ApplicationsTable {
+  id: string
+  seq: IdentitySeq
+  enterprise_credit_code: string
+  project_id: string | null
+  application_date: ColumnType<string, string, never>
+  facts: Json
+  input_hash: string
+  submitted_by: string
+  created_at: Timestamp
+}
+
+export interface DecisionsTable {
+  id: string
+  seq: IdentitySeq
+  application_id: string
+  ruleset_id: string
+  ruleset_version: string
+  as_of: ColumnType<string, string, never>
+  total_amount: Numeric
+  evaluation: Json
+  parameters: Json
+  history: Json
+  supersedes: string | null
+  correction_reason: string | null
+  decided_by: string
+  decision_hash: string
+  created_at: Timestamp
+}
+
+export interface DecisionOutcomesTable {
+  decision_id: string
+  measure: string
+  status: string
+  amount: Numeric | null
+}
+
+export interface LedgerSubjectsTable {
+  ledger: string
+  key: string
+  total: ColumnType<string, string | undefined, string>
+  cap: Numeric | null
+}
+
+export interface LedgerOnceTable {
+  ledger: string
+  key: string
+  decision_id: string
+  amount: Numeric | null
+}
+
+export interface LedgerEntriesTable {
+  id: IdentitySeq
+  decision_id: string
+  ledger: string
+  key: string
+  kind: 'cumulative' | 'once' | 'reversal'
+  amount: Numeric | null
+  created_at: Timestamp
+}
+
+export interface IdempotencyKeysTable {
+  caller_key_id: string
+  key: string
+  request_hash: string
+  state: 'in-progress' | 'done'
+  response_status: number | null
+  response_body: string | null
+  created_at: Timestamp
+  expires_at: ColumnType<Date, Date | string, Date | string>
+}
+
+export interface AuditLogTable {
+  seq: ColumnType<string, never, never>
+  at: string
+  actor_key_id: string
+  actor_role: string
+  action: string
+  entity_type: string
+  entity_id: string
+  entity_hash: string
+  prev_hash: string
+  entry_hash: string
+}
+
+export interface AuditHeadTable {
+  id: number
+  seq: Numeric
+  hash: string
+}
+
+export interface Database {
+  api_keys: ApiKeysTable
+  applications: ApplicationsTable
+  decisions: DecisionsTable
+  decision_outcomes: DecisionOutcomesTable
+  ledger_subjects: LedgerSubjectsTable
+  ledger_once: LedgerOnceTable
+  ledger_entries: LedgerEntriesTable
+  idempotency_keys: IdempotencyKeysTable
+  audit_log: AuditLogTable
+  audit_head: AuditHeadTable
+}

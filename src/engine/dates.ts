@@ -52,7 +52,9 @@ export const daysIn = (p: Period): number => dayNumber(p.to) - dayNumber(p.from)
 
 /** The overlap of two inclusive periods, or null. ISO strings compare in date order. */
 export const intersect = (a: Period, b: Period): Period | null => {
+  // biome-ignore lint/complexity/useMathMinMax: ISO date strings compare as text, not numbers
   const from = a.from > b.from ? a.from : b.from
+  // biome-ignore lint/complexity/useMathMinMax: ISO date strings compare as text, not numbers
   const to = a.to < b.to ? a.to : b.to
   return from <= to ? { from, to } : null
 }

@@ -1,4 +1,388 @@
-import type { Application } from './types.ts'
+// What a user can get wrong in an application, checked before any rule runs. Pure: no I/O. Every
+// problem is collected, then ONE EngineError('InvalidInput') lists them all (details.errors, each
+// with a JSON pointer), so a caller fixes a form in one round trip. A missing optional fact is not
+// an error here: measures answer MISSING_INPUT for what they need. Checked:
+// - the unified social credit code (统一社会信用代码, GB 32100-2015): 18 characters of the code's
+//   alphabet (digits and uppercase letters without I, O, S, V, Z) and the check character. The
+//   registration authority's division code is not required to be in Yunnan: enterprises from
+//   elsewhere may invest here;
+// - prefecture ids: the pinyin ids of src/engine/prefectures.ts only (not GB/T 2260 codes, so one
+//   prefecture has one spelling in stored decisions);
+// - GB/T 4754-2017 industry codes (src/engine/industry-codes.ts);
+// - every date a real calendar date (YYYY-MM-DD), a tax record's `from` ≤ `to`;
+// - amounts in yuan: non-negative decimal strings with at most 2 decimals; other quantities and
+//   ratios: non-negative decimal strings (shares and building coefficients ≤ 1);
+// - the vocabularies of types.ts, whole-number years and ranks, and duplicate ids among claims.
 
-// Placeholder until the identifier validation lands (credit code, prefecture, GB/T 4754, dates).
-export const validateApplication = (_application: Application): void => {}
+import { isIsoDate } from './dates.ts'
+import { EngineError } from './errors.ts'
+import { industryCodeProblem } from './industry-codes.ts'
+import { isPrefectureId, PREFECTURE_IDS } from './prefectures.ts'
+import {
+  type Application,
+  BUILD_TYPES,
+  CAPACITY_PRODUCTS,
+  EMERGING_INDUSTRIES,
+  PARK_LEVELS,
+  PLATFORM_KINDS,
+  POLICY_CLASSES,
+  RESEARCH_EVENT_KINDS,
+  STANDARD_KINDS,
+  TALENT_ROLES,
+} from './types.ts'
+
+export interface InputProblem {
+  pointer: string
+  message: string
+}
+
+/** GB 32100-2015: the 31 characters of the code, in the order of their values 0–30. */
+const CREDIT_CODE_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY'
+const CREDIT_CODE_LENGTH = 18
+const CREDIT_CODE_MODULUS = CREDIT_CODE_ALPHABET.length
+/** Weight of position i (0-based) is 3^i mod 31. */
+const CREDIT_CODE_WEIGHTS: readonly number[] = (() => {
+  const weights = [1]
+  while (weights.length < CREDIT_CODE_LENGTH - 1)
+    weights.push((weights[weights.length - 1]! * 3) % CREDIT_CODE_MODULUS)
+  return weights
+})()
+
+/** The check character GB 32100 assigns to the first 17 characters of a code. */
+export const creditCodeCheckCharacter = (first17: string): string => {
+  let total = 0
+  for (let i = 0; i < first17.length; i++)
+    total += CREDIT_CODE_ALPHABET.indexOf(first17[i]!) * CREDIT_CODE_WEIGHTS[i]!
+  return CREDIT_CODE_ALPHABET[(CREDIT_CODE_MODULUS - (total % CREDIT_CODE_MODULUS)) % CREDIT_CODE_MODULUS]!
+}
+
+/** Why a unified social credit code is invalid, or null when it is valid. */
+export const creditCodeProblem = (code: unknown): string | null => {
+  if (typeof code !== 'string') return 'the unified social credit code must be a string'
+  if (code.length !== CREDIT_CODE_LENGTH)
+    return `the unified social credit code has ${CREDIT_CODE_LENGTH} characters, not ${code.length}`
+  const bad = [...code].filter((c) => !CREDIT_CODE_ALPHABET.includes(c))
+  if (bad.length > 0) {
+    return (
+      `the unified social credit code may contain only digits and the uppercase letters ` +
+      `A–H, J–N, P–R, T, U, W–Y (found ${[...new Set(bad)].map((c) => `"${c}"`).join(', ')})`
+    )
+  }
+  const expected = creditCodeCheckCharacter(code.slice(0, CREDIT_CODE_LENGTH - 1))
+  if (code[CREDIT_CODE_LENGTH - 1] !== expected)
+    return `the check character of the unified social credit code is "${code[CREDIT_CODE_LENGTH - 1]}"; GB 32100 gives "${expected}"`
+  return null
+}
+
+const AMOUNT = /^\d+(\.\d{1,2})?$/
+const QUANTITY = /^\d+(\.\d+)?$/
+const RATIO_AT_MOST_ONE = /^(0(\.\d+)?|1(\.0+)?)$/
+
+type Check = (value: unknown, pointer: string) => void
+
+class Collector {
+  readonly problems: InputProblem[] = []
+
+  add(pointer: string, message: string): void {
+    this.problems.push({ pointer, message })
+  }
+
+  /** Runs `check` when the value is present; reports it as required otherwise when asked. */
+  field(value: unknown, pointer: string, check: Check, required = false): void {
+    if (value === undefined || value === null) {
+      if (required) this.add(pointer, 'is required')
+      return
+    }
+    check(value, pointer)
+  }
+
+  date: Check = (value, pointer) => {
+    if (typeof value !== 'string' || !isIsoDate(value))
+      this.add(pointer, `must be a real calendar date YYYY-MM-DD, not ${JSON.stringify(value)}`)
+  }
+
+  amount: Check = (value, pointer) => {
+    if (typeof value !== 'string' || !AMOUNT.test(value))
+      this.add(
+        pointer,
+        `must be an amount in yuan: a non-negative decimal string with at most 2 decimals, e.g. "1200.50", not ${JSON.stringify(value)}`,
+      )
+  }
+
+  quantity: Check = (value, pointer) => {
+    if (typeof value !== 'string' || !QUANTITY.test(value))
+      this.add(pointer, `must be a non-negative decimal string, e.g. "0.84", not ${JSON.stringify(value)}`)
+  }
+
+  ratio: Check = (value, pointer) => {
+    if (typeof value !== 'string' || !RATIO_AT_MOST_ONE.test(value))
+      this.add(
+        pointer,
+        `must be a ratio between 0 and 1 as a decimal string, e.g. "0.50", not ${JSON.stringify(value)}`,
+      )
+  }
+
+  boolean: Check = (value, pointer) => {
+    if (typeof value !== 'boolean') this.add(pointer, 'must be true or false')
+  }
+
+  text: Check = (value, pointer) => {
+    if (typeof value !== 'string' || value.trim() === '') this.add(pointer, 'must be a non-empty string')
+  }
+
+  year: Check = (value, pointer) => {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1900 || value > 9999)
+      this.add(pointer, 'must be a year, a whole number such as 2015')
+  }
+
+  positiveInteger: Check = (value, pointer) => {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+      this.add(pointer, 'must be a whole number of at least 1')
+  }
+
+  oneOf =
+    (allowed: readonly string[]): Check =>
+    (value, pointer) => {
+      if (typeof value !== 'string' || !allowed.includes(value))
+        this.add(pointer, `must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`)
+    }
+
+  list(
+    value: unknown,
+    pointer: string,
+    each: (item: Record<string, unknown>, pointer: string) => void,
+  ): void {
+    if (value === undefined || value === null) return
+    if (!Array.isArray(value)) {
+      this.add(pointer, 'must be a list')
+      return
+    }
+    value.forEach((item, i) => {
+      if (item === null || typeof item !== 'object' || Array.isArray(item))
+        this.add(`${pointer}/${i}`, 'must be an object')
+      else each(item as Record<string, unknown>, `${pointer}/${i}`)
+    })
+  }
+
+  /** Reports every item whose key repeats an earlier item's. */
+  unique(
+    value: unknown,
+    pointer: string,
+    keyOf: (item: Record<string, unknown>) => unknown,
+    field: string,
+  ): void {
+    if (!Array.isArray(value)) return
+    const seen = new Map<string, number>()
+    value.forEach((item, i) => {
+      if (item === null || typeof item !== 'object') return
+      const key = JSON.stringify(keyOf(item as Record<string, unknown>))
+      const first = seen.get(key)
+      if (first === undefined) seen.set(key, i)
+      else
+        this.add(
+          `${pointer}/${i}/${field}`,
+          `duplicates ${pointer}/${first} (${key}): each may be claimed once`,
+        )
+    })
+  }
+}
+
+const object = (value: unknown): Record<string, unknown> | null =>
+  value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null
+
+const taxRecords = (c: Collector, value: unknown, pointer: string): void =>
+  c.list(value, pointer, (record, p) => {
+    c.field(record.from, `${p}/from`, c.date, true)
+    c.field(record.to, `${p}/to`, c.date, true)
+    if (
+      typeof record.from === 'string' &&
+      typeof record.to === 'string' &&
+      isIsoDate(record.from) &&
+      isIsoDate(record.to) &&
+      record.from > record.to
+    )
+      c.add(`${p}/to`, `the period ends (${record.to}) before it starts (${record.from})`)
+    for (const tax of ['vat', 'enterpriseIncomeTax', 'businessTax'])
+      c.field(record[tax], `${p}/${tax}`, c.amount)
+  })
+
+const enterprise = (c: Collector, value: unknown): void => {
+  const e = object(value)
+  if (!e) {
+    c.add('/enterprise', 'is required')
+    return
+  }
+  if (e.creditCode === undefined) c.add('/enterprise/creditCode', 'is required')
+  else {
+    const problem = creditCodeProblem(e.creditCode)
+    if (problem) c.add('/enterprise/creditCode', problem)
+  }
+  c.field(e.name, '/enterprise/name', c.text, true)
+  c.field(e.registeredOn, '/enterprise/registeredOn', c.date)
+  c.field(e.techSmeCertified, '/enterprise/techSmeCertified', c.boolean)
+  taxRecords(c, e.taxRecords, '/enterprise/taxRecords')
+  const ranking = object(e.emergingIndustryRanking)
+  if (e.emergingIndustryRanking !== undefined && e.emergingIndustryRanking !== null && !ranking)
+    c.add('/enterprise/emergingIndustryRanking', 'must be an object')
+  if (ranking) {
+    const p = '/enterprise/emergingIndustryRanking'
+    c.field(ranking.industry, `${p}/industry`, c.oneOf(EMERGING_INDUSTRIES), true)
+    c.field(ranking.year, `${p}/year`, c.year, true)
+    c.field(ranking.rank, `${p}/rank`, c.positiveInteger, true)
+  }
+}
+
+const project = (c: Collector, value: unknown): void => {
+  if (value === undefined || value === null) return
+  const p = object(value)
+  if (!p) {
+    c.add('/project', 'must be an object')
+    return
+  }
+  c.field(p.id, '/project/id', c.text, true)
+  c.field(p.name, '/project/name', c.text, true)
+  c.field(p.buildType, '/project/buildType', c.oneOf(BUILD_TYPES), true)
+  c.field(
+    p.industryCode,
+    '/project/industryCode',
+    (code, pointer) => {
+      const problem = typeof code === 'string' ? industryCodeProblem(code) : 'must be a string'
+      if (problem) c.add(pointer, problem)
+    },
+    true,
+  )
+  c.field(p.emergingIndustry, '/project/emergingIndustry', c.oneOf(EMERGING_INDUSTRIES))
+  c.field(p.policyClass, '/project/policyClass', c.oneOf(POLICY_CLASSES), true)
+  c.field(p.meetsAccessConditions, '/project/meetsAccessConditions', c.boolean, true)
+  c.field(
+    p.prefecture,
+    '/project/prefecture',
+    (id, pointer) => {
+      if (typeof id !== 'string' || !isPrefectureId(id))
+        c.add(
+          pointer,
+          `must be the pinyin id of a Yunnan prefecture (${PREFECTURE_IDS.join(', ')}), not ${JSON.stringify(id)}`,
+        )
+    },
+    true,
+  )
+  c.field(p.inCentralYunnanZone, '/project/inCentralYunnanZone', c.boolean, true)
+
+  if (p.park !== undefined && p.park !== null) {
+    const park = object(p.park)
+    if (!park) c.add('/project/park', 'must be an object')
+    else {
+      c.field(park.id, '/project/park/id', c.text, true)
+      c.field(park.name, '/project/park/name', c.text, true)
+      c.field(park.level, '/project/park/level', c.oneOf(PARK_LEVELS), true)
+      c.field(park.pilot, '/project/park/pilot', c.boolean)
+    }
+  }
+
+  c.field(p.capacityProduct, '/project/capacityProduct', c.oneOf(CAPACITY_PRODUCTS))
+  const capacity = object(p.capacity)
+  if (p.capacity !== undefined && !capacity) c.add('/project/capacity', 'must be an object')
+  if (capacity) {
+    c.field(capacity.newCapacity, '/project/capacity/newCapacity', c.quantity)
+    c.field(capacity.replacedCapacity, '/project/capacity/replacedCapacity', c.quantity)
+    c.field(capacity.selfProducedRawMaterialShare, '/project/capacity/selfProducedRawMaterialShare', c.ratio)
+    for (const flag of ['resourcesOutsideProvince', 'energyOutsideProvince', 'marketOutsideProvince'])
+      c.field(capacity[flag], `/project/capacity/${flag}`, c.boolean)
+  }
+
+  c.field(p.deepProcessing, '/project/deepProcessing', c.boolean)
+  c.field(p.chainExtension, '/project/chainExtension', c.boolean)
+  c.field(p.investment, '/project/investment', c.amount)
+  c.field(p.commissionedOn, '/project/commissionedOn', c.date)
+  taxRecords(c, p.taxRecords, '/project/taxRecords')
+  c.field(p.keyTransformationLibrary, '/project/keyTransformationLibrary', c.boolean)
+  c.field(p.majorTransformationProject, '/project/majorTransformationProject', c.boolean)
+
+  const land = object(p.land)
+  if (p.land !== undefined && !land) c.add('/project/land', 'must be an object')
+  if (land) {
+    c.field(land.areaMu, '/project/land/areaMu', c.quantity, true)
+    c.field(land.quotedPricePerMu, '/project/land/quotedPricePerMu', c.amount)
+    c.field(land.plotRatio, '/project/land/plotRatio', c.quantity, true)
+    c.field(land.buildingCoefficient, '/project/land/buildingCoefficient', c.ratio, true)
+    c.field(land.inPriorityCatalogue, '/project/land/inPriorityCatalogue', c.boolean, true)
+    c.field(land.meetsInvestmentIntensity, '/project/land/meetsInvestmentIntensity', c.boolean, true)
+    c.field(land.existingLandPlotRatioIncrease, '/project/land/existingLandPlotRatioIncrease', c.boolean)
+    c.field(land.newLandFloorAreaAboveStandard, '/project/land/newLandFloorAreaAboveStandard', c.boolean)
+    c.field(land.assessedAdditionalPremium, '/project/land/assessedAdditionalPremium', c.amount)
+  }
+
+  const power = object(p.power)
+  if (p.power !== undefined && !power) c.add('/project/power', 'must be an object')
+  if (power) {
+    c.field(power.voltageKv, '/project/power/voltageKv', c.quantity, true)
+    c.field(power.unitEnergyConsumption, '/project/power/unitEnergyConsumption', c.quantity, true)
+    c.field(power.industryStandard, '/project/power/industryStandard', c.quantity, true)
+  }
+}
+
+const claims = (c: Collector, value: unknown): void => {
+  if (value === undefined || value === null) return
+  const claims = object(value)
+  if (!claims) {
+    c.add('/claims', 'must be an object')
+    return
+  }
+  c.field(claims.top3AwardYear, '/claims/top3AwardYear', c.year)
+
+  c.list(claims.rdPlatforms, '/claims/rdPlatforms', (item, p) => {
+    c.field(item.id, `${p}/id`, c.text, true)
+    c.field(item.kind, `${p}/kind`, c.oneOf(PLATFORM_KINDS), true)
+    c.field(item.recognisedOn, `${p}/recognisedOn`, c.date, true)
+  })
+  c.unique(claims.rdPlatforms, '/claims/rdPlatforms', (item) => item.id, 'id')
+
+  c.list(claims.researchEvents, '/claims/researchEvents', (item, p) => {
+    c.field(item.id, `${p}/id`, c.text, true)
+    c.field(item.kind, `${p}/kind`, c.oneOf(RESEARCH_EVENT_KINDS), true)
+    c.field(item.date, `${p}/date`, c.date, true)
+  })
+  c.unique(claims.researchEvents, '/claims/researchEvents', (item) => item.id, 'id')
+
+  c.list(claims.standards, '/claims/standards', (item, p) => {
+    c.field(item.id, `${p}/id`, c.text, true)
+    c.field(item.kind, `${p}/kind`, c.oneOf(STANDARD_KINDS), true)
+    c.field(item.date, `${p}/date`, c.date, true)
+  })
+  c.unique(claims.standards, '/claims/standards', (item) => item.id, 'id')
+
+  c.list(claims.talents, '/claims/talents', (item, p) => {
+    c.field(item.personId, `${p}/personId`, c.text, true)
+    c.field(item.name, `${p}/name`, c.text, true)
+    c.field(item.role, `${p}/role`, c.oneOf(TALENT_ROLES), true)
+    c.field(item.designatedExcellent, `${p}/designatedExcellent`, c.boolean, true)
+    c.field(item.year, `${p}/year`, c.year, true)
+    c.field(item.individualIncomeTax, `${p}/individualIncomeTax`, c.amount, true)
+  })
+  c.unique(claims.talents, '/claims/talents', (item) => [item.personId, item.year], 'personId')
+}
+
+/** Every problem of an application, in document order; empty when it is valid. */
+export const applicationProblems = (application: Application): InputProblem[] => {
+  const c = new Collector()
+  const app = application as unknown as Record<string, unknown>
+  c.field(app.applicationDate, '/applicationDate', c.date, true)
+  enterprise(c, app.enterprise)
+  project(c, app.project)
+  claims(c, app.claims)
+  return c.problems
+}
+
+/** Throws one InvalidInput error listing every problem (details.errors), or returns. */
+export const validateApplication = (application: Application): void => {
+  const problems = applicationProblems(application)
+  if (problems.length === 0) return
+  const first = problems[0]!
+  const message =
+    problems.length === 1
+      ? `${first.pointer}: ${first.message}`
+      : `${problems.length} invalid inputs: ${problems.map((p) => `${p.pointer}: ${p.message}`).join('; ')}`
+  throw new EngineError('InvalidInput', first.pointer, message, { errors: problems })
+}

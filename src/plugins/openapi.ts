@@ -23,12 +23,33 @@ export default fp(
             'yuan as decimal strings with two decimals. Errors are RFC 9457 problem details.',
         },
         servers: [{ url: '/' }],
+        components: {
+          securitySchemes: {
+            apiKey: {
+              type: 'http',
+              scheme: 'bearer',
+              description:
+                'An API key: `Authorization: Bearer yik_…`. Keys carry a role (enterprise, finance, auditor, admin); ' +
+                '`npm run keys:create` prints a new one, and the first start prints an admin key.',
+            },
+          },
+        },
         tags: [
           { name: 'health', description: 'Liveness and readiness.' },
           { name: 'evaluation', description: 'Stateless evaluation: what is this project entitled to?' },
           { name: 'reference', description: 'The measures and their dated parameters.' },
           { name: 'finance', description: 'Computations for the finance bureau (POLICY.md §3).' },
           { name: 'indicators', description: 'Monitoring indicators (POLICY.md §4).' },
+          {
+            name: 'applications',
+            description: 'Applications and their immutable decisions, with ledgers and replay.',
+          },
+          { name: 'keys', description: 'API keys and roles (admin).' },
+          {
+            name: 'audit',
+            description:
+              'The tamper-evident audit trail (auditor, finance): entries, checkpoints (RFC 6962 Merkle roots) and verification.',
+          },
         ],
       },
       // Keep shared schemas under their own names (#/components/schemas/Problem) instead of def-0.

@@ -1,13 +1,19 @@
 // The same app the server runs (same plugins, Ajv options, routes), on a test database.
 
 import type { FastifyInstance } from 'fastify'
+import pino from 'pino'
 import type { Test } from 'tap'
 import { buildApp } from '../../src/app.ts'
 import type { DatabaseHandle } from '../../src/db/database.ts'
 import { testDatabase } from './database.ts'
 
 export const testApp = async (t: Test, database?: DatabaseHandle): Promise<FastifyInstance> => {
-  const app = await buildApp({ database: database ?? (await testDatabase(t)) })
+  // TEST_LOG=debug shows the app's logs (errors behind a 500 included) while debugging a test.
+  const level = process.env['TEST_LOG']
+  const app = await buildApp({
+    database: database ?? (await testDatabase(t)),
+    ...(level ? { logger: pino({ level }, pino.destination(2)) } : {}),
+  })
   t.teardown(() => app.close())
   await app.ready()
   return app

@@ -2,6 +2,30 @@
 // measure is adding a line here.
 
 import type { Measure } from '../measure.ts'
+import { directPowerTrading } from './direct-power-trading.ts'
+import { emergingProjectTaxReward } from './emerging-project-tax-reward.ts'
+import { emergingTop3TaxReward } from './emerging-top3-tax-reward.ts'
 import { interestSubsidy } from './interest-subsidy.ts'
+import { keyProjectLoanRate } from './key-project-loan-rate.ts'
+import { landPremiumExemption } from './land-premium-exemption.ts'
+import { landPriceCeiling } from './land-price-ceiling.ts'
+import { rdPlatformGrant } from './rd-platform-grant.ts'
+import { researchInstituteAward } from './research-institute-award.ts'
+import { standardsAward } from './standards-award.ts'
+import { startupTechSmeTaxReward } from './startup-tech-sme-tax-reward.ts'
+import { talentIitReward } from './talent-iit-reward.ts'
 
-export const MEASURES: readonly Measure[] = [interestSubsidy]
+export const MEASURES: readonly Measure[] = [
+  interestSubsidy,
+  emergingProjectTaxReward,
+  startupTechSmeTaxReward,
+  emergingTop3TaxReward,
+  rdPlatformGrant,
+  researchInstituteAward,
+  standardsAward,
+  talentIitReward,
+  landPriceCeiling,
+  landPremiumExemption,
+  keyProjectLoanRate,
+  directPowerTrading,
+]

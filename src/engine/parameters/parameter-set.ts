@@ -128,6 +128,28 @@ export class ParameterSet {
     return new ParameterSet(next)
   }
 
+  /**
+   * A new set whose named parameters hold exactly the stored values a decision read (with their
+   * periods): replaying a decision reads what it read then, whatever the ruleset says now.
+   */
+  pinned(reads: readonly ParameterRead[]): ParameterSet {
+    const next = new Map(this.entries)
+    const byName = new Map<string, DatedValue[]>()
+    for (const r of reads)
+      byName.set(r.name, [...(byName.get(r.name) ?? []), { from: r.from, to: r.to, value: r.value }])
+    for (const [name, values] of byName) {
+      const entry = this.entries.get(name)
+      if (!entry) continue
+      values.sort((a, b) => (a.from < b.from ? -1 : 1))
+      next.set(name, {
+        ...entry,
+        values,
+        overridden: reads.some((r) => r.name === name && r.overridden === true),
+      })
+    }
+    return new ParameterSet(next)
+  }
+
   /** The value in force on `at`, with its effective period; undefined for an unknown name. */
   lookup(name: string, at: IsoDate): ParameterRead | undefined {
     const entry = this.entries.get(name)

@@ -1,0 +1,102 @@
+// The audited state of each kind of entity, built from its stored row. The same builders serve the
+// writer (entity_hash at write time) and the verifier (entity_hash recomputed from what is stored
+// now), so an altered row shows up as an entity-hash mismatch at its audit entry.
+
+import { hashCanonical } from '../audit/canonical-json.ts'
+
+export interface ApplicationEntity {
+  id: string
+  enterpriseCreditCode: string
+  projectId: string | null
+  applicationDate: string
+  facts: unknown
+  inputHash: string
+  submittedBy: string
+}
+
+export interface DecisionEntity {
+  id: string
+  applicationId: string
+  ruleset: { id: string; version: string }
+  asOf: string
+  totalAmount: string
+  evaluation: unknown
+  parameters: unknown
+  history: unknown
+  supersedes: string | null
+  correctionReason: string | null
+  decidedBy: string
+}
+
+export interface LedgerEntryEntity {
+  id: string
+  decisionId: string
+  ledger: string
+  key: string
+  kind: string
+  amount: string | null
+}
+
+export const applicationEntity = (row: {
+  id: string
+  enterprise_credit_code: string
+  project_id: string | null
+  application_date: string
+  facts: unknown
+  input_hash: string
+  submitted_by: string
+}): ApplicationEntity => ({
+  id: row.id,
+  enterpriseCreditCode: row.enterprise_credit_code,
+  projectId: row.project_id,
+  applicationDate: row.application_date,
+  facts: row.facts,
+  inputHash: row.input_hash,
+  submittedBy: row.submitted_by,
+})
+
+export const decisionEntity = (row: {
+  id: string
+  application_id: string
+  ruleset_id: string
+  ruleset_version: string
+  as_of: string
+  total_amount: string
+  evaluation: unknown
+  parameters: unknown
+  history: unknown
+  supersedes: string | null
+  correction_reason: string | null
+  decided_by: string
+}): DecisionEntity => ({
+  id: row.id,
+  applicationId: row.application_id,
+  ruleset: { id: row.ruleset_id, version: row.ruleset_version },
+  asOf: row.as_of,
+  totalAmount: row.total_amount,
+  evaluation: row.evaluation,
+  parameters: row.parameters,
+  history: row.history,
+  supersedes: row.supersedes,
+  correctionReason: row.correction_reason,
+  decidedBy: row.decided_by,
+})
+
+export const ledgerEntryEntity = (row: {
+  id: string
+  decision_id: string
+  ledger: string
+  key: string
+  kind: string
+  amount: string | null
+}): LedgerEntryEntity => ({
+  id: String(row.id),
+  decisionId: row.decision_id,
+  ledger: row.ledger,
+  key: row.key,
+  kind: row.kind,
+  amount: row.amount,
+})
+
+export const entityHash = (entity: ApplicationEntity | DecisionEntity | LedgerEntryEntity | object): string =>
+  hashCanonical(entity)

@@ -1,0 +1,141 @@
+// API keys: create, find by prefix, list, revoke. Every change is audited in the same transaction.
+
+import { hashCanonical } from '../audit/canonical-json.ts'
+import { type Caller, newApiKey, type Role } from '../auth/api-keys.ts'
+import { appendAudit } from './audit-repository.ts'
+import type { Executor } from './executor.ts'
+
+export interface ApiKeyRecord {
+  id: string
+  prefix: string
+  role: Role
+  enterprise: string | null
+  label: string
+  createdAt: string
+  createdBy: string | null
+  revokedAt: string | null
+}
+
+const toRecord = (row: {
+  id: string
+  prefix: string
+  role: Role
+  enterprise_credit_code: string | null
+  label: string
+  created_at: Date
+  created_by: string | null
+  revoked_at: Date | null
+}): ApiKeyRecord => ({
+  id: row.id,
+  prefix: row.prefix,
+  role: row.role,
+  enterprise: row.enterprise_credit_code,
+  label: row.label,
+  createdAt: row.created_at.toISOString(),
+  createdBy: row.created_by,
+  revokedAt: row.revoked_at ? row.revoked_at.toISOString() : null,
+})
+
+/** The audited state of a key: never its secret or hash. */
+export const keyEntity = (k: ApiKeyRecord) => ({
+  id: k.id,
+  prefix: k.prefix,
+  role: k.role,
+  enterprise: k.enterprise,
+  label: k.label,
+  revokedAt: k.revokedAt,
+})
+
+const COLUMNS = [
+  'id',
+  'prefix',
+  'role',
+  'enterprise_credit_code',
+  'label',
+  'created_at',
+  'created_by',
+  'revoked_at',
+] as const
+
+/** Creates a key; returns the record and the key itself, which is shown once and never stored. */
+export const createApiKey = async (
+  trx: Executor,
+  input: { role: Role; enterprise?: string | null; label?: string },
+  actor: Caller | 'system',
+): Promise<{ record: ApiKeyRecord; key: string }> => {
+  const { key, prefix, secretHash } = newApiKey()
+  const row = await trx
+    .insertInto('api_keys')
+    .values({
+      prefix,
+      secret_hash: secretHash,
+      role: input.role,
+      enterprise_credit_code: input.role === 'enterprise' ? (input.enterprise ?? null) : null,
+      label: input.label ?? '',
+      created_by: actor === 'system' ? null : actor.keyId,
+    })
+    .returning(COLUMNS)
+    .executeTakeFirstOrThrow()
+  const record = toRecord(row)
+  await appendAudit(trx, [
+    {
+      time: new Date().toISOString(),
+      actor:
+        actor === 'system' ? { keyId: 'system', role: 'system' } : { keyId: actor.keyId, role: actor.role },
+      action: 'api-key.created',
+      entity: { type: 'api-key', id: record.id },
+      entity_hash: hashCanonical(keyEntity(record)),
+    },
+  ])
+  return { record, key }
+}
+
+export const findKeyByPrefix = async (db: Executor, prefix: string) =>
+  db
+    .selectFrom('api_keys')
+    .select(['id', 'role', 'enterprise_credit_code', 'secret_hash', 'revoked_at'])
+    .where('prefix', '=', prefix)
+    .executeTakeFirst()
+
+export const countKeys = async (db: Executor): Promise<number> => {
+  const row = await db
+    .selectFrom('api_keys')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+export const listApiKeys = async (db: Executor): Promise<ApiKeyRecord[]> =>
+  (await db.selectFrom('api_keys').select(COLUMNS).orderBy('created_at').orderBy('id').execute()).map(
+    toRecord,
+  )
+
+/** Revokes a key; returns null when there is no such key. Revoking twice changes nothing. */
+export const revokeApiKey = async (
+  trx: Executor,
+  id: string,
+  actor: Caller,
+): Promise<ApiKeyRecord | null> => {
+  const row = await trx
+    .updateTable('api_keys')
+    .set({ revoked_at: new Date() })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .returning(COLUMNS)
+    .executeTakeFirst()
+  if (!row) {
+    const existing = await trx.selectFrom('api_keys').select(COLUMNS).where('id', '=', id).executeTakeFirst()
+    return existing ? toRecord(existing) : null
+  }
+  const record = toRecord(row)
+  await appendAudit(trx, [
+    {
+      time: new Date().toISOString(),
+      actor: { keyId: actor.keyId, role: actor.role },
+      action: 'api-key.revoked',
+      entity: { type: 'api-key', id: record.id },
+      entity_hash: hashCanonical(keyEntity(record)),
+    },
+  ])
+  return record
+}

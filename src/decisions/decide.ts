@@ -1,0 +1,231 @@
+// Deciding an application and storing the decision, in one transaction: the application, the
+// decision (outcomes, ruleset version, every parameter value used, the history the engine saw), the
+// ledger grants it consumes, and one audit entry per state change — or nothing at all.
+
+import { randomUUID } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import { hashCanonical } from '../audit/canonical-json.ts'
+import type { AuditEntryInput } from '../audit/chain.ts'
+import type { Caller } from '../auth/api-keys.ts'
+import { appendAudit } from '../db/audit-repository.ts'
+import {
+  insertApplication,
+  insertDecision,
+  type StoredApplication,
+  type StoredDecision,
+} from '../db/decisions-repository.ts'
+import {
+  type ApplicationEntity,
+  applicationEntity,
+  type DecisionEntity,
+  entityHash,
+  ledgerEntryEntity,
+} from '../db/entities.ts'
+import type { Executor } from '../db/executor.ts'
+import {
+  applyClaims,
+  historyFor,
+  journalReversals,
+  type LedgerEntryRow,
+  lockSubjects,
+  releaseGrants,
+  subjectsOf,
+} from '../db/ledger-repository.ts'
+import { inTransaction } from '../db/retry.ts'
+import type { Database } from '../db/schema.ts'
+import { evaluate } from '../engine/evaluate.ts'
+import type { Application, Evaluation } from '../engine/types.ts'
+
+/** What jsonb gives back: plain JSON (Rationals become strings, undefined members vanish). */
+const asStored = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T
+
+const actorOf = (caller: Caller) => ({ keyId: caller.keyId, role: caller.role })
+
+const audit = (
+  caller: Caller,
+  action: string,
+  type: string,
+  id: string,
+  entity: object,
+): AuditEntryInput => ({
+  time: new Date().toISOString(),
+  actor: actorOf(caller),
+  action,
+  entity: { type, id },
+  entity_hash: entityHash(entity),
+})
+
+export const inputHash = (facts: Application): string => hashCanonical(facts)
+
+/**
+ * Evaluates without history or storage: surfaces input errors (EngineError → 4xx) before anything
+ * is claimed or written.
+ */
+export const precheck = (facts: Application): void => {
+  evaluate(facts)
+}
+
+const storeDecision = async (
+  trx: Executor,
+  caller: Caller,
+  application: StoredApplication,
+  facts: Application,
+  supersedes: { id: string; reason: string; facts: Application } | null,
+): Promise<{ decision: StoredDecision; ledger: LedgerEntryRow[]; reversals: LedgerEntryRow[] }> => {
+  const decisionId = randomUUID()
+  // A correction touches the old facts' subjects (grants given back) and the new ones.
+  await lockSubjects(trx, subjectsOf(facts, supersedes?.facts))
+  // A correction first gives back what the superseded decision was granted, then decides afresh.
+  const released = supersedes ? await releaseGrants(trx, supersedes.id) : []
+  const history = await historyFor(trx, facts)
+  const evaluation: Evaluation = asStored(evaluate(facts, { history }))
+  const entity: DecisionEntity = {
+    id: decisionId,
+    applicationId: application.id,
+    ruleset: evaluation.ruleset,
+    asOf: evaluation.asOf,
+    totalAmount: evaluation.totalAmount,
+    evaluation,
+    parameters: evaluation.parametersUsed,
+    history: asStored(history),
+    supersedes: supersedes?.id ?? null,
+    correctionReason: supersedes?.reason ?? null,
+    decidedBy: caller.keyId,
+  }
+  const decision = await insertDecision(trx, { ...entity, evaluation, decisionHash: entityHash(entity) })
+  const reversals = await journalReversals(trx, released, decisionId)
+  const ledger = await applyClaims(
+    trx,
+    decisionId,
+    evaluation.outcomes.flatMap((o) => o.ledger),
+  )
+  return { decision, ledger, reversals }
+}
+
+const ledgerAudit = (caller: Caller, rows: readonly LedgerEntryRow[]) =>
+  rows.map((row) => {
+    const entity = ledgerEntryEntity(row)
+    return audit(
+      caller,
+      row.kind === 'reversal' ? 'ledger.reversed' : 'ledger.granted',
+      'ledger-entry',
+      entity.id,
+      entity,
+    )
+  })
+
+export interface Decided {
+  application: StoredApplication
+  decision: StoredDecision
+}
+
+/**
+ * Stores and decides a new application. `extra` runs last inside the same transaction (the
+ * idempotency record), so the stored response can never disagree with stored data.
+ */
+export const submitApplication = async (
+  db: Kysely<Database>,
+  caller: Caller,
+  facts: Application,
+  extra?: (trx: Executor, decided: Decided) => Promise<void>,
+): Promise<Decided> =>
+  inTransaction(db, async (trx) => {
+    const entity: ApplicationEntity = {
+      id: randomUUID(),
+      enterpriseCreditCode: facts.enterprise.creditCode,
+      projectId: facts.project?.id ?? null,
+      applicationDate: facts.applicationDate,
+      facts: asStored(facts),
+      inputHash: inputHash(facts),
+      submittedBy: caller.keyId,
+    }
+    const application = await insertApplication(trx, entity)
+    const { decision, ledger } = await storeDecision(trx, caller, application, facts, null)
+    await appendAudit(trx, [
+      audit(
+        caller,
+        'application.created',
+        'application',
+        application.id,
+        applicationEntity(toRow(application)),
+      ),
+      audit(caller, 'decision.made', 'decision', decision.id, decisionOnly(decision)),
+      ...ledgerAudit(caller, ledger),
+    ])
+    const decided = { application, decision }
+    if (extra) await extra(trx, decided)
+    return decided
+  })
+
+/**
+ * A correction: a new decision that supersedes `previous`, with the reason and who made it. With
+ * corrected facts, they are stored as a new application whose decision supersedes the old one.
+ */
+export const correctDecision = async (
+  db: Kysely<Database>,
+  caller: Caller,
+  previous: StoredDecision,
+  previousApplication: StoredApplication,
+  reason: string,
+  correctedFacts: Application | null,
+): Promise<Decided> =>
+  inTransaction(db, async (trx) => {
+    const entries: AuditEntryInput[] = []
+    let application = previousApplication
+    if (correctedFacts) {
+      application = await insertApplication(trx, {
+        id: randomUUID(),
+        enterpriseCreditCode: correctedFacts.enterprise.creditCode,
+        projectId: correctedFacts.project?.id ?? null,
+        applicationDate: correctedFacts.applicationDate,
+        facts: asStored(correctedFacts),
+        inputHash: inputHash(correctedFacts),
+        submittedBy: caller.keyId,
+      })
+      entries.push(
+        audit(
+          caller,
+          'application.created',
+          'application',
+          application.id,
+          applicationEntity(toRow(application)),
+        ),
+      )
+    }
+    const facts = (correctedFacts ?? previousApplication.facts) as Application
+    const { decision, ledger, reversals } = await storeDecision(trx, caller, application, facts, {
+      id: previous.id,
+      reason,
+      facts: previousApplication.facts as Application,
+    })
+    entries.push(
+      audit(caller, 'decision.superseded', 'decision', decision.id, decisionOnly(decision)),
+      ...ledgerAudit(caller, [...reversals, ...ledger]),
+    )
+    await appendAudit(trx, entries)
+    return { application, decision }
+  })
+
+const toRow = (a: StoredApplication) => ({
+  id: a.id,
+  enterprise_credit_code: a.enterpriseCreditCode,
+  project_id: a.projectId,
+  application_date: a.applicationDate,
+  facts: a.facts,
+  input_hash: a.inputHash,
+  submitted_by: a.submittedBy,
+})
+
+const decisionOnly = (d: StoredDecision): DecisionEntity => ({
+  id: d.id,
+  applicationId: d.applicationId,
+  ruleset: d.ruleset,
+  asOf: d.asOf,
+  totalAmount: d.totalAmount,
+  evaluation: d.evaluation,
+  parameters: d.parameters,
+  history: d.history,
+  supersedes: d.supersedes,
+  correctionReason: d.correctionReason,
+  decidedBy: d.decidedBy,
+})

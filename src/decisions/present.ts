@@ -1,0 +1,29 @@
+// Stored applications and decisions as the API shows them (src/schemas/applications.ts).
+
+import type { StoredApplication, StoredDecision } from '../db/decisions-repository.ts'
+import type { Application, Evaluation, History } from '../engine/types.ts'
+
+export const presentDecision = (d: StoredDecision) => ({
+  id: d.id,
+  applicationId: d.applicationId,
+  createdAt: d.createdAt,
+  decidedBy: d.decidedBy,
+  supersedes: d.supersedes,
+  supersededBy: d.supersededBy,
+  correctionReason: d.correctionReason,
+  decisionHash: d.decisionHash,
+  history: d.history as History,
+  evaluation: d.evaluation as Evaluation,
+})
+
+export const presentApplication = (a: StoredApplication, decisions: readonly StoredDecision[]) => ({
+  id: a.id,
+  enterpriseCreditCode: a.enterpriseCreditCode,
+  projectId: a.projectId,
+  applicationDate: a.applicationDate,
+  inputHash: a.inputHash,
+  submittedBy: a.submittedBy,
+  createdAt: a.createdAt,
+  facts: a.facts as Application,
+  decisions: decisions.map(presentDecision),
+})

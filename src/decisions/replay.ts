@@ -1,0 +1,94 @@
+// Replaying a stored decision: the stored input, evaluated again with the stored parameter values
+// (or today's, to see what today's rules would decide) and the stored history, compared field by
+// field with what was stored.
+
+import { evaluate } from '../engine/evaluate.ts'
+import { DEFAULT_PARAMETERS } from '../engine/parameters/index.ts'
+import type { ParameterRead } from '../engine/parameters/types.ts'
+import { RULESET } from '../engine/ruleset.ts'
+import type { Application, Evaluation, History, Outcome } from '../engine/types.ts'
+
+export interface Difference {
+  /** JSON pointer into the evaluation */
+  path: string
+  stored: unknown
+  replayed: unknown
+}
+
+export interface MeasureComparison {
+  measure: string
+  stored: { status: string; amount: string | null }
+  replayed: { status: string; amount: string | null } | null
+  changed: boolean
+}
+
+export interface Replay {
+  decisionId: string
+  against: 'stored' | 'current'
+  identical: boolean
+  storedRuleset: { id: string; version: string }
+  replayedRuleset: { id: string; version: string }
+  differences: Difference[]
+  measures: MeasureComparison[]
+}
+
+const escapePointer = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1')
+
+/** Every leaf where two JSON values differ, as JSON pointers. */
+export const diff = (a: unknown, b: unknown, path = '', out: Difference[] = []): Difference[] => {
+  if (Object.is(a, b)) return out
+  const bothObjects = a !== null && b !== null && typeof a === 'object' && typeof b === 'object'
+  if (!bothObjects || Array.isArray(a) !== Array.isArray(b)) {
+    out.push({ path: path || '/', stored: a ?? null, replayed: b ?? null })
+    return out
+  }
+  const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)])
+  for (const k of keys) {
+    diff(
+      (a as Record<string, unknown>)[k],
+      (b as Record<string, unknown>)[k],
+      `${path}/${escapePointer(k)}`,
+      out,
+    )
+  }
+  return out
+}
+
+const brief = (o: Outcome) => ({ status: o.status, amount: o.amount })
+
+export const replayDecision = (
+  decision: { id: string; evaluation: unknown; parameters: unknown; history: unknown; asOf: string },
+  facts: Application,
+  against: 'stored' | 'current',
+): Replay => {
+  const stored = decision.evaluation as Evaluation
+  const parameters =
+    against === 'stored'
+      ? DEFAULT_PARAMETERS.pinned(decision.parameters as ParameterRead[])
+      : DEFAULT_PARAMETERS
+  const replayed = JSON.parse(
+    JSON.stringify(
+      evaluate(facts, { asOf: decision.asOf, parameters, history: decision.history as History }),
+    ),
+  ) as Evaluation
+  // Overrides are not part of a persisted decision; pinning marks nothing as overridden.
+  const differences = diff(stored, replayed)
+  const measures = stored.outcomes.map((o) => {
+    const r = replayed.outcomes.find((x) => x.measure === o.measure) ?? null
+    return {
+      measure: o.measure,
+      stored: brief(o),
+      replayed: r && brief(r),
+      changed: r === null || r.status !== o.status || r.amount !== o.amount,
+    }
+  })
+  return {
+    decisionId: decision.id,
+    against,
+    identical: differences.length === 0,
+    storedRuleset: stored.ruleset,
+    replayedRuleset: { ...RULESET },
+    differences,
+    measures,
+  }
+}

@@ -1,0 +1,220 @@
+// §6 严格控制产能盲目扩张: "新建铜、铅、锌、锡冶炼，电石、焦炭、黄磷生产项目，在满足国家行业准入条件基础上，
+// 须落实产能等量置换指标，其中有色金属自产资源须达到50%以上。除资源、能源、市场三头在外的钢铁项目外，不再
+// 新增钢铁产能。"
+//
+// Only new builds of a controlled product are tested (POLICY.md §1 G2): they must meet the access
+// conditions, retire at least as much capacity elsewhere as they add (replaced ≥ 1 × new), and for
+// copper, lead, zinc and tin smelting use at least 50% self-produced raw material ("以上" includes
+// 50%). New crude-steel capacity is barred unless resources, energy and market are all outside the
+// province (三头在外). A controlled new build whose facts are missing cannot pass: the gate fails
+// with MISSING_INPUT naming what is missing. Every condition is tested and every failure reported.
+// The 2017 province-wide caps are parameters (capacityControl.cap2017.*) for a capacity ledger.
+
+import type { Gate } from '../gate.ts'
+import { Rational } from '../money.ts'
+import { type Comparison, emptyTrace, type Text } from '../trace.ts'
+import type { CapacityProduct, Reason } from '../types.ts'
+
+const PRODUCT_NAMES: Record<CapacityProduct, Text> = {
+  'copper-smelting': { zh: '铜冶炼', en: 'copper smelting' },
+  'lead-smelting': { zh: '铅冶炼', en: 'lead smelting' },
+  'zinc-smelting': { zh: '锌冶炼', en: 'zinc smelting' },
+  'tin-smelting': { zh: '锡冶炼', en: 'tin smelting' },
+  'calcium-carbide': { zh: '电石', en: 'calcium carbide' },
+  coke: { zh: '焦炭', en: 'coke' },
+  'yellow-phosphorus': { zh: '黄磷', en: 'yellow phosphorus' },
+  'crude-steel': { zh: '钢铁', en: 'crude steel' },
+}
+
+export const capacityControl: Gate = {
+  id: 'capacity-control',
+  clause: '§6',
+  title: { zh: '产能控制', en: 'capacity control' },
+  reasonCode: 'CAPACITY_CONTROL',
+
+  evaluate(application, asOf, parameters) {
+    const trace = emptyTrace('§6')
+    const params = parameters.reader(trace)
+    const reasons: Reason[] = []
+    const result = () => ({
+      gate: 'capacity-control' as const,
+      clause: '§6',
+      passed: reasons.length === 0,
+      reasons,
+      consequences: [],
+      trace,
+    })
+    const check = (
+      id: string,
+      description: Text,
+      input: unknown,
+      comparison: Comparison,
+      threshold: unknown,
+      holds: boolean,
+      failure: Reason,
+    ): void => {
+      trace.conditions.push({ id, clause: '§6', description, input, comparison, threshold, holds })
+      if (!holds) reasons.push(failure)
+    }
+
+    const project = application.project
+    const product = project?.capacityProduct ?? null
+    const replacementProducts = params.list('capacityControl.replacementProducts', asOf)
+    const barredProducts = params.list('capacityControl.barredUnlessAllOutside', asOf)
+    const controlled =
+      product !== null && (replacementProducts.includes(product) || barredProducts.includes(product))
+    if (!project || !controlled || project.buildType !== 'new-build') {
+      trace.notes.push(
+        product === null || !controlled
+          ? 'the project makes no capacity-controlled product: §6 does not apply'
+          : `a ${project?.buildType} of ${product}, not a new build: §6 does not apply`,
+      )
+      return result()
+    }
+    trace.conditions.push({
+      id: 'controlled-new-build',
+      clause: '§6',
+      description: {
+        zh: '项目为产能控制产品的新建项目',
+        en: 'the project is a new build of a controlled product',
+      },
+      input: { buildType: project.buildType, capacityProduct: product },
+      comparison: 'in',
+      threshold: { buildType: 'new-build', capacityProduct: [...replacementProducts, ...barredProducts] },
+      holds: true,
+    })
+
+    const capacity = project.capacity
+    const missing = (pointers: string[]): void => {
+      reasons.push({
+        code: 'MISSING_INPUT',
+        message: {
+          zh: `产能控制新建项目缺少所需信息：${pointers.join('、')}`,
+          en: `a new build of a controlled product needs: ${pointers.join(', ')}`,
+        },
+        field: pointers[0]!,
+      })
+    }
+
+    if (barredProducts.includes(product)) {
+      if (!capacity) {
+        missing(['/project/capacity'])
+        return result()
+      }
+      const flags = {
+        resourcesOutsideProvince: capacity.resourcesOutsideProvince,
+        energyOutsideProvince: capacity.energyOutsideProvince,
+        marketOutsideProvince: capacity.marketOutsideProvince,
+      }
+      const absent = Object.entries(flags)
+        .filter(([, v]) => v === undefined)
+        .map(([k]) => `/project/capacity/${k}`)
+      if (absent.length > 0) {
+        missing(absent)
+        return result()
+      }
+      check(
+        'resources-energy-market-outside',
+        {
+          zh: '资源、能源、市场三头在外',
+          en: 'resources, energy and market are all outside the province',
+        },
+        flags,
+        '==',
+        { resourcesOutsideProvince: true, energyOutsideProvince: true, marketOutsideProvince: true },
+        Object.values(flags).every((v) => v === true),
+        {
+          code: 'NEW_CAPACITY_BARRED',
+          message: {
+            zh: `不再新增${PRODUCT_NAMES[product].zh}产能（资源、能源、市场三头在外的除外）`,
+            en: `no new ${PRODUCT_NAMES[product].en} capacity unless resources, energy and market are all outside the province`,
+          },
+          field: '/project/capacity',
+        },
+      )
+      return result()
+    }
+
+    check(
+      'meets-access-conditions',
+      { zh: '满足国家行业准入条件', en: 'meets the national access conditions of the industry' },
+      project.meetsAccessConditions,
+      'is',
+      true,
+      project.meetsAccessConditions === true,
+      {
+        code: 'ACCESS_CONDITIONS_NOT_MET',
+        message: { zh: '不满足国家行业准入条件', en: 'does not meet the national access conditions' },
+        field: '/project/meetsAccessConditions',
+      },
+    )
+
+    const shareProducts = params.list('capacityControl.selfProducedShareProducts', asOf)
+    const needsShare = shareProducts.includes(product)
+    const absent = [
+      ...(capacity?.newCapacity === undefined ? ['/project/capacity/newCapacity'] : []),
+      ...(capacity?.replacedCapacity === undefined ? ['/project/capacity/replacedCapacity'] : []),
+      ...(needsShare && capacity?.selfProducedRawMaterialShare === undefined
+        ? ['/project/capacity/selfProducedRawMaterialShare']
+        : []),
+    ]
+    if (!capacity || absent.length > 0) {
+      missing(absent)
+      return result()
+    }
+
+    const ratio = params.requireDecimal('capacityControl.replacementRatio', asOf)
+    const added = Rational.parse(capacity.newCapacity)
+    const replaced = Rational.parse(capacity.replacedCapacity)
+    const required = ratio.times(added)
+    trace.steps.push({
+      description: 'replacement capacity required (产能等量置换)',
+      expression: `${ratio} × ${added}`,
+      result: required.toString(),
+    })
+    check(
+      'capacity-replaced',
+      {
+        zh: '落实产能等量置换指标：置换产能不少于新增产能',
+        en: 'capacity retired in exchange is at least the new capacity',
+      },
+      capacity.replacedCapacity,
+      '>=',
+      required.toString(),
+      replaced.gte(required),
+      {
+        code: 'REPLACEMENT_CAPACITY_SHORT',
+        message: {
+          zh: `置换产能${replaced}少于须置换的${required}`,
+          en: `replaced capacity ${replaced} < required ${required}`,
+        },
+        field: '/project/capacity/replacedCapacity',
+      },
+    )
+
+    if (needsShare) {
+      const minimum = params.requireDecimal('capacityControl.minSelfProducedShare', asOf)
+      const share = Rational.parse(capacity.selfProducedRawMaterialShare!)
+      check(
+        'self-produced-share',
+        {
+          zh: '有色金属自产资源达到50%以上',
+          en: 'self-produced raw material share is at least the minimum',
+        },
+        capacity.selfProducedRawMaterialShare,
+        '>=',
+        minimum.toString(),
+        share.gte(minimum),
+        {
+          code: 'SELF_PRODUCED_SHARE_TOO_LOW',
+          message: {
+            zh: `自产资源比例${share}低于${minimum}`,
+            en: `self-produced raw material share ${share} < ${minimum}`,
+          },
+          field: '/project/capacity/selfProducedRawMaterialShare',
+        },
+      )
+    }
+    return result()
+  },
+}

@@ -1,0 +1,184 @@
+// §17 实施产业负面清单: "将国家颁布的《产业结构调整指导目录》中淘汰类、不符合行业准入条件的项目，以及属于
+// 限制类的新建项目纳入负面清单管理。制订重点区域和园区负面清单，对滇中地区及选择5个重点园区试行更加严格的
+// 负面清单管理制度。对列入清单的项目实行立项禁批、用地禁供、环保禁评、金融禁贷措施。"
+//
+// A project is on the negative list when its catalogue class is eliminated, when it does not meet
+// its industry's access conditions, or when it is a new build of the restricted class (POLICY.md §1
+// G1). The stricter lists of Central Yunnan and the 5 pilot parks are data (parameters, empty until
+// published), tested only when the project lies there. Every condition is tested and every failure
+// reported, so the decision says all the reasons at once. A listed project incurs the four
+// consequences of §17 and is ineligible for every measure (reason NEGATIVE_LIST, added by evaluate).
+
+import type { Gate } from '../gate.ts'
+import { industryMatches } from '../industry-codes.ts'
+import { emptyTrace, type Text } from '../trace.ts'
+import type { Reason } from '../types.ts'
+
+/** §17's four consequences, by stable id. */
+export const NEGATIVE_LIST_CONSEQUENCES: readonly { id: string; text: Text }[] = [
+  { id: 'no-project-approval', text: { zh: '立项禁批', en: 'no project approval' } },
+  { id: 'no-land-supply', text: { zh: '用地禁供', en: 'no land supply' } },
+  { id: 'no-environmental-review', text: { zh: '环保禁评', en: 'no environmental impact review' } },
+  { id: 'no-loans', text: { zh: '金融禁贷', en: 'no bank loans' } },
+]
+
+export const negativeList: Gate = {
+  id: 'negative-list',
+  clause: '§17',
+  title: { zh: '产业负面清单', en: 'industry negative list' },
+  reasonCode: 'NEGATIVE_LIST',
+
+  evaluate(application, asOf, parameters) {
+    const trace = emptyTrace('§17')
+    const params = parameters.reader(trace)
+    const reasons: Reason[] = []
+    const project = application.project
+    if (!project) {
+      trace.notes.push('no project in the application: nothing to test')
+      return { gate: 'negative-list', clause: '§17', passed: true, reasons, consequences: [], trace }
+    }
+    const check = (
+      id: string,
+      description: Text,
+      input: unknown,
+      comparison: '==' | 'not-in' | 'is',
+      threshold: unknown,
+      holds: boolean,
+      failure: Reason,
+    ): void => {
+      trace.conditions.push({ id, clause: '§17', description, input, comparison, threshold, holds })
+      if (!holds) reasons.push(failure)
+    }
+
+    const denied = params.list('negativeList.deniedClasses', asOf)
+    check(
+      'class-not-denied',
+      {
+        zh: '项目不属于《产业结构调整指导目录》淘汰类',
+        en: 'the project is not of an eliminated class of the Industrial Structure Adjustment Catalogue',
+      },
+      project.policyClass,
+      'not-in',
+      denied,
+      !denied.includes(project.policyClass),
+      {
+        code: 'ELIMINATED_CLASS',
+        message: {
+          zh: `项目属于《产业结构调整指导目录》${project.policyClass}类（淘汰类）`,
+          en: `the project's catalogue class "${project.policyClass}" is on the negative list (eliminated)`,
+        },
+        field: '/project/policyClass',
+      },
+    )
+
+    check(
+      'meets-access-conditions',
+      { zh: '项目符合行业准入条件', en: "the project meets its industry's access conditions" },
+      project.meetsAccessConditions,
+      'is',
+      true,
+      project.meetsAccessConditions === true,
+      {
+        code: 'ACCESS_CONDITIONS_NOT_MET',
+        message: {
+          zh: '项目不符合行业准入条件',
+          en: "the project does not meet its industry's access conditions",
+        },
+        field: '/project/meetsAccessConditions',
+      },
+    )
+
+    const newBuildDenied = params.list('negativeList.newBuildDeniedClasses', asOf)
+    const isNewBuild = project.buildType === 'new-build'
+    check(
+      'not-restricted-new-build',
+      { zh: '项目不是限制类新建项目', en: 'the project is not a new build of a restricted class' },
+      { buildType: project.buildType, policyClass: project.policyClass },
+      'not-in',
+      { buildType: 'new-build', policyClass: newBuildDenied },
+      !(isNewBuild && newBuildDenied.includes(project.policyClass)),
+      {
+        code: 'RESTRICTED_NEW_BUILD',
+        message: {
+          zh: '项目属于限制类新建项目',
+          en: `the project is a new build of the "${project.policyClass}" class (restricted)`,
+        },
+        field: '/project/policyClass',
+      },
+    )
+
+    // Stricter area lists: tested only where the project lies.
+    const centralPrefectures = params.list('negativeList.centralYunnanPrefectures', asOf)
+    const inCentralYunnan =
+      project.inCentralYunnanZone === true || centralPrefectures.includes(project.prefecture)
+    if (inCentralYunnan) {
+      const list = params.list('negativeList.centralYunnanDeniedIndustries', asOf)
+      const hit = list.filter((code) => industryMatches(project.industryCode, code))
+      check(
+        'not-on-central-yunnan-list',
+        {
+          zh: '项目行业不在滇中地区负面清单内',
+          en: 'the industry is not on the Central Yunnan negative list',
+        },
+        project.industryCode,
+        'not-in',
+        list,
+        hit.length === 0,
+        {
+          code: 'CENTRAL_YUNNAN_NEGATIVE_LIST',
+          message: {
+            zh: `项目行业${project.industryCode}列入滇中地区负面清单（${hit.join('、')}）`,
+            en: `industry ${project.industryCode} is on the Central Yunnan negative list (${hit.join(', ')})`,
+          },
+          field: '/project/industryCode',
+        },
+      )
+    } else {
+      trace.notes.push(`${project.prefecture} is outside Central Yunnan: its stricter list does not apply`)
+    }
+
+    const pilotParks = params.list('negativeList.pilotParkIds', asOf)
+    const park = project.park
+    const inPilotPark = !!park && (park.pilot === true || pilotParks.includes(park.id))
+    if (inPilotPark) {
+      const list = params.list('negativeList.pilotParkDeniedIndustries', asOf)
+      const hit = list.filter((code) => industryMatches(project.industryCode, code))
+      check(
+        'not-on-pilot-park-list',
+        {
+          zh: '项目行业不在重点园区负面清单内',
+          en: 'the industry is not on the pilot parks negative list',
+        },
+        project.industryCode,
+        'not-in',
+        list,
+        hit.length === 0,
+        {
+          code: 'PILOT_PARK_NEGATIVE_LIST',
+          message: {
+            zh: `项目行业${project.industryCode}列入重点园区负面清单（${hit.join('、')}）`,
+            en: `industry ${project.industryCode} is on the pilot parks negative list (${hit.join(', ')})`,
+          },
+          field: '/project/industryCode',
+        },
+      )
+    } else {
+      trace.notes.push('the project is not in a pilot park: the pilot parks list does not apply')
+    }
+
+    const passed = reasons.length === 0
+    if (!passed) {
+      trace.notes.push(
+        `列入负面清单的项目实行${NEGATIVE_LIST_CONSEQUENCES.map((c) => `${c.text.zh}（${c.id}）`).join('、')}`,
+      )
+    }
+    return {
+      gate: 'negative-list',
+      clause: '§17',
+      passed,
+      reasons,
+      consequences: passed ? [] : NEGATIVE_LIST_CONSEQUENCES.map((c) => c.id),
+      trace,
+    }
+  },
+}

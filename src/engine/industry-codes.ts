@@ -1,0 +1,69 @@
+// GB/T 4754-2017 (国民经济行业分类) industry codes as applications give them: an optional section
+// letter A–T, then the 2-digit division and optionally the group (3 digits) or class (4 digits),
+// e.g. "C3311", "3311", "C33", "33". The engine compares codes by their digits; the letter, when
+// given, must be the section the division belongs to.
+
+const INDUSTRY_CODE = /^([A-T])?(\d{2,4})$/
+
+/** GB/T 4754-2017 sections and the 2-digit divisions each contains (inclusive ranges). */
+export const SECTIONS: Readonly<Record<string, readonly [number, number]>> = {
+  A: [1, 5],
+  B: [6, 12],
+  C: [13, 43],
+  D: [44, 46],
+  E: [47, 50],
+  F: [51, 52],
+  G: [53, 60],
+  H: [61, 62],
+  I: [63, 65],
+  J: [66, 69],
+  K: [70, 70],
+  L: [71, 72],
+  M: [73, 75],
+  N: [76, 79],
+  O: [80, 82],
+  P: [83, 83],
+  Q: [84, 85],
+  R: [86, 90],
+  S: [91, 96],
+  T: [97, 97],
+}
+
+/** The section letter a 2-digit division belongs to, or undefined when no section has it. */
+export const sectionOf = (division: string): string | undefined => {
+  const n = Number.parseInt(division, 10)
+  return Object.keys(SECTIONS).find((s) => {
+    const [lo, hi] = SECTIONS[s]!
+    return lo <= n && n <= hi
+  })
+}
+
+/** Why a code is not a valid GB/T 4754-2017 code, or null when it is. */
+export const industryCodeProblem = (code: string): string | null => {
+  const m = INDUSTRY_CODE.exec(code)
+  if (!m)
+    return 'expected a GB/T 4754-2017 code: an optional uppercase section letter A–T, then 2 to 4 digits (e.g. "C3311")'
+  const division = m[2]!.slice(0, 2)
+  const section = sectionOf(division)
+  if (section === undefined) return `division ${division} does not exist in GB/T 4754-2017`
+  if (m[1] !== undefined && m[1] !== section)
+    return `division ${division} belongs to section ${section}, not ${m[1]}`
+  return null
+}
+
+/** The digits of a code without its section letter: "C3311" → "3311". */
+export const industryDigits = (code: string): string => code.replace(/^[A-Z]/, '')
+
+/** The 2-digit division of a code: "C3311" → "33". */
+export const industryDivision = (code: string): string => industryDigits(code).slice(0, 2)
+
+/**
+ * Whether an industry code falls under a listed code (a list entry of a parameter): a section
+ * letter alone ("C") matches its whole section; otherwise the listed digits must be a prefix of the
+ * code's digits ("33" covers "3311"; "C3311" covers "3311"). A list entry more detailed than the
+ * code ("3311" for a code given as "33") does not match: the project is not known to be in it.
+ */
+export const industryMatches = (code: string, listed: string): boolean => {
+  if (/^[A-Z]$/.test(listed)) return sectionOf(industryDivision(code)) === listed
+  return industryDigits(code).startsWith(industryDigits(listed))
+}

@@ -1,0 +1,149 @@
+// §18 要鼓励企业转型升级: "对新建投产新兴产业项目，按其上缴税收地方留成部分的50%奖励企业" — a newly
+// built project of an emerging industry that has gone into production earns its enterprise 50% of the
+// local retained share of the taxes the project pays.
+//
+// Reading (POLICY.md §2): "newly built" is the build type new-build (parameter
+// emergingProjectReward.buildTypes); the emerging industries are the six of §5 (emergingIndustries);
+// the project must be commissioned on or after the policy start, and only tax periods from
+// commissioning on and inside the policy window count — a record straddling the commissioning date
+// or the window's end counts pro rata by days (POLICY.md §0 (b), see tax.ts). The taxes are the
+// project's own records (VAT, enterprise income tax, business tax), each at the local share in force
+// for its period. The source states no cap and no limit across applications.
+
+import type { Measure } from '../measure.ts'
+import { checkDate, formatPeriod, localTaxesWithin } from '../tax.ts'
+
+export const emergingProjectTaxReward: Measure = {
+  id: 'emerging-project-tax-reward',
+  clause: '§18',
+  title: {
+    zh: '新建投产新兴产业项目税收奖励',
+    en: 'Tax reward for newly built emerging-industry projects',
+  },
+  summary: {
+    zh: '按项目投产后上缴税收地方留成部分的50%奖励企业。',
+    en: '50% of the local retained share of the taxes the project pays from commissioning on.',
+  },
+  cash: true,
+  inputs: [
+    '/project/buildType',
+    '/project/emergingIndustry',
+    '/project/commissionedOn',
+    '/project/taxRecords',
+  ],
+
+  evaluate(run) {
+    const project = run.application.project
+    if (!project) return run.missing(['/project'])
+
+    const buildTypes = run.params.list('emergingProjectReward.buildTypes', run.asOf)
+    const newlyBuilt = run.condition({
+      id: 'newly-built',
+      description: { zh: '项目为新建项目', en: 'the project is newly built' },
+      input: project.buildType,
+      comparison: 'in',
+      threshold: buildTypes,
+      holds: buildTypes.includes(project.buildType),
+    })
+    if (!newlyBuilt) {
+      return run.ineligible(
+        'NOT_NEW_BUILD',
+        {
+          zh: `项目建设性质为${project.buildType}，不是新建项目`,
+          en: `the project is ${project.buildType}, not newly built`,
+        },
+        '/project/buildType',
+      )
+    }
+
+    const industries = run.params.list('emergingIndustries', run.asOf)
+    const industry = project.emergingIndustry ?? null
+    const emerging = run.condition({
+      id: 'emerging-industry',
+      clause: '§5',
+      description: {
+        zh: '项目属于六大新兴产业',
+        en: 'the project belongs to one of the six emerging industries',
+      },
+      input: industry,
+      comparison: 'in',
+      threshold: industries,
+      holds: industry !== null && industries.includes(industry),
+    })
+    if (!emerging) {
+      return run.ineligible(
+        'NOT_EMERGING_INDUSTRY',
+        { zh: '项目不属于六大新兴产业', en: 'the project is not in one of the six emerging industries' },
+        '/project/emergingIndustry',
+      )
+    }
+
+    if (project.commissionedOn === undefined) return run.missing(['/project/commissionedOn'])
+    const commissionedOn = checkDate(project.commissionedOn, '/project/commissionedOn')
+    const windowStart = run.params.date('policy.windowStart', run.asOf)
+    const windowEnd = run.params.date('policy.windowEnd', run.asOf)
+    const commissionedInTime = run.condition({
+      id: 'commissioned-on-or-after-policy-start',
+      description: {
+        zh: '项目于政策实施之日或之后投产',
+        en: 'the project was commissioned on or after the policy start',
+      },
+      input: commissionedOn,
+      comparison: '>=',
+      threshold: windowStart,
+      holds: commissionedOn >= windowStart,
+    })
+    if (!commissionedInTime) {
+      return run.ineligible(
+        'COMMISSIONED_BEFORE_POLICY',
+        {
+          zh: `项目投产日期${commissionedOn}早于政策实施日${windowStart}`,
+          en: `the project was commissioned on ${commissionedOn}, before the policy start ${windowStart}`,
+        },
+        '/project/commissionedOn',
+      )
+    }
+
+    const records = project.taxRecords
+    if (!records || records.length === 0) return run.missing(['/project/taxRecords'])
+
+    // commissionedOn ≥ windowStart (tested above), so the window opens at commissioning
+    const window = { from: commissionedOn, to: windowEnd }
+    run.note(
+      `tax periods counted: from commissioning (${commissionedOn}) to the end of the policy window (${windowEnd}): ${formatPeriod(window)}`,
+    )
+    const taxes = localTaxesWithin(run, records, '/project/taxRecords', window, 'the reward window')
+    const rate = run.params.requireDecimal('emergingProjectReward.rate', run.asOf)
+    const reward = run.step('reward', `${rate} × ${taxes.total.toYuan()}`, rate.times(taxes.total))
+    const details = {
+      window,
+      localTaxes: taxes.total.toYuan(),
+      rate: rate.toString(),
+      records: taxes.records,
+    }
+
+    const paid = run.condition({
+      id: 'reward-above-zero',
+      description: {
+        zh: '投产后政策期内上缴税收地方留成部分的奖励大于零',
+        en: 'the reward on local taxes from commissioning on, inside the policy window, is above zero',
+      },
+      input: reward.toMoney(),
+      comparison: '>',
+      threshold: '0.00',
+      holds: reward.toFenHalfUp() > 0n,
+    })
+    if (!paid) {
+      return run.ineligible(
+        'NO_LOCAL_TAXES',
+        {
+          zh: `项目在${formatPeriod(window)}内无上缴地方税收`,
+          en: `the project paid no local taxes in ${formatPeriod(window)}`,
+        },
+        '/project/taxRecords',
+        details,
+      )
+    }
+    return run.cash(reward, details)
+  },
+}

@@ -1,0 +1,262 @@
+// §18 要鼓励企业转型升级: "对6大新兴产业中综合排名前3位的企业，试行三年内按上年上缴地方税收新增部分全额
+// 奖励企业" — an enterprise ranked in the top 3 of one of the six emerging industries is rewarded, on
+// trial for three years, with the full increase of the local taxes it paid over the year before.
+//
+// Reading (POLICY.md §2): ranking year R (enterprise.emergingIndustryRanking); the application names
+// the award year Y (claims.top3AwardYear), which must lie in R … R+2 (top3Reward.awardYears) and in
+// the policy window; the amount is 100% (top3Reward.rate) × (local taxes of calendar year Y − local
+// taxes of Y−1), local taxes being the local retained share of VAT + enterprise income tax + business
+// tax (tax.ts). Both years must be fully covered by tax records (from registration, when that is later):
+// a gap would understate a year and distort the increase, so it is a missing input naming the year.
+// No increase → NO_TAX_INCREASE. Limit across applications: each award year once, and at most 3
+// award years per enterprise ever, over all its rankings (history.top3AwardYears; ledger
+// "top3-award-year").
+
+import type { IsoDate } from '../dates.ts'
+import type { Measure } from '../measure.ts'
+import {
+  calendarYear,
+  checkDate,
+  checkTaxRecords,
+  checkWholeNumber,
+  formatPeriod,
+  localTaxesWithin,
+  uncoveredPeriods,
+} from '../tax.ts'
+
+export const emergingTop3TaxReward: Measure = {
+  id: 'emerging-top3-tax-reward',
+  clause: '§18',
+  title: {
+    zh: '新兴产业综合排名前3位企业税收奖励',
+    en: 'Tax reward for the top 3 enterprises of an emerging industry',
+  },
+  summary: {
+    zh: '排名后三年内，按上年上缴地方税收新增部分全额奖励企业，每户企业最多3个奖励年度。',
+    en: 'The full increase of local taxes over the year before, for award years within three years of the ranking; at most 3 award years per enterprise.',
+  },
+  cash: true,
+  inputs: ['/enterprise/emergingIndustryRanking', '/claims/top3AwardYear', '/enterprise/taxRecords'],
+
+  evaluate(run) {
+    const enterprise = run.application.enterprise
+    const ranking = enterprise.emergingIndustryRanking
+    const awardYearInput = run.application.claims?.top3AwardYear
+    const absent = [
+      ...(ranking === undefined ? ['/enterprise/emergingIndustryRanking'] : []),
+      ...(awardYearInput === undefined ? ['/claims/top3AwardYear'] : []),
+    ]
+    if (!ranking || awardYearInput === undefined) return run.missing(absent)
+    const rankingYear = checkWholeNumber(ranking.year, '/enterprise/emergingIndustryRanking/year', 1)
+    const rank = checkWholeNumber(ranking.rank, '/enterprise/emergingIndustryRanking/rank', 1)
+    const awardYear = checkWholeNumber(awardYearInput, '/claims/top3AwardYear', 1)
+
+    const industries = run.params.list('emergingIndustries', run.asOf)
+    const emerging = run.condition({
+      id: 'emerging-industry',
+      clause: '§5',
+      description: {
+        zh: '排名所属产业为六大新兴产业之一',
+        en: 'the ranking is within one of the six emerging industries',
+      },
+      input: ranking.industry,
+      comparison: 'in',
+      threshold: industries,
+      holds: industries.includes(ranking.industry),
+    })
+    if (!emerging) {
+      return run.ineligible(
+        'NOT_EMERGING_INDUSTRY',
+        {
+          zh: '排名所属产业不是六大新兴产业',
+          en: 'the ranking is not in one of the six emerging industries',
+        },
+        '/enterprise/emergingIndustryRanking/industry',
+      )
+    }
+
+    const maxRank = run.params.integer('top3Reward.maxRank', run.asOf)
+    const top = run.condition({
+      id: 'ranked-top-3',
+      description: { zh: '综合排名在前3位以内', en: 'the comprehensive rank is within the top 3' },
+      input: rank,
+      comparison: '<=',
+      threshold: maxRank,
+      holds: rank <= maxRank,
+    })
+    if (!top) {
+      return run.ineligible(
+        'NOT_TOP3',
+        {
+          zh: `综合排名第${rank}位，不在前${maxRank}位`,
+          en: `ranked ${rank}, not within the top ${maxRank}`,
+        },
+        '/enterprise/emergingIndustryRanking/rank',
+      )
+    }
+
+    const awardYears = run.params.integer('top3Reward.awardYears', run.asOf)
+    const lastAwardYear = rankingYear + awardYears - 1
+    const inPeriod = run.condition({
+      id: 'award-year-within-three-years-of-ranking',
+      description: {
+        zh: `奖励年度在排名年度起${awardYears}年内`,
+        en: `the award year lies within ${awardYears} years from the ranking year`,
+      },
+      input: awardYear,
+      comparison: 'in',
+      threshold: { from: rankingYear, to: lastAwardYear },
+      holds: rankingYear <= awardYear && awardYear <= lastAwardYear,
+    })
+    if (!inPeriod) {
+      return run.ineligible(
+        'AWARD_YEAR_OUTSIDE_PERIOD',
+        {
+          zh: `奖励年度${awardYear}不在排名年度${rankingYear}起的${rankingYear}—${lastAwardYear}年内`,
+          en: `award year ${awardYear} is outside ${rankingYear}–${lastAwardYear}, the ${awardYears} years from ranking year ${rankingYear}`,
+        },
+        '/claims/top3AwardYear',
+      )
+    }
+
+    const windowStart = run.params.date('policy.windowStart', run.asOf)
+    const windowEnd = run.params.date('policy.windowEnd', run.asOf)
+    const year = calendarYear(awardYear)
+    const inWindow = run.condition({
+      id: 'award-year-within-policy-window',
+      clause: '§1',
+      description: { zh: '奖励年度在政策适用期内', en: 'the award year lies within the policy window' },
+      input: year,
+      comparison: 'in',
+      threshold: { from: windowStart, to: windowEnd },
+      holds: windowStart <= year.from && year.to <= windowEnd,
+    })
+    if (!inWindow) {
+      return run.ineligible(
+        'AWARD_YEAR_OUTSIDE_POLICY_WINDOW',
+        {
+          zh: `奖励年度${awardYear}不在政策适用期${windowStart}至${windowEnd}内`,
+          en: `award year ${awardYear} is outside the policy window ${windowStart} to ${windowEnd}`,
+        },
+        '/claims/top3AwardYear',
+      )
+    }
+
+    const granted = [...new Set(run.history.top3AwardYears ?? [])].sort((a, b) => a - b)
+    const notYetGranted = run.condition({
+      id: 'award-year-not-yet-granted',
+      description: { zh: '该奖励年度尚未获得奖励', en: 'the award year has not been rewarded yet' },
+      input: awardYear,
+      comparison: 'not-in',
+      threshold: granted,
+      holds: !granted.includes(awardYear),
+    })
+    if (!notYetGranted) {
+      return run.ineligible(
+        'ALREADY_GRANTED',
+        {
+          zh: `企业${awardYear}年度已获得该奖励`,
+          en: `the enterprise was already rewarded for ${awardYear}`,
+        },
+        '/claims/top3AwardYear',
+      )
+    }
+    const yearsLeft = run.condition({
+      id: 'award-years-left',
+      description: {
+        zh: `企业累计获奖年度少于${awardYears}个`,
+        en: `the enterprise has been rewarded for fewer than ${awardYears} years`,
+      },
+      input: granted.length,
+      comparison: '<',
+      threshold: awardYears,
+      holds: granted.length < awardYears,
+    })
+    if (!yearsLeft) {
+      return run.ineligible(
+        'AWARD_YEARS_EXHAUSTED',
+        {
+          zh: `企业已获得${granted.length}个年度的奖励（${granted.join('、')}），达到上限${awardYears}个`,
+          en: `the enterprise was already rewarded for ${granted.length} years (${granted.join(', ')}), the limit of ${awardYears}`,
+        },
+        '/claims/top3AwardYear',
+      )
+    }
+
+    const records = enterprise.taxRecords
+    if (!records || records.length === 0) return run.missing(['/enterprise/taxRecords'])
+    checkTaxRecords(records, '/enterprise/taxRecords')
+    const registeredOn =
+      enterprise.registeredOn === undefined
+        ? undefined
+        : checkDate(enterprise.registeredOn, '/enterprise/registeredOn')
+    const previousYear = calendarYear(awardYear - 1)
+    const gaps = [previousYear, year].flatMap((p) => {
+      const from: IsoDate = registeredOn !== undefined && registeredOn > p.from ? registeredOn : p.from
+      return from <= p.to ? uncoveredPeriods(records, { from, to: p.to }) : []
+    })
+    if (gaps.length > 0) {
+      const listed = gaps.map(formatPeriod)
+      const years = [...new Set(gaps.map((g) => g.from.slice(0, 4)))]
+      return run.ineligible(
+        'MISSING_INPUT',
+        {
+          zh: `缺少${years.join('、')}年度的纳税记录：${listed.join('、')}`,
+          en: `tax records missing for ${years.join(' and ')}: ${listed.join(', ')} not covered`,
+        },
+        '/enterprise/taxRecords',
+        { missing: ['/enterprise/taxRecords'], uncovered: gaps },
+      )
+    }
+
+    const before = localTaxesWithin(run, records, '/enterprise/taxRecords', previousYear, `${awardYear - 1}`)
+    const after = localTaxesWithin(run, records, '/enterprise/taxRecords', year, `${awardYear}`)
+    const increase = run.step(
+      `increase of local taxes, ${awardYear} over ${awardYear - 1}`,
+      `${after.total.toYuan()} − ${before.total.toYuan()}`,
+      after.total.minus(before.total),
+    )
+    const rate = run.params.requireDecimal('top3Reward.rate', run.asOf)
+    const reward = run.step('reward', `${rate} × ${increase.toYuan()}`, rate.times(increase))
+    const details = {
+      rankingYear,
+      rank,
+      awardYear,
+      localTaxesPreviousYear: before.total.toYuan(),
+      localTaxesAwardYear: after.total.toYuan(),
+      increase: increase.toYuan(),
+      rate: rate.toString(),
+      records: [...before.records, ...after.records],
+    }
+    const increased = run.condition({
+      id: 'local-taxes-increased',
+      description: {
+        zh: `${awardYear}年上缴地方税收较上年有新增`,
+        en: `local taxes of ${awardYear} exceed those of ${awardYear - 1}`,
+      },
+      input: after.total.toYuan(),
+      comparison: '>',
+      threshold: before.total.toYuan(),
+      holds: reward.toFenHalfUp() > 0n,
+    })
+    if (!increased) {
+      return run.ineligible(
+        'NO_TAX_INCREASE',
+        {
+          zh: `${awardYear}年上缴地方税收${after.total.toMoney()}元，未超过上年的${before.total.toMoney()}元`,
+          en: `local taxes of ${awardYear} (${after.total.toMoney()}) do not exceed those of ${awardYear - 1} (${before.total.toMoney()})`,
+        },
+        '/enterprise/taxRecords',
+        details,
+      )
+    }
+
+    run.claim({
+      kind: 'once',
+      ledger: 'top3-award-year',
+      key: `${enterprise.creditCode}:${awardYear}`,
+      amount: reward.toMoney(),
+    })
+    return run.cash(reward, details)
+  },
+}

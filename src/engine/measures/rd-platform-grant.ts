@@ -1,0 +1,162 @@
+// §18 要支持技术研发平台建设: "对新认定的国家级实验室、国家工程实验室、国家工程（技术）研究中心、国家认定企业
+// 技术中心及省级研发平台，分别给予300万元、100万元的一次性补助" — a newly recognised national platform
+// receives 3 000 000 yuan once, a provincial R&D platform 1 000 000 yuan once (POLICY.md §2).
+// "新认定" (newly recognised) is read as recognised on or after the first day of the policy window.
+// "一次性" is once per platform per tier: a platform granted as provincial may later be granted as
+// national, never twice at the same tier (history.rdPlatformGrants, then a `once` ledger claim
+// keyed `${platformId}:${tier}`). An application may claim several platforms: each is decided on
+// its own (details.items) and the grant is their sum (POLICY.md §5 example 4).
+
+import type { Measure } from '../measure.ts'
+import { type Rational, sum } from '../money.ts'
+import type { PlatformTier } from '../types.ts'
+
+interface ItemResult {
+  id: string
+  kind: string
+  tier: PlatformTier | null
+  status: 'eligible' | 'ineligible'
+  amount: string | null
+  reasons: string[]
+}
+
+export const rdPlatformGrant: Measure = {
+  id: 'rd-platform-grant',
+  clause: '§18',
+  title: {
+    zh: '新认定研发平台一次性补助',
+    en: 'One-time grant for newly recognised R&D platforms',
+  },
+  summary: {
+    zh: '新认定的国家级研发平台一次性补助300万元，省级研发平台100万元；每个平台每一级别限一次。',
+    en: 'A newly recognised national platform receives 3 000 000 yuan, a provincial one 1 000 000 yuan; once per platform and tier.',
+  },
+  cash: true,
+  inputs: ['/claims/rdPlatforms'],
+
+  evaluate(run) {
+    const platforms = run.application.claims?.rdPlatforms
+    if (!platforms || platforms.length === 0) return run.missing(['/claims/rdPlatforms'])
+
+    const windowStart = run.params.date('policy.windowStart', run.asOf)
+    const nationalKinds = run.params.list('rdPlatform.nationalKinds', run.asOf)
+    const provincialKinds = run.params.list('rdPlatform.provincialKinds', run.asOf)
+    const granted = run.history.rdPlatformGrants ?? []
+    const amounts: Rational[] = []
+
+    const items = platforms.map((platform, i): ItemResult => {
+      const field = `/claims/rdPlatforms/${i}`
+      const item: ItemResult = {
+        id: platform.id,
+        kind: platform.kind,
+        tier: null,
+        status: 'ineligible',
+        amount: null,
+        reasons: [],
+      }
+      const fail = (code: string, message: { zh: string; en: string }, pointer: string): ItemResult => {
+        run.reason(code, message, pointer)
+        item.reasons.push(code)
+        return item
+      }
+
+      const tier: PlatformTier | null = nationalKinds.includes(platform.kind)
+        ? 'national'
+        : provincialKinds.includes(platform.kind)
+          ? 'provincial'
+          : null
+      item.tier = tier
+      const covered = run.condition({
+        id: `platform-kind-covered[${i}]`,
+        description: {
+          zh: `平台${platform.id}属于国家级或省级研发平台`,
+          en: `platform ${platform.id} is of a national or provincial kind`,
+        },
+        input: platform.kind,
+        comparison: 'in',
+        threshold: { national: nationalKinds, provincial: provincialKinds },
+        holds: tier !== null,
+      })
+      if (!covered || tier === null) {
+        return fail(
+          'PLATFORM_KIND_NOT_COVERED',
+          {
+            zh: `平台${platform.id}的类型${platform.kind}不在补助范围内`,
+            en: `platform ${platform.id}: kind ${platform.kind} is not covered`,
+          },
+          `${field}/kind`,
+        )
+      }
+
+      const isNew = run.condition({
+        id: `newly-recognised[${i}]`,
+        description: {
+          zh: `平台${platform.id}在政策实施后新认定`,
+          en: `platform ${platform.id} was recognised on or after the start of the policy window`,
+        },
+        input: platform.recognisedOn,
+        comparison: '>=',
+        threshold: windowStart,
+        holds: platform.recognisedOn >= windowStart,
+      })
+      if (!isNew) {
+        return fail(
+          'NOT_NEWLY_RECOGNISED',
+          {
+            zh: `平台${platform.id}于${platform.recognisedOn}认定，早于政策实施日${windowStart}`,
+            en: `platform ${platform.id} was recognised on ${platform.recognisedOn}, before ${windowStart}`,
+          },
+          `${field}/recognisedOn`,
+        )
+      }
+
+      const already = granted.some((g) => g.platformId === platform.id && g.tier === tier)
+      const notYet = run.condition({
+        id: `not-already-granted[${i}]`,
+        description: {
+          zh: `平台${platform.id}尚未获得${tier === 'national' ? '国家级' : '省级'}补助`,
+          en: `platform ${platform.id} has not yet been granted at the ${tier} tier`,
+        },
+        input: { platformId: platform.id, tier },
+        comparison: 'not-in',
+        threshold: granted,
+        holds: !already,
+      })
+      if (!notYet) {
+        return fail(
+          'ALREADY_GRANTED',
+          {
+            zh: `平台${platform.id}已获得${tier === 'national' ? '国家级' : '省级'}一次性补助`,
+            en: `platform ${platform.id} was already granted at the ${tier} tier`,
+          },
+          `${field}/id`,
+        )
+      }
+
+      const parameter = tier === 'national' ? 'rdPlatform.nationalGrant' : 'rdPlatform.provincialGrant'
+      const grant = run.params.requireDecimal(parameter, run.asOf)
+      const amount = run.step(
+        `grant for platform ${platform.id} (${tier} tier)`,
+        `${parameter} = ${grant.toYuan()}`,
+        grant,
+      )
+      amounts.push(amount)
+      run.claim({
+        kind: 'once',
+        ledger: 'rd-platform-grant',
+        key: `${platform.id}:${tier}`,
+        amount: amount.toMoney(),
+      })
+      item.status = 'eligible'
+      item.amount = amount.toMoney()
+      return item
+    })
+
+    if (amounts.length === 0) return run.ineligibleWithReasons({ items })
+    const total =
+      amounts.length === 1
+        ? amounts[0]!
+        : run.step('total grant', amounts.map((a) => a.toYuan()).join(' + '), sum(amounts))
+    return run.cash(total, { items })
+  },
+}

@@ -1,0 +1,115 @@
+// §18 要支持技术研发平台建设: "对组建研究院、实现重大科技成果产业化的企业或单位给予100万元奖励" — an
+// enterprise or unit that founded a research institute, or industrialised a major S&T achievement,
+// receives 1 000 000 yuan per event (POLICY.md §2). Each institute or achievement is awarded once
+// (history.researchEventAwards, then a `once` ledger claim keyed by the event id). We read the award
+// as one for events on or after the first day of the policy window, as for the other §18 awards:
+// the policy rewards what it set out to encourage, not what came before it. An application may claim
+// several events: each is decided on its own (details.items) and the award is their sum.
+
+import type { Measure } from '../measure.ts'
+import { type Rational, sum } from '../money.ts'
+
+interface ItemResult {
+  id: string
+  kind: string
+  status: 'eligible' | 'ineligible'
+  amount: string | null
+  reasons: string[]
+}
+
+export const researchInstituteAward: Measure = {
+  id: 'research-institute-award',
+  clause: '§18',
+  title: {
+    zh: '组建研究院、重大科技成果产业化奖励',
+    en: 'Award for founding a research institute or industrialising a major S&T achievement',
+  },
+  summary: {
+    zh: '每组建一个研究院或实现一项重大科技成果产业化奖励100万元，每项限一次。',
+    en: '1 000 000 yuan per research institute founded or major achievement industrialised, once each.',
+  },
+  cash: true,
+  inputs: ['/claims/researchEvents'],
+
+  evaluate(run) {
+    const events = run.application.claims?.researchEvents
+    if (!events || events.length === 0) return run.missing(['/claims/researchEvents'])
+
+    const windowStart = run.params.date('policy.windowStart', run.asOf)
+    const awarded = run.history.researchEventAwards ?? []
+    const amounts: Rational[] = []
+
+    const items = events.map((event, i): ItemResult => {
+      const field = `/claims/researchEvents/${i}`
+      const item: ItemResult = {
+        id: event.id,
+        kind: event.kind,
+        status: 'ineligible',
+        amount: null,
+        reasons: [],
+      }
+      const fail = (code: string, message: { zh: string; en: string }, pointer: string): ItemResult => {
+        run.reason(code, message, pointer)
+        item.reasons.push(code)
+        return item
+      }
+
+      const inWindow = run.condition({
+        id: `event-in-policy-window[${i}]`,
+        description: {
+          zh: `事项${event.id}发生在政策实施之后`,
+          en: `event ${event.id} took place on or after the start of the policy window`,
+        },
+        input: event.date,
+        comparison: '>=',
+        threshold: windowStart,
+        holds: event.date >= windowStart,
+      })
+      if (!inWindow) {
+        return fail(
+          'BEFORE_POLICY_WINDOW',
+          {
+            zh: `事项${event.id}发生于${event.date}，早于政策实施日${windowStart}`,
+            en: `event ${event.id} took place on ${event.date}, before ${windowStart}`,
+          },
+          `${field}/date`,
+        )
+      }
+
+      const notYet = run.condition({
+        id: `not-already-awarded[${i}]`,
+        description: { zh: `事项${event.id}尚未获奖`, en: `event ${event.id} has not been awarded yet` },
+        input: event.id,
+        comparison: 'not-in',
+        threshold: awarded,
+        holds: !awarded.includes(event.id),
+      })
+      if (!notYet) {
+        return fail(
+          'ALREADY_GRANTED',
+          { zh: `事项${event.id}已获奖励`, en: `event ${event.id} was already awarded` },
+          `${field}/id`,
+        )
+      }
+
+      const award = run.params.requireDecimal('researchInstitute.awardPerEvent', run.asOf)
+      const amount = run.step(
+        `award for event ${event.id}`,
+        `researchInstitute.awardPerEvent = ${award.toYuan()}`,
+        award,
+      )
+      amounts.push(amount)
+      run.claim({ kind: 'once', ledger: 'research-institute-award', key: event.id, amount: amount.toMoney() })
+      item.status = 'eligible'
+      item.amount = amount.toMoney()
+      return item
+    })
+
+    if (amounts.length === 0) return run.ineligibleWithReasons({ items })
+    const total =
+      amounts.length === 1
+        ? amounts[0]!
+        : run.step('total award', amounts.map((a) => a.toYuan()).join(' + '), sum(amounts))
+    return run.cash(total, { items })
+  },
+}

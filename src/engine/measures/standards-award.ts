@@ -1,0 +1,133 @@
+// §18 要鼓励企业转型升级: "对主导制定国家或行业标准的企业、获得国家认定新产品的企业，由省政府给予一次性
+// 奖励" — an enterprise that led a national or industry standard, or obtained a nationally certified
+// new product, receives a one-time award. The source fixes no amount: parameter standardsAward.amount
+// is unset by default, and then an otherwise eligible claim is `needs-review` (AMOUNT_NOT_SET), for
+// the province to decide (POLICY.md §2). When the amount is set (by the ruleset or a request's
+// override) it is paid once per standard or certificate (history.standardsAwards, then a `once`
+// ledger claim keyed by its id). As for the other §18 awards, we read it as covering standards and
+// certificates dated on or after the first day of the policy window. Several claims are decided one
+// by one (details.items).
+
+import type { Measure } from '../measure.ts'
+import { type Rational, sum } from '../money.ts'
+
+interface ItemResult {
+  id: string
+  kind: string
+  status: 'eligible' | 'ineligible' | 'needs-review'
+  amount: string | null
+  reasons: string[]
+}
+
+export const standardsAward: Measure = {
+  id: 'standards-award',
+  clause: '§18',
+  title: {
+    zh: '主导制定标准、国家认定新产品一次性奖励',
+    en: 'One-time award for leading a standard or a nationally certified new product',
+  },
+  summary: {
+    zh: '主导制定国家或行业标准、获得国家认定新产品的企业，由省政府给予一次性奖励；金额由省政府确定。',
+    en: 'A one-time award per standard or certified new product; the province sets the amount.',
+  },
+  cash: true,
+  inputs: ['/claims/standards'],
+
+  evaluate(run) {
+    const standards = run.application.claims?.standards
+    if (!standards || standards.length === 0) return run.missing(['/claims/standards'])
+
+    const windowStart = run.params.date('policy.windowStart', run.asOf)
+    const awarded = run.history.standardsAwards ?? []
+
+    const items = standards.map((standard, i): ItemResult => {
+      const field = `/claims/standards/${i}`
+      const item: ItemResult = {
+        id: standard.id,
+        kind: standard.kind,
+        status: 'ineligible',
+        amount: null,
+        reasons: [],
+      }
+      const fail = (code: string, message: { zh: string; en: string }, pointer: string): ItemResult => {
+        run.reason(code, message, pointer)
+        item.reasons.push(code)
+        return item
+      }
+
+      const inWindow = run.condition({
+        id: `standard-in-policy-window[${i}]`,
+        description: {
+          zh: `标准或认定${standard.id}在政策实施之后取得`,
+          en: `standard or certificate ${standard.id} dates from on or after the start of the policy window`,
+        },
+        input: standard.date,
+        comparison: '>=',
+        threshold: windowStart,
+        holds: standard.date >= windowStart,
+      })
+      if (!inWindow) {
+        return fail(
+          'BEFORE_POLICY_WINDOW',
+          {
+            zh: `标准或认定${standard.id}取得于${standard.date}，早于政策实施日${windowStart}`,
+            en: `standard or certificate ${standard.id} dates from ${standard.date}, before ${windowStart}`,
+          },
+          `${field}/date`,
+        )
+      }
+
+      const notYet = run.condition({
+        id: `not-already-awarded[${i}]`,
+        description: {
+          zh: `标准或认定${standard.id}尚未获奖`,
+          en: `standard or certificate ${standard.id} has not been awarded yet`,
+        },
+        input: standard.id,
+        comparison: 'not-in',
+        threshold: awarded,
+        holds: !awarded.includes(standard.id),
+      })
+      if (!notYet) {
+        return fail(
+          'ALREADY_GRANTED',
+          {
+            zh: `标准或认定${standard.id}已获奖励`,
+            en: `standard or certificate ${standard.id} was already awarded`,
+          },
+          `${field}/id`,
+        )
+      }
+      item.status = 'eligible'
+      return item
+    })
+
+    const eligible = items.filter((item) => item.status === 'eligible')
+    if (eligible.length === 0) return run.ineligibleWithReasons({ items })
+
+    const award = run.params.decimal('standardsAward.amount', run.asOf)
+    if (award === null) {
+      for (const item of eligible) item.status = 'needs-review'
+      return run.needsReview(
+        'AMOUNT_NOT_SET',
+        {
+          zh: '原文未规定奖励金额（由省政府给予一次性奖励），需省政府确定金额',
+          en: 'the source fixes no amount (a one-time award by the provincial government): the province must set it',
+        },
+        { items },
+      )
+    }
+
+    const amounts: Rational[] = eligible.map((item) => {
+      const amount = run.step(`award for ${item.id}`, `standardsAward.amount = ${award.toYuan()}`, award)
+      run.claim({ kind: 'once', ledger: 'standards-award', key: item.id, amount: amount.toMoney() })
+      item.amount = amount.toMoney()
+      return amount
+    })
+    const total =
+      amounts.length === 1
+        ? amounts[0]!
+        : run.step('total award', amounts.map((a) => a.toYuan()).join(' + '), sum(amounts))
+    return run.cash(total, { items })
+  },
+}

@@ -1,0 +1,251 @@
+// §19 要创新激励机制: "对省级以上工业园区优秀的企业高管和高级技术人才，年度缴纳的个人所得税地方留成部分，
+// 给予连续3年奖励" — excellent executives and senior technical talents of enterprises in industrial
+// parks of provincial level or above are rewarded, for 3 consecutive years, with the local retained
+// share of the individual income tax they paid for the year.
+//
+// Reading (POLICY.md §2): the park is the project's park, and "省级以上" includes the provincial level
+// (talentReward.parkLevels); the person must be designated excellent (优秀); the reward is 100%
+// (talentReward.rate) × the local retained share of individual income tax in force for that year
+// (localShare.individualIncomeTax, 40%) × the person's tax for the year. "连续3年" runs from the
+// person's first award year: years first … first+2 (talentReward.consecutiveYears), each once; a
+// skipped year inside that span is lost. Award years come from history.talentAwardYears and from
+// the earlier years claimed in this application. Each person-year is decided on its own
+// (details.items); the measure pays the sum, rounded once, when anyone gets money.
+
+import type { Measure } from '../measure.ts'
+import { type Rational, sum } from '../money.ts'
+import { calendarYear, checkWholeNumber, localShareFor, parseTaxAmount } from '../tax.ts'
+import type { Text } from '../trace.ts'
+import type { Reason } from '../types.ts'
+
+interface Item {
+  personId: string
+  name: string
+  role: string
+  year: number
+  status: 'eligible' | 'ineligible'
+  individualIncomeTax: string
+  localRetainedShare?: string
+  amount: string | null
+  reasons: Reason[]
+}
+
+export const talentIitReward: Measure = {
+  id: 'talent-iit-reward',
+  clause: '§19',
+  title: {
+    zh: '优秀企业高管和高级技术人才个人所得税奖励',
+    en: 'Individual income tax reward for excellent executives and senior technical talents',
+  },
+  summary: {
+    zh: '省级以上工业园区企业的优秀高管和高级技术人才，按年度个人所得税地方留成部分给予连续3年奖励。',
+    en: 'The local retained share of the yearly individual income tax of designated talents of enterprises in parks of provincial level or above, for 3 consecutive years.',
+  },
+  cash: true,
+  inputs: ['/claims/talents', '/project/park/level'],
+
+  evaluate(run) {
+    const talents = run.application.claims?.talents
+    if (!talents || talents.length === 0) return run.missing(['/claims/talents'])
+    const project = run.application.project
+    if (!project) return run.missing(['/project'])
+    if (project.park === undefined) return run.missing(['/project/park'])
+
+    const levels = run.params.list('talentReward.parkLevels', run.asOf)
+    const level = project.park?.level ?? null
+    const inPark = run.condition({
+      id: 'park-provincial-or-above',
+      description: {
+        zh: '企业位于省级以上工业园区',
+        en: 'the enterprise is in a park of provincial level or above',
+      },
+      input: level,
+      comparison: 'in',
+      threshold: levels,
+      holds: level !== null && levels.includes(level),
+    })
+    if (!inPark) {
+      return run.ineligible(
+        'NOT_IN_QUALIFYING_PARK',
+        {
+          zh: level === null ? '企业不在工业园区内' : `企业所在园区为${level}级，不是省级以上工业园区`,
+          en:
+            level === null
+              ? 'the enterprise is not in an industrial park'
+              : `the enterprise's park is of ${level} level, not provincial or above`,
+        },
+        level === null ? '/project/park' : '/project/park/level',
+      )
+    }
+
+    const rate = run.params.requireDecimal('talentReward.rate', run.asOf)
+    const consecutive = run.params.integer('talentReward.consecutiveYears', run.asOf)
+    const windowStart = run.params.date('policy.windowStart', run.asOf)
+    const windowEnd = run.params.date('policy.windowEnd', run.asOf)
+
+    const awarded = new Map<string, Set<number>>()
+    for (const h of run.history.talentAwardYears ?? [])
+      awarded.set(h.personId, new Set([...(awarded.get(h.personId) ?? []), ...h.years]))
+
+    const inputs = talents.map((talent, i) => ({
+      year: checkWholeNumber(talent.year, `/claims/talents/${i}/year`, 1),
+      tax: parseTaxAmount(talent.individualIncomeTax, `/claims/talents/${i}/individualIncomeTax`),
+    }))
+    // Earlier years first, so that a person's first award year is known before the later ones.
+    const order = talents.map((_, i) => i)
+    order.sort((a, b) => inputs[a]!.year - inputs[b]!.year || a - b)
+
+    const items: Item[] = []
+    const rewards: Rational[] = []
+    for (const i of order) {
+      const talent = talents[i]!
+      const at = `/claims/talents/${i}`
+      const { year, tax } = inputs[i]!
+      const who = `${talent.name} (${talent.personId})`
+      const item: Item = {
+        personId: talent.personId,
+        name: talent.name,
+        role: talent.role,
+        year,
+        status: 'ineligible',
+        individualIncomeTax: tax.toYuan(),
+        amount: null,
+        reasons: [],
+      }
+      items[i] = item
+      const refuse = (code: string, message: Text, field: string): void => {
+        item.reasons.push({ code, message, field })
+      }
+
+      const designated = run.condition({
+        id: `designated-excellent:${talent.personId}:${year}`,
+        description: {
+          zh: `${who}为认定的优秀企业高管或高级技术人才`,
+          en: `${who} is a designated excellent executive or senior technical talent`,
+        },
+        input: talent.designatedExcellent,
+        comparison: 'is',
+        threshold: true,
+        holds: talent.designatedExcellent === true,
+      })
+      if (!designated) {
+        refuse(
+          'NOT_DESIGNATED_TALENT',
+          {
+            zh: `${who}不是认定的优秀企业高管或高级技术人才`,
+            en: `${who} is not a designated excellent executive or senior technical talent`,
+          },
+          `${at}/designatedExcellent`,
+        )
+        continue
+      }
+
+      const period = calendarYear(year)
+      const inWindow = run.condition({
+        id: `year-within-policy-window:${talent.personId}:${year}`,
+        clause: '§1',
+        description: { zh: '纳税年度在政策适用期内', en: 'the tax year lies within the policy window' },
+        input: year,
+        comparison: 'in',
+        threshold: { from: windowStart, to: windowEnd },
+        holds: windowStart <= period.from && period.to <= windowEnd,
+      })
+      if (!inWindow) {
+        refuse(
+          'YEAR_OUTSIDE_POLICY_WINDOW',
+          {
+            zh: `${year}年度不在政策适用期${windowStart}至${windowEnd}内`,
+            en: `${year} is outside the policy window ${windowStart} to ${windowEnd}`,
+          },
+          `${at}/year`,
+        )
+        continue
+      }
+
+      const years = awarded.get(talent.personId) ?? new Set<number>()
+      const before = [...years].sort((a, b) => a - b)
+      const notYet = run.condition({
+        id: `year-not-yet-awarded:${talent.personId}:${year}`,
+        description: { zh: `${who}该年度尚未获奖`, en: `${who} has not been rewarded for the year yet` },
+        input: year,
+        comparison: 'not-in',
+        threshold: before,
+        holds: !years.has(year),
+      })
+      if (!notYet) {
+        refuse(
+          'ALREADY_GRANTED',
+          {
+            zh: `${who}已获得${year}年度奖励`,
+            en: `${who} was already rewarded for ${year}`,
+          },
+          `${at}/year`,
+        )
+        continue
+      }
+      const first = before[0] ?? year
+      const last = first + consecutive - 1
+      const withinRun = run.condition({
+        id: `within-consecutive-years:${talent.personId}:${year}`,
+        description: {
+          zh: `${who}的奖励年度在首个奖励年度起连续${consecutive}年内`,
+          en: `the year lies within the ${consecutive} consecutive years from ${who}'s first award year`,
+        },
+        input: year,
+        comparison: 'in',
+        threshold: { from: first, to: last },
+        holds: first <= year && year <= last,
+      })
+      if (!withinRun) {
+        refuse(
+          'CONSECUTIVE_YEARS_EXHAUSTED',
+          {
+            zh: `${who}自${first}年起的连续${consecutive}年奖励期（${first}—${last}）不含${year}年`,
+            en: `${year} is outside ${who}'s ${consecutive} consecutive award years ${first}–${last}`,
+          },
+          `${at}/year`,
+        )
+        continue
+      }
+
+      const share = localShareFor(run, 'individualIncomeTax', period, at, `${at}/individualIncomeTax`)
+      const local = run.step(
+        `local retained individual income tax of ${who}, ${year}`,
+        `${share} × ${tax.toYuan()}`,
+        share.times(tax),
+      )
+      const reward = run.step(`reward for ${who}, ${year}`, `${rate} × ${local.toYuan()}`, rate.times(local))
+      item.localRetainedShare = local.toYuan()
+      if (reward.toFenHalfUp() <= 0n) {
+        refuse(
+          'NO_INDIVIDUAL_INCOME_TAX',
+          {
+            zh: `${who}${year}年度无个人所得税地方留成部分`,
+            en: `${who} paid no individual income tax retained locally for ${year}`,
+          },
+          `${at}/individualIncomeTax`,
+        )
+        continue
+      }
+      item.status = 'eligible'
+      item.amount = reward.toMoney()
+      rewards.push(reward)
+      years.add(year)
+      awarded.set(talent.personId, years)
+      run.claim({
+        kind: 'once',
+        ledger: 'talent-award-year',
+        key: `${talent.personId}:${year}`,
+        amount: reward.toMoney(),
+      })
+    }
+
+    const details = { parkLevel: level, rate: rate.toString(), items }
+    if (rewards.length === 0) {
+      for (const item of items) for (const r of item.reasons) run.reason(r.code, r.message, r.field)
+      return run.ineligibleWithReasons(details)
+    }
+    const total = run.step('reward, all persons', rewards.map((r) => r.toYuan()).join(' + '), sum(rewards))
+    return run.cash(total, details)
+  },
+}

@@ -1,0 +1,69 @@
+// Authentication by API key (Authorization: Bearer yik_…) and role checks.
+// - no key, malformed key, unknown or revoked key → 401 (with WWW-Authenticate)
+// - a valid key whose role may not use the route → 403
+// - an enterprise asking for another enterprise's resource → 404, never 403 (routes use
+//   `visibleTo`), so nothing leaks about what exists.
+// Routes that any caller may use (evaluation, reference data) still reject a *bad* key.
+
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { type Caller, parseApiKey, type Role, secretMatches } from '../auth/api-keys.ts'
+import { findKeyByPrefix } from '../db/keys-repository.ts'
+import { HttpProblem } from './problems.ts'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller: Caller | null
+  }
+  interface FastifyInstance {
+    /** preHandler: the caller must present a valid key with one of these roles */
+    requireRole: (...roles: Role[]) => (request: FastifyRequest) => Promise<void>
+  }
+}
+
+const unauthorized = (detail: string) =>
+  new HttpProblem(
+    { type: '/problems/unauthorized', title: 'Unauthorized', status: 401, detail },
+    { 'www-authenticate': 'Bearer realm="incentives"' },
+  )
+
+export default fp(
+  async (app: FastifyInstance) => {
+    app.decorateRequest('caller', null)
+
+    app.addHook('onRequest', async (request) => {
+      const header = request.headers.authorization
+      if (header === undefined) return
+      const m = /^Bearer\s+(\S+)$/i.exec(header)
+      const parsed = m ? parseApiKey(m[1]!) : null
+      if (!parsed) throw unauthorized('The Authorization header must be "Bearer <API key>".')
+      const row = await findKeyByPrefix(app.database.db, parsed.prefix)
+      if (!row || !secretMatches(parsed.secret, row.secret_hash)) throw unauthorized('Unknown API key.')
+      if (row.revoked_at) throw unauthorized('This API key has been revoked.')
+      request.caller = { keyId: row.id, role: row.role, enterprise: row.enterprise_credit_code }
+    })
+
+    app.decorate('requireRole', (...roles: Role[]) => async (request: FastifyRequest) => {
+      if (!request.caller) throw unauthorized('This route needs an API key: Authorization: Bearer <API key>.')
+      if (!roles.includes(request.caller.role)) {
+        throw new HttpProblem({
+          type: '/problems/forbidden',
+          title: 'Forbidden',
+          status: 403,
+          detail: `This route is for the roles: ${roles.join(', ')}; your key's role is ${request.caller.role}.`,
+        })
+      }
+    })
+  },
+  { name: 'auth', dependencies: ['problems'] },
+)
+
+/** The caller, after requireRole ran. */
+export const callerOf = (request: FastifyRequest): Caller => {
+  if (!request.caller) throw new Error('callerOf used on a route without requireRole')
+  return request.caller
+}
+
+/** Whether the caller may see a resource of this enterprise (enterprise keys see only their own). */
+export const visibleTo = (caller: Caller, enterpriseCreditCode: string): boolean =>
+  caller.role !== 'enterprise' || caller.enterprise === enterpriseCreditCode

@@ -1,0 +1,220 @@
+// Applications: submit (decided and stored in one transaction, idempotent), read, list.
+// Enterprise keys see only their own applications: anything else is 404, never 403, so nothing
+// leaks about what exists.
+
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply } from 'fastify'
+import { Type } from 'typebox'
+import { hashCanonical } from '../audit/canonical-json.ts'
+import {
+  currentDecisions,
+  decisionsOfApplication,
+  findApplication,
+  listApplications,
+} from '../db/decisions-repository.ts'
+import { claimKey, completeKey, releaseKey } from '../db/idempotency-repository.ts'
+import { TransientDatabaseError } from '../db/retry.ts'
+import { precheck, submitApplication } from '../decisions/decide.ts'
+import { presentApplication, presentDecision } from '../decisions/present.ts'
+import type { Application as Facts } from '../engine/types.ts'
+import { callerOf, visibleTo } from '../plugins/auth.ts'
+import { HttpProblem } from '../plugins/problems.ts'
+import { Application } from '../schemas/application.ts'
+import {
+  ApplicationPage,
+  ApplicationQuery,
+  IdempotencyHeaders,
+  StoredApplication,
+} from '../schemas/applications.ts'
+import { problemResponses } from '../schemas/problem.ts'
+
+export const notFound = (what: string) =>
+  new HttpProblem({
+    type: 'about:blank',
+    title: 'Not Found',
+    status: 404,
+    detail: `No ${what} with this id.`,
+  })
+
+export const unavailable = (error: TransientDatabaseError) =>
+  new HttpProblem(
+    {
+      type: '/problems/busy',
+      title: 'Service Unavailable',
+      status: 503,
+      detail: `The request lost ${error.attempts} races for the same ledger rows; nothing was stored. Retry it.`,
+    },
+    { 'retry-after': '1' },
+  )
+
+/**
+ * Sends a response body exactly as it was stored, so a replayed idempotent response is
+ * byte-identical to the first one (no second serialisation).
+ */
+const sendStored = (reply: unknown, status: number, body: string) =>
+  (reply as FastifyReply)
+    .code(status)
+    .type('application/json; charset=utf-8')
+    .serializer((s: unknown) => s as string)
+    .send(body)
+
+const applications: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/v1/applications',
+    {
+      preHandler: app.requireRole('enterprise', 'finance'),
+      schema: {
+        tags: ['applications'],
+        summary: 'Submit an application: decided now, stored with its decision',
+        description:
+          'The facts are evaluated as of the application date and stored with the decision in one transaction: ' +
+          'the application, every outcome with its trace, the ruleset version, every parameter value used, ' +
+          'the SHA-256 of the canonical input (RFC 8785) and the ledger grants it consumes (caps and one-time ' +
+          'grants hold across applications and API instances). Enterprise keys may submit only for their own ' +
+          'credit code; finance keys for any enterprise. Requires an Idempotency-Key header.',
+        security: [{ apiKey: [] }],
+        headers: IdempotencyHeaders,
+        body: Application,
+        response: { 201: StoredApplication, ...problemResponses(400, 401, 403, 409, 422, 503) },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request)
+      const facts = request.body as Facts
+      if (!visibleTo(caller, facts.enterprise.creditCode)) {
+        throw new HttpProblem({
+          type: '/problems/forbidden',
+          title: 'Forbidden',
+          status: 403,
+          detail: 'An enterprise key may submit applications only for its own credit code.',
+          errors: [{ detail: 'is not the credit code of your API key', pointer: '#/enterprise/creditCode' }],
+        })
+      }
+      precheck(facts) // input the engine refuses → 4xx before anything is claimed or stored
+
+      const key = request.headers['idempotency-key']
+      const requestHash = hashCanonical(facts)
+      const claim = await claimKey(app.database.db, caller.keyId, key, requestHash)
+      if (claim.state === 'done') {
+        return sendStored(reply, claim.status, claim.body)
+      }
+      if (claim.state === 'in-progress') {
+        throw new HttpProblem(
+          {
+            type: '/problems/idempotency-in-progress',
+            title: 'Conflict',
+            status: 409,
+            detail:
+              'A request with this Idempotency-Key is still being processed. Retry later for its response.',
+          },
+          { 'retry-after': '1' },
+        )
+      }
+      if (claim.state === 'mismatch') {
+        throw new HttpProblem({
+          type: '/problems/idempotency-key-reused',
+          title: 'Unprocessable Content',
+          status: 422,
+          detail: 'This Idempotency-Key was used with a different request body.',
+          errors: [{ detail: 'was used with a different body', header: 'Idempotency-Key' }],
+        })
+      }
+
+      try {
+        let body = ''
+        await submitApplication(app.database.db, caller, facts, async (trx, decided) => {
+          body = JSON.stringify(presentApplication(decided.application, [decided.decision]))
+          await completeKey(trx, caller.keyId, key, 201, body)
+        })
+        return sendStored(reply, 201, body)
+      } catch (error) {
+        await releaseKey(app.database.db, caller.keyId, key)
+        if (error instanceof TransientDatabaseError) throw unavailable(error)
+        throw error
+      }
+    },
+  )
+
+  app.get(
+    '/v1/applications/:id',
+    {
+      preHandler: app.requireRole('enterprise', 'finance', 'auditor'),
+      schema: {
+        tags: ['applications'],
+        summary: 'An application with its decisions',
+        security: [{ apiKey: [] }],
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        response: { 200: StoredApplication, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request)
+      const application = await findApplication(app.database.db, request.params.id)
+      if (!application || !visibleTo(caller, application.enterpriseCreditCode)) throw notFound('application')
+      return presentApplication(application, await decisionsOfApplication(app.database.db, application.id))
+    },
+  )
+
+  app.get(
+    '/v1/applications',
+    {
+      preHandler: app.requireRole('enterprise', 'finance', 'auditor'),
+      schema: {
+        tags: ['applications'],
+        summary: 'List applications, newest first (cursor pagination)',
+        description:
+          'Filters combine. `measure` and `status` match the current decision’s outcomes. Enterprise keys see ' +
+          'only their own applications, whatever `enterprise` says.',
+        security: [{ apiKey: [] }],
+        querystring: ApplicationQuery,
+        response: { 200: ApplicationPage, ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request)
+      const q = request.query
+      const limit = Number(q.limit ?? '20')
+      if (caller.role === 'enterprise' && q.enterprise !== undefined && q.enterprise !== caller.enterprise) {
+        return { items: [], nextCursor: null }
+      }
+      const rows = await listApplications(app.database.db, {
+        enterprise: caller.role === 'enterprise' ? caller.enterprise! : q.enterprise,
+        project: q.project,
+        measure: q.measure,
+        status: q.status,
+        from: q.from,
+        to: q.to,
+        beforeSeq: q.cursor,
+        limit: limit + 1,
+      })
+      const page = rows.slice(0, limit)
+      const decisions = await currentDecisions(
+        app.database.db,
+        page.map((a) => a.id),
+      )
+      return {
+        items: page.map((a) => {
+          const d = decisions.get(a.id)
+          const presented = d ? presentDecision(d) : null
+          return {
+            id: a.id,
+            enterpriseCreditCode: a.enterpriseCreditCode,
+            projectId: a.projectId,
+            applicationDate: a.applicationDate,
+            createdAt: a.createdAt,
+            decisionId: d?.id ?? null,
+            totalAmount: d?.totalAmount ?? null,
+            outcomes: (presented?.evaluation.outcomes ?? []).map((o) => ({
+              measure: o.measure,
+              status: o.status,
+              amount: o.amount,
+            })),
+          }
+        }),
+        nextCursor: rows.length > limit ? page[page.length - 1]!.seq : null,
+      }
+    },
+  )
+}
+
+export default applications

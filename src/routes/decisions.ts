@@ -1,0 +1,132 @@
+// Decisions: read with the full trace, replay (reproduce, or compare with today's rules), correct
+// (a new decision that supersedes the old one; both stay readable).
+
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { findApplication, findDecision } from '../db/decisions-repository.ts'
+import { TransientDatabaseError } from '../db/retry.ts'
+import { correctDecision, precheck } from '../decisions/decide.ts'
+import { presentApplication, presentDecision } from '../decisions/present.ts'
+import { replayDecision } from '../decisions/replay.ts'
+import type { Application as Facts } from '../engine/types.ts'
+import { callerOf, visibleTo } from '../plugins/auth.ts'
+import { HttpProblem } from '../plugins/problems.ts'
+import { Correction, Decision, ReplayResult, StoredApplication } from '../schemas/applications.ts'
+import { problemResponses } from '../schemas/problem.ts'
+import { notFound, unavailable } from './applications.ts'
+
+const Params = Type.Object({ id: Type.String({ format: 'uuid', description: 'Id of the decision.' }) })
+
+const decisions: FastifyPluginAsyncTypebox = async (app) => {
+  /** The decision and its application, if the caller may see them (404 otherwise). */
+  const load = async (id: string, caller: ReturnType<typeof callerOf>) => {
+    const decision = await findDecision(app.database.db, id)
+    const application = decision && (await findApplication(app.database.db, decision.applicationId))
+    if (!decision || !application || !visibleTo(caller, application.enterpriseCreditCode))
+      throw notFound('decision')
+    return { decision, application }
+  }
+
+  app.get(
+    '/v1/decisions/:id',
+    {
+      preHandler: app.requireRole('enterprise', 'finance', 'auditor'),
+      schema: {
+        tags: ['applications'],
+        summary: 'A decision with its full trace',
+        security: [{ apiKey: [] }],
+        params: Params,
+        response: { 200: Decision, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => presentDecision((await load(request.params.id, callerOf(request))).decision),
+  )
+
+  app.post(
+    '/v1/decisions/:id/replay',
+    {
+      preHandler: app.requireRole('enterprise', 'finance', 'auditor'),
+      schema: {
+        tags: ['applications'],
+        summary: 'Replay a decision: is it reproduced exactly?',
+        description:
+          'Re-evaluates the stored input with the stored parameter values and history, and compares the ' +
+          'result with the stored decision field by field. With `?ruleset=current`, evaluates with today’s ' +
+          'ruleset instead and shows the per-measure difference. Nothing is stored.',
+        security: [{ apiKey: [] }],
+        params: Params,
+        querystring: Type.Object(
+          { ruleset: Type.Optional(Type.Enum(['stored', 'current'] as const, { default: 'stored' })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: ReplayResult, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const { decision, application } = await load(request.params.id, callerOf(request))
+      return replayDecision(decision, application.facts as Facts, request.query.ruleset ?? 'stored')
+    },
+  )
+
+  app.post(
+    '/v1/decisions/:id/corrections',
+    {
+      preHandler: app.requireRole('finance'),
+      schema: {
+        tags: ['applications'],
+        summary: 'Correct a decision (finance)',
+        description:
+          'Makes a new decision that supersedes this one, recording the reason and who made it. Without ' +
+          '`facts` the stored facts are decided again (with the ledger as it stands, this decision’s grants ' +
+          'given back first); with `facts` the corrected facts are stored as a new application. The old ' +
+          'decision stays readable. Only the current decision can be corrected.',
+        security: [{ apiKey: [] }],
+        params: Params,
+        body: Correction,
+        response: { 201: StoredApplication, ...problemResponses(400, 401, 403, 404, 409, 503) },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request)
+      const { decision, application } = await load(request.params.id, caller)
+      if (decision.supersededBy) {
+        throw new HttpProblem({
+          type: '/problems/already-superseded',
+          title: 'Conflict',
+          status: 409,
+          detail: `This decision was already superseded by ${decision.supersededBy}; correct that one.`,
+        })
+      }
+      const facts = (request.body.facts as Facts | undefined) ?? null
+      if (facts) precheck(facts)
+      try {
+        const decided = await correctDecision(
+          app.database.db,
+          caller,
+          decision,
+          application,
+          request.body.reason,
+          facts,
+        )
+        return reply.code(201).send(presentApplication(decided.application, [decided.decision]))
+      } catch (error) {
+        if (error instanceof TransientDatabaseError) throw unavailable(error)
+        // Two corrections of the same decision at once: the unique `supersedes` lets one win.
+        if (
+          (error as { code?: string }).code === '23505' &&
+          (error as { constraint?: string }).constraint === 'decisions_supersedes_key'
+        ) {
+          throw new HttpProblem({
+            type: '/problems/already-superseded',
+            title: 'Conflict',
+            status: 409,
+            detail: 'This decision was just superseded.',
+          })
+        }
+        throw error
+      }
+    },
+  )
+}
+
+export default decisions

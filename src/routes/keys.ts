@@ -1,0 +1,120 @@
+// API keys (admin): create (the key is shown once), list, revoke. Every change is audited.
+
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { ROLES } from '../auth/api-keys.ts'
+import { createApiKey, listApiKeys, revokeApiKey } from '../db/keys-repository.ts'
+import { creditCodeProblem } from '../engine/validate.ts'
+import { callerOf } from '../plugins/auth.ts'
+import { HttpProblem } from '../plugins/problems.ts'
+import { problemResponses } from '../schemas/problem.ts'
+import { notFound } from './applications.ts'
+
+const ApiKey = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    prefix: Type.String({ description: 'The public part of the key, to recognise it in lists.' }),
+    role: Type.Enum(ROLES),
+    enterprise: Type.Union([Type.String(), Type.Null()], {
+      description: 'Credit code, for enterprise keys.',
+    }),
+    label: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+    createdBy: Type.Union([Type.String(), Type.Null()]),
+    revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  },
+  { additionalProperties: false },
+)
+
+const keys: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/v1/keys',
+    {
+      preHandler: app.requireRole('admin'),
+      schema: {
+        tags: ['keys'],
+        summary: 'Create an API key (shown once)',
+        security: [{ apiKey: [] }],
+        body: Type.Object(
+          {
+            role: Type.Enum(ROLES, { description: 'enterprise, finance, auditor or admin.' }),
+            enterprise: Type.Optional(
+              Type.String({ description: 'Credit code; required for role enterprise.' }),
+            ),
+            label: Type.Optional(Type.String({ maxLength: 200 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object(
+            {
+              key: Type.String({ description: 'The API key. It is not stored and cannot be shown again.' }),
+              apiKey: ApiKey,
+            },
+            { additionalProperties: false },
+          ),
+          ...problemResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { role, enterprise, label } = request.body
+      if (role === 'enterprise') {
+        const problem =
+          enterprise === undefined ? 'is required for role enterprise' : creditCodeProblem(enterprise)
+        if (problem) {
+          throw new HttpProblem({
+            type: '/problems/validation-error',
+            title: 'Request validation failed',
+            status: 400,
+            detail: `enterprise ${problem}`,
+            errors: [{ detail: problem, pointer: '#/enterprise' }],
+          })
+        }
+      }
+      const created = await app.database.db
+        .transaction()
+        .execute((trx) =>
+          createApiKey(trx, { role, enterprise: enterprise ?? null, label: label ?? '' }, callerOf(request)),
+        )
+      return reply.code(201).send({ key: created.key, apiKey: created.record })
+    },
+  )
+
+  app.get(
+    '/v1/keys',
+    {
+      preHandler: app.requireRole('admin'),
+      schema: {
+        tags: ['keys'],
+        summary: 'List API keys (never their secrets)',
+        security: [{ apiKey: [] }],
+        response: { 200: Type.Array(ApiKey), ...problemResponses(401, 403) },
+      },
+    },
+    async () => listApiKeys(app.database.db),
+  )
+
+  app.delete(
+    '/v1/keys/:id',
+    {
+      preHandler: app.requireRole('admin'),
+      schema: {
+        tags: ['keys'],
+        summary: 'Revoke an API key',
+        security: [{ apiKey: [] }],
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        response: { 200: ApiKey, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const record = await app.database.db
+        .transaction()
+        .execute((trx) => revokeApiKey(trx, request.params.id, callerOf(request)))
+      if (!record) throw notFound('API key')
+      return record
+    },
+  )
+}
+
+export default keys

@@ -1,0 +1,176 @@
+// Stored applications and decisions, as the API shows them.
+
+import { Type } from 'typebox'
+import { Application, History } from './application.ts'
+import { Evaluation, MeasureId, OutcomeStatus } from './evaluation.ts'
+
+const Uuid = (description: string) => Type.String({ format: 'uuid', description })
+const Sha256 = (description: string) => Type.String({ pattern: '^[0-9a-f]{64}$', description })
+const Timestamp = (description: string) => Type.String({ format: 'date-time', description })
+
+export const Decision = Type.Object(
+  {
+    id: Uuid('Id of the decision.'),
+    applicationId: Uuid('The application decided.'),
+    createdAt: Timestamp('When the decision was made.'),
+    decidedBy: Uuid('Id of the API key that made the decision (submitted or corrected it).'),
+    supersedes: Type.Union([Uuid('The decision this one corrects.'), Type.Null()], {
+      description: 'The decision this one corrects, or null for an original decision.',
+    }),
+    supersededBy: Type.Union([Uuid('The decision that corrected this one.'), Type.Null()], {
+      description: 'The decision that corrected this one, or null while it is current.',
+    }),
+    correctionReason: Type.Union([Type.String(), Type.Null()], {
+      description: 'Why the correction was made.',
+    }),
+    decisionHash: Type.String({
+      pattern: '^[0-9a-f]{64}$',
+      description: 'SHA-256 of the decision’s canonical JSON (RFC 8785), as recorded in the audit trail.',
+    }),
+    history: History,
+    evaluation: Evaluation,
+  },
+  {
+    additionalProperties: false,
+    description: 'An immutable decision: outcomes, ruleset, parameters, trace.',
+  },
+)
+
+export const StoredApplication = Type.Object(
+  {
+    id: Uuid('Id of the application.'),
+    enterpriseCreditCode: Type.String({ description: 'The applicant’s unified social credit code.' }),
+    projectId: Type.Union([Type.String(), Type.Null()], { description: 'The project id, if any.' }),
+    applicationDate: Type.String({
+      format: 'date',
+      description: 'The application date (rules are read as of it).',
+    }),
+    inputHash: Sha256('SHA-256 of the canonical JSON (RFC 8785) of the facts as submitted.'),
+    submittedBy: Uuid('Id of the API key that submitted it.'),
+    createdAt: Timestamp('When it was stored.'),
+    facts: Application,
+    decisions: Type.Array(Decision, {
+      description: 'Its decisions, oldest first: the original, then corrections; the last is current.',
+    }),
+  },
+  { additionalProperties: false, description: 'A stored application with its decisions.' },
+)
+
+export const ApplicationSummary = Type.Object(
+  {
+    id: Uuid('Id of the application.'),
+    enterpriseCreditCode: Type.String({ description: 'The applicant’s unified social credit code.' }),
+    projectId: Type.Union([Type.String(), Type.Null()], { description: 'The project id, if any.' }),
+    applicationDate: Type.String({ format: 'date', description: 'The application date.' }),
+    createdAt: Timestamp('When it was stored.'),
+    decisionId: Type.Union([Uuid('The current decision.'), Type.Null()]),
+    totalAmount: Type.Union([Type.String(), Type.Null()], {
+      description: 'Total cash amount of the current decision, yuan with two decimals.',
+    }),
+    outcomes: Type.Array(
+      Type.Object(
+        {
+          measure: MeasureId,
+          status: OutcomeStatus,
+          amount: Type.Union([Type.String(), Type.Null()]),
+        },
+        { additionalProperties: false },
+      ),
+      { description: 'Status and amount per measure, from the current decision.' },
+    ),
+  },
+  { additionalProperties: false },
+)
+
+export const ApplicationPage = Type.Object(
+  {
+    items: Type.Array(ApplicationSummary, { description: 'Newest first.' }),
+    nextCursor: Type.Union([Type.String(), Type.Null()], {
+      description: 'Pass as `cursor` for the next page; null on the last page.',
+    }),
+  },
+  { additionalProperties: false },
+)
+
+export const ApplicationQuery = Type.Object(
+  {
+    enterprise: Type.Optional(
+      Type.String({ description: 'Credit code (enterprise keys see only their own).' }),
+    ),
+    project: Type.Optional(Type.String({ description: 'Project id.' })),
+    measure: Type.Optional(MeasureId),
+    status: Type.Optional(Type.Enum(['eligible', 'ineligible', 'capped', 'needs-review'] as const)),
+    from: Type.Optional(Type.String({ format: 'date', description: 'Application date on or after.' })),
+    to: Type.Optional(Type.String({ format: 'date', description: 'Application date on or before.' })),
+    cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$', description: 'From the previous page.' })),
+    limit: Type.Optional(
+      Type.String({ pattern: '^([1-9]|[1-9][0-9]|100)$', description: 'Page size, 1 to 100 (default 20).' }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.String({
+    minLength: 1,
+    maxLength: 255,
+    description:
+      'Required (IETF httpapi Idempotency-Key). The same key with the same body returns the stored response, ' +
+      'byte for byte; with another body, 422; while the first request is still running, 409. Keys are scoped ' +
+      'to your API key and kept at least 24 hours (48 h).',
+  }),
+})
+
+export const Correction = Type.Object(
+  {
+    reason: Type.String({ minLength: 3, maxLength: 2000, description: 'Why the decision is corrected.' }),
+    facts: Type.Optional(Application),
+  },
+  { additionalProperties: false },
+)
+
+export const ReplayResult = Type.Object(
+  {
+    decisionId: Uuid('The decision replayed.'),
+    against: Type.Enum(['stored', 'current'] as const, {
+      description: 'stored: the stored parameter values; current: today’s ruleset.',
+    }),
+    identical: Type.Boolean({
+      description: 'Whether the replayed evaluation equals the stored one, field by field.',
+    }),
+    storedRuleset: Type.Object(
+      { id: Type.String(), version: Type.String() },
+      { additionalProperties: false },
+    ),
+    replayedRuleset: Type.Object(
+      { id: Type.String(), version: Type.String() },
+      { additionalProperties: false },
+    ),
+    differences: Type.Array(
+      Type.Object(
+        {
+          path: Type.String({ description: 'JSON pointer into the evaluation.' }),
+          stored: Type.Unknown(),
+          replayed: Type.Unknown(),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    measures: Type.Array(
+      Type.Object(
+        {
+          measure: Type.String(),
+          stored: Type.Object({ status: Type.String(), amount: Type.Union([Type.String(), Type.Null()]) }),
+          replayed: Type.Union([
+            Type.Object({ status: Type.String(), amount: Type.Union([Type.String(), Type.Null()]) }),
+            Type.Null(),
+          ]),
+          changed: Type.Boolean(),
+        },
+        { additionalProperties: false },
+      ),
+      { description: 'Per measure: stored and replayed status and amount.' },
+    ),
+  },
+  { additionalProperties: false },
+)

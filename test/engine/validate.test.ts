@@ -1,0 +1,384 @@
+import t from 'tap'
+import { isEngineError } from '../../src/engine/errors.ts'
+import { industryCodeProblem } from '../../src/engine/industry-codes.ts'
+import { PREFECTURES, prefecture } from '../../src/engine/prefectures.ts'
+import type { Application } from '../../src/engine/types.ts'
+import {
+  applicationProblems,
+  creditCodeCheckCharacter,
+  creditCodeProblem,
+  validateApplication,
+} from '../../src/engine/validate.ts'
+
+const VALID_CODES = [
+  '91530300MA6K5A1B2G',
+  '91530100MA6N2X3P4X',
+  '91530400MA6L7Q8R10',
+  '91532300MA6M4T5U6X',
+  '91530100216543210J',
+]
+
+const valid = (): Application => ({
+  applicationDate: '2015-06-01',
+  enterprise: {
+    creditCode: '91530300MA6K5A1B2G',
+    name: 'Qujing Industrial Co.',
+    registeredOn: '2014-03-01',
+    taxRecords: [{ from: '2015-01-01', to: '2015-12-31', vat: '2000000.00', enterpriseIncomeTax: '1000000' }],
+  },
+  project: {
+    id: 'p-1',
+    name: 'Plant',
+    buildType: 'new-build',
+    industryCode: 'C3311',
+    policyClass: 'encouraged',
+    meetsAccessConditions: true,
+    prefecture: 'qujing',
+    inCentralYunnanZone: false,
+    park: { id: 'park-1', name: 'Park', level: 'provincial' },
+    investment: '120000000.00',
+    capacityProduct: 'copper-smelting',
+    capacity: { newCapacity: '100000', replacedCapacity: '100000', selfProducedRawMaterialShare: '0.50' },
+    land: {
+      areaMu: '50',
+      quotedPricePerMu: '180000',
+      plotRatio: '0.84',
+      buildingCoefficient: '0.42',
+      inPriorityCatalogue: true,
+      meetsInvestmentIntensity: true,
+    },
+    power: { voltageKv: '35', unitEnergyConsumption: '1.1', industryStandard: '1.2' },
+  },
+  claims: {
+    rdPlatforms: [
+      { id: 'a', kind: 'national-lab', recognisedOn: '2015-01-01' },
+      { id: 'b', kind: 'provincial-rd-platform', recognisedOn: '2015-01-01' },
+    ],
+    standards: [{ id: 's', kind: 'national-standard', date: '2016-02-29' }],
+    talents: [
+      {
+        personId: 'x',
+        name: 'X',
+        role: 'executive',
+        designatedExcellent: true,
+        year: 2015,
+        individualIncomeTax: '100000.00',
+      },
+      {
+        personId: 'x',
+        name: 'X',
+        role: 'executive',
+        designatedExcellent: true,
+        year: 2016,
+        individualIncomeTax: '100000.00',
+      },
+    ],
+  },
+})
+
+/** The application with one change made by `edit`, as a plain object (wrong types included). */
+// biome-ignore lint/suspicious/noExplicitAny: the edits put values of any type anywhere, on purpose
+type Editable = any
+const withEdit = (edit: (a: Editable) => void): Application => {
+  const a = valid() as Editable
+  edit(a)
+  return a as Application
+}
+
+const problemsOf = (app: Application) => applicationProblems(app)
+
+t.test('unified social credit code (GB 32100)', async (t) => {
+  for (const code of VALID_CODES) t.equal(creditCodeProblem(code), null, `${code} is valid`)
+  t.equal(
+    creditCodeCheckCharacter('91530300MA6K5A1B2'),
+    'G',
+    'check character computed from weights 3^i mod 31',
+  )
+
+  t.match(creditCodeProblem('91530300MA6K5A1B2H'), /check character .*"H".*"G"/, 'wrong check character')
+  t.match(creditCodeProblem('91530100MA6N2X3P4Y'), /check character/, 'wrong check character (X expected)')
+  t.match(creditCodeProblem('91530400MA6L7Q8R11'), /check character/, 'a digit check character off by one')
+  for (const letter of ['I', 'O', 'S', 'V', 'Z']) {
+    t.match(
+      creditCodeProblem(`91530300MA6K5A1B2${letter}`),
+      new RegExp(`"${letter}"`),
+      `the letter ${letter} is not in the alphabet`,
+    )
+    t.match(creditCodeProblem(`9153030${letter}MA6K5A1B2G`), /may contain only/, `${letter} inside the code`)
+  }
+  t.match(creditCodeProblem('91530300ma6k5a1b2g'), /may contain only/, 'lowercase is rejected')
+  t.match(
+    creditCodeProblem('91530300MA6K5A1B2g'),
+    /may contain only/,
+    'a lowercase check character is rejected',
+  )
+  t.match(creditCodeProblem('91530300MA6K5A1B2'), /18 characters, not 17/, 'too short')
+  t.match(creditCodeProblem('91530300MA6K5A1B2GG'), /18 characters, not 19/, 'too long')
+  t.match(creditCodeProblem(''), /18 characters, not 0/, 'empty')
+  t.match(creditCodeProblem(915303), /must be a string/, 'not a string')
+  t.equal(
+    creditCodeProblem(`91110000${'MA6K5A1B2'}${creditCodeCheckCharacter('91110000MA6K5A1B2')}`),
+    null,
+    'a code registered outside Yunnan (Beijing 110000) is accepted: enterprises from elsewhere may invest',
+  )
+})
+
+t.test('GB/T 4754-2017 industry codes', async (t) => {
+  for (const code of [
+    'C3311',
+    '3311',
+    'C33',
+    '33',
+    'C331',
+    'A0111',
+    '01',
+    'B06',
+    'D4411',
+    'K70',
+    'P83',
+    'T97',
+    'S96',
+  ])
+    t.equal(industryCodeProblem(code), null, `${code} is valid`)
+  t.match(industryCodeProblem('B33'), /belongs to section C, not B/, 'letter does not match the division')
+  t.match(industryCodeProblem('A06'), /belongs to section B/, 'division 06 is section B')
+  t.match(industryCodeProblem('C44'), /belongs to section D/, 'division 44 is section D')
+  t.match(industryCodeProblem('00'), /does not exist/, 'division 00 does not exist')
+  t.match(industryCodeProblem('98'), /does not exist/, 'division 98 does not exist')
+  t.match(industryCodeProblem('U97'), /optional uppercase section letter/, 'section U does not exist')
+  t.match(industryCodeProblem('c3311'), /optional uppercase section letter/, 'lowercase letter')
+  t.match(industryCodeProblem('C3'), /2 to 4 digits/, 'one digit')
+  t.match(industryCodeProblem('C33111'), /2 to 4 digits/, 'five digits')
+  t.match(industryCodeProblem('CC33'), /2 to 4 digits/, 'two letters')
+})
+
+t.test('prefectures: the 16 of Yunnan with pinyin ids and GB/T 2260 codes', async (t) => {
+  t.equal(PREFECTURES.length, 16)
+  t.equal(new Set(PREFECTURES.map((p) => p.id)).size, 16, 'ids unique')
+  t.ok(
+    PREFECTURES.every((p) => /^53\d{4}$/.test(p.code)),
+    'every code is a Yunnan code',
+  )
+  t.same(problemsOf(withEdit((a) => (a.project.prefecture = 'dali'))), [])
+  t.match(problemsOf(withEdit((a) => (a.project.prefecture = '530300'))), [
+    { pointer: '/project/prefecture', message: /pinyin id/ },
+  ])
+  t.match(problemsOf(withEdit((a) => (a.project.prefecture = 'Qujing'))), [
+    { pointer: '/project/prefecture' },
+  ])
+  t.match(problemsOf(withEdit((a) => (a.project.prefecture = 'chengdu'))), [
+    { pointer: '/project/prefecture' },
+  ])
+})
+
+t.test('a valid application passes', async (t) => {
+  t.same(problemsOf(valid()), [])
+  t.doesNotThrow(() => validateApplication(valid()))
+  t.same(
+    problemsOf({ applicationDate: '2015-01-01', enterprise: { creditCode: VALID_CODES[0]!, name: 'A' } }),
+    [],
+  )
+})
+
+t.test('dates must be real calendar dates', async (t) => {
+  t.match(problemsOf(withEdit((a) => (a.applicationDate = '2015-02-29'))), [{ pointer: '/applicationDate' }])
+  t.same(problemsOf(withEdit((a) => (a.applicationDate = '2016-02-29'))), [], '2016 is a leap year')
+  t.match(problemsOf(withEdit((a) => (a.applicationDate = '2015-6-1'))), [{ pointer: '/applicationDate' }])
+  t.match(problemsOf(withEdit((a) => (a.enterprise.registeredOn = '2015-04-31'))), [
+    { pointer: '/enterprise/registeredOn' },
+  ])
+  t.match(problemsOf(withEdit((a) => (a.claims.rdPlatforms[1].recognisedOn = '2015-13-01'))), [
+    { pointer: '/claims/rdPlatforms/1/recognisedOn' },
+  ])
+  t.match(problemsOf(withEdit((a) => (a.enterprise.taxRecords[0].to = '2015-11-31'))), [
+    { pointer: '/enterprise/taxRecords/0/to' },
+  ])
+  t.match(problemsOf(withEdit((a) => (a.applicationDate = undefined))), [
+    { pointer: '/applicationDate', message: 'is required' },
+  ])
+})
+
+t.test('a tax record must not end before it starts', async (t) => {
+  t.match(problemsOf(withEdit((a) => (a.enterprise.taxRecords[0].from = '2016-01-01'))), [
+    {
+      pointer: '/enterprise/taxRecords/0/to',
+      message: /ends \(2015-12-31\) before it starts \(2016-01-01\)/,
+    },
+  ])
+  t.same(
+    problemsOf(withEdit((a) => (a.enterprise.taxRecords[0] = { from: '2015-03-01', to: '2015-03-01' }))),
+    [],
+    'a one-day period is fine',
+  )
+})
+
+t.test('amounts: non-negative, at most 2 decimals', async (t) => {
+  t.same(problemsOf(withEdit((a) => (a.project.investment = '0'))), [])
+  t.same(problemsOf(withEdit((a) => (a.project.investment = '12.5'))), [])
+  t.match(problemsOf(withEdit((a) => (a.project.investment = '12.345'))), [
+    { pointer: '/project/investment' },
+  ])
+  t.match(problemsOf(withEdit((a) => (a.project.investment = '-1.00'))), [{ pointer: '/project/investment' }])
+  t.match(problemsOf(withEdit((a) => (a.project.investment = 1000))), [{ pointer: '/project/investment' }])
+  t.match(problemsOf(withEdit((a) => (a.project.investment = '1e6'))), [{ pointer: '/project/investment' }])
+  t.match(problemsOf(withEdit((a) => (a.project.investment = '1,000.00'))), [
+    { pointer: '/project/investment' },
+  ])
+  t.match(problemsOf(withEdit((a) => (a.enterprise.taxRecords[0].vat = '-5'))), [
+    { pointer: '/enterprise/taxRecords/0/vat' },
+  ])
+  t.match(problemsOf(withEdit((a) => (a.project.land.quotedPricePerMu = '180000.001'))), [
+    { pointer: '/project/land/quotedPricePerMu' },
+  ])
+})
+
+t.test('ratios and quantities', async (t) => {
+  t.same(problemsOf(withEdit((a) => (a.project.land.plotRatio = '2.5'))), [], 'a plot ratio may exceed 1')
+  t.same(problemsOf(withEdit((a) => (a.project.capacity.selfProducedRawMaterialShare = '1.00'))), [])
+  t.same(problemsOf(withEdit((a) => (a.project.capacity.selfProducedRawMaterialShare = '0.4999'))), [])
+  t.match(problemsOf(withEdit((a) => (a.project.capacity.selfProducedRawMaterialShare = '1.01'))), [
+    { pointer: '/project/capacity/selfProducedRawMaterialShare' },
+  ])
+  t.match(problemsOf(withEdit((a) => (a.project.capacity.selfProducedRawMaterialShare = '50%'))), [
+    { pointer: '/project/capacity/selfProducedRawMaterialShare' },
+  ])
+  t.match(problemsOf(withEdit((a) => (a.project.land.buildingCoefficient = '1.2'))), [
+    { pointer: '/project/land/buildingCoefficient' },
+  ])
+  t.match(problemsOf(withEdit((a) => (a.project.land.plotRatio = '-0.84'))), [
+    { pointer: '/project/land/plotRatio' },
+  ])
+  t.match(problemsOf(withEdit((a) => (a.project.power.voltageKv = 35))), [
+    { pointer: '/project/power/voltageKv' },
+  ])
+  t.match(problemsOf(withEdit((a) => delete a.project.land.areaMu)), [
+    { pointer: '/project/land/areaMu', message: 'is required' },
+  ])
+})
+
+t.test('vocabularies', async (t) => {
+  t.match(problemsOf(withEdit((a) => (a.project.buildType = 'greenfield'))), [
+    { pointer: '/project/buildType' },
+  ])
+  t.match(problemsOf(withEdit((a) => (a.project.policyClass = 'banned'))), [
+    { pointer: '/project/policyClass' },
+  ])
+  t.match(problemsOf(withEdit((a) => (a.project.park.level = 'municipal'))), [
+    { pointer: '/project/park/level' },
+  ])
+  t.match(problemsOf(withEdit((a) => (a.project.capacityProduct = 'aluminium'))), [
+    { pointer: '/project/capacityProduct' },
+  ])
+  t.match(problemsOf(withEdit((a) => (a.claims.rdPlatforms[0].kind = 'national'))), [
+    { pointer: '/claims/rdPlatforms/0/kind' },
+  ])
+})
+
+t.test('duplicate ids in claims', async (t) => {
+  t.match(problemsOf(withEdit((a) => (a.claims.rdPlatforms[1].id = 'a'))), [
+    { pointer: '/claims/rdPlatforms/1/id', message: /duplicates \/claims\/rdPlatforms\/0/ },
+  ])
+  t.match(
+    problemsOf(
+      withEdit((a) => a.claims.standards.push({ id: 's', kind: 'industry-standard', date: '2016-03-01' })),
+    ),
+    [{ pointer: '/claims/standards/1/id' }],
+  )
+  t.match(
+    problemsOf(
+      withEdit((a) => {
+        a.claims.researchEvents = [
+          { id: 'r', kind: 'research-institute', date: '2015-01-01' },
+          { id: 'r', kind: 'achievement-industrialisation', date: '2015-02-01' },
+        ]
+      }),
+    ),
+    [{ pointer: '/claims/researchEvents/1/id' }],
+  )
+  t.match(problemsOf(withEdit((a) => (a.claims.talents[1].year = 2015))), [
+    { pointer: '/claims/talents/1/personId' },
+  ])
+})
+
+t.test('every problem is listed in one InvalidInput error', async (t) => {
+  const app = withEdit((a) => {
+    a.enterprise.creditCode = '91530300MA6K5A1B2H'
+    a.project.prefecture = 'xian'
+    a.project.industryCode = 'B33'
+    a.applicationDate = '2015-02-30'
+    a.claims.rdPlatforms[1].id = 'a'
+  })
+  const error = t.throws(() => validateApplication(app)) as unknown
+  t.ok(isEngineError(error, 'InvalidInput'))
+  if (!isEngineError(error, 'InvalidInput')) return
+  t.equal(error.pointer, '/applicationDate', 'the pointer of the first problem, in document order')
+  t.same(
+    (error.details.errors as { pointer: string }[]).map((e) => e.pointer),
+    [
+      '/applicationDate',
+      '/enterprise/creditCode',
+      '/project/industryCode',
+      '/project/prefecture',
+      '/claims/rdPlatforms/1/id',
+    ],
+  )
+  t.match(error.message, /^5 invalid inputs: /)
+})
+
+t.test('a single problem: its pointer and message', async (t) => {
+  const error = t.throws(() =>
+    validateApplication(withEdit((a) => (a.enterprise.creditCode = '91530300MA6K5A1B2I'))),
+  ) as unknown
+  t.ok(isEngineError(error, 'InvalidInput'))
+  if (!isEngineError(error)) return
+  t.equal(error.pointer, '/enterprise/creditCode')
+  t.match(error.message, /^\/enterprise\/creditCode: .*"I"/)
+  t.equal((error.details.errors as unknown[]).length, 1)
+})
+
+t.test('the shape of the application', async (t) => {
+  t.match(problemsOf(withEdit((a) => (a.enterprise = undefined))), [
+    { pointer: '/enterprise', message: 'is required' },
+  ])
+  t.match(problemsOf(withEdit((a) => (a.enterprise.creditCode = undefined))), [
+    { pointer: '/enterprise/creditCode', message: 'is required' },
+  ])
+  t.match(problemsOf(withEdit((a) => (a.project = 'p-1'))), [
+    { pointer: '/project', message: 'must be an object' },
+  ])
+  t.match(problemsOf(withEdit((a) => (a.claims = []))), [
+    { pointer: '/claims', message: 'must be an object' },
+  ])
+  t.match(problemsOf(withEdit((a) => (a.claims.rdPlatforms = {}))), [{ pointer: '/claims/rdPlatforms' }])
+  t.match(problemsOf(withEdit((a) => (a.claims.rdPlatforms[0] = 'a'))), [
+    { pointer: '/claims/rdPlatforms/0' },
+  ])
+  t.match(problemsOf(withEdit((a) => (a.project.land = 'big'))), [{ pointer: '/project/land' }])
+  t.match(problemsOf(withEdit((a) => (a.project.park = []))), [{ pointer: '/project/park' }])
+  t.match(problemsOf(withEdit((a) => (a.enterprise.emergingIndustryRanking = 3))), [
+    { pointer: '/enterprise/emergingIndustryRanking' },
+  ])
+  t.match(
+    problemsOf(
+      withEdit(
+        (a) => (a.enterprise.emergingIndustryRanking = { industry: 'biomedicine', year: 2015.5, rank: 0 }),
+      ),
+    ),
+    [
+      { pointer: '/enterprise/emergingIndustryRanking/year' },
+      { pointer: '/enterprise/emergingIndustryRanking/rank' },
+    ],
+  )
+  t.match(problemsOf(withEdit((a) => (a.project.name = '  '))), [{ pointer: '/project/name' }])
+  t.match(problemsOf(withEdit((a) => (a.project.meetsAccessConditions = 'yes'))), [
+    { pointer: '/project/meetsAccessConditions' },
+  ])
+  t.match(problemsOf(withEdit((a) => (a.project.industryCode = 3311))), [
+    { pointer: '/project/industryCode', message: 'must be a string' },
+  ])
+})
+
+t.test('prefecture lookup', async (t) => {
+  t.match(prefecture('chuxiong'), { zh: '楚雄彝族自治州', code: '532300' })
+  t.equal(prefecture('530300'), undefined, 'codes are not ids')
+})

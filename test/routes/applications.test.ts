@@ -1,0 +1,269 @@
+// Submitting, reading, listing, replaying and correcting applications through the real app.
+
+import { sql } from 'kysely'
+import t from 'tap'
+import { testApp } from '../helpers/app.ts'
+import { testDatabase } from '../helpers/database.ts'
+import { bearer, deepProcessing, ENTERPRISE_B, keysFor } from '../helpers/fixtures.ts'
+
+const count = async (
+  db: Awaited<ReturnType<typeof testDatabase>>,
+  table: 'applications' | 'decisions' | 'audit_log',
+) =>
+  Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(db.db)).rows[0]!.n)
+
+t.test('applications', async (t) => {
+  const database = await testDatabase(t)
+  const app = await testApp(t, database)
+  const keys = await keysFor(database)
+  const post = (key: string | null, body: unknown, idempotencyKey: string | null = crypto.randomUUID()) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: {
+        ...(key ? bearer(key) : {}),
+        ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+      },
+      payload: body as object,
+    })
+
+  t.test('who may submit', async (t) => {
+    const body = deepProcessing('p-auth', '1000000.00')
+    t.equal((await post(null, body)).statusCode, 401, 'no key: 401')
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: {
+        authorization: 'Bearer yik_0000000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+        'idempotency-key': 'x',
+      },
+      payload: body,
+    })
+    t.equal(bad.statusCode, 401, 'unknown key: 401')
+    t.equal((await post(keys.auditor, body)).statusCode, 403, 'auditor: 403')
+    t.equal((await post(keys.enterpriseB, body)).statusCode, 403, 'another enterprise’s credit code: 403')
+    const missing = await post(keys.enterpriseA, body, null)
+    t.equal(missing.statusCode, 400, 'no Idempotency-Key: 400')
+    t.match(missing.json().errors, [{ header: 'idempotency-key' }])
+    t.equal(await count(database, 'applications'), 0, 'nothing stored')
+  })
+
+  t.test('bad input: 4xx and nothing stored', async (t) => {
+    const before = await count(database, 'audit_log')
+    const wrongType = await post(keys.enterpriseA, { ...deepProcessing('p-bad', '1.00'), extra: 1 })
+    t.equal(wrongType.statusCode, 400)
+    t.match(wrongType.json().errors, [{ pointer: '#/extra' }])
+    const badCode = deepProcessing('p-bad', '1.00')
+    badCode.enterprise.creditCode = '91530300MA6K5A1B2X'
+    const finance = await post(keys.finance, badCode)
+    t.equal(finance.statusCode, 400, 'a wrong check character is refused')
+    t.match(finance.json().errors, [{ pointer: '#/enterprise/creditCode' }])
+    t.equal(await count(database, 'applications'), 0)
+    t.equal(await count(database, 'audit_log'), before, 'no audit entry either')
+  })
+
+  const ids: string[] = []
+  t.test('POLICY.md §5 examples 1–2: the cap holds across applications', async (t) => {
+    const first = await post(keys.enterpriseA, deepProcessing('p-cap', '120000000.00'))
+    t.equal(first.statusCode, 201)
+    const a1 = first.json()
+    const subsidy = (a: typeof a1) =>
+      a.decisions[0].evaluation.outcomes.find((o: { measure: string }) => o.measure === 'interest-subsidy')
+    t.match(subsidy(a1), { status: 'eligible', amount: '7200000.00' })
+    t.match(a1.inputHash, /^[0-9a-f]{64}$/)
+    t.match(a1.decisions[0].evaluation.ruleset, { id: 'yunnan-2014-industrial-transformation' })
+    t.ok(
+      a1.decisions[0].evaluation.parametersUsed.some(
+        (p: { name: string }) => p.name === 'interestSubsidy.rate',
+      ),
+    )
+
+    const second = (await post(keys.finance, deepProcessing('p-cap', '80000000.00', '2016-03-01'))).json()
+    t.match(subsidy(second), { status: 'eligible', amount: '2800000.00' })
+    t.equal(
+      second.decisions[0].history.interestSubsidyGranted,
+      '7200000.00',
+      'the history the engine saw is stored',
+    )
+    const third = (await post(keys.enterpriseA, deepProcessing('p-cap', '10000000.00', '2016-09-01'))).json()
+    t.match(subsidy(third), { status: 'capped', amount: '0.00' })
+    ids.push(a1.id, second.id, third.id)
+  })
+
+  t.test('idempotency', async (t) => {
+    const body = deepProcessing('p-idem', '1000000.00')
+    const first = await post(keys.enterpriseA, body, 'same-key')
+    t.equal(first.statusCode, 201)
+    const stored = await count(database, 'applications')
+    const again = await post(keys.enterpriseA, body, 'same-key')
+    t.equal(again.statusCode, 201)
+    t.equal(again.body, first.body, 'the stored response, byte for byte')
+    t.equal(await count(database, 'applications'), stored, 'nothing new stored')
+    const other = await post(keys.enterpriseA, deepProcessing('p-idem', '2000000.00'), 'same-key')
+    t.equal(other.statusCode, 422, 'same key, another body: 422')
+    const otherCaller = await post(keys.finance, body, 'same-key')
+    t.equal(otherCaller.statusCode, 201, 'keys are scoped to the caller: a new application')
+    t.not(otherCaller.json().id, first.json().id)
+  })
+
+  t.test('reading: enterprises see only their own (404, not 403)', async (t) => {
+    const id = ids[0]!
+    t.equal(
+      (await app.inject({ url: `/v1/applications/${id}`, headers: bearer(keys.enterpriseA) })).statusCode,
+      200,
+    )
+    t.equal(
+      (await app.inject({ url: `/v1/applications/${id}`, headers: bearer(keys.auditor) })).statusCode,
+      200,
+    )
+    const other = await app.inject({ url: `/v1/applications/${id}`, headers: bearer(keys.enterpriseB) })
+    t.equal(other.statusCode, 404)
+    const decisionId = (
+      await app.inject({ url: `/v1/applications/${id}`, headers: bearer(keys.finance) })
+    ).json().decisions[0].id
+    t.equal(
+      (await app.inject({ url: `/v1/decisions/${decisionId}`, headers: bearer(keys.enterpriseB) }))
+        .statusCode,
+      404,
+    )
+    const decision = await app.inject({
+      url: `/v1/decisions/${decisionId}`,
+      headers: bearer(keys.enterpriseA),
+    })
+    t.equal(decision.statusCode, 200)
+    t.ok(decision.json().evaluation.outcomes[0].trace.steps.length > 0, 'the full trace')
+    const listB = await app.inject({ url: '/v1/applications', headers: bearer(keys.enterpriseB) })
+    t.same(listB.json().items, [], 'B lists nothing of A’s')
+    const sneaky = await app.inject({
+      url: `/v1/applications?enterprise=91530300MA6K5A1B2G`,
+      headers: bearer(keys.enterpriseB),
+    })
+    t.same(sneaky.json().items, [])
+    t.equal(
+      (await app.inject({ url: '/v1/applications', headers: bearer(keys.admin) })).statusCode,
+      403,
+      'admin: 403',
+    )
+  })
+
+  t.test('listing: filters and cursor pagination', async (t) => {
+    const page1 = (
+      await app.inject({ url: '/v1/applications?project=p-cap&limit=2', headers: bearer(keys.finance) })
+    ).json()
+    t.equal(page1.items.length, 2)
+    t.same(
+      page1.items.map((i: { id: string }) => i.id),
+      [ids[2], ids[1]],
+      'newest first',
+    )
+    const page2 = (
+      await app.inject({
+        url: `/v1/applications?project=p-cap&limit=2&cursor=${page1.nextCursor}`,
+        headers: bearer(keys.finance),
+      })
+    ).json()
+    t.same(
+      page2.items.map((i: { id: string }) => i.id),
+      [ids[0]],
+    )
+    t.equal(page2.nextCursor, null)
+    const capped = (
+      await app.inject({
+        url: '/v1/applications?measure=interest-subsidy&status=capped',
+        headers: bearer(keys.auditor),
+      })
+    ).json()
+    t.same(
+      capped.items.map((i: { id: string }) => i.id),
+      [ids[2]],
+    )
+    const bad = await app.inject({ url: '/v1/applications?limit=1000', headers: bearer(keys.finance) })
+    t.equal(bad.statusCode, 400)
+    t.match(bad.json().errors, [{ parameter: 'limit' }])
+  })
+
+  t.test('replay reproduces every stored decision', async (t) => {
+    for (const id of ids) {
+      const a = (await app.inject({ url: `/v1/applications/${id}`, headers: bearer(keys.auditor) })).json()
+      const replay = await app.inject({
+        method: 'POST',
+        url: `/v1/decisions/${a.decisions[0].id}/replay`,
+        headers: bearer(keys.auditor),
+      })
+      t.equal(replay.statusCode, 200)
+      t.equal(replay.json().identical, true, `decision of ${id} reproduced`)
+      t.same(replay.json().differences, [])
+      const current = await app.inject({
+        method: 'POST',
+        url: `/v1/decisions/${a.decisions[0].id}/replay?ruleset=current`,
+        headers: bearer(keys.auditor),
+      })
+      t.equal(current.json().against, 'current')
+    }
+  })
+
+  t.test('a correction supersedes, both stay readable, the ledger follows', async (t) => {
+    const original = (
+      await app.inject({ url: `/v1/applications/${ids[0]}`, headers: bearer(keys.finance) })
+    ).json()
+    const decisionId = original.decisions[0].id
+    const facts = deepProcessing('p-cap', '100000000.00')
+    t.equal(
+      (
+        await app.inject({
+          method: 'POST',
+          url: `/v1/decisions/${decisionId}/corrections`,
+          headers: bearer(keys.enterpriseA),
+          payload: { reason: 'investment was mistyped' },
+        })
+      ).statusCode,
+      403,
+      'enterprises cannot correct',
+    )
+    const corrected = await app.inject({
+      method: 'POST',
+      url: `/v1/decisions/${decisionId}/corrections`,
+      headers: bearer(keys.finance),
+      payload: { reason: 'investment was mistyped: 100 000 000.00', facts },
+    })
+    t.equal(corrected.statusCode, 201)
+    const d = corrected.json().decisions[0]
+    t.equal(d.supersedes, decisionId)
+    t.equal(d.correctionReason, 'investment was mistyped: 100 000 000.00')
+    // 7 200 000 given back, then 2 800 000 + 0 still granted → 7 200 000 left: 6 000 000 fits.
+    t.match(
+      d.evaluation.outcomes.find((o: { measure: string }) => o.measure === 'interest-subsidy'),
+      { status: 'eligible', amount: '6000000.00' },
+    )
+    const old = (
+      await app.inject({ url: `/v1/decisions/${decisionId}`, headers: bearer(keys.auditor) })
+    ).json()
+    t.equal(old.supersededBy, d.id, 'the old decision is still readable and says what superseded it')
+    const twice = await app.inject({
+      method: 'POST',
+      url: `/v1/decisions/${decisionId}/corrections`,
+      headers: bearer(keys.finance),
+      payload: { reason: 'again' },
+    })
+    t.equal(twice.statusCode, 409)
+    const total = await sql<{
+      total: string
+    }>`select total from ledger_subjects where ledger = 'interest-subsidy' and key = 'p-cap'`.execute(
+      database.db,
+    )
+    t.equal(total.rows[0]!.total, '8800000.00', '2 800 000.00 + 6 000 000.00')
+  })
+
+  t.test('unknown ids: 404; malformed ids: 400', async (t) => {
+    t.equal(
+      (await app.inject({ url: `/v1/applications/${crypto.randomUUID()}`, headers: bearer(keys.finance) }))
+        .statusCode,
+      404,
+    )
+    t.equal(
+      (await app.inject({ url: '/v1/applications/nope', headers: bearer(keys.finance) })).statusCode,
+      400,
+    )
+    t.equal(ENTERPRISE_B.length, 18)
+  })
+})
