@@ -1,0 +1,13 @@
+# The API service. `docker compose up` runs it against PostgreSQL 15 (see docker-compose.yml).
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY tsconfig.json ./
+COPY src ./src
+COPY migrations ./migrations
+COPY openapi ./openapi
+ENV HOST=0.0.0.0 PORT=3000 NODE_ENV=production
+EXPOSE 3000
+USER node
+CMD ["node", "--import", "tsx", "src/server.ts"]
