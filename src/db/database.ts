@@ -24,6 +24,8 @@ export interface DatabaseOptions {
   databaseUrl: string | null
   poolSize: number
   dataDir: string
+  /** PGlite only: run with fsync on (PGlite's default start parameters include -F, fsync off) */
+  pgliteDurable?: boolean
 }
 
 const redact = (url: string): string => {
@@ -69,8 +71,12 @@ export const openPostgres = (url: string, poolSize: number): DatabaseHandle => {
   return handle(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres', redact(url))
 }
 
-export const openPglite = async (dataDir: string): Promise<DatabaseHandle> => {
+export const openPglite = async (dataDir: string, durable = false): Promise<DatabaseHandle> => {
+  const defaults = (PGlite as unknown as { defaultStartParams: string[] }).defaultStartParams
   const pglite = new PGlite(dataDir, {
+    // PGlite starts PostgreSQL with -F (fsync off): fast, but a machine crash can lose the last
+    // commits. PGLITE_DURABLE=true drops -F.
+    ...(durable ? { startParams: defaults.filter((p) => p !== '-F') } : {}),
     // Match pg: int8 as a string (PGlite would give a number, or a BigInt past 2^53), dates as text.
     parsers: { [types.INT8]: (value: string) => value, [types.DATE]: (value: string) => value },
   })
@@ -79,4 +85,6 @@ export const openPglite = async (dataDir: string): Promise<DatabaseHandle> => {
 }
 
 export const openDatabase = async (options: DatabaseOptions): Promise<DatabaseHandle> =>
-  options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize) : openPglite(options.dataDir)
+  options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.poolSize)
+    : openPglite(options.dataDir, options.pgliteDurable ?? false)
