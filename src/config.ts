@@ -10,6 +10,8 @@ export interface Config {
   logLevel: LogLevel
   /** a postgres:// URL, or null for the embedded PGlite database */
   databaseUrl: string | null
+  /** PostgreSQL: the role to SET on every connection (migrations run as the connecting user) */
+  databaseRole: string | null
   /** connections in the pg pool (ignored for PGlite, which has one) */
   poolSize: number
   /** where PGlite keeps its files when databaseUrl is null */
@@ -76,8 +78,14 @@ export const loadConfig = (env: Env): Config => {
     }
   }
 
+  const databaseRole = env['DATABASE_ROLE'] || null
+  if (databaseRole !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(databaseRole)) {
+    throw new ConfigError('DATABASE_ROLE', `must be a plain role name (a-z, 0-9, _), got ${JSON.stringify(databaseRole)}`)
+  }
+
   return {
     host,
+    databaseRole,
     port: integer(env, 'PORT', 3000, 0, 65535),
     logLevel,
     databaseUrl,

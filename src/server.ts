@@ -34,10 +34,16 @@ const main = async (): Promise<void> => {
       : {}),
   })
 
-  const database = await openDatabase(config)
+  // Migrations run as the connecting user; the service then runs as DATABASE_ROLE if set.
+  let database = await openDatabase({ ...config, role: null })
   logger.info({ database: database.kind, location: database.location }, 'database opened')
   const migrated = await migrateToLatest(database.db)
   for (const r of migrated.results ?? []) logger.info({ migration: r.migrationName }, `migration ${r.status}`)
+  if (config.databaseUrl && config.databaseRole) {
+    await database.close()
+    database = await openDatabase({ ...config, role: config.databaseRole })
+    logger.info({ role: config.databaseRole }, 'running as the service role')
+  }
 
   const adminKey = await ensureAdminKey(database)
   if (adminKey) {

@@ -24,6 +24,8 @@ export interface DatabaseOptions {
   databaseUrl: string | null
   poolSize: number
   dataDir: string
+  /** PostgreSQL only: SET ROLE on every connection (the least-privileged role the service runs as) */
+  role?: string | null
   /** PGlite only: run with fsync on (PGlite's default start parameters include -F, fsync off) */
   pgliteDurable?: boolean
 }
@@ -51,7 +53,7 @@ const handle = (db: Kysely<Database>, kind: DatabaseKind, location: string): Dat
   }
 }
 
-export const openPostgres = (url: string, poolSize: number): DatabaseHandle => {
+export const openPostgres = (url: string, poolSize: number, role: string | null = null): DatabaseHandle => {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -68,6 +70,8 @@ export const openPostgres = (url: string, poolSize: number): DatabaseHandle => {
   })
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {})
+  // Queries on a client run in order, so this runs before the first query of every connection.
+  if (role) pool.on('connect', (client) => void client.query(`set role "${role.replaceAll('"', '""')}"`).catch(() => {}))
   return handle(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres', redact(url))
 }
 
@@ -86,5 +90,5 @@ export const openPglite = async (dataDir: string, durable = false): Promise<Data
 
 export const openDatabase = async (options: DatabaseOptions): Promise<DatabaseHandle> =>
   options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.poolSize)
+    ? openPostgres(options.databaseUrl, options.poolSize, options.role ?? null)
     : openPglite(options.dataDir, options.pgliteDurable ?? false)
