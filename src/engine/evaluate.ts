@@ -31,6 +31,11 @@ const OUTSIDE_WINDOW = {
   en: 'the application date is outside the policy window',
 }
 
+const RULES_NOT_IN_FORCE = (asOf: IsoDate, start: IsoDate) => ({
+  zh: `评估日期${asOf}早于政策实施日${start}，相关规则尚未生效`,
+  en: `the evaluation date ${asOf} is before the policy start ${start}: no rule was in force`,
+})
+
 /** Every measure ineligible for one reason, with the condition that decided it in its trace. */
 const rejectAll = (
   measures: readonly Measure[],
@@ -61,8 +66,23 @@ export const evaluate = (application: Application, options: EvaluateOptions = {}
   const start = windowProbe.params.date('policy.windowStart', asOf)
   const end = windowProbe.params.date('policy.windowEnd', asOf)
   const inWindow = start <= application.applicationDate && application.applicationDate <= end
+  // Rules read before the policy started have no values: nothing can be granted as of then.
+  const rulesInForce = asOf >= start
 
-  if (!inWindow) {
+  if (!rulesInForce) {
+    outcomes = rejectAll(measures, newRun, 'RULES_NOT_IN_FORCE', RULES_NOT_IN_FORCE(asOf, start), (r) => {
+      r.params.date('policy.windowStart', asOf)
+      r.condition({
+        id: 'rules-in-force-on-evaluation-date',
+        clause: '§1',
+        description: { zh: '评估日期在政策实施之日或之后', en: 'the evaluation date is on or after the policy start' },
+        input: asOf,
+        comparison: '>=',
+        threshold: start,
+        holds: false,
+      })
+    })
+  } else if (!inWindow) {
     outcomes = rejectAll(measures, newRun, 'OUTSIDE_POLICY_WINDOW', OUTSIDE_WINDOW, (r) => {
       r.params.date('policy.windowStart', asOf)
       r.params.date('policy.windowEnd', asOf)

@@ -109,7 +109,14 @@ export class ParameterSet {
           name,
         })
       }
-      const problem = checkValue(entry.definition.kind, value)
+      // Unsetting (null) is allowed only where the ruleset itself foresees "not in force" for the
+      // parameter (standardsAward.amount, business tax after 2016-04-30); elsewhere a measure
+      // could not be computed at all.
+      const nullable = entry.values.some((v) => v.value === null)
+      const problem =
+        value === null && !nullable
+          ? 'this parameter cannot be unset (null): give a value'
+          : checkValue(entry.definition.kind, value)
       if (problem) {
         throw new EngineError(
           'InvalidParameterValue',

@@ -1,0 +1,56 @@
+// POST /v1/evaluations: stateless "what am I entitled to?". The facts, an evaluation date, parameter
+// overrides (what-if) and what was already granted go in; every measure decided, with amounts and
+// the explanation, comes out. Nothing is stored; a persisted decision is an application's business.
+// Input the engine cannot decide on leaves as a problem naming the field: an unknown parameter →
+// 400 at #/parameters/<name>; a tax record straddling a change of local share → 422 with the date.
+
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { EngineError, isEngineError } from '../engine/errors.ts'
+import { evaluate } from '../engine/evaluate.ts'
+import { DEFAULT_PARAMETERS } from '../engine/parameters/index.ts'
+import { Evaluation, EvaluationRequest } from '../schemas/evaluation.ts'
+import { problemResponses } from '../schemas/problem.ts'
+
+/**
+ * The engine points into the application ("/project/taxRecords/0"); the request body holds it under
+ * "/application", so the problem's pointers are moved there to name the field the caller sent.
+ */
+const underApplication = (error: EngineError): EngineError => {
+  const listed = error.details['errors'] as { pointer: string; message: string }[] | undefined
+  return new EngineError(error.code, `/application${error.pointer}`, error.message, {
+    ...error.details,
+    ...(listed ? { errors: listed.map((e) => ({ ...e, pointer: `/application${e.pointer}` })) } : {}),
+  })
+}
+
+const evaluations: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/v1/evaluations',
+    {
+      schema: {
+        tags: ['evaluation'],
+        summary: 'Evaluate an application: every measure, its amount and its explanation',
+        description:
+          'Stateless: nothing is stored. Gates (§17 negative list, §6 capacity control) are tested first; ' +
+          'then each measure gives an outcome with a clause-by-clause trace. `parameters` overrides ' +
+          'parameter values for this evaluation only (what-if); `history` states what was already ' +
+          'granted, for limits that span applications. A tax record whose period straddles the date a ' +
+          'local retained share changes (2016-05-01) is refused with 422: split it at that date.',
+        body: EvaluationRequest,
+        response: { 200: Evaluation, ...problemResponses(400, 401, 422) },
+      },
+    },
+    async (request) => {
+      const { application, asOf, measures, parameters, history } = request.body
+      // Overrides are checked first: their errors already point at "/parameters/<name>".
+      const parameterSet = DEFAULT_PARAMETERS.withOverrides(parameters ?? {})
+      try {
+        return evaluate(application, { asOf, measures, history, parameters: parameterSet })
+      } catch (error) {
+        throw isEngineError(error) ? underApplication(error) : error
+      }
+    },
+  )
+}
+
+export default evaluations

@@ -1,0 +1,68 @@
+// The monitoring indicators of POLICY.md §4 (§22: monitor and assess progress): their definitions,
+// and the progress of reported actual values against the dated baselines and targets.
+
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { indicatorProgress } from '../engine/indicators/progress.ts'
+import { INDICATORS } from '../engine/indicators/targets.ts'
+import { DEFAULT_PARAMETERS } from '../engine/parameters/index.ts'
+import { indicatorParameterName } from '../engine/parameters/indicators.ts'
+import { Indicator, IndicatorProgressRequest, IndicatorProgressResult } from '../schemas/indicators.ts'
+import { problemResponses } from '../schemas/problem.ts'
+
+const indicators: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/v1/indicators',
+    {
+      schema: {
+        tags: ['indicators'],
+        summary: 'The monitoring indicators, with their baselines and targets',
+        response: {
+          200: Type.Array(Indicator, { description: 'Every indicator of POLICY.md §4.' }),
+          ...problemResponses(401),
+        },
+      },
+    },
+    async () =>
+      INDICATORS.map((i) => ({
+        id: i.id,
+        clause: i.clause,
+        name: i.name,
+        unit: i.unit,
+        direction: i.direction,
+        kind: i.kind,
+        parameter: indicatorParameterName(i.id),
+        values: { ...i.values },
+        ...(i.strictTargetYears ? { strictTargetYears: [...i.strictTargetYears] } : {}),
+        ...(i.interpretation ? { interpretation: i.interpretation } : {}),
+      })),
+  )
+
+  app.post(
+    '/v1/indicators/progress',
+    {
+      schema: {
+        tags: ['indicators'],
+        summary: 'Progress of actual values toward the targets',
+        description:
+          'For each actual value: the target that applies (the first target year at or after the year), ' +
+          'whether it is met, the progress from the base-year value, and whether it is on the linear path ' +
+          'from 2013 to the target year.',
+        body: IndicatorProgressRequest,
+        response: { 200: IndicatorProgressResult, ...problemResponses(400, 401) },
+      },
+    },
+    async (request) => {
+      const { actuals, parameters: overrides } = request.body
+      const parameters = DEFAULT_PARAMETERS.withOverrides(overrides ?? {})
+      const asOf = request.body.asOf ?? `${Math.max(...actuals.map((a) => a.year))}-12-31`
+      return {
+        asOf,
+        progress: indicatorProgress(actuals, { asOf, parameters, pointer: '/actuals' }),
+        overriddenParameters: [...parameters.overridden],
+      }
+    },
+  )
+}
+
+export default indicators

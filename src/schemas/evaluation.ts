@@ -1,0 +1,287 @@
+// POST /v1/evaluations: the request (facts, evaluation date, measures, parameter overrides, what was
+// already granted) and the response, the engine's Evaluation (src/engine/types.ts) field by field.
+//
+// Responses are serialized by fast-json-stringify from these schemas, which DROPS any property the
+// schema does not name: every field the engine returns is listed here. Only the measure-specific
+// `details` and a trace condition's `input` and `threshold` are free-form.
+
+import { Type } from 'typebox'
+import interestSubsidyExample from '../../examples/interest-subsidy.json' with { type: 'json' }
+import landPriceCeilingExample from '../../examples/land-price-ceiling.json' with { type: 'json' }
+import { MEASURE_IDS } from '../engine/types.ts'
+import { Application, History, IsoDate } from './application.ts'
+
+// ---------------------------------------------------------------------------------------------
+// Shared by every explained result (evaluations, finance computations, indicators)
+
+export const Text = Type.Object(
+  {
+    zh: Type.String({ description: 'In Chinese.' }),
+    en: Type.String({ description: 'In English.' }),
+  },
+  { additionalProperties: false, description: 'A text in Chinese and English.' },
+)
+
+export const Reason = Type.Object(
+  {
+    code: Type.String({
+      description: 'Stable machine-readable reason, e.g. NEGATIVE_LIST, ALREADY_GRANTED, MISSING_INPUT.',
+    }),
+    message: Text,
+    field: Type.Optional(
+      Type.String({
+        description: 'JSON pointer of the input concerned, e.g. "/project/land/buildingCoefficient".',
+      }),
+    ),
+  },
+  { additionalProperties: false, description: 'Why a result is what it is.' },
+)
+
+/** string | number | string[] | { id: decimal } — src/engine/parameters/types.ts ParameterValue. */
+export const ParameterValue = Type.Union(
+  [
+    Type.String({ description: 'rate, amount (yuan) or date: a decimal string or YYYY-MM-DD.' }),
+    Type.Integer({ description: 'integer: a count (months, years, kV, rank).' }),
+    Type.Immutable(
+      Type.Array(Type.String(), { description: 'list: ids (park levels, prefectures, industry codes).' }),
+    ),
+    Type.Record(Type.String(), Type.String(), {
+      description: 'table: ids mapped to decimal strings (plot-ratio standard by industry division).',
+    }),
+  ],
+  { description: 'A parameter value of its kind.' },
+)
+
+export const NullableParameterValue = Type.Union([ParameterValue, Type.Null()], {
+  description: 'A parameter value; null means the rule is not in force (unset, or ended) in that period.',
+})
+
+export const ParameterRead = Type.Object(
+  {
+    name: Type.String({ description: 'Dotted parameter name, e.g. "interestSubsidy.rate".' }),
+    value: NullableParameterValue,
+    from: IsoDate('First day the value is in force.'),
+    to: Type.Union([IsoDate('Last day the value is in force, inclusive.'), Type.Null()], {
+      description: 'Last day the value is in force, inclusive; null = open-ended.',
+    }),
+    clause: Type.String({ description: 'Clause of the source the parameter comes from, e.g. "§18".' }),
+    overridden: Type.Optional(
+      Type.Boolean({ description: "True when the value came from the request's override, not the ruleset." }),
+    ),
+  },
+  { additionalProperties: false, description: 'One parameter value as read by a decision, with its period.' },
+)
+
+export const TraceCondition = Type.Object(
+  {
+    id: Type.String({ description: 'Stable id of the condition, e.g. "investment-positive".' }),
+    clause: Type.String({ description: 'Clause the condition comes from.' }),
+    description: Text,
+    input: Type.Unknown({ description: 'The input value as given (decimal strings stay strings).' }),
+    comparison: Type.Enum(['>=', '>', '<=', '<', '==', '!=', 'in', 'not-in', 'is'] as const, {
+      description: 'How the input was compared with the threshold.',
+    }),
+    threshold: Type.Unknown({ description: 'What the input was compared with.' }),
+    holds: Type.Boolean({ description: 'Whether the condition holds.' }),
+  },
+  { additionalProperties: false, description: 'One condition tested, with its input and threshold.' },
+)
+
+export const TraceStep = Type.Object(
+  {
+    description: Type.String({ description: 'What the step computes, e.g. "subsidy before the cap".' }),
+    expression: Type.String({
+      description: 'The arithmetic with the values substituted, e.g. "0.06 × 120000000.00".',
+    }),
+    result: Type.String({
+      description: 'The exact result: a decimal, or a fraction when it does not terminate ("1/3").',
+    }),
+  },
+  { additionalProperties: false, description: 'One arithmetic step.' },
+)
+
+export const Trace = Type.Object(
+  {
+    clause: Type.String({ description: 'The clause cited, e.g. "§18".' }),
+    conditions: Type.Array(TraceCondition, { description: 'Each condition tested, in order.' }),
+    parameters: Type.Array(ParameterRead, { description: 'Each parameter read, with its value and period.' }),
+    steps: Type.Array(TraceStep, { description: 'The arithmetic, step by step.' }),
+    notes: Type.Array(Type.String(), {
+      description: 'Remarks: prorations, caps applied, rules not applying.',
+    }),
+  },
+  {
+    additionalProperties: false,
+    description: 'The explanation: a reader can redo the computation from the trace alone.',
+  },
+)
+
+// ---------------------------------------------------------------------------------------------
+// Request
+
+export const MeasureId = Type.Enum(MEASURE_IDS, { description: 'Stable id of a measure (POLICY.md §2).' })
+
+export const ParameterOverride = Type.Union(
+  [
+    NullableParameterValue,
+    Type.Object(
+      {
+        from: IsoDate('The value applies from this date on; earlier values are kept (a reform).'),
+        value: NullableParameterValue,
+      },
+      { additionalProperties: false },
+    ),
+  ],
+  {
+    description:
+      "A value for every date (what-if), or { from, value } from a date on (a reform). The value must fit the parameter's kind: rate and amount as decimal strings, integer as a number, list as strings, table as an object of decimal strings; null unsets it.",
+  },
+)
+
+export const EvaluationRequest = Type.Object(
+  {
+    application: Application,
+    asOf: Type.Optional(
+      IsoDate('The date the rules are read at; defaults to the application date (POLICY.md §0).'),
+    ),
+    measures: Type.Optional(
+      Type.Array(MeasureId, {
+        uniqueItems: true,
+        minItems: 1,
+        maxItems: MEASURE_IDS.length,
+        description: 'Evaluate only these measures; all of them when absent.',
+      }),
+    ),
+    parameters: Type.Optional(
+      Type.Record(Type.String(), ParameterOverride, {
+        maxProperties: 200,
+        description:
+          'Parameter overrides by name (GET /v1/parameters lists them), e.g. { "interestSubsidy.rate": "0.07" }. An unknown name is a 400 naming #/parameters/<name>.',
+      }),
+    ),
+    history: Type.Optional(History),
+  },
+  {
+    $id: 'EvaluationRequest',
+    additionalProperties: false,
+    description: 'What is this application entitled to? Nothing is stored.',
+    // Two of the ready request bodies of examples/ (one per measure): POLICY.md §5 examples 1 and 5.
+    examples: [interestSubsidyExample, landPriceCeilingExample],
+  },
+)
+
+// ---------------------------------------------------------------------------------------------
+// Response
+
+export const LedgerClaim = Type.Union(
+  [
+    Type.Object(
+      {
+        kind: Type.Literal('cumulative', {
+          description: 'Adds `amount` to the running total under `key`, which must stay ≤ `cap`.',
+        }),
+        ledger: Type.String({ description: 'The ledger, e.g. "interest-subsidy".' }),
+        key: Type.String({ description: 'The key within the ledger, e.g. the project id.' }),
+        amount: Type.String({ description: 'Yuan with two decimals.' }),
+        cap: Type.String({ description: 'The cap the total must stay within, yuan with two decimals.' }),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      {
+        kind: Type.Literal('once', { description: 'The key may be granted once, ever.' }),
+        ledger: Type.String({ description: 'The ledger, e.g. "rd-platform-grant".' }),
+        key: Type.String({ description: 'The key within the ledger, e.g. "<platform id>:national".' }),
+        amount: Type.Union([Type.String({ description: 'Yuan with two decimals.' }), Type.Null()], {
+          description: 'Yuan with two decimals; null for a non-cash grant.',
+        }),
+      },
+      { additionalProperties: false },
+    ),
+  ],
+  {
+    description:
+      'A limit the decision consumes if it is persisted: the database ledger records it and refuses it if someone else took it first.',
+  },
+)
+
+export const OutcomeStatus = Type.Enum(['eligible', 'ineligible', 'capped', 'needs-review'] as const, {
+  description:
+    'eligible: amount > 0 or a non-cash benefit granted; ineligible: see reasons; capped: eligible but a cap left 0.00; needs-review: the source fixes no amount.',
+})
+
+export const Outcome = Type.Object(
+  {
+    measure: MeasureId,
+    clause: Type.String({ description: 'Clause of the measure, e.g. "§18".' }),
+    status: OutcomeStatus,
+    amount: Type.Union(
+      [Type.String({ description: 'Yuan with two decimals, e.g. "7200000.00".' }), Type.Null()],
+      {
+        description:
+          'Yuan with two decimals; null for non-cash measures, ineligible and needs-review outcomes.',
+      },
+    ),
+    details: Type.Record(Type.String(), Type.Unknown(), {
+      description:
+        'Measure-specific figures: e.g. rate, uncapped amount and cap (interest subsidy), ceiling per mu and saving (land price ceiling), per-item results (grants).',
+    }),
+    reasons: Type.Array(Reason, { description: 'Why the measure is not (fully) granted; may be empty.' }),
+    trace: Trace,
+    ledger: Type.Array(LedgerClaim, {
+      description: 'The limits an eligible outcome consumes if persisted; empty otherwise.',
+    }),
+  },
+  { $id: 'Outcome', additionalProperties: false, description: 'The outcome of one measure.' },
+)
+
+export const GateResult = Type.Object(
+  {
+    gate: Type.Enum(['negative-list', 'capacity-control'] as const, {
+      description: 'negative-list (§17) or capacity-control (§6).',
+    }),
+    clause: Type.String({ description: 'Clause of the gate.' }),
+    passed: Type.Boolean({ description: 'A project that fails a gate is ineligible for every measure.' }),
+    reasons: Type.Array(Reason, { description: 'Why the gate failed; empty when it passed.' }),
+    consequences: Type.Array(Type.String(), {
+      description:
+        '§17 consequences of the negative list: no-project-approval, no-land-supply, no-environmental-review, no-loans.',
+    }),
+    trace: Trace,
+  },
+  {
+    $id: 'GateResult',
+    additionalProperties: false,
+    description: 'A gate tested before the measures (§6, §17).',
+  },
+)
+
+export const Evaluation = Type.Object(
+  {
+    ruleset: Type.Object(
+      {
+        id: Type.String({ description: 'Id of the ruleset.' }),
+        version: Type.String({
+          description: 'Version of the ruleset; bumped whenever a rule or default changes.',
+        }),
+      },
+      { additionalProperties: false, description: 'The rules that made the decision.' },
+    ),
+    asOf: IsoDate('The date the rules were read at.'),
+    gates: Type.Array(GateResult, {
+      description:
+        'Gates tested, in order; empty when the application has no project or is outside the window.',
+    }),
+    outcomes: Type.Array(Outcome, { description: 'One outcome per measure evaluated.' }),
+    totalAmount: Type.String({ description: 'Sum of the cash amounts, yuan with two decimals.' }),
+    parametersUsed: Type.Array(ParameterRead, { description: 'Every parameter value read, once each.' }),
+    overriddenParameters: Type.Array(Type.String(), {
+      description: 'Names of the parameters the request overrode.',
+    }),
+  },
+  {
+    $id: 'Evaluation',
+    additionalProperties: false,
+    description: 'Every measure decided, with amounts and a clause-by-clause explanation.',
+  },
+)

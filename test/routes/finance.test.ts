@@ -1,0 +1,182 @@
+// The finance bureau's computations through HTTP (POLICY.md §3).
+
+import t from 'tap'
+import { landDevelopmentFund } from '../../src/engine/finance/land-development-fund.ts'
+import { DEFAULT_PARAMETERS } from '../../src/engine/parameters/index.ts'
+import { testApp } from '../helpers/app.ts'
+
+const app = await testApp(t)
+const post = (url: string, payload: object) => app.inject({ method: 'POST', url, payload })
+
+const landFund = (entities: object[], extra: object = {}) => ({
+  period: { from: '2015-01-01', to: '2015-12-31' },
+  entities,
+  ...extra,
+})
+
+t.test('land development fund: 5% of land transfer revenue other than industrial land (§14)', async (t) => {
+  const entities = [
+    {
+      id: 'qujing',
+      level: 'prefecture',
+      totalLandTransferRevenue: '1000000000.00',
+      industrialLandTransferRevenue: '200000000.00',
+    },
+    {
+      id: 'luliang',
+      level: 'county',
+      totalLandTransferRevenue: '3333.33',
+      industrialLandTransferRevenue: '0',
+    },
+    { id: 'yunnan', level: 'province', totalLandTransferRevenue: '1.00', industrialLandTransferRevenue: '0' },
+  ]
+  const res = await post('/v1/finance/land-development-fund', landFund(entities))
+  t.equal(res.statusCode, 200)
+  const body = res.json()
+  t.match(body, { computation: 'land-development-fund', clause: '§14', asOf: '2015-12-31', rate: '0.05' })
+  t.match(body.entities[0], { applicable: true, base: '800000000.00', amount: '40000000.00' })
+  t.match(body.entities[1], { applicable: true, amount: '166.67' }, '166.6665 rounds half-up to the fen')
+  t.match(body.entities[2], { applicable: false, amount: '0.00', reasons: [{ code: 'LEVEL_NOT_COVERED' }] })
+  t.equal(body.totals.amount, '40000166.67')
+  t.ok(body.trace.steps.length > 0, 'the arithmetic is explained')
+  t.same(body.overriddenParameters, [])
+  const { overriddenParameters: _, ...result } = body
+  const direct = landDevelopmentFund(
+    { period: { from: '2015-01-01', to: '2015-12-31' }, entities },
+    { asOf: '2015-12-31', parameters: DEFAULT_PARAMETERS },
+  )
+  t.same(result, JSON.parse(JSON.stringify(direct)), 'nothing is dropped on the way out')
+
+  const whatIf = await post(
+    '/v1/finance/land-development-fund',
+    landFund(
+      [
+        {
+          id: 'qujing',
+          level: 'prefecture',
+          totalLandTransferRevenue: '100.00',
+          industrialLandTransferRevenue: '0',
+        },
+      ],
+      { parameters: { 'landDevelopmentFund.rate': '0.06' } },
+    ),
+  )
+  t.match(whatIf.json(), {
+    rate: '0.06',
+    totals: { amount: '6.00' },
+    overriddenParameters: ['landDevelopmentFund.rate'],
+  })
+})
+
+t.test('land development fund: refused input names the field', async (t) => {
+  const over = await post(
+    '/v1/finance/land-development-fund',
+    landFund([
+      {
+        id: 'q',
+        level: 'prefecture',
+        totalLandTransferRevenue: '1.00',
+        industrialLandTransferRevenue: '2.00',
+      },
+    ]),
+  )
+  t.equal(over.statusCode, 400)
+  t.equal(over.json().errors[0].pointer, '#/entities/0/industrialLandTransferRevenue')
+
+  const number = await post(
+    '/v1/finance/land-development-fund',
+    landFund([
+      { id: 'q', level: 'prefecture', totalLandTransferRevenue: 100, industrialLandTransferRevenue: '0' },
+    ]),
+  )
+  t.equal(number.statusCode, 400, 'money as a number is rejected')
+  t.equal(number.json().errors[0].pointer, '#/entities/0/totalLandTransferRevenue')
+
+  const unknown = await post(
+    '/v1/finance/land-development-fund',
+    landFund(
+      [{ id: 'q', level: 'prefecture', totalLandTransferRevenue: '1', industrialLandTransferRevenue: '0' }],
+      {
+        parameters: { 'landDevelopmentFund.rat': '0.06' },
+      },
+    ),
+  )
+  t.equal(unknown.statusCode, 400)
+  t.equal(unknown.json().errors[0].pointer, '#/parameters/landDevelopmentFund.rat')
+})
+
+t.test('park tax retention: the provincial share of new revenue stays in the park (§18)', async (t) => {
+  const body = {
+    park: { id: 'qujing-edz', level: 'provincial' },
+    baseYear: 2014,
+    year: 2015,
+    baseYearRevenue: { vat: '1000000.00', businessTax: '200000.00' },
+    currentYearRevenue: { vat: '1500000.00', businessTax: '100000.00' },
+    parameters: {
+      'parkTaxRetention.provincialShare': { vat: '0.25', businessTax: '0.20', enterpriseIncomeTax: '0.30' },
+    },
+  }
+  const res = await post('/v1/finance/park-tax-retention', body)
+  t.equal(res.statusCode, 200)
+  const result = res.json()
+  t.match(result, {
+    computation: 'park-tax-retention',
+    asOf: '2015-12-31',
+    applicable: true,
+    newRevenue: '400000.00',
+    amount: '105000.00',
+    overriddenParameters: ['parkTaxRetention.provincialShare'],
+  })
+  t.same(
+    result.lines.map((l: { taxType: string; provincialPart: string }) => [l.taxType, l.provincialPart]),
+    [
+      ['businessTax', '-20000.00'],
+      ['vat', '125000.00'],
+    ],
+    'decreases net against increases',
+  )
+
+  const county = await post('/v1/finance/park-tax-retention', {
+    ...body,
+    park: { id: 'x', level: 'county' },
+  })
+  t.match(county.json(), { applicable: false, amount: '0.00', reasons: [{ code: 'PARK_LEVEL_NOT_COVERED' }] })
+
+  const unknownTax = await post('/v1/finance/park-tax-retention', {
+    ...body,
+    currentYearRevenue: { stampDuty: '1.00' },
+  })
+  t.equal(unknownTax.statusCode, 400)
+  t.equal(unknownTax.json().errors[0].pointer, '#/currentYearRevenue/stampDuty')
+})
+
+t.test('fund concentration: at least 60% to key industries, enterprises and projects (§18)', async (t) => {
+  const check = (amounts: [string, boolean][]) =>
+    post('/v1/finance/fund-concentration', {
+      asOf: '2016-12-31',
+      disbursements: amounts.map(([amount, key], i) => ({ id: `d${i}`, amount, key })),
+    })
+  const exactly = await check([
+    ['600.00', true],
+    ['400.00', false],
+  ])
+  t.equal(exactly.statusCode, 200)
+  t.match(exactly.json(), {
+    share: '0.6',
+    passes: true,
+    totals: { disbursed: '1000.00', key: '600.00', count: 2 },
+  })
+
+  const below = await check([
+    ['599.99', true],
+    ['400.01', false],
+  ])
+  t.match(below.json(), { passes: false, reasons: [{ code: 'KEY_SHARE_BELOW_MINIMUM' }] })
+
+  const none = await check([])
+  t.match(none.json(), { share: null, passes: null, reasons: [{ code: 'NO_DISBURSEMENTS' }] })
+
+  const noDate = await post('/v1/finance/fund-concentration', { disbursements: [] })
+  t.equal(noDate.statusCode, 400, 'asOf is required: the disbursements carry no date')
+  t.equal(noDate.json().errors[0].pointer, '#/asOf')
+})
