@@ -2,6 +2,7 @@
 
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { Validator } from '@seriousme/openapi-schema-validator'
 import t from 'tap'
 import { generateOpenApi } from '../src/openapi-document.ts'
 
@@ -15,4 +16,9 @@ t.test('openapi/openapi.json is up to date', async (t) => {
   const doc = JSON.parse(generated)
   t.equal(doc.openapi, '3.1.0')
   t.ok(doc.components.schemas.Problem, 'Problem is a named component')
+})
+
+t.test('the document is valid OpenAPI 3.1 (an independent validator)', async (t) => {
+  const result = await new Validator().validate(JSON.parse(await generateOpenApi()))
+  t.equal(result.valid, true, JSON.stringify(result.errors ?? []))
 })
