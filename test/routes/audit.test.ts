@@ -1,0 +1,199 @@
+// The auditor's routes: who may call them, the listing and its pages, the checkpoint, verification
+// with and without an earlier checkpoint, and what a tampered log looks like from outside.
+
+import { sql } from 'kysely'
+import t from 'tap'
+import { type AuditEntry, entryHash } from '../../src/audit/chain.ts'
+import { merkleRoot, verifyCheckpointConsistency } from '../../src/audit/merkle.ts'
+import type { Caller } from '../../src/auth/api-keys.ts'
+import { createApiKey, revokeApiKey } from '../../src/db/keys-repository.ts'
+import { testApp } from '../helpers/app.ts'
+import { testDatabase } from '../helpers/database.ts'
+
+const database = await testDatabase(t)
+const { db } = database
+const app = await testApp(t, database)
+
+const admin = await createApiKey(db, { role: 'admin', label: 'admin' }, 'system')
+const adminCaller: Caller = { keyId: admin.record.id, role: 'admin', enterprise: null }
+const auditor = await createApiKey(db, { role: 'auditor', label: 'auditor' }, adminCaller)
+const finance = await createApiKey(db, { role: 'finance', label: 'finance' }, adminCaller)
+const enterprise = await createApiKey(
+  db,
+  { role: 'enterprise', enterprise: '91530100MA0000000X', label: 'enterprise' },
+  adminCaller,
+)
+const spare = await createApiKey(db, { role: 'auditor', label: 'spare' }, adminCaller)
+await revokeApiKey(db, spare.record.id, adminCaller)
+const SIZE = 6
+
+const get = (url: string, key: string | null = auditor.key) =>
+  app.inject({ method: 'GET', url, headers: key ? { authorization: `Bearer ${key}` } : {} })
+
+const ROUTES = ['/v1/audit/entries', '/v1/audit/checkpoint', '/v1/audit/verify']
+
+t.test('auditor and finance only', async (t) => {
+  for (const url of ROUTES) {
+    const anonymous = await get(url, null)
+    t.equal(anonymous.statusCode, 401, `${url} without a key`)
+    t.match(anonymous.headers['content-type'], /^application\/problem\+json/)
+    t.equal((await get(url, enterprise.key)).statusCode, 403, `${url} for an enterprise key`)
+    t.equal((await get(url, admin.key)).statusCode, 403, `${url} for an admin key`)
+    t.equal((await get(url, spare.key)).statusCode, 401, `${url} for a revoked key`)
+    t.equal((await get(url, auditor.key)).statusCode, 200, `${url} for an auditor`)
+    t.equal((await get(url, finance.key)).statusCode, 200, `${url} for finance`)
+  }
+})
+
+t.test('entries: pages, filters, and hashes an auditor can recompute', async (t) => {
+  const seen: AuditEntry[] = []
+  let url = '/v1/audit/entries?limit=4'
+  for (;;) {
+    const res = await get(url)
+    t.equal(res.statusCode, 200)
+    const page = res.json() as { entries: AuditEntry[]; next_cursor: string | null }
+    seen.push(...page.entries)
+    if (page.next_cursor === null) break
+    url = `/v1/audit/entries?limit=4&cursor=${page.next_cursor}`
+  }
+  t.ok(seen.length >= SIZE)
+  t.same(
+    seen.map((e) => e.seq),
+    seen.map((_, i) => i + 1),
+  )
+  t.same(Object.keys(seen[0]!).sort(), [
+    'action',
+    'actor',
+    'entity',
+    'entity_hash',
+    'entry_hash',
+    'prev_hash',
+    'seq',
+    'time',
+  ])
+  for (const e of seen) t.equal(entryHash(e.prev_hash, e), e.entry_hash, `entry ${e.seq} recomputes`)
+
+  const seqs = async (query: string) => {
+    const res = await get(`/v1/audit/entries?${query}`)
+    t.equal(res.statusCode, 200, query)
+    return (res.json().entries as AuditEntry[]).map((e) => e.seq)
+  }
+  t.same(await seqs(`entity=api-key:${spare.record.id}`), [5, 6])
+  t.same(await seqs('action=api-key.revoked'), [6])
+  t.same(await seqs(`actor=${admin.record.id}&from_seq=3&to_seq=5`), [3, 4, 5])
+  t.same(await seqs('actor=system'), [1])
+  t.same(await seqs('entity=application'), [])
+  const at = seen[2]!.time
+  t.same(await seqs(`from=${encodeURIComponent(at)}&to=${encodeURIComponent(at)}&entity=api-key`), [3])
+  t.same(
+    await seqs('from=2000-01-01T00:00:00%2B08:00&to_seq=2'),
+    [1, 2],
+    'any offset, compared as an instant',
+  )
+})
+
+t.test('bad query parameters: 400 naming the parameter', async (t) => {
+  const cases: [string, string][] = [
+    ['/v1/audit/entries?from_seq=abc', 'from_seq'],
+    ['/v1/audit/entries?from_seq=0', 'from_seq'],
+    ['/v1/audit/entries?to_seq=-1', 'to_seq'],
+    ['/v1/audit/entries?from_seq=5&to_seq=4', 'to_seq'],
+    ['/v1/audit/entries?limit=501', 'limit'],
+    ['/v1/audit/entries?limit=0', 'limit'],
+    ['/v1/audit/entries?limit=1.5', 'limit'],
+    ['/v1/audit/entries?cursor=next', 'cursor'],
+    ['/v1/audit/entries?from=yesterday', 'from'],
+    ['/v1/audit/entries?entity=API%20key', 'entity'],
+    ['/v1/audit/entries?seq=1', 'seq'],
+    ['/v1/audit/verify?from_seq=1e3', 'from_seq'],
+    ['/v1/audit/verify?to_seq=12345678901234567', 'to_seq'],
+    ['/v1/audit/verify?size=3', 'root'],
+    [`/v1/audit/verify?size=3&root=${'a'.repeat(64)}`, 'head_hash'],
+    [`/v1/audit/verify?size=x&root=${'a'.repeat(64)}&head_hash=${'b'.repeat(64)}`, 'size'],
+    [`/v1/audit/verify?size=3&root=${'A'.repeat(64)}&head_hash=${'b'.repeat(64)}`, 'root'],
+  ]
+  for (const [url, parameter] of cases) {
+    const res = await get(url)
+    t.equal(res.statusCode, 400, url)
+    t.match(res.headers['content-type'], /^application\/problem\+json/)
+    t.match(res.json(), { status: 400, errors: [{ parameter }] }, `${url} names ${parameter}`)
+  }
+})
+
+t.test('checkpoint and verify: the log only grew since', async (t) => {
+  const checkpoint = (await get('/v1/audit/checkpoint')).json()
+  const entries = (await get('/v1/audit/entries?limit=500')).json().entries as AuditEntry[]
+  t.same(checkpoint, {
+    size: entries.length,
+    root: merkleRoot(entries.map((e) => e.entry_hash)),
+    head_hash: entries.at(-1)!.entry_hash,
+    head_seq: entries.length,
+  })
+
+  const plain = (await get('/v1/audit/verify')).json()
+  t.same(plain, {
+    valid: true,
+    checked: entries.length,
+    from_seq: 1,
+    to_seq: entries.length,
+    first_bad_seq: null,
+    expected: null,
+    actual: null,
+    problem: null,
+  })
+  t.match((await get('/v1/audit/verify?from_seq=2&to_seq=3')).json(), { valid: true, checked: 2 })
+
+  await createApiKey(db, { role: 'finance', label: 'later' }, adminCaller)
+  await createApiKey(db, { role: 'finance', label: 'later still' }, adminCaller)
+  const query = (c: { size: number; root: string; head_hash: string }) =>
+    `size=${c.size}&root=${c.root}&head_hash=${c.head_hash}`
+  const res = await get(`/v1/audit/verify?${query(checkpoint)}`)
+  t.equal(res.statusCode, 200)
+  const body = res.json()
+  t.match(body, {
+    valid: true,
+    checked: checkpoint.size + 2,
+    checkpoint: { consistent: true, size: checkpoint.size, current: { size: checkpoint.size + 2 } },
+  })
+  t.ok(
+    verifyCheckpointConsistency(checkpoint, body.checkpoint.current, body.checkpoint.consistency_proof),
+    'the proof checks offline (RFC 9162 §2.1.4.2)',
+  )
+  const now = (await get('/v1/audit/checkpoint')).json()
+  t.same(body.checkpoint.current, { size: now.size, root: now.root, head_hash: now.head_hash })
+
+  const flipped = checkpoint.root.replace(/^./, (c: string) => (c === '0' ? '1' : '0'))
+  t.match((await get(`/v1/audit/verify?${query({ ...checkpoint, root: flipped })}`)).json(), {
+    valid: false,
+    first_bad_seq: checkpoint.size,
+    problem: 'checkpoint-mismatch',
+    checkpoint: { consistent: false, current: null, consistency_proof: null },
+  })
+  t.match((await get(`/v1/audit/verify?${query({ ...now, size: now.size + 3 })}`)).json(), {
+    valid: false,
+    first_bad_seq: now.size + 1,
+    problem: 'truncated',
+  })
+})
+
+t.test('a tampered log, seen through the API', async (t) => {
+  // As a superuser: delete entry 3.
+  await db.transaction().execute(async (trx) => {
+    await sql`set local session_replication_role = replica`.execute(trx)
+    await trx.deleteFrom('audit_log').where('seq', '=', '3').execute()
+  })
+  t.match((await get('/v1/audit/verify')).json(), {
+    valid: false,
+    first_bad_seq: 3,
+    problem: 'gap',
+    checked: 2,
+  })
+  const checkpoint = await get('/v1/audit/checkpoint')
+  t.equal(checkpoint.statusCode, 500, 'no checkpoint is certified for a broken log')
+  t.match(checkpoint.json(), { type: '/problems/audit-log-inconsistent', detail: /Audit entry 3 is missing/ })
+  t.same(
+    (await get('/v1/audit/entries?from_seq=2&to_seq=4')).json().entries.map((e: AuditEntry) => e.seq),
+    [2, 4],
+    'the listing shows what is stored',
+  )
+})
