@@ -80,7 +80,10 @@ export const loadConfig = (env: Env): Config => {
 
   const databaseRole = env['DATABASE_ROLE'] || null
   if (databaseRole !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(databaseRole)) {
-    throw new ConfigError('DATABASE_ROLE', `must be a plain role name (a-z, 0-9, _), got ${JSON.stringify(databaseRole)}`)
+    throw new ConfigError(
+      'DATABASE_ROLE',
+      `must be a plain role name (a-z, 0-9, _), got ${JSON.stringify(databaseRole)}`,
+    )
   }
 
   return {

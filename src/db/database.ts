@@ -71,7 +71,11 @@ export const openPostgres = (url: string, poolSize: number, role: string | null 
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {})
   // Queries on a client run in order, so this runs before the first query of every connection.
-  if (role) pool.on('connect', (client) => void client.query(`set role "${role.replaceAll('"', '""')}"`).catch(() => {}))
+  if (role)
+    pool.on(
+      'connect',
+      (client) => void client.query(`set role "${role.replaceAll('"', '""')}"`).catch(() => {}),
+    )
   return handle(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres', redact(url))
 }
 

@@ -75,7 +75,10 @@ export const evaluate = (application: Application, options: EvaluateOptions = {}
       r.condition({
         id: 'rules-in-force-on-evaluation-date',
         clause: '§1',
-        description: { zh: '评估日期在政策实施之日或之后', en: 'the evaluation date is on or after the policy start' },
+        description: {
+          zh: '评估日期在政策实施之日或之后',
+          en: 'the evaluation date is on or after the policy start',
+        },
         input: asOf,
         comparison: '>=',
         threshold: start,

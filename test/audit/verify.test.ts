@@ -219,7 +219,6 @@ const tampered = async (
     })
   return result!
 }
-const noTampering = async () => {}
 
 const MIDDLE = 5
 

@@ -312,13 +312,21 @@ t.test('the response carries every field of the trace (nothing dropped by the se
   t.hasOwnProps(o.details.records[0], ['record', 'period', 'counted', 'days', 'taxes'])
 })
 
-t.test('an evaluation date before the rules exist: every measure ineligible, RULES_NOT_IN_FORCE', async (t) => {
-  const res = await post({ application: qujingDeepProcessing(), asOf: '2013-12-31' })
-  t.equal(res.statusCode, 200)
-  for (const o of res.json().outcomes) t.match(o, { status: 'ineligible', reasons: [{ code: 'RULES_NOT_IN_FORCE' }] })
-  const onTheDay = await post({ application: qujingDeepProcessing(), asOf: '2014-01-01', measures: ['interest-subsidy'] })
-  t.match(outcomeOf(onTheDay.json(), 'interest-subsidy'), { status: 'eligible' }, 'in force on 2014-01-01')
-})
+t.test(
+  'an evaluation date before the rules exist: every measure ineligible, RULES_NOT_IN_FORCE',
+  async (t) => {
+    const res = await post({ application: qujingDeepProcessing(), asOf: '2013-12-31' })
+    t.equal(res.statusCode, 200)
+    for (const o of res.json().outcomes)
+      t.match(o, { status: 'ineligible', reasons: [{ code: 'RULES_NOT_IN_FORCE' }] })
+    const onTheDay = await post({
+      application: qujingDeepProcessing(),
+      asOf: '2014-01-01',
+      measures: ['interest-subsidy'],
+    })
+    t.match(outcomeOf(onTheDay.json(), 'interest-subsidy'), { status: 'eligible' }, 'in force on 2014-01-01')
+  },
+)
 
 t.test('an override cannot unset a rate the measure needs: 400 naming it', async (t) => {
   const res = await post({
