@@ -9,7 +9,7 @@ import { type Measure, MeasureRun } from './measure.ts'
 import { MEASURES } from './measures/index.ts'
 import { Rational, sum } from './money.ts'
 import { DEFAULT_PARAMETERS } from './parameters/index.ts'
-import type { ParameterSet } from './parameters/parameter-set.ts'
+import { type ParameterSet, RuleNotInForce } from './parameters/parameter-set.ts'
 import type { ParameterRead } from './parameters/types.ts'
 import { RULESET } from './ruleset.ts'
 import type { Application, Evaluation, GateResult, History, MeasureId, Outcome } from './types.ts'
@@ -69,23 +69,7 @@ export const evaluate = (application: Application, options: EvaluateOptions = {}
   // Rules read before the policy started have no values: nothing can be granted as of then.
   const rulesInForce = asOf >= start
 
-  if (!rulesInForce) {
-    outcomes = rejectAll(measures, newRun, 'RULES_NOT_IN_FORCE', RULES_NOT_IN_FORCE(asOf, start), (r) => {
-      r.params.date('policy.windowStart', asOf)
-      r.condition({
-        id: 'rules-in-force-on-evaluation-date',
-        clause: '§1',
-        description: {
-          zh: '评估日期在政策实施之日或之后',
-          en: 'the evaluation date is on or after the policy start',
-        },
-        input: asOf,
-        comparison: '>=',
-        threshold: start,
-        holds: false,
-      })
-    })
-  } else if (!inWindow) {
+  if (!inWindow) {
     outcomes = rejectAll(measures, newRun, 'OUTSIDE_POLICY_WINDOW', OUTSIDE_WINDOW, (r) => {
       r.params.date('policy.windowStart', asOf)
       r.params.date('policy.windowEnd', asOf)
@@ -99,6 +83,22 @@ export const evaluate = (application: Application, options: EvaluateOptions = {}
         input: application.applicationDate,
         comparison: 'in',
         threshold: { from: start, to: end },
+        holds: false,
+      })
+    })
+  } else if (!rulesInForce) {
+    outcomes = rejectAll(measures, newRun, 'RULES_NOT_IN_FORCE', RULES_NOT_IN_FORCE(asOf, start), (r) => {
+      r.params.date('policy.windowStart', asOf)
+      r.condition({
+        id: 'rules-in-force-on-evaluation-date',
+        clause: '§1',
+        description: {
+          zh: '评估日期在政策实施之日或之后',
+          en: 'the evaluation date is on or after the policy start',
+        },
+        input: asOf,
+        comparison: '>=',
+        threshold: start,
         holds: false,
       })
     })
@@ -125,7 +125,7 @@ export const evaluate = (application: Application, options: EvaluateOptions = {}
         for (const reason of result.reasons) r.reason(reason.code, reason.message, reason.field)
       })
     } else {
-      outcomes = measures.map((m) => m.evaluate(newRun(m)))
+      outcomes = measures.map((m) => decide(m, newRun(m)))
     }
   }
 
@@ -140,6 +140,24 @@ export const evaluate = (application: Application, options: EvaluateOptions = {}
       [...gates.map((g) => g.trace), ...outcomes.map((o) => o.trace)].flatMap((t) => t.parameters),
     ),
     overriddenParameters: [...parameters.overridden],
+  }
+}
+
+/** A measure's outcome; a rule whose parameter is not in force on the date is an outcome too. */
+const decide = (measure: Measure, run: MeasureRun): Outcome => {
+  try {
+    return measure.evaluate(run)
+  } catch (error) {
+    if (!(error instanceof RuleNotInForce)) throw error
+    return new MeasureRun(measure, run.application, run.asOf, run.history, run.params.set).ineligible(
+      'RULE_NOT_IN_FORCE',
+      {
+        zh: `参数${error.parameter}在${error.at}无有效值，该规则不适用`,
+        en: `parameter ${error.parameter} has no value on ${error.at}: the rule is not in force`,
+      },
+      undefined,
+      { parameter: error.parameter, at: error.at },
+    )
   }
 }
 

@@ -328,18 +328,18 @@ t.test(
   },
 )
 
-t.test('an override cannot unset a rate the measure needs: 400 naming it', async (t) => {
+t.test('an override that ends a rule (null): the measure is ineligible, RULE_NOT_IN_FORCE', async (t) => {
   const res = await post({
     application: qujingDeepProcessing(),
     measures: ['interest-subsidy'],
     parameters: { 'interestSubsidy.rate': null },
   })
-  t.equal(res.statusCode, 400)
-  t.match(res.json().errors, [{ pointer: '#/parameters/interestSubsidy.rate' }])
-  const unsettable = await post({
-    application: qujingDeepProcessing(),
-    measures: ['interest-subsidy'],
-    parameters: { 'standardsAward.amount': null },
+  t.equal(res.statusCode, 200)
+  t.match(outcomeOf(res.json(), 'interest-subsidy'), {
+    status: 'ineligible',
+    amount: null,
+    reasons: [{ code: 'RULE_NOT_IN_FORCE' }],
+    details: { parameter: 'interestSubsidy.rate' },
   })
-  t.equal(unsettable.statusCode, 200, 'a parameter the ruleset itself leaves unset may be null')
+  t.same(res.json().overriddenParameters, ['interestSubsidy.rate'])
 })

@@ -109,14 +109,7 @@ export class ParameterSet {
           name,
         })
       }
-      // Unsetting (null) is allowed only where the ruleset itself foresees "not in force" for the
-      // parameter (standardsAward.amount, business tax after 2016-04-30); elsewhere a measure
-      // could not be computed at all.
-      const nullable = entry.values.some((v) => v.value === null)
-      const problem =
-        value === null && !nullable
-          ? 'this parameter cannot be unset (null): give a value'
-          : checkValue(entry.definition.kind, value)
+      const problem = checkValue(entry.definition.kind, value)
       if (problem) {
         throw new EngineError(
           'InvalidParameterValue',
@@ -196,6 +189,21 @@ const dayBefore = (date: IsoDate): IsoDate => addDays(date, -1)
 const dayAfter = (date: IsoDate): IsoDate => addDays(date, 1)
 
 /**
+ * A parameter a rule cannot do without has no value on the date (OpenFisca's "a null value ends a
+ * rule": a reform that ends it, or a date before it existed). evaluate() turns it into an outcome,
+ * ineligible with reason RULE_NOT_IN_FORCE, never an error.
+ */
+export class RuleNotInForce extends Error {
+  constructor(
+    readonly parameter: string,
+    readonly at: IsoDate,
+  ) {
+    super(`parameter "${parameter}" has no value on ${at}: the rule is not in force`)
+    this.name = 'RuleNotInForce'
+  }
+}
+
+/**
  * Reads parameters for one measure and records each read in its trace, once per name and period.
  * A read of a parameter that does not exist is a programming error, not an input error.
  */
@@ -220,18 +228,25 @@ export class ParameterReader {
   }
 
   /** Like decimal(), for parameters that are always in force within the policy window. */
+  /** Like decimal(), for a parameter the rule cannot do without: null means the rule is not in force. */
   requireDecimal(name: string, at: IsoDate): Rational {
     const v = this.decimal(name, at)
-    if (v === null) throw new Error(`engine bug: parameter "${name}" has no value on ${at}`)
+    if (v === null) throw new RuleNotInForce(name, at)
     return v
   }
 
   integer(name: string, at: IsoDate): number {
-    return this.read(name, at).value as number
+    return this.required(name, at) as number
   }
 
   date(name: string, at: IsoDate): IsoDate {
-    return this.read(name, at).value as IsoDate
+    return this.required(name, at) as IsoDate
+  }
+
+  private required(name: string, at: IsoDate): ParameterValue {
+    const v = this.read(name, at).value
+    if (v === null) throw new RuleNotInForce(name, at)
+    return v
   }
 
   list(name: string, at: IsoDate): readonly string[] {

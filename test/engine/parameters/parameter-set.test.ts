@@ -6,7 +6,7 @@ import t from 'tap'
 import { isEngineError } from '../../../src/engine/errors.ts'
 import { Rational } from '../../../src/engine/money.ts'
 import { DEFAULT_PARAMETERS, PARAMETER_DEFINITIONS } from '../../../src/engine/parameters/index.ts'
-import { checkValue, ParameterSet } from '../../../src/engine/parameters/parameter-set.ts'
+import { checkValue, ParameterSet, RuleNotInForce } from '../../../src/engine/parameters/parameter-set.ts'
 import type { ParameterDefinition } from '../../../src/engine/parameters/types.ts'
 import { emptyTrace } from '../../../src/engine/trace.ts'
 
@@ -229,7 +229,11 @@ t.test('the reader records each read once per name and period', async (t) => {
     ],
   )
   t.equal(reader.decimal('share.businessTax', '2016-05-01'), null, 'not in force → null')
-  t.throws(() => reader.requireDecimal('share.businessTax', '2016-05-01'), /engine bug/)
+  t.throws(
+    () => reader.requireDecimal('share.businessTax', '2016-05-01'),
+    RuleNotInForce,
+    'a rule the measure needs is not in force',
+  )
   t.equal(reader.requireDecimal('cap', '2015-01-01').toMoney(), '10000000.00')
   t.equal(reader.integer('months', '2015-01-01'), 36)
   t.equal(reader.date('start', '2015-01-01'), '2014-01-01')
