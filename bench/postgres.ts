@@ -1,0 +1,169 @@
+// PostgreSQL for the persisted benchmarks: a fresh database per run (created, migrated, dropped),
+// the audit chain switched off and back on, and the baseline (plain single-row INSERTs through pg).
+
+import { randomBytes } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import pg from 'pg'
+import { openPostgres } from '../src/db/database.ts'
+import { MIGRATIONS_DIR, migrateToLatest } from '../src/db/migrator.ts'
+import { keysFor } from '../test/helpers/fixtures.ts'
+import { percentile } from './stats.ts'
+
+/** Where the bench databases are created: BENCH_ADMIN_URL, else the local server (trust auth). */
+export const ADMIN_URL = process.env['BENCH_ADMIN_URL'] || 'postgres://postgres@127.0.0.1:5432/postgres'
+
+const withDatabase = (url: string, name: string): string => {
+  const u = new URL(url)
+  u.pathname = `/${name}`
+  return u.toString()
+}
+
+const withClient = async <T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> => {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 })
+  await client.connect()
+  try {
+    return await work(client)
+  } finally {
+    await client.end()
+  }
+}
+
+export interface BenchDatabase {
+  name: string
+  url: string
+  serverVersion: string
+  fsync: string
+  synchronousCommit: string
+  /** an enterprise key for ENTERPRISE_A (the credit code of the fixtures' deepProcessing facts) */
+  enterpriseKey: string
+}
+
+/** Creates bench_<random>, migrates it and creates the API keys; throws when PostgreSQL is unreachable. */
+export const createBenchDatabase = async (): Promise<BenchDatabase> => {
+  const name = `bench_${randomBytes(6).toString('hex')}`
+  const settings = await withClient(ADMIN_URL, async (client) => {
+    await client.query(`create database ${name}`)
+    const show = async (setting: string) =>
+      String((await client.query(`show ${setting}`)).rows[0]?.[setting] ?? '?')
+    return {
+      serverVersion: await show('server_version'),
+      fsync: await show('fsync'),
+      synchronousCommit: await show('synchronous_commit'),
+    }
+  })
+  const url = withDatabase(ADMIN_URL, name)
+  const handle = openPostgres(url, 2)
+  try {
+    await migrateToLatest(handle.db)
+    const keys = await keysFor(handle)
+    await handle.db.schema
+      .createTable('bench_baseline')
+      .addColumn('id', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
+      .addColumn('doc', 'jsonb', (c) => c.notNull())
+      .execute()
+    return { name, url, ...settings, enterpriseKey: keys.enterpriseA }
+  } finally {
+    await handle.close()
+  }
+}
+
+export const dropBenchDatabase = async (name: string): Promise<void> => {
+  await withClient(ADMIN_URL, (client) => client.query(`drop database if exists ${name} with (force)`))
+}
+
+export const query = async (url: string, text: string): Promise<Record<string, unknown>[]> =>
+  withClient(url, async (client) => (await client.query(text)).rows)
+
+// ---------------------------------------------------------------------------------------------
+// The audit chain off and on again
+
+const FUNCTION_DEFINITION = `select pg_get_functiondef('audit_append(jsonb)'::regprocedure) as def`
+
+/** audit_append as the initial migration creates it, made "create or replace". */
+const migrationAuditAppend = async (): Promise<string> => {
+  const source = await readFile(join(MIGRATIONS_DIR, '2026-11-29T1200-initial.ts'), 'utf8')
+  const match = /create function audit_append\(p_entries jsonb\)[\s\S]*?end \$\$/.exec(source)
+  if (!match) throw new Error('audit_append not found in the initial migration')
+  return match[0].replace(/^create function/, 'create or replace function')
+}
+
+/** Replaces audit_append with a no-op; returns the definition it replaced. */
+export const auditOff = async (url: string): Promise<string> =>
+  withClient(url, async (client) => {
+    const before = String((await client.query(FUNCTION_DEFINITION)).rows[0]?.def)
+    await client.query(
+      `create or replace function audit_append(p_entries jsonb) returns bigint language sql as 'select 0::bigint'`,
+    )
+    return before
+  })
+
+/** Re-runs the migration's CREATE of audit_append and checks the result is what was replaced. */
+export const auditRestore = async (url: string, expected: string): Promise<void> => {
+  const statement = await migrationAuditAppend()
+  await withClient(url, async (client) => {
+    await client.query(statement)
+    const after = String((await client.query(FUNCTION_DEFINITION)).rows[0]?.def)
+    if (after !== expected)
+      throw new Error('audit_append restored from the migration differs from the original')
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Baseline: the cheapest durable write of a row the size of an application's facts
+
+export interface BaselineResult {
+  perSecond: number
+  count: number
+  errors: number
+  p50: number
+  p99: number
+}
+
+/**
+ * `concurrency` loops, each inserting one row (one jsonb column, the document `doc(n)` gives) per
+ * autocommit statement, through one pg.Pool of `poolSize` clients, for `seconds`.
+ */
+export const baselineInserts = async (
+  url: string,
+  poolSize: number,
+  concurrency: number,
+  seconds: number,
+  doc: (n: number) => string,
+): Promise<BaselineResult> => {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 })
+  pool.on('error', () => {})
+  let n = 0
+  let errors = 0
+  const latencies: number[] = []
+  try {
+    // Open every client first, as the service's pool is by the time it is measured.
+    await Promise.all(Array.from({ length: poolSize }, () => pool.query('select 1')))
+    const start = process.hrtime.bigint()
+    const end = start + BigInt(Math.round(seconds * 1e9))
+    const loop = async () => {
+      while (process.hrtime.bigint() < end) {
+        const body = doc(n++)
+        const t0 = process.hrtime.bigint()
+        try {
+          await pool.query('insert into bench_baseline (doc) values ($1)', [body])
+          latencies.push(Number(process.hrtime.bigint() - t0) / 1e6)
+        } catch {
+          errors++
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: concurrency }, loop))
+    const elapsed = Number(process.hrtime.bigint() - start) / 1e9
+    latencies.sort((a, b) => a - b)
+    return {
+      perSecond: latencies.length / elapsed,
+      count: latencies.length,
+      errors,
+      p50: percentile(latencies, 0.5),
+      p99: percentile(latencies, 0.99),
+    }
+  } finally {
+    await pool.end()
+  }
+}

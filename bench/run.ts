@@ -1,0 +1,540 @@
+// npm run bench: every benchmark of the service in one run, printed as a table and written into
+// BENCHMARKS.md (between its generated-section markers) with the machine it ran on.
+//
+// 1. the engine in process: evaluations per second of one application exercising all 12 measures
+// 2. POST /v1/evaluations over HTTP (autocannon, 50 connections)
+// 3. the plumbing ceiling: POST /bench/plumbing, same schemas and response size, no engine
+// 4. GET /bench/hello
+// 5. POST /v1/applications persisted on PostgreSQL (fsync on) against plain single-row INSERTs
+// 6. the same with the audit chain off (audit_append a no-op) against on
+//
+// The server runs in a child process (node --import tsx bench/server.ts); autocannon and the
+// baseline run here, in the parent. On a 2-core machine the two processes get a core each.
+// Environment: BENCH_DURATION (seconds per load test, default 10), BENCH_ENGINE_SECONDS (default 3),
+// BENCH_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres), DATABASE_POOL_SIZE.
+
+import { execFileSync, fork } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
+import { join } from 'node:path'
+import autocannon, { type Request, type Result } from 'autocannon'
+import { loadConfig } from '../src/config.ts'
+import { evaluate } from '../src/engine/evaluate.ts'
+import { MEASURE_IDS } from '../src/engine/types.ts'
+import { deepProcessing } from '../test/helpers/fixtures.ts'
+import { FULL_APPLICATION, FULL_REQUEST } from './application.ts'
+import {
+  ADMIN_URL,
+  auditOff,
+  auditRestore,
+  type BaselineResult,
+  type BenchDatabase,
+  baselineInserts,
+  createBenchDatabase,
+  dropBenchDatabase,
+  query,
+} from './postgres.ts'
+import { type Figures, type Machine, type Row, renderTable, writeBenchmarks } from './report.ts'
+import type { ServerMessage } from './server.ts'
+import { fmt, ratio } from './stats.ts'
+
+const ROOT = join(import.meta.dirname, '..')
+const DURATION = Number(process.env['BENCH_DURATION'] || '10')
+const ENGINE_SECONDS = Number(process.env['BENCH_ENGINE_SECONDS'] || '3')
+const CONNECTIONS = 50
+const POOL_SIZE = loadConfig(process.env).poolSize
+
+const log = (line: string) => process.stdout.write(`${line}\n`)
+
+// ---------------------------------------------------------------------------------------------
+// The machine
+
+const machine = (): Machine => {
+  let cpu = 'unknown'
+  try {
+    cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? cpu
+  } catch {}
+  let nproc = 'unknown'
+  try {
+    nproc = execFileSync('nproc', { encoding: 'utf8' }).trim()
+  } catch {}
+  return { nproc, cpu, node: process.version, loadBefore: loadavg(), loadAfter: [] }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. The engine, in process
+
+interface EngineFigures {
+  perSecond: number
+  iterations: number
+  seconds: number
+  statuses: { measure: string; status: string; amount: string | null; reasons: string[] }[]
+  allDecided: boolean
+  responseBytes: number
+}
+
+const engineBenchmark = (): EngineFigures => {
+  const evaluation = evaluate(FULL_APPLICATION)
+  const statuses = evaluation.outcomes.map((o) => ({
+    measure: o.measure,
+    status: o.status,
+    amount: o.amount,
+    reasons: o.reasons.map((r) => r.code),
+  }))
+  const allDecided =
+    MEASURE_IDS.every((id) => statuses.some((s) => s.measure === id)) &&
+    statuses.every((s) => !s.reasons.includes('MISSING_INPUT'))
+
+  // Warm-up: 2 s, so the JIT has settled before anything is timed.
+  const warmUntil = process.hrtime.bigint() + 2_000_000_000n
+  while (process.hrtime.bigint() < warmUntil) evaluate(FULL_APPLICATION)
+
+  // Timed: batches of 100 until ENGINE_SECONDS have passed; N is the number of evaluations done.
+  let sink = 0
+  let iterations = 0
+  const start = process.hrtime.bigint()
+  const until = start + BigInt(Math.round(ENGINE_SECONDS * 1e9))
+  let now = start
+  while (now < until) {
+    for (let i = 0; i < 100; i++) sink += evaluate(FULL_APPLICATION).outcomes.length
+    iterations += 100
+    now = process.hrtime.bigint()
+  }
+  const seconds = Number(now - start) / 1e9
+  if (sink !== iterations * MEASURE_IDS.length) throw new Error('the engine did not return 12 outcomes')
+  return {
+    perSecond: iterations / seconds,
+    iterations,
+    seconds,
+    statuses,
+    allDecided,
+    responseBytes: Buffer.byteLength(JSON.stringify(evaluation)),
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server child
+
+interface Server {
+  url: string
+  stop(): Promise<void>
+}
+
+const startServer = (databaseUrl: string | null): Promise<Server> =>
+  new Promise((resolve, reject) => {
+    const child = fork(join(ROOT, 'bench', 'server.ts'), [], {
+      cwd: ROOT,
+      execArgv: ['--import', 'tsx'],
+      env: {
+        ...process.env,
+        BENCH_DATABASE_URL: databaseUrl ?? '',
+        BENCH_POOL_SIZE: String(POOL_SIZE),
+      },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    })
+    const stop = () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null) return done()
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+        child.once('exit', () => {
+          clearTimeout(timer)
+          done()
+        })
+        child.send('stop')
+      })
+    child.once('message', (message: ServerMessage) => {
+      if ('error' in message) reject(new Error(`bench server failed to start: ${message.error}`))
+      else resolve({ url: `http://127.0.0.1:${message.port}`, stop })
+    })
+    child.once('exit', (code) => reject(new Error(`bench server exited with code ${code}`)))
+  })
+
+// ---------------------------------------------------------------------------------------------
+// Load tests
+
+export interface LoadFigures {
+  perSecond: number
+  ok: number
+  other: Record<string, number>
+  errors: number
+  p50: number
+  p99: number
+}
+
+const summarise = (result: Result): LoadFigures => {
+  const other: Record<string, number> = {}
+  for (const [status, { count }] of Object.entries(result.statusCodeStats)) {
+    if (!status.startsWith('2')) other[status] = count
+  }
+  return {
+    perSecond: result['2xx'] / result.duration,
+    ok: result['2xx'],
+    other,
+    errors: result.errors,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  }
+}
+
+const load = async (url: string, requests: Request[], duration = DURATION): Promise<LoadFigures> =>
+  summarise(await autocannon({ url, connections: CONNECTIONS, duration, requests }))
+
+const describe = (f: LoadFigures): string => {
+  const problems = [
+    ...Object.entries(f.other).map(([status, count]) => `${count}×${status}`),
+    ...(f.errors ? [`${f.errors} errors`] : []),
+  ]
+  return (
+    `${fmt(f.perSecond)} req/s, p50 ${fmt(f.p50)} ms, p99 ${fmt(f.p99)} ms` +
+    (problems.length ? ` (NOT 2xx: ${problems.join(', ')})` : '')
+  )
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' }
+
+/** One request, to check a route answers what the load test expects before measuring it. */
+const probe = async (
+  url: string,
+  path: string,
+  init: RequestInit,
+): Promise<{ status: number; body: string }> => {
+  const response = await fetch(`${url}${path}`, init)
+  return { status: response.status, body: await response.text() }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5–6. Persisted applications
+
+const runId = randomBytes(4).toString('hex')
+
+/** Fresh Idempotency-Key and project id per request, so nothing replays or queues on one ledger row. */
+const applicationRequests = (key: string, phase: string): Request[] => {
+  let n = 0
+  return [
+    {
+      method: 'POST',
+      path: '/v1/applications',
+      headers: { ...JSON_HEADERS, authorization: `Bearer ${key}` },
+      setupRequest: (request) => {
+        const id = `bench-${runId}-${phase}-${n++}`
+        return {
+          ...request,
+          headers: { ...request.headers, 'idempotency-key': id },
+          body: JSON.stringify(deepProcessing(id, '120000000.00')),
+        }
+      },
+    },
+  ]
+}
+
+const counts = async (url: string) => {
+  const [row] = await query(
+    url,
+    'select (select count(*) from applications)::int as applications, (select count(*) from audit_log)::int as audit',
+  )
+  return { applications: Number(row?.['applications']), audit: Number(row?.['audit']) }
+}
+
+/** Waits until requests still in flight when autocannon stopped are done (the count stops moving). */
+const settle = async (url: string) => {
+  let last = await counts(url)
+  for (let i = 0; i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 300))
+    const now = await counts(url)
+    if (now.applications === last.applications) return now
+    last = now
+  }
+  return last
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const main = async (): Promise<void> => {
+  const started = Date.now()
+  const m = machine()
+  log(`npm run bench — ${new Date().toISOString()}`)
+  log(
+    `machine: nproc ${m.nproc}, ${m.cpu}, Node ${m.node}, load average ${m.loadBefore.map((x) => x.toFixed(2)).join(' ')}`,
+  )
+
+  // 1 ------------------------------------------------------------------------------------------
+  log('\n1. engine, in process, one thread')
+  const engine = engineBenchmark()
+  for (const s of engine.statuses) {
+    log(
+      `   ${s.measure.padEnd(28)} ${s.status.padEnd(13)} ${(s.amount ?? '—').padStart(13)}  ${s.reasons.join(',')}`,
+    )
+  }
+  log(`   all 12 measures decided (none MISSING_INPUT): ${engine.allDecided ? 'yes' : 'NO'}`)
+  log(`   ${fmt(engine.perSecond)} evaluations/s (${engine.iterations} in ${engine.seconds.toFixed(2)} s)`)
+
+  // Database (before the server starts, so the server can use it) ------------------------------
+  let database: BenchDatabase | null = null
+  let databaseProblem: string | null = null
+  try {
+    database = await createBenchDatabase()
+    log(
+      `\nPostgreSQL ${database.serverVersion}: database ${database.name}, fsync ${database.fsync}, synchronous_commit ${database.synchronousCommit}`,
+    )
+  } catch (error) {
+    databaseProblem = `PostgreSQL unreachable at ${ADMIN_URL.replace(/\/\/[^@]*@/, '//…@')}: ${error instanceof Error ? error.message : String(error)}`
+    log(`\n*** ${databaseProblem} — the persisted benchmarks (5, 6) are SKIPPED ***`)
+  }
+
+  const cleanup = async () => {
+    if (database) {
+      const name = database.name
+      database = null
+      await dropBenchDatabase(name).catch((e: unknown) => log(`could not drop ${name}: ${String(e)}`))
+    }
+  }
+  process.once('SIGINT', () => {
+    void cleanup().then(() => process.exit(130))
+  })
+
+  let server: Server | null = null
+  try {
+    server = await startServer(database?.url ?? null)
+    const url = server.url
+    log(`\nserver: child process (node --import tsx bench/server.ts) at ${url}; autocannon in this process`)
+
+    // 2–4 ----------------------------------------------------------------------------------------
+    const body = JSON.stringify(FULL_REQUEST)
+    const evaluationRequest: Request = {
+      method: 'POST',
+      path: '/v1/evaluations',
+      headers: JSON_HEADERS,
+      body,
+    }
+    const plumbingRequest: Request = { method: 'POST', path: '/bench/plumbing', headers: JSON_HEADERS, body }
+    const real = await probe(url, '/v1/evaluations', { method: 'POST', headers: JSON_HEADERS, body })
+    const fake = await probe(url, '/bench/plumbing', { method: 'POST', headers: JSON_HEADERS, body })
+    if (real.status !== 200 || fake.status !== 200) {
+      throw new Error(
+        `probe: /v1/evaluations ${real.status}, /bench/plumbing ${fake.status}: ${real.body.slice(0, 300)}`,
+      )
+    }
+    const sameResponse = real.body === fake.body
+    log(
+      `   request ${fmt(Buffer.byteLength(body))} B; response ${fmt(Buffer.byteLength(real.body))} B ` +
+        `(plumbing ${fmt(Buffer.byteLength(fake.body))} B, byte-identical: ${sameResponse ? 'yes' : 'NO'})`,
+    )
+
+    log('   warming up (2 s + 2 s + 1 s, not reported)')
+    await load(url, [evaluationRequest], 2)
+    await load(url, [plumbingRequest], 2)
+    await load(url, [{ method: 'GET', path: '/bench/hello' }], 1)
+
+    log(`\n2. POST /v1/evaluations, ${CONNECTIONS} connections, ${DURATION} s`)
+    const evaluations = await load(url, [evaluationRequest])
+    log(`   ${describe(evaluations)}`)
+    log(
+      `\n3. POST /bench/plumbing (same schemas, precomputed response), ${CONNECTIONS} connections, ${DURATION} s`,
+    )
+    const plumbing = await load(url, [plumbingRequest])
+    log(`   ${describe(plumbing)}`)
+    const helloDuration = Math.max(1, Math.round(DURATION / 2))
+    log(`\n4. GET /bench/hello, ${CONNECTIONS} connections, ${helloDuration} s`)
+    const hello = await load(url, [{ method: 'GET', path: '/bench/hello' }], helloDuration)
+    log(`   ${describe(hello)}`)
+    log(`   (2)/(3) = ${ratio(evaluations.perSecond, plumbing.perSecond).toFixed(2)}`)
+
+    // 5–6 ----------------------------------------------------------------------------------------
+    let persisted: {
+      on: LoadFigures
+      off: LoadFigures
+      baseline: BaselineResult
+      bodyBytes: number
+      auditPerApplication: number
+      auditDuringOff: number
+    } | null = null
+    if (database) {
+      const db: BenchDatabase = database
+      const sample = JSON.stringify(deepProcessing(`bench-${runId}-on-0`, '120000000.00'))
+      const first = await probe(url, '/v1/applications', {
+        method: 'POST',
+        headers: {
+          ...JSON_HEADERS,
+          authorization: `Bearer ${db.enterpriseKey}`,
+          'idempotency-key': `probe-${runId}`,
+        },
+        body: JSON.stringify(deepProcessing(`probe-${runId}`, '120000000.00')),
+      })
+      if (first.status !== 201)
+        throw new Error(`probe: /v1/applications ${first.status}: ${first.body.slice(0, 300)}`)
+
+      log(
+        `\n5. baseline: INSERT of one jsonb row (${fmt(Buffer.byteLength(sample))} B, the size of the facts),`,
+      )
+      log(`   ${CONNECTIONS} concurrent callers, pg.Pool of ${POOL_SIZE} (the service's), ${DURATION} s`)
+      const baseline = await baselineInserts(db.url, POOL_SIZE, CONNECTIONS, DURATION, (n) =>
+        JSON.stringify(deepProcessing(`bench-${runId}-base-${n}`, '120000000.00')),
+      )
+      log(
+        `   ${fmt(baseline.perSecond)} rows/s, p50 ${fmt(baseline.p50)} ms, p99 ${fmt(baseline.p99)} ms${baseline.errors ? ` (${baseline.errors} errors)` : ''}`,
+      )
+
+      log(
+        `\n6. POST /v1/applications with the audit chain OFF (audit_append a no-op), ${CONNECTIONS} connections, ${DURATION} s`,
+      )
+      const definition = await auditOff(db.url)
+      const beforeOff = await counts(db.url)
+      let off: LoadFigures
+      try {
+        off = await load(url, applicationRequests(db.enterpriseKey, 'off'))
+        await settle(db.url)
+      } finally {
+        await auditRestore(db.url, definition)
+      }
+      const afterOff = await counts(db.url)
+      log(`   ${describe(off)}`)
+      log('   audit_append restored from the migration (definition checked identical)')
+
+      log(`\n5. POST /v1/applications, audit chain ON (as served), ${CONNECTIONS} connections, ${DURATION} s`)
+      const on = await load(url, applicationRequests(db.enterpriseKey, 'on'))
+      const afterOn = await settle(db.url)
+      log(`   ${describe(on)}`)
+      const auditPerApplication =
+        (afterOn.audit - afterOff.audit) / Math.max(1, afterOn.applications - afterOff.applications)
+      log(
+        `   audit entries per stored application: ${auditPerApplication.toFixed(2)} (during OFF: ${afterOff.audit - beforeOff.audit})`,
+      )
+      log(
+        `   (5)/baseline = ${ratio(on.perSecond, baseline.perSecond).toFixed(2)}, ON/OFF = ${ratio(on.perSecond, off.perSecond).toFixed(2)}`,
+      )
+      persisted = {
+        on,
+        off,
+        baseline,
+        bodyBytes: Buffer.byteLength(sample),
+        auditPerApplication,
+        auditDuringOff: afterOff.audit - beforeOff.audit,
+      }
+    }
+
+    // Report ---------------------------------------------------------------------------------------
+    m.loadAfter = loadavg()
+    const figures: Figures = {
+      machine: m,
+      date: new Date(started).toISOString(),
+      seconds: (Date.now() - started) / 1000,
+      duration: DURATION,
+      connections: CONNECTIONS,
+      poolSize: POOL_SIZE,
+      engine,
+      http: {
+        evaluations,
+        plumbing,
+        hello,
+        helloDuration,
+        requestBytes: Buffer.byteLength(body),
+        responseBytes: Buffer.byteLength(real.body),
+        sameResponse,
+      },
+      database: database
+        ? {
+            serverVersion: database.serverVersion,
+            fsync: database.fsync,
+            synchronousCommit: database.synchronousCommit,
+            ...persisted!,
+          }
+        : { problem: databaseProblem ?? 'not run' },
+    }
+    const rows: Row[] = renderRows(figures)
+    log(`\n${renderTable(rows)}`)
+    writeBenchmarks(join(ROOT, 'BENCHMARKS.md'), figures, rows)
+    log(`\nwritten to BENCHMARKS.md (${figures.seconds.toFixed(0)} s in all)`)
+  } finally {
+    await server?.stop()
+    await cleanup()
+  }
+}
+
+const met = (ok: boolean): string => (ok ? 'yes' : 'no')
+
+const renderRows = (f: Figures): Row[] => {
+  const { evaluations, plumbing, hello } = f.http
+  const rows: Row[] = [
+    {
+      what: '1. Engine evaluations/s, in process, 1 thread (12 measures, full traces)',
+      figure: `${fmt(f.engine.perSecond)} /s`,
+      target: '≥ 100 000 /s',
+      met: met(f.engine.perSecond >= 100_000),
+    },
+    {
+      what: `2. POST /v1/evaluations, ${f.connections} conn., ${f.duration} s`,
+      figure: `${fmt(evaluations.perSecond)} req/s; p50 ${fmt(evaluations.p50)} ms; p99 ${fmt(evaluations.p99)} ms`,
+      target: 'p99 < 20 ms',
+      met: met(evaluations.p99 < 20 && Object.keys(evaluations.other).length === 0),
+    },
+    {
+      what: `3. POST /bench/plumbing (same schemas and response, no engine), ${f.duration} s`,
+      figure: `${fmt(plumbing.perSecond)} req/s; p50 ${fmt(plumbing.p50)} ms; p99 ${fmt(plumbing.p99)} ms`,
+      target: '—',
+      met: '—',
+    },
+    {
+      what: `4. GET /bench/hello, ${f.http.helloDuration} s`,
+      figure: `${fmt(hello.perSecond)} req/s; p50 ${fmt(hello.p50)} ms; p99 ${fmt(hello.p99)} ms`,
+      target: '—',
+      met: '—',
+    },
+    {
+      what: '(2)/(3): evaluations vs plumbing ceiling',
+      figure: ratio(evaluations.perSecond, plumbing.perSecond).toFixed(2),
+      target: '≥ 0.8',
+      met: met(ratio(evaluations.perSecond, plumbing.perSecond) >= 0.8),
+    },
+  ]
+  const d = f.database
+  if ('problem' in d) {
+    rows.push({
+      what: '5–6. Persisted applications',
+      figure: `not measured: ${d.problem}`,
+      target: '—',
+      met: '—',
+    })
+    return rows
+  }
+  rows.push(
+    {
+      what: `5. POST /v1/applications persisted (fsync ${d.fsync}, audit ON), ${f.duration} s`,
+      figure: `${fmt(d.on.perSecond)} /s; p50 ${fmt(d.on.p50)} ms; p99 ${fmt(d.on.p99)} ms`,
+      target: '—',
+      met: '—',
+    },
+    {
+      what: `   baseline: single-row jsonb INSERT (${fmt(d.bodyBytes)} B), pool ${f.poolSize}, ${f.duration} s`,
+      figure: `${fmt(d.baseline.perSecond)} /s; p50 ${fmt(d.baseline.p50)} ms; p99 ${fmt(d.baseline.p99)} ms`,
+      target: '—',
+      met: '—',
+    },
+    {
+      what: '   (5)/baseline',
+      figure: ratio(d.on.perSecond, d.baseline.perSecond).toFixed(2),
+      target: '≥ 0.5',
+      met: met(ratio(d.on.perSecond, d.baseline.perSecond) >= 0.5),
+    },
+    {
+      what: `6. POST /v1/applications, audit chain OFF, ${f.duration} s`,
+      figure: `${fmt(d.off.perSecond)} /s; p50 ${fmt(d.off.p50)} ms; p99 ${fmt(d.off.p99)} ms`,
+      target: '—',
+      met: '—',
+    },
+    {
+      what: '   ON/OFF',
+      figure: ratio(d.on.perSecond, d.off.perSecond).toFixed(2),
+      target: '≥ 0.75',
+      met: met(ratio(d.on.perSecond, d.off.perSecond) >= 0.75),
+    },
+  )
+  return rows
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  )
+  process.exit(1)
+})

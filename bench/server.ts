@@ -1,0 +1,58 @@
+// The server under test, run by bench/run.ts in a child process (node --import tsx bench/server.ts)
+// so that autocannon, in the parent, does not share its event loop. It is the real app (buildApp)
+// plus two bench-only routes registered on the same instance:
+// - POST /bench/plumbing: the same body schema (EvaluationRequest) and response schema (Evaluation)
+//   as POST /v1/evaluations, answering a precomputed evaluation of the benchmark body: everything
+//   Fastify does (parsing, Ajv validation, hooks, fast-json-stringify) but the engine;
+// - GET /bench/hello: a trivial route, the floor of a request.
+// BENCH_DATABASE_URL selects a PostgreSQL database (else a handle without a database: only the
+// stateless routes work); BENCH_POOL_SIZE its pool size. The port is sent to the parent over IPC.
+
+import type { AddressInfo } from 'node:net'
+import { buildApp } from '../src/app.ts'
+import { type DatabaseHandle, openPostgres } from '../src/db/database.ts'
+import { unavailableDatabase } from '../src/db/unavailable.ts'
+import { evaluate } from '../src/engine/evaluate.ts'
+import { Evaluation, EvaluationRequest } from '../src/schemas/evaluation.ts'
+import { FULL_REQUEST } from './application.ts'
+
+export type ServerMessage = { port: number; database: 'postgres' | 'none' } | { error: string }
+
+const url = process.env['BENCH_DATABASE_URL'] || null
+const poolSize = Number(process.env['BENCH_POOL_SIZE'] || '10')
+
+const main = async (): Promise<void> => {
+  const database: DatabaseHandle = url ? openPostgres(url, poolSize) : unavailableDatabase()
+  const app = await buildApp({ database })
+
+  const precomputed = evaluate(FULL_REQUEST.application)
+  app.post(
+    '/bench/plumbing',
+    { schema: { body: EvaluationRequest, response: { 200: Evaluation } } },
+    async () => precomputed,
+  )
+  app.get('/bench/hello', async () => ({ hello: 'world' }))
+
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const { port } = app.server.address() as AddressInfo
+
+  let stopping = false
+  const stop = async () => {
+    if (stopping) return
+    stopping = true
+    await app.close()
+    await database.close()
+    process.exit(0)
+  }
+  process.on('message', (message) => {
+    if (message === 'stop') void stop()
+  })
+  // The parent died or closed the channel: do not linger.
+  process.on('disconnect', () => void stop())
+  process.send?.({ port, database: url ? 'postgres' : 'none' } satisfies ServerMessage)
+}
+
+main().catch((error: unknown) => {
+  process.send?.({ error: error instanceof Error ? error.message : String(error) } satisfies ServerMessage)
+  process.exit(1)
+})
