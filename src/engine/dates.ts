@@ -4,24 +4,60 @@
 export type IsoDate = string
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
-const MS_PER_DAY = 86_400_000
 
-const daysInMonth = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate()
+const isLeap = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+const daysInMonth = (year: number, month: number): number =>
+  month === 2 && isLeap(year) ? 29 : MONTH_DAYS[month - 1]!
+
+// Civil-calendar arithmetic (proleptic Gregorian, H. Hinnant's days_from_civil / civil_from_days):
+// exact, and much cheaper than parsing and formatting through Date, which the engine does per tax
+// record and per condition.
+const daysFromCivil = (y: number, m: number, d: number): number => {
+  const year = m <= 2 ? y - 1 : y
+  const era = Math.floor(year / 400)
+  const yoe = year - era * 400
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy
+  return era * 146097 + doe - 719468
+}
+
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n))
 
 /** True for a real calendar date in YYYY-MM-DD form (rejects 2015-02-30). */
 export const isIsoDate = (text: string): boolean => {
+  if (VALID_DATES.has(text)) return true
   const m = ISO_DATE.exec(text)
   if (!m) return false
   const year = Number(m[1])
   const month = Number(m[2])
   const day = Number(m[3])
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)
+  const valid = month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)
+  if (valid) {
+    if (VALID_DATES.size >= 4096) VALID_DATES.clear()
+    VALID_DATES.add(text)
+  }
+  return valid
 }
+// Dates already found valid: every evaluation checks the same few dozen dates again.
+const VALID_DATES = new Set<string>()
 
 /** Days since 1970-01-01. */
-export const dayNumber = (date: IsoDate): number => Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY
+export const dayNumber = (date: IsoDate): number =>
+  daysFromCivil(Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10)))
 
-export const fromDayNumber = (day: number): IsoDate => new Date(day * MS_PER_DAY).toISOString().slice(0, 10)
+export const fromDayNumber = (day: number): IsoDate => {
+  const z = day + 719468
+  const era = Math.floor(z / 146097)
+  const doe = z - era * 146097
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365)
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
+  const mp = Math.floor((5 * doy + 2) / 153)
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1
+  const m = mp < 10 ? mp + 3 : mp - 9
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+  return `${String(y).padStart(4, '0')}-${pad2(m)}-${pad2(d)}`
+}
 
 export const addDays = (date: IsoDate, days: number): IsoDate => fromDayNumber(dayNumber(date) + days)
 

@@ -162,11 +162,12 @@ const decide = (measure: Measure, run: MeasureRun): Outcome => {
 }
 
 const collectParameters = (reads: ParameterRead[]): ParameterRead[] => {
-  const seen = new Map<string, ParameterRead>()
-  for (const r of reads) seen.set(`${r.name}@${r.from}`, r)
-  return [...seen.values()].sort((a, b) =>
-    a.name === b.name ? a.from.localeCompare(b.from) : a.name.localeCompare(b.name),
-  )
+  // Once per name and period; in plain code-unit order (not localeCompare): deterministic, cheap.
+  const unique: ParameterRead[] = []
+  for (const r of reads) {
+    if (!unique.some((u) => u.name === r.name && u.from === r.from)) unique.push(r)
+  }
+  return unique.sort((a, b) => (a.name === b.name ? (a.from < b.from ? -1 : 1) : a.name < b.name ? -1 : 1))
 }
 
 export { EngineError }

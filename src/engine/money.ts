@@ -48,11 +48,18 @@ export class Rational {
 
   /** Parses a plain decimal string such as "120000000.00", "0.06" or "-3". */
   static parse(text: string): Rational {
+    // Rationals are immutable, so the same text can share one value: parameters and amounts are
+    // parsed again and again by every evaluation.
+    const cached = PARSED.get(text)
+    if (cached) return cached
     const m = DECIMAL.exec(text)
     if (!m) throw new RangeError(`not a decimal number: ${JSON.stringify(text)}`)
     const fraction = m[3] ?? ''
     const n = BigInt(m[2]! + fraction) * (m[1] ? -1n : 1n)
-    return Rational.of(n, pow10(fraction.length))
+    const value = Rational.of(n, pow10(fraction.length))
+    if (PARSED.size >= PARSE_CACHE_SIZE) PARSED.clear()
+    PARSED.set(text, value)
+    return value
   }
 
   static isDecimal(text: string): boolean {
@@ -174,6 +181,9 @@ export class Rational {
     return this.toString()
   }
 }
+
+const PARSE_CACHE_SIZE = 4096
+const PARSED = new Map<string, Rational>()
 
 export const ZERO = Rational.int(0)
 export const ONE = Rational.int(1)

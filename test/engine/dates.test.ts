@@ -96,3 +96,14 @@ t.test('contains is inclusive', async (t) => {
   t.notOk(contains(window, '2013-12-31'))
   t.notOk(contains(window, '2021-01-01'))
 })
+
+t.test('day numbers agree with the platform calendar for every day of 1900–2100', async (t) => {
+  let mismatches = 0
+  const first = Date.UTC(1900, 0, 1) / 86_400_000
+  const last = Date.UTC(2100, 11, 31) / 86_400_000
+  for (let day = first; day <= last; day++) {
+    const iso = new Date(day * 86_400_000).toISOString().slice(0, 10)
+    if (fromDayNumber(day) !== iso || dayNumber(iso) !== day) mismatches++
+  }
+  t.equal(mismatches, 0, `${last - first + 1} days checked`)
+})
