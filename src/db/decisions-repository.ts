@@ -68,22 +68,23 @@ const toDecision = (row: DecisionRow, supersededBy: string | null): StoredDecisi
   supersededBy,
 })
 
-export const insertApplication = async (trx: Executor, a: ApplicationEntity): Promise<StoredApplication> =>
-  toApplication(
-    await trx
-      .insertInto('applications')
-      .values({
-        id: a.id,
-        enterprise_credit_code: a.enterpriseCreditCode,
-        project_id: a.projectId,
-        application_date: a.applicationDate,
-        facts: JSON.stringify(a.facts),
-        input_hash: a.inputHash,
-        submitted_by: a.submittedBy,
-      })
-      .returning(APPLICATION_COLUMNS)
-      .executeTakeFirstOrThrow(),
-  )
+export const insertApplication = async (trx: Executor, a: ApplicationEntity): Promise<StoredApplication> => {
+  // Only what the database adds comes back: the facts are not sent back and parsed again.
+  const row = await trx
+    .insertInto('applications')
+    .values({
+      id: a.id,
+      enterprise_credit_code: a.enterpriseCreditCode,
+      project_id: a.projectId,
+      application_date: a.applicationDate,
+      facts: JSON.stringify(a.facts),
+      input_hash: a.inputHash,
+      submitted_by: a.submittedBy,
+    })
+    .returning(['seq', 'created_at'])
+    .executeTakeFirstOrThrow()
+  return { ...a, seq: row.seq, createdAt: row.created_at.toISOString() }
+}
 
 export const insertDecision = async (
   trx: Executor,
@@ -106,7 +107,7 @@ export const insertDecision = async (
       decided_by: d.decidedBy,
       decision_hash: d.decisionHash,
     })
-    .returning(DECISION_COLUMNS)
+    .returning(['seq', 'created_at'])
     .executeTakeFirstOrThrow()
   const outcomes = d.evaluation.outcomes
   if (outcomes.length > 0) {
@@ -117,7 +118,14 @@ export const insertDecision = async (
       )
       .execute()
   }
-  return toDecision(row, null)
+  const { decisionHash, ...entity } = d
+  return {
+    ...entity,
+    seq: row.seq,
+    decisionHash,
+    createdAt: row.created_at.toISOString(),
+    supersededBy: null,
+  }
 }
 
 const supersededByOf = async (db: Executor, ids: readonly string[]): Promise<Map<string, string>> => {

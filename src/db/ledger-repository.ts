@@ -53,19 +53,23 @@ const subjectsOfOne = (facts: Application, subjects: Subject[]): void => {
   for (const s of facts.claims?.standards ?? []) subjects.push({ ledger: LEDGERS.standardsAward, key: s.id })
 }
 
-/** Creates missing subject rows and locks them all, in a fixed order. */
-export const lockSubjects = async (trx: Executor, subjects: readonly Subject[]): Promise<void> => {
-  if (subjects.length === 0) return
-  await trx
+export type Locked = ReadonlyMap<string, string>
+const lockedKey = (ledger: string, key: string) => `${ledger}\u0000${key}`
+
+/**
+ * Creates missing subject rows and locks them all, in one statement and in (ledger, key) order:
+ * an upsert whose no-op update takes each row's lock, as SELECT … FOR UPDATE would, and returns
+ * the running totals.
+ */
+export const lockSubjects = async (trx: Executor, subjects: readonly Subject[]): Promise<Locked> => {
+  if (subjects.length === 0) return new Map()
+  const rows = await trx
     .insertInto('ledger_subjects')
     .values(subjects.map((s) => ({ ledger: s.ledger, key: s.key, cap: null })))
-    .onConflict((oc) => oc.columns(['ledger', 'key']).doNothing())
+    .onConflict((oc) => oc.columns(['ledger', 'key']).doUpdateSet({ total: sql`ledger_subjects.total` }))
+    .returning(['ledger', 'key', 'total'])
     .execute()
-  for (const s of subjects) {
-    await sql`select 1 from ledger_subjects where ledger = ${s.ledger} and key = ${s.key} for update`.execute(
-      trx,
-    )
-  }
+  return new Map(rows.map((r) => [lockedKey(r.ledger, r.key), r.total]))
 }
 
 /** One-time grants held under a ledger whose key starts with `prefix`. */
@@ -81,16 +85,11 @@ const onceKeys = async (trx: Executor, ledger: string, prefixes: readonly string
 }
 
 /** What was already granted, for the engine (read while the subjects are locked). */
-export const historyFor = async (trx: Executor, facts: Application): Promise<History> => {
+export const historyFor = async (trx: Executor, facts: Application, locked: Locked): Promise<History> => {
   const history: History = {}
   if (facts.project) {
-    const row = await trx
-      .selectFrom('ledger_subjects')
-      .select('total')
-      .where('ledger', '=', LEDGERS.interestSubsidy)
-      .where('key', '=', facts.project.id)
-      .executeTakeFirst()
-    history.interestSubsidyGranted = row?.total ?? '0.00'
+    history.interestSubsidyGranted =
+      locked.get(lockedKey(LEDGERS.interestSubsidy, facts.project.id)) ?? '0.00'
   }
   const claims = facts.claims
   if (claims?.rdPlatforms?.length) {

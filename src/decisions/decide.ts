@@ -41,18 +41,13 @@ const asStored = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T
 
 const actorOf = (caller: Caller) => ({ keyId: caller.keyId, role: caller.role })
 
-const audit = (
-  caller: Caller,
-  action: string,
-  type: string,
-  id: string,
-  entity: object,
-): AuditEntryInput => ({
+/** An audit entry for an entity whose hash (of its stored form) the caller computed. */
+const audit = (caller: Caller, action: string, type: string, id: string, hash: string): AuditEntryInput => ({
   time: new Date().toISOString(),
   actor: actorOf(caller),
   action,
   entity: { type, id },
-  entity_hash: entityHash(entity),
+  entity_hash: hash,
 })
 
 export const inputHash = (facts: Application): string => hashCanonical(facts)
@@ -74,10 +69,13 @@ const storeDecision = async (
 ): Promise<{ decision: StoredDecision; ledger: LedgerEntryRow[]; reversals: LedgerEntryRow[] }> => {
   const decisionId = randomUUID()
   // A correction touches the old facts' subjects (grants given back) and the new ones.
-  await lockSubjects(trx, subjectsOf(facts, supersedes?.facts))
-  // A correction first gives back what the superseded decision was granted, then decides afresh.
+  const subjects = subjectsOf(facts, supersedes?.facts)
+  let locked = await lockSubjects(trx, subjects)
+  // A correction first gives back what the superseded decision was granted, then decides afresh
+  // on the totals as they are after that (the locks are already held: this only reads them).
   const released = supersedes ? await releaseGrants(trx, supersedes.id) : []
-  const history = await historyFor(trx, facts)
+  if (released.length > 0) locked = await lockSubjects(trx, subjects)
+  const history = await historyFor(trx, facts, locked)
   const evaluation: Evaluation = asStored(evaluate(facts, { history }))
   const entity: DecisionEntity = {
     id: decisionId,
@@ -110,7 +108,7 @@ const ledgerAudit = (caller: Caller, rows: readonly LedgerEntryRow[]) =>
       row.kind === 'reversal' ? 'ledger.reversed' : 'ledger.granted',
       'ledger-entry',
       entity.id,
-      entity,
+      entityHash(entity),
     )
   })
 
@@ -120,8 +118,8 @@ export interface Decided {
 }
 
 /**
- * Stores and decides a new application. `extra` runs last inside the same transaction (the
- * idempotency record), so the stored response can never disagree with stored data.
+ * Stores and decides a new application. `extra` runs inside the same transaction (the idempotency
+ * record), so the stored response can never disagree with stored data; the audit entries come last.
  */
 export const submitApplication = async (
   db: Kysely<Database>,
@@ -141,19 +139,20 @@ export const submitApplication = async (
     }
     const application = await insertApplication(trx, entity)
     const { decision, ledger } = await storeDecision(trx, caller, application, facts, null)
+    const decided = { application, decision }
+    if (extra) await extra(trx, decided)
+    // Last, just before commit: the audit head's row lock is held for as short a time as possible.
     await appendAudit(trx, [
       audit(
         caller,
         'application.created',
         'application',
         application.id,
-        applicationEntity(toRow(application)),
+        entityHash(applicationEntity(toRow(application))),
       ),
-      audit(caller, 'decision.made', 'decision', decision.id, decisionOnly(decision)),
+      audit(caller, 'decision.made', 'decision', decision.id, decision.decisionHash),
       ...ledgerAudit(caller, ledger),
     ])
-    const decided = { application, decision }
-    if (extra) await extra(trx, decided)
     return decided
   })
 
@@ -188,7 +187,7 @@ export const correctDecision = async (
           'application.created',
           'application',
           application.id,
-          applicationEntity(toRow(application)),
+          entityHash(applicationEntity(toRow(application))),
         ),
       )
     }
@@ -199,7 +198,7 @@ export const correctDecision = async (
       facts: previousApplication.facts as Application,
     })
     entries.push(
-      audit(caller, 'decision.superseded', 'decision', decision.id, decisionOnly(decision)),
+      audit(caller, 'decision.superseded', 'decision', decision.id, decision.decisionHash),
       ...ledgerAudit(caller, [...reversals, ...ledger]),
     )
     await appendAudit(trx, entries)
@@ -214,18 +213,4 @@ const toRow = (a: StoredApplication) => ({
   facts: a.facts,
   input_hash: a.inputHash,
   submitted_by: a.submittedBy,
-})
-
-const decisionOnly = (d: StoredDecision): DecisionEntity => ({
-  id: d.id,
-  applicationId: d.applicationId,
-  ruleset: d.ruleset,
-  asOf: d.asOf,
-  totalAmount: d.totalAmount,
-  evaluation: d.evaluation,
-  parameters: d.parameters,
-  history: d.history,
-  supersedes: d.supersedes,
-  correctionReason: d.correctionReason,
-  decidedBy: d.decidedBy,
 })

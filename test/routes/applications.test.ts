@@ -254,6 +254,25 @@ t.test('applications', async (t) => {
     t.equal(total.rows[0]!.total, '8800000.00', '2 800 000.00 + 6 000 000.00')
   })
 
+  t.test('the audit trail of all of the above verifies: chain and entity hashes', async (t) => {
+    const verify = await app.inject({ url: '/v1/audit/verify', headers: bearer(keys.auditor) })
+    t.equal(verify.statusCode, 200)
+    t.match(verify.json(), { valid: true, first_bad_seq: null })
+    const actions = await sql<{ action: string; n: string }>`
+      select action, count(*) as n from audit_log group by action order by action`.execute(database.db)
+    const counts = Object.fromEntries(actions.rows.map((r) => [r.action, Number(r.n)]))
+    t.equal(counts['application.created'], await count(database, 'applications'), 'one entry per application')
+    t.equal(
+      (counts['decision.made'] ?? 0) + (counts['decision.superseded'] ?? 0),
+      await count(database, 'decisions'),
+      'one entry per decision',
+    )
+    t.ok(
+      counts['ledger.granted']! > 0 && counts['ledger.reversed']! > 0,
+      'ledger grants and reversals audited',
+    )
+  })
+
   t.test('unknown ids: 404; malformed ids: 400', async (t) => {
     t.equal(
       (await app.inject({ url: `/v1/applications/${crypto.randomUUID()}`, headers: bearer(keys.finance) }))
