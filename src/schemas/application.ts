@@ -9,6 +9,7 @@
 // by both the enterprise and the project, does not).
 
 import { Type } from 'typebox'
+import interestSubsidyExample from '../../examples/interest-subsidy.json' with { type: 'json' }
 import { PREFECTURE_IDS } from '../engine/prefectures.ts'
 import {
   BUILD_TYPES,
@@ -410,6 +411,8 @@ export const Application = Type.Object(
     $id: 'Application',
     additionalProperties: false,
     description: 'The facts of one application for the incentives of the 2014 Yunnan Opinions.',
+    // POLICY.md §5 example 1 (the body of POST /v1/applications; nested in POST /v1/evaluations).
+    examples: [interestSubsidyExample.application],
   },
 )
 
