@@ -4,8 +4,8 @@
 
 import type { IsoDate } from './dates.ts'
 import { type Rational, ZERO } from './money.ts'
-import type { ParameterReader, ParameterSet } from './parameters/parameter-set.ts'
-import { type Comparison, emptyTrace, type Text, type Trace } from './trace.ts'
+import type { ParameterSet } from './parameters/parameter-set.ts'
+import { type Text, TraceRecorder } from './trace.ts'
 import type { Application, History, LedgerClaim, MeasureId, Outcome, OutcomeStatus, Reason } from './types.ts'
 
 export interface Measure {
@@ -20,21 +20,10 @@ export interface Measure {
   evaluate(run: MeasureRun): Outcome
 }
 
-export interface ConditionSpec {
-  id: string
-  description: Text
-  input: unknown
-  comparison: Comparison
-  threshold: unknown
-  holds: boolean
-  /** defaults to the measure's clause */
-  clause?: string
-}
+export type { ConditionSpec } from './trace.ts'
 
 /** Builds one measure's outcome and its trace. */
-export class MeasureRun {
-  readonly trace: Trace
-  readonly params: ParameterReader
+export class MeasureRun extends TraceRecorder {
   private readonly reasons: Reason[] = []
   private readonly ledger: LedgerClaim[] = []
 
@@ -45,39 +34,7 @@ export class MeasureRun {
     readonly history: History,
     parameters: ParameterSet,
   ) {
-    this.trace = emptyTrace(measure.clause)
-    this.params = parameters.reader(this.trace)
-  }
-
-  /** Records a condition and returns whether it holds. */
-  condition(spec: ConditionSpec): boolean {
-    this.trace.conditions.push({
-      id: spec.id,
-      clause: spec.clause ?? this.measure.clause,
-      description: spec.description,
-      input: spec.input,
-      comparison: spec.comparison,
-      threshold: spec.threshold,
-      holds: spec.holds,
-    })
-    return spec.holds
-  }
-
-  /**
-   * Records an arithmetic step and returns its value, so code and trace cannot disagree. Money
-   * results show as yuan ("7200000.00", exact beyond the fen when need be); others exactly.
-   */
-  step(description: string, expression: string, value: Rational, unit: 'yuan' | 'number' = 'yuan'): Rational {
-    this.trace.steps.push({
-      description,
-      expression,
-      result: unit === 'yuan' ? value.toYuan() : value.toString(),
-    })
-    return value
-  }
-
-  note(text: string): void {
-    this.trace.notes.push(text)
+    super(measure.clause, parameters)
   }
 
   claim(claim: LedgerClaim): void {

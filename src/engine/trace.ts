@@ -3,6 +3,8 @@
 // the arithmetic with its intermediate values. A reader must be able to redo the computation from
 // the trace alone.
 
+import type { Rational } from './money.ts'
+import type { ParameterReader, ParameterSet } from './parameters/parameter-set.ts'
 import type { ParameterRead } from './parameters/types.ts'
 
 export interface Text {
@@ -48,3 +50,60 @@ export const emptyTrace = (clause: string): Trace => ({
   steps: [],
   notes: [],
 })
+
+export interface ConditionSpec {
+  id: string
+  description: Text
+  input: unknown
+  comparison: Comparison
+  threshold: unknown
+  holds: boolean
+  /** defaults to the trace's clause */
+  clause?: string
+}
+
+/**
+ * Writes a trace as a computation goes: conditions (with input and threshold), parameter reads
+ * (through `params`, with value and period), arithmetic steps, notes. Measures and the finance
+ * computations both explain themselves through it.
+ */
+export class TraceRecorder {
+  readonly trace: Trace
+  readonly params: ParameterReader
+
+  constructor(clause: string, parameters: ParameterSet) {
+    this.trace = emptyTrace(clause)
+    this.params = parameters.reader(this.trace)
+  }
+
+  /** Records a condition and returns whether it holds. */
+  condition(spec: ConditionSpec): boolean {
+    this.trace.conditions.push({
+      id: spec.id,
+      clause: spec.clause ?? this.trace.clause,
+      description: spec.description,
+      input: spec.input,
+      comparison: spec.comparison,
+      threshold: spec.threshold,
+      holds: spec.holds,
+    })
+    return spec.holds
+  }
+
+  /**
+   * Records an arithmetic step and returns its value, so code and trace cannot disagree. Money
+   * results show as yuan ("7200000.00", exact beyond the fen when need be); others exactly.
+   */
+  step(description: string, expression: string, value: Rational, unit: 'yuan' | 'number' = 'yuan'): Rational {
+    this.trace.steps.push({
+      description,
+      expression,
+      result: unit === 'yuan' ? value.toYuan() : value.toString(),
+    })
+    return value
+  }
+
+  note(text: string): void {
+    this.trace.notes.push(text)
+  }
+}

@@ -5,10 +5,9 @@
 
 import type { IsoDate } from '../dates.ts'
 import { EngineError } from '../errors.ts'
-import type { ConditionSpec } from '../measure.ts'
 import { Rational } from '../money.ts'
-import type { ParameterReader, ParameterSet } from '../parameters/parameter-set.ts'
-import { emptyTrace, type Trace } from '../trace.ts'
+import type { ParameterSet } from '../parameters/parameter-set.ts'
+import { TraceRecorder } from '../trace.ts'
 
 export interface FinanceOptions {
   /** the date the parameters are read at */
@@ -16,44 +15,13 @@ export interface FinanceOptions {
   parameters: ParameterSet
 }
 
-export class Computation {
-  readonly trace: Trace
-  readonly params: ParameterReader
-
+export class Computation extends TraceRecorder {
   constructor(
     clause: string,
     readonly asOf: IsoDate,
     parameters: ParameterSet,
   ) {
-    this.trace = emptyTrace(clause)
-    this.params = parameters.reader(this.trace)
-  }
-
-  condition(spec: ConditionSpec): boolean {
-    this.trace.conditions.push({
-      id: spec.id,
-      clause: spec.clause ?? this.trace.clause,
-      description: spec.description,
-      input: spec.input,
-      comparison: spec.comparison,
-      threshold: spec.threshold,
-      holds: spec.holds,
-    })
-    return spec.holds
-  }
-
-  /** Records an arithmetic step and returns its value (money as yuan, exact beyond the fen). */
-  step(description: string, expression: string, value: Rational, unit: 'yuan' | 'number' = 'yuan'): Rational {
-    this.trace.steps.push({
-      description,
-      expression,
-      result: unit === 'yuan' ? value.toYuan() : value.toString(),
-    })
-    return value
-  }
-
-  note(text: string): void {
-    this.trace.notes.push(text)
+    super(clause, parameters)
   }
 }
 
