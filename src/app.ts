@@ -51,6 +51,9 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
     reply.header('x-request-id', request.id)
   })
 
+  // JSON only: a text/plain body is refused with 415 instead of reaching validation as a string.
+  app.removeContentTypeParser('text/plain')
+
   app.decorate('database', options.database)
   await app.register(problems)
   await app.register(openapi)

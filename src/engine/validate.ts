@@ -364,9 +364,29 @@ const claims = (c: Collector, value: unknown): void => {
   c.unique(claims.talents, '/claims/talents', (item) => [item.personId, item.year], 'personId')
 }
 
+// A lone UTF-16 surrogate: not Unicode text, so it can be neither hashed canonically (RFC 8785
+// requires I-JSON) nor stored; U+0000 cannot be stored in PostgreSQL text or jsonb.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
+/** Every string of the facts must be text that can be hashed and stored. */
+const textProblems = (value: unknown, pointer: string, out: InputProblem[]): void => {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000'))
+      out.push({ pointer, message: 'must not contain the NUL character (U+0000)' })
+    else if (LONE_SURROGATE.test(value))
+      out.push({ pointer, message: 'is not valid Unicode text (a lone surrogate)' })
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => textProblems(v, `${pointer}/${i}`, out))
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value))
+      textProblems(v, `${pointer}/${k.replaceAll('~', '~0').replaceAll('/', '~1')}`, out)
+  }
+}
+
 /** Every problem of an application, in document order; empty when it is valid. */
 export const applicationProblems = (application: Application): InputProblem[] => {
   const c = new Collector()
+  textProblems(application, '', c.problems)
   const app = application as unknown as Record<string, unknown>
   c.field(app.applicationDate, '/applicationDate', c.date, true)
   enterprise(c, app.enterprise)

@@ -15,7 +15,7 @@ import type {
   ParameterValue,
 } from './types.ts'
 
-const BEGINNING: IsoDate = '0001-01-01'
+const BEGINNING: IsoDate = '0000-01-01'
 
 const isOverrideFromDate = (o: ParameterOverride): o is { from: IsoDate; value: ParameterValue | null } =>
   o !== null && typeof o === 'object' && !Array.isArray(o) && 'from' in o && 'value' in o

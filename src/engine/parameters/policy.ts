@@ -10,7 +10,7 @@ export const policyParameters: ParameterDefinition[] = [
     description: { zh: '政策适用期起始日', en: 'first day of the policy window' },
     interpretation:
       'The source sets 2013 as the base year and targets for 2017 and 2020; we read the window as 2014-01-01 to 2020-12-31 (POLICY.md §0).',
-    values: [{ from: '0001-01-01', to: null, value: '2014-01-01' }],
+    values: [{ from: '0000-01-01', to: null, value: '2014-01-01' }],
   },
   {
     name: 'policy.windowEnd',
@@ -19,6 +19,6 @@ export const policyParameters: ParameterDefinition[] = [
     clause: '§1',
     description: { zh: '政策适用期截止日', en: 'last day of the policy window' },
     interpretation: 'See policy.windowStart.',
-    values: [{ from: '0001-01-01', to: null, value: '2020-12-31' }],
+    values: [{ from: '0000-01-01', to: null, value: '2020-12-31' }],
   },
 ]

@@ -1,0 +1,99 @@
+// Bad input gets a clear 4xx problem (RFC 9457) naming the field, never a 500, never a coercion.
+
+import t from 'tap'
+import example from '../../examples/interest-subsidy.json' with { type: 'json' }
+import { buildApp } from '../../src/app.ts'
+import { unavailableDatabase } from '../../src/db/unavailable.ts'
+
+const body = () => JSON.parse(JSON.stringify(example)) as { application: Record<string, any>; asOf?: string }
+
+t.test('problems', async (t) => {
+  const app = await buildApp({ database: unavailableDatabase() })
+  t.teardown(() => app.close())
+  const post = (payload: unknown, contentType = 'application/json') =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/evaluations',
+      headers: { 'content-type': contentType },
+      payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+    })
+  const problem = (res: Awaited<ReturnType<typeof post>>) => {
+    t.match(res.headers['content-type'], /^application\/problem\+json/)
+    const p = res.json()
+    t.hasOwnProps(p, ['type', 'title', 'status', 'detail'])
+    t.notMatch(res.body, /at .*\.ts:\d+|select |insert /i, 'no stack trace or SQL')
+    return p
+  }
+
+  t.test('a number is not coerced into a money string', async (t) => {
+    const b = body()
+    b.application.project.investment = 120000000
+    const res = await post(b)
+    t.equal(res.statusCode, 400)
+    t.match(problem(res).errors, [{ pointer: '#/application/project/investment', detail: 'must be string' }])
+  })
+
+  t.test('a boolean given as a string is not coerced', async (t) => {
+    const b = body()
+    b.application.project.deepProcessing = 'true'
+    const res = await post(b)
+    t.equal(res.statusCode, 400)
+    t.match(problem(res).errors, [{ pointer: '#/application/project/deepProcessing' }])
+  })
+
+  t.test('unknown properties are refused, not dropped', async (t) => {
+    const b = body()
+    b.application.project.subsidyPlease = true
+    const res = await post(b)
+    t.equal(res.statusCode, 400)
+    t.match(problem(res).errors, [
+      { pointer: '#/application/project/subsidyPlease', detail: 'is not a known property' },
+    ])
+  })
+
+  t.test('a missing required field is named', async (t) => {
+    const b = body()
+    delete b.application.enterprise.creditCode
+    const res = await post(b)
+    t.equal(res.statusCode, 400)
+    t.match(problem(res).errors, [{ pointer: '#/application/enterprise/creditCode', detail: 'is required' }])
+  })
+
+  t.test('malformed JSON', async (t) => {
+    const res = await post('{"application": ')
+    t.equal(res.statusCode, 400)
+    t.match(problem(res), { title: 'Malformed JSON body' })
+  })
+
+  t.test('a body that is not JSON: 415', async (t) => {
+    const res = await post('hello', 'text/plain')
+    t.equal(res.statusCode, 415)
+    problem(res)
+  })
+
+  t.test('text that cannot be hashed or stored: 400 naming the field', async (t) => {
+    for (const bad of ['Qujing\u0000Co.', 'Qujing \ud800']) {
+      const b = body()
+      b.application.enterprise.name = bad
+      const res = await post(b)
+      t.equal(res.statusCode, 400)
+      t.match(problem(res).errors, [{ pointer: '#/application/enterprise/name' }])
+    }
+  })
+
+  t.test('dates far outside the policy: an explained outcome, not an error', async (t) => {
+    for (const date of ['0000-01-01', '9999-12-31']) {
+      const b = body()
+      b.application.applicationDate = date
+      const res = await post(b)
+      t.equal(res.statusCode, 200, date)
+      t.match(res.json().outcomes[0], { status: 'ineligible', reasons: [{ code: 'OUTSIDE_POLICY_WINDOW' }] })
+    }
+  })
+
+  t.test('an unknown route: 404 problem', async (t) => {
+    const res = await app.inject({ method: 'GET', url: '/v1/nothing-here?x=1' })
+    t.equal(res.statusCode, 404)
+    t.match(problem(res), { status: 404, instance: '/v1/nothing-here' })
+  })
+})
