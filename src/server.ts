@@ -7,6 +7,7 @@ import { buildApp } from './app.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { ensureAdminKey } from './db/bootstrap.ts'
 import { openDatabase } from './db/database.ts'
+import { purgeExpiredKeys } from './db/idempotency-repository.ts'
 import { migrateToLatest } from './db/migrator.ts'
 
 const main = async (): Promise<void> => {
@@ -55,6 +56,15 @@ const main = async (): Promise<void> => {
 
   const app = await buildApp({ database, logger })
 
+  // Idempotency keys are kept IDEMPOTENCY_TTL_HOURS; expired ones are purged hourly (and replaced
+  // on reuse before that).
+  const purge = setInterval(() => {
+    purgeExpiredKeys(database.db)
+      .then((n) => n > 0 && logger.info({ purged: n }, 'expired idempotency keys purged'))
+      .catch((err: unknown) => logger.warn({ err }, 'purging idempotency keys failed'))
+  }, 3_600_000)
+  purge.unref()
+
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
@@ -66,6 +76,7 @@ const main = async (): Promise<void> => {
     }, 10_000)
     timer.unref()
     try {
+      clearInterval(purge)
       await app.close()
       await database.close()
       logger.info('stopped cleanly')

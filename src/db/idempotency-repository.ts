@@ -81,3 +81,13 @@ export const releaseKey = async (db: Executor, callerKeyId: string, key: string)
     .where('state', '=', 'in-progress')
     .execute()
 }
+
+/** Deletes completed keys past their expiry; returns how many. Run periodically by the server. */
+export const purgeExpiredKeys = async (db: Executor): Promise<number> => {
+  const result = await db
+    .deleteFrom('idempotency_keys')
+    .where('expires_at', '<', sql<Date>`now()`)
+    .where('state', '=', 'done')
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
