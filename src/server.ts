@@ -37,6 +37,11 @@ const main = async (): Promise<void> => {
 
   // Migrations run as the connecting user; the service then runs as DATABASE_ROLE if set.
   let database = await openDatabase({ ...config, role: null })
+  try {
+    await database.ping()
+  } catch (error) {
+    throw new Error(`database unreachable at ${database.location}: ${error instanceof Error ? error.message : String(error)}`)
+  }
   logger.info({ database: database.kind, location: database.location }, 'database opened')
   const migrated = await migrateToLatest(database.db)
   for (const r of migrated.results ?? []) logger.info({ migration: r.migrationName }, `migration ${r.status}`)
