@@ -40,7 +40,9 @@ const main = async (): Promise<void> => {
   try {
     await database.ping()
   } catch (error) {
-    throw new Error(`database unreachable at ${database.location}: ${error instanceof Error ? error.message : String(error)}`)
+    throw new Error(
+      `database unreachable at ${database.location}: ${error instanceof Error ? error.message : String(error)}`,
+    )
   }
   logger.info({ database: database.kind, location: database.location }, 'database opened')
   const migrated = await migrateToLatest(database.db)

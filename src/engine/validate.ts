@@ -368,25 +368,40 @@ const claims = (c: Collector, value: unknown): void => {
 // requires I-JSON) nor stored; U+0000 cannot be stored in PostgreSQL text or jsonb.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 
-/** Every string of the facts must be text that can be hashed and stored. */
-const textProblems = (value: unknown, pointer: string, out: InputProblem[]): void => {
+const SUSPECT = /[\u0000\ud800-\udfff]/
+const escapeKey = (k: string) => k.replaceAll('~', '~0').replaceAll('/', '~1')
+
+/**
+ * Every string of the facts must be text that can be hashed and stored. The walk keeps the path as
+ * keys and builds a JSON pointer only for a string that fails (almost never).
+ */
+const textProblems = (value: unknown, path: (string | number)[], out: InputProblem[]): void => {
   if (typeof value === 'string') {
+    if (!SUSPECT.test(value)) return
+    const pointer = path.map((k) => `/${typeof k === 'string' ? escapeKey(k) : k}`).join('')
     if (value.includes('\u0000'))
       out.push({ pointer, message: 'must not contain the NUL character (U+0000)' })
     else if (LONE_SURROGATE.test(value))
       out.push({ pointer, message: 'is not valid Unicode text (a lone surrogate)' })
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => textProblems(v, `${pointer}/${i}`, out))
+    for (let i = 0; i < value.length; i++) {
+      path.push(i)
+      textProblems(value[i], path, out)
+      path.pop()
+    }
   } else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value))
-      textProblems(v, `${pointer}/${k.replaceAll('~', '~0').replaceAll('/', '~1')}`, out)
+    for (const k in value) {
+      path.push(k)
+      textProblems((value as Record<string, unknown>)[k], path, out)
+      path.pop()
+    }
   }
 }
 
 /** Every problem of an application, in document order; empty when it is valid. */
 export const applicationProblems = (application: Application): InputProblem[] => {
   const c = new Collector()
-  textProblems(application, '', c.problems)
+  textProblems(application, [], c.problems)
   const app = application as unknown as Record<string, unknown>
   c.field(app.applicationDate, '/applicationDate', c.date, true)
   enterprise(c, app.enterprise)
