@@ -53,7 +53,7 @@ const definitions: ParameterDefinition[] = [
     unit: 'date',
     clause: '§1',
     description: text,
-    values: [{ from: '0001-01-01', to: null, value: '2014-01-01' }],
+    values: [{ from: '0000-01-01', to: null, value: '2014-01-01' }],
   },
   {
     name: 'levels',
@@ -129,7 +129,7 @@ t.test('override the whole timeline', async (t) => {
   const o = set.withOverrides({ 'share.vat': '0.3' })
   t.match(o.lookup('share.vat', '2014-06-01'), {
     value: '0.3',
-    from: '0001-01-01',
+    from: '0000-01-01',
     to: null,
     overridden: true,
   })
@@ -170,7 +170,7 @@ t.test('override from a date (a reform)', async (t) => {
 
   const set2 = set.withOverrides({ unset: '500000.00' })
   t.match(set2.lookup('unset', '2015-01-01'), { value: '500000.00' })
-  t.match(set2.definition('unset'), { values: [{ from: '0001-01-01', value: '500000.00' }] })
+  t.match(set2.definition('unset'), { values: [{ from: '0000-01-01', value: '500000.00' }] })
 })
 
 t.test('an unknown name is UnknownParameter with a pointer', async (t) => {
