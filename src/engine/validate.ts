@@ -368,6 +368,7 @@ const claims = (c: Collector, value: unknown): void => {
 // requires I-JSON) nor stored; U+0000 cannot be stored in PostgreSQL text or jsonb.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding U+0000 is the point
 const SUSPECT = /[\u0000\ud800-\udfff]/
 const escapeKey = (k: string) => k.replaceAll('~', '~0').replaceAll('/', '~1')
 

@@ -5,7 +5,14 @@ import example from '../../examples/interest-subsidy.json' with { type: 'json' }
 import { buildApp } from '../../src/app.ts'
 import { unavailableDatabase } from '../../src/db/unavailable.ts'
 
-const body = () => JSON.parse(JSON.stringify(example)) as { application: Record<string, any>; asOf?: string }
+interface Body {
+  application: {
+    applicationDate: string
+    enterprise: Record<string, unknown>
+    project: Record<string, unknown>
+  }
+}
+const body = () => JSON.parse(JSON.stringify(example)) as Body
 
 t.test('problems', async (t) => {
   const app = await buildApp({ database: unavailableDatabase() })
