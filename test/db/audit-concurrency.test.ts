@@ -1,0 +1,57 @@
+// 1 000 concurrent decisions across two service instances: the audit log has exactly one entry per
+// state change, sequence numbers 1..N without gaps, and it verifies (chain and entity hashes).
+
+import { sql } from 'kysely'
+import t from 'tap'
+import { buildApp } from '../../src/app.ts'
+import { requirePostgres, secondPool, testDatabase } from '../helpers/database.ts'
+import { bearer, deepProcessing, keysFor } from '../helpers/fixtures.ts'
+
+const APPLICATIONS = 1000
+
+t.test('the audit log under 1 000 concurrent decisions on two instances', async (t) => {
+  if (!requirePostgres(t, '1 000 concurrent decisions on two API instances')) return
+  const first = await testDatabase(t, { poolSize: 10 })
+  const second = secondPool(t, first, 10)
+  const apps = [await buildApp({ database: first }), await buildApp({ database: second })]
+  t.teardown(async () => {
+    for (const a of apps) await a.close()
+  })
+  const keys = await keysFor(first)
+
+  // 50 projects, 20 applications each: contention on ledger rows as well as on the audit head.
+  const responses = await Promise.all(
+    Array.from({ length: APPLICATIONS }, (_, i) =>
+      apps[i % 2]!.inject({
+        method: 'POST',
+        url: '/v1/applications',
+        headers: { ...bearer(keys.finance), 'idempotency-key': `audit-${i}` },
+        payload: deepProcessing(`p-audit-${i % 50}`, '1000000.00'),
+      }),
+    ),
+  )
+  t.same([...new Set(responses.map((r) => r.statusCode))], [201], 'every application stored')
+
+  const count = async (query: ReturnType<typeof sql<{ n: string }>>) =>
+    Number((await query.execute(first.db)).rows[0]!.n)
+  const applications = await count(sql`select count(*) as n from applications`)
+  const decisions = await count(sql`select count(*) as n from decisions`)
+  const grants = await count(sql`select count(*) as n from ledger_entries`)
+  const keyChanges = await count(sql`select count(*) as n from api_keys`)
+  const entries = await count(sql`select count(*) as n from audit_log`)
+  t.equal(applications, APPLICATIONS)
+  t.equal(entries, applications + decisions + grants + keyChanges, 'exactly one entry per state change')
+
+  const range = (
+    await sql<{ min: string; max: string }>`select min(seq) as min, max(seq) as max from audit_log`.execute(
+      first.db,
+    )
+  ).rows[0]!
+  t.equal(Number(range.min), 1, 'starts at 1')
+  t.equal(Number(range.max), entries, 'no gaps: max(seq) = count')
+  const head = (await sql<{ seq: string }>`select seq from audit_head`.execute(first.db)).rows[0]!
+  t.equal(Number(head.seq), entries, 'the head is the last entry')
+
+  const verify = await apps[1]!.inject({ url: '/v1/audit/verify', headers: bearer(keys.auditor) })
+  t.match(verify.json(), { valid: true, checked: entries, first_bad_seq: null }, 'the whole log verifies')
+})
