@@ -5,9 +5,17 @@
 import { sql } from 'kysely'
 import { canonicalize } from '../audit/canonical-json.ts'
 import type { AuditEntry, AuditEntryInput, ChainHead } from '../audit/chain.ts'
-import { applicationEntity, decisionEntity, entityHash, ledgerEntryEntity } from './entities.ts'
+import {
+  APPLICATION_ENTITY_COLUMNS,
+  applicationEntity,
+  DECISION_ENTITY_COLUMNS,
+  decisionEntity,
+  entityHash,
+  LEDGER_ENTRY_ENTITY_COLUMNS,
+  ledgerEntryEntity,
+} from './entities.ts'
 import type { Executor } from './executor.ts'
-import { type ApiKeyRecord, keyEntity } from './keys-repository.ts'
+import { API_KEY_COLUMNS, keyEntity, toApiKeyRecord } from './keys-repository.ts'
 
 /**
  * Splits an entry's canonical JSON (src/audit/chain.ts) around the two fields only the database
@@ -236,15 +244,7 @@ const currentHashes = async (
     case 'application': {
       const rows = await db
         .selectFrom('applications')
-        .select([
-          'id',
-          'enterprise_credit_code',
-          'project_id',
-          'application_date',
-          'facts',
-          'input_hash',
-          'submitted_by',
-        ])
+        .select(APPLICATION_ENTITY_COLUMNS)
         .where('id', 'in', keys)
         .execute()
       for (const row of rows) hashes.set(row.id, entityHash(applicationEntity(row)))
@@ -253,20 +253,7 @@ const currentHashes = async (
     case 'decision': {
       const rows = await db
         .selectFrom('decisions')
-        .select([
-          'id',
-          'application_id',
-          'ruleset_id',
-          'ruleset_version',
-          'as_of',
-          'total_amount',
-          'evaluation',
-          'parameters',
-          'history',
-          'supersedes',
-          'correction_reason',
-          'decided_by',
-        ])
+        .select(DECISION_ENTITY_COLUMNS)
         .where('id', 'in', keys)
         .execute()
       for (const row of rows) hashes.set(row.id, entityHash(decisionEntity(row)))
@@ -275,40 +262,15 @@ const currentHashes = async (
     case 'ledger-entry': {
       const rows = await db
         .selectFrom('ledger_entries')
-        .select(['id', 'decision_id', 'ledger', 'key', 'kind', 'amount'])
+        .select(LEDGER_ENTRY_ENTITY_COLUMNS)
         .where('id', 'in', keys)
         .execute()
       for (const row of rows) hashes.set(String(row.id), entityHash(ledgerEntryEntity(row)))
       break
     }
     case 'api-key': {
-      const rows = await db
-        .selectFrom('api_keys')
-        .select([
-          'id',
-          'prefix',
-          'role',
-          'enterprise_credit_code',
-          'label',
-          'created_at',
-          'created_by',
-          'revoked_at',
-        ])
-        .where('id', 'in', keys)
-        .execute()
-      for (const row of rows) {
-        const record: ApiKeyRecord = {
-          id: row.id,
-          prefix: row.prefix,
-          role: row.role,
-          enterprise: row.enterprise_credit_code,
-          label: row.label,
-          createdAt: row.created_at.toISOString(),
-          createdBy: row.created_by,
-          revokedAt: row.revoked_at ? row.revoked_at.toISOString() : null,
-        }
-        hashes.set(row.id, entityHash(keyEntity(record)))
-      }
+      const rows = await db.selectFrom('api_keys').select(API_KEY_COLUMNS).where('id', 'in', keys).execute()
+      for (const row of rows) hashes.set(row.id, entityHash(keyEntity(toApiKeyRecord(row))))
       break
     }
   }

@@ -37,6 +37,32 @@ export interface LedgerEntryEntity {
   amount: string | null
 }
 
+/** The columns each builder reads: what a repository selects to rebuild an entity. */
+export const APPLICATION_ENTITY_COLUMNS = [
+  'id',
+  'enterprise_credit_code',
+  'project_id',
+  'application_date',
+  'facts',
+  'input_hash',
+  'submitted_by',
+] as const
+export const DECISION_ENTITY_COLUMNS = [
+  'id',
+  'application_id',
+  'ruleset_id',
+  'ruleset_version',
+  'as_of',
+  'total_amount',
+  'evaluation',
+  'parameters',
+  'history',
+  'supersedes',
+  'correction_reason',
+  'decided_by',
+] as const
+export const LEDGER_ENTRY_ENTITY_COLUMNS = ['id', 'decision_id', 'ledger', 'key', 'kind', 'amount'] as const
+
 export const applicationEntity = (row: {
   id: string
   enterprise_credit_code: string

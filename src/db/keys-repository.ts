@@ -16,7 +16,7 @@ export interface ApiKeyRecord {
   revokedAt: string | null
 }
 
-const toRecord = (row: {
+export const toApiKeyRecord = (row: {
   id: string
   prefix: string
   role: Role
@@ -46,7 +46,7 @@ export const keyEntity = (k: ApiKeyRecord) => ({
   revokedAt: k.revokedAt,
 })
 
-const COLUMNS = [
+export const API_KEY_COLUMNS = [
   'id',
   'prefix',
   'role',
@@ -74,9 +74,9 @@ export const createApiKey = async (
       label: input.label ?? '',
       created_by: actor === 'system' ? null : actor.keyId,
     })
-    .returning(COLUMNS)
+    .returning(API_KEY_COLUMNS)
     .executeTakeFirstOrThrow()
-  const record = toRecord(row)
+  const record = toApiKeyRecord(row)
   await appendAudit(trx, [
     {
       time: new Date().toISOString(),
@@ -106,8 +106,8 @@ export const countKeys = async (db: Executor): Promise<number> => {
 }
 
 export const listApiKeys = async (db: Executor): Promise<ApiKeyRecord[]> =>
-  (await db.selectFrom('api_keys').select(COLUMNS).orderBy('created_at').orderBy('id').execute()).map(
-    toRecord,
+  (await db.selectFrom('api_keys').select(API_KEY_COLUMNS).orderBy('created_at').orderBy('id').execute()).map(
+    toApiKeyRecord,
   )
 
 /** Revokes a key; returns null when there is no such key. Revoking twice changes nothing. */
@@ -121,13 +121,17 @@ export const revokeApiKey = async (
     .set({ revoked_at: new Date() })
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
-    .returning(COLUMNS)
+    .returning(API_KEY_COLUMNS)
     .executeTakeFirst()
   if (!row) {
-    const existing = await trx.selectFrom('api_keys').select(COLUMNS).where('id', '=', id).executeTakeFirst()
-    return existing ? toRecord(existing) : null
+    const existing = await trx
+      .selectFrom('api_keys')
+      .select(API_KEY_COLUMNS)
+      .where('id', '=', id)
+      .executeTakeFirst()
+    return existing ? toApiKeyRecord(existing) : null
   }
-  const record = toRecord(row)
+  const record = toApiKeyRecord(row)
   await appendAudit(trx, [
     {
       time: new Date().toISOString(),

@@ -11,6 +11,7 @@
 
 import { sql } from 'kysely'
 import type { Application, History, LedgerClaim } from '../engine/types.ts'
+import { LEDGER_ENTRY_ENTITY_COLUMNS } from './entities.ts'
 import type { Executor } from './executor.ts'
 
 export interface Subject {
@@ -180,7 +181,7 @@ export const applyClaims = async (
           kind: claim.kind,
           amount: claim.amount,
         })
-        .returning(['id', 'decision_id', 'ledger', 'key', 'kind', 'amount'])
+        .returning(LEDGER_ENTRY_ENTITY_COLUMNS)
         .executeTakeFirstOrThrow(),
     )
   }
@@ -245,7 +246,7 @@ export const journalReversals = async (
           kind: 'reversal',
           amount: g.amount,
         })
-        .returning(['id', 'decision_id', 'ledger', 'key', 'kind', 'amount'])
+        .returning(LEDGER_ENTRY_ENTITY_COLUMNS)
         .executeTakeFirstOrThrow(),
     )
   }
