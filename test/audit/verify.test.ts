@@ -29,7 +29,15 @@ import {
 } from '../../src/audit/verify.ts'
 import type { Caller } from '../../src/auth/api-keys.ts'
 import { appendAudit, readRange } from '../../src/db/audit-repository.ts'
-import { applicationEntity, decisionEntity, entityHash, ledgerEntryEntity } from '../../src/db/entities.ts'
+import {
+  APPLICATION_ENTITY_COLUMNS,
+  applicationEntity,
+  DECISION_ENTITY_COLUMNS,
+  decisionEntity,
+  entityHash,
+  LEDGER_ENTRY_ENTITY_COLUMNS,
+  ledgerEntryEntity,
+} from '../../src/db/entities.ts'
 import type { Executor } from '../../src/db/executor.ts'
 import { createApiKey, revokeApiKey } from '../../src/db/keys-repository.ts'
 import { requirePostgres, testDatabase } from '../helpers/database.ts'
@@ -94,15 +102,7 @@ const seed = async (db: Executor): Promise<Log> => {
       input_hash: 'c'.repeat(64),
       submitted_by: admin.record.id,
     })
-    .returning([
-      'id',
-      'enterprise_credit_code',
-      'project_id',
-      'application_date',
-      'facts',
-      'input_hash',
-      'submitted_by',
-    ])
+    .returning(APPLICATION_ENTITY_COLUMNS)
     .executeTakeFirstOrThrow()
   seq['application'] = await appendAudit(db, [
     {
@@ -130,20 +130,7 @@ const seed = async (db: Executor): Promise<Log> => {
       decided_by: admin.record.id,
       decision_hash: 'd'.repeat(64),
     })
-    .returning([
-      'id',
-      'application_id',
-      'ruleset_id',
-      'ruleset_version',
-      'as_of',
-      'total_amount',
-      'evaluation',
-      'parameters',
-      'history',
-      'supersedes',
-      'correction_reason',
-      'decided_by',
-    ])
+    .returning(DECISION_ENTITY_COLUMNS)
     .executeTakeFirstOrThrow()
   const ledgerEntry = await db
     .insertInto('ledger_entries')
@@ -154,7 +141,7 @@ const seed = async (db: Executor): Promise<Log> => {
       kind: 'cumulative',
       amount: '1500000.00',
     })
-    .returning(['id', 'decision_id', 'ledger', 'key', 'kind', 'amount'])
+    .returning(LEDGER_ENTRY_ENTITY_COLUMNS)
     .executeTakeFirstOrThrow()
   // A decision and its ledger movement are audited together, in one append.
   seq['ledger-entry'] = await appendAudit(db, [
