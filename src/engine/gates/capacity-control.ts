@@ -10,10 +10,10 @@
 // with MISSING_INPUT naming what is missing. Every condition is tested and every failure reported.
 // The 2017 province-wide caps are parameters (capacityControl.cap2017.*) for a capacity ledger.
 
-import type { Gate } from '../gate.ts'
+import { type Gate, GateRun } from '../gate.ts'
 import { Rational } from '../money.ts'
-import { type Comparison, emptyTrace, type Text } from '../trace.ts'
-import type { CapacityProduct, Reason } from '../types.ts'
+import type { Text } from '../trace.ts'
+import type { CapacityProduct } from '../types.ts'
 
 const PRODUCT_NAMES: Record<CapacityProduct, Text> = {
   'copper-smelting': { zh: '铜冶炼', en: 'copper smelting' },
@@ -33,29 +33,10 @@ export const capacityControl: Gate = {
   reasonCode: 'CAPACITY_CONTROL',
 
   evaluate(application, asOf, parameters) {
-    const trace = emptyTrace('§6')
-    const params = parameters.reader(trace)
-    const reasons: Reason[] = []
-    const result = () => ({
-      gate: 'capacity-control' as const,
-      clause: '§6',
-      passed: reasons.length === 0,
-      reasons,
-      consequences: [],
-      trace,
-    })
-    const check = (
-      id: string,
-      description: Text,
-      input: unknown,
-      comparison: Comparison,
-      threshold: unknown,
-      holds: boolean,
-      failure: Reason,
-    ): void => {
-      trace.conditions.push({ id, clause: '§6', description, input, comparison, threshold, holds })
-      if (!holds) reasons.push(failure)
-    }
+    const run = new GateRun('capacity-control', '§6', parameters)
+    const { params, reasons } = run
+    const check = run.check.bind(run)
+    const result = () => run.result()
 
     const project = application.project
     const product = project?.capacityProduct ?? null
@@ -64,16 +45,15 @@ export const capacityControl: Gate = {
     const controlled =
       product !== null && (replacementProducts.includes(product) || barredProducts.includes(product))
     if (!project || !controlled || project.buildType !== 'new-build') {
-      trace.notes.push(
+      run.note(
         product === null || !controlled
           ? 'the project makes no capacity-controlled product: §6 does not apply'
           : `a ${project?.buildType} of ${product}, not a new build: §6 does not apply`,
       )
       return result()
     }
-    trace.conditions.push({
+    run.condition({
       id: 'controlled-new-build',
-      clause: '§6',
       description: {
         zh: '项目为产能控制产品的新建项目',
         en: 'the project is a new build of a controlled product',
@@ -166,12 +146,12 @@ export const capacityControl: Gate = {
     const ratio = params.requireDecimal('capacityControl.replacementRatio', asOf)
     const added = Rational.parse(capacity.newCapacity)
     const replaced = Rational.parse(capacity.replacedCapacity)
-    const required = ratio.times(added)
-    trace.steps.push({
-      description: 'replacement capacity required (产能等量置换)',
-      expression: `${ratio} × ${added}`,
-      result: required.toString(),
-    })
+    const required = run.step(
+      'replacement capacity required (产能等量置换)',
+      `${ratio} × ${added}`,
+      ratio.times(added),
+      'number',
+    )
     check(
       'capacity-replaced',
       {

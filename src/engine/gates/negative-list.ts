@@ -9,10 +9,9 @@
 // reported, so the decision says all the reasons at once. A listed project incurs the four
 // consequences of §17 and is ineligible for every measure (reason NEGATIVE_LIST, added by evaluate).
 
-import type { Gate } from '../gate.ts'
+import { type Gate, GateRun } from '../gate.ts'
 import { industryMatches } from '../industry-codes.ts'
-import { emptyTrace, type Text } from '../trace.ts'
-import type { Reason } from '../types.ts'
+import type { Text } from '../trace.ts'
 
 /** §17's four consequences, by stable id. */
 export const NEGATIVE_LIST_CONSEQUENCES: readonly { id: string; text: Text }[] = [
@@ -29,27 +28,14 @@ export const negativeList: Gate = {
   reasonCode: 'NEGATIVE_LIST',
 
   evaluate(application, asOf, parameters) {
-    const trace = emptyTrace('§17')
-    const params = parameters.reader(trace)
-    const reasons: Reason[] = []
+    const run = new GateRun('negative-list', '§17', parameters)
+    const { params } = run
+    const check = run.check.bind(run)
     const project = application.project
     if (!project) {
-      trace.notes.push('no project in the application: nothing to test')
-      return { gate: 'negative-list', clause: '§17', passed: true, reasons, consequences: [], trace }
+      run.note('no project in the application: nothing to test')
+      return run.result()
     }
-    const check = (
-      id: string,
-      description: Text,
-      input: unknown,
-      comparison: '==' | 'not-in' | 'is',
-      threshold: unknown,
-      holds: boolean,
-      failure: Reason,
-    ): void => {
-      trace.conditions.push({ id, clause: '§17', description, input, comparison, threshold, holds })
-      if (!holds) reasons.push(failure)
-    }
-
     const denied = params.list('negativeList.deniedClasses', asOf)
     check(
       'class-not-denied',
@@ -134,7 +120,7 @@ export const negativeList: Gate = {
         },
       )
     } else {
-      trace.notes.push(`${project.prefecture} is outside Central Yunnan: its stricter list does not apply`)
+      run.note(`${project.prefecture} is outside Central Yunnan: its stricter list does not apply`)
     }
 
     const pilotParks = params.list('negativeList.pilotParkIds', asOf)
@@ -163,22 +149,14 @@ export const negativeList: Gate = {
         },
       )
     } else {
-      trace.notes.push('the project is not in a pilot park: the pilot parks list does not apply')
+      run.note('the project is not in a pilot park: the pilot parks list does not apply')
     }
 
-    const passed = reasons.length === 0
-    if (!passed) {
-      trace.notes.push(
+    if (!run.passed) {
+      run.note(
         `列入负面清单的项目实行${NEGATIVE_LIST_CONSEQUENCES.map((c) => `${c.text.zh}（${c.id}）`).join('、')}`,
       )
     }
-    return {
-      gate: 'negative-list',
-      clause: '§17',
-      passed,
-      reasons,
-      consequences: passed ? [] : NEGATIVE_LIST_CONSEQUENCES.map((c) => c.id),
-      trace,
-    }
+    return run.result(NEGATIVE_LIST_CONSEQUENCES.map((c) => c.id))
   },
 }
