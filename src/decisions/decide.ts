@@ -117,15 +117,22 @@ export interface Decided {
   decision: StoredDecision
 }
 
+export interface SubmitOptions {
+  /** inputHash(facts), when the caller already computed it (the idempotency request hash) */
+  inputHash?: string
+  /** runs inside the same transaction (the idempotency record), before the audit entries */
+  inTransaction?: (trx: Executor, decided: Decided) => Promise<void>
+}
+
 /**
- * Stores and decides a new application. `extra` runs inside the same transaction (the idempotency
- * record), so the stored response can never disagree with stored data; the audit entries come last.
+ * Stores and decides a new application. Work the caller adds runs in the same transaction, so a
+ * stored response can never disagree with stored data; the audit entries come last.
  */
 export const submitApplication = async (
   db: Kysely<Database>,
   caller: Caller,
   facts: Application,
-  extra?: (trx: Executor, decided: Decided) => Promise<void>,
+  options: SubmitOptions = {},
 ): Promise<Decided> =>
   inTransaction(db, async (trx) => {
     const entity: ApplicationEntity = {
@@ -134,13 +141,13 @@ export const submitApplication = async (
       projectId: facts.project?.id ?? null,
       applicationDate: facts.applicationDate,
       facts: asStored(facts),
-      inputHash: inputHash(facts),
+      inputHash: options.inputHash ?? inputHash(facts),
       submittedBy: caller.keyId,
     }
     const application = await insertApplication(trx, entity)
     const { decision, ledger } = await storeDecision(trx, caller, application, facts, null)
     const decided = { application, decision }
-    if (extra) await extra(trx, decided)
+    if (options.inTransaction) await options.inTransaction(trx, decided)
     // Last, just before commit: the audit head's row lock is held for as short a time as possible.
     await appendAudit(trx, [
       audit(

@@ -62,17 +62,18 @@ export const evaluate = (application: Application, options: EvaluateOptions = {}
   const gates: GateResult[] = []
   let outcomes: Outcome[]
 
-  const windowProbe = newRun(measures[0] ?? MEASURES[0]!)
-  const start = windowProbe.params.date('policy.windowStart', asOf)
-  const end = windowProbe.params.date('policy.windowEnd', asOf)
+  // The window itself (its reads are recorded in the traces of the outcomes it decides). An
+  // override that unsets a bound (null) leaves that side open.
+  const start = (parameters.lookup('policy.windowStart', asOf)!.value as IsoDate | null) ?? '0000-01-01'
+  const end = (parameters.lookup('policy.windowEnd', asOf)!.value as IsoDate | null) ?? '9999-12-31'
   const inWindow = start <= application.applicationDate && application.applicationDate <= end
   // Rules read before the policy started have no values: nothing can be granted as of then.
   const rulesInForce = asOf >= start
 
   if (!inWindow) {
     outcomes = rejectAll(measures, newRun, 'OUTSIDE_POLICY_WINDOW', OUTSIDE_WINDOW, (r) => {
-      r.params.date('policy.windowStart', asOf)
-      r.params.date('policy.windowEnd', asOf)
+      r.params.read('policy.windowStart', asOf)
+      r.params.read('policy.windowEnd', asOf)
       r.condition({
         id: 'within-policy-window',
         clause: '§1',
@@ -88,7 +89,7 @@ export const evaluate = (application: Application, options: EvaluateOptions = {}
     })
   } else if (!rulesInForce) {
     outcomes = rejectAll(measures, newRun, 'RULES_NOT_IN_FORCE', RULES_NOT_IN_FORCE(asOf, start), (r) => {
-      r.params.date('policy.windowStart', asOf)
+      r.params.read('policy.windowStart', asOf)
       r.condition({
         id: 'rules-in-force-on-evaluation-date',
         clause: '§1',

@@ -5,7 +5,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
-import { hashCanonical } from '../audit/canonical-json.ts'
 import {
   currentDecisions,
   decisionsOfApplication,
@@ -14,7 +13,7 @@ import {
 } from '../db/decisions-repository.ts'
 import { claimKey, completeKey, releaseKey } from '../db/idempotency-repository.ts'
 import { TransientDatabaseError } from '../db/retry.ts'
-import { precheck, submitApplication } from '../decisions/decide.ts'
+import { inputHash, precheck, submitApplication } from '../decisions/decide.ts'
 import { presentApplication, presentDecision } from '../decisions/present.ts'
 import type { Application as Facts } from '../engine/types.ts'
 import { callerOf, visibleTo } from '../plugins/auth.ts'
@@ -93,7 +92,8 @@ const applications: FastifyPluginAsyncTypebox = async (app) => {
       precheck(facts) // input the engine refuses → 4xx before anything is claimed or stored
 
       const key = request.headers['idempotency-key']
-      const requestHash = hashCanonical(facts)
+      // The request hash is the stored input hash: RFC 8785 SHA-256 of the facts, computed once.
+      const requestHash = inputHash(facts)
       const claim = await claimKey(app.database.db, caller.keyId, key, requestHash)
       if (claim.state === 'done') {
         return sendStored(reply, claim.status, claim.body)
@@ -122,9 +122,12 @@ const applications: FastifyPluginAsyncTypebox = async (app) => {
 
       try {
         let body = ''
-        await submitApplication(app.database.db, caller, facts, async (trx, decided) => {
-          body = JSON.stringify(presentApplication(decided.application, [decided.decision]))
-          await completeKey(trx, caller.keyId, key, 201, body)
+        await submitApplication(app.database.db, caller, facts, {
+          inputHash: requestHash,
+          inTransaction: async (trx, decided) => {
+            body = JSON.stringify(presentApplication(decided.application, [decided.decision]))
+            await completeKey(trx, caller.keyId, key, 201, body)
+          },
         })
         return sendStored(reply, 201, body)
       } catch (error) {
