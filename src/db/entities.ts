@@ -35,6 +35,9 @@ export interface LedgerEntryEntity {
   key: string
   kind: string
   amount: string | null
+  /** present only when set (entries from 2026-12-03 on), so older entries keep their hash */
+  item?: string
+  period?: { from: string; to: string }
 }
 
 /** The columns each builder reads: what a repository selects to rebuild an entity. */
@@ -61,7 +64,17 @@ export const DECISION_ENTITY_COLUMNS = [
   'correction_reason',
   'decided_by',
 ] as const
-export const LEDGER_ENTRY_ENTITY_COLUMNS = ['id', 'decision_id', 'ledger', 'key', 'kind', 'amount'] as const
+export const LEDGER_ENTRY_ENTITY_COLUMNS = [
+  'id',
+  'decision_id',
+  'ledger',
+  'key',
+  'kind',
+  'amount',
+  'item',
+  'period_from',
+  'period_to',
+] as const
 
 export const applicationEntity = (row: {
   id: string
@@ -115,6 +128,9 @@ export const ledgerEntryEntity = (row: {
   key: string
   kind: string
   amount: string | null
+  item?: string | null
+  period_from?: string | null
+  period_to?: string | null
 }): LedgerEntryEntity => ({
   id: String(row.id),
   decisionId: row.decision_id,
@@ -122,6 +138,10 @@ export const ledgerEntryEntity = (row: {
   key: row.key,
   kind: row.kind,
   amount: row.amount,
+  ...(row.item != null ? { item: row.item } : {}),
+  ...(row.period_from != null && row.period_to != null
+    ? { period: { from: row.period_from, to: row.period_to } }
+    : {}),
 })
 
 export const entityHash = (entity: ApplicationEntity | DecisionEntity | LedgerEntryEntity | object): string =>

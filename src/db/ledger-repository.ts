@@ -1,57 +1,52 @@
-// The ledger: limits that span applications (POLICY.md §2 "Ledger"), enforced in the database.
+// The ledger: limits that span applications (POLICY.md §2 "Ledger", §0 rulings of 2026-12-03),
+// enforced in the database. The ledgers themselves — their names, subjects and key formats — are
+// defined once, in src/engine/ledgers.ts; this file stores the typed claims the engine returns and
+// hands grants back under the same keys. It never parses a key.
 //
-// Design. Every limit has *subjects*: the project for the §18 interest-subsidy cap, the enterprise
-// for the top-3 award years, the person for the §19 talent years, the platform / institute /
-// standard for one-time grants. A decision (1) locks the subject rows it touches (INSERT … ON
-// CONFLICT DO NOTHING, then SELECT … FOR UPDATE, always in (ledger, key) order so two decisions
-// cannot deadlock), (2) reads what was granted while holding the locks, so the engine sees exact
-// history, and (3) writes its grants before commit. Concurrent decisions on the same subject are
-// therefore serialised, on any number of API instances. Two constraints hold even if that logic
-// were wrong: CHECK (total <= cap) on cumulative totals, and the primary key of ledger_once.
+// Design. Every limit has *subjects* (src/engine/ledgers.ts): the enterprise's project for the §18
+// interest-subsidy cap, the enterprise for the top-3 award years, the person for the §19 talent years,
+// the platform / institute / standard for one-time grants, (measure, enterprise, scope, tax) for the
+// days a tax reward paid for. A decision (1) locks the subject rows it touches (an upsert that takes
+// each row's lock, always in (ledger, key) order so two decisions cannot deadlock), (2) reads what was
+// granted while holding the locks, so the engine sees exact history, and (3) writes its grants before
+// commit. Concurrent decisions on the same subject are therefore serialised, on any number of API
+// instances. Three constraints hold even if that logic were wrong: CHECK (total <= cap) on cumulative
+// totals, the primary key of ledger_once, and the no-overlap trigger of ledger_periods.
 
 import { sql } from 'kysely'
-import type { Application, History, LedgerClaim } from '../engine/types.ts'
+import {
+  type History,
+  type LedgerClaim,
+  type LedgerGrant,
+  type LedgerName,
+  subjectKey,
+} from '../engine/ledgers.ts'
+import { MEASURES } from '../engine/measures/index.ts'
+import type { Application } from '../engine/types.ts'
 import { LEDGER_ENTRY_ENTITY_COLUMNS } from './entities.ts'
 import type { Executor } from './executor.ts'
 
 export interface Subject {
-  ledger: string
+  ledger: LedgerName
   key: string
 }
 
-/** The ledgers, as the engine's measures name them in their claims. */
-export const LEDGERS = {
-  interestSubsidy: 'interest-subsidy',
-  top3AwardYear: 'top3-award-year',
-  talentAwardYear: 'talent-award-year',
-  rdPlatformGrant: 'rd-platform-grant',
-  researchInstituteAward: 'research-institute-award',
-  standardsAward: 'standards-award',
-} as const
+const compareSubjects = (a: Subject, b: Subject): number =>
+  a.ledger === b.ledger ? (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : a.ledger < b.ledger ? -1 : 1
 
-/** The subjects applications touch: what must be locked before deciding them. */
+/** The subjects applications touch, as every measure names them: what must be locked before deciding. */
 export const subjectsOf = (...applications: (Application | undefined)[]): Subject[] => {
-  const subjects: Subject[] = []
-  for (const facts of applications) if (facts) subjectsOfOne(facts, subjects)
-  const unique = new Map(subjects.map((s) => [`${s.ledger}\u0000${s.key}`, s]))
-  return [...unique.values()].sort((a, b) =>
-    a.ledger === b.ledger ? (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : a.ledger < b.ledger ? -1 : 1,
-  )
-}
-
-const subjectsOfOne = (facts: Application, subjects: Subject[]): void => {
-  if (facts.project) subjects.push({ ledger: LEDGERS.interestSubsidy, key: facts.project.id })
-  if (facts.claims?.top3AwardYear !== undefined) {
-    subjects.push({ ledger: LEDGERS.top3AwardYear, key: facts.enterprise.creditCode })
+  const unique = new Map<string, Subject>()
+  for (const facts of applications) {
+    if (!facts) continue
+    for (const measure of MEASURES) {
+      for (const s of measure.subjects?.(facts) ?? []) {
+        const subject = { ledger: s.ledger, key: subjectKey(s) }
+        unique.set(`${subject.ledger}\u0000${subject.key}`, subject)
+      }
+    }
   }
-  for (const t of facts.claims?.talents ?? [])
-    subjects.push({ ledger: LEDGERS.talentAwardYear, key: t.personId })
-  for (const p of facts.claims?.rdPlatforms ?? [])
-    subjects.push({ ledger: LEDGERS.rdPlatformGrant, key: p.id })
-  for (const e of facts.claims?.researchEvents ?? []) {
-    subjects.push({ ledger: LEDGERS.researchInstituteAward, key: e.id })
-  }
-  for (const s of facts.claims?.standards ?? []) subjects.push({ ledger: LEDGERS.standardsAward, key: s.id })
+  return [...unique.values()].sort(compareSubjects)
 }
 
 export type Locked = ReadonlyMap<string, string>
@@ -73,72 +68,65 @@ export const lockSubjects = async (trx: Executor, subjects: readonly Subject[]):
   return new Map(rows.map((r) => [lockedKey(r.ledger, r.key), r.total]))
 }
 
-/** One-time grants held under a ledger whose key starts with `prefix`. */
-const onceKeys = async (trx: Executor, ledger: string, prefixes: readonly string[]): Promise<string[]> => {
-  if (prefixes.length === 0) return []
-  const rows = await trx
-    .selectFrom('ledger_once')
-    .select('key')
-    .where('ledger', '=', ledger)
-    .where((eb) => eb.or(prefixes.map((p) => eb(sql<boolean>`starts_with(key, ${p})`, '=', true))))
-    .execute()
-  return rows.map((r) => r.key)
-}
-
-/** What was already granted, for the engine (read while the subjects are locked). */
-export const historyFor = async (trx: Executor, facts: Application, locked: Locked): Promise<History> => {
-  const history: History = {}
-  if (facts.project) {
-    history.interestSubsidyGranted =
-      locked.get(lockedKey(LEDGERS.interestSubsidy, facts.project.id)) ?? '0.00'
+/** What was already granted under the locked subjects, for the engine (read while they are locked). */
+export const historyFor = async (
+  trx: Executor,
+  subjects: readonly Subject[],
+  locked: Locked,
+): Promise<History> => {
+  const totals = subjects
+    .map((s) => ({ ...s, total: locked.get(lockedKey(s.ledger, s.key)) ?? '0.00' }))
+    .filter((t) => t.total !== '0.00' && t.total !== '0')
+  if (subjects.length === 0) return {}
+  const inSubjects = sql<boolean>`(ledger, key) in (${sql.join(subjects.map((s) => sql`(${s.ledger}, ${s.key})`))})`
+  const [once, periods] = await Promise.all([
+    trx
+      .selectFrom('ledger_once')
+      .select(['ledger', 'key', 'item', 'amount', 'decision_id', 'credit_code'])
+      .where(inSubjects)
+      .orderBy('ledger')
+      .orderBy('key')
+      .orderBy('item')
+      .execute(),
+    trx
+      .selectFrom('ledger_periods')
+      .select(['ledger', 'key', 'from_date', 'to_date', 'decision_id', 'credit_code'])
+      .where(inSubjects)
+      .orderBy('ledger')
+      .orderBy('key')
+      .orderBy('from_date')
+      .execute(),
+  ])
+  const grants: LedgerGrant[] = [
+    ...once.map(
+      (r): LedgerGrant => ({
+        ledger: r.ledger as LedgerName,
+        key: r.key,
+        kind: 'once',
+        item: r.item,
+        period: null,
+        amount: r.amount,
+        decisionId: r.decision_id,
+        creditCode: r.credit_code,
+      }),
+    ),
+    ...periods.map(
+      (r): LedgerGrant => ({
+        ledger: r.ledger as LedgerName,
+        key: r.key,
+        kind: 'days',
+        item: null,
+        period: { from: r.from_date, to: r.to_date },
+        amount: null,
+        decisionId: r.decision_id,
+        creditCode: r.credit_code,
+      }),
+    ),
+  ]
+  return {
+    ...(totals.length > 0 ? { totals } : {}),
+    ...(grants.length > 0 ? { grants } : {}),
   }
-  const claims = facts.claims
-  if (claims?.rdPlatforms?.length) {
-    const keys = await onceKeys(
-      trx,
-      LEDGERS.rdPlatformGrant,
-      claims.rdPlatforms.map((p) => `${p.id}:`),
-    )
-    history.rdPlatformGrants = keys.map((k) => {
-      const at = k.lastIndexOf(':')
-      return { platformId: k.slice(0, at), tier: k.slice(at + 1) as 'national' | 'provincial' }
-    })
-  }
-  if (claims?.researchEvents?.length) {
-    history.researchEventAwards = await onceKeys(
-      trx,
-      LEDGERS.researchInstituteAward,
-      claims.researchEvents.map((e) => e.id),
-    ).then((keys) => keys.filter((k) => claims.researchEvents!.some((e) => e.id === k)))
-  }
-  if (claims?.standards?.length) {
-    history.standardsAwards = await onceKeys(
-      trx,
-      LEDGERS.standardsAward,
-      claims.standards.map((s) => s.id),
-    ).then((keys) => keys.filter((k) => claims.standards!.some((s) => s.id === k)))
-  }
-  if (claims?.top3AwardYear !== undefined) {
-    const prefix = `${facts.enterprise.creditCode}:`
-    history.top3AwardYears = (await onceKeys(trx, LEDGERS.top3AwardYear, [prefix])).map((k) =>
-      Number(k.slice(prefix.length)),
-    )
-  }
-  if (claims?.talents?.length) {
-    const people = [...new Set(claims.talents.map((t) => t.personId))]
-    const keys = await onceKeys(
-      trx,
-      LEDGERS.talentAwardYear,
-      people.map((p) => `${p}:`),
-    )
-    history.talentAwardYears = people.map((personId) => ({
-      personId,
-      years: keys
-        .filter((k) => k.startsWith(`${personId}:`) && /^\d+$/.test(k.slice(personId.length + 1)))
-        .map((k) => Number(k.slice(personId.length + 1))),
-    }))
-  }
-  return history
 }
 
 export interface LedgerEntryRow {
@@ -146,64 +134,136 @@ export interface LedgerEntryRow {
   decision_id: string
   ledger: string
   key: string
-  kind: 'cumulative' | 'once' | 'reversal'
+  kind: 'cumulative' | 'once' | 'days' | 'reversal'
   amount: string | null
+  item: string | null
+  period_from: string | null
+  period_to: string | null
 }
 
-/** Records a decision's grants; the constraints refuse anything beyond a cap or a second grant. */
+/** A claim or a released grant, as one journal row. */
+interface Movement {
+  ledger: string
+  key: string
+  kind: 'cumulative' | 'once' | 'days' | 'reversal'
+  amount: string | null
+  item: string | null
+  period_from: string | null
+  period_to: string | null
+}
+
+const movementOf = (claim: LedgerClaim): Movement => {
+  const base = { ledger: claim.subject.ledger, key: subjectKey(claim.subject) }
+  switch (claim.kind) {
+    case 'cumulative':
+      return {
+        ...base,
+        kind: 'cumulative',
+        amount: claim.amount,
+        item: null,
+        period_from: null,
+        period_to: null,
+      }
+    case 'once':
+      return {
+        ...base,
+        kind: 'once',
+        amount: claim.amount,
+        item: claim.item,
+        period_from: null,
+        period_to: null,
+      }
+    case 'days':
+      return {
+        ...base,
+        kind: 'days',
+        amount: null,
+        item: null,
+        period_from: claim.period.from,
+        period_to: claim.period.to,
+      }
+  }
+}
+
+const journal = async (trx: Executor, decisionId: string, movements: readonly Movement[]) =>
+  movements.length === 0
+    ? []
+    : trx
+        .insertInto('ledger_entries')
+        .values(movements.map((m) => ({ decision_id: decisionId, ...m })))
+        .returning(LEDGER_ENTRY_ENTITY_COLUMNS)
+        .execute()
+
+/**
+ * Records a decision's grants for the enterprise `creditCode`; the constraints refuse anything beyond
+ * a cap, a second one-time grant, or a day rewarded twice. One statement per kind of grant.
+ */
 export const applyClaims = async (
   trx: Executor,
   decisionId: string,
+  creditCode: string,
   claims: readonly LedgerClaim[],
 ): Promise<LedgerEntryRow[]> => {
-  const entries: LedgerEntryRow[] = []
+  const movements = claims.map(movementOf)
   for (const claim of claims) {
-    if (claim.kind === 'cumulative') {
-      await trx
-        .updateTable('ledger_subjects')
-        .set({ total: sql`total + ${claim.amount}::numeric`, cap: claim.cap })
-        .where('ledger', '=', claim.ledger)
-        .where('key', '=', claim.key)
-        .executeTakeFirstOrThrow()
-    } else {
-      await trx
-        .insertInto('ledger_once')
-        .values({ ledger: claim.ledger, key: claim.key, decision_id: decisionId, amount: claim.amount })
-        .execute()
-    }
-    entries.push(
-      await trx
-        .insertInto('ledger_entries')
-        .values({
-          decision_id: decisionId,
-          ledger: claim.ledger,
-          key: claim.key,
-          kind: claim.kind,
-          amount: claim.amount,
-        })
-        .returning(LEDGER_ENTRY_ENTITY_COLUMNS)
-        .executeTakeFirstOrThrow(),
-    )
+    if (claim.kind !== 'cumulative') continue
+    await trx
+      .updateTable('ledger_subjects')
+      .set({ total: sql`total + ${claim.amount}::numeric`, cap: claim.cap })
+      .where('ledger', '=', claim.subject.ledger)
+      .where('key', '=', subjectKey(claim.subject))
+      .executeTakeFirstOrThrow()
   }
-  return entries
+  const once = movements.filter((m) => m.kind === 'once')
+  if (once.length > 0) {
+    await trx
+      .insertInto('ledger_once')
+      .values(
+        once.map((m) => ({
+          ledger: m.ledger,
+          key: m.key,
+          item: m.item ?? '',
+          decision_id: decisionId,
+          credit_code: creditCode,
+          amount: m.amount,
+        })),
+      )
+      .execute()
+  }
+  const days = movements.filter((m) => m.kind === 'days')
+  if (days.length > 0) {
+    await trx
+      .insertInto('ledger_periods')
+      .values(
+        days.map((m) => ({
+          ledger: m.ledger,
+          key: m.key,
+          from_date: m.period_from!,
+          to_date: m.period_to!,
+          decision_id: decisionId,
+          credit_code: creditCode,
+        })),
+      )
+      .execute()
+  }
+  return journal(trx, decisionId, movements)
 }
 
-export interface Grant {
-  ledger: string
-  key: string
-  kind: 'cumulative' | 'once' | 'reversal'
-  amount: string | null
-}
+export type Grant = Movement
 
 /**
  * Gives back a superseded decision's grants (a correction), before the new decision is evaluated:
- * cumulative totals go down by what it was granted, its one-time grants are released. Returns them
- * for journalReversals, which records them once the new decision exists.
+ * cumulative totals go down by what it was granted, its one-time grants and rewarded days are
+ * released. Returns them for journalReversals, which records them once the new decision exists.
  */
-export const releaseGrants = async (trx: Executor, decisionId: string): Promise<Grant[]> => {
+export const releaseGrants = async (
+  trx: Executor,
+  decisionId: string,
+  facts: Application,
+): Promise<Grant[]> => {
   const granted = await trx
     .selectFrom('ledger_entries')
-    .select(['ledger', 'key', 'kind', 'amount'])
+    .select(['ledger', 'key', 'kind', 'amount', 'item', 'period_from', 'period_to'])
     .where('decision_id', '=', decisionId)
     .where('kind', '!=', 'reversal')
     .orderBy('id')
@@ -214,44 +274,42 @@ export const releaseGrants = async (trx: Executor, decisionId: string): Promise<
         .updateTable('ledger_subjects')
         .set({ total: sql`total - ${g.amount}::numeric` })
         .where('ledger', '=', g.ledger)
-        .where('key', '=', g.key)
-        .execute()
-    } else {
-      await trx
-        .deleteFrom('ledger_once')
-        .where('ledger', '=', g.ledger)
-        .where('key', '=', g.key)
-        .where('decision_id', '=', decisionId)
+        .where('key', '=', currentKey(g, facts))
         .execute()
     }
   }
+  // Grants journaled before 2026-12-03 carry no item; the migration moved them to (key, item), so
+  // a decision's one-time grants and days are released by decision, not by their old keys.
+  await trx.deleteFrom('ledger_once').where('decision_id', '=', decisionId).execute()
+  await trx.deleteFrom('ledger_periods').where('decision_id', '=', decisionId).execute()
   return granted
 }
 
+/**
+ * The key a cumulative grant's subject has now. Entries journaled before 2026-12-03 name a project's
+ * subject by the project id alone; the subject is now the enterprise's project (the migration
+ * re-keyed the totals, the append-only journal keeps what it recorded).
+ */
+const currentKey = (g: { ledger: string; key: string }, facts: Application): string =>
+  g.ledger === 'interest-subsidy' && facts.project && g.key === facts.project.id
+    ? subjectKey({
+        ledger: 'interest-subsidy',
+        creditCode: facts.enterprise.creditCode,
+        projectId: facts.project.id,
+      })
+    : g.key
+
 /** Journals released grants as reversals made by the correcting decision. */
-export const journalReversals = async (
+export const journalReversals = (
   trx: Executor,
   released: readonly Grant[],
   byDecisionId: string,
-): Promise<LedgerEntryRow[]> => {
-  const entries: LedgerEntryRow[] = []
-  for (const g of released) {
-    entries.push(
-      await trx
-        .insertInto('ledger_entries')
-        .values({
-          decision_id: byDecisionId,
-          ledger: g.ledger,
-          key: g.key,
-          kind: 'reversal',
-          amount: g.amount,
-        })
-        .returning(LEDGER_ENTRY_ENTITY_COLUMNS)
-        .executeTakeFirstOrThrow(),
-    )
-  }
-  return entries
-}
+): Promise<LedgerEntryRow[]> =>
+  journal(
+    trx,
+    byDecisionId,
+    released.map((g) => ({ ...g, kind: 'reversal' as const })),
+  )
 
 /** The cumulative total under a subject (for reports and tests). */
 export const ledgerTotal = async (db: Executor, ledger: string, key: string): Promise<string> => {

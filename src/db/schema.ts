@@ -69,8 +69,20 @@ export interface LedgerSubjectsTable {
 export interface LedgerOnceTable {
   ledger: string
   key: string
+  /** the tier, year, or '' for the identifier itself */
+  item: ColumnType<string, string | undefined, string>
   decision_id: string
+  credit_code: string | null
   amount: Numeric | null
+}
+
+export interface LedgerPeriodsTable {
+  ledger: string
+  key: string
+  from_date: ColumnType<string, string, never>
+  to_date: ColumnType<string, string, never>
+  decision_id: string
+  credit_code: string | null
 }
 
 export interface LedgerEntriesTable {
@@ -78,8 +90,12 @@ export interface LedgerEntriesTable {
   decision_id: string
   ledger: string
   key: string
-  kind: 'cumulative' | 'once' | 'reversal'
+  kind: 'cumulative' | 'once' | 'days' | 'reversal'
   amount: Numeric | null
+  /** once: the item; days: null (rows before 2026-12-03: null) */
+  item: string | null
+  period_from: ColumnType<string | null, string | null | undefined, never>
+  period_to: ColumnType<string | null, string | null | undefined, never>
   created_at: Timestamp
 }
 
@@ -120,6 +136,7 @@ export interface Database {
   decision_outcomes: DecisionOutcomesTable
   ledger_subjects: LedgerSubjectsTable
   ledger_once: LedgerOnceTable
+  ledger_periods: LedgerPeriodsTable
   ledger_entries: LedgerEntriesTable
   idempotency_keys: IdempotencyKeysTable
   audit_log: AuditLogTable

@@ -73,9 +73,9 @@ const storeDecision = async (
   let locked = await lockSubjects(trx, subjects)
   // A correction first gives back what the superseded decision was granted, then decides afresh
   // on the totals as they are after that (the locks are already held: this only reads them).
-  const released = supersedes ? await releaseGrants(trx, supersedes.id) : []
+  const released = supersedes ? await releaseGrants(trx, supersedes.id, supersedes.facts) : []
   if (released.length > 0) locked = await lockSubjects(trx, subjects)
-  const history = await historyFor(trx, facts, locked)
+  const history = await historyFor(trx, subjectsOf(facts), locked)
   const evaluation: Evaluation = asStored(evaluate(facts, { history }))
   const entity: DecisionEntity = {
     id: decisionId,
@@ -95,6 +95,7 @@ const storeDecision = async (
   const ledger = await applyClaims(
     trx,
     decisionId,
+    facts.enterprise.creditCode,
     evaluation.outcomes.flatMap((o) => o.ledger),
   )
   return { decision, ledger, reversals }

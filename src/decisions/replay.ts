@@ -3,9 +3,11 @@
 // field with what was stored.
 
 import { evaluate } from '../engine/evaluate.ts'
+import { historyFromSummary, isSummary } from '../engine/history.ts'
+import { type LedgerClaim, subjectKey } from '../engine/ledgers.ts'
 import { DEFAULT_PARAMETERS } from '../engine/parameters/index.ts'
 import type { ParameterRead } from '../engine/parameters/types.ts'
-import { RULESET } from '../engine/ruleset.ts'
+import { isRulesetVersion, RULESET, type RulesetVersion } from '../engine/ruleset.ts'
 import type { Application, Evaluation, History, Outcome } from '../engine/types.ts'
 
 export interface Difference {
@@ -66,11 +68,20 @@ export const replayDecision = (
     against === 'stored'
       ? DEFAULT_PARAMETERS.pinned(decision.parameters as ParameterRead[])
       : DEFAULT_PARAMETERS
-  const replayed = JSON.parse(
-    JSON.stringify(
-      evaluate(facts, { asOf: decision.asOf, parameters, history: decision.history as History }),
-    ),
-  ) as Evaluation
+  // Against the stored rules, the decision's own ruleset version runs; against current, today's.
+  const version: RulesetVersion =
+    against === 'stored' && isRulesetVersion(stored.ruleset.version)
+      ? stored.ruleset.version
+      : RULESET.version
+  // Decisions of ruleset 1.0.0 stored a summary of what was granted, keyed by the project alone.
+  const history: History = isSummary(decision.history)
+    ? historyFromSummary(facts, decision.history)
+    : (decision.history as History)
+  const evaluation = evaluate(facts, { asOf: decision.asOf, parameters, history, ruleset: version })
+  if (version === '1.0.0') {
+    for (const o of evaluation.outcomes) (o as { ledger: unknown }).ledger = claimsOfRuleset100(o.ledger)
+  }
+  const replayed = JSON.parse(JSON.stringify(evaluation)) as Evaluation
   // Overrides are not part of a persisted decision; pinning marks nothing as overridden.
   const differences = diff(stored, replayed)
   const measures = stored.outcomes.map((o) => {
@@ -87,8 +98,25 @@ export const replayDecision = (
     against,
     identical: differences.length === 0,
     storedRuleset: stored.ruleset,
-    replayedRuleset: { ...RULESET },
+    replayedRuleset: replayed.ruleset,
     differences,
     measures,
   }
 }
+
+/**
+ * Ledger claims in the form ruleset 1.0.0 recorded them: a key string per grant (the project id for
+ * the interest subsidy, "<id>:<tier>" and "<code>:<year>" for items); it recorded no tax days.
+ */
+const claimsOfRuleset100 = (claims: readonly LedgerClaim[]): unknown[] =>
+  claims.flatMap((c) => {
+    const s = c.subject
+    const ledger = s.ledger
+    if (c.kind === 'days') return []
+    if (c.kind === 'cumulative') {
+      const key = s.ledger === 'interest-subsidy' ? s.projectId : subjectKey(s)
+      return [{ kind: 'cumulative', ledger, key, amount: c.amount, cap: c.cap }]
+    }
+    const key = c.item === '' ? subjectKey(s) : `${subjectKey(s)}:${c.item}`
+    return [{ kind: 'once', ledger, key, amount: c.amount }]
+  })

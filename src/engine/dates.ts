@@ -98,3 +98,19 @@ export const intersect = (a: Period, b: Period): Period | null => {
 }
 
 export const contains = (p: Period, date: IsoDate): boolean => p.from <= date && date <= p.to
+
+/** The days of `p` that none of `taken` covers, in date order (inclusive periods). */
+export const subtractPeriods = (p: Period, taken: readonly Period[]): Period[] => {
+  const cuts = taken
+    .map((t) => intersect(p, t))
+    .filter((t): t is Period => t !== null)
+    .sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0))
+  const left: Period[] = []
+  let next = p.from
+  for (const c of cuts) {
+    if (c.from > next) left.push({ from: next, to: addDays(c.from, -1) })
+    if (c.to >= next) next = addDays(c.to, 1)
+  }
+  if (next <= p.to) left.push({ from: next, to: p.to })
+  return left
+}

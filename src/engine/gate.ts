@@ -2,6 +2,7 @@
 // measure, with the gate's reason.
 
 import type { ParameterSet } from './parameters/parameter-set.ts'
+import type { RulesetVersion } from './ruleset.ts'
 import { type Comparison, type Text, TraceRecorder } from './trace.ts'
 import type { Application, GateResult, Reason } from './types.ts'
 
@@ -11,7 +12,12 @@ export interface Gate {
   title: Text
   /** the reason code every measure receives when the gate fails */
   reasonCode: string
-  evaluate(application: Application, asOf: string, parameters: ParameterSet): GateResult
+  evaluate(
+    application: Application,
+    asOf: string,
+    parameters: ParameterSet,
+    ruleset: RulesetVersion,
+  ): GateResult
 }
 
 /** One gate's test: its trace (conditions, parameters, steps, notes) and the reasons it fails. */

@@ -3,10 +3,12 @@
 // read parameters (recorded with value and period), compute (recorded step by step), decide.
 
 import type { IsoDate } from './dates.ts'
+import { type History, type LedgerClaim, type LedgerSubject, LedgerView } from './ledgers.ts'
 import { type Rational, ZERO } from './money.ts'
 import type { ParameterSet } from './parameters/parameter-set.ts'
+import { appliesRulings20261203, type RulesetVersion } from './ruleset.ts'
 import { type Text, TraceRecorder } from './trace.ts'
-import type { Application, History, LedgerClaim, MeasureId, Outcome, OutcomeStatus, Reason } from './types.ts'
+import type { Application, MeasureId, Outcome, OutcomeStatus, Reason } from './types.ts'
 
 export interface Measure {
   id: MeasureId
@@ -17,6 +19,11 @@ export interface Measure {
   cash: boolean
   /** JSON pointers of the application inputs the measure reads */
   inputs: readonly string[]
+  /**
+   * The ledger subjects the measure reads for an application (src/engine/ledgers.ts): the database
+   * locks them and reads what they hold before the measure decides. Absent: no limit spans applications.
+   */
+  subjects?(application: Application): LedgerSubject[]
   evaluate(run: MeasureRun): Outcome
 }
 
@@ -26,6 +33,10 @@ export type { ConditionSpec } from './trace.ts'
 export class MeasureRun extends TraceRecorder {
   private readonly reasons: Reason[] = []
   private readonly ledger: LedgerClaim[] = []
+  /** what was already granted, by subject */
+  readonly granted: LedgerView
+  /** POLICY.md §0 rulings of 2026-12-03 apply (ruleset ≥ 1.1.0; a 1.0.0 decision replays without) */
+  readonly rulings: boolean
 
   constructor(
     readonly measure: Pick<Measure, 'id' | 'clause'>,
@@ -33,8 +44,11 @@ export class MeasureRun extends TraceRecorder {
     readonly asOf: IsoDate,
     readonly history: History,
     parameters: ParameterSet,
+    readonly ruleset: RulesetVersion,
   ) {
     super(measure.clause, parameters)
+    this.granted = new LedgerView(history)
+    this.rulings = appliesRulings20261203(ruleset)
   }
 
   claim(claim: LedgerClaim): void {
@@ -60,11 +74,33 @@ export class MeasureRun extends TraceRecorder {
 
   /**
    * A cash result: rounded half-up to the fen once, here, after the cap the measure applied.
-   * Zero after a cap is `capped`; zero without one is for the measure to decide before calling.
+   * Zero after a cap is `capped`. Without a cap, an amount above zero that rounds to 0.00 pays
+   * nothing: eligible means money or a benefit (POLICY.md §0 ruling), so it is AMOUNT_BELOW_ONE_FEN.
    */
   cash(amount: Rational, details: Record<string, unknown> = {}, capped = false): Outcome {
     const fen = amount.max(ZERO).toFenHalfUp()
     if (fen === 0n && capped) return this.outcome('capped', '0.00', details)
+    if (fen === 0n && this.rulings) {
+      const exact = amount.max(ZERO).toYuan()
+      this.condition({
+        id: 'amount-at-least-one-fen',
+        clause: '§0',
+        description: { zh: '金额四舍五入后不少于0.01元', en: 'the amount rounds to at least 0.01 yuan' },
+        input: exact,
+        comparison: '>=',
+        threshold: '0.005',
+        holds: false,
+      })
+      return this.ineligible(
+        'AMOUNT_BELOW_ONE_FEN',
+        {
+          zh: `计算金额${exact}元四舍五入后为0.00元，不足1分`,
+          en: `the amount ${exact} rounds to 0.00: less than one fen`,
+        },
+        undefined,
+        details,
+      )
+    }
     return this.outcome('eligible', amount.max(ZERO).toMoney(), details)
   }
 

@@ -205,3 +205,30 @@ export const parseFen = (text: string): bigint => {
 }
 
 export const sum = (values: readonly Rational[]): Rational => values.reduce((a, b) => a.plus(b), ZERO)
+
+/**
+ * Splits `total` (rounded half-up to the fen once) among `parts` (non-negative) so that the shares,
+ * in whole fen, sum to it exactly: each part gets its amount rounded down to the fen, and the fens
+ * left go one each to the parts with the largest remainders (ties: the earlier part). The largest
+ * remainder (Hamilton) method.
+ */
+export const allocateFen = (parts: readonly Rational[]): { total: bigint; shares: bigint[] } => {
+  const total = sum(parts).toFenHalfUp()
+  const floors = parts.map((p) => (p.n * 100n) / p.d)
+  let left = total - floors.reduce((a, b) => a + b, 0n)
+  // remainder of part i, in fen: (n·100 mod d) / d — compared exactly by cross-multiplying
+  const order = parts
+    .map((p, i) => ({ i, r: (p.n * 100n) % p.d, d: p.d }))
+    .sort((a, b) => {
+      const x = a.r * b.d
+      const y = b.r * a.d
+      return x === y ? a.i - b.i : x > y ? -1 : 1
+    })
+  const shares = [...floors]
+  for (const { i } of order) {
+    if (left <= 0n) break
+    shares[i] = shares[i]! + 1n
+    left -= 1n
+  }
+  return { total, shares }
+}

@@ -13,9 +13,15 @@
 // (b) a record straddling the edge of an eligibility window (policy window, startup stage,
 //     commissioning) counts pro rata by days: amount × days inside / days in the period, exact.
 // A business-tax amount above zero for a period when that tax no longer existed is rejected too.
+//
+// POLICY.md §0 "A tax period is rewarded once" (ruling of 2026-12-03): the days of each tax a reward
+// already paid for (its ledger, src/engine/ledgers.ts) are not counted again: a record is counted pro
+// rata by its days not yet rewarded, and the days it newly counts are returned for the measure to
+// claim. Two records of one application reporting the same tax for the same day are refused.
 
-import { addDays, daysIn, intersect, isIsoDate, type Period } from './dates.ts'
+import { addDays, daysIn, intersect, isIsoDate, type Period, subtractPeriods } from './dates.ts'
 import { EngineError } from './errors.ts'
+import type { LedgerGrant, RewardedTax } from './ledgers.ts'
 import type { MeasureRun } from './measure.ts'
 import { Rational, sum } from './money.ts'
 import type { Text } from './trace.ts'
@@ -142,7 +148,14 @@ export interface CountedTax {
   counted: string
   share: string
   local: string
+  /** days of the window already rewarded by earlier decisions, not counted again */
+  alreadyRewarded?: { period: Period; decisionId: string | null }[]
+  /** "days counted / days in the period" when earlier rewards took some of them */
+  countedDays?: string
 }
+
+/** Days of a tax already rewarded, as the measure's ledger holds them. */
+export type RewardedDays = (tax: RewardedTax) => readonly (LedgerGrant & { period: Period })[]
 
 export interface CountedRecord {
   record: string
@@ -158,6 +171,10 @@ export interface LocalTaxes {
   /** the exact local taxes inside the window */
   total: Rational
   records: CountedRecord[]
+  /** the days this computation counts for the first time, per tax: what the reward claims */
+  newDays: { tax: RewardedTax; period: Period }[]
+  /** days an amount above zero was reported for that earlier decisions already rewarded */
+  alreadyRewarded: { tax: RewardedTax; period: Period; decisionId: string | null }[]
 }
 
 /**
@@ -171,10 +188,14 @@ export const localTaxesWithin = (
   pointer: string,
   window: Period,
   label: string,
+  rewarded?: RewardedDays,
 ): LocalTaxes => {
   checkTaxRecords(records, pointer)
+  if (run.rulings) refuseOverlaps(records, pointer)
   const locals: Rational[] = []
   const counted: CountedRecord[] = []
+  const newDays: LocalTaxes['newDays'] = []
+  const alreadyRewarded: LocalTaxes['alreadyRewarded'] = []
   records.forEach((record, i) => {
     const at = `${pointer}/${i}`
     const period: Period = { from: record.from, to: record.to }
@@ -190,15 +211,47 @@ export const localTaxesWithin = (
       const text = record[tax]
       if (text === undefined) continue
       const amount = parseTaxAmount(text, `${at}/${tax}`)
+      // The days of this tax that earlier decisions rewarded are not counted again.
+      const earlier = (rewarded?.(tax) ?? []).flatMap((g) => {
+        const overlap = intersect(inside, g.period)
+        return overlap ? [{ period: overlap, decisionId: g.decisionId }] : []
+      })
+      const open = subtractPeriods(
+        inside,
+        earlier.map((e) => e.period),
+      )
+      for (const p of open) newDays.push({ tax, period: p })
       if (amount.isZero()) continue
+      const daysOpen = open.reduce((n, p) => n + daysIn(p), 0)
+      if (earlier.length > 0) {
+        for (const e of earlier) alreadyRewarded.push({ tax, ...e })
+        run.condition({
+          id: `days-not-yet-rewarded:${at}/${tax}`,
+          clause: '§0',
+          description: {
+            zh: `${at}的${TAX_NAMES[tax].zh}所属期间尚未获得奖励的天数`,
+            en: `days of ${at} whose ${TAX_NAMES[tax].en} has not been rewarded yet`,
+          },
+          input: { period: inside, days: daysInside },
+          comparison: 'not-in',
+          threshold: earlier.map((e) => ({ ...e.period, decision: e.decisionId })),
+          holds: daysOpen > 0,
+        })
+        run.note(
+          `${TAX_NAMES[tax].en} of ${at}: ${formatList(earlier.map((e) => formatPeriod(e.period)))} already rewarded by decision ${formatList([...new Set(earlier.map((e) => e.decisionId ?? 'unknown'))])}; ${daysOpen} of ${daysInside} days left`,
+        )
+        if (daysOpen === 0) continue
+      }
       const share = localShareFor(run, tax, period, at, `${at}/${tax}`)
       const part =
-        daysInside === daysTotal
+        daysOpen === daysTotal
           ? amount
           : run.step(
-              `${TAX_NAMES[tax].en} of ${at} inside ${label} (${formatPeriod(inside)}), pro rata by days`,
-              `${amount.toYuan()} × ${daysInside} / ${daysTotal}`,
-              amount.times(Rational.of(BigInt(daysInside), BigInt(daysTotal))),
+              earlier.length > 0
+                ? `${TAX_NAMES[tax].en} of ${at} for its days not yet rewarded (${formatList(open.map(formatPeriod))}), pro rata by days`
+                : `${TAX_NAMES[tax].en} of ${at} inside ${label} (${formatPeriod(inside)}), pro rata by days`,
+              `${amount.toYuan()} × ${daysOpen} / ${daysTotal}`,
+              amount.times(Rational.of(BigInt(daysOpen), BigInt(daysTotal))),
             )
       const local = run.step(
         `local retained ${TAX_NAMES[tax].en} of ${at} (${formatPeriod(inside)})`,
@@ -212,6 +265,7 @@ export const localTaxesWithin = (
         counted: part.toYuan(),
         share: share.toString(),
         local: local.toYuan(),
+        ...(earlier.length > 0 ? { alreadyRewarded: earlier, countedDays: `${daysOpen}/${daysTotal}` } : {}),
       })
     }
     counted.push({ record: at, period, counted: inside, days: `${daysInside}/${daysTotal}`, taxes })
@@ -221,7 +275,31 @@ export const localTaxesWithin = (
     locals.length === 0 ? '0' : locals.map((x) => x.toYuan()).join(' + '),
     sum(locals),
   )
-  return { window, total, records: counted }
+  return { window, total, records: counted, newDays, alreadyRewarded }
+}
+
+const formatList = (items: readonly string[]): string => items.join(', ')
+
+/**
+ * Two records of one application that report the same tax for the same day would count that day
+ * twice: refused, naming both records (POLICY.md §0, ruling of 2026-12-03).
+ */
+const refuseOverlaps = (records: readonly TaxRecord[], pointer: string): void => {
+  records.forEach((record, i) => {
+    for (let j = 0; j < i; j++) {
+      const other = records[j]!
+      const overlap = intersect(record, other)
+      if (!overlap) continue
+      const tax = LOCAL_TAXES.find((t) => record[t] !== undefined && other[t] !== undefined)
+      if (tax === undefined) continue
+      throw new EngineError(
+        'InvalidInput',
+        `${pointer}/${i}`,
+        `${pointer}/${i}: reports ${TAX_NAMES[tax].en} for ${formatPeriod(overlap)}, which ${pointer}/${j} reports too; a tax day is counted once`,
+        { tax, from: overlap.from, to: overlap.to, other: `${pointer}/${j}` },
+      )
+    }
+  })
 }
 
 /** The parts of `window` that no record's period covers, in date order. */

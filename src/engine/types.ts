@@ -3,6 +3,7 @@
 // Amounts and ratios are decimal strings here; measures parse them into exact Rationals.
 
 import type { IsoDate } from './dates.ts'
+import type { LedgerClaim } from './ledgers.ts'
 import type { ParameterRead } from './parameters/types.ts'
 import type { Text, Trace } from './trace.ts'
 
@@ -211,19 +212,7 @@ export interface Application {
   claims?: Claims
 }
 
-/**
- * What was already granted, as far as the limits that span applications care. The engine reads it
- * only as input; the database ledger supplies it (and enforces it again).
- */
-export interface History {
-  /** cumulative interest subsidy already granted to this project, yuan */
-  interestSubsidyGranted?: string
-  rdPlatformGrants?: { platformId: string; tier: PlatformTier }[]
-  researchEventAwards?: string[]
-  standardsAwards?: string[]
-  top3AwardYears?: number[]
-  talentAwardYears?: { personId: string; years: number[] }[]
-}
+export type { History, LedgerClaim } from './ledgers.ts'
 
 export const MEASURE_IDS = [
   'interest-subsidy',
@@ -250,16 +239,6 @@ export interface Reason {
   /** JSON pointer of the input concerned, when there is one */
   field?: string
 }
-
-/**
- * A limit the decision consumes if it is persisted: the database ledger records it in the same
- * transaction and refuses it if someone else took it first.
- * - cumulative: adds `amount` to the running total under `key`, which must stay ≤ `cap`
- * - once: the key may be granted once, ever
- */
-export type LedgerClaim =
-  | { kind: 'cumulative'; ledger: string; key: string; amount: string; cap: string }
-  | { kind: 'once'; ledger: string; key: string; amount: string | null }
 
 export interface Outcome {
   measure: MeasureId

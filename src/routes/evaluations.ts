@@ -7,6 +7,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { EngineError, isEngineError } from '../engine/errors.ts'
 import { evaluate } from '../engine/evaluate.ts'
+import { historyFromSummary } from '../engine/history.ts'
 import { DEFAULT_PARAMETERS } from '../engine/parameters/index.ts'
 import { Evaluation, EvaluationRequest } from '../schemas/evaluation.ts'
 import { problemResponses } from '../schemas/problem.ts'
@@ -45,7 +46,12 @@ const evaluations: FastifyPluginAsyncTypebox = async (app) => {
       // Overrides are checked first: their errors already point at "/parameters/<name>".
       const parameterSet = DEFAULT_PARAMETERS.withOverrides(parameters ?? {})
       try {
-        return evaluate(application, { asOf, measures, history, parameters: parameterSet })
+        return evaluate(application, {
+          asOf,
+          measures,
+          parameters: parameterSet,
+          ...(history ? { history: historyFromSummary(application, history) } : {}),
+        })
       } catch (error) {
         throw isEngineError(error) ? underApplication(error) : error
       }

@@ -476,6 +476,33 @@ export const History = Type.Object(
         },
       ),
     ),
+    rewardedTaxDays: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            measure: Type.Enum(
+              [
+                'emerging-project-tax-reward',
+                'startup-tech-sme-tax-reward',
+                'emerging-top3-tax-reward',
+              ] as const,
+              { description: 'The tax reward that paid for the days.' },
+            ),
+            tax: Type.Enum(['vat', 'enterpriseIncomeTax', 'businessTax'] as const, {
+              description: 'The tax whose days were rewarded.',
+            }),
+            from: IsoDate('First day rewarded.'),
+            to: IsoDate('Last day rewarded (inclusive).'),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          maxItems: 1000,
+          description:
+            "Days a tax reward already paid for (POLICY.md §0 ruling of 2026-12-03: each tax day is rewarded once); the project's days for the emerging-project reward, the enterprise's for the others.",
+        },
+      ),
+    ),
   },
   {
     $id: 'History',

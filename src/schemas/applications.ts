@@ -2,7 +2,7 @@
 
 import { Type } from 'typebox'
 import { Application, History } from './application.ts'
-import { Evaluation, MeasureId, OutcomeStatus } from './evaluation.ts'
+import { Evaluation, LedgerHistory, MeasureId, OutcomeStatus } from './evaluation.ts'
 
 const Uuid = (description: string) => Type.String({ format: 'uuid', description })
 const Sha256 = (description: string) => Type.String({ pattern: '^[0-9a-f]{64}$', description })
@@ -27,7 +27,10 @@ export const Decision = Type.Object(
       pattern: '^[0-9a-f]{64}$',
       description: 'SHA-256 of the decision’s canonical JSON (RFC 8785), as recorded in the audit trail.',
     }),
-    history: History,
+    history: Type.Union([LedgerHistory, History], {
+      description:
+        "What was already granted when the decision was made: the ledger's grants for the subjects it read (ruleset 1.1.0), or the summary decisions of ruleset 1.0.0 stored.",
+    }),
     evaluation: Evaluation,
   },
   {

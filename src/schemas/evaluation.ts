@@ -173,28 +173,135 @@ export const EvaluationRequest = Type.Object(
 // ---------------------------------------------------------------------------------------------
 // Response
 
+const LEDGER_NAMES = [
+  'interest-subsidy',
+  'top3-award-year',
+  'talent-award-year',
+  'rd-platform-grant',
+  'research-institute-award',
+  'standards-award',
+  'tax-days',
+] as const
+
+export const LedgerName = Type.Enum(LEDGER_NAMES, {
+  description:
+    'A ledger (README "For auditors"): interest-subsidy (an enterprise\'s project cap, §18), top3-award-year, talent-award-year, rd-platform-grant, research-institute-award, standards-award (once each), tax-days (days a tax reward paid for).',
+})
+
+const Described = (description: string) => Type.String({ description })
+
+export const LedgerSubject = Type.Union(
+  [
+    Type.Object(
+      {
+        ledger: Type.Literal('interest-subsidy'),
+        creditCode: Described('The enterprise.'),
+        projectId: Described('Its project.'),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      { ledger: Type.Literal('top3-award-year'), creditCode: Described('The enterprise.') },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      { ledger: Type.Literal('talent-award-year'), personId: Described('The person.') },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      { ledger: Type.Literal('rd-platform-grant'), platformId: Described('The platform.') },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      {
+        ledger: Type.Literal('research-institute-award'),
+        eventId: Described('The institute or achievement.'),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      {
+        ledger: Type.Literal('standards-award'),
+        standardId: Described('The standard or certificate number.'),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      {
+        ledger: Type.Literal('tax-days'),
+        measure: Type.Enum([
+          'emerging-project-tax-reward',
+          'startup-tech-sme-tax-reward',
+          'emerging-top3-tax-reward',
+        ] as const),
+        creditCode: Described('The enterprise.'),
+        projectId: Type.Union([Described('The project whose taxes they are.'), Type.Null()], {
+          description: "The project whose taxes they are; null for the enterprise's own.",
+        }),
+        tax: Type.Enum(['vat', 'enterpriseIncomeTax', 'businessTax'] as const),
+      },
+      { additionalProperties: false },
+    ),
+  ],
+  { description: 'Who or what a limit belongs to (POLICY.md §0 "Whose ledger").' },
+)
+
+const Amount = Type.String({ description: 'Yuan with two decimals.' })
+
 export const LedgerClaim = Type.Union(
   [
     Type.Object(
       {
         kind: Type.Literal('cumulative', {
-          description: 'Adds `amount` to the running total under `key`, which must stay ≤ `cap`.',
+          description: "Adds `amount` to the subject's running total, which must stay ≤ `cap`.",
         }),
-        ledger: Type.String({ description: 'The ledger, e.g. "interest-subsidy".' }),
-        key: Type.String({ description: 'The key within the ledger, e.g. the project id.' }),
-        amount: Type.String({ description: 'Yuan with two decimals.' }),
+        subject: LedgerSubject,
+        amount: Amount,
         cap: Type.String({ description: 'The cap the total must stay within, yuan with two decimals.' }),
       },
       { additionalProperties: false },
     ),
     Type.Object(
       {
-        kind: Type.Literal('once', { description: 'The key may be granted once, ever.' }),
-        ledger: Type.String({ description: 'The ledger, e.g. "rd-platform-grant".' }),
-        key: Type.String({ description: 'The key within the ledger, e.g. "<platform id>:national".' }),
-        amount: Type.Union([Type.String({ description: 'Yuan with two decimals.' }), Type.Null()], {
+        kind: Type.Literal('once', { description: "The subject's item may be granted once, ever." }),
+        subject: LedgerSubject,
+        item: Type.String({ description: 'A tier, a year, or "" for the identifier itself.' }),
+        amount: Type.Union([Amount, Type.Null()], {
           description: 'Yuan with two decimals; null for a non-cash grant.',
         }),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      {
+        kind: Type.Literal('days', { description: "The subject's days in `period` are rewarded once." }),
+        subject: LedgerSubject,
+        period: Type.Object(
+          { from: Type.String({ format: 'date' }), to: Type.String({ format: 'date' }) },
+          { additionalProperties: false, description: 'Inclusive dates.' },
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    // Decisions stored under ruleset 1.0.0 (before 2026-12-03) keep the claims as they were made.
+    Type.Object(
+      {
+        kind: Type.Literal('cumulative'),
+        ledger: Type.String({ description: 'The ledger (ruleset 1.0.0).' }),
+        key: Type.String({ description: 'The key within the ledger (ruleset 1.0.0: the project id).' }),
+        amount: Amount,
+        cap: Amount,
+      },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      {
+        kind: Type.Literal('once'),
+        ledger: Type.String({ description: 'The ledger (ruleset 1.0.0).' }),
+        key: Type.String({
+          description: 'The key within the ledger (ruleset 1.0.0, e.g. "<platform id>:national").',
+        }),
+        amount: Type.Union([Amount, Type.Null()]),
       },
       { additionalProperties: false },
     ),
@@ -202,6 +309,54 @@ export const LedgerClaim = Type.Union(
   {
     description:
       'A limit the decision consumes if it is persisted: the database ledger records it and refuses it if someone else took it first.',
+  },
+)
+
+/** What the ledger held for a decision's subjects when it was made (decisions from ruleset 1.1.0). */
+export const LedgerHistory = Type.Object(
+  {
+    totals: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { ledger: LedgerName, key: Type.String(), total: Amount },
+          { additionalProperties: false },
+        ),
+        { description: 'Running totals of cumulative subjects (non-zero ones).' },
+      ),
+    ),
+    grants: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            ledger: LedgerName,
+            key: Type.String({ description: "The subject's key." }),
+            kind: Type.Enum(['once', 'days'] as const),
+            item: Type.Union([Type.String(), Type.Null()]),
+            period: Type.Union([
+              Type.Object(
+                { from: Type.String({ format: 'date' }), to: Type.String({ format: 'date' }) },
+                { additionalProperties: false },
+              ),
+              Type.Null(),
+            ]),
+            amount: Type.Union([Amount, Type.Null()]),
+            decisionId: Type.Union([Type.String(), Type.Null()], {
+              description: 'The decision that holds the grant.',
+            }),
+            creditCode: Type.Union([Type.String(), Type.Null()], {
+              description: 'The enterprise it was made for.',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        { description: 'Grants already recorded under the subjects the decision read.' },
+      ),
+    ),
+  },
+  {
+    $id: 'LedgerHistory',
+    additionalProperties: false,
+    description: 'What the ledger held for the subjects a decision read.',
   },
 )
 

@@ -10,8 +10,9 @@ import { join } from 'node:path'
 import t from 'tap'
 import { isEngineError } from '../../src/engine/errors.ts'
 import { evaluate } from '../../src/engine/evaluate.ts'
+import { type GrantedSummary, historyFromSummary } from '../../src/engine/history.ts'
 import { DEFAULT_PARAMETERS } from '../../src/engine/parameters/index.ts'
-import type { Application, History, MeasureId } from '../../src/engine/types.ts'
+import type { Application, MeasureId } from '../../src/engine/types.ts'
 
 interface ExpectedOutcome {
   status: string
@@ -25,7 +26,7 @@ interface Case {
   clause: string
   application: Application
   asOf?: string
-  history?: History
+  history?: GrantedSummary
   parameters?: Record<string, never>
   measures?: MeasureId[]
   expect?: Record<string, ExpectedOutcome>
@@ -46,7 +47,7 @@ for (const file of files) {
         const run = () =>
           evaluate(c.application, {
             ...(c.asOf ? { asOf: c.asOf } : {}),
-            ...(c.history ? { history: c.history } : {}),
+            ...(c.history ? { history: historyFromSummary(c.application, c.history) } : {}),
             ...(c.measures ? { measures: c.measures } : {}),
             parameters: DEFAULT_PARAMETERS.withOverrides(c.parameters ?? {}),
           })

@@ -2,6 +2,7 @@ import t from 'tap'
 import { evaluate } from '../../src/engine/evaluate.ts'
 import { GATES } from '../../src/engine/gates/index.ts'
 import { DEFAULT_PARAMETERS } from '../../src/engine/parameters/index.ts'
+import { RULESET } from '../../src/engine/ruleset.ts'
 import type { Application, Project } from '../../src/engine/types.ts'
 
 const application = (project: Partial<Project>): Application => ({
@@ -93,12 +94,18 @@ t.test('capacity control: missing facts are named', async (t) => {
     }),
     '2015-06-01',
     DEFAULT_PARAMETERS,
+    RULESET.version,
   )
   t.match(gate, {
     passed: false,
     reasons: [{ code: 'MISSING_INPUT', field: '/project/capacity/selfProducedRawMaterialShare' }],
   })
-  const none = GATES[1]!.evaluate(application({ capacityProduct: 'coke' }), '2015-06-01', DEFAULT_PARAMETERS)
+  const none = GATES[1]!.evaluate(
+    application({ capacityProduct: 'coke' }),
+    '2015-06-01',
+    DEFAULT_PARAMETERS,
+    RULESET.version,
+  )
   t.match(none.reasons[0]?.message.en, /newCapacity, \/project\/capacity\/replacedCapacity/)
 })
 
@@ -120,5 +127,8 @@ t.test('the 2017 province-wide capacity caps are parameters of §6', async (t) =
 t.test('an application without a project passes both gates with nothing to test', async (t) => {
   const app: Application = { applicationDate: '2015-06-01', enterprise: application({}).enterprise }
   for (const gate of GATES)
-    t.match(gate.evaluate(app, '2015-06-01', DEFAULT_PARAMETERS), { passed: true, reasons: [] })
+    t.match(gate.evaluate(app, '2015-06-01', DEFAULT_PARAMETERS, RULESET.version), {
+      passed: true,
+      reasons: [],
+    })
 })

@@ -17,6 +17,7 @@ import t from 'tap'
 import { addDays, addMonths, dayNumber, fromDayNumber } from '../../src/engine/dates.ts'
 import { evaluate } from '../../src/engine/evaluate.ts'
 import { GATES } from '../../src/engine/gates/index.ts'
+import { type GrantedSummary, historyFromSummary } from '../../src/engine/history.ts'
 import { formatFen, parseFen, Rational, sum } from '../../src/engine/money.ts'
 import { DEFAULT_PARAMETERS } from '../../src/engine/parameters/index.ts'
 import {
@@ -27,7 +28,6 @@ import {
   EMERGING_INDUSTRIES,
   type Enterprise,
   type Evaluation,
-  type History,
   type LandFacts,
   PARK_LEVELS,
   PLATFORM_KINDS,
@@ -315,7 +315,7 @@ const application: fc.Arbitrary<Application> = fc.record(
   { requiredKeys: ['applicationDate', 'enterprise'] },
 )
 
-const history: fc.Arbitrary<History> = fc.record(
+const history: fc.Arbitrary<GrantedSummary> = fc.record(
   {
     interestSubsidyGranted: fc.oneof(amount(12_000_000n), fc.constantFrom('10000000.00', '9999999.99', '0')),
     rdPlatformGrants: fc.array(
@@ -342,20 +342,22 @@ const history: fc.Arbitrary<History> = fc.record(
 // as a request body would arrive: plain JSON (fast-check's records have a null prototype)
 const scenario = fc
   .record({ application, history })
-  .map((x) => JSON.parse(JSON.stringify(x)) as { application: Application; history: History })
+  .map((x) => JSON.parse(JSON.stringify(x)) as { application: Application; history: GrantedSummary })
 
 // ---- properties --------------------------------------------------------------------------------
 
 const cashAmounts = (result: Evaluation): string[] => [
   result.totalAmount,
   ...result.outcomes.flatMap((o) => (o.amount === null ? [] : [o.amount])),
-  ...result.outcomes.flatMap((o) => o.ledger.flatMap((c) => (c.amount === null ? [] : [c.amount]))),
+  ...result.outcomes.flatMap((o) =>
+    o.ledger.flatMap((c) => (c.kind === 'days' || c.amount === null ? [] : [c.amount])),
+  ),
 ]
 
 t.test('amounts are never negative', async (t) => {
   fc.assert(
     fc.property(scenario, ({ application, history }) => {
-      const result = evaluate(application, { history })
+      const result = evaluate(application, { history: historyFromSummary(application, history) })
       for (const a of cashAmounts(result)) if (a.startsWith('-')) throw new Error(`negative amount ${a}`)
     }),
     RUNS,
@@ -366,7 +368,7 @@ t.test('amounts are never negative', async (t) => {
 t.test('the interest subsidy never exceeds its cap minus what history granted', async (t) => {
   fc.assert(
     fc.property(scenario, ({ application, history }) => {
-      const result = evaluate(application, { history })
+      const result = evaluate(application, { history: historyFromSummary(application, history) })
       const outcome = result.outcomes.find((o) => o.measure === 'interest-subsidy')
       if (!outcome || outcome.amount === null) return
       const cap = DEFAULT_PARAMETERS.lookup('interestSubsidy.capPerProject', result.asOf)?.value as string
@@ -383,7 +385,7 @@ t.test('the interest subsidy never exceeds its cap minus what history granted', 
 t.test('every cash amount has exactly two decimals', async (t) => {
   fc.assert(
     fc.property(scenario, ({ application, history }) => {
-      const result = evaluate(application, { history })
+      const result = evaluate(application, { history: historyFromSummary(application, history) })
       for (const a of cashAmounts(result)) if (!TWO_DECIMALS.test(a)) throw new Error(`amount ${a}`)
     }),
     RUNS,
@@ -395,7 +397,7 @@ t.test('a failed gate makes every outcome ineligible, with its reason', async (t
   let failures = 0
   fc.assert(
     fc.property(scenario, ({ application, history }) => {
-      const result = evaluate(application, { history })
+      const result = evaluate(application, { history: historyFromSummary(application, history) })
       const failed = result.gates.find((g) => !g.passed)
       if (!failed) return
       failures++
@@ -416,8 +418,10 @@ t.test('evaluate is deterministic and leaves its input alone', async (t) => {
   fc.assert(
     fc.property(scenario, ({ application, history }) => {
       const before = structuredClone({ application, history })
-      const first = evaluate(application, { history })
-      const second = evaluate(structuredClone(application), { history: structuredClone(history) })
+      const first = evaluate(application, { history: historyFromSummary(application, history) })
+      const second = evaluate(structuredClone(application), {
+        history: historyFromSummary(structuredClone(application), structuredClone(history)),
+      })
       if (!isDeepStrictEqual(first, second)) throw new Error('two evaluations differ')
       if (!isDeepStrictEqual({ application, history }, before)) throw new Error('the input was mutated')
     }),
@@ -429,7 +433,7 @@ t.test('evaluate is deterministic and leaves its input alone', async (t) => {
 t.test('the total is the sum of the outcomes', async (t) => {
   fc.assert(
     fc.property(scenario, ({ application, history }) => {
-      const result = evaluate(application, { history })
+      const result = evaluate(application, { history: historyFromSummary(application, history) })
       const total = sum(result.outcomes.flatMap((o) => (o.amount === null ? [] : [Rational.parse(o.amount)])))
       if (total.toMoney() !== result.totalAmount)
         throw new Error(`${result.totalAmount} ≠ ${total.toMoney()}`)
@@ -444,7 +448,7 @@ t.test('the total is the sum of the outcomes', async (t) => {
 t.test('the generator reaches every kind of result', async (t) => {
   const statuses = new Map<string, Set<string>>()
   for (const { application, history } of fc.sample(scenario, { numRuns: 500, seed: 20140101 })) {
-    for (const o of evaluate(application, { history }).outcomes) {
+    for (const o of evaluate(application, { history: historyFromSummary(application, history) }).outcomes) {
       const seen = statuses.get(o.measure) ?? new Set<string>()
       seen.add(o.status)
       statuses.set(o.measure, seen)

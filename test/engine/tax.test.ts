@@ -8,6 +8,7 @@ import { MeasureRun } from '../../src/engine/measure.ts'
 import { Rational } from '../../src/engine/money.ts'
 import { DEFAULT_PARAMETERS } from '../../src/engine/parameters/index.ts'
 import type { ParameterSet } from '../../src/engine/parameters/parameter-set.ts'
+import { RULESET } from '../../src/engine/ruleset.ts'
 import {
   calendarYear,
   checkTaxRecords,
@@ -28,6 +29,7 @@ const newRun = (parameters: ParameterSet = DEFAULT_PARAMETERS) =>
     '2018-03-01',
     {},
     parameters,
+    RULESET.version,
   )
 
 const POLICY_WINDOW = { from: '2014-01-01', to: '2020-12-31' }

@@ -8,6 +8,8 @@ import { join } from 'node:path'
 import t from 'tap'
 import type { Static } from 'typebox'
 import { Value } from 'typebox/value'
+import type { GrantedSummary } from '../../src/engine/history.ts'
+import type { LedgerClaimOfRuleset100 } from '../../src/engine/ledgers.ts'
 import type * as Engine from '../../src/engine/types.ts'
 import { MEASURE_IDS } from '../../src/engine/types.ts'
 import { Application, History } from '../../src/schemas/application.ts'
@@ -27,12 +29,16 @@ type SchemaEvaluation = Static<typeof Evaluation>
 
 const applicationToEngine = (a: SchemaApplication): Engine.Application => a
 const applicationFromEngine = (a: Engine.Application): SchemaApplication => a
-const historyToEngine = (h: SchemaHistory): Engine.History => h
-const historyFromEngine = (h: Engine.History): SchemaHistory => h
+const historyToEngine = (h: SchemaHistory): GrantedSummary => h
+const historyFromEngine = (h: GrantedSummary): SchemaHistory => h
 // The response schema must accept every Evaluation the engine returns…
 const evaluationFromEngine = (e: Engine.Evaluation): SchemaEvaluation => e
-// …and describe nothing the engine does not return.
-const evaluationToEngine = (e: SchemaEvaluation): Engine.Evaluation => e
+// …and describe nothing the engine does not return (or, for the ledger claims of decisions stored
+// under ruleset 1.0.0, returned then).
+type EvaluationAsStored = Omit<Engine.Evaluation, 'outcomes'> & {
+  outcomes: (Omit<Engine.Outcome, 'ledger'> & { ledger: (Engine.LedgerClaim | LedgerClaimOfRuleset100)[] })[]
+}
+const evaluationToEngine = (e: SchemaEvaluation): EvaluationAsStored => e
 
 // The request's overrides are what ParameterSet.withOverrides takes.
 type Overrides = NonNullable<Static<typeof EvaluationRequest>['parameters']>

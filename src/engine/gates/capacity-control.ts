@@ -2,16 +2,19 @@
 // 须落实产能等量置换指标，其中有色金属自产资源须达到50%以上。除资源、能源、市场三头在外的钢铁项目外，不再
 // 新增钢铁产能。"
 //
-// Only new builds of a controlled product are tested (POLICY.md §1 G2): they must meet the access
-// conditions, retire at least as much capacity elsewhere as they add (replaced ≥ 1 × new), and for
-// copper, lead, zinc and tin smelting use at least 50% self-produced raw material ("以上" includes
-// 50%). New crude-steel capacity is barred unless resources, energy and market are all outside the
-// province (三头在外). A controlled new build whose facts are missing cannot pass: the gate fails
+// New builds (新建) of a replacement-controlled product are tested (POLICY.md §1 G2): they must meet
+// the access conditions, retire at least as much capacity elsewhere as they add (replaced ≥ 1 × new),
+// and for copper, lead, zinc and tin smelting use at least 50% self-produced raw material ("以上"
+// includes 50%). Any project that adds crude-steel capacity — new build or expansion, parameter
+// capacityControl.barredBuildTypes (ruling of 2026-12-03: 不再新增钢铁产能 bars every addition; under
+// ruleset 1.0.0 only new builds were tested) — is barred unless resources, energy and market are all
+// outside the province (三头在外). A controlled new build whose facts are missing cannot pass: the gate fails
 // with MISSING_INPUT naming what is missing. Every condition is tested and every failure reported.
 // The 2017 province-wide caps are parameters (capacityControl.cap2017.*) for a capacity ledger.
 
 import { type Gate, GateRun } from '../gate.ts'
 import { Rational } from '../money.ts'
+import { appliesRulings20261203 } from '../ruleset.ts'
 import type { Text } from '../trace.ts'
 import type { CapacityProduct } from '../types.ts'
 
@@ -32,7 +35,7 @@ export const capacityControl: Gate = {
   title: { zh: '产能控制', en: 'capacity control' },
   reasonCode: 'CAPACITY_CONTROL',
 
-  evaluate(application, asOf, parameters) {
+  evaluate(application, asOf, parameters, ruleset) {
     const run = new GateRun('capacity-control', '§6', parameters)
     const { params, reasons } = run
     const check = run.check.bind(run)
@@ -42,25 +45,33 @@ export const capacityControl: Gate = {
     const product = project?.capacityProduct ?? null
     const replacementProducts = params.list('capacityControl.replacementProducts', asOf)
     const barredProducts = params.list('capacityControl.barredUnlessAllOutside', asOf)
-    const controlled =
-      product !== null && (replacementProducts.includes(product) || barredProducts.includes(product))
-    if (!project || !controlled || project.buildType !== 'new-build') {
+    const barred = product !== null && barredProducts.includes(product)
+    const controlled = product !== null && (replacementProducts.includes(product) || barred)
+    // Which build types add capacity that §6 controls: new builds for the replacement rule; for a
+    // barred product (crude steel), every addition since the ruling of 2026-12-03.
+    const buildTypes =
+      barred && appliesRulings20261203(ruleset)
+        ? params.list('capacityControl.barredBuildTypes', asOf)
+        : ['new-build']
+    if (!project || !controlled || !buildTypes.includes(project.buildType)) {
       run.note(
         product === null || !controlled
           ? 'the project makes no capacity-controlled product: §6 does not apply'
-          : `a ${project?.buildType} of ${product}, not a new build: §6 does not apply`,
+          : `a ${project?.buildType} of ${product} adds no capacity §6 controls (${buildTypes.join(', ')}): §6 does not apply`,
       )
       return result()
     }
     run.condition({
       id: 'controlled-new-build',
       description: {
-        zh: '项目为产能控制产品的新建项目',
-        en: 'the project is a new build of a controlled product',
+        zh: barred ? '项目新增产能控制产品的产能' : '项目为产能控制产品的新建项目',
+        en: barred
+          ? 'the project adds capacity of a controlled product'
+          : 'the project is a new build of a controlled product',
       },
       input: { buildType: project.buildType, capacityProduct: product },
       comparison: 'in',
-      threshold: { buildType: 'new-build', capacityProduct: [...replacementProducts, ...barredProducts] },
+      threshold: { buildType: buildTypes, capacityProduct: [...replacementProducts, ...barredProducts] },
       holds: true,
     })
 
@@ -76,7 +87,7 @@ export const capacityControl: Gate = {
       })
     }
 
-    if (barredProducts.includes(product)) {
+    if (barred) {
       if (!capacity) {
         missing(['/project/capacity'])
         return result()

@@ -8,10 +8,13 @@
 // commissioning on and inside the policy window count — a record straddling the commissioning date
 // or the window's end counts pro rata by days (POLICY.md §0 (b), see tax.ts). The taxes are the
 // project's own records (VAT, enterprise income tax, business tax), each at the local share in force
-// for its period. The source states no cap and no limit across applications.
+// for its period. The source states no cap; POLICY.md §0 (ruling of 2026-12-03) adds that each tax
+// day is rewarded once: the project's days per tax are kept in the tax-days ledger under (credit code,
+// project), so a later application is paid only for days not yet rewarded (ALREADY_REWARDED when none).
 
 import type { Measure } from '../measure.ts'
 import { checkDate, formatPeriod, localTaxesWithin } from '../tax.ts'
+import { allSubjects, payTaxReward, taxDaysSubjects } from '../tax-days.ts'
 
 export const emergingProjectTaxReward: Measure = {
   id: 'emerging-project-tax-reward',
@@ -31,6 +34,17 @@ export const emergingProjectTaxReward: Measure = {
     '/project/commissionedOn',
     '/project/taxRecords',
   ],
+
+  subjects: (application) =>
+    application.project
+      ? allSubjects(
+          taxDaysSubjects(
+            'emerging-project-tax-reward',
+            application.enterprise.creditCode,
+            application.project.id,
+          ),
+        )
+      : [],
 
   evaluate(run) {
     const project = run.application.project
@@ -112,7 +126,14 @@ export const emergingProjectTaxReward: Measure = {
     run.note(
       `tax periods counted: from commissioning (${commissionedOn}) to the end of the policy window (${windowEnd}): ${formatPeriod(window)}`,
     )
-    const taxes = localTaxesWithin(run, records, '/project/taxRecords', window, 'the reward window')
+    const subjects = taxDaysSubjects(
+      'emerging-project-tax-reward',
+      run.application.enterprise.creditCode,
+      project.id,
+    )
+    const taxes = localTaxesWithin(run, records, '/project/taxRecords', window, 'the reward window', (tax) =>
+      run.granted.rewardedDays(subjects[tax]),
+    )
     const rate = run.params.requireDecimal('emergingProjectReward.rate', run.asOf)
     const reward = run.step('reward', `${rate} × ${taxes.total.toYuan()}`, rate.times(taxes.total))
     const details = {
@@ -122,28 +143,20 @@ export const emergingProjectTaxReward: Measure = {
       records: taxes.records,
     }
 
-    const paid = run.condition({
-      id: 'reward-above-zero',
-      description: {
+    return payTaxReward(run, {
+      reward,
+      taxes,
+      pointer: '/project/taxRecords',
+      details,
+      subjects,
+      condition: {
         zh: '投产后政策期内上缴税收地方留成部分的奖励大于零',
         en: 'the reward on local taxes from commissioning on, inside the policy window, is above zero',
       },
-      input: reward.toMoney(),
-      comparison: '>',
-      threshold: '0.00',
-      holds: reward.toFenHalfUp() > 0n,
+      noTaxes: {
+        zh: `项目在${formatPeriod(window)}内无上缴地方税收`,
+        en: `the project paid no local taxes in ${formatPeriod(window)}`,
+      },
     })
-    if (!paid) {
-      return run.ineligible(
-        'NO_LOCAL_TAXES',
-        {
-          zh: `项目在${formatPeriod(window)}内无上缴地方税收`,
-          en: `the project paid no local taxes in ${formatPeriod(window)}`,
-        },
-        '/project/taxRecords',
-        details,
-      )
-    }
-    return run.cash(reward, details)
   },
 }

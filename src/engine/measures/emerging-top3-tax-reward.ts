@@ -9,11 +9,15 @@
 // tax (tax.ts). Both years must be fully covered by tax records (from registration, when that is later):
 // a gap would understate a year and distort the increase, so it is a missing input naming the year.
 // No increase → NO_TAX_INCREASE. Limit across applications: each award year once, and at most 3
-// award years per enterprise ever, over all its rankings (history.top3AwardYears; ledger
-// "top3-award-year").
+// award years per enterprise ever, over all its rankings (ledger "top3-award-year", keyed by the
+// credit code). Since the ruling of 2026-12-03 (POLICY.md §0 "A tax period is rewarded once") a year
+// already rewarded is ALREADY_REWARDED, naming the decision, and the award year's tax days are kept in
+// the tax-days ledger of the enterprise.
 
 import type { IsoDate } from '../dates.ts'
+import type { LedgerSubject } from '../ledgers.ts'
 import type { Measure } from '../measure.ts'
+import { ZERO } from '../money.ts'
 import {
   calendarYear,
   checkDate,
@@ -23,6 +27,7 @@ import {
   localTaxesWithin,
   uncoveredPeriods,
 } from '../tax.ts'
+import { allSubjects, taxDaysSubjects } from '../tax-days.ts'
 
 export const emergingTop3TaxReward: Measure = {
   id: 'emerging-top3-tax-reward',
@@ -37,6 +42,16 @@ export const emergingTop3TaxReward: Measure = {
   },
   cash: true,
   inputs: ['/enterprise/emergingIndustryRanking', '/claims/top3AwardYear', '/enterprise/taxRecords'],
+
+  subjects: (application) =>
+    application.claims?.top3AwardYear === undefined
+      ? []
+      : [
+          subjectOf(application.enterprise.creditCode),
+          ...allSubjects(
+            taxDaysSubjects('emerging-top3-tax-reward', application.enterprise.creditCode, null),
+          ),
+        ],
 
   evaluate(run) {
     const enterprise = run.application.enterprise
@@ -142,24 +157,40 @@ export const emergingTop3TaxReward: Measure = {
       )
     }
 
-    const granted = [...new Set(run.history.top3AwardYears ?? [])].sort((a, b) => a - b)
+    const subject = subjectOf(enterprise.creditCode)
+    const grants = run.granted.grants(subject)
+    const granted = [...new Set(grants.map((g) => Number(g.item)))].sort((a, b) => a - b)
+    const earlier = grants.find((g) => g.item === String(awardYear))
     const notYetGranted = run.condition({
       id: 'award-year-not-yet-granted',
       description: { zh: '该奖励年度尚未获得奖励', en: 'the award year has not been rewarded yet' },
       input: awardYear,
       comparison: 'not-in',
-      threshold: granted,
-      holds: !granted.includes(awardYear),
+      threshold: run.rulings
+        ? grants.map((g) => ({ year: Number(g.item), decision: g.decisionId }))
+        : granted,
+      holds: earlier === undefined,
     })
     if (!notYetGranted) {
-      return run.ineligible(
-        'ALREADY_GRANTED',
-        {
-          zh: `企业${awardYear}年度已获得该奖励`,
-          en: `the enterprise was already rewarded for ${awardYear}`,
-        },
-        '/claims/top3AwardYear',
-      )
+      const decision = earlier?.decisionId ?? 'unknown'
+      return run.rulings
+        ? run.ineligible(
+            'ALREADY_REWARDED',
+            {
+              zh: `企业${awardYear}年度已获得该奖励（决定${decision}）`,
+              en: `the enterprise was already rewarded for ${awardYear} (decision ${decision})`,
+            },
+            '/claims/top3AwardYear',
+            { alreadyRewarded: { year: awardYear, decisionId: earlier?.decisionId ?? null } },
+          )
+        : run.ineligible(
+            'ALREADY_GRANTED',
+            {
+              zh: `企业${awardYear}年度已获得该奖励`,
+              en: `the enterprise was already rewarded for ${awardYear}`,
+            },
+            '/claims/top3AwardYear',
+          )
     }
     const yearsLeft = run.condition({
       id: 'award-years-left',
@@ -210,7 +241,10 @@ export const emergingTop3TaxReward: Measure = {
     }
 
     const before = localTaxesWithin(run, records, '/enterprise/taxRecords', previousYear, `${awardYear - 1}`)
-    const after = localTaxesWithin(run, records, '/enterprise/taxRecords', year, `${awardYear}`)
+    const days = taxDaysSubjects('emerging-top3-tax-reward', enterprise.creditCode, null)
+    const after = localTaxesWithin(run, records, '/enterprise/taxRecords', year, `${awardYear}`, (tax) =>
+      run.granted.rewardedDays(days[tax]),
+    )
     const increase = run.step(
       `increase of local taxes, ${awardYear} over ${awardYear - 1}`,
       `${after.total.toYuan()} − ${before.total.toYuan()}`,
@@ -237,7 +271,8 @@ export const emergingTop3TaxReward: Measure = {
       input: after.total.toYuan(),
       comparison: '>',
       threshold: before.total.toYuan(),
-      holds: reward.toFenHalfUp() > 0n,
+      // Under the rulings an increase above zero goes on to cash(), which names one below a fen.
+      holds: run.rulings ? reward.gt(ZERO) : reward.toFenHalfUp() > 0n,
     })
     if (!increased) {
       return run.ineligible(
@@ -251,12 +286,10 @@ export const emergingTop3TaxReward: Measure = {
       )
     }
 
-    run.claim({
-      kind: 'once',
-      ledger: 'top3-award-year',
-      key: `${enterprise.creditCode}:${awardYear}`,
-      amount: reward.toMoney(),
-    })
+    run.claim({ kind: 'once', subject, item: String(awardYear), amount: reward.toMoney() })
+    for (const { tax, period } of after.newDays) run.claim({ kind: 'days', subject: days[tax], period })
     return run.cash(reward, details)
   },
 }
+
+const subjectOf = (creditCode: string): LedgerSubject => ({ ledger: 'top3-award-year', creditCode })

@@ -2,8 +2,11 @@
 // — projects of deep processing or industrial-chain extension receive an interest subsidy of 6% of
 // the investment, at most 10 000 000 yuan per project. "最高" includes the cap itself (POLICY.md §0),
 // and the cap is cumulative over all the project's applications, so what earlier applications were
-// granted (history, from the ledger) is deducted first (POLICY.md §5 examples 1–2).
+// granted (history, from the ledger) is deducted first (POLICY.md §5 examples 1–2). The cap is the
+// enterprise's: the ledger subject is (credit code, project id), since project ids are each
+// enterprise's own labels (POLICY.md §0 "Whose ledger").
 
+import type { LedgerSubject } from '../ledgers.ts'
 import type { Measure } from '../measure.ts'
 import { Rational, ZERO } from '../money.ts'
 
@@ -20,6 +23,9 @@ export const interestSubsidy: Measure = {
   },
   cash: true,
   inputs: ['/project/id', '/project/deepProcessing', '/project/chainExtension', '/project/investment'],
+
+  subjects: (application) =>
+    application.project ? [subjectOf(application.enterprise.creditCode, application.project.id)] : [],
 
   evaluate(run) {
     const project = run.application.project
@@ -71,7 +77,8 @@ export const interestSubsidy: Measure = {
 
     const rate = run.params.requireDecimal('interestSubsidy.rate', run.asOf)
     const cap = run.params.requireDecimal('interestSubsidy.capPerProject', run.asOf)
-    const granted = Rational.parse(run.history.interestSubsidyGranted ?? '0')
+    const subject = subjectOf(run.application.enterprise.creditCode, project.id)
+    const granted = Rational.parse(run.granted.total(subject))
 
     const base = run.step(
       'subsidy before the cap',
@@ -103,8 +110,7 @@ export const interestSubsidy: Measure = {
     if (amount.gt(ZERO)) {
       run.claim({
         kind: 'cumulative',
-        ledger: 'interest-subsidy',
-        key: project.id,
+        subject,
         amount: amount.toMoney(),
         cap: cap.toMoney(),
       })
@@ -117,3 +123,9 @@ export const interestSubsidy: Measure = {
     return run.cash(amount, details, wasCapped)
   },
 }
+
+const subjectOf = (creditCode: string, projectId: string): LedgerSubject => ({
+  ledger: 'interest-subsidy',
+  creditCode,
+  projectId,
+})

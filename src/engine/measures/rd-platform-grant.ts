@@ -5,10 +5,20 @@
 // "一次性" is once per platform per tier: a platform granted as provincial may later be granted as
 // national, never twice at the same tier (history.rdPlatformGrants, then a `once` ledger claim
 // keyed `${platformId}:${tier}`). An application may claim several platforms: each is decided on
-// its own (details.items) and the grant is their sum (POLICY.md §5 example 4).
+// its own (details.items) and the grant is their sum (POLICY.md §5 example 4). Since the rulings of
+// 2026-12-03 (POLICY.md §0), a platform recognised after the application date is not yet an event
+// (EVENT_AFTER_APPLICATION), and a platform is once per tier across all enterprises: a second claim
+// names the earlier grant.
 
+import type { LedgerSubject } from '../ledgers.ts'
 import type { Measure } from '../measure.ts'
 import { type Rational, sum } from '../money.ts'
+import {
+  eventAfterApplication,
+  grantedBy,
+  describeGrant as grantOf,
+  happenedByApplication,
+} from '../one-time-grants.ts'
 import type { PlatformTier } from '../types.ts'
 
 interface ItemResult {
@@ -34,6 +44,8 @@ export const rdPlatformGrant: Measure = {
   cash: true,
   inputs: ['/claims/rdPlatforms'],
 
+  subjects: (application) => (application.claims?.rdPlatforms ?? []).map((p) => subjectOf(p.id)),
+
   evaluate(run) {
     const platforms = run.application.claims?.rdPlatforms
     if (!platforms || platforms.length === 0) return run.missing(['/claims/rdPlatforms'])
@@ -41,7 +53,10 @@ export const rdPlatformGrant: Measure = {
     const windowStart = run.params.date('policy.windowStart', run.asOf)
     const nationalKinds = run.params.list('rdPlatform.nationalKinds', run.asOf)
     const provincialKinds = run.params.list('rdPlatform.provincialKinds', run.asOf)
-    const granted = run.history.rdPlatformGrants ?? []
+    // The first rules listed every earlier grant of the claimed platforms as the threshold.
+    const grantedV1 = run.rulings
+      ? []
+      : run.granted.all('rd-platform-grant').map((g) => ({ platformId: g.key, tier: g.item }))
     const amounts: Rational[] = []
 
     const items = platforms.map((platform, i): ItemResult => {
@@ -110,7 +125,16 @@ export const rdPlatformGrant: Measure = {
         )
       }
 
-      const already = granted.some((g) => g.platformId === platform.id && g.tier === tier)
+      const what = { zh: `平台${platform.id}的认定`, en: `the recognition of platform ${platform.id}` }
+      if (run.rulings && !happenedByApplication(run, i, what, platform.recognisedOn)) {
+        return fail(
+          'EVENT_AFTER_APPLICATION',
+          eventAfterApplication(what, platform.recognisedOn, run.application.applicationDate),
+          `${field}/recognisedOn`,
+        )
+      }
+
+      const earlier = run.granted.granted(subjectOf(platform.id), tier)
       const notYet = run.condition({
         id: `not-already-granted[${i}]`,
         description: {
@@ -119,15 +143,20 @@ export const rdPlatformGrant: Measure = {
         },
         input: { platformId: platform.id, tier },
         comparison: 'not-in',
-        threshold: granted,
-        holds: !already,
+        threshold: run.rulings
+          ? earlier
+            ? [{ platformId: platform.id, tier, ...grantOf(earlier) }]
+            : []
+          : grantedV1,
+        holds: earlier === undefined,
       })
       if (!notYet) {
+        const by = earlier && run.rulings ? grantedBy(earlier) : { zh: '', en: '' }
         return fail(
           'ALREADY_GRANTED',
           {
-            zh: `平台${platform.id}已获得${tier === 'national' ? '国家级' : '省级'}一次性补助`,
-            en: `platform ${platform.id} was already granted at the ${tier} tier`,
+            zh: `平台${platform.id}已获得${tier === 'national' ? '国家级' : '省级'}一次性补助${by.zh}`,
+            en: `platform ${platform.id} was already granted at the ${tier} tier${by.en}`,
           },
           `${field}/id`,
         )
@@ -141,12 +170,7 @@ export const rdPlatformGrant: Measure = {
         grant,
       )
       amounts.push(amount)
-      run.claim({
-        kind: 'once',
-        ledger: 'rd-platform-grant',
-        key: `${platform.id}:${tier}`,
-        amount: amount.toMoney(),
-      })
+      run.claim({ kind: 'once', subject: subjectOf(platform.id), item: tier, amount: amount.toMoney() })
       item.status = 'eligible'
       item.amount = amount.toMoney()
       return item
@@ -160,3 +184,5 @@ export const rdPlatformGrant: Measure = {
     return run.cash(total, { items })
   },
 }
+
+const subjectOf = (platformId: string): LedgerSubject => ({ ledger: 'rd-platform-grant', platformId })

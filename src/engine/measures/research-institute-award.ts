@@ -4,10 +4,15 @@
 // (history.researchEventAwards, then a `once` ledger claim keyed by the event id). We read the award
 // as one for events on or after the first day of the policy window, as for the other §18 awards:
 // the policy rewards what it set out to encourage, not what came before it. An application may claim
-// several events: each is decided on its own (details.items) and the award is their sum.
+// several events: each is decided on its own (details.items) and the award is their sum. Since the
+// rulings of 2026-12-03 (POLICY.md §0), an event dated after the application date has not happened
+// (EVENT_AFTER_APPLICATION), and an institute or achievement is once across all enterprises: a second
+// claim names the earlier grant.
 
+import type { LedgerSubject } from '../ledgers.ts'
 import type { Measure } from '../measure.ts'
 import { type Rational, sum } from '../money.ts'
+import { describeGrant, eventAfterApplication, grantedBy, happenedByApplication } from '../one-time-grants.ts'
 
 interface ItemResult {
   id: string
@@ -31,12 +36,15 @@ export const researchInstituteAward: Measure = {
   cash: true,
   inputs: ['/claims/researchEvents'],
 
+  subjects: (application) => (application.claims?.researchEvents ?? []).map((e) => subjectOf(e.id)),
+
   evaluate(run) {
     const events = run.application.claims?.researchEvents
     if (!events || events.length === 0) return run.missing(['/claims/researchEvents'])
 
     const windowStart = run.params.date('policy.windowStart', run.asOf)
-    const awarded = run.history.researchEventAwards ?? []
+    // The first rules listed every earlier award of the claimed events as the threshold.
+    const awardedV1 = run.rulings ? [] : run.granted.all('research-institute-award').map((g) => g.key)
     const amounts: Rational[] = []
 
     const items = events.map((event, i): ItemResult => {
@@ -76,18 +84,29 @@ export const researchInstituteAward: Measure = {
         )
       }
 
+      const what = { zh: `事项${event.id}`, en: `event ${event.id}` }
+      if (run.rulings && !happenedByApplication(run, i, what, event.date)) {
+        return fail(
+          'EVENT_AFTER_APPLICATION',
+          eventAfterApplication(what, event.date, run.application.applicationDate),
+          `${field}/date`,
+        )
+      }
+
+      const earlier = run.granted.granted(subjectOf(event.id), '')
       const notYet = run.condition({
         id: `not-already-awarded[${i}]`,
         description: { zh: `事项${event.id}尚未获奖`, en: `event ${event.id} has not been awarded yet` },
         input: event.id,
         comparison: 'not-in',
-        threshold: awarded,
-        holds: !awarded.includes(event.id),
+        threshold: run.rulings ? (earlier ? [{ id: event.id, ...describeGrant(earlier) }] : []) : awardedV1,
+        holds: earlier === undefined,
       })
       if (!notYet) {
+        const by = earlier && run.rulings ? grantedBy(earlier) : { zh: '', en: '' }
         return fail(
           'ALREADY_GRANTED',
-          { zh: `事项${event.id}已获奖励`, en: `event ${event.id} was already awarded` },
+          { zh: `事项${event.id}已获奖励${by.zh}`, en: `event ${event.id} was already awarded${by.en}` },
           `${field}/id`,
         )
       }
@@ -99,7 +118,7 @@ export const researchInstituteAward: Measure = {
         award,
       )
       amounts.push(amount)
-      run.claim({ kind: 'once', ledger: 'research-institute-award', key: event.id, amount: amount.toMoney() })
+      run.claim({ kind: 'once', subject: subjectOf(event.id), item: '', amount: amount.toMoney() })
       item.status = 'eligible'
       item.amount = amount.toMoney()
       return item
@@ -113,3 +132,5 @@ export const researchInstituteAward: Measure = {
     return run.cash(total, { items })
   },
 }
+
+const subjectOf = (eventId: string): LedgerSubject => ({ ledger: 'research-institute-award', eventId })

@@ -3,13 +3,16 @@
 // new product, receives a one-time award. The source fixes no amount: parameter standardsAward.amount
 // is unset by default, and then an otherwise eligible claim is `needs-review` (AMOUNT_NOT_SET), for
 // the province to decide (POLICY.md §2). When the amount is set (by the ruleset or a request's
-// override) it is paid once per standard or certificate (history.standardsAwards, then a `once`
-// ledger claim keyed by its id). As for the other §18 awards, we read it as covering standards and
-// certificates dated on or after the first day of the policy window. Several claims are decided one
-// by one (details.items).
+// override) it is paid once per standard or certificate, across all enterprises (the ledger
+// "standards-award", keyed by its number; a second claim names the earlier grant). As for the other
+// §18 awards, we read it as covering standards and certificates dated on or after the first day of
+// the policy window, and (ruling of 2026-12-03) on or before the application date. Several claims are
+// decided one by one (details.items).
 
+import type { LedgerSubject } from '../ledgers.ts'
 import type { Measure } from '../measure.ts'
 import { type Rational, sum } from '../money.ts'
+import { describeGrant, eventAfterApplication, grantedBy, happenedByApplication } from '../one-time-grants.ts'
 
 interface ItemResult {
   id: string
@@ -33,12 +36,15 @@ export const standardsAward: Measure = {
   cash: true,
   inputs: ['/claims/standards'],
 
+  subjects: (application) => (application.claims?.standards ?? []).map((s) => subjectOf(s.id)),
+
   evaluate(run) {
     const standards = run.application.claims?.standards
     if (!standards || standards.length === 0) return run.missing(['/claims/standards'])
 
     const windowStart = run.params.date('policy.windowStart', run.asOf)
-    const awarded = run.history.standardsAwards ?? []
+    // The first rules listed every earlier award of the claimed items as the threshold.
+    const awardedV1 = run.rulings ? [] : run.granted.all('standards-award').map((g) => g.key)
 
     const items = standards.map((standard, i): ItemResult => {
       const field = `/claims/standards/${i}`
@@ -77,6 +83,16 @@ export const standardsAward: Measure = {
         )
       }
 
+      const what = { zh: `标准或认定${standard.id}`, en: `standard or certificate ${standard.id}` }
+      if (run.rulings && !happenedByApplication(run, i, what, standard.date)) {
+        return fail(
+          'EVENT_AFTER_APPLICATION',
+          eventAfterApplication(what, standard.date, run.application.applicationDate),
+          `${field}/date`,
+        )
+      }
+
+      const earlier = run.granted.granted(subjectOf(standard.id), '')
       const notYet = run.condition({
         id: `not-already-awarded[${i}]`,
         description: {
@@ -85,15 +101,20 @@ export const standardsAward: Measure = {
         },
         input: standard.id,
         comparison: 'not-in',
-        threshold: awarded,
-        holds: !awarded.includes(standard.id),
+        threshold: run.rulings
+          ? earlier
+            ? [{ id: standard.id, ...describeGrant(earlier) }]
+            : []
+          : awardedV1,
+        holds: earlier === undefined,
       })
       if (!notYet) {
+        const by = earlier && run.rulings ? grantedBy(earlier) : { zh: '', en: '' }
         return fail(
           'ALREADY_GRANTED',
           {
-            zh: `标准或认定${standard.id}已获奖励`,
-            en: `standard or certificate ${standard.id} was already awarded`,
+            zh: `标准或认定${standard.id}已获奖励${by.zh}`,
+            en: `standard or certificate ${standard.id} was already awarded${by.en}`,
           },
           `${field}/id`,
         )
@@ -120,7 +141,7 @@ export const standardsAward: Measure = {
 
     const amounts: Rational[] = eligible.map((item) => {
       const amount = run.step(`award for ${item.id}`, `standardsAward.amount = ${award.toYuan()}`, award)
-      run.claim({ kind: 'once', ledger: 'standards-award', key: item.id, amount: amount.toMoney() })
+      run.claim({ kind: 'once', subject: subjectOf(item.id), item: '', amount: amount.toMoney() })
       item.amount = amount.toMoney()
       return amount
     })
@@ -131,3 +152,5 @@ export const standardsAward: Measure = {
     return run.cash(total, { items })
   },
 }
+
+const subjectOf = (standardId: string): LedgerSubject => ({ ledger: 'standards-award', standardId })

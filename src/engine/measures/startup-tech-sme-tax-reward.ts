@@ -7,11 +7,13 @@
 // [registeredOn, registeredOn + startup.stageMonths − 1 day] (36 months, parameter); the taxes of a
 // newly registered enterprise are all "new" (新增), so every tax period inside the startup stage and
 // the policy window counts, a record straddling either edge pro rata by days (POLICY.md §0 (b), see
-// tax.ts). The limit "only startup-stage periods" is that window.
+// tax.ts). The limit "only startup-stage periods" is that window; each tax day is rewarded once
+// (POLICY.md §0, ruling of 2026-12-03): the enterprise's days per tax are kept in the tax-days ledger.
 
 import { addDays, addMonths, intersect } from '../dates.ts'
 import type { Measure } from '../measure.ts'
 import { checkDate, formatPeriod, localTaxesWithin } from '../tax.ts'
+import { allSubjects, payTaxReward, taxDaysSubjects } from '../tax-days.ts'
 
 export const startupTechSmeTaxReward: Measure = {
   id: 'startup-tech-sme-tax-reward',
@@ -26,6 +28,9 @@ export const startupTechSmeTaxReward: Measure = {
   },
   cash: true,
   inputs: ['/enterprise/registeredOn', '/enterprise/techSmeCertified', '/enterprise/taxRecords'],
+
+  subjects: (application) =>
+    allSubjects(taxDaysSubjects('startup-tech-sme-tax-reward', application.enterprise.creditCode, null)),
 
   evaluate(run) {
     const enterprise = run.application.enterprise
@@ -93,7 +98,15 @@ export const startupTechSmeTaxReward: Measure = {
     if (window.to < stage.to)
       run.note(`the startup stage is cut at the end of the policy window, ${windowEnd}`)
 
-    const taxes = localTaxesWithin(run, records, '/enterprise/taxRecords', window, 'the startup stage')
+    const subjects = taxDaysSubjects('startup-tech-sme-tax-reward', enterprise.creditCode, null)
+    const taxes = localTaxesWithin(
+      run,
+      records,
+      '/enterprise/taxRecords',
+      window,
+      'the startup stage',
+      (tax) => run.granted.rewardedDays(subjects[tax]),
+    )
     const rate = run.params.requireDecimal('startupReward.rate', run.asOf)
     const reward = run.step('reward', `${rate} × ${taxes.total.toYuan()}`, rate.times(taxes.total))
     const details = {
@@ -104,28 +117,20 @@ export const startupTechSmeTaxReward: Measure = {
       records: taxes.records,
     }
 
-    const paid = run.condition({
-      id: 'reward-above-zero',
-      description: {
+    return payTaxReward(run, {
+      reward,
+      taxes,
+      pointer: '/enterprise/taxRecords',
+      details,
+      subjects,
+      condition: {
         zh: '初创期内上缴税收地方留成部分的奖励大于零',
         en: 'the reward on local taxes paid in the startup stage is above zero',
       },
-      input: reward.toMoney(),
-      comparison: '>',
-      threshold: '0.00',
-      holds: reward.toFenHalfUp() > 0n,
+      noTaxes: {
+        zh: `企业在初创期${formatPeriod(window)}内无上缴地方税收`,
+        en: `the enterprise paid no local taxes in its startup stage ${formatPeriod(window)}`,
+      },
     })
-    if (!paid) {
-      return run.ineligible(
-        'NO_LOCAL_TAXES',
-        {
-          zh: `企业在初创期${formatPeriod(window)}内无上缴地方税收`,
-          en: `the enterprise paid no local taxes in its startup stage ${formatPeriod(window)}`,
-        },
-        '/enterprise/taxRecords',
-        details,
-      )
-    }
-    return run.cash(reward, details)
   },
 }

@@ -11,9 +11,17 @@
 // skipped year inside that span is lost. Award years come from history.talentAwardYears and from
 // the earlier years claimed in this application. Each person-year is decided on its own
 // (details.items); the measure pays the sum, rounded once, when anyone gets money.
+//
+// Rulings of 2026-12-03 (POLICY.md §0): a person's id is once across all enterprises, and a person's
+// tax year is a tax period rewarded once — the ledger "talent-award-year" keeps (person, year). A year
+// already rewarded for the same enterprise is ALREADY_REWARDED, for another enterprise ALREADY_GRANTED;
+// both name the earlier decision. The outcome is rounded once and its ledger entries (one per
+// person-year) sum to it exactly: each item gets its amount rounded down to the fen, and the fens left
+// go one each to the largest remainders (ties: the order of the claims), shown in the trace.
 
+import type { LedgerSubject } from '../ledgers.ts'
 import type { Measure } from '../measure.ts'
-import { type Rational, sum } from '../money.ts'
+import { allocateFen, formatFen, Rational, sum } from '../money.ts'
 import { calendarYear, checkWholeNumber, localShareFor, parseTaxAmount } from '../tax.ts'
 import type { Text } from '../trace.ts'
 import type { Reason } from '../types.ts'
@@ -43,6 +51,8 @@ export const talentIitReward: Measure = {
   },
   cash: true,
   inputs: ['/claims/talents', '/project/park/level'],
+
+  subjects: (application) => (application.claims?.talents ?? []).map((t) => subjectOf(t.personId)),
 
   evaluate(run) {
     const talents = run.application.claims?.talents
@@ -84,8 +94,10 @@ export const talentIitReward: Measure = {
     const windowEnd = run.params.date('policy.windowEnd', run.asOf)
 
     const awarded = new Map<string, Set<number>>()
-    for (const h of run.history.talentAwardYears ?? [])
-      awarded.set(h.personId, new Set([...(awarded.get(h.personId) ?? []), ...h.years]))
+    for (const t of talents) {
+      const years = run.granted.grants(subjectOf(t.personId)).map((g) => Number(g.item))
+      awarded.set(t.personId, new Set(years))
+    }
 
     const inputs = talents.map((talent, i) => ({
       year: checkWholeNumber(talent.year, `/claims/talents/${i}/year`, 1),
@@ -97,6 +109,7 @@ export const talentIitReward: Measure = {
 
     const items: Item[] = []
     const rewards: Rational[] = []
+    const paid: Item[] = []
     for (const i of order) {
       const talent = talents[i]!
       const at = `/claims/talents/${i}`
@@ -164,21 +177,39 @@ export const talentIitReward: Measure = {
 
       const years = awarded.get(talent.personId) ?? new Set<number>()
       const before = [...years].sort((a, b) => a - b)
+      const earlier = run.granted.granted(subjectOf(talent.personId), String(year))
       const notYet = run.condition({
         id: `year-not-yet-awarded:${talent.personId}:${year}`,
         description: { zh: `${who}该年度尚未获奖`, en: `${who} has not been rewarded for the year yet` },
         input: year,
         comparison: 'not-in',
-        threshold: before,
+        threshold:
+          run.rulings && earlier
+            ? before.map((y) =>
+                y === year ? { year, decision: earlier.decisionId, enterprise: earlier.creditCode } : y,
+              )
+            : before,
         holds: !years.has(year),
       })
       if (!notYet) {
+        // Who rewarded it: this enterprise (the tax year is rewarded once), another one (the person's
+        // id is once across all enterprises), or an earlier claim of this application.
+        const sameEnterprise =
+          earlier !== undefined && earlier.creditCode === run.application.enterprise.creditCode
+        const by = earlier
+          ? `decision ${earlier.decisionId ?? 'unknown'}, enterprise ${earlier.creditCode ?? 'unknown'}`
+          : 'an earlier claim of this application'
+        const byZh = earlier
+          ? `决定${earlier.decisionId ?? '未知'}，企业${earlier.creditCode ?? '未知'}`
+          : '本申请中的前一项'
         refuse(
-          'ALREADY_GRANTED',
-          {
-            zh: `${who}已获得${year}年度奖励`,
-            en: `${who} was already rewarded for ${year}`,
-          },
+          run.rulings && (sameEnterprise || earlier === undefined) ? 'ALREADY_REWARDED' : 'ALREADY_GRANTED',
+          run.rulings
+            ? {
+                zh: `${who}已获得${year}年度奖励（${byZh}）`,
+                en: `${who} was already rewarded for ${year} (${by})`,
+              }
+            : { zh: `${who}已获得${year}年度奖励`, en: `${who} was already rewarded for ${year}` },
           `${at}/year`,
         )
         continue
@@ -216,7 +247,8 @@ export const talentIitReward: Measure = {
       )
       const reward = run.step(`reward for ${who}, ${year}`, `${rate} × ${local.toYuan()}`, rate.times(local))
       item.localRetainedShare = local.toYuan()
-      if (reward.toFenHalfUp() <= 0n) {
+      // Under the rulings an item above zero is paid from the one rounding of the outcome.
+      if (run.rulings ? reward.isZero() : reward.toFenHalfUp() <= 0n) {
         refuse(
           'NO_INDIVIDUAL_INCOME_TAX',
           {
@@ -230,14 +262,9 @@ export const talentIitReward: Measure = {
       item.status = 'eligible'
       item.amount = reward.toMoney()
       rewards.push(reward)
+      paid.push(item)
       years.add(year)
       awarded.set(talent.personId, years)
-      run.claim({
-        kind: 'once',
-        ledger: 'talent-award-year',
-        key: `${talent.personId}:${year}`,
-        amount: reward.toMoney(),
-      })
     }
 
     const details = { parkLevel: level, rate: rate.toString(), items }
@@ -246,6 +273,39 @@ export const talentIitReward: Measure = {
       return run.ineligibleWithReasons(details)
     }
     const total = run.step('reward, all persons', rewards.map((r) => r.toYuan()).join(' + '), sum(rewards))
+    if (!run.rulings) {
+      for (const item of paid) {
+        run.claim({
+          kind: 'once',
+          subject: subjectOf(item.personId),
+          item: String(item.year),
+          amount: item.amount,
+        })
+      }
+      return run.cash(total, details)
+    }
+    // One rounding for the outcome; each person-year's share by largest remainder, so the ledger
+    // entries sum to the amount paid.
+    const { total: totalFen, shares } = allocateFen(rewards)
+    run.note(
+      `rounded once: ${total.toYuan()} → ${formatFen(totalFen)}; each person-year's share is its reward rounded down to the fen, and the fens left over go one each to the largest remainders (largest remainder method), so the shares sum to ${formatFen(totalFen)}`,
+    )
+    paid.forEach((item, k) => {
+      item.amount = formatFen(shares[k]!)
+      run.step(
+        `share of ${item.name} (${item.personId}), ${item.year}`,
+        `${rewards[k]!.toYuan()} → ${item.amount}`,
+        Rational.fromFen(shares[k]!),
+      )
+      run.claim({
+        kind: 'once',
+        subject: subjectOf(item.personId),
+        item: String(item.year),
+        amount: item.amount,
+      })
+    })
     return run.cash(total, details)
   },
 }
+
+const subjectOf = (personId: string): LedgerSubject => ({ ledger: 'talent-award-year', personId })

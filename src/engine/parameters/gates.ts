@@ -169,6 +169,19 @@ export const capacityControlParameters: ParameterDefinition[] = [
     },
     values: [{ from: POLICY_START, to: null, value: ['crude-steel'] }],
   },
+  {
+    name: 'capacityControl.barredBuildTypes',
+    kind: 'list',
+    unit: 'ids',
+    clause: '§6',
+    description: {
+      zh: '新增产能受“不再新增”限制的建设性质（新建、扩建）',
+      en: 'build types that add capacity of a barred product (new build, expansion)',
+    },
+    interpretation:
+      'Ruling of 2026-12-03: 不再新增钢铁产能 bars any project that adds crude-steel capacity, new build or expansion; a renovation (技术改造) is read as adding none. Replacement rules for the other products apply to new builds (新建) only.',
+    values: [{ from: POLICY_START, to: null, value: ['new-build', 'expansion'] }],
+  },
   ...capacityCaps2017(),
 ]
 

@@ -1,0 +1,157 @@
+// The ledgers: limits that span applications (POLICY.md §2 "Ledger", §0 rulings of 2026-12-03), in
+// one place. A measure names the subjects it reads (what the database must lock and read before
+// deciding) and returns typed claims (what the decision consumes); the database stores a claim under
+// the key `subjectKey` builds and hands grants back under the same key. Nothing parses a key back.
+//
+// Whose ledger (POLICY.md §0 "Whose ledger"):
+// - a project's cap belongs to its enterprise: (credit code, project id), since project ids are the
+//   enterprise's own labels;
+// - official identifiers (platform, institute or achievement, standard or certificate number, a
+//   person's id) are once across all enterprises;
+// - tax rewards keep the days they rewarded by (measure, credit code, scope, tax type): the scope is
+//   the enterprise, or one of its projects (POLICY.md §0 "A tax period is rewarded once").
+
+import type { Period } from './dates.ts'
+
+export const LEDGERS = {
+  interestSubsidy: 'interest-subsidy',
+  top3AwardYear: 'top3-award-year',
+  talentAwardYear: 'talent-award-year',
+  rdPlatformGrant: 'rd-platform-grant',
+  researchInstituteAward: 'research-institute-award',
+  standardsAward: 'standards-award',
+  taxDays: 'tax-days',
+} as const
+export type LedgerName = (typeof LEDGERS)[keyof typeof LEDGERS]
+
+/** The taxes whose days a tax reward records (POLICY.md "Local taxes"). */
+export type RewardedTax = 'vat' | 'enterpriseIncomeTax' | 'businessTax'
+
+/** The tax rewards of §18 whose days are recorded. */
+export type TaxRewardMeasure =
+  | 'emerging-project-tax-reward'
+  | 'startup-tech-sme-tax-reward'
+  | 'emerging-top3-tax-reward'
+
+/** Who or what a limit belongs to. */
+export type LedgerSubject =
+  | { ledger: 'interest-subsidy'; creditCode: string; projectId: string }
+  | { ledger: 'top3-award-year'; creditCode: string }
+  | { ledger: 'talent-award-year'; personId: string }
+  | { ledger: 'rd-platform-grant'; platformId: string }
+  | { ledger: 'research-institute-award'; eventId: string }
+  | { ledger: 'standards-award'; standardId: string }
+  | {
+      ledger: 'tax-days'
+      measure: TaxRewardMeasure
+      creditCode: string
+      /** null: the enterprise's own taxes; else the project whose taxes they are */
+      projectId: string | null
+      tax: RewardedTax
+    }
+
+/**
+ * The key a subject is stored under. One part is the part itself (an official identifier keeps its
+ * own text); several parts are a JSON array, so no label can collide with another ("a/b" + "c" and
+ * "a" + "b/c" stay apart).
+ */
+export const subjectKey = (s: LedgerSubject): string => {
+  switch (s.ledger) {
+    case 'interest-subsidy':
+      return JSON.stringify([s.creditCode, s.projectId])
+    case 'top3-award-year':
+      return s.creditCode
+    case 'talent-award-year':
+      return s.personId
+    case 'rd-platform-grant':
+      return s.platformId
+    case 'research-institute-award':
+      return s.eventId
+    case 'standards-award':
+      return s.standardId
+    case 'tax-days':
+      return JSON.stringify([
+        s.measure,
+        s.creditCode,
+        s.projectId === null ? 'enterprise' : 'project',
+        s.projectId,
+        s.tax,
+      ])
+  }
+}
+
+/**
+ * What a decision consumes, recorded by the database in the same transaction:
+ * - cumulative: adds `amount` to the subject's running total, which must stay ≤ `cap`;
+ * - once: the subject's `item` (a tier, a year, or "" for the identifier itself) is granted once, ever;
+ * - days: the subject's days in `period` are rewarded once (no two grants overlap).
+ */
+export type LedgerClaim =
+  | { kind: 'cumulative'; subject: LedgerSubject; amount: string; cap: string }
+  | { kind: 'once'; subject: LedgerSubject; item: string; amount: string | null }
+  | { kind: 'days'; subject: LedgerSubject; period: Period }
+
+/**
+ * A claim as decisions of ruleset 1.0.0 recorded it (a key string per grant). Never produced now;
+ * still read from stored decisions, and reproduced by their replay.
+ */
+export type LedgerClaimOfRuleset100 =
+  | { kind: 'cumulative'; ledger: string; key: string; amount: string; cap: string }
+  | { kind: 'once'; ledger: string; key: string; amount: string | null }
+
+/** A grant already recorded, as the database hands it back for a locked subject. */
+export interface LedgerGrant {
+  ledger: LedgerName
+  key: string
+  kind: 'once' | 'days'
+  /** once: the item granted */
+  item: string | null
+  /** days: the days rewarded */
+  period: Period | null
+  amount: string | null
+  /** the decision that holds the grant, and the enterprise it was made for (null when unknown) */
+  decisionId: string | null
+  creditCode: string | null
+}
+
+/**
+ * What was already granted, as far as the limits that span applications care: the running totals of
+ * the cumulative subjects and the grants of the others. The engine reads it only as input; the
+ * database ledger supplies it (and enforces it again).
+ */
+export interface History {
+  totals?: { ledger: LedgerName; key: string; total: string }[]
+  grants?: LedgerGrant[]
+}
+
+/** Reads a History by subject. */
+export class LedgerView {
+  constructor(private readonly history: History) {}
+
+  /** The running total of a cumulative subject, yuan ("0.00" when nothing was granted). */
+  total(subject: LedgerSubject): string {
+    const key = subjectKey(subject)
+    return this.history.totals?.find((t) => t.ledger === subject.ledger && t.key === key)?.total ?? '0.00'
+  }
+
+  /** The grants recorded under a subject, oldest first as the database returned them. */
+  grants(subject: LedgerSubject): LedgerGrant[] {
+    const key = subjectKey(subject)
+    return (this.history.grants ?? []).filter((g) => g.ledger === subject.ledger && g.key === key)
+  }
+
+  /** Every grant of a ledger, in the order the history holds them. */
+  all(ledger: LedgerName): LedgerGrant[] {
+    return (this.history.grants ?? []).filter((g) => g.ledger === ledger)
+  }
+
+  /** The grant of one item of a `once` subject, if any. */
+  granted(subject: LedgerSubject, item: string): LedgerGrant | undefined {
+    return this.grants(subject).find((g) => g.item === item)
+  }
+
+  /** The rewarded day ranges of a `days` subject. */
+  rewardedDays(subject: LedgerSubject): (LedgerGrant & { period: Period })[] {
+    return this.grants(subject).filter((g): g is LedgerGrant & { period: Period } => g.period !== null)
+  }
+}

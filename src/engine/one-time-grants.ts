@@ -1,0 +1,46 @@
+// What the §18 one-time grants (R&D platform, research institute or achievement, standard or
+// certificate) share under POLICY.md §0's rulings of 2026-12-03:
+// - "Events count only once they have happened": an item dated after the application date is
+//   EVENT_AFTER_APPLICATION;
+// - official identifiers are once across all enterprises: a second claim is ALREADY_GRANTED and the
+//   decision names the earlier grant (decision and enterprise) for review.
+
+import type { LedgerGrant } from './ledgers.ts'
+import type { MeasureRun } from './measure.ts'
+import type { Text } from './trace.ts'
+
+/** Records whether the item's date is on or before the application date; returns that. */
+export const happenedByApplication = (run: MeasureRun, index: number, what: Text, date: string): boolean => {
+  const applicationDate = run.application.applicationDate
+  return run.condition({
+    id: `event-on-or-before-application[${index}]`,
+    clause: '§0',
+    description: {
+      zh: `${what.zh}发生在申请日或之前`,
+      en: `${what.en} happened on or before the application date`,
+    },
+    input: date,
+    comparison: '<=',
+    threshold: applicationDate,
+    holds: date <= applicationDate,
+  })
+}
+
+export const eventAfterApplication = (what: Text, date: string, applicationDate: string): Text => ({
+  zh: `${what.zh}的日期${date}晚于申请日${applicationDate}，尚未发生`,
+  en: `${what.en} is dated ${date}, after the application date ${applicationDate}: it has not happened yet`,
+})
+
+/** The earlier grant, as the trace and the reason name it. */
+export const describeGrant = (
+  grant: LedgerGrant,
+): { decision: string | null; enterprise: string | null } => ({
+  decision: grant.decisionId,
+  enterprise: grant.creditCode,
+})
+
+/** "已由企业X的决定D授予" / "granted by decision D to enterprise X" */
+export const grantedBy = (grant: LedgerGrant): Text => ({
+  zh: `（决定${grant.decisionId ?? '未知'}，企业${grant.creditCode ?? '未知'}）`,
+  en: ` (decision ${grant.decisionId ?? 'unknown'}, enterprise ${grant.creditCode ?? 'unknown'})`,
+})
