@@ -8,8 +8,12 @@ import pg from 'pg'
 import pino from 'pino'
 import t from 'tap'
 import { buildApp } from '../../src/app.ts'
+import { subjectKey } from '../../src/engine/ledgers.ts'
 import { requirePostgres, secondPool, testDatabase } from '../helpers/database.ts'
-import { bearer, deepProcessing, keysFor } from '../helpers/fixtures.ts'
+import { bearer, deepProcessing, ENTERPRISE_A, keysFor } from '../helpers/fixtures.ts'
+
+const projectKey = (projectId: string) =>
+  subjectKey({ ledger: 'interest-subsidy', creditCode: ENTERPRISE_A, projectId })
 
 const ROUNDS = 3
 const APPLICATIONS = 150
@@ -59,7 +63,7 @@ t.test('the interest-subsidy cap holds under concurrency on two instances', asyn
     t.equal(capped, 50, `round ${round}: the other 50 capped`)
 
     const ledger = await sql<{ total: string }>`
-      select total from ledger_subjects where ledger = 'interest-subsidy' and key = ${project}`.execute(
+      select total from ledger_subjects where ledger = 'interest-subsidy' and key = ${projectKey(project)}`.execute(
       first.db,
     )
     const decided = await sql<{ sum: string }>`
@@ -92,7 +96,8 @@ t.test('a duplicate that arrives while the first is still running gets 409', asy
   t.teardown(() => holder.end())
   await holder.query('begin')
   await holder.query(
-    `insert into ledger_subjects (ledger, key, total, cap) values ('interest-subsidy', 'p-409', 0, null)`,
+    `insert into ledger_subjects (ledger, key, total, cap) values ('interest-subsidy', $1, 0, null)`,
+    [projectKey('p-409')],
   )
   const request = () =>
     app.inject({

@@ -2,9 +2,13 @@
 
 import { sql } from 'kysely'
 import t from 'tap'
+import { subjectKey } from '../../src/engine/ledgers.ts'
 import { testApp } from '../helpers/app.ts'
 import { testDatabase } from '../helpers/database.ts'
-import { bearer, deepProcessing, ENTERPRISE_B, keysFor } from '../helpers/fixtures.ts'
+import { bearer, deepProcessing, ENTERPRISE_A, ENTERPRISE_B, keysFor } from '../helpers/fixtures.ts'
+
+const projectKey = (projectId: string) =>
+  subjectKey({ ledger: 'interest-subsidy', creditCode: ENTERPRISE_A, projectId })
 
 const count = async (
   db: Awaited<ReturnType<typeof testDatabase>>,
@@ -80,9 +84,9 @@ t.test('applications', async (t) => {
 
     const second = (await post(keys.finance, deepProcessing('p-cap', '80000000.00', '2016-03-01'))).json()
     t.match(subsidy(second), { status: 'eligible', amount: '2800000.00' })
-    t.equal(
-      second.decisions[0].history.interestSubsidyGranted,
-      '7200000.00',
+    t.same(
+      second.decisions[0].history.totals,
+      [{ ledger: 'interest-subsidy', key: projectKey('p-cap'), total: '7200000.00' }],
       'the history the engine saw is stored',
     )
     const third = (await post(keys.enterpriseA, deepProcessing('p-cap', '10000000.00', '2016-09-01'))).json()
@@ -248,7 +252,7 @@ t.test('applications', async (t) => {
     t.equal(twice.statusCode, 409)
     const total = await sql<{
       total: string
-    }>`select total from ledger_subjects where ledger = 'interest-subsidy' and key = 'p-cap'`.execute(
+    }>`select total from ledger_subjects where ledger = 'interest-subsidy' and key = ${projectKey('p-cap')}`.execute(
       database.db,
     )
     t.equal(total.rows[0]!.total, '8800000.00', '2 800 000.00 + 6 000 000.00')

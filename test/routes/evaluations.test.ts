@@ -58,8 +58,8 @@ t.test('§5 example 1: interest subsidy 0.06 × 120 000 000.00 = 7 200 000.00', 
   t.same(o.ledger, [
     {
       kind: 'cumulative',
-      ledger: 'interest-subsidy',
-      key: 'p-ex1',
+      // the cap is the enterprise's: (credit code, project id) (POLICY.md §0 "Whose ledger")
+      subject: { ledger: 'interest-subsidy', creditCode: '91530300MA6K5A1B2G', projectId: 'p-ex1' },
       amount: '7200000.00',
       cap: '10000000.00',
     },

@@ -29,11 +29,22 @@ t.test(
     const code = '91532300MA6M4T5U6X'
     const days = (tax: string, from: string, to: string) => ({
       kind: 'days',
-      subject: { ledger: 'tax-days', measure: 'emerging-top3-tax-reward', creditCode: code, projectId: null, tax },
+      subject: {
+        ledger: 'tax-days',
+        measure: 'emerging-top3-tax-reward',
+        creditCode: code,
+        projectId: null,
+        tax,
+      },
       period: { from, to },
     })
     t.same(outcome?.ledger.slice(0, 1), [
-      { kind: 'once', subject: { ledger: 'top3-award-year', creditCode: code }, item: '2016', amount: '290000.00' },
+      {
+        kind: 'once',
+        subject: { ledger: 'top3-award-year', creditCode: code },
+        item: '2016',
+        amount: '290000.00',
+      },
     ])
     t.same(
       outcome?.ledger.slice(1),

@@ -30,22 +30,38 @@ const application = (talents: TalentClaim[]): Application => ({
   claims: { talents },
 })
 
-t.test('one once-claim per person-year that pays; the total is rounded once and its shares sum to it', async (t) => {
-  const [outcome] = evaluate(application([talent('a', 2016), talent('b', 2016), talent('c', 2016, false)]), {
-    measures: ['talent-iit-reward'],
-  }).outcomes
-  t.equal(outcome?.status, 'eligible')
-  t.equal(outcome?.amount, '8000.81', '0.40 × 10 001.01 × 2 = 8 000.808')
-  // POLICY.md §0 ruling: round once, spread the last fen by largest remainder (a tie: the first claim).
-  t.same(outcome?.ledger, [
-    { kind: 'once', subject: { ledger: 'talent-award-year', personId: 'a' }, item: '2016', amount: '4000.41' },
-    { kind: 'once', subject: { ledger: 'talent-award-year', personId: 'b' }, item: '2016', amount: '4000.40' },
-  ])
-  t.same(outcome?.reasons, [], 'per-person refusals stay in details.items when the measure pays')
-  const steps = outcome?.trace.steps.map((s) => s.expression) ?? []
-  t.ok(steps.includes('4000.404 + 4000.404'), 'the sum before the one rounding')
-  t.same(steps.slice(-2), ['4000.404 → 4000.41', '4000.404 → 4000.40'], 'each share shown')
-})
+t.test(
+  'one once-claim per person-year that pays; the total is rounded once and its shares sum to it',
+  async (t) => {
+    const [outcome] = evaluate(
+      application([talent('a', 2016), talent('b', 2016), talent('c', 2016, false)]),
+      {
+        measures: ['talent-iit-reward'],
+      },
+    ).outcomes
+    t.equal(outcome?.status, 'eligible')
+    t.equal(outcome?.amount, '8000.81', '0.40 × 10 001.01 × 2 = 8 000.808')
+    // POLICY.md §0 ruling: round once, spread the last fen by largest remainder (a tie: the first claim).
+    t.same(outcome?.ledger, [
+      {
+        kind: 'once',
+        subject: { ledger: 'talent-award-year', personId: 'a' },
+        item: '2016',
+        amount: '4000.41',
+      },
+      {
+        kind: 'once',
+        subject: { ledger: 'talent-award-year', personId: 'b' },
+        item: '2016',
+        amount: '4000.40',
+      },
+    ])
+    t.same(outcome?.reasons, [], 'per-person refusals stay in details.items when the measure pays')
+    const steps = outcome?.trace.steps.map((s) => s.expression) ?? []
+    t.ok(steps.includes('4000.404 + 4000.404'), 'the sum before the one rounding')
+    t.same(steps.slice(-2), ['4000.404 → 4000.41', '4000.404 → 4000.40'], 'each share shown')
+  },
+)
 
 t.test('nobody paid: the per-person reasons become the outcome reasons, with their fields', async (t) => {
   const [outcome] = evaluate(application([talent('c', 2016, false)]), {
