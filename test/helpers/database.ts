@@ -28,10 +28,14 @@ const admin = async (url: string, statement: string): Promise<void> => {
 }
 
 /** Opens a migrated database for this test file and closes (and drops) it when the file ends. */
-export const testDatabase = async (t: Test, options: { poolSize?: number } = {}): Promise<DatabaseHandle> => {
+export const testDatabase = async (
+  t: Test,
+  options: { poolSize?: number; migrate?: boolean } = {},
+): Promise<DatabaseHandle> => {
+  const migrate = options.migrate ?? true
   if (!TEST_DATABASE_URL) {
     const handle = await openPglite('memory://')
-    await migrateToLatest(handle.db)
+    if (migrate) await migrateToLatest(handle.db)
     t.teardown(() => handle.close())
     return handle
   }
@@ -45,7 +49,7 @@ export const testDatabase = async (t: Test, options: { poolSize?: number } = {})
     return h
   }
   const handle = open()
-  await migrateToLatest(handle.db)
+  if (migrate) await migrateToLatest(handle.db)
   t.teardown(async () => {
     for (const h of handles) await h.close()
     await admin(TEST_DATABASE_URL, `drop database if exists ${name} with (force)`)
