@@ -86,6 +86,18 @@ export const insertApplication = async (trx: Executor, a: ApplicationEntity): Pr
   return { ...a, seq: row.seq, createdAt: row.created_at.toISOString() }
 }
 
+/** Another correction of the same decision committed first: `supersedes` is unique. */
+export class DecisionAlreadySuperseded extends Error {
+  constructor(readonly decisionId: string) {
+    super(`decision ${decisionId} was already superseded`)
+    this.name = 'DecisionAlreadySuperseded'
+  }
+}
+
+const isSupersedesConflict = (error: unknown): boolean =>
+  (error as { code?: unknown } | null)?.code === '23505' &&
+  (error as { constraint?: unknown }).constraint === 'decisions_supersedes_key'
+
 export const insertDecision = async (
   trx: Executor,
   d: DecisionEntity & { decisionHash: string; evaluation: Evaluation },
@@ -109,6 +121,12 @@ export const insertDecision = async (
     })
     .returning(['seq', 'created_at'])
     .executeTakeFirstOrThrow()
+    .catch((error: unknown) => {
+      // Two corrections of one decision at once: the unique `supersedes` lets one win.
+      if (d.supersedes !== null && isSupersedesConflict(error))
+        throw new DecisionAlreadySuperseded(d.supersedes)
+      throw error
+    })
   const outcomes = d.evaluation.outcomes
   if (outcomes.length > 0) {
     await trx

@@ -175,6 +175,8 @@ export const correctDecision = async (
   previousApplication: StoredApplication,
   reason: string,
   correctedFacts: Application | null,
+  /** runs inside the same transaction (the idempotency record), before the audit entries */
+  alsoInTransaction?: (trx: Executor, decided: Decided) => Promise<void>,
 ): Promise<Decided> =>
   inTransaction(db, async (trx) => {
     const entries: AuditEntryInput[] = []
@@ -209,8 +211,10 @@ export const correctDecision = async (
       audit(caller, 'decision.superseded', 'decision', decision.id, decision.decisionHash),
       ...ledgerAudit(caller, [...reversals, ...ledger]),
     )
+    const decided = { application, decision }
+    if (alsoInTransaction) await alsoInTransaction(trx, decided)
     await appendAudit(trx, entries)
-    return { application, decision }
+    return decided
   })
 
 const toRow = (a: StoredApplication) => ({

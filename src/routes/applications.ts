@@ -3,7 +3,6 @@
 // leaks about what exists.
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import {
   currentDecisions,
@@ -11,8 +10,6 @@ import {
   findApplication,
   listApplications,
 } from '../db/decisions-repository.ts'
-import { claimKey, completeKey, releaseKey } from '../db/idempotency-repository.ts'
-import { TransientDatabaseError } from '../db/retry.ts'
 import { inputHash, precheck, submitApplication } from '../decisions/decide.ts'
 import { presentApplication, presentDecision } from '../decisions/present.ts'
 import type { Application as Facts } from '../engine/types.ts'
@@ -26,6 +23,7 @@ import {
   StoredApplication,
 } from '../schemas/applications.ts'
 import { problemResponses } from '../schemas/problem.ts'
+import { idempotently } from './idempotency.ts'
 
 export const notFound = (what: string) =>
   new HttpProblem({
@@ -34,28 +32,6 @@ export const notFound = (what: string) =>
     status: 404,
     detail: `No ${what} with this id.`,
   })
-
-export const unavailable = (error: TransientDatabaseError) =>
-  new HttpProblem(
-    {
-      type: '/problems/busy',
-      title: 'Service Unavailable',
-      status: 503,
-      detail: `The request lost ${error.attempts} races for the same ledger rows; nothing was stored. Retry it.`,
-    },
-    { 'retry-after': '1' },
-  )
-
-/**
- * Sends a response body exactly as it was stored, so a replayed idempotent response is
- * byte-identical to the first one (no second serialisation).
- */
-const sendStored = (reply: unknown, status: number, body: string) =>
-  (reply as FastifyReply)
-    .code(status)
-    .type('application/json; charset=utf-8')
-    .serializer((s: unknown) => s as string)
-    .send(body)
 
 const applications: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -91,50 +67,29 @@ const applications: FastifyPluginAsyncTypebox = async (app) => {
       }
       precheck(facts) // input the engine refuses → 4xx before anything is claimed or stored
 
-      const key = request.headers['idempotency-key']
       // The request hash is the stored input hash: RFC 8785 SHA-256 of the facts, computed once.
       const requestHash = inputHash(facts)
-      const claim = await claimKey(app.database.db, caller.keyId, key, requestHash)
-      if (claim.state === 'done') {
-        return sendStored(reply, claim.status, claim.body)
-      }
-      if (claim.state === 'in-progress') {
-        throw new HttpProblem(
-          {
-            type: '/problems/idempotency-in-progress',
-            title: 'Conflict',
-            status: 409,
-            detail:
-              'A request with this Idempotency-Key is still being processed. Retry later for its response.',
-          },
-          { 'retry-after': '1' },
-        )
-      }
-      if (claim.state === 'mismatch') {
-        throw new HttpProblem({
-          type: '/problems/idempotency-key-reused',
-          title: 'Unprocessable Content',
-          status: 422,
-          detail: 'This Idempotency-Key was used with a different request body.',
-          errors: [{ detail: 'was used with a different body', header: 'Idempotency-Key' }],
-        })
-      }
-
-      try {
-        let body = ''
-        await submitApplication(app.database.db, caller, facts, {
-          inputHash: requestHash,
-          inTransaction: async (trx, decided) => {
-            body = JSON.stringify(presentApplication(decided.application, [decided.decision]))
-            await completeKey(trx, caller.keyId, key, 201, body)
-          },
-        })
-        return sendStored(reply, 201, body)
-      } catch (error) {
-        await releaseKey(app.database.db, caller.keyId, key)
-        if (error instanceof TransientDatabaseError) throw unavailable(error)
-        throw error
-      }
+      return idempotently(
+        {
+          db: app.database.db,
+          reply,
+          callerKeyId: caller.keyId,
+          key: request.headers['idempotency-key'],
+          requestHash,
+          status: 201,
+        },
+        async (complete) => {
+          let body = ''
+          await submitApplication(app.database.db, caller, facts, {
+            inputHash: requestHash,
+            inTransaction: async (trx, decided) => {
+              body = JSON.stringify(presentApplication(decided.application, [decided.decision]))
+              await complete(trx, body)
+            },
+          })
+          return body
+        },
+      )
     },
   )
 

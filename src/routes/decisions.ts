@@ -3,17 +3,24 @@
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { findApplication, findDecision } from '../db/decisions-repository.ts'
-import { TransientDatabaseError } from '../db/retry.ts'
+import { hashCanonical } from '../audit/canonical-json.ts'
+import { DecisionAlreadySuperseded, findApplication, findDecision } from '../db/decisions-repository.ts'
 import { correctDecision, precheck } from '../decisions/decide.ts'
 import { presentApplication, presentDecision } from '../decisions/present.ts'
 import { replayDecision } from '../decisions/replay.ts'
 import type { Application as Facts } from '../engine/types.ts'
 import { callerOf, visibleTo } from '../plugins/auth.ts'
 import { HttpProblem } from '../plugins/problems.ts'
-import { Correction, Decision, ReplayResult, StoredApplication } from '../schemas/applications.ts'
+import {
+  Correction,
+  Decision,
+  IdempotencyHeaders,
+  ReplayResult,
+  StoredApplication,
+} from '../schemas/applications.ts'
 import { problemResponses } from '../schemas/problem.ts'
-import { notFound, unavailable } from './applications.ts'
+import { notFound } from './applications.ts'
+import { idempotently } from './idempotency.ts'
 
 const Params = Type.Object({ id: Type.String({ format: 'uuid', description: 'Id of the decision.' }) })
 
@@ -79,52 +86,67 @@ const decisions: FastifyPluginAsyncTypebox = async (app) => {
           'Makes a new decision that supersedes this one, recording the reason and who made it. Without ' +
           '`facts` the stored facts are decided again (with the ledger as it stands, this decision’s grants ' +
           'given back first); with `facts` the corrected facts are stored as a new application. The old ' +
-          'decision stays readable. Only the current decision can be corrected.',
+          'decision stays readable. Only the current decision can be corrected. Requires an Idempotency-Key ' +
+          'header, as submissions do: a retried correction is made once.',
         security: [{ apiKey: [] }],
         params: Params,
+        headers: IdempotencyHeaders,
         body: Correction,
-        response: { 201: StoredApplication, ...problemResponses(400, 401, 403, 404, 409, 503) },
+        response: { 201: StoredApplication, ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
       },
     },
     async (request, reply) => {
       const caller = callerOf(request)
       const { decision, application } = await load(request.params.id, caller)
-      if (decision.supersededBy) {
-        throw new HttpProblem({
-          type: '/problems/already-superseded',
-          title: 'Conflict',
-          status: 409,
-          detail: `This decision was already superseded by ${decision.supersededBy}; correct that one.`,
-        })
-      }
       const facts = (request.body.facts as Facts | undefined) ?? null
       if (facts) precheck(facts)
-      try {
-        const decided = await correctDecision(
-          app.database.db,
-          caller,
-          decision,
-          application,
-          request.body.reason,
-          facts,
-        )
-        return reply.code(201).send(presentApplication(decided.application, [decided.decision]))
-      } catch (error) {
-        if (error instanceof TransientDatabaseError) throw unavailable(error)
-        // Two corrections of the same decision at once: the unique `supersedes` lets one win.
-        if (
-          (error as { code?: string }).code === '23505' &&
-          (error as { constraint?: string }).constraint === 'decisions_supersedes_key'
-        ) {
-          throw new HttpProblem({
-            type: '/problems/already-superseded',
-            title: 'Conflict',
-            status: 409,
-            detail: 'This decision was just superseded.',
-          })
-        }
-        throw error
-      }
+      return idempotently(
+        {
+          db: app.database.db,
+          reply,
+          callerKeyId: caller.keyId,
+          key: request.headers['idempotency-key'],
+          requestHash: hashCanonical({ correct: decision.id, reason: request.body.reason, facts }),
+          status: 201,
+        },
+        async (complete) => {
+          // Checked after the key: a retried correction replays its response rather than a 409.
+          if (decision.supersededBy) {
+            throw new HttpProblem({
+              type: '/problems/already-superseded',
+              title: 'Conflict',
+              status: 409,
+              detail: `This decision was already superseded by ${decision.supersededBy}; correct that one.`,
+            })
+          }
+          try {
+            let body = ''
+            await correctDecision(
+              app.database.db,
+              caller,
+              decision,
+              application,
+              request.body.reason,
+              facts,
+              async (trx, decided) => {
+                body = JSON.stringify(presentApplication(decided.application, [decided.decision]))
+                await complete(trx, body)
+              },
+            )
+            return body
+          } catch (error) {
+            if (error instanceof DecisionAlreadySuperseded) {
+              throw new HttpProblem({
+                type: '/problems/already-superseded',
+                title: 'Conflict',
+                status: 409,
+                detail: 'This decision was just superseded.',
+              })
+            }
+            throw error
+          }
+        },
+      )
     },
   )
 }

@@ -217,20 +217,35 @@ t.test('applications', async (t) => {
         await app.inject({
           method: 'POST',
           url: `/v1/decisions/${decisionId}/corrections`,
-          headers: bearer(keys.enterpriseA),
+          headers: { ...bearer(keys.enterpriseA), 'idempotency-key': 'c-0' },
           payload: { reason: 'investment was mistyped' },
         })
       ).statusCode,
       403,
       'enterprises cannot correct',
     )
-    const corrected = await app.inject({
-      method: 'POST',
-      url: `/v1/decisions/${decisionId}/corrections`,
-      headers: bearer(keys.finance),
-      payload: { reason: 'investment was mistyped: 100 000 000.00', facts },
-    })
+    const correct = (key: string, payload: unknown) =>
+      app.inject({
+        method: 'POST',
+        url: `/v1/decisions/${decisionId}/corrections`,
+        headers: { ...bearer(keys.finance), 'idempotency-key': key },
+        payload: payload as object,
+      })
+    t.equal(
+      (await correct('', { reason: 'no key' })).statusCode,
+      400,
+      'a correction needs an Idempotency-Key, as a submission does',
+    )
+    const corrected = await correct('c-1', { reason: 'investment was mistyped: 100 000 000.00', facts })
     t.equal(corrected.statusCode, 201)
+    const retried = await correct('c-1', { reason: 'investment was mistyped: 100 000 000.00', facts })
+    t.equal(retried.statusCode, 201, 'a retried correction replays its response…')
+    t.equal(retried.body, corrected.body, '…byte for byte, and decides nothing again')
+    t.equal(
+      (await correct('c-1', { reason: 'another reason', facts })).statusCode,
+      422,
+      'the same key with another body: 422',
+    )
     const d = corrected.json().decisions[0]
     t.equal(d.supersedes, decisionId)
     t.equal(d.correctionReason, 'investment was mistyped: 100 000 000.00')
@@ -243,12 +258,7 @@ t.test('applications', async (t) => {
       await app.inject({ url: `/v1/decisions/${decisionId}`, headers: bearer(keys.auditor) })
     ).json()
     t.equal(old.supersededBy, d.id, 'the old decision is still readable and says what superseded it')
-    const twice = await app.inject({
-      method: 'POST',
-      url: `/v1/decisions/${decisionId}/corrections`,
-      headers: bearer(keys.finance),
-      payload: { reason: 'again' },
-    })
+    const twice = await correct('c-2', { reason: 'again' })
     t.equal(twice.statusCode, 409)
     const total = await sql<{
       total: string

@@ -1,0 +1,86 @@
+// The Idempotency-Key flow every storing POST shares (IETF httpapi "The Idempotency-Key HTTP Header
+// Field"): claim the key, replay a stored response byte for byte, refuse a key reused with another
+// body (422) or still in progress (409), and complete the key in the same transaction as the work,
+// so a stored response can never disagree with stored data.
+
+import type { FastifyReply } from 'fastify'
+import type { Kysely } from 'kysely'
+import type { Executor } from '../db/executor.ts'
+import { claimKey, completeKey, releaseKey } from '../db/idempotency-repository.ts'
+import { TransientDatabaseError } from '../db/retry.ts'
+import type { Database } from '../db/schema.ts'
+import { HttpProblem } from '../plugins/problems.ts'
+
+export const unavailable = (error: TransientDatabaseError) =>
+  new HttpProblem(
+    {
+      type: '/problems/busy',
+      title: 'Service Unavailable',
+      status: 503,
+      detail: `The request lost ${error.attempts} races for the same ledger rows; nothing was stored. Retry it.`,
+    },
+    { 'retry-after': '1' },
+  )
+
+/**
+ * Sends a response body exactly as it was stored, so a replayed idempotent response is
+ * byte-identical to the first one (no second serialisation).
+ */
+const sendStored = (reply: unknown, status: number, body: string) =>
+  (reply as FastifyReply)
+    .code(status)
+    .type('application/json; charset=utf-8')
+    .serializer((s: unknown) => s as string)
+    .send(body)
+
+export interface IdempotentRequest {
+  db: Kysely<Database>
+  reply: unknown
+  callerKeyId: string
+  key: string
+  /** the hash of what the request asks for: the same key with another hash is refused */
+  requestHash: string
+  /** the status of a successful response */
+  status: number
+}
+
+/**
+ * Runs `work` once per key. `work` stores what it does and calls `complete(trx, body)` inside its
+ * transaction with the response body; the body is then sent (and replayed for later requests).
+ */
+export const idempotently = async (
+  request: IdempotentRequest,
+  work: (complete: (trx: Executor, body: string) => Promise<void>) => Promise<string>,
+) => {
+  const { db, callerKeyId, key, requestHash, status } = request
+  const claim = await claimKey(db, callerKeyId, key, requestHash)
+  if (claim.state === 'done') return sendStored(request.reply, claim.status, claim.body)
+  if (claim.state === 'in-progress') {
+    throw new HttpProblem(
+      {
+        type: '/problems/idempotency-in-progress',
+        title: 'Conflict',
+        status: 409,
+        detail: 'A request with this Idempotency-Key is still being processed. Retry later for its response.',
+      },
+      { 'retry-after': '1' },
+    )
+  }
+  if (claim.state === 'mismatch') {
+    throw new HttpProblem({
+      type: '/problems/idempotency-key-reused',
+      title: 'Unprocessable Content',
+      status: 422,
+      detail: 'This Idempotency-Key was used with a different request body.',
+      errors: [{ detail: 'was used with a different body', header: 'Idempotency-Key' }],
+    })
+  }
+  try {
+    const body = await work((trx, body) => completeKey(trx, callerKeyId, key, status, body))
+    return sendStored(request.reply, status, body)
+  } catch (error) {
+    await releaseKey(db, callerKeyId, key)
+    if (error instanceof TransientDatabaseError) throw unavailable(error)
+    throw error
+  }
+}
