@@ -48,6 +48,13 @@ const subtract = (p: Period, taken: readonly Period[]): Period[] => {
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and see no app types
 export async function up(db: Kysely<any>): Promise<void> {
+  // Each subject keeps its typed form beside its key (src/engine/ledgers.ts LedgerSubject), so a
+  // ledger can be read by enterprise without parsing keys.
+  await sql`alter table ledger_subjects add column subject jsonb`.execute(db)
+  await sql`create index ledger_subjects_enterprise on ledger_subjects ((subject ->> 'creditCode'))`.execute(
+    db,
+  )
+
   // One-time grants: (ledger, key, item) once.
   await sql`alter table ledger_once add column item text not null default ''`.execute(db)
   await sql`alter table ledger_once add column credit_code text`.execute(db)
@@ -120,6 +127,17 @@ export async function up(db: Kysely<any>): Promise<void> {
       and not exists (select 1 from decisions s where s.supersedes = d.id)
     group by a.enterprise_credit_code, a.project_id`.execute(db)
 
+  // The typed subject of every subject row that existed before (one-part keys are the id itself).
+  await sql`
+    update ledger_subjects set subject = case ledger
+      when 'interest-subsidy' then jsonb_build_object('ledger', ledger, 'creditCode', key::jsonb ->> 0, 'projectId', key::jsonb ->> 1)
+      when 'top3-award-year' then jsonb_build_object('ledger', ledger, 'creditCode', key)
+      when 'talent-award-year' then jsonb_build_object('ledger', ledger, 'personId', key)
+      when 'rd-platform-grant' then jsonb_build_object('ledger', ledger, 'platformId', key)
+      when 'research-institute-award' then jsonb_build_object('ledger', ledger, 'eventId', key)
+      when 'standards-award' then jsonb_build_object('ledger', ledger, 'standardId', key)
+    end`.execute(db)
+
   // Tax days, from the counted records of current decisions' eligible tax rewards, oldest first.
   const outcomes = await sql<{
     decision_id: string
@@ -132,6 +150,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     where not exists (select 1 from decisions s where s.supersedes = d.id)
     order by d.seq`.execute(db)
   const taken = new Map<string, Period[]>()
+  const subjects = new Map<string, object>()
   const rows: Record<string, unknown>[] = []
   for (const row of outcomes.rows) {
     const evaluation = typeof row.evaluation === 'string' ? JSON.parse(row.evaluation) : row.evaluation
@@ -155,6 +174,13 @@ export async function up(db: Kysely<any>): Promise<void> {
             projectId,
             tax,
           ])
+          subjects.set(key, {
+            ledger: 'tax-days',
+            measure: o.measure,
+            creditCode: row.credit_code,
+            projectId,
+            tax,
+          })
           const held = taken.get(key) ?? []
           for (const p of subtract(record.counted, held)) {
             held.push(p)
@@ -173,9 +199,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     }
   }
   for (const row of rows) await db.insertInto('ledger_periods').values(row).execute()
-  for (const key of taken.keys()) {
+  for (const [key, subject] of subjects) {
     await sql`
-      insert into ledger_subjects (ledger, key) values ('tax-days', ${key})
+      insert into ledger_subjects (ledger, key, subject) values ('tax-days', ${key}, ${JSON.stringify(subject)}::jsonb)
       on conflict do nothing`.execute(db)
   }
 
@@ -193,6 +219,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 // biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and see no app types
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop table if exists ledger_periods`.execute(db)
+  await sql`drop index if exists ledger_subjects_enterprise`.execute(db)
+  await sql`alter table ledger_subjects drop column subject`.execute(db)
   await sql`drop function if exists ledger_periods_no_overlap()`.execute(db)
   await sql`delete from ledger_subjects where ledger = 'tax-days'`.execute(db)
   // Interest-subsidy subjects back to the project id alone (totals of one id summed).

@@ -11,6 +11,7 @@ import problems from './plugins/problems.ts'
 import applications from './routes/applications.ts'
 import audit from './routes/audit.ts'
 import decisions from './routes/decisions.ts'
+import enterprises from './routes/enterprises.ts'
 import evaluations from './routes/evaluations.ts'
 import finance from './routes/finance.ts'
 import health from './routes/health.ts'
@@ -65,6 +66,7 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
   await app.register(indicators)
   await app.register(applications)
   await app.register(decisions)
+  await app.register(enterprises)
   await app.register(keys)
   await app.register(audit)
   return app

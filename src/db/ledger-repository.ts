@@ -19,6 +19,7 @@ import {
   type LedgerClaim,
   type LedgerGrant,
   type LedgerName,
+  type LedgerSubject,
   subjectKey,
 } from '../engine/ledgers.ts'
 import { MEASURES } from '../engine/measures/index.ts'
@@ -29,6 +30,7 @@ import type { Executor } from './executor.ts'
 export interface Subject {
   ledger: LedgerName
   key: string
+  subject: LedgerSubject
 }
 
 const compareSubjects = (a: Subject, b: Subject): number =>
@@ -41,7 +43,7 @@ export const subjectsOf = (...applications: (Application | undefined)[]): Subjec
     if (!facts) continue
     for (const measure of MEASURES) {
       for (const s of measure.subjects?.(facts) ?? []) {
-        const subject = { ledger: s.ledger, key: subjectKey(s) }
+        const subject = { ledger: s.ledger, key: subjectKey(s), subject: s }
         unique.set(`${subject.ledger}\u0000${subject.key}`, subject)
       }
     }
@@ -61,7 +63,9 @@ export const lockSubjects = async (trx: Executor, subjects: readonly Subject[]):
   if (subjects.length === 0) return new Map()
   const rows = await trx
     .insertInto('ledger_subjects')
-    .values(subjects.map((s) => ({ ledger: s.ledger, key: s.key, cap: null })))
+    .values(
+      subjects.map((s) => ({ ledger: s.ledger, key: s.key, subject: JSON.stringify(s.subject), cap: null })),
+    )
     .onConflict((oc) => oc.columns(['ledger', 'key']).doUpdateSet({ total: sql`ledger_subjects.total` }))
     .returning(['ledger', 'key', 'total'])
     .execute()
@@ -75,7 +79,7 @@ export const historyFor = async (
   locked: Locked,
 ): Promise<History> => {
   const totals = subjects
-    .map((s) => ({ ...s, total: locked.get(lockedKey(s.ledger, s.key)) ?? '0.00' }))
+    .map((s) => ({ ledger: s.ledger, key: s.key, total: locked.get(lockedKey(s.ledger, s.key)) ?? '0.00' }))
     .filter((t) => t.total !== '0.00' && t.total !== '0')
   if (subjects.length === 0) return {}
   const inSubjects = sql<boolean>`(ledger, key) in (${sql.join(subjects.map((s) => sql`(${s.ledger}, ${s.key})`))})`
@@ -320,4 +324,124 @@ export const ledgerTotal = async (db: Executor, ledger: string, key: string): Pr
     .where('key', '=', key)
     .executeTakeFirst()
   return row?.total ?? '0.00'
+}
+
+/** The most journal rows an enterprise ledger read returns (newest first). */
+export const JOURNAL_LIMIT = 1000
+
+export interface EnterpriseLedger {
+  creditCode: string
+  caps: { subject: LedgerSubject; total: string; cap: string | null; remaining: string | null }[]
+  grants: { subject: LedgerSubject; item: string; amount: string | null; decisionId: string }[]
+  rewardedDays: { subject: LedgerSubject; from: string; to: string; days: number; decisionId: string }[]
+  journal: {
+    id: string
+    decisionId: string
+    ledger: string
+    key: string
+    kind: LedgerEntryRow['kind']
+    amount: string | null
+    item: string | null
+    period: { from: string; to: string } | null
+    createdAt: string
+  }[]
+  journalComplete: boolean
+}
+
+/**
+ * What the ledgers hold for one enterprise: its projects' running totals against their caps, the
+ * one-time grants made to it (official identifiers included), the tax days rewarded to it, and the
+ * journal of its decisions' ledger movements (grants and reversals), newest first.
+ */
+export const enterpriseLedger = async (db: Executor, creditCode: string): Promise<EnterpriseLedger> => {
+  const [caps, grants, days, journal] = await Promise.all([
+    db
+      .selectFrom('ledger_subjects')
+      .select(['subject', 'total', 'cap', sql<string | null>`(cap - total)::text`.as('remaining')])
+      .where('ledger', '=', 'interest-subsidy')
+      .where(sql<string>`subject ->> 'creditCode'`, '=', creditCode)
+      .orderBy('key')
+      .execute(),
+    db
+      .selectFrom('ledger_once as o')
+      .innerJoin('ledger_subjects as s', (j) =>
+        j.onRef('s.ledger', '=', 'o.ledger').onRef('s.key', '=', 'o.key'),
+      )
+      .select(['s.subject', 'o.item', 'o.amount', 'o.decision_id'])
+      .where('o.credit_code', '=', creditCode)
+      .orderBy('o.ledger')
+      .orderBy('o.key')
+      .orderBy('o.item')
+      .execute(),
+    db
+      .selectFrom('ledger_periods as p')
+      .innerJoin('ledger_subjects as s', (j) =>
+        j.onRef('s.ledger', '=', 'p.ledger').onRef('s.key', '=', 'p.key'),
+      )
+      .select([
+        's.subject',
+        'p.from_date',
+        'p.to_date',
+        sql<number>`(p.to_date - p.from_date + 1)::int`.as('days'),
+        'p.decision_id',
+      ])
+      .where('p.credit_code', '=', creditCode)
+      .orderBy('p.key')
+      .orderBy('p.from_date')
+      .execute(),
+    db
+      .selectFrom('ledger_entries as e')
+      .innerJoin('decisions as d', 'd.id', 'e.decision_id')
+      .innerJoin('applications as a', 'a.id', 'd.application_id')
+      .select([
+        'e.id',
+        'e.decision_id',
+        'e.ledger',
+        'e.key',
+        'e.kind',
+        'e.amount',
+        'e.item',
+        'e.period_from',
+        'e.period_to',
+        'e.created_at',
+      ])
+      .where('a.enterprise_credit_code', '=', creditCode)
+      .orderBy('e.id', 'desc')
+      .limit(JOURNAL_LIMIT + 1)
+      .execute(),
+  ])
+  return {
+    creditCode,
+    caps: caps.map((r) => ({
+      subject: r.subject as LedgerSubject,
+      total: r.total,
+      cap: r.cap,
+      remaining: r.remaining,
+    })),
+    grants: grants.map((r) => ({
+      subject: r.subject as LedgerSubject,
+      item: r.item,
+      amount: r.amount,
+      decisionId: r.decision_id,
+    })),
+    rewardedDays: days.map((r) => ({
+      subject: r.subject as LedgerSubject,
+      from: r.from_date,
+      to: r.to_date,
+      days: Number(r.days),
+      decisionId: r.decision_id,
+    })),
+    journal: journal.slice(0, JOURNAL_LIMIT).map((r) => ({
+      id: String(r.id),
+      decisionId: r.decision_id,
+      ledger: r.ledger,
+      key: r.key,
+      kind: r.kind,
+      amount: r.amount,
+      item: r.item,
+      period: r.period_from && r.period_to ? { from: r.period_from, to: r.period_to } : null,
+      createdAt: r.created_at.toISOString(),
+    })),
+    journalComplete: journal.length <= JOURNAL_LIMIT,
+  }
 }

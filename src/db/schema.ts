@@ -62,6 +62,8 @@ export interface DecisionOutcomesTable {
 export interface LedgerSubjectsTable {
   ledger: string
   key: string
+  /** the typed subject (src/engine/ledgers.ts LedgerSubject) */
+  subject: Json | null
   total: ColumnType<string, string | undefined, string>
   cap: Numeric | null
 }
