@@ -1,0 +1,105 @@
+// The new ledgers under concurrency, on two API instances (two apps on separate pools):
+// - 50 identical tax-reward applications at once (POLICY.md §5 example 3) pay the period exactly
+//   once: one 450 000.00, 49 ALREADY_REWARDED, each tax day recorded once;
+// - 50 claims of one platform id at once, by two different enterprises, grant it exactly once.
+// Repeated on fresh subjects so one lucky ordering cannot pass it.
+
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { sql } from 'kysely'
+import t from 'tap'
+import { buildApp } from '../../src/app.ts'
+import type { Application } from '../../src/engine/types.ts'
+import { requirePostgres, secondPool, testDatabase } from '../helpers/database.ts'
+import { bearer, ENTERPRISE_A, ENTERPRISE_B, keysFor } from '../helpers/fixtures.ts'
+
+const ROUNDS = 2
+const APPLICATIONS = 50
+
+const example = (name: string): Application =>
+  JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'examples', `${name}.json`), 'utf8'))
+    .application
+
+t.test('tax days and one-time grants hold under concurrency on two instances', async (t) => {
+  if (!requirePostgres(t, 'concurrent applications on two API instances')) return
+  const first = await testDatabase(t, { poolSize: 10 })
+  const second = secondPool(t, first, 10)
+  const apps = [await buildApp({ database: first }), await buildApp({ database: second })]
+  t.teardown(async () => {
+    for (const a of apps) await a.close()
+  })
+  const keys = await keysFor(first)
+
+  const storm = async (payload: (i: number) => Application) => {
+    const responses = await Promise.all(
+      Array.from({ length: APPLICATIONS }, (_, i) =>
+        apps[i % 2]!.inject({
+          method: 'POST',
+          url: '/v1/applications',
+          headers: { ...bearer(keys.finance), 'idempotency-key': crypto.randomUUID() },
+          payload: payload(i),
+        }),
+      ),
+    )
+    const statuses = [...new Set(responses.map((r) => r.statusCode))]
+    t.same(statuses, [201], 'every request answered 201 (no 500, no 503)')
+    if (statuses.some((s) => s !== 201)) t.comment(responses.find((r) => r.statusCode !== 201)!.body)
+    return responses.map(
+      (r) =>
+        r.json().decisions[0].evaluation.outcomes as {
+          measure: string
+          status: string
+          amount: string | null
+          reasons: { code: string }[]
+        }[],
+    )
+  }
+
+  for (let round = 1; round <= ROUNDS; round++) {
+    const tax = example('emerging-project-tax-reward')
+    const facts = { ...tax, project: { ...tax.project!, id: `panels-${round}` } }
+    const outcomes = (await storm(() => facts)).map(
+      (o) => o.find((x) => x.measure === 'emerging-project-tax-reward')!,
+    )
+    const paid = outcomes.filter((o) => o.status === 'eligible')
+    t.equal(paid.length, 1, `round ${round}: the period is paid exactly once`)
+    t.equal(paid[0]?.amount, '450000.00')
+    t.equal(
+      outcomes.filter((o) => o.status === 'ineligible' && o.reasons[0]?.code === 'ALREADY_REWARDED').length,
+      APPLICATIONS - 1,
+      `round ${round}: the other ${APPLICATIONS - 1} are ALREADY_REWARDED`,
+    )
+    const days = await sql<{ n: string }>`
+      select count(*)::text as n from ledger_periods
+      where ledger = 'tax-days' and decision_id in (
+        select d.id from decisions d join applications a on a.id = d.application_id where a.project_id = ${facts.project.id})`.execute(
+      first.db,
+    )
+    t.equal(days.rows[0]!.n, '2', `round ${round}: VAT and EIT days of 2015 recorded once each`)
+
+    const platform = example('rd-platform-grant')
+    const id = `contested-lab-${round}`
+    const claims = (
+      await storm((i) => ({
+        ...platform,
+        enterprise: { creditCode: i % 2 === 0 ? ENTERPRISE_A : ENTERPRISE_B, name: `Claimant ${i % 2}` },
+        claims: { rdPlatforms: [{ ...platform.claims!.rdPlatforms![0]!, id }] },
+      }))
+    ).map((o) => o.find((x) => x.measure === 'rd-platform-grant')!)
+    t.equal(
+      claims.filter((o) => o.status === 'eligible').length,
+      1,
+      `round ${round}: the platform is granted once`,
+    )
+    t.equal(
+      claims.filter((o) => o.reasons[0]?.code === 'ALREADY_GRANTED').length,
+      APPLICATIONS - 1,
+      `round ${round}: every other claim, by either enterprise, is ALREADY_GRANTED`,
+    )
+    const once = await sql<{ n: string }>`
+      select count(*)::text as n from ledger_once where ledger = 'rd-platform-grant' and key = ${id}`.execute(
+      first.db,
+    )
+    t.equal(once.rows[0]!.n, '1', `round ${round}: one row in the ledger`)
+  }
+})
