@@ -34,6 +34,7 @@ import {
 import { inTransaction } from '../db/retry.ts'
 import type { Database } from '../db/schema.ts'
 import { evaluate } from '../engine/evaluate.ts'
+import { subjectKey } from '../engine/ledgers.ts'
 import type { Application, Evaluation } from '../engine/types.ts'
 
 /** What jsonb gives back: plain JSON (Rationals become strings, undefined members vanish). */
@@ -92,12 +93,17 @@ const storeDecision = async (
   }
   const decision = await insertDecision(trx, { ...entity, evaluation, decisionHash: entityHash(entity) })
   const reversals = await journalReversals(trx, released, decisionId)
-  const ledger = await applyClaims(
-    trx,
-    decisionId,
-    facts.enterprise.creditCode,
-    evaluation.outcomes.flatMap((o) => o.ledger),
-  )
+  const claims = evaluation.outcomes.flatMap((o) => o.ledger)
+  // A claim on a subject that was not locked could race another decision: a measure must name every
+  // subject it claims (Measure.subjects). Refuse rather than write.
+  for (const claim of claims) {
+    const key = subjectKey(claim.subject)
+    if (!subjects.some((s) => s.ledger === claim.subject.ledger && s.key === key))
+      throw new Error(
+        `engine bug: a claim on ${claim.subject.ledger} ${key}, a subject the measure did not name`,
+      )
+  }
+  const ledger = await applyClaims(trx, decisionId, facts.enterprise.creditCode, claims)
   return { decision, ledger, reversals }
 }
 

@@ -8,7 +8,7 @@ import type { MeasureRun } from './measure.ts'
 import { type Rational, ZERO } from './money.ts'
 import { LOCAL_TAXES, type LocalTaxes } from './tax.ts'
 import type { Text } from './trace.ts'
-import type { Outcome } from './types.ts'
+import type { Outcome, TaxRecord } from './types.ts'
 
 export type TaxDaysSubjects = Readonly<Record<RewardedTax, LedgerSubject>>
 
@@ -22,7 +22,15 @@ export const taxDaysSubjects = (
     LOCAL_TAXES.map((tax) => [tax, { ledger: 'tax-days', measure, creditCode, projectId, tax }]),
   ) as unknown as TaxDaysSubjects
 
-export const allSubjects = (subjects: TaxDaysSubjects): LedgerSubject[] => LOCAL_TAXES.map((t) => subjects[t])
+/**
+ * The subjects a reward reads for `records`: the taxes they report. Only those are locked, so
+ * applications without tax records never wait on a tax ledger.
+ */
+export const reportedSubjects = (
+  subjects: TaxDaysSubjects,
+  records: readonly TaxRecord[] | undefined,
+): LedgerSubject[] =>
+  LOCAL_TAXES.filter((tax) => records?.some((r) => r[tax] !== undefined)).map((tax) => subjects[tax])
 
 export interface TaxRewardSpec {
   reward: Rational

@@ -537,3 +537,106 @@ t.test('ruling 6: a parameter set to null ends its rule, gates included', async 
     })
   }
 })
+
+t.test('ruling 5: a tie between claims of different years goes to the earlier claim', async (t) => {
+  // 0.40 × 100.01 = 40.004 for each; 80.008 → 80.01; floors 40.00 + 40.00; one fen left, a tie of
+  // 0.4 fen: the first claim (X, 2016) gets it, though Y's year (2015) is decided first.
+  const application: Application = {
+    applicationDate: '2017-03-01',
+    enterprise: { creditCode: '91530100216543210J', name: 'Kunming Machine Tool Co.' },
+    project: project({
+      id: 'p-machine-1',
+      industryCode: 'C34',
+      prefecture: 'kunming',
+      park: { id: 'park-1', name: 'Yangzonghai Industrial Park', level: 'provincial' },
+    }),
+    claims: {
+      talents: [
+        {
+          personId: 'X',
+          name: 'X',
+          role: 'executive',
+          designatedExcellent: true,
+          year: 2016,
+          individualIncomeTax: '100.01',
+        },
+        {
+          personId: 'Y',
+          name: 'Y',
+          role: 'executive',
+          designatedExcellent: true,
+          year: 2015,
+          individualIncomeTax: '100.01',
+        },
+      ],
+    },
+  }
+  const o = outcome(run(application, { measures: ['talent-iit-reward'] }), 'talent-iit-reward')
+  t.equal(o.amount, '80.01')
+  t.same(
+    o.ledger.map((c) => (c.kind === 'once' ? [c.subject, c.item, c.amount] : null)),
+    [
+      [{ ledger: 'talent-award-year', personId: 'X' }, '2016', '40.01'],
+      [{ ledger: 'talent-award-year', personId: 'Y' }, '2015', '40.00'],
+    ],
+  )
+})
+
+t.test('ruling 2: a top-3 award year with days already rewarded counts as rewarded', async (t) => {
+  const application: Application = {
+    applicationDate: '2017-03-01',
+    enterprise: {
+      creditCode: '91532300MA6M4T5U6X',
+      name: 'Chuxiong Biopharma Co.',
+      emergingIndustryRanking: { industry: 'biomedicine', year: 2015, rank: 3 },
+      taxRecords: [
+        { from: '2015-01-01', to: '2015-12-31', vat: '1000000.00', enterpriseIncomeTax: '500000.00' },
+        { from: '2016-01-01', to: '2016-04-30', vat: '400000.00' },
+        { from: '2016-05-01', to: '2016-12-31', vat: '800000.00', enterpriseIncomeTax: '600000.00' },
+      ],
+    },
+    claims: { top3AwardYear: 2016 },
+  }
+  const measures: MeasureId[] = ['emerging-top3-tax-reward']
+  // nothing rewarded: 0.25 × 400 000 + 0.50 × 800 000 + 0.40 × 600 000 = 740 000; 2015: 450 000 → 290 000
+  t.match(outcome(run(application, { measures }), 'emerging-top3-tax-reward'), {
+    status: 'eligible',
+    amount: '290000.00',
+  })
+  for (const [from, to] of [
+    ['2016-01-01', '2016-12-31'],
+    ['2016-01-01', '2016-06-30'],
+    ['2016-12-31', '2016-12-31'],
+  ]) {
+    const o = outcome(
+      run(application, {
+        measures,
+        history: {
+          rewardedTaxDays: [{ measure: 'emerging-top3-tax-reward', tax: 'vat', from: from!, to: to! }],
+        },
+      }),
+      'emerging-top3-tax-reward',
+    )
+    t.match(
+      o,
+      { status: 'ineligible', reasons: [{ code: 'ALREADY_REWARDED' }] },
+      `VAT ${from}…${to} rewarded`,
+    )
+  }
+  // days of the year before (the comparison base) or of another reward do not count
+  t.match(
+    outcome(
+      run(application, {
+        measures,
+        history: {
+          rewardedTaxDays: [
+            { measure: 'emerging-top3-tax-reward', tax: 'vat', from: '2015-01-01', to: '2015-12-31' },
+            { measure: 'startup-tech-sme-tax-reward', tax: 'vat', from: '2016-01-01', to: '2016-12-31' },
+          ],
+        },
+      }),
+      'emerging-top3-tax-reward',
+    ),
+    { status: 'eligible', amount: '290000.00' },
+  )
+})

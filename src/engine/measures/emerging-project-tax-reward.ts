@@ -14,7 +14,7 @@
 
 import type { Measure } from '../measure.ts'
 import { checkDate, formatPeriod, localTaxesWithin } from '../tax.ts'
-import { allSubjects, payTaxReward, taxDaysSubjects } from '../tax-days.ts'
+import { payTaxReward, reportedSubjects, taxDaysSubjects } from '../tax-days.ts'
 
 export const emergingProjectTaxReward: Measure = {
   id: 'emerging-project-tax-reward',
@@ -37,12 +37,13 @@ export const emergingProjectTaxReward: Measure = {
 
   subjects: (application) =>
     application.project
-      ? allSubjects(
+      ? reportedSubjects(
           taxDaysSubjects(
             'emerging-project-tax-reward',
             application.enterprise.creditCode,
             application.project.id,
           ),
+          application.project.taxRecords,
         )
       : [],
 

@@ -14,7 +14,7 @@
 // already rewarded is ALREADY_REWARDED, naming the decision, and the award year's tax days are kept in
 // the tax-days ledger of the enterprise.
 
-import type { IsoDate } from '../dates.ts'
+import { type IsoDate, intersect } from '../dates.ts'
 import type { LedgerSubject } from '../ledgers.ts'
 import type { Measure } from '../measure.ts'
 import { ZERO } from '../money.ts'
@@ -24,10 +24,11 @@ import {
   checkTaxRecords,
   checkWholeNumber,
   formatPeriod,
+  LOCAL_TAXES,
   localTaxesWithin,
   uncoveredPeriods,
 } from '../tax.ts'
-import { allSubjects, taxDaysSubjects } from '../tax-days.ts'
+import { reportedSubjects, taxDaysSubjects } from '../tax-days.ts'
 
 export const emergingTop3TaxReward: Measure = {
   id: 'emerging-top3-tax-reward',
@@ -48,8 +49,9 @@ export const emergingTop3TaxReward: Measure = {
       ? []
       : [
           subjectOf(application.enterprise.creditCode),
-          ...allSubjects(
+          ...reportedSubjects(
             taxDaysSubjects('emerging-top3-tax-reward', application.enterprise.creditCode, null),
+            application.enterprise.taxRecords,
           ),
         ],
 
@@ -139,7 +141,7 @@ export const emergingTop3TaxReward: Measure = {
     const year = calendarYear(awardYear)
     const inWindow = run.condition({
       id: 'award-year-within-policy-window',
-      clause: '§1',
+      clause: run.rulings ? '§4, §8–§9' : '§1',
       description: { zh: '奖励年度在政策适用期内', en: 'the award year lies within the policy window' },
       input: year,
       comparison: 'in',
@@ -242,9 +244,42 @@ export const emergingTop3TaxReward: Measure = {
 
     const before = localTaxesWithin(run, records, '/enterprise/taxRecords', previousYear, `${awardYear - 1}`)
     const days = taxDaysSubjects('emerging-top3-tax-reward', enterprise.creditCode, null)
-    const after = localTaxesWithin(run, records, '/enterprise/taxRecords', year, `${awardYear}`, (tax) =>
-      run.granted.rewardedDays(days[tax]),
-    )
+    // The reward is the increase of a whole year over the year before: a year some of whose days a
+    // top-3 reward already paid cannot be paid in part (no pro rata of an increase), so it counts as
+    // rewarded — our reading of the ruling "a tax period is rewarded once" for this measure.
+    const taken = run.rulings
+      ? LOCAL_TAXES.flatMap((tax) =>
+          run.granted
+            .rewardedDays(days[tax])
+            .filter((g) => intersect(g.period, year) !== null)
+            .map((g) => ({ tax, period: g.period, decisionId: g.decisionId })),
+        )
+      : []
+    if (taken.length > 0) {
+      run.condition({
+        id: 'award-year-days-not-yet-rewarded',
+        clause: '§0',
+        description: {
+          zh: '奖励年度的纳税期间尚未获得奖励',
+          en: 'no day of the award year has been rewarded yet',
+        },
+        input: year,
+        comparison: 'not-in',
+        threshold: taken.map((x) => ({ tax: x.tax, ...x.period, decision: x.decisionId })),
+        holds: false,
+      })
+      const decisions = [...new Set(taken.map((x) => x.decisionId ?? 'unknown'))]
+      return run.ineligible(
+        'ALREADY_REWARDED',
+        {
+          zh: `${awardYear}年度的纳税期间已获奖励（决定${decisions.join('、')}）`,
+          en: `days of ${awardYear} were already rewarded (decision ${decisions.join(', ')})`,
+        },
+        '/claims/top3AwardYear',
+        { alreadyRewarded: taken },
+      )
+    }
+    const after = localTaxesWithin(run, records, '/enterprise/taxRecords', year, `${awardYear}`)
     const increase = run.step(
       `increase of local taxes, ${awardYear} over ${awardYear - 1}`,
       `${after.total.toYuan()} − ${before.total.toYuan()}`,

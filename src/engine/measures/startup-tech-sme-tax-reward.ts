@@ -13,7 +13,7 @@
 import { addDays, addMonths, intersect } from '../dates.ts'
 import type { Measure } from '../measure.ts'
 import { checkDate, formatPeriod, localTaxesWithin } from '../tax.ts'
-import { allSubjects, payTaxReward, taxDaysSubjects } from '../tax-days.ts'
+import { payTaxReward, reportedSubjects, taxDaysSubjects } from '../tax-days.ts'
 
 export const startupTechSmeTaxReward: Measure = {
   id: 'startup-tech-sme-tax-reward',
@@ -30,7 +30,12 @@ export const startupTechSmeTaxReward: Measure = {
   inputs: ['/enterprise/registeredOn', '/enterprise/techSmeCertified', '/enterprise/taxRecords'],
 
   subjects: (application) =>
-    allSubjects(taxDaysSubjects('startup-tech-sme-tax-reward', application.enterprise.creditCode, null)),
+    application.enterprise.techSmeCertified === true
+      ? reportedSubjects(
+          taxDaysSubjects('startup-tech-sme-tax-reward', application.enterprise.creditCode, null),
+          application.enterprise.taxRecords,
+        )
+      : [],
 
   evaluate(run) {
     const enterprise = run.application.enterprise

@@ -156,7 +156,7 @@ export const talentIitReward: Measure = {
       const period = calendarYear(year)
       const inWindow = run.condition({
         id: `year-within-policy-window:${talent.personId}:${year}`,
-        clause: '§1',
+        clause: run.rulings ? '§4, §8–§9' : '§1',
         description: { zh: '纳税年度在政策适用期内', en: 'the tax year lies within the policy window' },
         input: year,
         comparison: 'in',
@@ -285,7 +285,12 @@ export const talentIitReward: Measure = {
       return run.cash(total, details)
     }
     // One rounding for the outcome; each person-year's share by largest remainder, so the ledger
-    // entries sum to the amount paid.
+    // entries sum to the amount paid. Shares follow the order of the claims (ties: the earlier claim).
+    const byClaim = paid
+      .map((item, k) => ({ item, reward: rewards[k]! }))
+      .sort((a, b) => items.indexOf(a.item) - items.indexOf(b.item))
+    paid.splice(0, paid.length, ...byClaim.map((x) => x.item))
+    rewards.splice(0, rewards.length, ...byClaim.map((x) => x.reward))
     const { total: totalFen, shares } = allocateFen(rewards)
     run.note(
       `rounded once: ${total.toYuan()} → ${formatFen(totalFen)}; each person-year's share is its reward rounded down to the fen, and the fens left over go one each to the largest remainders (largest remainder method), so the shares sum to ${formatFen(totalFen)}`,

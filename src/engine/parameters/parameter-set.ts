@@ -141,8 +141,11 @@ export class ParameterSet {
       const entry = this.entries.get(name)
       if (!entry) continue
       values.sort((a, b) => (a.from < b.from ? -1 : 1))
+      // A decision is replayed with what it read, clause included (a later ruleset may cite another).
+      const clause = reads.find((r) => r.name === name)?.clause ?? entry.definition.clause
       next.set(name, {
         ...entry,
+        definition: { ...entry.definition, clause },
         values,
         overridden: reads.some((r) => r.name === name && r.overridden === true),
       })

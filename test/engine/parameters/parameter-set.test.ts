@@ -256,7 +256,7 @@ t.test('every registered parameter is well formed', async (t) => {
     'names are unique',
   )
   for (const d of DEFAULT_PARAMETERS.definitions()) {
-    t.match(d.clause, /^§\d+$/, `${d.name} cites a clause`)
+    t.match(d.clause, /^§\d+(–§\d+)?(, §\d+(–§\d+)?)*$/, `${d.name} cites a clause (or several: "§4, §8–§9")`)
     t.ok(d.description.zh && d.description.en, `${d.name} has zh and en descriptions`)
     t.ok(d.values.length > 0, `${d.name} has values`)
     d.values.forEach((v, i) => {
