@@ -19,7 +19,7 @@
 // rata by its days not yet rewarded, and the days it newly counts are returned for the measure to
 // claim. Two records of one application reporting the same tax for the same day are refused.
 
-import { addDays, daysIn, intersect, isIsoDate, type Period, subtractPeriods } from './dates.ts'
+import { daysIn, intersect, isIsoDate, type Period, subtractPeriods } from './dates.ts'
 import { EngineError } from './errors.ts'
 import type { LedgerGrant, RewardedTax } from './ledgers.ts'
 import type { MeasureRun } from './measure.ts'
@@ -303,17 +303,8 @@ const refuseOverlaps = (records: readonly TaxRecord[], pointer: string): void =>
 }
 
 /** The parts of `window` that no record's period covers, in date order. */
-export const uncoveredPeriods = (records: readonly TaxRecord[], window: Period): Period[] => {
-  const clipped = records
-    .map((r) => intersect({ from: r.from, to: r.to }, window))
-    .filter((p): p is Period => p !== null)
-    .sort((a, b) => a.from.localeCompare(b.from))
-  const gaps: Period[] = []
-  let next = window.from
-  for (const p of clipped) {
-    if (p.from > next) gaps.push({ from: next, to: addDays(p.from, -1) })
-    if (p.to >= next) next = addDays(p.to, 1)
-  }
-  if (next <= window.to) gaps.push({ from: next, to: window.to })
-  return gaps
-}
+export const uncoveredPeriods = (records: readonly TaxRecord[], window: Period): Period[] =>
+  subtractPeriods(
+    window,
+    records.map((r) => ({ from: r.from, to: r.to })),
+  )

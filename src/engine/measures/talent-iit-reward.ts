@@ -273,42 +273,35 @@ export const talentIitReward: Measure = {
       return run.ineligibleWithReasons(details)
     }
     const total = run.step('reward, all persons', rewards.map((r) => r.toYuan()).join(' + '), sum(rewards))
-    if (!run.rulings) {
-      for (const item of paid) {
-        run.claim({
-          kind: 'once',
-          subject: subjectOf(item.personId),
-          item: String(item.year),
-          amount: item.amount,
-        })
-      }
-      return run.cash(total, details)
-    }
-    // One rounding for the outcome; each person-year's share by largest remainder, so the ledger
-    // entries sum to the amount paid. Shares follow the order of the claims (ties: the earlier claim).
-    const byClaim = paid
-      .map((item, k) => ({ item, reward: rewards[k]! }))
-      .sort((a, b) => items.indexOf(a.item) - items.indexOf(b.item))
-    paid.splice(0, paid.length, ...byClaim.map((x) => x.item))
-    rewards.splice(0, rewards.length, ...byClaim.map((x) => x.reward))
-    const { total: totalFen, shares } = allocateFen(rewards)
-    run.note(
-      `rounded once: ${total.toYuan()} → ${formatFen(totalFen)}; each person-year's share is its reward rounded down to the fen, and the fens left over go one each to the largest remainders (largest remainder method), so the shares sum to ${formatFen(totalFen)}`,
-    )
-    paid.forEach((item, k) => {
-      item.amount = formatFen(shares[k]!)
-      run.step(
-        `share of ${item.name} (${item.personId}), ${item.year}`,
-        `${rewards[k]!.toYuan()} → ${item.amount}`,
-        Rational.fromFen(shares[k]!),
+    // Under the rulings: one rounding for the outcome; each person-year's share by largest remainder,
+    // so the ledger entries sum to the amount paid. Shares follow the order of the claims (ties: the
+    // earlier claim). Ruleset 1.0.0 claimed each person-year's own rounded amount.
+    if (run.rulings) {
+      const byClaim = paid
+        .map((item, k) => ({ item, reward: rewards[k]! }))
+        .sort((a, b) => items.indexOf(a.item) - items.indexOf(b.item))
+      const { total: totalFen, shares } = allocateFen(byClaim.map((x) => x.reward))
+      run.note(
+        `rounded once: ${total.toYuan()} → ${formatFen(totalFen)}; each person-year's share is its reward rounded down to the fen, and the fens left over go one each to the largest remainders (largest remainder method), so the shares sum to ${formatFen(totalFen)}`,
       )
+      paid.splice(0, paid.length, ...byClaim.map((x) => x.item))
+      byClaim.forEach(({ item, reward }, k) => {
+        item.amount = formatFen(shares[k]!)
+        run.step(
+          `share of ${item.name} (${item.personId}), ${item.year}`,
+          `${reward.toYuan()} → ${item.amount}`,
+          Rational.fromFen(shares[k]!),
+        )
+      })
+    }
+    for (const item of paid) {
       run.claim({
         kind: 'once',
         subject: subjectOf(item.personId),
         item: String(item.year),
         amount: item.amount,
       })
-    })
+    }
     return run.cash(total, details)
   },
 }
