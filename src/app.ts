@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { DatabaseHandle } from './db/database.ts'
+import { DEFAULT_LEASE_SECONDS } from './db/idempotency-repository.ts'
 import auth from './plugins/auth.ts'
 import openapi from './plugins/openapi.ts'
 import problems from './plugins/problems.ts'
@@ -22,6 +23,10 @@ import reference from './routes/reference.ts'
 declare module 'fastify' {
   interface FastifyInstance {
     database: DatabaseHandle
+    /** seconds an in-progress Idempotency-Key is held without renewal (IDEMPOTENCY_LEASE_SECONDS) */
+    idempotencyLeaseSeconds: number
+    /** set by a graceful shutdown (src/lifecycle.ts) */
+    lifecycle: { draining: boolean }
   }
 }
 
@@ -29,6 +34,8 @@ export interface AppOptions {
   database: DatabaseHandle
   /** a pino logger; tests pass none (silent) */
   logger?: FastifyBaseLogger
+  /** IDEMPOTENCY_LEASE_SECONDS; the repository's default when absent */
+  idempotencyLeaseSeconds?: number
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
@@ -44,18 +51,29 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit: 1_048_576,
-    return503OnClosing: true,
+    // A request that reaches us while the server closes was sent before the client could know:
+    // it is served (with "Connection: close"), not refused (src/lifecycle.ts).
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.decorate('lifecycle', { draining: false })
 
   app.addHook('onRequest', async (request, reply) => {
     if (!REQUEST_ID.test(request.id)) request.id = randomUUID()
     reply.header('x-request-id', request.id)
   })
 
+  // While draining for a shutdown, each keep-alive connection is closed after its response, so
+  // clients open their next connection elsewhere instead of racing the close.
+  app.addHook('onSend', async (_request, reply) => {
+    if (app.lifecycle.draining) reply.header('connection', 'close')
+  })
+
   // JSON only: a text/plain body is refused with 415 instead of reaching validation as a string.
   app.removeContentTypeParser('text/plain')
 
   app.decorate('database', options.database)
+  app.decorate('idempotencyLeaseSeconds', options.idempotencyLeaseSeconds ?? DEFAULT_LEASE_SECONDS)
   await app.register(problems)
   await app.register(openapi)
   await app.register(auth)

@@ -18,6 +18,14 @@ export interface Config {
   dataDir: string
   /** PGlite: sync every commit to disk (slower); off by default, like PGlite's own default */
   pgliteDurable: boolean
+  /** PostgreSQL: statement_timeout of every connection, ms (0: the server's setting) */
+  statementTimeoutMs: number
+  /** PostgreSQL: lock_timeout of every connection, ms (0: the server's setting) */
+  lockTimeoutMs: number
+  /** how long an in-progress Idempotency-Key is held without renewal before a retry may reclaim it */
+  idempotencyLeaseSeconds: number
+  /** the longest a graceful shutdown may take before the process exits 1 anyway */
+  shutdownTimeoutMs: number
 }
 
 export class ConfigError extends Error {
@@ -95,5 +103,15 @@ export const loadConfig = (env: Env): Config => {
     poolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     dataDir: env['DATA_DIR'] || './data',
     pgliteDurable: boolean(env, 'PGLITE_DURABLE', false),
+    // A decision takes milliseconds; a statement still running after 10 s means an overloaded or
+    // stuck server, and the client is better told 503 than kept waiting.
+    statementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 10_000, 0, 3_600_000),
+    // Ledger rows are locked for one short transaction; waiting 5 s for one means contention the
+    // retries (then a 503) should absorb, not a queue of connections.
+    lockTimeoutMs: integer(env, 'DATABASE_LOCK_TIMEOUT_MS', 5_000, 0, 3_600_000),
+    // Renewed every third of its length while the request runs, so only a crashed process's key
+    // outlives it; short, since a client retrying after a crash waits this long at most.
+    idempotencyLeaseSeconds: integer(env, 'IDEMPOTENCY_LEASE_SECONDS', 15, 2, 3_600),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 15, 1, 600) * 1000,
   }
 }

@@ -1,7 +1,9 @@
 // The only file that reads process.env and listens. Opens the database (PGlite under ./data when no
-// DATABASE_URL), migrates it, serves, and on SIGTERM/SIGINT finishes in-flight requests, closes the
-// server, then the database, and exits 0.
+// DATABASE_URL), migrates it, serves, and on SIGTERM/SIGINT drains, finishes the requests already
+// received, closes the server, then the database, and exits 0 (src/lifecycle.ts), within
+// SHUTDOWN_TIMEOUT_SECONDS or exits 1.
 
+import closeWithGrace from 'close-with-grace'
 import pino from 'pino'
 import { buildApp } from './app.ts'
 import { ConfigError, loadConfig } from './config.ts'
@@ -9,6 +11,7 @@ import { ensureAdminKey } from './db/bootstrap.ts'
 import { openDatabase } from './db/database.ts'
 import { purgeExpiredKeys } from './db/idempotency-repository.ts'
 import { migrateToLatest } from './db/migrator.ts'
+import { type ShutdownHook, shutdown } from './lifecycle.ts'
 
 const main = async (): Promise<void> => {
   let config: ReturnType<typeof loadConfig>
@@ -35,11 +38,24 @@ const main = async (): Promise<void> => {
       : {}),
   })
 
-  // Migrations run as the connecting user; the service then runs as DATABASE_ROLE if set.
-  let database = await openDatabase({ ...config, role: null })
+  // Errors of connections the pool absorbed (a dropped connection, a server restart): logged, never
+  // fatal; the request that used the connection answers 503 on its own.
+  const onConnectionError = (err: Error) => logger.warn({ err }, 'database connection lost')
+
+  // Migrations run as the connecting user, without the statement and lock timeouts meant for
+  // requests (a migration may wait for another instance's, or rewrite a large table); the service
+  // then runs on its own pool, as DATABASE_ROLE if set. PGlite has one connection and no timeouts.
+  let database = await openDatabase({
+    ...config,
+    role: null,
+    statementTimeoutMs: 0,
+    lockTimeoutMs: 0,
+    onConnectionError,
+  })
   try {
     await database.ping()
   } catch (error) {
+    await database.close()
     throw new Error(
       `database unreachable at ${database.location}: ${error instanceof Error ? error.message : String(error)}`,
     )
@@ -47,10 +63,10 @@ const main = async (): Promise<void> => {
   logger.info({ database: database.kind, location: database.location }, 'database opened')
   const migrated = await migrateToLatest(database.db)
   for (const r of migrated.results ?? []) logger.info({ migration: r.migrationName }, `migration ${r.status}`)
-  if (config.databaseUrl && config.databaseRole) {
+  if (config.databaseUrl) {
     await database.close()
-    database = await openDatabase({ ...config, role: config.databaseRole })
-    logger.info({ role: config.databaseRole }, 'running as the service role')
+    database = await openDatabase({ ...config, role: config.databaseRole, onConnectionError })
+    if (config.databaseRole) logger.info({ role: config.databaseRole }, 'running as the service role')
   }
 
   const adminKey = await ensureAdminKey(database)
@@ -61,7 +77,11 @@ const main = async (): Promise<void> => {
     )
   }
 
-  const app = await buildApp({ database, logger })
+  const app = await buildApp({
+    database,
+    logger,
+    idempotencyLeaseSeconds: config.idempotencyLeaseSeconds,
+  })
 
   // Idempotency keys are kept IDEMPOTENCY_TTL_HOURS; expired ones are purged hourly (and replaced
   // on reuse before that).
@@ -72,30 +92,24 @@ const main = async (): Promise<void> => {
   }, 3_600_000)
   purge.unref()
 
-  let stopping = false
-  const stop = async (signal: string) => {
-    if (stopping) return
-    stopping = true
-    logger.info({ signal }, 'shutting down: finishing in-flight requests')
-    const timer = setTimeout(() => {
-      logger.error('shutdown took longer than 10 s; exiting')
-      process.exit(1)
-    }, 10_000)
-    timer.unref()
-    try {
-      clearInterval(purge)
-      await app.close()
-      await database.close()
+  // Batch workers will register here, to stop taking jobs before the database closes.
+  const shutdownHooks: ShutdownHook[] = [async () => clearInterval(purge)]
+
+  // SIGTERM/SIGINT: drain, finish, close, exit 0; past the delay, or on a second signal, exit 1.
+  // An uncaught error (a bug) also closes gracefully, then exits 1.
+  closeWithGrace(
+    {
+      delay: config.shutdownTimeoutMs,
+      logger: { error: (message: unknown) => logger.error(String(message)) },
+    },
+    async ({ signal, err }) => {
+      if (err) logger.fatal({ err }, 'uncaught error; shutting down')
+      else logger.info({ signal }, 'shutting down: finishing the requests already received')
+      await shutdown({ app, database, logger, hooks: shutdownHooks })
       logger.info('stopped cleanly')
       logger.flush()
-      process.exit(0)
-    } catch (error) {
-      logger.error({ err: error }, 'shutdown failed')
-      process.exit(1)
-    }
-  }
-  process.on('SIGTERM', () => void stop('SIGTERM'))
-  process.on('SIGINT', () => void stop('SIGINT'))
+    },
+  )
 
   await app.listen({ host: config.host, port: config.port })
   logger.info(`API page: http://${config.host}:${config.port}/docs`)

@@ -10,6 +10,10 @@ t.test('defaults: 127.0.0.1:3000, PGlite under ./data', async (t) => {
     databaseUrl: null,
     poolSize: 10,
     dataDir: './data',
+    statementTimeoutMs: 10_000,
+    lockTimeoutMs: 5_000,
+    idempotencyLeaseSeconds: 15,
+    shutdownTimeoutMs: 15_000,
   })
 })
 
@@ -21,8 +25,22 @@ t.test('reads every variable', async (t) => {
     DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x',
     DATABASE_POOL_SIZE: '20',
     DATA_DIR: '/tmp/d',
+    DATABASE_STATEMENT_TIMEOUT_MS: '0',
+    DATABASE_LOCK_TIMEOUT_MS: '250',
+    IDEMPOTENCY_LEASE_SECONDS: '5',
+    SHUTDOWN_TIMEOUT_SECONDS: '30',
   })
-  t.match(c, { host: '0.0.0.0', port: 8080, logLevel: 'debug', poolSize: 20, dataDir: '/tmp/d' })
+  t.match(c, {
+    host: '0.0.0.0',
+    port: 8080,
+    logLevel: 'debug',
+    poolSize: 20,
+    dataDir: '/tmp/d',
+    statementTimeoutMs: 0,
+    lockTimeoutMs: 250,
+    idempotencyLeaseSeconds: 5,
+    shutdownTimeoutMs: 30_000,
+  })
   t.equal(c.databaseUrl, 'postgres://postgres@127.0.0.1:5432/x')
 })
 
@@ -37,6 +55,11 @@ for (const [variable, value] of [
   ['DATABASE_POOL_SIZE', '2.5'],
   ['HOST', 'bad host!'],
   ['PGLITE_DURABLE', 'maybe'],
+  ['DATABASE_STATEMENT_TIMEOUT_MS', '10s'],
+  ['DATABASE_LOCK_TIMEOUT_MS', '-5'],
+  ['IDEMPOTENCY_LEASE_SECONDS', '1'],
+  ['IDEMPOTENCY_LEASE_SECONDS', '86400'],
+  ['SHUTDOWN_TIMEOUT_SECONDS', '0'],
 ] as const) {
   t.test(`${variable}=${value} is refused with a message naming ${variable}`, async (t) => {
     const error = t.throws(() => loadConfig({ [variable]: value })) as unknown

@@ -6,6 +6,7 @@ import { PGlite, types } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import pg from 'pg'
+import { lockDataDirectory } from './data-dir-lock.ts'
 import type { Database } from './schema.ts'
 
 export type DatabaseKind = 'postgres' | 'pglite'
@@ -28,6 +29,17 @@ export interface DatabaseOptions {
   role?: string | null
   /** PGlite only: run with fsync on (PGlite's default start parameters include -F, fsync off) */
   pgliteDurable?: boolean
+  /** PostgreSQL only: statement_timeout and lock_timeout (ms, 0 = none) for every connection */
+  statementTimeoutMs?: number
+  lockTimeoutMs?: number
+  /** told of connection errors the pool absorbed (a dropped connection, idle or in use) */
+  onConnectionError?: (error: Error) => void
+}
+
+export interface PostgresOptions {
+  statementTimeoutMs?: number
+  lockTimeoutMs?: number
+  onConnectionError?: (error: Error) => void
 }
 
 const redact = (url: string): string => {
@@ -36,7 +48,12 @@ const redact = (url: string): string => {
   return u.toString()
 }
 
-const handle = (db: Kysely<Database>, kind: DatabaseKind, location: string): DatabaseHandle => {
+const handle = (
+  db: Kysely<Database>,
+  kind: DatabaseKind,
+  location: string,
+  afterClose: () => Promise<void> = async () => {},
+): DatabaseHandle => {
   let closed = false
   return {
     db,
@@ -48,17 +65,33 @@ const handle = (db: Kysely<Database>, kind: DatabaseKind, location: string): Dat
     close: async () => {
       if (closed) return
       closed = true
-      await db.destroy()
+      try {
+        await db.destroy()
+      } finally {
+        await afterClose()
+      }
     },
   }
 }
 
-export const openPostgres = (url: string, poolSize: number, role: string | null = null): DatabaseHandle => {
+export const openPostgres = (
+  url: string,
+  poolSize: number,
+  role: string | null = null,
+  options: PostgresOptions = {},
+): DatabaseHandle => {
+  const onConnectionError = options.onConnectionError ?? (() => {})
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
-    // Waiting for a pool slot longer than this answers 503 (see retry.ts), not a hang.
+    // Waiting for a pool slot longer than this answers 503 (see faults.ts), not a hang.
     connectionTimeoutMillis: 30_000,
+    // A server that vanished without closing the socket (a network cut) is noticed, not waited on.
+    keepAlive: true,
+    // Sent at connection start: a statement or a lock wait past these answers 503 (57014, 55P03)
+    // instead of holding a connection and the client indefinitely. 0 leaves the server's setting.
+    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    ...(options.lockTimeoutMs ? { lock_timeout: options.lockTimeoutMs } : {}),
     // numeric and int8 stay strings (pg's default): amounts are exact, never JS numbers. A date stays
     // "YYYY-MM-DD": pg's default would make it a Date at local midnight, which shifts days.
     types: {
@@ -68,8 +101,14 @@ export const openPostgres = (url: string, poolSize: number, role: string | null 
           : pg.types.getTypeParser(oid, format)) as never,
     },
   })
-  // An idle client's error (server restart) must not crash the process; the next query reconnects.
-  pool.on('error', () => {})
+  // A connection's 'error' event with no listener crashes the process. pg-pool listens only while a
+  // client is idle ('error' on the pool); a backend terminated while its client is checked out
+  // (pg_terminate_backend, a server restart mid-request) emits on the client itself. Both are
+  // absorbed here: the query in flight fails on its own (its request answers 503), the broken
+  // client is not queryable any more, so pg-pool discards it on release, and the next checkout
+  // opens a fresh connection.
+  pool.on('error', onConnectionError)
+  pool.on('connect', (client) => client.on('error', onConnectionError))
   // Queries on a client run in order, so this runs before the first query of every connection.
   if (role)
     pool.on(
@@ -79,7 +118,25 @@ export const openPostgres = (url: string, poolSize: number, role: string | null 
   return handle(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres', redact(url))
 }
 
+/** A PGlite location that is not a directory on disk (nothing to lock). */
+const inMemory = (dataDir: string) => /^[a-z]+:\/\//.test(dataDir)
+
 export const openPglite = async (dataDir: string, durable = false): Promise<DatabaseHandle> => {
+  // One process per directory: fails at once, naming the holder, if another process has it.
+  const unlock = inMemory(dataDir) ? async () => {} : await lockDataDirectory(dataDir)
+  try {
+    return await startPglite(dataDir, durable, unlock)
+  } catch (error) {
+    await unlock()
+    throw error
+  }
+}
+
+const startPglite = async (
+  dataDir: string,
+  durable: boolean,
+  unlock: () => Promise<void>,
+): Promise<DatabaseHandle> => {
   const defaults = (PGlite as unknown as { defaultStartParams: string[] }).defaultStartParams
   const pglite = new PGlite(dataDir, {
     // PGlite starts PostgreSQL with -F (fsync off): fast, but a machine crash can lose the last
@@ -89,10 +146,11 @@ export const openPglite = async (dataDir: string, durable = false): Promise<Data
     parsers: { [types.INT8]: (value: string) => value, [types.DATE]: (value: string) => value },
   })
   await pglite.waitReady
-  return handle(new Kysely<Database>({ dialect: new PGliteDialect(pglite) }), 'pglite', dataDir)
+  // The lock is released only after PGlite has closed (and flushed) the directory.
+  return handle(new Kysely<Database>({ dialect: new PGliteDialect(pglite) }), 'pglite', dataDir, unlock)
 }
 
 export const openDatabase = async (options: DatabaseOptions): Promise<DatabaseHandle> =>
   options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.poolSize, options.role ?? null)
+    ? openPostgres(options.databaseUrl, options.poolSize, options.role ?? null, options)
     : openPglite(options.dataDir, options.pgliteDurable ?? false)

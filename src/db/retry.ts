@@ -1,8 +1,14 @@
 // Transactions that lose a race are retried inside the service, a bounded number of times, so a
 // client never sees a serialization failure or a deadlock as a 500. When they keep losing, the
 // caller gets TransientDatabaseError and answers 503 with Retry-After.
+//
+// A broken connection is not retried here: the transaction may have been cut during COMMIT, when
+// its outcome is unknown, and only the client's retry with the same Idempotency-Key can tell
+// (it then finds the stored response, or claims the key afresh). It leaves as
+// DatabaseUnavailableError: 503 with Retry-After.
 
 import type { Kysely, Transaction } from 'kysely'
+import { databaseUnavailable } from './faults.ts'
 import type { Database } from './schema.ts'
 
 /** SQLSTATEs worth retrying: serialization failure, deadlock, lock timeout, and a unique violation
@@ -41,11 +47,7 @@ export const inTransaction = async <T>(
     try {
       return await db.transaction().execute(work)
     } catch (e) {
-      // No pool connection within the pool's timeout: overloaded, not broken → 503 Retry-After.
-      if (e instanceof Error && e.message === 'timeout exceeded when trying to connect') {
-        throw new TransientDatabaseError(attempt, e)
-      }
-      if (!isRetryable(e)) throw e
+      if (!isRetryable(e)) throw databaseUnavailable(e) ?? e
       if (attempt >= attempts) throw new TransientDatabaseError(attempt, e)
       // Jittered backoff: 5, 10, 20… ms, so competing instances do not collide again in step.
       await new Promise((r) => setTimeout(r, 5 * 2 ** (attempt - 1) * (0.5 + Math.random())))

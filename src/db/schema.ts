@@ -110,6 +110,10 @@ export interface IdempotencyKeysTable {
   response_body: string | null
   created_at: Timestamp
   expires_at: ColumnType<Date, Date | string, Date | string>
+  /** names the current claim of an in-progress key (null on rows written before leases) */
+  claim_token: string | null
+  /** an in-progress key whose lease has passed may be reclaimed by a retry */
+  lease_expires_at: ColumnType<Date, Date | string | undefined, Date | string>
 }
 
 export interface AuditLogTable {

@@ -4,6 +4,8 @@
 
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { databaseUnavailable, type UnavailableReason } from '../db/faults.ts'
+import { TransientDatabaseError } from '../db/retry.ts'
 import { isEngineError } from '../engine/errors.ts'
 import { Problem } from '../schemas/problem.ts'
 
@@ -72,6 +74,20 @@ const fieldErrors = (context: string | undefined, validation: AjvError[]): Field
     return { detail, pointer: pointerFromPath(path) }
   })
 
+/** What a client is told when the database, not its request, failed (503 with Retry-After). */
+const UNAVAILABLE_DETAIL: Record<UnavailableReason, string> = {
+  connection:
+    'The connection to the database broke while this request was processed, and its transaction was not ' +
+    'confirmed. Retry it; a submission with the same Idempotency-Key answers its stored response if it did commit.',
+  'starting-or-stopping':
+    'The database is starting or shutting down; this request was not carried out. Retry it.',
+  'statement-timeout':
+    'The database did not finish in time (statement timeout); the transaction was rolled back. Retry it.',
+  'lock-timeout':
+    'Rows this request needs stayed locked by others past the lock timeout; the transaction was rolled back. Retry it.',
+  overloaded: 'No database connection is free right now; this request was not carried out. Retry it.',
+}
+
 const send = (reply: FastifyReply, body: ProblemBody, headers: Record<string, string> = {}) =>
   reply.code(body.status).headers(headers).type('application/problem+json').send(body)
 
@@ -111,6 +127,39 @@ export default fp(
           errors,
           ...(error.details['date'] ? { date: error.details['date'] } : {}),
         })
+      }
+
+      // Losing races for the same rows after the bounded retries (src/db/retry.ts).
+      if (error instanceof TransientDatabaseError) {
+        return send(
+          reply,
+          {
+            type: '/problems/busy',
+            title: 'Service Unavailable',
+            status: 503,
+            detail: `The request lost ${error.attempts} races for the same rows; nothing was stored. Retry it.`,
+            instance,
+          },
+          { 'retry-after': '1' },
+        )
+      }
+      // The database is unreachable, restarting, cut the connection or timed out: the client's
+      // retry may succeed, so 503 with Retry-After, never 500 (src/db/faults.ts).
+      const unavailable = databaseUnavailable(error)
+      if (unavailable) {
+        request.log.warn({ err: error, reason: unavailable.reason }, 'database unavailable')
+        return send(
+          reply,
+          {
+            type: '/problems/database-unavailable',
+            title: 'Service Unavailable',
+            status: 503,
+            code: unavailable.reason,
+            detail: UNAVAILABLE_DETAIL[unavailable.reason],
+            instance,
+          },
+          { 'retry-after': String(unavailable.retryAfterSeconds) },
+        )
       }
 
       const status =

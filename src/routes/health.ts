@@ -1,4 +1,5 @@
-// Liveness says the process answers; readiness says it can reach its database.
+// Liveness says the process answers; readiness says it can reach its database and is not shutting
+// down (a load balancer stops sending it new requests while it drains: src/lifecycle.ts).
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
@@ -30,6 +31,17 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
+      if (app.lifecycle.draining) {
+        throw new HttpProblem(
+          {
+            type: 'about:blank',
+            title: 'Service Unavailable',
+            status: 503,
+            detail: 'This instance is shutting down.',
+          },
+          { 'retry-after': '5' },
+        )
+      }
       try {
         await app.database.ping()
       } catch (err) {

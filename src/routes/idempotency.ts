@@ -2,11 +2,22 @@
 // Field"): claim the key, replay a stored response byte for byte, refuse a key reused with another
 // body (422) or still in progress (409), and complete the key in the same transaction as the work,
 // so a stored response can never disagree with stored data.
+//
+// A claim is a lease (IDEMPOTENCY_LEASE_SECONDS), renewed while the work runs: if the process dies,
+// the client's retry reclaims the key once the lease has run out instead of getting 409 until the
+// key expires. If a slow request lost its claim that way, completing fails (ClaimLostError) and
+// its transaction rolls back: the work is stored once, by the retry.
 
 import type { FastifyReply } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { Executor } from '../db/executor.ts'
-import { claimKey, completeKey, releaseKey } from '../db/idempotency-repository.ts'
+import {
+  ClaimLostError,
+  claimKey,
+  completeKey,
+  releaseKey,
+  renewLease,
+} from '../db/idempotency-repository.ts'
 import { TransientDatabaseError } from '../db/retry.ts'
 import type { Database } from '../db/schema.ts'
 import { HttpProblem } from '../plugins/problems.ts'
@@ -18,6 +29,19 @@ export const unavailable = (error: TransientDatabaseError) =>
       title: 'Service Unavailable',
       status: 503,
       detail: `The request lost ${error.attempts} races for the same ledger rows; nothing was stored. Retry it.`,
+    },
+    { 'retry-after': '1' },
+  )
+
+const inProgress = (leaseLeftSeconds: number) =>
+  new HttpProblem(
+    {
+      type: '/problems/idempotency-in-progress',
+      title: 'Conflict',
+      status: 409,
+      detail:
+        'A request with this Idempotency-Key is still being processed. Retry later for its response ' +
+        `(if the process handling it stopped, the key is free again within ${leaseLeftSeconds} s).`,
     },
     { 'retry-after': '1' },
   )
@@ -53,19 +77,11 @@ export const idempotently = async (
   work: (complete: (trx: Executor, body: string) => Promise<void>) => Promise<string>,
 ) => {
   const { db, callerKeyId, key, requestHash, status } = request
-  const claim = await claimKey(db, callerKeyId, key, requestHash)
+  const { server, log } = (request.reply as FastifyReply).request
+  const lease = server.idempotencyLeaseSeconds
+  const claim = await claimKey(db, callerKeyId, key, requestHash, lease)
   if (claim.state === 'done') return sendStored(request.reply, claim.status, claim.body)
-  if (claim.state === 'in-progress') {
-    throw new HttpProblem(
-      {
-        type: '/problems/idempotency-in-progress',
-        title: 'Conflict',
-        status: 409,
-        detail: 'A request with this Idempotency-Key is still being processed. Retry later for its response.',
-      },
-      { 'retry-after': '1' },
-    )
-  }
+  if (claim.state === 'in-progress') throw inProgress(claim.retryAfterSeconds)
   if (claim.state === 'mismatch') {
     throw new HttpProblem({
       type: '/problems/idempotency-key-reused',
@@ -75,12 +91,30 @@ export const idempotently = async (
       errors: [{ detail: 'was used with a different body', header: 'Idempotency-Key' }],
     })
   }
+  // Renewed while the work runs, so only a crashed process's claim runs out. A failed renewal is
+  // not fatal: completing checks the claim.
+  const renewal = setInterval(
+    () =>
+      void renewLease(db, callerKeyId, key, claim.token, lease).catch((err: unknown) =>
+        log.warn({ err }, 'renewing the idempotency lease failed'),
+      ),
+    (lease * 1000) / 3,
+  )
   try {
-    const body = await work((trx, body) => completeKey(trx, callerKeyId, key, status, body))
+    const body = await work((trx, body) => completeKey(trx, callerKeyId, key, claim.token, status, body))
     return sendStored(request.reply, status, body)
   } catch (error) {
-    await releaseKey(db, callerKeyId, key)
+    // Give the key back now so the client's retry need not wait for the lease. With the database
+    // unreachable this fails too, and the lease running out frees the key instead. A key whose
+    // transaction did commit (a connection cut during COMMIT) is "done" and stays.
+    await releaseKey(db, callerKeyId, key, claim.token).catch((err: unknown) =>
+      log.warn({ err }, 'releasing the idempotency key failed; its lease will free it'),
+    )
     if (error instanceof TransientDatabaseError) throw unavailable(error)
+    // A retry took the key over after our lease ran out: it does the work; we stored nothing.
+    if (error instanceof ClaimLostError) throw inProgress(1)
     throw error
+  } finally {
+    clearInterval(renewal)
   }
 }
