@@ -2,7 +2,9 @@
 //
 // Verifies the audit log straight from the database, for an auditor who does not trust the running
 // service: the same routine as GET /v1/audit/verify (src/audit/verify.ts), without the app. The
-// database URL defaults to DATABASE_URL. A checkpoint file holds { "size", "root", "head_hash" } as
+// database URL defaults to DATABASE_URL; `--data-dir ./data` reads an embedded (PGlite) database
+// instead, which only works while no service runs on it (PGlite serves one process: the directory
+// is locked, and this says so). A checkpoint file holds { "size", "root", "head_hash" } as
 // GET /v1/audit/checkpoint returned it. Prints the result as JSON.
 // Exit status: 0 valid, 1 invalid (or the checkpoint does not hold), 2 usage error or the database
 // could not be read.
@@ -14,8 +16,9 @@ import { parseCheckpoint } from '../src/audit/verify.ts'
 import type { DatabaseHandle } from '../src/db/database.ts'
 
 const USAGE =
-  'usage: npm run audit:verify -- [--database-url postgres://…] [--from-seq N] [--to-seq N] ' +
-  '[--checkpoint file.json]\n  (the database URL defaults to DATABASE_URL)\n'
+  'usage: npm run audit:verify -- [--database-url postgres://… | --data-dir ./data] [--from-seq N] ' +
+  '[--to-seq N] [--checkpoint file.json]\n  (the database URL defaults to DATABASE_URL; --data-dir reads ' +
+  'an embedded PGlite database while no service runs on it)\n'
 
 class UsageError extends Error {}
 
@@ -25,6 +28,7 @@ const parse = async () => {
     values = parseArgs({
       options: {
         'database-url': { type: 'string' },
+        'data-dir': { type: 'string' },
         'from-seq': { type: 'string' },
         'to-seq': { type: 'string' },
         checkpoint: { type: 'string' },
@@ -37,8 +41,14 @@ const parse = async () => {
     throw new UsageError((err as Error).message)
   }
   if (values['help']) return null
-  const databaseUrl = (values['database-url'] as string | undefined) ?? process.env['DATABASE_URL']
-  if (!databaseUrl) throw new UsageError('no database: pass --database-url or set DATABASE_URL')
+  const dataDir = values['data-dir'] as string | undefined
+  const databaseUrl = dataDir
+    ? undefined
+    : ((values['database-url'] as string | undefined) ?? process.env['DATABASE_URL'])
+  if (dataDir && values['database-url']) throw new UsageError('pass --database-url or --data-dir, not both')
+  if (!databaseUrl && !dataDir) {
+    throw new UsageError('no database: pass --database-url (or set DATABASE_URL), or --data-dir')
+  }
   const seq = (name: 'from-seq' | 'to-seq', min: number): number | undefined => {
     const value = values[name] as string | undefined
     if (value === undefined) return undefined
@@ -61,7 +71,7 @@ const parse = async () => {
       throw new UsageError(`--checkpoint ${file}: ${(err as Error).message}`)
     }
   }
-  return { databaseUrl, fromSeq, toSeq, checkpoint }
+  return { databaseUrl, dataDir, fromSeq, toSeq, checkpoint }
 }
 
 const main = async (): Promise<number> => {
@@ -79,16 +89,30 @@ const main = async (): Promise<number> => {
     return 2
   }
   // Loaded only now: a usage error answers without loading the database drivers.
-  const [{ openPostgres }, { verifyAudit }] = await Promise.all([
+  const [{ openPglite, openPostgres }, { verifyAudit }, { DataDirectoryLockedError }] = await Promise.all([
     import('../src/db/database.ts'),
     import('../src/audit/verify.ts'),
+    import('../src/db/data-dir-lock.ts'),
   ])
   let database: DatabaseHandle
-  try {
-    database = openPostgres(options.databaseUrl, 1)
-  } catch (err) {
-    process.stderr.write(`audit:verify: bad database URL: ${(err as Error).message}\n`)
-    return 2
+  if (options.dataDir) {
+    try {
+      database = await openPglite(options.dataDir)
+    } catch (err) {
+      if (!(err instanceof DataDirectoryLockedError)) throw err
+      process.stderr.write(
+        `audit:verify: ${err.message}.\nWhile the service runs on PGlite, verify through it ` +
+          '(GET /v1/audit/verify with an auditor key), or stop it and run this again.\n',
+      )
+      return 2
+    }
+  } else {
+    try {
+      database = openPostgres(options.databaseUrl!, 1)
+    } catch (err) {
+      process.stderr.write(`audit:verify: bad database URL: ${(err as Error).message}\n`)
+      return 2
+    }
   }
   try {
     // One snapshot: writers may keep appending while we read.

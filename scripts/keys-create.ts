@@ -1,11 +1,14 @@
 // `npm run keys:create -- --role finance [--enterprise <credit code>] [--label "…"]`: creates an API
-// key in the configured database (DATABASE_URL, or PGlite under DATA_DIR; stop `npm start` first
-// when on PGlite, which allows one process) and prints it once.
+// key in the configured database (DATABASE_URL, or PGlite under DATA_DIR) and prints it once.
+// PGlite serves one process: while `npm start` runs on it, this refuses at once (the directory is
+// locked) and says to use POST /v1/keys instead; a key written beside a running PGlite server
+// would be lost.
 
 import { parseArgs } from 'node:util'
 import { ROLES, type Role } from '../src/auth/api-keys.ts'
 import { loadConfig } from '../src/config.ts'
-import { openDatabase } from '../src/db/database.ts'
+import { DataDirectoryLockedError } from '../src/db/data-dir-lock.ts'
+import { type DatabaseHandle, openDatabase } from '../src/db/database.ts'
 import { createApiKey } from '../src/db/keys-repository.ts'
 import { migrateToLatest } from '../src/db/migrator.ts'
 import { creditCodeProblem } from '../src/engine/validate.ts'
@@ -28,7 +31,17 @@ if (role === 'enterprise') {
     process.exit(2)
   }
 }
-const database = await openDatabase(loadConfig(process.env))
+let database: DatabaseHandle
+try {
+  database = await openDatabase(loadConfig(process.env))
+} catch (error) {
+  if (!(error instanceof DataDirectoryLockedError)) throw error
+  process.stderr.write(
+    `keys:create: ${error.message}.\nWhile the service runs on PGlite, create keys through it: ` +
+      'POST /v1/keys with an admin key (see README), or stop the service and run this again.\n',
+  )
+  process.exit(1)
+}
 try {
   await migrateToLatest(database.db)
   const { key, record } = await database.db

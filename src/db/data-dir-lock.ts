@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto'
 import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
-import { join, resolve } from 'node:path'
+import { isAbsolute, join, relative, resolve } from 'node:path'
 
 export const LOCK_FILE = 'incentives.lock'
 
@@ -93,9 +93,8 @@ export const lockDataDirectory = async (dataDir: string): Promise<() => Promise<
   const me: Holder = {
     pid: process.pid,
     hostname: hostname(),
-    command: process.argv
-      .slice(1)
-      .map((a) => a.replace(/^.*node_modules\//, ''))
+    // What a person would recognise: "node src/server.ts", "node scripts/keys-create.ts".
+    command: ['node', ...process.argv.slice(1).map((a) => (isAbsolute(a) ? relative(process.cwd(), a) : a))]
       .join(' ')
       .slice(0, 200),
     since: new Date().toISOString(),

@@ -7,6 +7,8 @@ import { indicatorProgress } from '../engine/indicators/progress.ts'
 import { INDICATORS } from '../engine/indicators/targets.ts'
 import { DEFAULT_PARAMETERS } from '../engine/parameters/index.ts'
 import { indicatorParameterName } from '../engine/parameters/indicators.ts'
+import { RuleNotInForce } from '../engine/parameters/parameter-set.ts'
+import { HttpProblem } from '../plugins/problems.ts'
 import { Indicator, IndicatorProgressRequest, IndicatorProgressResult } from '../schemas/indicators.ts'
 import { problemResponses } from '../schemas/problem.ts'
 
@@ -49,17 +51,38 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
           'whether it is met, the progress from the base-year value, and whether it is on the linear path ' +
           'from 2013 to the target year.',
         body: IndicatorProgressRequest,
-        response: { 200: IndicatorProgressResult, ...problemResponses(400, 401) },
+        response: { 200: IndicatorProgressResult, ...problemResponses(400, 401, 422) },
       },
     },
     async (request) => {
       const { actuals, parameters: overrides } = request.body
       const parameters = DEFAULT_PARAMETERS.withOverrides(overrides ?? {})
       const asOf = request.body.asOf ?? `${Math.max(...actuals.map((a) => a.year))}-12-31`
-      return {
-        asOf,
-        progress: indicatorProgress(actuals, { asOf, parameters, pointer: '/actuals' }),
-        overriddenParameters: [...parameters.overridden],
+      try {
+        return {
+          asOf,
+          progress: indicatorProgress(actuals, { asOf, parameters, pointer: '/actuals' }),
+          overriddenParameters: [...parameters.overridden],
+        }
+      } catch (error) {
+        // Before the baselines and targets exist (e.g. asOf 0000-01-01) there is nothing to
+        // measure progress against: a request that cannot be answered as asked, not a server fault.
+        if (!(error instanceof RuleNotInForce)) throw error
+        const pointer = request.body.asOf === undefined ? '#/actuals' : '#/asOf'
+        throw new HttpProblem({
+          type: '/problems/rule-not-in-force',
+          title: 'No baselines or targets on this date',
+          status: 422,
+          detail:
+            `The indicators' baselines and targets are not in force on ${error.at} (parameter ` +
+            `${error.parameter} has no value then); choose a date within the policy's monitoring period.`,
+          errors: [
+            {
+              detail: `has no baselines or targets in force (${error.parameter} on ${error.at})`,
+              pointer,
+            },
+          ],
+        })
       }
     },
   )

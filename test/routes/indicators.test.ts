@@ -90,3 +90,17 @@ t.test('refused input → 400 naming the field', async (t) => {
   const empty = await progress({ actuals: [] })
   t.equal(empty.statusCode, 400)
 })
+
+t.test('a date before the baselines and targets exist is a 422 naming asOf, not a 500', async (t) => {
+  const res = await progress({
+    asOf: '0000-01-01',
+    actuals: [{ indicator: 'light-industry-share', year: 2015, value: '0.47' }],
+  })
+  t.equal(res.statusCode, 422)
+  t.match(res.headers['content-type'], /application\/problem\+json/)
+  t.match(res.json(), {
+    type: '/problems/rule-not-in-force',
+    status: 422,
+    errors: [{ pointer: '#/asOf', detail: /0000-01-01/ }],
+  })
+})
