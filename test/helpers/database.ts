@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import type { Test } from 'tap'
-import { type DatabaseHandle, openPglite, openPostgres } from '../../src/db/database.ts'
+import { type DatabaseHandle, openPglite, openPostgres, type PostgresOptions } from '../../src/db/database.ts'
 import { migrateToLatest } from '../../src/db/migrator.ts'
 
 export const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'] || null
@@ -61,10 +61,15 @@ export const testDatabase = async (
  * A second, independent pool on the same PostgreSQL database as `handle`, as a second API
  * instance would have. Only meaningful on PostgreSQL.
  */
-export const secondPool = (t: Test, handle: DatabaseHandle, poolSize = 10): DatabaseHandle => {
+export const secondPool = (
+  t: Test,
+  handle: DatabaseHandle,
+  poolSize = 10,
+  options: PostgresOptions = {},
+): DatabaseHandle => {
   if (handle.kind !== 'postgres' || !TEST_DATABASE_URL) throw new Error('secondPool needs PostgreSQL')
   const db = handle.location.split('/').pop()!.split('?')[0]!
-  const other = openPostgres(withDatabase(TEST_DATABASE_URL, db), poolSize)
+  const other = openPostgres(withDatabase(TEST_DATABASE_URL, db), poolSize, null, options)
   t.teardown(() => other.close())
   return other
 }
