@@ -26,3 +26,18 @@ t.test('ready answers 503 with a problem body when the database is unreachable',
   const live = await app.inject({ method: 'GET', url: '/health/live' })
   t.equal(live.statusCode, 200, 'liveness does not depend on the database')
 })
+
+t.test(
+  'while draining for a shutdown: not ready, and connections are closed after each response',
+  async (t) => {
+    const app = await testApp(t)
+    app.lifecycle.draining = true
+    const ready = await app.inject({ method: 'GET', url: '/health/ready' })
+    t.equal(ready.statusCode, 503, 'a load balancer stops sending new requests')
+    t.match(ready.json(), { status: 503, detail: /shutting down/ })
+    t.equal(ready.headers['connection'], 'close')
+    const live = await app.inject({ method: 'GET', url: '/health/live' })
+    t.equal(live.statusCode, 200, 'requests that still arrive are served')
+    t.equal(live.headers['connection'], 'close')
+  },
+)
