@@ -285,16 +285,18 @@ t.test('faults under load: nothing lost, nothing twice, caps exact, audit verifi
   t.same(stuck.rows, [], 'no idempotency key is stuck in progress')
 
   const ledgers = await db.query<{ project: string; ledger_total: string; journal: string; decided: string }>(
-    `select s.key as project, s.total::text as ledger_total,
+    // A subject's typed form names the project (ledgers are keyed by enterprise and project).
+    `select s.subject ->> 'projectId' as project, s.total::text as ledger_total,
             (select coalesce(sum(e.amount), 0)::text from ledger_entries e
               where e.ledger = s.ledger and e.key = s.key) as journal,
             (select coalesce(sum((o ->> 'amount')::numeric), 0)::text
                from applications a join decisions d on d.application_id = a.id,
                     jsonb_array_elements(d.evaluation -> 'outcomes') o
-              where a.project_id = s.key and o ->> 'measure' = 'interest-subsidy') as decided
+              where a.project_id = s.subject ->> 'projectId'
+                and o ->> 'measure' = 'interest-subsidy') as decided
        from ledger_subjects s
-      where s.ledger = 'interest-subsidy' and s.key like 'fault-project-%'
-      order by s.key`,
+      where s.ledger = 'interest-subsidy' and s.subject ->> 'projectId' like 'fault-project-%'
+      order by 1`,
   )
   t.equal(ledgers.rows.length, PROJECTS, 'one interest-subsidy ledger per project')
   for (const row of ledgers.rows) {

@@ -128,6 +128,7 @@ t.test(`SIGTERM with ${IN_FLIGHT} requests in flight: all answered, exit 0`, asy
   })
   const signalled = Date.now()
   server.process.kill('SIGTERM')
+  const writtenAtSignal = written
   await new Promise((r) => setTimeout(r, 300))
   slow.write(slowBody.slice(half))
 
@@ -141,7 +142,7 @@ t.test(`SIGTERM with ${IN_FLIGHT} requests in flight: all answered, exit 0`, asy
     const what = a.status === null ? `error ${a.error}` : String(a.status)
     tally.set(what, (tally.get(what) ?? 0) + 1)
   }
-  t.comment(`${written} of ${IN_FLIGHT} requests fully written when the signal was sent`)
+  t.comment(`${writtenAtSignal} of ${IN_FLIGHT} requests fully written when the signal was sent`)
   t.comment(
     `answers: ${[...tally.entries()].map(([k, v]) => `${k} × ${v}`).join(', ')}; stopped after ${stoppedMs} ms`,
   )
