@@ -31,10 +31,14 @@ const addDays = (date: string, days: number): string => {
   return d.toISOString().slice(0, 10)
 }
 
+// ISO dates compare as text (not numbers: Math.max does not apply).
+const later = (a: string, b: string): string => [a, b].sort()[1]!
+const earlier = (a: string, b: string): string => [a, b].sort()[0]!
+
 const subtract = (p: Period, taken: readonly Period[]): Period[] => {
   const cuts = taken
     .filter((t) => t.from <= p.to && p.from <= t.to)
-    .map((t) => ({ from: t.from > p.from ? t.from : p.from, to: t.to < p.to ? t.to : p.to }))
+    .map((t) => ({ from: later(t.from, p.from), to: earlier(t.to, p.to) }))
     .sort((a, b) => (a.from < b.from ? -1 : 1))
   const left: Period[] = []
   let next = p.from
