@@ -2,8 +2,9 @@
 
 import type { StoredApplication, StoredDecision } from '../db/decisions-repository.ts'
 import type { Application, Evaluation, History } from '../engine/types.ts'
+import { type Explain, explained } from './explain.ts'
 
-export const presentDecision = (d: StoredDecision) => ({
+export const presentDecision = (d: StoredDecision, explain: Explain = 'full') => ({
   id: d.id,
   applicationId: d.applicationId,
   createdAt: d.createdAt,
@@ -13,10 +14,14 @@ export const presentDecision = (d: StoredDecision) => ({
   correctionReason: d.correctionReason,
   decisionHash: d.decisionHash,
   history: d.history as History,
-  evaluation: d.evaluation as Evaluation,
+  evaluation: explained(d.evaluation as Evaluation, explain),
 })
 
-export const presentApplication = (a: StoredApplication, decisions: readonly StoredDecision[]) => ({
+export const presentApplication = (
+  a: StoredApplication,
+  decisions: readonly StoredDecision[],
+  explain: Explain = 'full',
+) => ({
   id: a.id,
   enterpriseCreditCode: a.enterpriseCreditCode,
   projectId: a.projectId,
@@ -25,5 +30,5 @@ export const presentApplication = (a: StoredApplication, decisions: readonly Sto
   submittedBy: a.submittedBy,
   createdAt: a.createdAt,
   facts: a.facts as Application,
-  decisions: decisions.map(presentDecision),
+  decisions: decisions.map((d) => presentDecision(d, explain)),
 })

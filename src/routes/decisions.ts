@@ -6,6 +6,7 @@ import { Type } from 'typebox'
 import { hashCanonical } from '../audit/canonical-json.ts'
 import { DecisionAlreadySuperseded, findApplication, findDecision } from '../db/decisions-repository.ts'
 import { correctDecision, precheck } from '../decisions/decide.ts'
+import { explainOf } from '../decisions/explain.ts'
 import { presentApplication, presentDecision } from '../decisions/present.ts'
 import { replayDecision } from '../decisions/replay.ts'
 import type { Application as Facts } from '../engine/types.ts'
@@ -18,6 +19,7 @@ import {
   ReplayResult,
   StoredApplication,
 } from '../schemas/applications.ts'
+import { Explain } from '../schemas/explain.ts'
 import { problemResponses } from '../schemas/problem.ts'
 import { notFound } from './applications.ts'
 import { idempotently } from './idempotency.ts'
@@ -43,10 +45,17 @@ const decisions: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'A decision with its full trace',
         security: [{ apiKey: [] }],
         params: Params,
+        querystring: Explain,
         response: { 200: Decision, ...problemResponses(400, 401, 403, 404) },
       },
+      // JSON.stringify: faster than the compiled serializer for union-typed answers (BENCHMARKS.md)
+      serializerCompiler: () => JSON.stringify,
     },
-    async (request) => presentDecision((await load(request.params.id, callerOf(request))).decision),
+    async (request) =>
+      presentDecision(
+        (await load(request.params.id, callerOf(request))).decision,
+        explainOf(request.query, request.headers.prefer),
+      ),
   )
 
   app.post(
@@ -91,6 +100,7 @@ const decisions: FastifyPluginAsyncTypebox = async (app) => {
         security: [{ apiKey: [] }],
         params: Params,
         headers: IdempotencyHeaders,
+        querystring: Explain,
         body: Correction,
         response: { 201: StoredApplication, ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
       },
@@ -129,7 +139,13 @@ const decisions: FastifyPluginAsyncTypebox = async (app) => {
               request.body.reason,
               facts,
               async (trx, decided) => {
-                body = JSON.stringify(presentApplication(decided.application, [decided.decision]))
+                body = JSON.stringify(
+                  presentApplication(
+                    decided.application,
+                    [decided.decision],
+                    explainOf(request.query, request.headers.prefer),
+                  ),
+                )
                 await complete(trx, body)
               },
             )

@@ -5,11 +5,13 @@
 // 400 at #/parameters/<name>; a tax record straddling a change of local share → 422 with the date.
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { explained, explainOf } from '../decisions/explain.ts'
 import { EngineError, isEngineError } from '../engine/errors.ts'
 import { evaluate } from '../engine/evaluate.ts'
 import { historyFromSummary } from '../engine/history.ts'
 import { DEFAULT_PARAMETERS } from '../engine/parameters/index.ts'
-import { Evaluation, EvaluationRequest } from '../schemas/evaluation.ts'
+import { EvaluationRequest } from '../schemas/evaluation.ts'
+import { EvaluationAnswer, Explain } from '../schemas/explain.ts'
 import { problemResponses } from '../schemas/problem.ts'
 
 /**
@@ -36,22 +38,32 @@ const evaluations: FastifyPluginAsyncTypebox = async (app) => {
           'then each measure gives an outcome with a clause-by-clause trace. `parameters` overrides ' +
           'parameter values for this evaluation only (what-if); `history` states what was already ' +
           'granted, for limits that span applications. A tax record whose period straddles the date a ' +
-          'local retained share changes (2016-05-01) is refused with 422: split it at that date.',
+          'local retained share changes (2016-05-01) is refused with 422: split it at that date. The answer ' +
+          'is the summary (outcomes, amounts, reasons in Chinese and English) unless `explain=full` asks ' +
+          'for the traces and the parameters used.',
+        querystring: Explain,
         body: EvaluationRequest,
-        response: { 200: Evaluation, ...problemResponses(400, 401, 422) },
+        response: { 200: EvaluationAnswer, ...problemResponses(400, 401, 422) },
       },
+      // JSON.stringify: faster than the compiled serializer for these large, union-typed answers
+      // (BENCHMARKS.md); the schema documents them and the tests validate them against it.
+      serializerCompiler: () => JSON.stringify,
     },
-    async (request) => {
+    async (request, reply) => {
+      const explain = explainOf(request.query, request.headers.prefer)
+      if (explain === 'full' && request.query.explain === undefined)
+        reply.header('preference-applied', 'explain=full')
       const { application, asOf, measures, parameters, history } = request.body
       // Overrides are checked first: their errors already point at "/parameters/<name>".
       const parameterSet = DEFAULT_PARAMETERS.withOverrides(parameters ?? {})
       try {
-        return evaluate(application, {
+        const evaluation = evaluate(application, {
           asOf,
           measures,
           parameters: parameterSet,
           ...(history ? { history: historyFromSummary(application, history) } : {}),
         })
+        return explained(evaluation, explain)
       } catch (error) {
         throw isEngineError(error) ? underApplication(error) : error
       }

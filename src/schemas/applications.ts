@@ -2,7 +2,8 @@
 
 import { Type } from 'typebox'
 import { Application, History } from './application.ts'
-import { Evaluation, LedgerHistory, MeasureId, OutcomeStatus } from './evaluation.ts'
+import { LedgerHistory, MeasureId, OutcomeStatus } from './evaluation.ts'
+import { EvaluationAnswer } from './explain.ts'
 
 const Uuid = (description: string) => Type.String({ format: 'uuid', description })
 const Sha256 = (description: string) => Type.String({ pattern: '^[0-9a-f]{64}$', description })
@@ -31,11 +32,12 @@ export const Decision = Type.Object(
       description:
         "What was already granted when the decision was made: the ledger's grants for the subjects it read (ruleset 1.1.0), or the summary decisions of ruleset 1.0.0 stored.",
     }),
-    evaluation: Evaluation,
+    evaluation: EvaluationAnswer,
   },
   {
     additionalProperties: false,
-    description: 'An immutable decision: outcomes, ruleset, parameters, trace.',
+    description:
+      'An immutable decision: outcomes and amounts; with explain=full, its ruleset’s trace and parameters.',
   },
 )
 

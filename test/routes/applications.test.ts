@@ -23,7 +23,7 @@ t.test('applications', async (t) => {
   const post = (key: string | null, body: unknown, idempotencyKey: string | null = crypto.randomUUID()) =>
     app.inject({
       method: 'POST',
-      url: '/v1/applications',
+      url: '/v1/applications?explain=full',
       headers: {
         ...(key ? bearer(key) : {}),
         ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
@@ -36,7 +36,7 @@ t.test('applications', async (t) => {
     t.equal((await post(null, body)).statusCode, 401, 'no key: 401')
     const bad = await app.inject({
       method: 'POST',
-      url: '/v1/applications',
+      url: '/v1/applications?explain=full',
       headers: {
         authorization: 'Bearer yik_0000000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
         'idempotency-key': 'x',
@@ -123,19 +123,35 @@ t.test('applications', async (t) => {
     const other = await app.inject({ url: `/v1/applications/${id}`, headers: bearer(keys.enterpriseB) })
     t.equal(other.statusCode, 404)
     const decisionId = (
-      await app.inject({ url: `/v1/applications/${id}`, headers: bearer(keys.finance) })
+      await app.inject({ url: `/v1/applications/${id}?explain=full`, headers: bearer(keys.finance) })
     ).json().decisions[0].id
     t.equal(
       (await app.inject({ url: `/v1/decisions/${decisionId}`, headers: bearer(keys.enterpriseB) }))
         .statusCode,
       404,
     )
-    const decision = await app.inject({
+    const summary = await app.inject({
       url: `/v1/decisions/${decisionId}`,
       headers: bearer(keys.enterpriseA),
     })
+    t.equal(summary.statusCode, 200)
+    t.match(
+      summary.json().evaluation.outcomes[0],
+      { status: 'eligible', reasons: [] },
+      'the summary by default',
+    )
+    t.equal(summary.json().evaluation.outcomes[0].trace, undefined, 'without the trace')
+    const decision = await app.inject({
+      url: `/v1/decisions/${decisionId}?explain=full`,
+      headers: bearer(keys.enterpriseA),
+    })
     t.equal(decision.statusCode, 200)
-    t.ok(decision.json().evaluation.outcomes[0].trace.steps.length > 0, 'the full trace')
+    t.ok(decision.json().evaluation.outcomes[0].trace.steps.length > 0, 'the full trace with explain=full')
+    const preferred = await app.inject({
+      url: `/v1/decisions/${decisionId}`,
+      headers: { ...bearer(keys.enterpriseA), prefer: 'return=representation; explain=full' },
+    })
+    t.same(preferred.json(), decision.json(), 'Prefer: explain=full asks for the same')
     const listB = await app.inject({ url: '/v1/applications', headers: bearer(keys.enterpriseB) })
     t.same(listB.json().items, [], 'B lists nothing of A’s')
     const sneaky = await app.inject({
@@ -188,7 +204,9 @@ t.test('applications', async (t) => {
 
   t.test('replay reproduces every stored decision', async (t) => {
     for (const id of ids) {
-      const a = (await app.inject({ url: `/v1/applications/${id}`, headers: bearer(keys.auditor) })).json()
+      const a = (
+        await app.inject({ url: `/v1/applications/${id}?explain=full`, headers: bearer(keys.auditor) })
+      ).json()
       const replay = await app.inject({
         method: 'POST',
         url: `/v1/decisions/${a.decisions[0].id}/replay`,
@@ -208,7 +226,7 @@ t.test('applications', async (t) => {
 
   t.test('a correction supersedes, both stay readable, the ledger follows', async (t) => {
     const original = (
-      await app.inject({ url: `/v1/applications/${ids[0]}`, headers: bearer(keys.finance) })
+      await app.inject({ url: `/v1/applications/${ids[0]}?explain=full`, headers: bearer(keys.finance) })
     ).json()
     const decisionId = original.decisions[0].id
     const facts = deepProcessing('p-cap', '100000000.00')
@@ -255,7 +273,7 @@ t.test('applications', async (t) => {
       { status: 'eligible', amount: '6000000.00' },
     )
     const old = (
-      await app.inject({ url: `/v1/decisions/${decisionId}`, headers: bearer(keys.auditor) })
+      await app.inject({ url: `/v1/decisions/${decisionId}?explain=full`, headers: bearer(keys.auditor) })
     ).json()
     t.equal(old.supersededBy, d.id, 'the old decision is still readable and says what superseded it')
     const twice = await correct('c-2', { reason: 'again' })

@@ -14,7 +14,7 @@ const example = (measure: string) =>
 const app = await testApp(t)
 
 const post = (payload: unknown) =>
-  app.inject({ method: 'POST', url: '/v1/evaluations', payload: payload as object })
+  app.inject({ method: 'POST', url: '/v1/evaluations?explain=full', payload: payload as object })
 
 // biome-ignore lint/suspicious/noExplicitAny: a JSON response body, read field by field
 type Json = any
@@ -221,7 +221,7 @@ t.test('a number where a money string is expected is rejected, not coerced', asy
 t.test('malformed JSON → 400 problem', async (t) => {
   const res = await app.inject({
     method: 'POST',
-    url: '/v1/evaluations',
+    url: '/v1/evaluations?explain=full',
     headers: { 'content-type': 'application/json' },
     payload: '{"application": {',
   })
@@ -342,4 +342,39 @@ t.test('an override that ends a rule (null): the measure is ineligible, RULE_NOT
     details: { parameter: 'interestSubsidy.rate' },
   })
   t.same(res.json().overriddenParameters, ['interestSubsidy.rate'])
+})
+
+t.test('the summary by default, the trace on request', async (t) => {
+  const app = await testApp(t)
+  const body = JSON.parse(
+    readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'interest-subsidy.json'), 'utf8'),
+  )
+  const summary = await app.inject({ method: 'POST', url: '/v1/evaluations', payload: body })
+  t.equal(summary.statusCode, 200)
+  const s = summary.json()
+  t.match(s.outcomes[0], {
+    measure: 'interest-subsidy',
+    status: 'eligible',
+    amount: '7200000.00',
+    reasons: [],
+  })
+  t.equal(s.outcomes[0].trace, undefined, 'no trace')
+  t.equal(s.parametersUsed, undefined, 'no parameters used')
+  const full = await app.inject({ method: 'POST', url: '/v1/evaluations?explain=full', payload: body })
+  t.ok(full.json().outcomes[0].trace.conditions.length > 0, 'explain=full: the trace')
+  t.ok(full.json().parametersUsed.length > 0, 'and every parameter used')
+  t.ok(
+    summary.body.length * 2 < full.body.length,
+    `the summary is much smaller (${summary.body.length} vs ${full.body.length} bytes)`,
+  )
+  const preferred = await app.inject({
+    method: 'POST',
+    url: '/v1/evaluations',
+    headers: { prefer: 'return=representation; explain=full' },
+    payload: body,
+  })
+  t.equal(preferred.body, full.body, 'Prefer: explain=full gives the full answer')
+  t.equal(preferred.headers['preference-applied'], 'explain=full')
+  const bad = await app.inject({ method: 'POST', url: '/v1/evaluations?explain=everything', payload: body })
+  t.equal(bad.statusCode, 400, 'an unknown explain value is refused')
 })

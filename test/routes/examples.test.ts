@@ -31,7 +31,7 @@ t.same(Object.keys(expected).sort(), [...MEASURE_IDS].sort(), 'one expectation p
 for (const measure of MEASURE_IDS) {
   t.test(`examples/${measure}.json`, async (t) => {
     const body = JSON.parse(readFileSync(join(dir, `${measure}.json`), 'utf8'))
-    const res = await app.inject({ method: 'POST', url: '/v1/evaluations', payload: body })
+    const res = await app.inject({ method: 'POST', url: '/v1/evaluations?explain=full', payload: body })
     t.equal(res.statusCode, 200, res.statusCode === 200 ? 'accepted' : res.body)
     const outcome = res.json().outcomes.find((o: { measure: string }) => o.measure === measure)
     t.ok(outcome, 'the measure is evaluated')
