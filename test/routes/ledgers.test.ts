@@ -31,7 +31,7 @@ t.test('ledgers', async (t) => {
   const submit = async (facts: Application, key = keys.finance) => {
     const response = await app.inject({
       method: 'POST',
-      url: '/v1/applications',
+      url: '/v1/applications?explain=full',
       headers: { ...bearer(key), 'idempotency-key': crypto.randomUUID() },
       payload: facts,
     })
@@ -221,7 +221,7 @@ t.test('ledgers', async (t) => {
     }
     const r = await app.inject({
       method: 'POST',
-      url: '/v1/evaluations',
+      url: '/v1/evaluations?explain=full',
       payload: { application: facts, parameters: { 'capacityControl.replacementRatio': null } },
     })
     t.equal(r.statusCode, 200, r.body)
