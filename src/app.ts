@@ -4,10 +4,13 @@
 import { randomUUID } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { DEFAULT_LIMITS, type Limits } from './config.ts'
 import type { DatabaseHandle } from './db/database.ts'
 import auth from './plugins/auth.ts'
 import openapi from './plugins/openapi.ts'
 import problems from './plugins/problems.ts'
+import rateLimits from './plugins/rate-limits.ts'
+import securityHeaders from './plugins/security-headers.ts'
 import applications from './routes/applications.ts'
 import audit from './routes/audit.ts'
 import decisions from './routes/decisions.ts'
@@ -29,11 +32,16 @@ export interface AppOptions {
   database: DatabaseHandle
   /** a pino logger; tests pass none (silent) */
   logger?: FastifyBaseLogger
+  /** rate limits and timeouts; the production defaults (src/config.ts) when absent */
+  limits?: Partial<Limits>
+  /** origins allowed by CORS; none when absent */
+  corsOrigins?: readonly string[]
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
 
 export const buildApp = async (options: AppOptions): Promise<FastifyInstance> => {
+  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits }
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     // Deciding money: never coerce "9.99" ↔ 9.99, never silently drop unknown properties.
@@ -44,6 +52,12 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit: 1_048_576,
+    // A body sent one byte at a time must not hold a connection for minutes: the whole request has
+    // requestTimeout to arrive (Node checks every connectionsCheckingInterval), an idle socket
+    // connectionTimeout.
+    requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.connectionTimeoutMs,
+    http: { connectionsCheckingInterval: Math.min(1000, limits.requestTimeoutMs) },
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
@@ -57,6 +71,10 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
 
   app.decorate('database', options.database)
   await app.register(problems)
+  // Before anything that can answer: security headers apply to every response, errors included;
+  // the limiter must see every route registered after it.
+  await app.register(securityHeaders, { corsOrigins: options.corsOrigins ?? [] })
+  await app.register(rateLimits, limits)
   await app.register(openapi)
   await app.register(auth)
   await app.register(health)
