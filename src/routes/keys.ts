@@ -7,6 +7,8 @@ import { createApiKey, listApiKeys, revokeApiKey } from '../db/keys-repository.t
 import { creditCodeProblem } from '../engine/validate.ts'
 import { callerOf } from '../plugins/auth.ts'
 import { HttpProblem } from '../plugins/problems.ts'
+import { CREDIT_CODE_PATTERN } from '../schemas/application.ts'
+import { PlainText } from '../schemas/common.ts'
 import { problemResponses } from '../schemas/problem.ts'
 import { notFound } from './applications.ts'
 
@@ -39,9 +41,14 @@ const keys: FastifyPluginAsyncTypebox = async (app) => {
           {
             role: Type.Enum(ROLES, { description: 'enterprise, finance, auditor or admin.' }),
             enterprise: Type.Optional(
-              Type.String({ description: 'Credit code; required for role enterprise.' }),
+              Type.String({
+                pattern: CREDIT_CODE_PATTERN,
+                description: 'Credit code; required for role enterprise.',
+              }),
             ),
-            label: Type.Optional(Type.String({ maxLength: 200 })),
+            label: Type.Optional(
+              PlainText('What the key is for, e.g. "Qujing portal"; shown in lists.', { maxLength: 200 }),
+            ),
           },
           { additionalProperties: false },
         ),
