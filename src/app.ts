@@ -57,7 +57,12 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
     // connectionTimeout.
     requestTimeout: limits.requestTimeoutMs,
     connectionTimeout: limits.connectionTimeoutMs,
-    http: { connectionsCheckingInterval: Math.min(1000, limits.requestTimeoutMs) },
+    // Node enforces requestTimeout only while headersTimeout ≤ requestTimeout (its default is 60 s).
+    http: {
+      connectionsCheckingInterval: Math.min(1000, limits.requestTimeoutMs),
+      headersTimeout: Math.min(60_000, limits.requestTimeoutMs),
+      requestTimeout: limits.requestTimeoutMs,
+    },
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
