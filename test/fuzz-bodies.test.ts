@@ -175,7 +175,7 @@ for (const op of posts) {
             headers: {
               'content-type': 'application/json',
               ...(key ? bearer(key) : {}),
-              ...(op.operationId === 'submitApplication' ? { 'idempotency-key': randomUUID() } : {}),
+              ...(op.idempotent ? { 'idempotency-key': randomUUID() } : {}),
             },
             payload: JSON.stringify(payload) ?? 'null',
           })

@@ -100,7 +100,7 @@ const request = (op: Operation, headers: Record<string, string>, body?: unknown)
   url: pathOf(op),
   remoteAddress: freshAddress(),
   headers: {
-    ...(op.operationId === 'submitApplication' ? { 'idempotency-key': randomUUID() } : {}),
+    ...(op.idempotent ? { 'idempotency-key': randomUUID() } : {}),
     ...headers,
   },
   ...(body === undefined ? {} : { payload: body as object }),

@@ -14,6 +14,8 @@ export interface Operation {
   secured: boolean
   hasBody: boolean
   query: boolean
+  /** it requires an Idempotency-Key header */
+  idempotent: boolean
   responses: Record<string, { content?: Record<string, { schema: unknown }> }>
 }
 
@@ -31,6 +33,9 @@ export const operations: Operation[] = Object.entries(openapiDocument.paths).fla
     secured: Array.isArray(op.security) && op.security.length > 0,
     hasBody: op.requestBody !== undefined,
     query: (op.parameters ?? []).some((p: { in: string }) => p.in === 'query'),
+    idempotent: (op.parameters ?? []).some(
+      (p: { in: string; name: string }) => p.in === 'header' && p.name === 'idempotency-key',
+    ),
     responses: op.responses,
   })),
 )
