@@ -40,6 +40,7 @@ const ROLES: Record<string, 'public' | Role[]> = {
   listApplications: ['enterprise', 'finance', 'auditor'],
   getApplication: ['enterprise', 'finance', 'auditor'],
   getDecision: ['enterprise', 'finance', 'auditor'],
+  getEnterpriseLedger: ['enterprise', 'finance', 'auditor'],
   replayDecision: ['enterprise', 'finance', 'auditor'],
   correctDecision: ['finance'],
   createApiKey: ['admin'],

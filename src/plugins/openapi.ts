@@ -26,6 +26,7 @@ const OPERATION_IDS: Record<string, string> = {
   'get /v1/applications': 'listApplications',
   'get /v1/applications/{id}': 'getApplication',
   'get /v1/decisions/{id}': 'getDecision',
+  'get /v1/enterprises/{creditCode}/ledger': 'getEnterpriseLedger',
   'post /v1/decisions/{id}/replay': 'replayDecision',
   'post /v1/decisions/{id}/corrections': 'correctDecision',
   'post /v1/keys': 'createApiKey',

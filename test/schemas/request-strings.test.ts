@@ -31,7 +31,7 @@ const walk = (input: Schema, where: string, seen: Set<string>): void => {
   if (s.propertyNames) walk({ type: 'string', ...s.propertyNames }, `${where}/(property name)`, seen)
   if (s.items) walk(s.items, `${where}/[]`, seen)
   for (const k of ['anyOf', 'oneOf', 'allOf'])
-    (s[k] ?? []).forEach((x: Schema, i: number) => walk(x, `${where}|${i}`, seen))
+    for (const [i, x] of (s[k] ?? []).entries()) walk(x, `${where}|${i}`, seen)
 }
 for (const [path, item] of Object.entries<Record<string, Schema>>(openapiDocument.paths)) {
   for (const [method, op] of Object.entries<Schema>(item)) {
