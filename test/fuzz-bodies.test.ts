@@ -69,7 +69,8 @@ const EDGE_VALUES: unknown[] = [
   {},
   [null],
   { $ref: '#' },
-  { __proto__: { polluted: true } },
+  // An own "__proto__" key, as JSON.parse makes it: the prototype-pollution payload.
+  JSON.parse('{"__proto__": {"polluted": true}}'),
 ]
 
 type Json = unknown
@@ -99,17 +100,19 @@ const mutate = (body: Json, mutations: Mutation[]): Json => {
   const copy = JSON.parse(JSON.stringify(body ?? {})) as Json
   for (const m of mutations) {
     const paths = pathsOf(copy)
-    if (paths.length === 0) return m.value
+    if (paths.length === 0) return JSON.parse(JSON.stringify(m.value)) as Json
     const path = paths[m.at % paths.length]!
     const parent = path
       .slice(0, -1)
       .reduce<Json>((v, k) => (v as Record<string, Json>)[k as string], copy) as Record<string | number, Json>
     const key = path[path.length - 1]!
-    if (m.kind === 'replace') parent[key] = m.value
+    // A copy of the value: the edge values are shared, and a later mutation must not reach into them.
+    const value = m.value === undefined ? undefined : (JSON.parse(JSON.stringify(m.value)) as Json)
+    if (m.kind === 'replace') parent[key] = value
     else if (m.kind === 'delete') {
       if (Array.isArray(parent)) parent.splice(key as number, 1)
       else delete parent[key]
-    } else if (!Array.isArray(parent)) parent[`unexpected${String(key)}`] = m.value
+    } else if (!Array.isArray(parent)) parent[`unexpected${String(key)}`] = value
   }
   return copy
 }
