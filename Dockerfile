@@ -9,5 +9,7 @@ COPY migrations ./migrations
 COPY openapi ./openapi
 ENV HOST=0.0.0.0 PORT=3000 NODE_ENV=production
 EXPOSE 3000
+# The first admin key is written to /app/data/admin-key.txt (mode 0600), readable by `node` only.
+RUN mkdir -p /app/data && chown node:node /app/data && chmod 700 /app/data
 USER node
 CMD ["node", "--import", "tsx", "src/server.ts"]

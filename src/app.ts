@@ -4,11 +4,14 @@
 import { randomUUID } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { DEFAULT_LIMITS, type Limits } from './config.ts'
 import type { DatabaseHandle } from './db/database.ts'
 import { DEFAULT_LEASE_SECONDS } from './db/idempotency-repository.ts'
 import auth from './plugins/auth.ts'
 import openapi from './plugins/openapi.ts'
 import problems from './plugins/problems.ts'
+import rateLimits from './plugins/rate-limits.ts'
+import securityHeaders from './plugins/security-headers.ts'
 import applications from './routes/applications.ts'
 import audit from './routes/audit.ts'
 import decisions from './routes/decisions.ts'
@@ -36,11 +39,16 @@ export interface AppOptions {
   logger?: FastifyBaseLogger
   /** IDEMPOTENCY_LEASE_SECONDS; the repository's default when absent */
   idempotencyLeaseSeconds?: number
+  /** rate limits and timeouts; the production defaults (src/config.ts) when absent */
+  limits?: Partial<Limits>
+  /** origins allowed by CORS; none when absent */
+  corsOrigins?: readonly string[]
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
 
 export const buildApp = async (options: AppOptions): Promise<FastifyInstance> => {
+  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits }
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     // Deciding money: never coerce "9.99" ↔ 9.99, never silently drop unknown properties.
@@ -51,6 +59,17 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit: 1_048_576,
+    // A body sent one byte at a time must not hold a connection for minutes: the whole request has
+    // requestTimeout to arrive (Node checks every connectionsCheckingInterval), an idle socket
+    // connectionTimeout.
+    requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.connectionTimeoutMs,
+    // Node enforces requestTimeout only while headersTimeout ≤ requestTimeout (its default is 60 s).
+    http: {
+      connectionsCheckingInterval: Math.min(1000, limits.requestTimeoutMs),
+      headersTimeout: Math.min(60_000, limits.requestTimeoutMs),
+      requestTimeout: limits.requestTimeoutMs,
+    },
     // A request that reaches us while the server closes was sent before the client could know:
     // it is served (with "Connection: close"), not refused (src/lifecycle.ts).
     return503OnClosing: false,
@@ -75,6 +94,10 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
   app.decorate('database', options.database)
   app.decorate('idempotencyLeaseSeconds', options.idempotencyLeaseSeconds ?? DEFAULT_LEASE_SECONDS)
   await app.register(problems)
+  // Before anything that can answer: security headers apply to every response, errors included;
+  // the limiter must see every route registered after it.
+  await app.register(securityHeaders, { corsOrigins: options.corsOrigins ?? [] })
+  await app.register(rateLimits, limits)
   await app.register(openapi)
   await app.register(auth)
   await app.register(health)

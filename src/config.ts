@@ -1,6 +1,8 @@
 // One validated configuration object. Only src/server.ts (and the scripts) pass process.env here;
 // everything else receives a Config. A bad value stops the start with one line naming the variable.
 
+import { join } from 'node:path'
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
@@ -26,6 +28,45 @@ export interface Config {
   idempotencyLeaseSeconds: number
   /** the longest a graceful shutdown may take before the process exits 1 anyway */
   shutdownTimeoutMs: number
+  /** where the first admin key is written (mode 0600) when stdout is not a terminal */
+  adminKeyFile: string
+  /** abuse limits of the HTTP layer (buildApp's `limits`) */
+  limits: Limits
+  /** origins allowed to call the API from a browser (CORS); empty = no CORS headers at all */
+  corsOrigins: string[]
+}
+
+/**
+ * What one caller may cost the service. Rate limits count requests per window, per API key for
+ * authenticated requests and per client IP for anonymous ones; failed authentications count per IP
+ * separately, so guessing keys (each guess a new "key") is limited too. 0 turns a rate limit off.
+ */
+export interface Limits {
+  /** the rate-limit window, milliseconds */
+  rateLimitWindowMs: number
+  /** requests per window per API key */
+  rateLimitPerKey: number
+  /** requests per window per client IP without an API key */
+  rateLimitAnonymous: number
+  /** failed authentications (unknown, malformed or revoked keys) per window per client IP */
+  rateLimitAuthFailures: number
+  /** Fastify `requestTimeout`: the whole request (headers and body) must arrive within it, ms */
+  requestTimeoutMs: number
+  /** Fastify `connectionTimeout`: a socket idle this long is closed, ms */
+  connectionTimeoutMs: number
+}
+
+/**
+ * Defaults that a person or a portal never meets (a request every 0.05 s per key, sustained) but
+ * that stop a script: the test suite and the benchmarks' concurrency runs stay below them.
+ */
+export const DEFAULT_LIMITS: Limits = {
+  rateLimitWindowMs: 60_000,
+  rateLimitPerKey: 1200,
+  rateLimitAnonymous: 600,
+  rateLimitAuthFailures: 20,
+  requestTimeoutMs: 30_000,
+  connectionTimeoutMs: 10_000,
 }
 
 export class ConfigError extends Error {
@@ -94,6 +135,25 @@ export const loadConfig = (env: Env): Config => {
     )
   }
 
+  const corsOrigins = (env['CORS_ORIGINS'] ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '')
+  for (const origin of corsOrigins) {
+    // An origin is scheme://host[:port] and nothing else; "*" would defeat the allow-list.
+    let url: URL | null = null
+    try {
+      url = new URL(origin)
+    } catch {}
+    if (!url || !/^https?:$/.test(url.protocol) || url.origin !== origin) {
+      throw new ConfigError(
+        'CORS_ORIGINS',
+        `must be comma-separated origins like https://portal.example.cn (scheme, host, optional port; no path or "*"), got ${JSON.stringify(origin)}`,
+      )
+    }
+  }
+
+  const dataDir = env['DATA_DIR'] || './data'
   return {
     host,
     databaseRole,
@@ -101,7 +161,7 @@ export const loadConfig = (env: Env): Config => {
     logLevel,
     databaseUrl,
     poolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
-    dataDir: env['DATA_DIR'] || './data',
+    dataDir,
     pgliteDurable: boolean(env, 'PGLITE_DURABLE', false),
     // A decision takes milliseconds; a statement still running after 10 s means an overloaded or
     // stuck server, and the client is better told 503 than kept waiting.
@@ -113,5 +173,39 @@ export const loadConfig = (env: Env): Config => {
     // outlives it; short, since a client retrying after a crash waits this long at most.
     idempotencyLeaseSeconds: integer(env, 'IDEMPOTENCY_LEASE_SECONDS', 15, 2, 3_600),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 15, 1, 600) * 1000,
+    adminKeyFile: env['ADMIN_KEY_FILE'] || join(dataDir, 'admin-key.txt'),
+    corsOrigins,
+    limits: {
+      rateLimitWindowMs: integer(
+        env,
+        'RATE_LIMIT_WINDOW_MS',
+        DEFAULT_LIMITS.rateLimitWindowMs,
+        1000,
+        86_400_000,
+      ),
+      rateLimitPerKey: integer(env, 'RATE_LIMIT_PER_KEY', DEFAULT_LIMITS.rateLimitPerKey, 0, 1_000_000),
+      rateLimitAnonymous: integer(
+        env,
+        'RATE_LIMIT_ANONYMOUS',
+        DEFAULT_LIMITS.rateLimitAnonymous,
+        0,
+        1_000_000,
+      ),
+      rateLimitAuthFailures: integer(
+        env,
+        'RATE_LIMIT_AUTH_FAILURES',
+        DEFAULT_LIMITS.rateLimitAuthFailures,
+        0,
+        1_000_000,
+      ),
+      requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', DEFAULT_LIMITS.requestTimeoutMs, 1000, 600_000),
+      connectionTimeoutMs: integer(
+        env,
+        'CONNECTION_TIMEOUT_MS',
+        DEFAULT_LIMITS.connectionTimeoutMs,
+        1000,
+        600_000,
+      ),
+    },
   }
 }

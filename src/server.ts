@@ -6,6 +6,7 @@
 import closeWithGrace from 'close-with-grace'
 import pino from 'pino'
 import { buildApp } from './app.ts'
+import { deliverFirstAdminKey } from './auth/first-admin-key.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { ensureAdminKey } from './db/bootstrap.ts'
 import { openDatabase } from './db/database.ts'
@@ -71,9 +72,17 @@ const main = async (): Promise<void> => {
 
   const adminKey = await ensureAdminKey(database)
   if (adminKey) {
+    // Never the key itself in the log: only where it went.
+    const delivered = await deliverFirstAdminKey(adminKey, {
+      file: config.adminKeyFile,
+      terminal: process.stdout.isTTY === true,
+      write: (text) => process.stdout.write(text),
+    })
     logger.warn(
-      `First start: an admin API key was created. It is shown only now; keep it: ${adminKey}  ` +
-        '(use it as "Authorization: Bearer <key>"; create other keys with POST /v1/keys or npm run keys:create)',
+      delivered.to === 'file' ? { adminKeyFile: delivered.path } : { adminKeyShownOn: 'terminal' },
+      delivered.to === 'file'
+        ? `First start: an admin API key was created and written to ${delivered.path} (mode 0600); keep it, then delete the file`
+        : 'First start: an admin API key was created and shown on the terminal once; keep it',
     )
   }
 
@@ -81,6 +90,8 @@ const main = async (): Promise<void> => {
     database,
     logger,
     idempotencyLeaseSeconds: config.idempotencyLeaseSeconds,
+    limits: config.limits,
+    corsOrigins: config.corsOrigins,
   })
 
   // Idempotency keys are kept IDEMPOTENCY_TTL_HOURS; expired ones are purged hourly (and replaced

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ConfigError, loadConfig } from '../src/config.ts'
+import { ConfigError, DEFAULT_LIMITS, loadConfig } from '../src/config.ts'
 
 t.test('defaults: 127.0.0.1:3000, PGlite under ./data', async (t) => {
   const c = loadConfig({})
@@ -60,6 +60,14 @@ for (const [variable, value] of [
   ['IDEMPOTENCY_LEASE_SECONDS', '1'],
   ['IDEMPOTENCY_LEASE_SECONDS', '86400'],
   ['SHUTDOWN_TIMEOUT_SECONDS', '0'],
+  ['RATE_LIMIT_PER_KEY', '-5'],
+  ['RATE_LIMIT_ANONYMOUS', 'lots'],
+  ['RATE_LIMIT_WINDOW_MS', '10'],
+  ['REQUEST_TIMEOUT_MS', '0'],
+  ['CONNECTION_TIMEOUT_MS', '1.5'],
+  ['CORS_ORIGINS', '*'],
+  ['CORS_ORIGINS', 'https://portal.example.cn/path'],
+  ['CORS_ORIGINS', 'ftp://files.example.cn'],
 ] as const) {
   t.test(`${variable}=${value} is refused with a message naming ${variable}`, async (t) => {
     const error = t.throws(() => loadConfig({ [variable]: value })) as unknown
@@ -68,3 +76,31 @@ for (const [variable, value] of [
     t.match((error as Error).message, new RegExp(`^${variable}: `))
   })
 }
+
+t.test('limits, CORS origins and the admin key file', async (t) => {
+  const c = loadConfig({})
+  t.same(c.limits, DEFAULT_LIMITS)
+  t.same(c.corsOrigins, [])
+  t.equal(c.adminKeyFile, 'data/admin-key.txt')
+  const d = loadConfig({
+    RATE_LIMIT_PER_KEY: '0',
+    RATE_LIMIT_ANONYMOUS: '30',
+    RATE_LIMIT_AUTH_FAILURES: '5',
+    RATE_LIMIT_WINDOW_MS: '1000',
+    REQUEST_TIMEOUT_MS: '5000',
+    CONNECTION_TIMEOUT_MS: '2000',
+    CORS_ORIGINS: 'https://portal.example.cn, http://127.0.0.1:5173',
+    DATA_DIR: '/srv/incentives',
+  })
+  t.same(d.limits, {
+    rateLimitPerKey: 0,
+    rateLimitAnonymous: 30,
+    rateLimitAuthFailures: 5,
+    rateLimitWindowMs: 1000,
+    requestTimeoutMs: 5000,
+    connectionTimeoutMs: 2000,
+  })
+  t.same(d.corsOrigins, ['https://portal.example.cn', 'http://127.0.0.1:5173'])
+  t.equal(d.adminKeyFile, '/srv/incentives/admin-key.txt')
+  t.equal(loadConfig({ ADMIN_KEY_FILE: '/run/secrets/key' }).adminKeyFile, '/run/secrets/key')
+})

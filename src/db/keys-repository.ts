@@ -110,12 +110,35 @@ export const listApiKeys = async (db: Executor): Promise<ApiKeyRecord[]> =>
     toApiKeyRecord,
   )
 
-/** Revokes a key; returns null when there is no such key. Revoking twice changes nothing. */
+/** Revoking this key would leave no active admin key, and nobody could manage keys any more. */
+export class LastAdminKeyError extends Error {
+  constructor(readonly keyId: string) {
+    super(`API key ${keyId} is the last active admin key`)
+    this.name = 'LastAdminKeyError'
+  }
+}
+
+/**
+ * Revokes a key; returns null when there is no such key. Revoking twice changes nothing.
+ * Throws LastAdminKeyError for the last active admin key. Run it in a transaction: the active admin
+ * keys are locked (FOR UPDATE, in id order so two revocations cannot deadlock) before counting, so of
+ * two concurrent revocations of the last two admin keys the second waits, re-reads the rows the
+ * first changed, sees one admin left, and refuses.
+ */
 export const revokeApiKey = async (
   trx: Executor,
   id: string,
   actor: Caller,
 ): Promise<ApiKeyRecord | null> => {
+  const activeAdmins = await trx
+    .selectFrom('api_keys')
+    .select('id')
+    .where('role', '=', 'admin')
+    .where('revoked_at', 'is', null)
+    .orderBy('id')
+    .forUpdate()
+    .execute()
+  if (activeAdmins.length === 1 && activeAdmins[0]!.id === id) throw new LastAdminKeyError(id)
   const row = await trx
     .updateTable('api_keys')
     .set({ revoked_at: new Date() })

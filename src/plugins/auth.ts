@@ -4,12 +4,15 @@
 // - an enterprise asking for another enterprise's resource → 404, never 403 (routes use
 //   `visibleTo`), so nothing leaks about what exists.
 // Routes that any caller may use (evaluation, reference data) still reject a *bad* key.
+// Failed authentications count per client IP (src/plugins/rate-limits.ts): past the limit, every
+// request of that IP with a key is 429 before the key is even looked up, so guessing stops paying.
 
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { type Caller, parseApiKey, type Role, secretMatches } from '../auth/api-keys.ts'
 import { findKeyByPrefix } from '../db/keys-repository.ts'
 import { HttpProblem } from './problems.ts'
+import { tooManyRequests } from './rate-limits.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -27,6 +30,12 @@ const unauthorized = (detail: string) =>
     { 'www-authenticate': 'Bearer realm="incentives"' },
   )
 
+const tooManyAttempts = (retryAfterSeconds: number) =>
+  tooManyRequests(
+    retryAfterSeconds,
+    'Too many requests with an unknown, malformed or revoked API key came from your address.',
+  )
+
 export default fp(
   async (app: FastifyInstance) => {
     app.decorateRequest('caller', null)
@@ -34,12 +43,18 @@ export default fp(
     app.addHook('onRequest', async (request) => {
       const header = request.headers.authorization
       if (header === undefined) return
+      const blocked = await app.authFailures.peek(request)
+      if (blocked.exceeded) throw tooManyAttempts(blocked.retryAfterSeconds)
+      const fail = async (detail: string) => {
+        const after = await app.authFailures.count(request)
+        return after.exceeded ? tooManyAttempts(after.retryAfterSeconds) : unauthorized(detail)
+      }
       const m = /^Bearer\s+(\S+)$/i.exec(header)
       const parsed = m ? parseApiKey(m[1]!) : null
-      if (!parsed) throw unauthorized('The Authorization header must be "Bearer <API key>".')
+      if (!parsed) throw await fail('The Authorization header must be "Bearer <API key>".')
       const row = await findKeyByPrefix(app.database.db, parsed.prefix)
-      if (!row || !secretMatches(parsed.secret, row.secret_hash)) throw unauthorized('Unknown API key.')
-      if (row.revoked_at) throw unauthorized('This API key has been revoked.')
+      if (!row || !secretMatches(parsed.secret, row.secret_hash)) throw await fail('Unknown API key.')
+      if (row.revoked_at) throw await fail('This API key has been revoked.')
       request.caller = { keyId: row.id, role: row.role, enterprise: row.enterprise_credit_code }
     })
 
@@ -55,7 +70,7 @@ export default fp(
       }
     })
   },
-  { name: 'auth', dependencies: ['problems'] },
+  { name: 'auth', dependencies: ['problems', 'rate-limits'] },
 )
 
 /** The caller, after requireRole ran. */

@@ -8,6 +8,93 @@ import fp from 'fastify-plugin'
 
 export const API_VERSION = '1.0.0'
 
+/** Stable operation ids, the names generated clients give their functions. */
+const OPERATION_IDS: Record<string, string> = {
+  'get /health/live': 'getLiveness',
+  'get /health/ready': 'getReadiness',
+  'post /v1/evaluations': 'evaluateApplication',
+  'get /v1/measures': 'listMeasures',
+  'get /v1/measures/{id}': 'getMeasure',
+  'get /v1/parameters': 'listParameters',
+  'get /v1/parameters/{name}': 'getParameter',
+  'post /v1/finance/land-development-fund': 'computeLandDevelopmentFund',
+  'post /v1/finance/park-tax-retention': 'computeParkTaxRetention',
+  'post /v1/finance/fund-concentration': 'computeFundConcentration',
+  'get /v1/indicators': 'listIndicators',
+  'post /v1/indicators/progress': 'computeIndicatorProgress',
+  'post /v1/applications': 'submitApplication',
+  'get /v1/applications': 'listApplications',
+  'get /v1/applications/{id}': 'getApplication',
+  'get /v1/decisions/{id}': 'getDecision',
+  'get /v1/enterprises/{creditCode}/ledger': 'getEnterpriseLedger',
+  'post /v1/decisions/{id}/replay': 'replayDecision',
+  'post /v1/decisions/{id}/corrections': 'correctDecision',
+  'post /v1/keys': 'createApiKey',
+  'get /v1/keys': 'listApiKeys',
+  'delete /v1/keys/{id}': 'revokeApiKey',
+  'get /v1/audit/entries': 'listAuditEntries',
+  'get /v1/audit/checkpoint': 'getAuditCheckpoint',
+  'get /v1/audit/verify': 'verifyAuditLog',
+}
+
+/** A route not in the table still gets a readable, unique id: get /v1/enterprises/{code}/ledger → getEnterprisesCodeLedger. */
+const generatedOperationId = (method: string, path: string): string =>
+  method +
+  path
+    .replace(/^\/v1/, '')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('')
+
+const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+})
+
+interface Operation {
+  operationId?: string
+  security?: unknown[]
+  requestBody?: unknown
+  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>
+}
+
+/**
+ * What every operation shares, added once here rather than in each route: its operation id,
+ * `security: []` when it needs no key, the problems any route can answer (a bad key is refused
+ * everywhere: 401; limits: 429; a body too large or not JSON: 413, 415), and problem bodies under
+ * their real media type, application/problem+json.
+ */
+export const completeOperations = (document: { paths?: Record<string, Record<string, Operation>> }) => {
+  for (const [path, item] of Object.entries(document.paths ?? {})) {
+    for (const [method, operation] of Object.entries(item)) {
+      operation.operationId ??= OPERATION_IDS[`${method} ${path}`] ?? generatedOperationId(method, path)
+      operation.security ??= []
+      const responses = operation.responses
+      for (const response of Object.values(responses)) {
+        const json = response.content?.['application/json']
+        if (json?.schema?.$ref === '#/components/schemas/Problem') {
+          response.content = { 'application/problem+json': json }
+        }
+      }
+      responses['401'] ??= problemResponse(
+        'Unauthorized: the Authorization header is malformed, or the key unknown or revoked (RFC 9457).',
+      )
+      // /health is never rate limited (probes), so it never answers 429.
+      if (!path.startsWith('/health/')) {
+        responses['429'] ??= problemResponse(
+          'Too many requests: see Retry-After and the RateLimit headers (RFC 9457).',
+        )
+      }
+      if (operation.requestBody) {
+        responses['413'] ??= problemResponse('The body is larger than 1 MiB (RFC 9457).')
+        responses['415'] ??= problemResponse('The body is not application/json (RFC 9457).')
+      }
+    }
+  }
+  return document
+}
+
 export default fp(
   async (app: FastifyInstance) => {
     await app.register(swagger, {
@@ -20,9 +107,11 @@ export default fp(
             'Rules-as-code for the 2014 Yunnan Opinions on accelerating industrial transformation and upgrading: ' +
             'which incentives a project is entitled to, the exact amounts, a clause-by-clause explanation of every ' +
             'decision, ledgers that hold caps across applications, and a tamper-evident audit trail. Amounts are ' +
-            'yuan as decimal strings with two decimals. Errors are RFC 9457 problem details.',
+            'yuan as decimal strings with two decimals. Errors are RFC 9457 problem details. Requests are rate ' +
+            'limited per API key (per client address without one): 429 with Retry-After and RateLimit headers.',
+          license: { name: 'UNLICENSED', identifier: 'LicenseRef-Proprietary' },
         },
-        servers: [{ url: '/' }],
+        servers: [{ url: '/', description: 'The instance serving this document.' }],
         components: {
           securitySchemes: {
             apiKey: {
@@ -54,6 +143,10 @@ export default fp(
       },
       // Keep shared schemas under their own names (#/components/schemas/Problem) instead of def-0.
       refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json['$id'] ?? `def-${i}`) },
+      transformObject: (documentObject) =>
+        completeOperations(
+          (documentObject as { openapiObject: Parameters<typeof completeOperations>[0] }).openapiObject,
+        ),
     })
     await app.register(swaggerUi, {
       routePrefix: '/docs',

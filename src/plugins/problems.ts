@@ -7,6 +7,13 @@ import fp from 'fastify-plugin'
 import { databaseUnavailable, type UnavailableReason } from '../db/faults.ts'
 import { TransientDatabaseError } from '../db/retry.ts'
 import { isEngineError } from '../engine/errors.ts'
+import {
+  ISO_DATE_PATTERN,
+  ISO_DATE_RULE,
+  PARAMETER_NAME_PATTERN,
+  TEXT_PATTERN,
+  TEXT_RULE,
+} from '../schemas/common.ts'
 import { Problem } from '../schemas/problem.ts'
 
 export interface FieldError {
@@ -52,27 +59,47 @@ interface AjvError {
   keyword: string
   message?: string
   params: Record<string, unknown>
+  /** set when the error is about an object's property name (propertyNames) */
+  propertyName?: string
 }
+
+/** Why a shared pattern refuses a value, in words instead of the regular expression. */
+const PATTERN_RULES: Record<string, string> = {
+  [TEXT_PATTERN]: TEXT_RULE,
+  [ISO_DATE_PATTERN]: ISO_DATE_RULE,
+  [PARAMETER_NAME_PATTERN]: 'must be a dotted parameter name (GET /v1/parameters lists them)',
+}
+
+const escapePointer = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1')
 
 /** Maps Ajv errors to field errors: the pointer names the field even for required/additional. */
 const fieldErrors = (context: string | undefined, validation: AjvError[]): FieldError[] =>
-  validation.map((v) => {
-    let path = v.instancePath
-    let detail = v.message ?? 'is invalid'
-    if (v.keyword === 'required') {
-      path = `${path}/${String(v.params['missingProperty'])}`
-      detail = 'is required'
-    } else if (v.keyword === 'additionalProperties') {
-      path = `${path}/${String(v.params['additionalProperty'])}`
-      detail = 'is not a known property'
-    } else if (v.keyword === 'enum' && Array.isArray(v.params['allowedValues'])) {
-      detail = `must be one of: ${(v.params['allowedValues'] as unknown[]).join(', ')}`
-    }
-    const name = path.split('/').filter(Boolean).join('.')
-    if (context === 'querystring' || context === 'params') return { detail, parameter: name }
-    if (context === 'headers') return { detail, header: name }
-    return { detail, pointer: pointerFromPath(path) }
-  })
+  // A bad property name gives two errors (the name's own, then "property name must be valid").
+  validation
+    .filter((v) => v.keyword !== 'propertyNames')
+    .map((v) => {
+      let path = v.instancePath
+      let detail = v.message ?? 'is invalid'
+      if (v.propertyName !== undefined) path = `${path}/${escapePointer(v.propertyName)}`
+      if (v.keyword === 'pattern' && PATTERN_RULES[String(v.params['pattern'])]) {
+        detail = PATTERN_RULES[String(v.params['pattern'])]!
+        if (v.propertyName !== undefined) detail = `name ${detail}`
+      } else if (v.keyword === 'format' && v.params['format'] === 'date') {
+        detail = 'must be a calendar date YYYY-MM-DD that exists'
+      } else if (v.keyword === 'required') {
+        path = `${path}/${String(v.params['missingProperty'])}`
+        detail = 'is required'
+      } else if (v.keyword === 'additionalProperties') {
+        path = `${path}/${String(v.params['additionalProperty'])}`
+        detail = 'is not a known property'
+      } else if (v.keyword === 'enum' && Array.isArray(v.params['allowedValues'])) {
+        detail = `must be one of: ${(v.params['allowedValues'] as unknown[]).join(', ')}`
+      }
+      const name = path.split('/').filter(Boolean).join('.')
+      if (context === 'querystring' || context === 'params') return { detail, parameter: name }
+      if (context === 'headers') return { detail, header: name }
+      return { detail, pointer: pointerFromPath(path) }
+    })
 
 /** What a client is told when the database, not its request, failed (503 with Retry-After). */
 const UNAVAILABLE_DETAIL: Record<UnavailableReason, string> = {

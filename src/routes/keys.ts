@@ -3,10 +3,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ROLES } from '../auth/api-keys.ts'
-import { createApiKey, listApiKeys, revokeApiKey } from '../db/keys-repository.ts'
+import { createApiKey, LastAdminKeyError, listApiKeys, revokeApiKey } from '../db/keys-repository.ts'
 import { creditCodeProblem } from '../engine/validate.ts'
 import { callerOf } from '../plugins/auth.ts'
 import { HttpProblem } from '../plugins/problems.ts'
+import { CREDIT_CODE_PATTERN } from '../schemas/application.ts'
+import { PlainText } from '../schemas/common.ts'
 import { problemResponses } from '../schemas/problem.ts'
 import { notFound } from './applications.ts'
 
@@ -39,9 +41,14 @@ const keys: FastifyPluginAsyncTypebox = async (app) => {
           {
             role: Type.Enum(ROLES, { description: 'enterprise, finance, auditor or admin.' }),
             enterprise: Type.Optional(
-              Type.String({ description: 'Credit code; required for role enterprise.' }),
+              Type.String({
+                pattern: CREDIT_CODE_PATTERN,
+                description: 'Credit code; required for role enterprise.',
+              }),
             ),
-            label: Type.Optional(Type.String({ maxLength: 200 })),
+            label: Type.Optional(
+              PlainText('What the key is for, e.g. "Qujing portal"; shown in lists.', { maxLength: 200 }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -102,17 +109,30 @@ const keys: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['keys'],
         summary: 'Revoke an API key',
+        description:
+          'Revoking a revoked key changes nothing. The last active admin key cannot be revoked (409): ' +
+          'create another admin key first, so that someone can still manage keys.',
         security: [{ apiKey: [] }],
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
-        response: { 200: ApiKey, ...problemResponses(400, 401, 403, 404) },
+        response: { 200: ApiKey, ...problemResponses(400, 401, 403, 404, 409) },
       },
     },
     async (request) => {
-      const record = await app.database.db
-        .transaction()
-        .execute((trx) => revokeApiKey(trx, request.params.id, callerOf(request)))
-      if (!record) throw notFound('API key')
-      return record
+      try {
+        const record = await app.database.db
+          .transaction()
+          .execute((trx) => revokeApiKey(trx, request.params.id, callerOf(request)))
+        if (!record) throw notFound('API key')
+        return record
+      } catch (error) {
+        if (!(error instanceof LastAdminKeyError)) throw error
+        throw new HttpProblem({
+          type: '/problems/last-admin-key',
+          title: 'Conflict',
+          status: 409,
+          detail: 'This is the last active admin key: create another admin key before revoking it.',
+        })
+      }
     },
   )
 }

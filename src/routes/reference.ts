@@ -10,6 +10,7 @@ import { DEFAULT_PARAMETERS } from '../engine/parameters/index.ts'
 import type { ParameterDefinition } from '../engine/parameters/types.ts'
 import { HttpProblem } from '../plugins/problems.ts'
 import { IsoDate } from '../schemas/application.ts'
+import { CalendarDate, PARAMETER_NAME_PATTERN, TEXT_PATTERN } from '../schemas/common.ts'
 import { MeasureId, NullableParameterValue, Text } from '../schemas/evaluation.ts'
 import { problemResponses } from '../schemas/problem.ts'
 
@@ -37,8 +38,8 @@ const ParameterKind = Type.Enum(['rate', 'amount', 'integer', 'date', 'list', 't
 
 const DatedValue = Type.Object(
   {
-    from: IsoDate('First day the value is in force.'),
-    to: Type.Union([IsoDate('Last day the value is in force, inclusive.'), Type.Null()], {
+    from: CalendarDate('First day the value is in force; 0000-01-01 means always.'),
+    to: Type.Union([CalendarDate('Last day the value is in force, inclusive.'), Type.Null()], {
       description: 'Last day the value is in force, inclusive; null = open-ended.',
     }),
     value: NullableParameterValue,
@@ -69,13 +70,13 @@ const Parameter = Type.Object(parameterProperties, {
 const ParameterAt = Type.Object(
   {
     ...parameterProperties,
-    at: Type.Optional(IsoDate('The day asked for (`?at=`).')),
+    at: Type.Optional(CalendarDate('The day asked for (`?at=`).')),
     inForce: Type.Optional(
       Type.Object(
         {
           value: NullableParameterValue,
-          from: IsoDate('First day of the period the value belongs to.'),
-          to: Type.Union([IsoDate('Last day of that period, inclusive.'), Type.Null()], {
+          from: CalendarDate('First day of the period the value belongs to.'),
+          to: Type.Union([CalendarDate('Last day of that period, inclusive.'), Type.Null()], {
             description: 'Last day of that period, inclusive; null = open-ended.',
           }),
         },
@@ -139,7 +140,13 @@ const reference: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['reference'],
         summary: 'One measure',
         params: Type.Object(
-          { id: Type.String({ description: 'Measure id, e.g. "interest-subsidy".', maxLength: 100 }) },
+          {
+            id: Type.String({
+              description: 'Measure id, e.g. "interest-subsidy".',
+              maxLength: 100,
+              pattern: TEXT_PATTERN,
+            }),
+          },
           { additionalProperties: false },
         ),
         response: { 200: Measure, ...problemResponses(401, 404) },
@@ -177,7 +184,7 @@ const reference: FastifyPluginAsyncTypebox = async (app) => {
           {
             name: Type.String({
               description: 'Dotted parameter name, e.g. "interestSubsidy.rate".',
-              maxLength: 200,
+              pattern: PARAMETER_NAME_PATTERN,
             }),
           },
           { additionalProperties: false },

@@ -22,6 +22,18 @@ import {
   STANDARD_KINDS,
   TALENT_ROLES,
 } from '../engine/types.ts'
+import { IsoDate, TEXT_PATTERN } from './common.ts'
+
+export { IsoDate }
+
+/**
+ * Upper bounds on what one application may list. Real applications list a handful of each; the
+ * bounds keep one request from writing thousands of ledger and audit rows (an OWASP API4 finding:
+ * 600 claims wrote 1 200 rows).
+ */
+export const MAX_TAX_RECORDS = 100
+export const MAX_CLAIMS_PER_KIND = 50
+export const MAX_TALENTS = 50
 
 // ---------------------------------------------------------------------------------------------
 // Primitives
@@ -40,10 +52,12 @@ export const INDUSTRY_CODE_PATTERN = '^[A-T]?\\d{2,4}$'
 export const Money = (description: string) => Type.String({ pattern: MONEY_PATTERN, description })
 export const Decimal = (description: string) => Type.String({ pattern: DECIMAL_PATTERN, description })
 export const Ratio = (description: string) => Type.String({ pattern: RATIO_PATTERN, description })
-export const IsoDate = (description: string) => Type.String({ format: 'date', description })
-export const Year = (description: string) => Type.Integer({ minimum: 1900, maximum: 9999, description })
-export const Id = (description: string) => Type.String({ minLength: 1, maxLength: 200, description })
-export const Name = (description: string) => Type.String({ minLength: 1, maxLength: 500, description })
+/** A year, 1900 to 2999 like every date a request carries (src/schemas/common.ts). */
+export const Year = (description: string) => Type.Integer({ minimum: 1900, maximum: 2999, description })
+export const Id = (description: string) =>
+  Type.String({ minLength: 1, maxLength: 200, pattern: TEXT_PATTERN, description })
+export const Name = (description: string) =>
+  Type.String({ minLength: 1, maxLength: 500, pattern: TEXT_PATTERN, description })
 
 // ---------------------------------------------------------------------------------------------
 // Vocabularies (the engine's const arrays)
@@ -142,8 +156,8 @@ export const Enterprise = Type.Object(
     ),
     taxRecords: Type.Optional(
       Type.Array(TaxRecord, {
-        maxItems: 600,
-        description: "The enterprise's own tax records (§18 startup and top-3 rewards).",
+        maxItems: MAX_TAX_RECORDS,
+        description: `The enterprise's own tax records (§18 startup and top-3 rewards); at most ${MAX_TAX_RECORDS}, far more than a real application lists.`,
       }),
     ),
     emergingIndustryRanking: Type.Optional(EmergingIndustryRanking),
@@ -305,8 +319,8 @@ export const Project = Type.Object(
     ),
     taxRecords: Type.Optional(
       Type.Array(TaxRecord, {
-        maxItems: 600,
-        description: "The project's own tax records (§18 emerging-industry project tax reward).",
+        maxItems: MAX_TAX_RECORDS,
+        description: `The project's own tax records (§18 emerging-industry project tax reward); at most ${MAX_TAX_RECORDS}, far more than a real application lists.`,
       }),
     ),
     keyTransformationLibrary: Type.Optional(
@@ -373,22 +387,28 @@ export const Claims = Type.Object(
       Year('Award year Y of the top-3 reward: rewards the increase of local taxes over Y−1 (§18).'),
     ),
     rdPlatforms: Type.Optional(
-      Type.Array(RdPlatformClaim, { maxItems: 100, description: 'R&D platforms claimed (§18).' }),
+      Type.Array(RdPlatformClaim, {
+        maxItems: MAX_CLAIMS_PER_KIND,
+        description: `R&D platforms claimed (§18); at most ${MAX_CLAIMS_PER_KIND} per application.`,
+      }),
     ),
     researchEvents: Type.Optional(
       Type.Array(ResearchEventClaim, {
-        maxItems: 100,
-        description: 'Research institutes founded or achievements industrialised (§18).',
+        maxItems: MAX_CLAIMS_PER_KIND,
+        description: `Research institutes founded or achievements industrialised (§18); at most ${MAX_CLAIMS_PER_KIND} per application.`,
       }),
     ),
     standards: Type.Optional(
       Type.Array(StandardClaim, {
-        maxItems: 100,
-        description: 'Standards led or certified new products (§18).',
+        maxItems: MAX_CLAIMS_PER_KIND,
+        description: `Standards led or certified new products (§18); at most ${MAX_CLAIMS_PER_KIND} per application.`,
       }),
     ),
     talents: Type.Optional(
-      Type.Array(TalentClaim, { maxItems: 500, description: 'Talents and tax years claimed (§19).' }),
+      Type.Array(TalentClaim, {
+        maxItems: MAX_TALENTS,
+        description: `Talents and tax years claimed (§19); at most ${MAX_TALENTS} per application.`,
+      }),
     ),
   },
   {

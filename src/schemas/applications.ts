@@ -1,7 +1,8 @@
 // Stored applications and decisions, as the API shows them.
 
 import { Type } from 'typebox'
-import { Application, History } from './application.ts'
+import { Application, CREDIT_CODE_PATTERN, History, Id, IsoDate } from './application.ts'
+import { HEADER_VALUE_PATTERN, PlainText } from './common.ts'
 import { LedgerHistory, MeasureId, OutcomeStatus } from './evaluation.ts'
 import { EvaluationAnswer } from './explain.ts'
 
@@ -100,13 +101,16 @@ export const ApplicationPage = Type.Object(
 export const ApplicationQuery = Type.Object(
   {
     enterprise: Type.Optional(
-      Type.String({ description: 'Credit code (enterprise keys see only their own).' }),
+      Type.String({
+        pattern: CREDIT_CODE_PATTERN,
+        description: 'Credit code (enterprise keys see only their own).',
+      }),
     ),
-    project: Type.Optional(Type.String({ description: 'Project id.' })),
+    project: Type.Optional(Id('Project id.')),
     measure: Type.Optional(MeasureId),
     status: Type.Optional(Type.Enum(['eligible', 'ineligible', 'capped', 'needs-review'] as const)),
-    from: Type.Optional(Type.String({ format: 'date', description: 'Application date on or after.' })),
-    to: Type.Optional(Type.String({ format: 'date', description: 'Application date on or before.' })),
+    from: Type.Optional(IsoDate('Application date on or after.')),
+    to: Type.Optional(IsoDate('Application date on or before.')),
     cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$', description: 'From the previous page.' })),
     limit: Type.Optional(
       Type.String({ pattern: '^([1-9]|[1-9][0-9]|100)$', description: 'Page size, 1 to 100 (default 20).' }),
@@ -119,6 +123,7 @@ export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.String({
     minLength: 1,
     maxLength: 255,
+    pattern: HEADER_VALUE_PATTERN,
     description:
       'Required (IETF httpapi Idempotency-Key). The same key with the same body returns the stored response, ' +
       'byte for byte; with another body, 422; while the first request is still running, 409. Keys are scoped ' +
@@ -128,7 +133,7 @@ export const IdempotencyHeaders = Type.Object({
 
 export const Correction = Type.Object(
   {
-    reason: Type.String({ minLength: 3, maxLength: 2000, description: 'Why the decision is corrected.' }),
+    reason: PlainText('Why the decision is corrected.', { minLength: 3, maxLength: 2000 }),
     facts: Type.Optional(Application),
   },
   { additionalProperties: false },

@@ -3,6 +3,7 @@
 // number is a 400 naming the parameter.
 
 import { type Static, Type } from 'typebox'
+import { PlainText } from './common.ts'
 
 const SEQ_PATTERN = '^[0-9]{1,15}$'
 const HASH_PATTERN = '^[0-9a-f]{64}$'
@@ -49,17 +50,13 @@ export const AuditEntriesQuery = Type.Object(
     to_seq: Type.Optional(SeqParameter('Entries with seq ≤ this.')),
     entity: Type.Optional(
       Type.String({
-        pattern: '^[a-z][a-z0-9-]*(:[^\\s]+)?$',
+        pattern: '^[a-z][a-z0-9-]*(:[^\\s\\u0000\\ud800-\\udfff]+)?$',
         maxLength: 200,
         description: 'An entity type ("api-key"), or one entity as type:id ("decision:<uuid>").',
       }),
     ),
-    actor: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 200, description: 'The acting API key id, or "system".' }),
-    ),
-    action: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 200, description: 'e.g. "api-key.created".' }),
-    ),
+    actor: Type.Optional(PlainText('The acting API key id, or "system".', { minLength: 1, maxLength: 200 })),
+    action: Type.Optional(PlainText('e.g. "api-key.created".', { minLength: 1, maxLength: 200 })),
     from: Type.Optional(
       Type.String({ format: 'date-time', description: 'Entries at or after this instant.' }),
     ),

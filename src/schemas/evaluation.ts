@@ -10,6 +10,7 @@ import interestSubsidyExample from '../../examples/interest-subsidy.json' with {
 import landPriceCeilingExample from '../../examples/land-price-ceiling.json' with { type: 'json' }
 import { MEASURE_IDS } from '../engine/types.ts'
 import { Application, History, IsoDate } from './application.ts'
+import { CalendarDate, PARAMETER_NAME_PATTERN, TEXT_PATTERN } from './common.ts'
 
 // ---------------------------------------------------------------------------------------------
 // Shared by every explained result (evaluations, finance computations, indicators)
@@ -40,12 +41,21 @@ export const Reason = Type.Object(
 /** string | number | string[] | { id: decimal } — src/engine/parameters/types.ts ParameterValue. */
 export const ParameterValue = Type.Union(
   [
-    Type.String({ description: 'rate, amount (yuan) or date: a decimal string or YYYY-MM-DD.' }),
+    Type.String({
+      maxLength: 100,
+      pattern: TEXT_PATTERN,
+      description: 'rate, amount (yuan) or date: a decimal string or YYYY-MM-DD.',
+    }),
     Type.Integer({ description: 'integer: a count (months, years, kV, rank).' }),
     Type.Immutable(
-      Type.Array(Type.String(), { description: 'list: ids (park levels, prefectures, industry codes).' }),
+      Type.Array(Type.String({ maxLength: 100, pattern: TEXT_PATTERN }), {
+        maxItems: 1000,
+        description: 'list: ids (park levels, prefectures, industry codes).',
+      }),
     ),
-    Type.Record(Type.String(), Type.String(), {
+    Type.Record(Type.String(), Type.String({ maxLength: 100, pattern: TEXT_PATTERN }), {
+      maxProperties: 1000,
+      propertyNames: { maxLength: 100, pattern: TEXT_PATTERN },
       description: 'table: ids mapped to decimal strings (plot-ratio standard by industry division).',
     }),
   ],
@@ -60,8 +70,8 @@ export const ParameterRead = Type.Object(
   {
     name: Type.String({ description: 'Dotted parameter name, e.g. "interestSubsidy.rate".' }),
     value: NullableParameterValue,
-    from: IsoDate('First day the value is in force.'),
-    to: Type.Union([IsoDate('Last day the value is in force, inclusive.'), Type.Null()], {
+    from: CalendarDate('First day the value is in force; 0000-01-01 means always.'),
+    to: Type.Union([CalendarDate('Last day the value is in force, inclusive.'), Type.Null()], {
       description: 'Last day the value is in force, inclusive; null = open-ended.',
     }),
     clause: Type.String({ description: 'Clause of the source the parameter comes from, e.g. "§18".' }),
@@ -155,6 +165,7 @@ export const EvaluationRequest = Type.Object(
     parameters: Type.Optional(
       Type.Record(Type.String(), ParameterOverride, {
         maxProperties: 200,
+        propertyNames: { pattern: PARAMETER_NAME_PATTERN },
         description:
           'Parameter overrides by name (GET /v1/parameters lists them), e.g. { "interestSubsidy.rate": "0.07" }. An unknown name is a 400 naming #/parameters/<name>.',
       }),
@@ -422,7 +433,7 @@ export const Evaluation = Type.Object(
       },
       { additionalProperties: false, description: 'The rules that made the decision.' },
     ),
-    asOf: IsoDate('The date the rules were read at.'),
+    asOf: CalendarDate('The date the rules were read at.'),
     gates: Type.Array(GateResult, {
       description:
         'Gates tested, in order; empty when the application has no project or is outside the window.',

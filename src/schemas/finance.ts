@@ -5,11 +5,13 @@
 
 import { Type } from 'typebox'
 import { Id, IsoDate, Money, Year } from './application.ts'
+import { CalendarDate, PARAMETER_NAME_PATTERN, TEXT_PATTERN } from './common.ts'
 import { ParameterOverride, Reason, Trace } from './evaluation.ts'
 
 const Overrides = Type.Optional(
   Type.Record(Type.String(), ParameterOverride, {
     maxProperties: 200,
+    propertyNames: { pattern: PARAMETER_NAME_PATTERN },
     description:
       'Parameter overrides by name for this computation only (what-if), e.g. { "landDevelopmentFund.rate": "0.06" }. An unknown name is a 400 naming #/parameters/<name>.',
   }),
@@ -45,6 +47,7 @@ export const LandDevelopmentFundRequest = Type.Object(
         {
           id: Id('Prefecture (pinyin, e.g. "qujing") or county id; unique in the request.'),
           level: Type.String({
+            pattern: TEXT_PATTERN,
             minLength: 1,
             maxLength: 50,
             description:
@@ -74,7 +77,7 @@ export const LandDevelopmentFundResult = Type.Object(
   {
     computation: Type.Literal('land-development-fund'),
     clause: Type.Literal('§14'),
-    asOf: IsoDate('The date the parameters were read at.'),
+    asOf: CalendarDate('The date the parameters were read at.'),
     period: Period,
     rate: Type.Union([Type.String({ description: 'The rate read, e.g. "0.05".' }), Type.Null()], {
       description: 'The rate read; null when the rule is not in force on asOf.',
@@ -137,6 +140,7 @@ export const ParkTaxRetentionRequest = Type.Object(
       {
         id: Id('Identifier of the park.'),
         level: Type.String({
+          pattern: TEXT_PATTERN,
           minLength: 1,
           maxLength: 50,
           description:
@@ -162,7 +166,7 @@ export const ParkTaxRetentionResult = Type.Object(
   {
     computation: Type.Literal('park-tax-retention'),
     clause: Type.Literal('§18'),
-    asOf: IsoDate('The date the parameters were read at.'),
+    asOf: CalendarDate('The date the parameters were read at.'),
     park: Type.Object(
       { id: Type.String({ description: 'The park.' }), level: Type.String({ description: 'Its level.' }) },
       { additionalProperties: false },
@@ -237,7 +241,7 @@ export const FundConcentrationResult = Type.Object(
   {
     computation: Type.Literal('fund-concentration'),
     clause: Type.Literal('§18'),
-    asOf: IsoDate('The date the parameters were read at.'),
+    asOf: CalendarDate('The date the parameters were read at.'),
     totals: Type.Object(
       {
         disbursed: YuanOut('Disbursed in all'),

@@ -4,6 +4,7 @@
 import { Type } from 'typebox'
 import { INDICATORS } from '../engine/indicators/targets.ts'
 import { IsoDate, Year } from './application.ts'
+import { CalendarDate, PARAMETER_NAME_PATTERN } from './common.ts'
 import { ParameterOverride, Text, Trace } from './evaluation.ts'
 
 const IndicatorId = (description: string) => Type.String({ enum: INDICATORS.map((i) => i.id), description })
@@ -56,6 +57,7 @@ export const IndicatorProgressRequest = Type.Object(
     parameters: Type.Optional(
       Type.Record(Type.String(), ParameterOverride, {
         maxProperties: 200,
+        propertyNames: { pattern: PARAMETER_NAME_PATTERN },
         description:
           'Parameter overrides by name (what-if), e.g. { "indicators.light-industry-share": { "baseline": "0.44", "target2017": "0.52" } }. An unknown name is a 400 naming #/parameters/<name>.',
       }),
@@ -125,7 +127,7 @@ export const IndicatorProgress = Type.Object(
 
 export const IndicatorProgressResult = Type.Object(
   {
-    asOf: IsoDate('The date the baselines and targets were read at.'),
+    asOf: CalendarDate('The date the baselines and targets were read at.'),
     progress: Type.Array(IndicatorProgress, {
       description: 'One entry per actual value, in the order given.',
     }),

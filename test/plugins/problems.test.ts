@@ -88,8 +88,45 @@ t.test('problems', async (t) => {
     }
   })
 
-  t.test('dates far outside the policy: an explained outcome, not an error', async (t) => {
-    for (const date of ['0000-01-01', '9999-12-31']) {
+  t.test('dates PostgreSQL cannot store, or outside years 1900–2999: 400 naming the field', async (t) => {
+    for (const date of ['0000-01-01', '9999-12-31', '1899-12-31', '3000-01-01', '+02015-01-01']) {
+      const b = body()
+      b.application.applicationDate = date
+      const res = await post(b)
+      t.equal(res.statusCode, 400, date)
+      t.match(problem(res).errors, [
+        { pointer: '#/application/applicationDate', detail: /1900-01-01 to 2999-12-31/ },
+      ])
+    }
+    const b = body()
+    b.application.applicationDate = '2015-02-30'
+    const res = await post(b)
+    t.equal(res.statusCode, 400)
+    t.match(problem(res).errors, [{ pointer: '#/application/applicationDate', detail: /exists/ }])
+  })
+
+  t.test('text: NUL and lone surrogates refused, surrogate pairs (emoji, rare CJK) accepted', async (t) => {
+    const b = body()
+    b.application.enterprise.name = '曲靖𠀀 😀 Co.'
+    t.equal((await post(b)).statusCode, 200)
+    const bad = body()
+    bad.application.enterprise.name = 'Qujing \udc00'
+    const res = await post(bad)
+    t.equal(res.statusCode, 400)
+    t.match(problem(res).errors, [
+      { pointer: '#/application/enterprise/name', detail: /U\+0000 or a lone surrogate/ },
+    ])
+  })
+
+  t.test('a parameter name that is not one: 400 naming it', async (t) => {
+    const b = { ...body(), parameters: { 'interestSubsidy.rate\u0000': '0.07' } }
+    const res = await post(b)
+    t.equal(res.statusCode, 400)
+    t.match(problem(res).errors, [{ pointer: '#/parameters/interestSubsidy.rate\u0000' }])
+  })
+
+  t.test('dates far outside the policy but storable: an explained outcome, not an error', async (t) => {
+    for (const date of ['1900-01-01', '2999-12-31']) {
       const b = body()
       b.application.applicationDate = date
       const res = await post(b)

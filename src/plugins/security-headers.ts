@@ -1,0 +1,78 @@
+// Response headers a browser or a shared cache relies on:
+// - @fastify/helmet: X-Content-Type-Options: nosniff, frame and referrer policies, HSTS, and one
+//   Content-Security-Policy for everything we serve. Only self-hosted scripts and styles: /docs
+//   (Swagger UI) loads its bundle, initializer and stylesheets from /docs/static, and the future
+//   web console must do the same. `img-src data:` is for the SVG icons Swagger UI inlines.
+//   test/plugins/docs-csp.test.ts loads /docs in Chromium and fails on any CSP violation.
+// - Cache-Control: no-store on anything that depends on the caller (a request with Authorization,
+//   a route that needs a key), so no proxy or browser cache keeps one enterprise's answer.
+// - @fastify/cors, only for the origins listed in CORS_ORIGINS (none: no CORS headers at all).
+
+import cors from '@fastify/cors'
+import helmet from '@fastify/helmet'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'none'"],
+  scriptSrc: ["'self'"],
+  // Plus one inline <style>, pinned by its hash: the colours of the Swagger logo, an SVG the
+  // standalone preset of @fastify/swagger-ui 6.1 inlines (".logo_small_svg__cls-2{fill:#fff}…").
+  // A Swagger UI upgrade that changes it shows up in test/plugins/docs-csp.test.ts.
+  styleSrc: ["'self'", "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  manifestSrc: ["'self'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  objectSrc: ["'none'"],
+  scriptSrcAttr: ["'none'"],
+}
+
+export interface SecurityHeadersOptions {
+  corsOrigins: readonly string[]
+}
+
+/** Whether the answer depends on who asks: a key was sent, or the route requires one. */
+const dependsOnCaller = (request: FastifyRequest): boolean => {
+  if (request.headers.authorization !== undefined) return true
+  const security = (request.routeOptions.schema as { security?: unknown[] } | undefined)?.security
+  return Array.isArray(security) && security.length > 0
+}
+
+export default fp(
+  async (app: FastifyInstance, options: SecurityHeadersOptions) => {
+    await app.register(helmet, {
+      contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+      // An API answers JSON; these only matter for documents and would break nothing here.
+      crossOriginEmbedderPolicy: false,
+    })
+
+    app.addHook('onSend', async (request, reply) => {
+      if (dependsOnCaller(request)) {
+        reply.header('cache-control', 'no-store')
+        reply.header('vary', 'Authorization')
+      }
+    })
+
+    if (options.corsOrigins.length > 0) {
+      await app.register(cors, {
+        origin: [...options.corsOrigins],
+        methods: ['GET', 'POST', 'DELETE'],
+        allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'],
+        exposedHeaders: [
+          'retry-after',
+          'ratelimit-limit',
+          'ratelimit-remaining',
+          'ratelimit-reset',
+          'x-request-id',
+          'www-authenticate',
+        ],
+        maxAge: 600,
+      })
+    }
+  },
+  { name: 'security-headers' },
+)

@@ -1,0 +1,102 @@
+// API keys over HTTP: labels are text PostgreSQL can store; the last admin key stays.
+
+import t from 'tap'
+import { createApiKey, revokeApiKey } from '../../src/db/keys-repository.ts'
+import { testApp } from '../helpers/app.ts'
+import { onPostgres, secondPool, testDatabase } from '../helpers/database.ts'
+import { bearer } from '../helpers/fixtures.ts'
+
+const database = await testDatabase(t)
+const app = await testApp(t, database)
+const admin = await database.db
+  .transaction()
+  .execute((trx) => createApiKey(trx, { role: 'admin', label: 'first' }, 'system'))
+
+t.test('a label with U+0000 or a lone surrogate: 400 naming it, nothing stored', async (t) => {
+  for (const label of ['ops\u0000', 'ops \ud800']) {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/keys',
+      headers: bearer(admin.key),
+      payload: { role: 'auditor', label },
+    })
+    t.equal(res.statusCode, 400)
+    t.match(res.json().errors, [{ pointer: '#/label', detail: /U\+0000 or a lone surrogate/ }])
+  }
+})
+
+t.test('the last active admin key cannot be revoked: 409', async (t) => {
+  const res = await app.inject({
+    method: 'DELETE',
+    url: `/v1/keys/${admin.record.id}`,
+    headers: bearer(admin.key),
+  })
+  t.equal(res.statusCode, 409)
+  t.match(res.json(), { type: '/problems/last-admin-key', status: 409 })
+  const again = await app.inject({ url: '/v1/keys', headers: bearer(admin.key) })
+  t.equal(again.statusCode, 200, 'the key still works')
+
+  const second = await database.db
+    .transaction()
+    .execute((trx) => createApiKey(trx, { role: 'admin', label: 'second' }, 'system'))
+  const revoked = await app.inject({
+    method: 'DELETE',
+    url: `/v1/keys/${second.record.id}`,
+    headers: bearer(admin.key),
+  })
+  t.equal(revoked.statusCode, 200, 'with another admin key active, one can go')
+  t.ok(revoked.json().revokedAt)
+})
+
+t.test(
+  'two concurrent revocations of the last two admin keys: exactly one succeeds',
+  { skip: !onPostgres && 'needs PostgreSQL (two connections)' },
+  async (t) => {
+    const other = secondPool(t, database)
+    for (let round = 0; round < 10; round++) {
+      const make = (label: string) =>
+        database.db.transaction().execute((trx) => createApiKey(trx, { role: 'admin', label }, 'system'))
+      // Leave exactly two active admin keys: x and y.
+      const [x, y] = [await make(`x${round}`), await make(`y${round}`)]
+      const active = await database.db
+        .selectFrom('api_keys')
+        .select('id')
+        .where('role', '=', 'admin')
+        .where('revoked_at', 'is', null)
+        .execute()
+      for (const k of active) {
+        if (k.id !== x.record.id && k.id !== y.record.id) {
+          await database.db
+            .transaction()
+            .execute((trx) =>
+              revokeApiKey(trx, k.id, { keyId: x.record.id, role: 'admin', enterprise: null }),
+            )
+        }
+      }
+      const results = await Promise.allSettled([
+        database.db
+          .transaction()
+          .execute((trx) =>
+            revokeApiKey(trx, x.record.id, { keyId: y.record.id, role: 'admin', enterprise: null }),
+          ),
+        other.db
+          .transaction()
+          .execute((trx) =>
+            revokeApiKey(trx, y.record.id, { keyId: x.record.id, role: 'admin', enterprise: null }),
+          ),
+      ])
+      t.same(
+        results.map((r) => r.status).sort(),
+        ['fulfilled', 'rejected'],
+        `round ${round}: one revocation wins`,
+      )
+      const left = await database.db
+        .selectFrom('api_keys')
+        .select('id')
+        .where('role', '=', 'admin')
+        .where('revoked_at', 'is', null)
+        .execute()
+      t.equal(left.length, 1, 'one admin key is left')
+    }
+  },
+)
