@@ -32,10 +32,9 @@ export const splitCanonicalEntry = (input: AuditEntryInput): { prefix: string; s
   return { prefix: `${before.slice(0, -1)},`, suffix: `,"time":${canonicalize(input.time)}}` }
 }
 
-/** Appends entries in order; returns the sequence number of the last one. */
-export const appendAudit = async (db: Executor, inputs: readonly AuditEntryInput[]): Promise<number> => {
-  if (inputs.length === 0) return 0
-  const entries = inputs.map((input) => ({
+/** Entries as audit_append takes them: canonical JSON split around prev_hash and seq, and columns. */
+export const auditRows = (inputs: readonly AuditEntryInput[]) =>
+  inputs.map((input) => ({
     ...splitCanonicalEntry(input),
     at: input.time,
     actor_key_id: input.actor.keyId,
@@ -45,6 +44,11 @@ export const appendAudit = async (db: Executor, inputs: readonly AuditEntryInput
     entity_id: input.entity.id,
     entity_hash: input.entity_hash,
   }))
+
+/** Appends entries in order; returns the sequence number of the last one. */
+export const appendAudit = async (db: Executor, inputs: readonly AuditEntryInput[]): Promise<number> => {
+  if (inputs.length === 0) return 0
+  const entries = auditRows(inputs)
   const result = await sql<{
     seq: string
   }>`select audit_append(${JSON.stringify(entries)}::jsonb) as seq`.execute(db)

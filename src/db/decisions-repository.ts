@@ -1,8 +1,11 @@
 // Applications and their decisions: insert (never update), read, list with keyset pagination.
 
+import { sql } from 'kysely'
+import { canonicalize } from '../audit/canonical-json.ts'
 import type { Evaluation } from '../engine/types.ts'
 import { type ApplicationEntity, applicationEntity, type DecisionEntity, decisionEntity } from './entities.ts'
 import type { Executor } from './executor.ts'
+import { ClaimLostError } from './idempotency-repository.ts'
 
 export interface StoredApplication extends ApplicationEntity {
   seq: string
@@ -68,24 +71,6 @@ const toDecision = (row: DecisionRow, supersededBy: string | null): StoredDecisi
   supersededBy,
 })
 
-export const insertApplication = async (trx: Executor, a: ApplicationEntity): Promise<StoredApplication> => {
-  // Only what the database adds comes back: the facts are not sent back and parsed again.
-  const row = await trx
-    .insertInto('applications')
-    .values({
-      id: a.id,
-      enterprise_credit_code: a.enterpriseCreditCode,
-      project_id: a.projectId,
-      application_date: a.applicationDate,
-      facts: JSON.stringify(a.facts),
-      input_hash: a.inputHash,
-      submitted_by: a.submittedBy,
-    })
-    .returning(['seq', 'created_at'])
-    .executeTakeFirstOrThrow()
-  return { ...a, seq: row.seq, createdAt: row.created_at.toISOString() }
-}
-
 /** Another correction of the same decision committed first: `supersedes` is unique. */
 export class DecisionAlreadySuperseded extends Error {
   constructor(readonly decisionId: string) {
@@ -97,54 +82,6 @@ export class DecisionAlreadySuperseded extends Error {
 const isSupersedesConflict = (error: unknown): boolean =>
   (error as { code?: unknown } | null)?.code === '23505' &&
   (error as { constraint?: unknown }).constraint === 'decisions_supersedes_key'
-
-export const insertDecision = async (
-  trx: Executor,
-  d: DecisionEntity & { decisionHash: string; evaluation: Evaluation },
-): Promise<StoredDecision> => {
-  const row = await trx
-    .insertInto('decisions')
-    .values({
-      id: d.id,
-      application_id: d.applicationId,
-      ruleset_id: d.ruleset.id,
-      ruleset_version: d.ruleset.version,
-      as_of: d.asOf,
-      total_amount: d.totalAmount,
-      evaluation: JSON.stringify(d.evaluation),
-      parameters: JSON.stringify(d.parameters),
-      history: JSON.stringify(d.history),
-      supersedes: d.supersedes,
-      correction_reason: d.correctionReason,
-      decided_by: d.decidedBy,
-      decision_hash: d.decisionHash,
-    })
-    .returning(['seq', 'created_at'])
-    .executeTakeFirstOrThrow()
-    .catch((error: unknown) => {
-      // Two corrections of one decision at once: the unique `supersedes` lets one win.
-      if (d.supersedes !== null && isSupersedesConflict(error))
-        throw new DecisionAlreadySuperseded(d.supersedes)
-      throw error
-    })
-  const outcomes = d.evaluation.outcomes
-  if (outcomes.length > 0) {
-    await trx
-      .insertInto('decision_outcomes')
-      .values(
-        outcomes.map((o) => ({ decision_id: d.id, measure: o.measure, status: o.status, amount: o.amount })),
-      )
-      .execute()
-  }
-  const { decisionHash, ...entity } = d
-  return {
-    ...entity,
-    seq: row.seq,
-    decisionHash,
-    createdAt: row.created_at.toISOString(),
-    supersededBy: null,
-  }
-}
 
 const supersededByOf = async (db: Executor, ids: readonly string[]): Promise<Map<string, string>> => {
   if (ids.length === 0) return new Map()
@@ -265,4 +202,105 @@ export const currentDecisions = async (
     )
     .execute()
   return new Map(rows.map((r) => [r.application_id, toDecision(r, null)]))
+}
+
+/** The Idempotency-Key a stored decision completes, with the response it stores. */
+export interface KeyCompletion {
+  callerKeyId: string
+  key: string
+  token: string
+  status: number
+  body: string
+}
+
+/** A movement of the ledger journal, as store_decision writes it. */
+export interface JournalRow {
+  ledger: string
+  key: string
+  kind: 'cumulative' | 'once' | 'days' | 'reversal'
+  amount: string | null
+  item: string | null
+  period_from: string | null
+  period_to: string | null
+}
+
+export interface DecisionWrite {
+  /** a new application, stored with the decision; null when the decision is about a stored one */
+  application: (ApplicationEntity & { createdAt: string }) | null
+  decision: DecisionEntity & { decisionHash: string; evaluation: Evaluation; createdAt: string }
+  creditCode: string
+  cumulative: { ledger: string; key: string; amount: string; cap: string }[]
+  once: { ledger: string; key: string; item: string; amount: string | null }[]
+  days: { ledger: string; key: string; from: string; to: string }[]
+  /** reversals first, then grants: the order of their audit entries */
+  journal: JournalRow[]
+  completion: KeyCompletion | null
+  /** the audit entries before the ledger entries' (application, decision), split for audit_append */
+  audit: { time: string; actor: { keyId: string; role: string }; entries: unknown[] }
+}
+
+/**
+ * Writes a decision and everything it changes in one statement (store_decision, migration of
+ * 2026-12-03T1400): application, decision, outcomes, ledger grants and journal, the Idempotency-Key
+ * completion and the audit entries. The caller holds the subjects' locks.
+ */
+export const storeDecisionWrite = async (trx: Executor, w: DecisionWrite): Promise<void> => {
+  const d = w.decision
+  const payload = {
+    application: w.application && {
+      id: w.application.id,
+      enterprise_credit_code: w.application.enterpriseCreditCode,
+      project_id: w.application.projectId,
+      application_date: w.application.applicationDate,
+      facts: w.application.facts,
+      input_hash: w.application.inputHash,
+      submitted_by: w.application.submittedBy,
+      created_at: w.application.createdAt,
+    },
+    decision: {
+      id: d.id,
+      application_id: d.applicationId,
+      ruleset_id: d.ruleset.id,
+      ruleset_version: d.ruleset.version,
+      as_of: d.asOf,
+      total_amount: d.totalAmount,
+      evaluation: d.evaluation,
+      parameters: d.parameters,
+      history: d.history,
+      supersedes: d.supersedes,
+      correction_reason: d.correctionReason,
+      decided_by: d.decidedBy,
+      decision_hash: d.decisionHash,
+      created_at: d.createdAt,
+    },
+    outcomes: d.evaluation.outcomes.map((o) => ({ measure: o.measure, status: o.status, amount: o.amount })),
+    credit_code: w.creditCode,
+    cumulative: w.cumulative.map((c) => ({ ledger: c.ledger, key: c.key, total: c.amount, cap: c.cap })),
+    once: w.once,
+    days: w.days.map((p) => ({ ledger: p.ledger, key: p.key, from_date: p.from, to_date: p.to })),
+    entries: w.journal,
+    idempotency: w.completion && {
+      caller_key_id: w.completion.callerKeyId,
+      key: w.completion.key,
+      token: w.completion.token,
+      status: w.completion.status,
+      body: w.completion.body,
+    },
+    audit: {
+      time: w.audit.time,
+      actor: canonicalize({ keyId: w.audit.actor.keyId, role: w.audit.actor.role }),
+      actor_key_id: w.audit.actor.keyId,
+      actor_role: w.audit.actor.role,
+      entries: w.audit.entries,
+    },
+  }
+  try {
+    await sql`select store_decision(${JSON.stringify(payload)}::jsonb)`.execute(trx)
+  } catch (error) {
+    if (d.supersedes !== null && isSupersedesConflict(error))
+      throw new DecisionAlreadySuperseded(d.supersedes)
+    if ((error as { code?: unknown } | null)?.code === 'YI001')
+      throw new ClaimLostError(w.completion?.key ?? '')
+    throw error
+  }
 }

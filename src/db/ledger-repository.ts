@@ -24,7 +24,6 @@ import {
 } from '../engine/ledgers.ts'
 import { MEASURES } from '../engine/measures/index.ts'
 import type { Application } from '../engine/types.ts'
-import { LEDGER_ENTRY_ENTITY_COLUMNS } from './entities.ts'
 import type { Executor } from './executor.ts'
 
 export interface Subject {
@@ -83,50 +82,54 @@ export const historyFor = async (
     .filter((t) => t.total !== '0.00' && t.total !== '0')
   if (subjects.length === 0) return {}
   const inSubjects = sql<boolean>`(ledger, key) in (${sql.join(subjects.map((s) => sql`(${s.ledger}, ${s.key})`))})`
-  const [once, periods] = await Promise.all([
-    trx
-      .selectFrom('ledger_once')
-      .select(['ledger', 'key', 'item', 'amount', 'decision_id', 'credit_code'])
-      .where(inSubjects)
-      .orderBy('ledger')
-      .orderBy('key')
-      .orderBy('item')
-      .execute(),
-    trx
-      .selectFrom('ledger_periods')
-      .select(['ledger', 'key', 'from_date', 'to_date', 'decision_id', 'credit_code'])
-      .where(inSubjects)
-      .orderBy('ledger')
-      .orderBy('key')
-      .orderBy('from_date')
-      .execute(),
-  ])
-  const grants: LedgerGrant[] = [
-    ...once.map(
-      (r): LedgerGrant => ({
-        ledger: r.ledger as LedgerName,
-        key: r.key,
-        kind: 'once',
-        item: r.item,
-        period: null,
-        amount: r.amount,
-        decisionId: r.decision_id,
-        creditCode: r.credit_code,
-      }),
-    ),
-    ...periods.map(
-      (r): LedgerGrant => ({
-        ledger: r.ledger as LedgerName,
-        key: r.key,
-        kind: 'days',
-        item: null,
-        period: { from: r.from_date, to: r.to_date },
-        amount: null,
-        decisionId: r.decision_id,
-        creditCode: r.credit_code,
-      }),
-    ),
-  ]
+  // One round trip for both kinds of grant, in (ledger, key, item or first day) order.
+  const rows = await trx
+    .selectFrom('ledger_once')
+    .select([
+      'ledger',
+      'key',
+      sql<'once' | 'days'>`'once'`.as('kind'),
+      sql<string | null>`item`.as('item'),
+      sql<string | null>`null::text`.as('from_date'),
+      sql<string | null>`null::text`.as('to_date'),
+      'amount',
+      'decision_id',
+      'credit_code',
+    ])
+    .where(inSubjects)
+    .unionAll(
+      trx
+        .selectFrom('ledger_periods')
+        .select([
+          'ledger',
+          'key',
+          sql<'once' | 'days'>`'days'`.as('kind'),
+          sql<string | null>`null::text`.as('item'),
+          sql<string | null>`from_date::text`.as('from_date'),
+          sql<string | null>`to_date::text`.as('to_date'),
+          sql<string | null>`null::numeric`.as('amount'),
+          'decision_id',
+          'credit_code',
+        ])
+        .where(inSubjects),
+    )
+    .orderBy('ledger')
+    .orderBy('key')
+    .orderBy('item')
+    .orderBy('from_date')
+    .execute()
+  const grants = rows.map(
+    (r): LedgerGrant => ({
+      ledger: r.ledger as LedgerName,
+      key: r.key,
+      kind: r.kind,
+      item: r.item,
+      period: r.from_date !== null && r.to_date !== null ? { from: r.from_date, to: r.to_date } : null,
+      amount: r.amount,
+      decisionId: r.decision_id,
+      creditCode: r.credit_code,
+    }),
+  )
   return {
     ...(totals.length > 0 ? { totals } : {}),
     ...(grants.length > 0 ? { grants } : {}),
@@ -189,69 +192,29 @@ const movementOf = (claim: LedgerClaim): Movement => {
   }
 }
 
-const journal = async (trx: Executor, decisionId: string, movements: readonly Movement[]) =>
-  movements.length === 0
-    ? []
-    : trx
-        .insertInto('ledger_entries')
-        .values(movements.map((m) => ({ decision_id: decisionId, ...m })))
-        .returning(LEDGER_ENTRY_ENTITY_COLUMNS)
-        .execute()
-
 /**
- * Records a decision's grants for the enterprise `creditCode`; the constraints refuse anything beyond
- * a cap, a second one-time grant, or a day rewarded twice. One statement per kind of grant.
+ * What a decision's claims write (store_decision): running totals, one-time grants, rewarded days,
+ * and one journal row each. The constraints refuse anything beyond a cap, a second one-time grant,
+ * or a day rewarded twice.
  */
-export const applyClaims = async (
-  trx: Executor,
-  decisionId: string,
-  creditCode: string,
-  claims: readonly LedgerClaim[],
-): Promise<LedgerEntryRow[]> => {
-  const movements = claims.map(movementOf)
-  for (const claim of claims) {
-    if (claim.kind !== 'cumulative') continue
-    await trx
-      .updateTable('ledger_subjects')
-      .set({ total: sql`total + ${claim.amount}::numeric`, cap: claim.cap })
-      .where('ledger', '=', claim.subject.ledger)
-      .where('key', '=', subjectKey(claim.subject))
-      .executeTakeFirstOrThrow()
-  }
-  const once = movements.filter((m) => m.kind === 'once')
-  if (once.length > 0) {
-    await trx
-      .insertInto('ledger_once')
-      .values(
-        once.map((m) => ({
-          ledger: m.ledger,
-          key: m.key,
-          item: m.item ?? '',
-          decision_id: decisionId,
-          credit_code: creditCode,
-          amount: m.amount,
-        })),
-      )
-      .execute()
-  }
-  const days = movements.filter((m) => m.kind === 'days')
-  if (days.length > 0) {
-    await trx
-      .insertInto('ledger_periods')
-      .values(
-        days.map((m) => ({
-          ledger: m.ledger,
-          key: m.key,
-          from_date: m.period_from!,
-          to_date: m.period_to!,
-          decision_id: decisionId,
-          credit_code: creditCode,
-        })),
-      )
-      .execute()
-  }
-  return journal(trx, decisionId, movements)
-}
+export const claimRows = (claims: readonly LedgerClaim[]) => ({
+  cumulative: claims.flatMap((c) =>
+    c.kind === 'cumulative'
+      ? [{ ledger: c.subject.ledger, key: subjectKey(c.subject), amount: c.amount, cap: c.cap }]
+      : [],
+  ),
+  once: claims.flatMap((c) =>
+    c.kind === 'once'
+      ? [{ ledger: c.subject.ledger, key: subjectKey(c.subject), item: c.item, amount: c.amount }]
+      : [],
+  ),
+  days: claims.flatMap((c) =>
+    c.kind === 'days'
+      ? [{ ledger: c.subject.ledger, key: subjectKey(c.subject), from: c.period.from, to: c.period.to }]
+      : [],
+  ),
+  journal: claims.map(movementOf),
+})
 
 export type Grant = Movement
 
@@ -303,17 +266,9 @@ const currentKey = (g: { ledger: string; key: string }, facts: Application): str
       })
     : g.key
 
-/** Journals released grants as reversals made by the correcting decision. */
-export const journalReversals = (
-  trx: Executor,
-  released: readonly Grant[],
-  byDecisionId: string,
-): Promise<LedgerEntryRow[]> =>
-  journal(
-    trx,
-    byDecisionId,
-    released.map((g) => ({ ...g, kind: 'reversal' as const })),
-  )
+/** Released grants as the correcting decision journals them: reversals. */
+export const reversalRows = (released: readonly Grant[]): Movement[] =>
+  released.map((g) => ({ ...g, kind: 'reversal' as const }))
 
 /** The cumulative total under a subject (for reports and tests). */
 export const ledgerTotal = async (db: Executor, ledger: string, key: string): Promise<string> => {

@@ -68,7 +68,9 @@ const applications: FastifyPluginAsyncTypebox = async (app) => {
           errors: [{ detail: 'is not the credit code of your API key', pointer: '#/enterprise/creditCode' }],
         })
       }
-      precheck(facts) // input the engine refuses → 4xx before anything is claimed or stored
+      // Input the engine refuses → 4xx before anything is claimed or stored; the result is the
+      // decision itself when the ledger holds nothing for these subjects.
+      const precomputed = precheck(facts)
 
       const explain = explainOf(request.query, request.headers.prefer)
       // The request hash is the stored input hash: RFC 8785 SHA-256 of the facts, computed once.
@@ -82,13 +84,14 @@ const applications: FastifyPluginAsyncTypebox = async (app) => {
           requestHash,
           status: 201,
         },
-        async (complete) => {
+        async (completion) => {
           let body = ''
           await submitApplication(app.database.db, caller, facts, {
             inputHash: requestHash,
-            inTransaction: async (trx, decided) => {
+            precomputed,
+            respond: (decided) => {
               body = JSON.stringify(presentApplication(decided.application, [decided.decision], explain))
-              await complete(trx, body)
+              return { body, completion }
             },
           })
           return body

@@ -109,7 +109,7 @@ const decisions: FastifyPluginAsyncTypebox = async (app) => {
       const caller = callerOf(request)
       const { decision, application } = await load(request.params.id, caller)
       const facts = (request.body.facts as Facts | undefined) ?? null
-      if (facts) precheck(facts)
+      const precomputed = facts ? precheck(facts) : undefined
       return idempotently(
         {
           db: app.database.db,
@@ -119,7 +119,7 @@ const decisions: FastifyPluginAsyncTypebox = async (app) => {
           requestHash: hashCanonical({ correct: decision.id, reason: request.body.reason, facts }),
           status: 201,
         },
-        async (complete) => {
+        async (completion) => {
           // Checked after the key: a retried correction replays its response rather than a 409.
           if (decision.supersededBy) {
             throw new HttpProblem({
@@ -138,15 +138,18 @@ const decisions: FastifyPluginAsyncTypebox = async (app) => {
               application,
               request.body.reason,
               facts,
-              async (trx, decided) => {
-                body = JSON.stringify(
-                  presentApplication(
-                    decided.application,
-                    [decided.decision],
-                    explainOf(request.query, request.headers.prefer),
-                  ),
-                )
-                await complete(trx, body)
+              {
+                ...(precomputed ? { precomputed } : {}),
+                respond: (decided) => {
+                  body = JSON.stringify(
+                    presentApplication(
+                      decided.application,
+                      [decided.decision],
+                      explainOf(request.query, request.headers.prefer),
+                    ),
+                  )
+                  return { body, completion }
+                },
               },
             )
             return body

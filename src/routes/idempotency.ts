@@ -10,14 +10,8 @@
 
 import type { FastifyReply } from 'fastify'
 import type { Kysely } from 'kysely'
-import type { Executor } from '../db/executor.ts'
-import {
-  ClaimLostError,
-  claimKey,
-  completeKey,
-  releaseKey,
-  renewLease,
-} from '../db/idempotency-repository.ts'
+import type { KeyCompletion } from '../db/decisions-repository.ts'
+import { ClaimLostError, claimKey, releaseKey, renewLease } from '../db/idempotency-repository.ts'
 import { TransientDatabaseError } from '../db/retry.ts'
 import type { Database } from '../db/schema.ts'
 import { HttpProblem } from '../plugins/problems.ts'
@@ -69,12 +63,13 @@ export interface IdempotentRequest {
 }
 
 /**
- * Runs `work` once per key. `work` stores what it does and calls `complete(trx, body)` inside its
- * transaction with the response body; the body is then sent (and replayed for later requests).
+ * Runs `work` once per key. `work` stores what it does and, in the same transaction, completes the
+ * claim it is given with the response body (store_decision does both in one statement); the body is
+ * then sent, and replayed for later requests.
  */
 export const idempotently = async (
   request: IdempotentRequest,
-  work: (complete: (trx: Executor, body: string) => Promise<void>) => Promise<string>,
+  work: (claim: Omit<KeyCompletion, 'body'>) => Promise<string>,
 ) => {
   const { db, callerKeyId, key, requestHash, status } = request
   const { server, log } = (request.reply as FastifyReply).request
@@ -101,7 +96,7 @@ export const idempotently = async (
     (lease * 1000) / 3,
   )
   try {
-    const body = await work((trx, body) => completeKey(trx, callerKeyId, key, claim.token, status, body))
+    const body = await work({ callerKeyId, key, token: claim.token, status })
     return sendStored(request.reply, status, body)
   } catch (error) {
     // Give the key back now so the client's retry need not wait for the lease. With the database
