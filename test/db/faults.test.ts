@@ -147,7 +147,7 @@ t.test('faults on a live PostgreSQL', async (t) => {
       await new Promise((r) => setTimeout(r, 50))
       const r = await admin.query(
         `select pg_terminate_backend(pid) from pg_stat_activity
-          where datname = $1 and backend_type = 'client backend' and query like '%insert into "decisions"%'`,
+          where datname = $1 and backend_type = 'client backend' and query like '%store_decision(%'`,
         [dbName],
       )
       killed = r.rowCount ?? 0
