@@ -12,6 +12,9 @@
 //   - the audit log verifies (npm run audit:verify, from outside).
 
 import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
 import pg from 'pg'
 import t from 'tap'
@@ -84,8 +87,12 @@ t.test('faults under load: nothing lost, nothing twice, caps exact, audit verifi
   const url = cluster.url('incentives')
   t.comment(`cluster ${bin} on port ${cluster.port}, ready after ${Date.now() - started} ms`)
 
+  // Not a terminal: the first admin key goes to a 0600 file, here a throwaway one.
+  const keyDir = mkdtempSync(join(tmpdir(), 'faults-key-'))
+  t.teardown(() => rmSync(keyDir, { recursive: true, force: true }))
   const env = {
     DATABASE_URL: url,
+    ADMIN_KEY_FILE: join(keyDir, 'admin-key.txt'),
     DATABASE_POOL_SIZE: '8',
     IDEMPOTENCY_LEASE_SECONDS: String(LEASE_SECONDS),
     SHUTDOWN_TIMEOUT_SECONDS: '10',

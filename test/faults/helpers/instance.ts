@@ -2,6 +2,7 @@
 // its own port and environment. The fault suite kills, restarts and signals these.
 
 import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..')
@@ -73,11 +74,17 @@ export const waitReady = async (instance: Instance, ms = 60_000): Promise<number
   throw new Error(`${instance.name} not ready after ${ms} ms:\n${instance.output()}`)
 }
 
-/** The admin key a first start prints once. */
-export const adminKeyOf = (instance: Instance): string | null =>
-  /(yik_[A-Za-z0-9_-]+)/.exec(
-    instance
-      .output()
-      .split('\n')
-      .find((l) => l.includes('admin API key was created')) ?? '',
-  )?.[1] ?? null
+/**
+ * The admin key a first start creates: not a terminal here, so it is written to a 0600 file whose
+ * path the log names (never the key itself).
+ */
+export const adminKeyOf = (instance: Instance): string | null => {
+  const line = instance
+    .output()
+    .split('\n')
+    .find((l) => l.includes('admin API key was created'))
+  if (!line) return null
+  const path = (JSON.parse(line) as { adminKeyFile?: string }).adminKeyFile
+  if (!path || !existsSync(path)) return null
+  return /(yik_[A-Za-z0-9_-]+)/.exec(readFileSync(path, 'utf8'))?.[1] ?? null
+}
