@@ -1,14 +1,32 @@
 // What a measure is, and the small toolkit each measure file uses to build an explained outcome.
 // A measure file reads like the clause: test each condition (recorded with input and threshold),
-// read parameters (recorded with value and period), compute (recorded step by step), decide.
+// read parameters (recorded by reference), compute (recorded step by step), decide. What it records
+// are facts (src/engine/facts.ts): the words of each condition, step and note are declared once in
+// the measure file, beside the rule, and rendered only when the explanation is read.
 
 import type { IsoDate } from './dates.ts'
+import {
+  type Arg,
+  type ConditionDef,
+  type ConditionFact,
+  defineCondition,
+  defineStep,
+  type NoteDef,
+  type Presentation,
+  presentation,
+  type RenderContext,
+  renderTrace,
+  type StepDef,
+  type TraceFacts,
+} from './facts.ts'
 import { type History, type LedgerClaim, type LedgerSubject, LedgerView } from './ledgers.ts'
 import { type Rational, ZERO } from './money.ts'
-import type { ParameterSet } from './parameters/parameter-set.ts'
-import { appliesRulings20261203, type RulesetVersion } from './ruleset.ts'
-import { type Text, TraceRecorder } from './trace.ts'
-import type { Application, MeasureId, Outcome, OutcomeStatus, Reason } from './types.ts'
+import type { FactReader, ParameterSet, TableRowRead } from './parameters/parameter-set.ts'
+import type { ParameterRead } from './parameters/types.ts'
+import { appliesRulings20261203, presentsDecimals, type RulesetVersion } from './ruleset.ts'
+import type { CountedRecordFact } from './tax.ts'
+import type { Text, Trace } from './trace.ts'
+import type { Application, MeasureId, OutcomeStatus, Reason } from './types.ts'
 
 export interface Measure {
   id: MeasureId
@@ -24,15 +42,119 @@ export interface Measure {
    * locks them and reads what they hold before the measure decides. Absent: no limit spans applications.
    */
   subjects?(application: Application): LedgerSubject[]
-  evaluate(run: MeasureRun): Outcome
+  evaluate(run: MeasureRun): CompactOutcome
+  /** The details as shown, when the decision records part of them as facts (the tax records). */
+  renderDetails?(
+    details: Record<string, unknown>,
+    trace: TraceFacts,
+    ctx: RenderContext,
+  ): Record<string, unknown>
+}
+
+/**
+ * One measure's outcome as a decision records it: status, amount, reasons (codes with their zh/en
+ * messages), details, ledger claims, and the facts of its trace (rendered by src/engine/render.ts).
+ */
+export interface CompactOutcome {
+  measure: MeasureId
+  status: OutcomeStatus
+  /** yuan with two decimals; null for non-cash measures, ineligible and needs-review outcomes */
+  amount: string | null
+  reasons: Reason[]
+  details: Record<string, unknown>
+  ledger: LedgerClaim[]
+  trace: TraceFacts
+}
+
+// POLICY.md §0: each measure's amount is rounded half-up to the fen once, after its cap. From ruleset
+// 1.2.0 the rounding is the outcome's last step whenever it changes the exact amount.
+const ROUNDED = defineStep('', {
+  key: 'rounded-to-fen',
+  description: 'amount rounded half-up to the fen, once, after any cap (POLICY.md §0)',
+  expression: ([exact], _, { show }) => `round(${show.yuan(exact!)})`,
+})
+
+const BELOW_ONE_FEN = defineCondition('', {
+  key: 'amount-at-least-one-fen',
+  clause: '§0',
+  description: { zh: '金额四舍五入后不少于0.01元', en: 'the amount rounds to at least 0.01 yuan' },
+  comparison: '>=',
+})
+
+/** Records the facts of one trace: conditions, steps, notes, and the parameters read. */
+export class FactRecorder {
+  readonly facts: TraceFacts = { p: [], c: [], s: [], n: [] }
+  /** the parameters read, once each, in the order first read */
+  readonly reads: ParameterRead[] = []
+  /** rows read of table parameters */
+  readonly rows: TableRowRead[] = []
+  readonly params: FactReader
+  /** how exact values show in the texts the decision stores (reasons, details, condition inputs) */
+  readonly show: Presentation
+
+  constructor(
+    readonly scope: string,
+    readonly clause: string,
+    parameters: ParameterSet,
+    readonly ruleset: RulesetVersion,
+  ) {
+    this.params = parameters.factReader(this.reads, this.rows)
+    this.show = presentation(ruleset)
+  }
+
+  /** Records a condition and returns whether it holds. */
+  test(
+    def: ConditionDef,
+    input: unknown,
+    threshold: unknown,
+    holds: boolean,
+    args?: readonly Arg[],
+  ): boolean {
+    const fact: ConditionFact =
+      args === undefined ? [def.key, input, threshold, holds] : [def.key, input, threshold, holds, args]
+    this.facts.c.push(fact)
+    return holds
+  }
+
+  /** Records an arithmetic step and returns its value, so code and trace cannot disagree. */
+  step(def: StepDef, value: Rational, operands: readonly Rational[], args?: readonly Arg[]): Rational {
+    const q = operands.map((o) => o.toCompact())
+    this.facts.s.push(
+      args === undefined ? [def.key, value.toCompact(), q] : [def.key, value.toCompact(), q, args],
+    )
+    return value
+  }
+
+  note(def: NoteDef, args?: readonly Arg[]): void {
+    this.facts.n.push(args === undefined ? [def.key] : [def.key, args])
+  }
+
+  /** The trace in words, as recorded so far (what render.ts makes of the facts). */
+  get trace(): Trace {
+    return renderTrace(
+      this.scope,
+      this.clause,
+      { ...this.facts, p: this.reads.map((_, i) => i) },
+      this.reads,
+      {
+        rulings: appliesRulings20261203(this.ruleset),
+        show: this.show,
+      },
+    )
+  }
 }
 
 export type { ConditionSpec } from './trace.ts'
 
-/** Builds one measure's outcome and its trace. */
-export class MeasureRun extends TraceRecorder {
+/** Builds one measure's outcome and the facts of its trace. */
+export class MeasureRun extends FactRecorder {
   private readonly reasons: Reason[] = []
   private readonly ledger: LedgerClaim[] = []
+  /** the tax records counted (src/engine/tax.ts), kept in the trace's facts: the tax rewards' details.records */
+  get taxRecords(): CountedRecordFact[] {
+    this.facts.r ??= []
+    return this.facts.r as CountedRecordFact[]
+  }
   /** what was already granted, by subject */
   readonly granted: LedgerView
   /** POLICY.md §0 rulings of 2026-12-03 apply (ruleset ≥ 1.1.0; a 1.0.0 decision replays without) */
@@ -44,9 +166,9 @@ export class MeasureRun extends TraceRecorder {
     readonly asOf: IsoDate,
     readonly history: History,
     parameters: ParameterSet,
-    readonly ruleset: RulesetVersion,
+    ruleset: RulesetVersion,
   ) {
-    super(measure.clause, parameters)
+    super(measure.id, measure.clause, parameters, ruleset)
     this.granted = new LedgerView(history)
     this.rulings = appliesRulings20261203(ruleset)
   }
@@ -59,16 +181,19 @@ export class MeasureRun extends TraceRecorder {
     this.reasons.push(field === undefined ? { code, message } : { code, message, field })
   }
 
-  private outcome(status: OutcomeStatus, amount: string | null, details: Record<string, unknown>): Outcome {
+  private outcome(
+    status: OutcomeStatus,
+    amount: string | null,
+    details: Record<string, unknown>,
+  ): CompactOutcome {
     return {
       measure: this.measure.id,
-      clause: this.measure.clause,
       status,
       amount,
-      details,
       reasons: this.reasons,
-      trace: this.trace,
+      details,
       ledger: status === 'eligible' ? this.ledger : [],
+      trace: this.facts,
     }
   }
 
@@ -77,20 +202,14 @@ export class MeasureRun extends TraceRecorder {
    * Zero after a cap is `capped`. Without a cap, an amount above zero that rounds to 0.00 pays
    * nothing: eligible means money or a benefit (POLICY.md §0 ruling), so it is AMOUNT_BELOW_ONE_FEN.
    */
-  cash(amount: Rational, details: Record<string, unknown> = {}, capped = false): Outcome {
-    const fen = amount.max(ZERO).toFenHalfUp()
-    if (fen === 0n && capped) return this.outcome('capped', '0.00', details)
-    if (fen === 0n && this.rulings) {
-      const exact = amount.max(ZERO).toYuan()
-      this.condition({
-        id: 'amount-at-least-one-fen',
-        clause: '§0',
-        description: { zh: '金额四舍五入后不少于0.01元', en: 'the amount rounds to at least 0.01 yuan' },
-        input: exact,
-        comparison: '>=',
-        threshold: '0.005',
-        holds: false,
-      })
+  cash(amount: Rational, details: Record<string, unknown> = {}, capped = false): CompactOutcome {
+    const positive = amount.max(ZERO)
+    const money = positive.toMoney()
+    const zero = money === '0.00'
+    if (zero && capped) return this.outcome('capped', '0.00', details)
+    if (zero && this.rulings) {
+      const exact = this.show.yuan(positive)
+      this.test(BELOW_ONE_FEN, exact, '0.005', false)
       return this.ineligible(
         'AMOUNT_BELOW_ONE_FEN',
         {
@@ -101,21 +220,29 @@ export class MeasureRun extends TraceRecorder {
         details,
       )
     }
-    return this.outcome('eligible', amount.max(ZERO).toMoney(), details)
+    if (presentsDecimals(this.ruleset) && !positive.isWholeFen()) {
+      this.step(ROUNDED, positive.roundedToFen(), [positive])
+    }
+    return this.outcome('eligible', money, details)
   }
 
   /** A non-cash benefit granted. */
-  benefit(details: Record<string, unknown> = {}): Outcome {
+  benefit(details: Record<string, unknown> = {}): CompactOutcome {
     return this.outcome('eligible', null, details)
   }
 
-  ineligible(code: string, message: Text, field?: string, details: Record<string, unknown> = {}): Outcome {
+  ineligible(
+    code: string,
+    message: Text,
+    field?: string,
+    details: Record<string, unknown> = {},
+  ): CompactOutcome {
     this.reason(code, message, field)
     return this.outcome('ineligible', null, details)
   }
 
   /** A missing input is a result, not an error: it says what is missing, for this measure. */
-  missing(pointers: string[], details: Record<string, unknown> = {}): Outcome {
+  missing(pointers: string[], details: Record<string, unknown> = {}): CompactOutcome {
     return this.ineligible(
       'MISSING_INPUT',
       { zh: `缺少所需信息：${pointers.join('、')}`, en: `missing input: ${pointers.join(', ')}` },
@@ -124,13 +251,13 @@ export class MeasureRun extends TraceRecorder {
     )
   }
 
-  needsReview(code: string, message: Text, details: Record<string, unknown> = {}): Outcome {
+  needsReview(code: string, message: Text, details: Record<string, unknown> = {}): CompactOutcome {
     this.reason(code, message)
     return this.outcome('needs-review', null, details)
   }
 
   /** The outcome when reasons were added along the way and none of them lets the measure pay. */
-  ineligibleWithReasons(details: Record<string, unknown> = {}): Outcome {
+  ineligibleWithReasons(details: Record<string, unknown> = {}): CompactOutcome {
     return this.outcome('ineligible', null, details)
   }
 }

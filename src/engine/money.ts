@@ -25,14 +25,34 @@ const pow10 = (k: number): bigint => {
 }
 
 export class Rational {
-  /** numerator; carries the sign */
-  readonly n: bigint
-  /** denominator; always > 0 */
-  readonly d: bigint
+  // Two representations of one exact value, so the common case costs no bigint arithmetic: safe
+  // integers (|x| ≤ 2^53 − 1) in `sn`/`sd` while numerator and denominator fit, bigints in `bn`/`bd`
+  // (and `sn`/`sd` NaN) once a product or sum would not. Every operation that can overflow checks
+  // its result with Number.isSafeInteger (a product beyond 2^53 never comes back as a safe integer)
+  // and redoes the work in bigint; so the value is always exact, whichever representation holds it.
+  private readonly sn: number
+  private readonly sd: number
+  private readonly bn: bigint | null
+  private readonly bd: bigint | null
 
-  private constructor(n: bigint, d: bigint) {
-    this.n = n
-    this.d = d
+  private constructor(sn: number, sd: number, bn: bigint | null, bd: bigint | null) {
+    this.sn = sn
+    this.sd = sd
+    this.bn = bn
+    this.bd = bd
+  }
+
+  /** numerator; carries the sign */
+  get n(): bigint {
+    return this.bn ?? BigInt(this.sn)
+  }
+  /** denominator; always > 0 */
+  get d(): bigint {
+    return this.bd ?? BigInt(this.sd)
+  }
+  /** The numerator and denominator as safe integers, or null when they do not fit. */
+  get small(): readonly [number, number] | null {
+    return this.bn === null ? [this.sn, this.sd] : null
   }
 
   static of(n: bigint, d: bigint = 1n): Rational {
@@ -41,9 +61,9 @@ export class Rational {
       n = -n
       d = -d
     }
-    if (d === 1n) return new Rational(n, 1n)
+    if (d === 1n) return fromBig(n, 1n)
     const g = gcd(n, d)
-    return g === 1n ? new Rational(n, d) : new Rational(n / g, d / g)
+    return g === 1n ? fromBig(n, d) : fromBig(n / g, d / g)
   }
 
   /** Parses a plain decimal string such as "120000000.00", "0.06" or "-3". */
@@ -71,34 +91,91 @@ export class Rational {
   }
 
   static int(k: number | bigint): Rational {
-    return new Rational(BigInt(k), 1n)
+    return typeof k === 'number' && Number.isSafeInteger(k)
+      ? new Rational(k, 1, null, null)
+      : fromBig(BigInt(k), 1n)
+  }
+
+  /** An exact value from safe integers (d > 0), reduced. */
+  static ofSmall(n: number, d: number): Rational {
+    return small(n, d) ?? Rational.of(BigInt(n), BigInt(d))
+  }
+
+  /**
+   * The value as plain JSON for a stored fact: an integer, [numerator, denominator] as safe
+   * integers, or "n/d" when they do not fit. Exact, and no number is ever a binary fraction.
+   */
+  toCompact(): number | [number, number] | string {
+    if (this.bn === null) return this.sd === 1 ? this.sn : [this.sn, this.sd]
+    return `${this.bn}/${this.bd}`
+  }
+
+  static fromCompact(v: number | readonly [number, number] | string): Rational {
+    if (typeof v === 'number') return Rational.ofSmall(v, 1)
+    if (typeof v === 'string') {
+      const slash = v.indexOf('/')
+      return Rational.of(BigInt(v.slice(0, slash)), BigInt(v.slice(slash + 1)))
+    }
+    return Rational.ofSmall(v[0], v[1])
   }
 
   plus(o: Rational): Rational {
-    if (this.d === o.d) return Rational.of(this.n + o.n, this.d)
+    if (this.bn === null && o.bn === null) {
+      const r =
+        this.sd === o.sd
+          ? small(this.sn + o.sn, this.sd)
+          : small(this.sn * o.sd + o.sn * this.sd, this.sd * o.sd)
+      if (r) return r
+    }
     return Rational.of(this.n * o.d + o.n * this.d, this.d * o.d)
   }
 
   minus(o: Rational): Rational {
-    if (this.d === o.d) return Rational.of(this.n - o.n, this.d)
+    if (this.bn === null && o.bn === null) {
+      const r =
+        this.sd === o.sd
+          ? small(this.sn - o.sn, this.sd)
+          : small(this.sn * o.sd - o.sn * this.sd, this.sd * o.sd)
+      if (r) return r
+    }
     return Rational.of(this.n * o.d - o.n * this.d, this.d * o.d)
   }
 
   times(o: Rational): Rational {
+    if (this.bn === null && o.bn === null) {
+      // cross-reduce first: keeps the products small (0.25 × 1200000/31 stays far below 2^53)
+      const g1 = gcdSmall(this.sn, o.sd)
+      const g2 = gcdSmall(o.sn, this.sd)
+      const r = small((this.sn / g1) * (o.sn / g2), (this.sd / g2) * (o.sd / g1))
+      if (r) return r
+    }
     return Rational.of(this.n * o.n, this.d * o.d)
   }
 
   dividedBy(o: Rational): Rational {
+    if (o.isZero()) throw new RangeError('division by zero')
+    if (this.bn === null && o.bn === null) {
+      const sign = o.sn < 0 ? -1 : 1
+      const r = small(sign * this.sn * o.sd, sign * this.sd * o.sn)
+      if (r) return r
+    }
     return Rational.of(this.n * o.d, this.d * o.n)
   }
 
   cmp(o: Rational): -1 | 0 | 1 {
+    if (this.bn === null && o.bn === null) {
+      if (this.sd === o.sd) return this.sn < o.sn ? -1 : this.sn > o.sn ? 1 : 0
+      const l = this.sn * o.sd
+      const r = o.sn * this.sd
+      if (Number.isSafeInteger(l) && Number.isSafeInteger(r)) return l < r ? -1 : l > r ? 1 : 0
+    }
     const l = this.n * o.d
     const r = o.n * this.d
     return l < r ? -1 : l > r ? 1 : 0
   }
 
   eq(o: Rational): boolean {
+    if (this.bn === null && o.bn === null) return this.sn === o.sn && this.sd === o.sd
     return this.n === o.n && this.d === o.d
   }
   lt(o: Rational): boolean {
@@ -114,10 +191,10 @@ export class Rational {
     return this.cmp(o) >= 0
   }
   isZero(): boolean {
-    return this.n === 0n
+    return this.bn === null ? this.sn === 0 : this.bn === 0n
   }
   isNegative(): boolean {
-    return this.n < 0n
+    return this.bn === null ? this.sn < 0 : this.bn < 0n
   }
 
   min(o: Rational): Rational {
@@ -127,19 +204,56 @@ export class Rational {
     return this.gte(o) ? this : o
   }
 
+  /** Whole fen, rounded half-up (half away from zero), as a safe integer; null when it does not fit. */
+  fenHalfUp(): number | null {
+    if (this.bn !== null) return null
+    const scaled = this.sn * 100
+    if (!Number.isSafeInteger(scaled)) return null
+    // % and the division of a multiple are exact on safe integers (no float rounding)
+    const r = scaled % this.sd
+    const q = (scaled - r) / this.sd
+    if (Math.abs(r) * 2 >= this.sd) return scaled < 0 ? q - 1 : q + 1
+    return q === 0 ? 0 : q // no negative zero
+  }
+
   /** Rounds half-up (half away from zero) to whole fen: the one rounding of a measure. */
   toFenHalfUp(): bigint {
-    const scaled = this.n * 100n
-    const q = scaled / this.d
-    const r = scaled % this.d
+    const fast = this.fenHalfUp()
+    if (fast !== null) return BigInt(fast)
+    const n = this.n
+    const d = this.d
+    const scaled = n * 100n
+    const q = scaled / d
+    const r = scaled % d
     const twice = (r < 0n ? -r : r) * 2n
-    if (twice >= this.d) return scaled < 0n ? q - 1n : q + 1n
+    if (twice >= d) return scaled < 0n ? q - 1n : q + 1n
     return q
+  }
+
+  /** The value rounded half-up to the fen, as a Rational (the one rounding of a measure). */
+  roundedToFen(): Rational {
+    const fast = this.fenHalfUp()
+    return fast !== null ? Rational.ofSmall(fast, 100) : Rational.fromFen(this.toFenHalfUp())
   }
 
   /** Money on the wire: rounded half-up to the fen, exactly two decimals. */
   toMoney(): string {
-    return formatFen(this.toFenHalfUp())
+    const fast = this.fenHalfUp()
+    return fast !== null ? formatFenNumber(fast) : formatFen(this.toFenHalfUp())
+  }
+
+  /** Whether the value is a whole number of fen (so toYuan shows it with exactly two decimals). */
+  isWholeFen(): boolean {
+    if (this.bn === null) return 100 % this.sd === 0
+    return (this.bn * 100n) % this.bd! === 0n
+  }
+
+  /** Whether the decimal expansion terminates (the denominator has no prime factor but 2 and 5). */
+  terminates(): boolean {
+    let d = this.bn === null ? BigInt(this.sd) : this.bd!
+    while (d % 2n === 0n) d /= 2n
+    while (d % 5n === 0n) d /= 5n
+    return d === 1n
   }
 
   /**
@@ -147,6 +261,8 @@ export class Rational {
    * otherwise the reduced fraction ("2000000/3").
    */
   toString(): string {
+    if (this.bn === null && this.sd === 1) return String(this.sn)
+    const n = this.n
     let d = this.d
     let twos = 0
     let fives = 0
@@ -158,14 +274,23 @@ export class Rational {
       d /= 5n
       fives++
     }
-    if (d !== 1n) return `${this.n}/${this.d}`
+    if (d !== 1n) return `${n}/${this.d}`
     const places = Math.max(twos, fives)
-    if (places === 0) return this.n.toString()
+    if (places === 0) return n.toString()
+    return decimalDigits((n * pow10(places)) / this.d, places)
+  }
+
+  /**
+   * The value as a decimal, never a fraction: exact when it terminates, else its first `places`
+   * decimals (truncated toward zero) followed by "…" ("316438.356164…"). Used by the presentation
+   * of ruleset 1.2.0, which shows intermediate quantities as decimals and the rounding as a step.
+   */
+  toDecimal(places = 6): string {
+    if (this.terminates()) return this.toString()
     const scaled = (this.n * pow10(places)) / this.d
-    const negative = scaled < 0n
-    const digits = (negative ? -scaled : scaled).toString().padStart(places + 1, '0')
-    const text = `${digits.slice(0, -places)}.${digits.slice(-places)}`
-    return negative ? `-${text}` : text
+    const text = decimalDigits(scaled, places)
+    // a value between −1 and 0 truncates to "0.000…": keep its sign
+    return `${this.isNegative() && !text.startsWith('-') ? '-' : ''}${text}…`
   }
 
   /**
@@ -173,8 +298,19 @@ export class Rational {
    * exact value (a longer decimal or a fraction), so a trace never hides a rounding.
    */
   toYuan(): string {
-    if ((this.n * 100n) % this.d === 0n) return formatFen((this.n * 100n) / this.d)
+    if (this.bn === null && Number.isSafeInteger(this.sn * 100)) {
+      if (100 % this.sd === 0) return formatFenNumber((this.sn * 100) / this.sd)
+      return this.toString()
+    }
+    const n = this.n
+    const d = this.d
+    if ((n * 100n) % d === 0n) return formatFen((n * 100n) / d)
     return this.toString()
+  }
+
+  /** Like toYuan, but a value that does not terminate shows as a decimal ("316438.356164…"). */
+  toYuanDecimal(): string {
+    return this.isWholeFen() ? this.toYuan() : this.toDecimal()
   }
 
   toJSON(): string {
@@ -182,11 +318,54 @@ export class Rational {
   }
 }
 
+const decimalDigits = (scaled: bigint, places: number): string => {
+  const negative = scaled < 0n
+  const digits = (negative ? -scaled : scaled).toString().padStart(places + 1, '0')
+  const text = `${digits.slice(0, -places)}.${digits.slice(-places)}`
+  return negative ? `-${text}` : text
+}
+
+const gcdSmall = (a: number, b: number): number => {
+  let x = a < 0 ? -a : a
+  let y = b < 0 ? -b : b
+  while (y !== 0) {
+    const r = x % y
+    x = y
+    y = r
+  }
+  return x === 0 ? 1 : x
+}
+
+/** A reduced Rational from safe integers (d > 0), or null when either is not a safe integer. */
+const small = (n: number, d: number): Rational | null => {
+  if (!Number.isSafeInteger(n) || !Number.isSafeInteger(d)) return null
+  if (d === 1) return new (Rational as unknown as RationalCtor)(n, 1, null, null)
+  const g = gcdSmall(n, d)
+  return new (Rational as unknown as RationalCtor)(n / g, d / g, null, null)
+}
+
+type RationalCtor = new (sn: number, sd: number, bn: bigint | null, bd: bigint | null) => Rational
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
+/** A Rational from reduced bigints: the small form when both fit. */
+const fromBig = (n: bigint, d: bigint): Rational => {
+  const Ctor = Rational as unknown as RationalCtor
+  if (d <= MAX_SAFE && n <= MAX_SAFE && n >= -MAX_SAFE) return new Ctor(Number(n), Number(d), null, null)
+  return new Ctor(Number.NaN, Number.NaN, n, d)
+}
+
 const PARSE_CACHE_SIZE = 4096
 const PARSED = new Map<string, Rational>()
 
 export const ZERO = Rational.int(0)
 export const ONE = Rational.int(1)
+
+/** Formats whole fen (a safe integer) as yuan with exactly two decimals: 720000000 → "7200000.00". */
+export const formatFenNumber = (fen: number): string => {
+  const negative = fen < 0
+  const digits = String(negative ? -fen : fen).padStart(3, '0')
+  return `${negative ? '-' : ''}${digits.slice(0, -2)}.${digits.slice(-2)}`
+}
 
 /** Formats whole fen as yuan with exactly two decimals: 720000000n → "7200000.00". */
 export const formatFen = (fen: bigint): string => {

@@ -5,25 +5,27 @@
 // - official identifiers are once across all enterprises: a second claim is ALREADY_GRANTED and the
 //   decision names the earlier grant (decision and enterprise) for review.
 
+import { defineCondition } from './facts.ts'
 import type { LedgerGrant } from './ledgers.ts'
 import type { MeasureRun } from './measure.ts'
 import type { Text } from './trace.ts'
 
+/** args: [index, what (zh), what (en)] */
+const HAPPENED = defineCondition('', {
+  key: 'event-on-or-before-application',
+  id: ([index]) => `event-on-or-before-application[${index}]`,
+  clause: '§0',
+  description: ([, zh, en]) => ({
+    zh: `${zh}发生在申请日或之前`,
+    en: `${en} happened on or before the application date`,
+  }),
+  comparison: '<=',
+})
+
 /** Records whether the item's date is on or before the application date; returns that. */
 export const happenedByApplication = (run: MeasureRun, index: number, what: Text, date: string): boolean => {
   const applicationDate = run.application.applicationDate
-  return run.condition({
-    id: `event-on-or-before-application[${index}]`,
-    clause: '§0',
-    description: {
-      zh: `${what.zh}发生在申请日或之前`,
-      en: `${what.en} happened on or before the application date`,
-    },
-    input: date,
-    comparison: '<=',
-    threshold: applicationDate,
-    holds: date <= applicationDate,
-  })
+  return run.test(HAPPENED, date, applicationDate, date <= applicationDate, [index, what.zh, what.en])
 }
 
 export const eventAfterApplication = (what: Text, date: string, applicationDate: string): Text => ({

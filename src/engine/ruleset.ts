@@ -6,12 +6,17 @@
 // - 1.1.0: POLICY.md §0 "Rulings added 2026-12-03" — events count once they have happened, each
 //   tax day rewarded once, ledgers keyed by the enterprise, crude-steel expansions barred, amounts
 //   below one fen ineligible, one rounding per outcome with the last fen spread by largest
-//   remainder, gates with a parameter not in force skipped, the policy window in every trace.
+//   remainder, gates with a parameter not in force skipped, the policy window in every trace;
+// - 1.2.0: the same rules, explained differently: intermediate quantities that do not terminate show
+//   as decimals ("316438.356164…", never fractions such as "23100000/73") and the one rounding of a
+//   measure (half-up to the fen) is shown as its last step; of a table parameter, a decision records
+//   only the rows it read. Decisions are replayed field by field, so a change of what a decision
+//   shows is a version of its own: 1.0.0 and 1.1.0 decisions still render as they were stored.
 
-export const RULESET_VERSIONS = ['1.0.0', '1.1.0'] as const
+export const RULESET_VERSIONS = ['1.0.0', '1.1.0', '1.2.0'] as const
 export type RulesetVersion = (typeof RULESET_VERSIONS)[number]
 
-export const RULESET = { id: 'yunnan-2014-industrial-transformation', version: '1.1.0' } as const satisfies {
+export const RULESET = { id: 'yunnan-2014-industrial-transformation', version: '1.2.0' } as const satisfies {
   id: string
   version: RulesetVersion
 }
@@ -21,3 +26,14 @@ export const isRulesetVersion = (v: string): v is RulesetVersion =>
 
 /** Whether a ruleset version applies the rulings of 2026-12-03 (POLICY.md §0). */
 export const appliesRulings20261203 = (version: RulesetVersion): boolean => version !== '1.0.0'
+
+/**
+ * Whether a ruleset version presents exact values as decimals with the rounding shown, and records
+ * only the rows read of a table parameter (1.2.0 on); earlier versions render as they were stored.
+ */
+export const presentsDecimals = (version: RulesetVersion): boolean =>
+  version !== '1.0.0' && version !== '1.1.0'
+
+/** POLICY.md §0 (ruling of 2026-12-03): the window's clauses are §4 (2013 base year, 2017 targets)
+ * and §8–§9 (the 2020 horizon); the first rules cited §1. */
+export const windowClause = (rulings: boolean): string => (rulings ? '§4, §8–§9' : '§1')

@@ -3,12 +3,13 @@
 // file names those ledger subjects, claims the days a decision newly counts, and decides the outcome
 // when the reward is zero because earlier decisions already rewarded every day reported.
 
+import type { ConditionDef } from './facts.ts'
 import type { LedgerSubject, RewardedTax, TaxRewardMeasure } from './ledgers.ts'
-import type { MeasureRun } from './measure.ts'
+import type { CompactOutcome, MeasureRun } from './measure.ts'
 import { type Rational, ZERO } from './money.ts'
 import { LOCAL_TAXES, type LocalTaxes } from './tax.ts'
 import type { Text } from './trace.ts'
-import type { Outcome, TaxRecord } from './types.ts'
+import type { TaxRecord } from './types.ts'
 
 export type TaxDaysSubjects = Readonly<Record<RewardedTax, LedgerSubject>>
 
@@ -39,8 +40,8 @@ export interface TaxRewardSpec {
   pointer: string
   details: Record<string, unknown>
   subjects: TaxDaysSubjects
-  /** the reward-above-zero condition, in the measure's words */
-  condition: Text
+  /** the reward-above-zero condition, in the measure's words (key "reward-above-zero", comparison ">") */
+  condition: ConditionDef
   /** the reason when the records hold no local taxes */
   noTaxes: Text
 }
@@ -50,18 +51,16 @@ export interface TaxRewardSpec {
  * claimed; zero because every day reported was rewarded before → ALREADY_REWARDED naming the
  * decisions; zero otherwise → NO_LOCAL_TAXES.
  */
-export const payTaxReward = (run: MeasureRun, spec: TaxRewardSpec): Outcome => {
+export const payTaxReward = (run: MeasureRun, spec: TaxRewardSpec): CompactOutcome => {
   const { reward, taxes, pointer, details } = spec
   // Under the rulings an amount above zero goes on to cash(), which names one below a fen; the first
   // rules asked for a reward of at least one fen here.
-  const paid = run.condition({
-    id: 'reward-above-zero',
-    description: spec.condition,
-    input: run.rulings ? reward.toYuan() : reward.toMoney(),
-    comparison: '>',
-    threshold: '0.00',
-    holds: run.rulings ? reward.gt(ZERO) : reward.toFenHalfUp() > 0n,
-  })
+  const paid = run.test(
+    spec.condition,
+    run.rulings ? run.show.yuan(reward) : reward.toMoney(),
+    '0.00',
+    run.rulings ? reward.gt(ZERO) : reward.toFenHalfUp() > 0n,
+  )
   if (!paid && run.rulings && taxes.alreadyRewarded.length > 0) {
     const decisions = [...new Set(taxes.alreadyRewarded.map((d) => d.decisionId ?? 'unknown'))]
     return run.ineligible(

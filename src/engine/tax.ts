@@ -19,12 +19,22 @@
 // rata by its days not yet rewarded, and the days it newly counts are returned for the measure to
 // claim. Two records of one application reporting the same tax for the same day are refused.
 
-import { daysIn, intersect, isIsoDate, type Period, subtractPeriods } from './dates.ts'
+import { daysIn, type IsoDate, intersect, isIsoDate, type Period, subtractPeriods } from './dates.ts'
 import { EngineError } from './errors.ts'
+import {
+  defineCondition,
+  defineNote,
+  defineStep,
+  type Exact,
+  exact,
+  type Presentation,
+  type RenderContext,
+  type TraceFacts,
+} from './facts.ts'
 import type { LedgerGrant, RewardedTax } from './ledgers.ts'
 import type { MeasureRun } from './measure.ts'
-import { Rational, sum } from './money.ts'
-import type { Text } from './trace.ts'
+import { Rational, ZERO } from './money.ts'
+import type { Text, TraceStep } from './trace.ts'
 import type { TaxRecord } from './types.ts'
 
 export type LocalTaxType = 'vat' | 'enterpriseIncomeTax' | 'businessTax' | 'individualIncomeTax'
@@ -166,21 +176,162 @@ export interface CountedRecord {
   taxes: CountedTax[]
 }
 
+/**
+ * One tax counted, as a fact: [tax, amount, counted, share, local], and when earlier decisions
+ * rewarded some of its days [..., days counted, the earlier grants, the days left].
+ */
+export type CountedTaxFact =
+  | [tax: LocalTaxType, amount: Exact, counted: Exact, share: Exact, local: Exact]
+  | [
+      tax: LocalTaxType,
+      amount: Exact,
+      counted: Exact,
+      share: Exact,
+      local: Exact,
+      daysOpen: number,
+      earlier: { period: Period; decisionId: string | null }[],
+      open: Period[],
+    ]
+
+/**
+ * A record counted, as a fact: [pointer, from, to, counted from, counted to, days inside, days in
+ * the period, taxes]. The outcome's details.records hold these; its steps refer to them, so each
+ * value is recorded once and shown twice (in the details and in the arithmetic).
+ */
+export type CountedRecordFact = [
+  record: string,
+  from: IsoDate,
+  to: IsoDate,
+  countedFrom: IsoDate,
+  countedTo: IsoDate,
+  daysInside: number,
+  daysTotal: number,
+  taxes: CountedTaxFact[],
+]
+
+/** A counted record's fact in words (the details.records of the tax rewards). */
+export const renderCountedRecord = (f: CountedRecordFact, show: Presentation): CountedRecord => ({
+  record: f[0],
+  period: { from: f[1], to: f[2] },
+  counted: { from: f[3], to: f[4] },
+  days: `${f[5]}/${f[6]}`,
+  taxes: f[7].map((t) => ({
+    tax: t[0],
+    amount: show.yuan(exact(t[1])),
+    counted: show.yuan(exact(t[2])),
+    share: show.number(exact(t[3])),
+    local: show.yuan(exact(t[4])),
+    ...(t.length > 5 ? { alreadyRewarded: t[6], countedDays: `${t[5]}/${f[6]}` } : {}),
+  })),
+})
+
+/**
+ * What the tax rewards' details hold for their records: a reference to the records of the trace's
+ * facts (each record is recorded once; the details and the steps both show it).
+ */
+export const TAX_RECORDS = { $ref: '#/trace/r' } as const
+
+/** Measure.renderDetails of the tax rewards: details.records from the trace's records. */
+export const renderTaxDetails = (
+  details: Record<string, unknown>,
+  trace: TraceFacts,
+  ctx: RenderContext,
+): Record<string, unknown> =>
+  details.records === undefined
+    ? details
+    : {
+        ...details,
+        records: ((trace.r ?? []) as CountedRecordFact[]).map((f) => renderCountedRecord(f, ctx.show)),
+      }
+
 export interface LocalTaxes {
   window: Period
   /** the exact local taxes inside the window */
   total: Rational
-  records: CountedRecord[]
+  /** the records counted (inside the window), in words */
+  readonly records: CountedRecord[]
   /** the days this computation counts for the first time, per tax: what the reward claims */
   newDays: { tax: RewardedTax; period: Period }[]
   /** days an amount above zero was reported for that earlier decisions already rewarded */
   alreadyRewarded: { tax: RewardedTax; period: Period; decisionId: string | null }[]
 }
 
+const recordOf = (ctx: RenderContext, index: unknown): CountedRecordFact =>
+  (ctx.facts!.r as CountedRecordFact[])[index as number]!
+
+/** args: [record index, tax index, window label]: the proration (when not every day counts) and the local share. */
+const TAX_RECORD_STEPS = defineStep('', {
+  key: 'tax-record',
+  description: '',
+  expression: () => '',
+  expand: ([r, t, label], ctx) => {
+    const record = recordOf(ctx, r)
+    const [at, , , cfrom, cto, daysInside, daysTotal] = record
+    const fact = record[7][t as number]!
+    const [tax, amount, counted, share, local] = fact
+    const daysOpen = fact.length > 5 ? fact[5] : daysInside
+    const { show } = ctx
+    const inside = formatPeriod({ from: cfrom, to: cto })
+    const steps: TraceStep[] = []
+    if (daysOpen !== daysTotal) {
+      steps.push({
+        description:
+          fact.length > 5
+            ? `${TAX_NAMES[tax].en} of ${at} for its days not yet rewarded (${formatList((fact[7] as Period[]).map(formatPeriod))}), pro rata by days`
+            : `${TAX_NAMES[tax].en} of ${at} inside ${label} (${inside}), pro rata by days`,
+        expression: `${show.yuan(exact(amount))} × ${daysOpen} / ${daysTotal}`,
+        result: show.yuan(exact(counted)),
+      })
+    }
+    steps.push({
+      description: `local retained ${TAX_NAMES[tax].en} of ${at} (${inside})`,
+      expression: `${show.number(exact(share))} × ${show.yuan(exact(counted))}`,
+      result: show.yuan(exact(local)),
+    })
+    return steps
+  },
+})
+
+/** args: [window label, window from, window to] */
+const LOCAL_TAXES_TOTAL = defineStep('', {
+  key: 'local-taxes',
+  description: ([label, from, to]) =>
+    `local taxes (VAT + enterprise income tax + business tax) inside ${label} (${from}…${to})`,
+  expression: (locals, _, { show }) =>
+    locals.length === 0 ? '0' : locals.map((x) => show.yuan(x)).join(' + '),
+})
+
+/** args: [pointer, from, to, label, window from, window to] */
+const OUTSIDE_NOTE = defineNote('', {
+  key: 'tax-record-outside',
+  text: ([at, from, to, label, wfrom, wto]) =>
+    `${at} (${from}…${to}) lies outside ${label} (${wfrom}…${wto}): not counted`,
+})
+
+/** args: [tax, pointer, periods already rewarded, decisions, days left, days inside] */
+const ALREADY_REWARDED_NOTE = defineNote('', {
+  key: 'tax-days-already-rewarded',
+  text: ([tax, at, periods, decisions, daysOpen, daysInside]) =>
+    `${TAX_NAMES[tax as LocalTaxType].en} of ${at}: ${formatList((periods as Period[]).map(formatPeriod))} already rewarded by decision ${formatList(decisions as string[])}; ${daysOpen} of ${daysInside} days left`,
+})
+
+/** args: [pointer, tax] */
+const NOT_YET_REWARDED = defineCondition('', {
+  key: 'days-not-yet-rewarded',
+  id: ([at, tax]) => `days-not-yet-rewarded:${at}/${tax}`,
+  clause: '§0',
+  description: ([at, tax]) => ({
+    zh: `${at}的${TAX_NAMES[tax as LocalTaxType].zh}所属期间尚未获得奖励的天数`,
+    en: `days of ${at} whose ${TAX_NAMES[tax as LocalTaxType].en} has not been rewarded yet`,
+  }),
+  comparison: 'not-in',
+})
+
 /**
  * The local taxes (VAT + enterprise income tax + business tax, local retained share) of `records`
  * inside `window`, prorated by days at its edges, with every step in the run's trace. `pointer`
  * locates the records in the request ("/project/taxRecords"); `label` names the window in the trace.
+ * The records counted are appended to `run.taxRecords` (the measure's details.records).
  */
 export const localTaxesWithin = (
   run: MeasureRun,
@@ -193,89 +344,100 @@ export const localTaxesWithin = (
   checkTaxRecords(records, pointer)
   if (run.rulings) refuseOverlaps(records, pointer)
   const locals: Rational[] = []
-  const counted: CountedRecord[] = []
+  const counted: CountedRecordFact[] = []
   const newDays: LocalTaxes['newDays'] = []
   const alreadyRewarded: LocalTaxes['alreadyRewarded'] = []
-  records.forEach((record, i) => {
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i]!
     const at = `${pointer}/${i}`
     const period: Period = { from: record.from, to: record.to }
     const inside = intersect(period, window)
     if (!inside) {
-      run.note(`${at} (${formatPeriod(period)}) lies outside ${label} (${formatPeriod(window)}): not counted`)
-      return
+      run.note(OUTSIDE_NOTE, [at, period.from, period.to, label, window.from, window.to])
+      continue
     }
     const daysInside = daysIn(inside)
     const daysTotal = daysIn(period)
-    const taxes: CountedTax[] = []
+    const taxes: CountedTaxFact[] = []
+    const index = run.taxRecords.length + counted.length
     for (const tax of LOCAL_TAXES) {
       const text = record[tax]
       if (text === undefined) continue
       const amount = parseTaxAmount(text, `${at}/${tax}`)
       // The days of this tax that earlier decisions rewarded are not counted again.
-      const earlier = (rewarded?.(tax) ?? []).flatMap((g) => {
-        const overlap = intersect(inside, g.period)
-        return overlap ? [{ period: overlap, decisionId: g.decisionId }] : []
-      })
-      const open = subtractPeriods(
-        inside,
-        earlier.map((e) => e.period),
-      )
+      const grants = rewarded?.(tax)
+      const earlier: { period: Period; decisionId: string | null }[] = []
+      if (grants) {
+        for (const g of grants) {
+          const overlap = intersect(inside, g.period)
+          if (overlap) earlier.push({ period: overlap, decisionId: g.decisionId })
+        }
+      }
+      const open =
+        earlier.length === 0
+          ? [inside]
+          : subtractPeriods(
+              inside,
+              earlier.map((e) => e.period),
+            )
       for (const p of open) newDays.push({ tax, period: p })
       if (amount.isZero()) continue
-      const daysOpen = open.reduce((n, p) => n + daysIn(p), 0)
+      const daysOpen = earlier.length === 0 ? daysInside : open.reduce((n, p) => n + daysIn(p), 0)
       if (earlier.length > 0) {
         for (const e of earlier) alreadyRewarded.push({ tax, ...e })
-        run.condition({
-          id: `days-not-yet-rewarded:${at}/${tax}`,
-          clause: '§0',
-          description: {
-            zh: `${at}的${TAX_NAMES[tax].zh}所属期间尚未获得奖励的天数`,
-            en: `days of ${at} whose ${TAX_NAMES[tax].en} has not been rewarded yet`,
-          },
-          input: { period: inside, days: daysInside },
-          comparison: 'not-in',
-          threshold: earlier.map((e) => ({ ...e.period, decision: e.decisionId })),
-          holds: daysOpen > 0,
-        })
-        run.note(
-          `${TAX_NAMES[tax].en} of ${at}: ${formatList(earlier.map((e) => formatPeriod(e.period)))} already rewarded by decision ${formatList([...new Set(earlier.map((e) => e.decisionId ?? 'unknown'))])}; ${daysOpen} of ${daysInside} days left`,
+        run.test(
+          NOT_YET_REWARDED,
+          { period: inside, days: daysInside },
+          earlier.map((e) => ({ ...e.period, decision: e.decisionId })),
+          daysOpen > 0,
+          [at, tax],
         )
+        run.note(ALREADY_REWARDED_NOTE, [
+          tax,
+          at,
+          earlier.map((e) => e.period),
+          [...new Set(earlier.map((e) => e.decisionId ?? 'unknown'))],
+          daysOpen,
+          daysInside,
+        ])
         if (daysOpen === 0) continue
       }
       const share = localShareFor(run, tax, period, at, `${at}/${tax}`)
-      const part =
-        daysOpen === daysTotal
-          ? amount
-          : run.step(
-              earlier.length > 0
-                ? `${TAX_NAMES[tax].en} of ${at} for its days not yet rewarded (${formatList(open.map(formatPeriod))}), pro rata by days`
-                : `${TAX_NAMES[tax].en} of ${at} inside ${label} (${formatPeriod(inside)}), pro rata by days`,
-              `${amount.toYuan()} × ${daysOpen} / ${daysTotal}`,
-              amount.times(Rational.of(BigInt(daysOpen), BigInt(daysTotal))),
-            )
-      const local = run.step(
-        `local retained ${TAX_NAMES[tax].en} of ${at} (${formatPeriod(inside)})`,
-        `${share} × ${part.toYuan()}`,
-        share.times(part),
-      )
+      const part = daysOpen === daysTotal ? amount : amount.times(Rational.ofSmall(daysOpen, daysTotal))
+      const local = share.times(part)
       locals.push(local)
-      taxes.push({
-        tax,
-        amount: amount.toYuan(),
-        counted: part.toYuan(),
-        share: share.toString(),
-        local: local.toYuan(),
-        ...(earlier.length > 0 ? { alreadyRewarded: earlier, countedDays: `${daysOpen}/${daysTotal}` } : {}),
-      })
+      run.facts.s.push([TAX_RECORD_STEPS.key, 0, [], [index, taxes.length, label]])
+      taxes.push(
+        earlier.length > 0
+          ? [
+              tax,
+              amount.toCompact(),
+              part.toCompact(),
+              share.toCompact(),
+              local.toCompact(),
+              daysOpen,
+              earlier,
+              open,
+            ]
+          : [tax, amount.toCompact(), part.toCompact(), share.toCompact(), local.toCompact()],
+      )
     }
-    counted.push({ record: at, period, counted: inside, days: `${daysInside}/${daysTotal}`, taxes })
-  })
-  const total = run.step(
-    `local taxes (VAT + enterprise income tax + business tax) inside ${label} (${formatPeriod(window)})`,
-    locals.length === 0 ? '0' : locals.map((x) => x.toYuan()).join(' + '),
-    sum(locals),
-  )
-  return { window, total, records: counted, newDays, alreadyRewarded }
+    counted.push([at, period.from, period.to, inside.from, inside.to, daysInside, daysTotal, taxes])
+  }
+  run.taxRecords.push(...counted)
+  let total = locals[0] ?? ZERO
+  for (let k = 1; k < locals.length; k++) total = total.plus(locals[k]!)
+  run.step(LOCAL_TAXES_TOTAL, total, locals, [label, window.from, window.to])
+  const show = run.show
+  return {
+    window,
+    total,
+    get records() {
+      return counted.map((f) => renderCountedRecord(f, show))
+    },
+    newDays,
+    alreadyRewarded,
+  }
 }
 
 const formatList = (items: readonly string[]): string => items.join(', ')

@@ -12,7 +12,8 @@
 // with MISSING_INPUT naming what is missing. Every condition is tested and every failure reported.
 // The 2017 province-wide caps are parameters (capacityControl.cap2017.*) for a capacity ledger.
 
-import { type Gate, GateRun } from '../gate.ts'
+import { defineCondition, defineNote, defineStep } from '../facts.ts'
+import { defineGate } from '../gate.ts'
 import { Rational } from '../money.ts'
 import { appliesRulings20261203 } from '../ruleset.ts'
 import type { Text } from '../trace.ts'
@@ -29,18 +30,70 @@ const PRODUCT_NAMES: Record<CapacityProduct, Text> = {
   'crude-steel': { zh: '钢铁', en: 'crude steel' },
 }
 
-export const capacityControl: Gate = {
+const SCOPE = 'capacity-control'
+/** args: [barred] — a barred product (crude steel) adds capacity; the others are new builds */
+const CONTROLLED = defineCondition(SCOPE, {
+  key: 'controlled-new-build',
+  description: ([barred]) => ({
+    zh: barred ? '项目新增产能控制产品的产能' : '项目为产能控制产品的新建项目',
+    en: barred
+      ? 'the project adds capacity of a controlled product'
+      : 'the project is a new build of a controlled product',
+  }),
+  comparison: 'in',
+})
+const OUTSIDE = defineCondition(SCOPE, {
+  key: 'resources-energy-market-outside',
+  description: {
+    zh: '资源、能源、市场三头在外',
+    en: 'resources, energy and market are all outside the province',
+  },
+  comparison: '==',
+})
+const MEETS_ACCESS = defineCondition(SCOPE, {
+  key: 'meets-access-conditions',
+  description: { zh: '满足国家行业准入条件', en: 'meets the national access conditions of the industry' },
+  comparison: 'is',
+})
+const REPLACED = defineCondition(SCOPE, {
+  key: 'capacity-replaced',
+  description: {
+    zh: '落实产能等量置换指标：置换产能不少于新增产能',
+    en: 'capacity retired in exchange is at least the new capacity',
+  },
+  comparison: '>=',
+})
+const SELF_PRODUCED = defineCondition(SCOPE, {
+  key: 'self-produced-share',
+  description: {
+    zh: '有色金属自产资源达到50%以上',
+    en: 'self-produced raw material share is at least the minimum',
+  },
+  comparison: '>=',
+})
+const REQUIRED = defineStep(SCOPE, {
+  key: 'replacement-required',
+  description: 'replacement capacity required (产能等量置换)',
+  expression: ([ratio, added], _, { show }) => `${show.number(ratio!)} × ${show.number(added!)}`,
+  unit: 'number',
+})
+/** args: [product | null, buildType, buildTypes] */
+const NOT_APPLICABLE = defineNote(SCOPE, {
+  key: 'not-applicable',
+  text: ([product, buildType, buildTypes]) =>
+    product === null
+      ? 'the project makes no capacity-controlled product: §6 does not apply'
+      : `a ${buildType} of ${product} adds no capacity §6 controls (${(buildTypes as string[]).join(', ')}): §6 does not apply`,
+})
+
+export const capacityControl = defineGate({
   id: 'capacity-control',
   clause: '§6',
   title: { zh: '产能控制', en: 'capacity control' },
   reasonCode: 'CAPACITY_CONTROL',
 
-  evaluate(application, asOf, parameters, ruleset) {
-    const run = new GateRun('capacity-control', '§6', parameters)
+  decide(run, application, asOf) {
     const { params, reasons } = run
-    const check = run.check.bind(run)
-    const result = () => run.result()
-
     const project = application.project
     const product = project?.capacityProduct ?? null
     const replacementProducts = params.list('capacityControl.replacementProducts', asOf)
@@ -50,30 +103,24 @@ export const capacityControl: Gate = {
     // Which build types add capacity that §6 controls: new builds for the replacement rule; for a
     // barred product (crude steel), every addition since the ruling of 2026-12-03.
     const buildTypes =
-      barred && appliesRulings20261203(ruleset)
+      barred && appliesRulings20261203(run.ruleset)
         ? params.list('capacityControl.barredBuildTypes', asOf)
         : ['new-build']
     if (!project || !controlled || !buildTypes.includes(project.buildType)) {
-      run.note(
-        product === null || !controlled
-          ? 'the project makes no capacity-controlled product: §6 does not apply'
-          : `a ${project?.buildType} of ${product} adds no capacity §6 controls (${buildTypes.join(', ')}): §6 does not apply`,
-      )
-      return result()
+      run.note(NOT_APPLICABLE, [
+        product === null || !controlled ? null : product,
+        project?.buildType ?? null,
+        [...buildTypes],
+      ])
+      return
     }
-    run.condition({
-      id: 'controlled-new-build',
-      description: {
-        zh: barred ? '项目新增产能控制产品的产能' : '项目为产能控制产品的新建项目',
-        en: barred
-          ? 'the project adds capacity of a controlled product'
-          : 'the project is a new build of a controlled product',
-      },
-      input: { buildType: project.buildType, capacityProduct: product },
-      comparison: 'in',
-      threshold: { buildType: buildTypes, capacityProduct: [...replacementProducts, ...barredProducts] },
-      holds: true,
-    })
+    run.test(
+      CONTROLLED,
+      { buildType: project.buildType, capacityProduct: product },
+      { buildType: buildTypes, capacityProduct: [...replacementProducts, ...barredProducts] },
+      true,
+      [barred],
+    )
 
     const capacity = project.capacity
     const missing = (pointers: string[]): void => {
@@ -90,7 +137,7 @@ export const capacityControl: Gate = {
     if (barred) {
       if (!capacity) {
         missing(['/project/capacity'])
-        return result()
+        return
       }
       const flags = {
         resourcesOutsideProvince: capacity.resourcesOutsideProvince,
@@ -102,16 +149,11 @@ export const capacityControl: Gate = {
         .map(([k]) => `/project/capacity/${k}`)
       if (absent.length > 0) {
         missing(absent)
-        return result()
+        return
       }
-      check(
-        'resources-energy-market-outside',
-        {
-          zh: '资源、能源、市场三头在外',
-          en: 'resources, energy and market are all outside the province',
-        },
+      run.check(
+        OUTSIDE,
         flags,
-        '==',
         { resourcesOutsideProvince: true, energyOutsideProvince: true, marketOutsideProvince: true },
         Object.values(flags).every((v) => v === true),
         {
@@ -123,22 +165,14 @@ export const capacityControl: Gate = {
           field: '/project/capacity',
         },
       )
-      return result()
+      return
     }
 
-    check(
-      'meets-access-conditions',
-      { zh: '满足国家行业准入条件', en: 'meets the national access conditions of the industry' },
-      project.meetsAccessConditions,
-      'is',
-      true,
-      project.meetsAccessConditions === true,
-      {
-        code: 'ACCESS_CONDITIONS_NOT_MET',
-        message: { zh: '不满足国家行业准入条件', en: 'does not meet the national access conditions' },
-        field: '/project/meetsAccessConditions',
-      },
-    )
+    run.check(MEETS_ACCESS, project.meetsAccessConditions, true, project.meetsAccessConditions === true, {
+      code: 'ACCESS_CONDITIONS_NOT_MET',
+      message: { zh: '不满足国家行业准入条件', en: 'does not meet the national access conditions' },
+      field: '/project/meetsAccessConditions',
+    })
 
     const shareProducts = params.list('capacityControl.selfProducedShareProducts', asOf)
     const needsShare = shareProducts.includes(product)
@@ -151,61 +185,40 @@ export const capacityControl: Gate = {
     ]
     if (!capacity || absent.length > 0) {
       missing(absent)
-      return result()
+      return
     }
 
     const ratio = params.requireDecimal('capacityControl.replacementRatio', asOf)
     const added = Rational.parse(capacity.newCapacity)
     const replaced = Rational.parse(capacity.replacedCapacity)
-    const required = run.step(
-      'replacement capacity required (产能等量置换)',
-      `${ratio} × ${added}`,
-      ratio.times(added),
-      'number',
-    )
-    check(
-      'capacity-replaced',
-      {
-        zh: '落实产能等量置换指标：置换产能不少于新增产能',
-        en: 'capacity retired in exchange is at least the new capacity',
+    const required = run.step(REQUIRED, ratio.times(added), [ratio, added])
+    const show = run.show
+    run.check(REPLACED, capacity.replacedCapacity, show.number(required), replaced.gte(required), {
+      code: 'REPLACEMENT_CAPACITY_SHORT',
+      message: {
+        zh: `置换产能${show.number(replaced)}少于须置换的${show.number(required)}`,
+        en: `replaced capacity ${show.number(replaced)} < required ${show.number(required)}`,
       },
-      capacity.replacedCapacity,
-      '>=',
-      required.toString(),
-      replaced.gte(required),
-      {
-        code: 'REPLACEMENT_CAPACITY_SHORT',
-        message: {
-          zh: `置换产能${replaced}少于须置换的${required}`,
-          en: `replaced capacity ${replaced} < required ${required}`,
-        },
-        field: '/project/capacity/replacedCapacity',
-      },
-    )
+      field: '/project/capacity/replacedCapacity',
+    })
 
     if (needsShare) {
       const minimum = params.requireDecimal('capacityControl.minSelfProducedShare', asOf)
       const share = Rational.parse(capacity.selfProducedRawMaterialShare!)
-      check(
-        'self-produced-share',
-        {
-          zh: '有色金属自产资源达到50%以上',
-          en: 'self-produced raw material share is at least the minimum',
-        },
+      run.check(
+        SELF_PRODUCED,
         capacity.selfProducedRawMaterialShare,
-        '>=',
-        minimum.toString(),
+        show.number(minimum),
         share.gte(minimum),
         {
           code: 'SELF_PRODUCED_SHARE_TOO_LOW',
           message: {
-            zh: `自产资源比例${share}低于${minimum}`,
-            en: `self-produced raw material share ${share} < ${minimum}`,
+            zh: `自产资源比例${show.number(share)}低于${show.number(minimum)}`,
+            en: `self-produced raw material share ${show.number(share)} < ${show.number(minimum)}`,
           },
           field: '/project/capacity/selfProducedRawMaterialShare',
         },
       )
     }
-    return result()
   },
-}
+})

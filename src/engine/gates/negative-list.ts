@@ -9,7 +9,8 @@
 // reported, so the decision says all the reasons at once. A listed project incurs the four
 // consequences of §17 and is ineligible for every measure (reason NEGATIVE_LIST, added by evaluate).
 
-import { type Gate, GateRun } from '../gate.ts'
+import { defineCondition, defineNote } from '../facts.ts'
+import { defineGate } from '../gate.ts'
 import { industryMatches } from '../industry-codes.ts'
 import type { Text } from '../trace.ts'
 
@@ -21,66 +22,100 @@ export const NEGATIVE_LIST_CONSEQUENCES: readonly { id: string; text: Text }[] =
   { id: 'no-loans', text: { zh: '金融禁贷', en: 'no bank loans' } },
 ]
 
-export const negativeList: Gate = {
+const SCOPE = 'negative-list'
+const CLASS_NOT_DENIED = defineCondition(SCOPE, {
+  key: 'class-not-denied',
+  description: {
+    zh: '项目不属于《产业结构调整指导目录》淘汰类',
+    en: 'the project is not of an eliminated class of the Industrial Structure Adjustment Catalogue',
+  },
+  comparison: 'not-in',
+  thresholdParameter: 'negativeList.deniedClasses',
+})
+const MEETS_ACCESS = defineCondition(SCOPE, {
+  key: 'meets-access-conditions',
+  description: { zh: '项目符合行业准入条件', en: "the project meets its industry's access conditions" },
+  comparison: 'is',
+})
+const NOT_RESTRICTED_NEW_BUILD = defineCondition(SCOPE, {
+  key: 'not-restricted-new-build',
+  description: { zh: '项目不是限制类新建项目', en: 'the project is not a new build of a restricted class' },
+  comparison: 'not-in',
+})
+const NOT_ON_CENTRAL_LIST = defineCondition(SCOPE, {
+  key: 'not-on-central-yunnan-list',
+  description: {
+    zh: '项目行业不在滇中地区负面清单内',
+    en: 'the industry is not on the Central Yunnan negative list',
+  },
+  comparison: 'not-in',
+  thresholdParameter: 'negativeList.centralYunnanDeniedIndustries',
+})
+const NOT_ON_PILOT_LIST = defineCondition(SCOPE, {
+  key: 'not-on-pilot-park-list',
+  description: {
+    zh: '项目行业不在重点园区负面清单内',
+    en: 'the industry is not on the pilot parks negative list',
+  },
+  comparison: 'not-in',
+  thresholdParameter: 'negativeList.pilotParkDeniedIndustries',
+})
+const NO_PROJECT = defineNote(SCOPE, {
+  key: 'no-project',
+  text: () => 'no project in the application: nothing to test',
+})
+const OUTSIDE_CENTRAL = defineNote(SCOPE, {
+  key: 'outside-central-yunnan',
+  text: ([prefecture]) => `${prefecture} is outside Central Yunnan: its stricter list does not apply`,
+})
+const NOT_IN_PILOT_PARK = defineNote(SCOPE, {
+  key: 'not-in-pilot-park',
+  text: () => 'the project is not in a pilot park: the pilot parks list does not apply',
+})
+const CONSEQUENCES = defineNote(SCOPE, {
+  key: 'consequences',
+  text: () =>
+    `列入负面清单的项目实行${NEGATIVE_LIST_CONSEQUENCES.map((c) => `${c.text.zh}（${c.id}）`).join('、')}`,
+})
+
+export const negativeList = defineGate({
   id: 'negative-list',
   clause: '§17',
   title: { zh: '产业负面清单', en: 'industry negative list' },
   reasonCode: 'NEGATIVE_LIST',
+  consequences: NEGATIVE_LIST_CONSEQUENCES.map((c) => c.id),
 
-  evaluate(application, asOf, parameters) {
-    const run = new GateRun('negative-list', '§17', parameters)
+  decide(run, application, asOf) {
     const { params } = run
-    const check = run.check.bind(run)
     const project = application.project
     if (!project) {
-      run.note('no project in the application: nothing to test')
-      return run.result()
+      run.note(NO_PROJECT)
+      return
     }
     const denied = params.list('negativeList.deniedClasses', asOf)
-    check(
-      'class-not-denied',
-      {
-        zh: '项目不属于《产业结构调整指导目录》淘汰类',
-        en: 'the project is not of an eliminated class of the Industrial Structure Adjustment Catalogue',
+    run.check(CLASS_NOT_DENIED, project.policyClass, null, !denied.includes(project.policyClass), {
+      code: 'ELIMINATED_CLASS',
+      message: {
+        zh: `项目属于《产业结构调整指导目录》${project.policyClass}类（淘汰类）`,
+        en: `the project's catalogue class "${project.policyClass}" is on the negative list (eliminated)`,
       },
-      project.policyClass,
-      'not-in',
-      denied,
-      !denied.includes(project.policyClass),
-      {
-        code: 'ELIMINATED_CLASS',
-        message: {
-          zh: `项目属于《产业结构调整指导目录》${project.policyClass}类（淘汰类）`,
-          en: `the project's catalogue class "${project.policyClass}" is on the negative list (eliminated)`,
-        },
-        field: '/project/policyClass',
-      },
-    )
+      field: '/project/policyClass',
+    })
 
-    check(
-      'meets-access-conditions',
-      { zh: '项目符合行业准入条件', en: "the project meets its industry's access conditions" },
-      project.meetsAccessConditions,
-      'is',
-      true,
-      project.meetsAccessConditions === true,
-      {
-        code: 'ACCESS_CONDITIONS_NOT_MET',
-        message: {
-          zh: '项目不符合行业准入条件',
-          en: "the project does not meet its industry's access conditions",
-        },
-        field: '/project/meetsAccessConditions',
+    run.check(MEETS_ACCESS, project.meetsAccessConditions, true, project.meetsAccessConditions === true, {
+      code: 'ACCESS_CONDITIONS_NOT_MET',
+      message: {
+        zh: '项目不符合行业准入条件',
+        en: "the project does not meet its industry's access conditions",
       },
-    )
+      field: '/project/meetsAccessConditions',
+    })
 
     const newBuildDenied = params.list('negativeList.newBuildDeniedClasses', asOf)
     const isNewBuild = project.buildType === 'new-build'
-    check(
-      'not-restricted-new-build',
-      { zh: '项目不是限制类新建项目', en: 'the project is not a new build of a restricted class' },
+    run.check(
+      NOT_RESTRICTED_NEW_BUILD,
       { buildType: project.buildType, policyClass: project.policyClass },
-      'not-in',
       { buildType: 'new-build', policyClass: newBuildDenied },
       !(isNewBuild && newBuildDenied.includes(project.policyClass)),
       {
@@ -100,27 +135,16 @@ export const negativeList: Gate = {
     if (inCentralYunnan) {
       const list = params.list('negativeList.centralYunnanDeniedIndustries', asOf)
       const hit = list.filter((code) => industryMatches(project.industryCode, code))
-      check(
-        'not-on-central-yunnan-list',
-        {
-          zh: '项目行业不在滇中地区负面清单内',
-          en: 'the industry is not on the Central Yunnan negative list',
+      run.check(NOT_ON_CENTRAL_LIST, project.industryCode, null, hit.length === 0, {
+        code: 'CENTRAL_YUNNAN_NEGATIVE_LIST',
+        message: {
+          zh: `项目行业${project.industryCode}列入滇中地区负面清单（${hit.join('、')}）`,
+          en: `industry ${project.industryCode} is on the Central Yunnan negative list (${hit.join(', ')})`,
         },
-        project.industryCode,
-        'not-in',
-        list,
-        hit.length === 0,
-        {
-          code: 'CENTRAL_YUNNAN_NEGATIVE_LIST',
-          message: {
-            zh: `项目行业${project.industryCode}列入滇中地区负面清单（${hit.join('、')}）`,
-            en: `industry ${project.industryCode} is on the Central Yunnan negative list (${hit.join(', ')})`,
-          },
-          field: '/project/industryCode',
-        },
-      )
+        field: '/project/industryCode',
+      })
     } else {
-      run.note(`${project.prefecture} is outside Central Yunnan: its stricter list does not apply`)
+      run.note(OUTSIDE_CENTRAL, [project.prefecture])
     }
 
     const pilotParks = params.list('negativeList.pilotParkIds', asOf)
@@ -129,34 +153,18 @@ export const negativeList: Gate = {
     if (inPilotPark) {
       const list = params.list('negativeList.pilotParkDeniedIndustries', asOf)
       const hit = list.filter((code) => industryMatches(project.industryCode, code))
-      check(
-        'not-on-pilot-park-list',
-        {
-          zh: '项目行业不在重点园区负面清单内',
-          en: 'the industry is not on the pilot parks negative list',
+      run.check(NOT_ON_PILOT_LIST, project.industryCode, null, hit.length === 0, {
+        code: 'PILOT_PARK_NEGATIVE_LIST',
+        message: {
+          zh: `项目行业${project.industryCode}列入重点园区负面清单（${hit.join('、')}）`,
+          en: `industry ${project.industryCode} is on the pilot parks negative list (${hit.join(', ')})`,
         },
-        project.industryCode,
-        'not-in',
-        list,
-        hit.length === 0,
-        {
-          code: 'PILOT_PARK_NEGATIVE_LIST',
-          message: {
-            zh: `项目行业${project.industryCode}列入重点园区负面清单（${hit.join('、')}）`,
-            en: `industry ${project.industryCode} is on the pilot parks negative list (${hit.join(', ')})`,
-          },
-          field: '/project/industryCode',
-        },
-      )
+        field: '/project/industryCode',
+      })
     } else {
-      run.note('the project is not in a pilot park: the pilot parks list does not apply')
+      run.note(NOT_IN_PILOT_PARK)
     }
 
-    if (!run.passed) {
-      run.note(
-        `列入负面清单的项目实行${NEGATIVE_LIST_CONSEQUENCES.map((c) => `${c.text.zh}（${c.id}）`).join('、')}`,
-      )
-    }
-    return run.result(NEGATIVE_LIST_CONSEQUENCES.map((c) => c.id))
+    if (!run.passed) run.note(CONSEQUENCES)
   },
-}
+})

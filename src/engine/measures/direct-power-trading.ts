@@ -3,8 +3,24 @@
 // industry standard ("低于" is strict: equal to the standard does not qualify) may trade directly
 // with generators (POLICY.md §2). Non-cash: the benefit is access to direct trading.
 
+import { defineCondition } from '../facts.ts'
 import type { Measure } from '../measure.ts'
 import { Rational } from '../money.ts'
+
+const SCOPE = 'direct-power-trading'
+const VOLTAGE = defineCondition(SCOPE, {
+  key: 'voltage-at-least-minimum',
+  description: { zh: '电压等级35千伏及以上', en: 'supplied at 35 kV or above' },
+  comparison: '>=',
+})
+const CONSUMPTION = defineCondition(SCOPE, {
+  key: 'energy-consumption-below-standard',
+  description: {
+    zh: '能耗指标低于行业标准',
+    en: 'unit energy consumption is below the industry standard',
+  },
+  comparison: '<',
+})
 
 export const directPowerTrading: Measure = {
   id: 'direct-power-trading',
@@ -31,14 +47,12 @@ export const directPowerTrading: Measure = {
     if (!power) return run.missing(['/project/power'])
 
     const minVoltage = Rational.int(run.params.integer('directPower.minVoltageKv', run.asOf))
-    const voltageOk = run.condition({
-      id: 'voltage-at-least-minimum',
-      description: { zh: '电压等级35千伏及以上', en: 'supplied at 35 kV or above' },
-      input: power.voltageKv,
-      comparison: '>=',
-      threshold: minVoltage.toString(),
-      holds: Rational.parse(power.voltageKv).gte(minVoltage),
-    })
+    const voltageOk = run.test(
+      VOLTAGE,
+      power.voltageKv,
+      minVoltage.toString(),
+      Rational.parse(power.voltageKv).gte(minVoltage),
+    )
     if (!voltageOk) {
       run.reason(
         'VOLTAGE_TOO_LOW',
@@ -50,17 +64,12 @@ export const directPowerTrading: Measure = {
       )
     }
 
-    const consumptionOk = run.condition({
-      id: 'energy-consumption-below-standard',
-      description: {
-        zh: '能耗指标低于行业标准',
-        en: 'unit energy consumption is below the industry standard',
-      },
-      input: power.unitEnergyConsumption,
-      comparison: '<',
-      threshold: power.industryStandard,
-      holds: Rational.parse(power.unitEnergyConsumption).lt(Rational.parse(power.industryStandard)),
-    })
+    const consumptionOk = run.test(
+      CONSUMPTION,
+      power.unitEnergyConsumption,
+      power.industryStandard,
+      Rational.parse(power.unitEnergyConsumption).lt(Rational.parse(power.industryStandard)),
+    )
     if (!consumptionOk) {
       run.reason(
         'ENERGY_CONSUMPTION_NOT_BELOW_STANDARD',

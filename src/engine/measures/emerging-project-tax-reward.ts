@@ -12,9 +12,55 @@
 // day is rewarded once: the project's days per tax are kept in the tax-days ledger under (credit code,
 // project), so a later application is paid only for days not yet rewarded (ALREADY_REWARDED when none).
 
+import { defineCondition, defineNote, defineStep } from '../facts.ts'
 import type { Measure } from '../measure.ts'
-import { checkDate, formatPeriod, localTaxesWithin } from '../tax.ts'
+import { checkDate, formatPeriod, localTaxesWithin, renderTaxDetails, TAX_RECORDS } from '../tax.ts'
 import { payTaxReward, reportedSubjects, taxDaysSubjects } from '../tax-days.ts'
+
+const SCOPE = 'emerging-project-tax-reward'
+const NEWLY_BUILT = defineCondition(SCOPE, {
+  key: 'newly-built',
+  description: { zh: '项目为新建项目', en: 'the project is newly built' },
+  comparison: 'in',
+  thresholdParameter: 'emergingProjectReward.buildTypes',
+})
+const EMERGING = defineCondition(SCOPE, {
+  key: 'emerging-industry',
+  clause: '§5',
+  description: {
+    zh: '项目属于六大新兴产业',
+    en: 'the project belongs to one of the six emerging industries',
+  },
+  comparison: 'in',
+  thresholdParameter: 'emergingIndustries',
+})
+const COMMISSIONED = defineCondition(SCOPE, {
+  key: 'commissioned-on-or-after-policy-start',
+  description: {
+    zh: '项目于政策实施之日或之后投产',
+    en: 'the project was commissioned on or after the policy start',
+  },
+  comparison: '>=',
+})
+const REWARD_ABOVE_ZERO = defineCondition(SCOPE, {
+  key: 'reward-above-zero',
+  description: {
+    zh: '投产后政策期内上缴税收地方留成部分的奖励大于零',
+    en: 'the reward on local taxes from commissioning on, inside the policy window, is above zero',
+  },
+  comparison: '>',
+})
+/** args: [commissioned on, window end] */
+const WINDOW_NOTE = defineNote(SCOPE, {
+  key: 'window',
+  text: ([from, to]) =>
+    `tax periods counted: from commissioning (${from}) to the end of the policy window (${to}): ${from}…${to}`,
+})
+const REWARD = defineStep(SCOPE, {
+  key: 'reward',
+  description: 'reward',
+  expression: ([rate, total], _, { show }) => `${show.number(rate!)} × ${show.yuan(total!)}`,
+})
 
 export const emergingProjectTaxReward: Measure = {
   id: 'emerging-project-tax-reward',
@@ -47,19 +93,14 @@ export const emergingProjectTaxReward: Measure = {
         )
       : [],
 
+  renderDetails: renderTaxDetails,
+
   evaluate(run) {
     const project = run.application.project
     if (!project) return run.missing(['/project'])
 
     const buildTypes = run.params.list('emergingProjectReward.buildTypes', run.asOf)
-    const newlyBuilt = run.condition({
-      id: 'newly-built',
-      description: { zh: '项目为新建项目', en: 'the project is newly built' },
-      input: project.buildType,
-      comparison: 'in',
-      threshold: buildTypes,
-      holds: buildTypes.includes(project.buildType),
-    })
+    const newlyBuilt = run.test(NEWLY_BUILT, project.buildType, null, buildTypes.includes(project.buildType))
     if (!newlyBuilt) {
       return run.ineligible(
         'NOT_NEW_BUILD',
@@ -73,18 +114,7 @@ export const emergingProjectTaxReward: Measure = {
 
     const industries = run.params.list('emergingIndustries', run.asOf)
     const industry = project.emergingIndustry ?? null
-    const emerging = run.condition({
-      id: 'emerging-industry',
-      clause: '§5',
-      description: {
-        zh: '项目属于六大新兴产业',
-        en: 'the project belongs to one of the six emerging industries',
-      },
-      input: industry,
-      comparison: 'in',
-      threshold: industries,
-      holds: industry !== null && industries.includes(industry),
-    })
+    const emerging = run.test(EMERGING, industry, null, industry !== null && industries.includes(industry))
     if (!emerging) {
       return run.ineligible(
         'NOT_EMERGING_INDUSTRY',
@@ -97,17 +127,12 @@ export const emergingProjectTaxReward: Measure = {
     const commissionedOn = checkDate(project.commissionedOn, '/project/commissionedOn')
     const windowStart = run.params.date('policy.windowStart', run.asOf)
     const windowEnd = run.params.date('policy.windowEnd', run.asOf)
-    const commissionedInTime = run.condition({
-      id: 'commissioned-on-or-after-policy-start',
-      description: {
-        zh: '项目于政策实施之日或之后投产',
-        en: 'the project was commissioned on or after the policy start',
-      },
-      input: commissionedOn,
-      comparison: '>=',
-      threshold: windowStart,
-      holds: commissionedOn >= windowStart,
-    })
+    const commissionedInTime = run.test(
+      COMMISSIONED,
+      commissionedOn,
+      windowStart,
+      commissionedOn >= windowStart,
+    )
     if (!commissionedInTime) {
       return run.ineligible(
         'COMMISSIONED_BEFORE_POLICY',
@@ -124,9 +149,7 @@ export const emergingProjectTaxReward: Measure = {
 
     // commissionedOn ≥ windowStart (tested above), so the window opens at commissioning
     const window = { from: commissionedOn, to: windowEnd }
-    run.note(
-      `tax periods counted: from commissioning (${commissionedOn}) to the end of the policy window (${windowEnd}): ${formatPeriod(window)}`,
-    )
+    run.note(WINDOW_NOTE, [commissionedOn, windowEnd])
     const subjects = taxDaysSubjects(
       'emerging-project-tax-reward',
       run.application.enterprise.creditCode,
@@ -136,12 +159,12 @@ export const emergingProjectTaxReward: Measure = {
       run.granted.rewardedDays(subjects[tax]),
     )
     const rate = run.params.requireDecimal('emergingProjectReward.rate', run.asOf)
-    const reward = run.step('reward', `${rate} × ${taxes.total.toYuan()}`, rate.times(taxes.total))
+    const reward = run.step(REWARD, rate.times(taxes.total), [rate, taxes.total])
     const details = {
       window,
-      localTaxes: taxes.total.toYuan(),
-      rate: rate.toString(),
-      records: taxes.records,
+      localTaxes: run.show.yuan(taxes.total),
+      rate: run.show.number(rate),
+      records: TAX_RECORDS,
     }
 
     return payTaxReward(run, {
@@ -150,10 +173,7 @@ export const emergingProjectTaxReward: Measure = {
       pointer: '/project/taxRecords',
       details,
       subjects,
-      condition: {
-        zh: '投产后政策期内上缴税收地方留成部分的奖励大于零',
-        en: 'the reward on local taxes from commissioning on, inside the policy window, is above zero',
-      },
+      condition: REWARD_ABOVE_ZERO,
       noTaxes: {
         zh: `项目在${formatPeriod(window)}内无上缴地方税收`,
         en: `the project paid no local taxes in ${formatPeriod(window)}`,

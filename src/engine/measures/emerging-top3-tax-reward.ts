@@ -15,9 +15,11 @@
 // the tax-days ledger of the enterprise.
 
 import { type IsoDate, intersect } from '../dates.ts'
+import { defineCondition, defineStep } from '../facts.ts'
 import type { LedgerSubject } from '../ledgers.ts'
 import type { Measure } from '../measure.ts'
 import { ZERO } from '../money.ts'
+import { windowClause } from '../ruleset.ts'
 import {
   calendarYear,
   checkDate,
@@ -26,8 +28,86 @@ import {
   formatPeriod,
   LOCAL_TAXES,
   localTaxesWithin,
+  renderTaxDetails,
+  TAX_RECORDS,
   uncoveredPeriods,
 } from '../tax.ts'
+
+const SCOPE = 'emerging-top3-tax-reward'
+const EMERGING = defineCondition(SCOPE, {
+  key: 'emerging-industry',
+  clause: '§5',
+  description: {
+    zh: '排名所属产业为六大新兴产业之一',
+    en: 'the ranking is within one of the six emerging industries',
+  },
+  comparison: 'in',
+  thresholdParameter: 'emergingIndustries',
+})
+const TOP = defineCondition(SCOPE, {
+  key: 'ranked-top-3',
+  description: { zh: '综合排名在前3位以内', en: 'the comprehensive rank is within the top 3' },
+  comparison: '<=',
+})
+/** args: [award years] */
+const IN_PERIOD = defineCondition(SCOPE, {
+  key: 'award-year-within-three-years-of-ranking',
+  description: ([years]) => ({
+    zh: `奖励年度在排名年度起${years}年内`,
+    en: `the award year lies within ${years} years from the ranking year`,
+  }),
+  comparison: 'in',
+})
+const IN_WINDOW = defineCondition(SCOPE, {
+  key: 'award-year-within-policy-window',
+  clause: ({ rulings }) => windowClause(rulings),
+  description: { zh: '奖励年度在政策适用期内', en: 'the award year lies within the policy window' },
+  comparison: 'in',
+})
+const NOT_YET = defineCondition(SCOPE, {
+  key: 'award-year-not-yet-granted',
+  description: { zh: '该奖励年度尚未获得奖励', en: 'the award year has not been rewarded yet' },
+  comparison: 'not-in',
+})
+/** args: [award years] */
+const YEARS_LEFT = defineCondition(SCOPE, {
+  key: 'award-years-left',
+  description: ([years]) => ({
+    zh: `企业累计获奖年度少于${years}个`,
+    en: `the enterprise has been rewarded for fewer than ${years} years`,
+  }),
+  comparison: '<',
+})
+const DAYS_NOT_YET = defineCondition(SCOPE, {
+  key: 'award-year-days-not-yet-rewarded',
+  clause: '§0',
+  description: {
+    zh: '奖励年度的纳税期间尚未获得奖励',
+    en: 'no day of the award year has been rewarded yet',
+  },
+  comparison: 'not-in',
+})
+/** args: [award year] */
+const INCREASED = defineCondition(SCOPE, {
+  key: 'local-taxes-increased',
+  description: ([year]) => ({
+    zh: `${year}年上缴地方税收较上年有新增`,
+    en: `local taxes of ${year} exceed those of ${(year as number) - 1}`,
+  }),
+  comparison: '>',
+})
+/** args: [award year] */
+const INCREASE = defineStep(SCOPE, {
+  key: 'increase',
+  description: ([year]) => `increase of local taxes, ${year} over ${(year as number) - 1}`,
+  expression: ([after, before], _, { show }) => `${show.yuan(after!)} − ${show.yuan(before!)}`,
+})
+const REWARD = defineStep(SCOPE, {
+  key: 'reward',
+  description: 'reward',
+  expression: ([rate, increase], _, { show }) => `${show.number(rate!)} × ${show.yuan(increase!)}`,
+})
+
 import { reportedSubjects, taxDaysSubjects } from '../tax-days.ts'
 
 export const emergingTop3TaxReward: Measure = {
@@ -55,6 +135,8 @@ export const emergingTop3TaxReward: Measure = {
           ),
         ],
 
+  renderDetails: renderTaxDetails,
+
   evaluate(run) {
     const enterprise = run.application.enterprise
     const ranking = enterprise.emergingIndustryRanking
@@ -69,18 +151,7 @@ export const emergingTop3TaxReward: Measure = {
     const awardYear = checkWholeNumber(awardYearInput, '/claims/top3AwardYear', 1)
 
     const industries = run.params.list('emergingIndustries', run.asOf)
-    const emerging = run.condition({
-      id: 'emerging-industry',
-      clause: '§5',
-      description: {
-        zh: '排名所属产业为六大新兴产业之一',
-        en: 'the ranking is within one of the six emerging industries',
-      },
-      input: ranking.industry,
-      comparison: 'in',
-      threshold: industries,
-      holds: industries.includes(ranking.industry),
-    })
+    const emerging = run.test(EMERGING, ranking.industry, null, industries.includes(ranking.industry))
     if (!emerging) {
       return run.ineligible(
         'NOT_EMERGING_INDUSTRY',
@@ -93,14 +164,7 @@ export const emergingTop3TaxReward: Measure = {
     }
 
     const maxRank = run.params.integer('top3Reward.maxRank', run.asOf)
-    const top = run.condition({
-      id: 'ranked-top-3',
-      description: { zh: '综合排名在前3位以内', en: 'the comprehensive rank is within the top 3' },
-      input: rank,
-      comparison: '<=',
-      threshold: maxRank,
-      holds: rank <= maxRank,
-    })
+    const top = run.test(TOP, rank, maxRank, rank <= maxRank)
     if (!top) {
       return run.ineligible(
         'NOT_TOP3',
@@ -114,17 +178,13 @@ export const emergingTop3TaxReward: Measure = {
 
     const awardYears = run.params.integer('top3Reward.awardYears', run.asOf)
     const lastAwardYear = rankingYear + awardYears - 1
-    const inPeriod = run.condition({
-      id: 'award-year-within-three-years-of-ranking',
-      description: {
-        zh: `奖励年度在排名年度起${awardYears}年内`,
-        en: `the award year lies within ${awardYears} years from the ranking year`,
-      },
-      input: awardYear,
-      comparison: 'in',
-      threshold: { from: rankingYear, to: lastAwardYear },
-      holds: rankingYear <= awardYear && awardYear <= lastAwardYear,
-    })
+    const inPeriod = run.test(
+      IN_PERIOD,
+      awardYear,
+      { from: rankingYear, to: lastAwardYear },
+      rankingYear <= awardYear && awardYear <= lastAwardYear,
+      [awardYears],
+    )
     if (!inPeriod) {
       return run.ineligible(
         'AWARD_YEAR_OUTSIDE_PERIOD',
@@ -139,15 +199,12 @@ export const emergingTop3TaxReward: Measure = {
     const windowStart = run.params.date('policy.windowStart', run.asOf)
     const windowEnd = run.params.date('policy.windowEnd', run.asOf)
     const year = calendarYear(awardYear)
-    const inWindow = run.condition({
-      id: 'award-year-within-policy-window',
-      clause: run.rulings ? '§4, §8–§9' : '§1',
-      description: { zh: '奖励年度在政策适用期内', en: 'the award year lies within the policy window' },
-      input: year,
-      comparison: 'in',
-      threshold: { from: windowStart, to: windowEnd },
-      holds: windowStart <= year.from && year.to <= windowEnd,
-    })
+    const inWindow = run.test(
+      IN_WINDOW,
+      year,
+      { from: windowStart, to: windowEnd },
+      windowStart <= year.from && year.to <= windowEnd,
+    )
     if (!inWindow) {
       return run.ineligible(
         'AWARD_YEAR_OUTSIDE_POLICY_WINDOW',
@@ -163,16 +220,12 @@ export const emergingTop3TaxReward: Measure = {
     const grants = run.granted.grants(subject)
     const granted = [...new Set(grants.map((g) => Number(g.item)))].sort((a, b) => a - b)
     const earlier = grants.find((g) => g.item === String(awardYear))
-    const notYetGranted = run.condition({
-      id: 'award-year-not-yet-granted',
-      description: { zh: '该奖励年度尚未获得奖励', en: 'the award year has not been rewarded yet' },
-      input: awardYear,
-      comparison: 'not-in',
-      threshold: run.rulings
-        ? grants.map((g) => ({ year: Number(g.item), decision: g.decisionId }))
-        : granted,
-      holds: earlier === undefined,
-    })
+    const notYetGranted = run.test(
+      NOT_YET,
+      awardYear,
+      run.rulings ? grants.map((g) => ({ year: Number(g.item), decision: g.decisionId })) : granted,
+      earlier === undefined,
+    )
     if (!notYetGranted) {
       const decision = earlier?.decisionId ?? 'unknown'
       return run.rulings
@@ -194,17 +247,9 @@ export const emergingTop3TaxReward: Measure = {
             '/claims/top3AwardYear',
           )
     }
-    const yearsLeft = run.condition({
-      id: 'award-years-left',
-      description: {
-        zh: `企业累计获奖年度少于${awardYears}个`,
-        en: `the enterprise has been rewarded for fewer than ${awardYears} years`,
-      },
-      input: granted.length,
-      comparison: '<',
-      threshold: awardYears,
-      holds: granted.length < awardYears,
-    })
+    const yearsLeft = run.test(YEARS_LEFT, granted.length, awardYears, granted.length < awardYears, [
+      awardYears,
+    ])
     if (!yearsLeft) {
       return run.ineligible(
         'AWARD_YEARS_EXHAUSTED',
@@ -256,18 +301,12 @@ export const emergingTop3TaxReward: Measure = {
         )
       : []
     if (taken.length > 0) {
-      run.condition({
-        id: 'award-year-days-not-yet-rewarded',
-        clause: '§0',
-        description: {
-          zh: '奖励年度的纳税期间尚未获得奖励',
-          en: 'no day of the award year has been rewarded yet',
-        },
-        input: year,
-        comparison: 'not-in',
-        threshold: taken.map((x) => ({ tax: x.tax, ...x.period, decision: x.decisionId })),
-        holds: false,
-      })
+      run.test(
+        DAYS_NOT_YET,
+        year,
+        taken.map((x) => ({ tax: x.tax, ...x.period, decision: x.decisionId })),
+        false,
+      )
       const decisions = [...new Set(taken.map((x) => x.decisionId ?? 'unknown'))]
       return run.ineligible(
         'ALREADY_REWARDED',
@@ -281,34 +320,32 @@ export const emergingTop3TaxReward: Measure = {
     }
     const after = localTaxesWithin(run, records, '/enterprise/taxRecords', year, `${awardYear}`)
     const increase = run.step(
-      `increase of local taxes, ${awardYear} over ${awardYear - 1}`,
-      `${after.total.toYuan()} − ${before.total.toYuan()}`,
+      INCREASE,
       after.total.minus(before.total),
+      [after.total, before.total],
+      [awardYear],
     )
     const rate = run.params.requireDecimal('top3Reward.rate', run.asOf)
-    const reward = run.step('reward', `${rate} × ${increase.toYuan()}`, rate.times(increase))
+    const reward = run.step(REWARD, rate.times(increase), [rate, increase])
+    const { show } = run
     const details = {
       rankingYear,
       rank,
       awardYear,
-      localTaxesPreviousYear: before.total.toYuan(),
-      localTaxesAwardYear: after.total.toYuan(),
-      increase: increase.toYuan(),
-      rate: rate.toString(),
-      records: [...before.records, ...after.records],
+      localTaxesPreviousYear: show.yuan(before.total),
+      localTaxesAwardYear: show.yuan(after.total),
+      increase: show.yuan(increase),
+      rate: show.number(rate),
+      records: TAX_RECORDS,
     }
-    const increased = run.condition({
-      id: 'local-taxes-increased',
-      description: {
-        zh: `${awardYear}年上缴地方税收较上年有新增`,
-        en: `local taxes of ${awardYear} exceed those of ${awardYear - 1}`,
-      },
-      input: after.total.toYuan(),
-      comparison: '>',
-      threshold: before.total.toYuan(),
+    const increased = run.test(
+      INCREASED,
+      show.yuan(after.total),
+      show.yuan(before.total),
       // Under the rulings an increase above zero goes on to cash(), which names one below a fen.
-      holds: run.rulings ? reward.gt(ZERO) : reward.toFenHalfUp() > 0n,
-    })
+      run.rulings ? reward.gt(ZERO) : reward.toFenHalfUp() > 0n,
+      [awardYear],
+    )
     if (!increased) {
       return run.ineligible(
         'NO_TAX_INCREASE',

@@ -6,9 +6,46 @@
 // enterprise's: the ledger subject is (credit code, project id), since project ids are each
 // enterprise's own labels (POLICY.md §0 "Whose ledger").
 
+import { defineCondition, defineNote, defineStep, type Exact, exact } from '../facts.ts'
 import type { LedgerSubject } from '../ledgers.ts'
 import type { Measure } from '../measure.ts'
 import { Rational, ZERO } from '../money.ts'
+
+const SCOPE = 'interest-subsidy'
+const DESIGNATED = defineCondition(SCOPE, {
+  key: 'deep-processing-or-chain-extension',
+  description: {
+    zh: '项目属于精深加工或延长产业链',
+    en: 'the project is deep processing or chain extension',
+  },
+  comparison: 'is',
+})
+const POSITIVE = defineCondition(SCOPE, {
+  key: 'investment-positive',
+  description: { zh: '本次申请的投资额大于零', en: 'the investment claimed is above zero' },
+  comparison: '>',
+})
+const BEFORE_CAP = defineStep(SCOPE, {
+  key: 'before-cap',
+  description: 'subsidy before the cap',
+  expression: ([rate, investment], _, { show }) => `${show.number(rate!)} × ${show.yuan(investment!)}`,
+})
+const CAP_LEFT = defineStep(SCOPE, {
+  key: 'cap-left',
+  description: 'cap left for this project',
+  expression: ([cap, granted], _, { show }) => `max(0, ${show.yuan(cap!)} − ${show.yuan(granted!)})`,
+})
+const AFTER_CAP = defineStep(SCOPE, {
+  key: 'after-cap',
+  description: 'subsidy after the cap',
+  expression: ([base, remaining], _, { show }) => `min(${show.yuan(base!)}, ${show.yuan(remaining!)})`,
+})
+/** operands: [cap, granted] */
+const CAPPED = defineNote(SCOPE, {
+  key: 'capped',
+  text: ([cap, granted], { show }) =>
+    `capped by §18's ${show.yuan(exact(cap as Exact))} per project: ${show.yuan(exact(granted as Exact))} already granted`,
+})
 
 export const interestSubsidy: Measure = {
   id: 'interest-subsidy',
@@ -33,20 +70,12 @@ export const interestSubsidy: Measure = {
     if (project.investment === undefined) return run.missing(['/project/investment'])
 
     const designated = project.deepProcessing === true || project.chainExtension === true
-    const qualifies = run.condition({
-      id: 'deep-processing-or-chain-extension',
-      description: {
-        zh: '项目属于精深加工或延长产业链',
-        en: 'the project is deep processing or chain extension',
-      },
-      input: {
-        deepProcessing: project.deepProcessing ?? false,
-        chainExtension: project.chainExtension ?? false,
-      },
-      comparison: 'is',
-      threshold: 'at least one true',
-      holds: designated,
-    })
+    const qualifies = run.test(
+      DESIGNATED,
+      { deepProcessing: project.deepProcessing ?? false, chainExtension: project.chainExtension ?? false },
+      'at least one true',
+      designated,
+    )
     if (!qualifies) {
       return run.ineligible(
         'NOT_DEEP_PROCESSING',
@@ -59,14 +88,7 @@ export const interestSubsidy: Measure = {
     }
 
     const investment = Rational.parse(project.investment)
-    const positive = run.condition({
-      id: 'investment-positive',
-      description: { zh: '本次申请的投资额大于零', en: 'the investment claimed is above zero' },
-      input: project.investment,
-      comparison: '>',
-      threshold: '0.00',
-      holds: investment.gt(ZERO),
-    })
+    const positive = run.test(POSITIVE, project.investment, '0.00', investment.gt(ZERO))
     if (!positive) {
       return run.ineligible(
         'NO_INVESTMENT',
@@ -80,28 +102,15 @@ export const interestSubsidy: Measure = {
     const subject = subjectOf(run.application.enterprise.creditCode, project.id)
     const granted = Rational.parse(run.granted.total(subject))
 
-    const base = run.step(
-      'subsidy before the cap',
-      `${rate} × ${investment.toYuan()}`,
-      rate.times(investment),
-    )
-    const remaining = run.step(
-      'cap left for this project',
-      `max(0, ${cap.toYuan()} − ${granted.toYuan()})`,
-      cap.minus(granted).max(ZERO),
-    )
-    const amount = run.step(
-      'subsidy after the cap',
-      `min(${base.toYuan()}, ${remaining.toYuan()})`,
-      base.min(remaining),
-    )
+    const base = run.step(BEFORE_CAP, rate.times(investment), [rate, investment])
+    const remaining = run.step(CAP_LEFT, cap.minus(granted).max(ZERO), [cap, granted])
+    const amount = run.step(AFTER_CAP, base.min(remaining), [base, remaining])
     const wasCapped = amount.lt(base)
-    if (wasCapped)
-      run.note(`capped by §18's ${cap.toYuan()} per project: ${granted.toYuan()} already granted`)
+    if (wasCapped) run.note(CAPPED, [cap.toCompact(), granted.toCompact()])
 
     const details = {
       investment: investment.toMoney(),
-      rate: rate.toString(),
+      rate: run.show.number(rate),
       uncapped: base.toMoney(),
       previouslyGranted: granted.toMoney(),
       capPerProject: cap.toMoney(),

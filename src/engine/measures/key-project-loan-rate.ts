@@ -3,7 +3,17 @@
 // interest range (POLICY.md §2). Non-cash: the benefit is the rate rule, not an amount; the
 // library membership is a declared fact (project.keyTransformationLibrary).
 
+import { defineCondition } from '../facts.ts'
 import type { Measure } from '../measure.ts'
+
+const IN_LIBRARY = defineCondition('key-project-loan-rate', {
+  key: 'in-key-transformation-library',
+  description: {
+    zh: '项目列入省重点转型升级项目库',
+    en: 'the project is in the provincial key transformation project library',
+  },
+  comparison: 'is',
+})
 
 export const keyProjectLoanRate: Measure = {
   id: 'key-project-loan-rate',
@@ -23,17 +33,12 @@ export const keyProjectLoanRate: Measure = {
     const project = run.application.project
     if (!project) return run.missing(['/project'])
 
-    const inLibrary = run.condition({
-      id: 'in-key-transformation-library',
-      description: {
-        zh: '项目列入省重点转型升级项目库',
-        en: 'the project is in the provincial key transformation project library',
-      },
-      input: project.keyTransformationLibrary ?? false,
-      comparison: 'is',
-      threshold: true,
-      holds: project.keyTransformationLibrary === true,
-    })
+    const inLibrary = run.test(
+      IN_LIBRARY,
+      project.keyTransformationLibrary ?? false,
+      true,
+      project.keyTransformationLibrary === true,
+    )
     if (!inLibrary) {
       return run.ineligible(
         'NOT_KEY_TRANSFORMATION_PROJECT',

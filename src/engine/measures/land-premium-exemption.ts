@@ -6,8 +6,23 @@
 // the assessed additional premium when the application gives it (details.waivedPremium). Either
 // case suffices; both are declared facts of the application (an absent declaration counts as no).
 
+import { defineCondition, defineNote } from '../facts.ts'
 import type { Measure } from '../measure.ts'
 import { Rational } from '../money.ts'
+
+const SCOPE = 'land-premium-exemption'
+const QUALIFIES = defineCondition(SCOPE, {
+  key: 'plot-ratio-increase-or-floor-area-above-standard',
+  description: {
+    zh: '现有工业用地在符合规划、不改变用途的前提下提高容积率，或新增工业用地厂房建筑面积高于容积率标准',
+    en: 'existing land raises its plot ratio within plan and use, or new land has floor area above the plot-ratio standard',
+  },
+  comparison: 'is',
+})
+const NO_PREMIUM = defineNote(SCOPE, {
+  key: 'no-assessed-premium',
+  text: () => 'no assessed additional premium given: the waiver is granted without a value',
+})
 
 export const landPremiumExemption: Measure = {
   id: 'land-premium-exemption',
@@ -35,20 +50,15 @@ export const landPremiumExemption: Measure = {
 
     const existing = land.existingLandPlotRatioIncrease === true
     const added = land.newLandFloorAreaAboveStandard === true
-    const qualifies = run.condition({
-      id: 'plot-ratio-increase-or-floor-area-above-standard',
-      description: {
-        zh: '现有工业用地在符合规划、不改变用途的前提下提高容积率，或新增工业用地厂房建筑面积高于容积率标准',
-        en: 'existing land raises its plot ratio within plan and use, or new land has floor area above the plot-ratio standard',
-      },
-      input: {
+    const qualifies = run.test(
+      QUALIFIES,
+      {
         existingLandPlotRatioIncrease: land.existingLandPlotRatioIncrease ?? false,
         newLandFloorAreaAboveStandard: land.newLandFloorAreaAboveStandard ?? false,
       },
-      comparison: 'is',
-      threshold: 'at least one true',
-      holds: existing || added,
-    })
+      'at least one true',
+      existing || added,
+    )
     if (!qualifies) {
       return run.ineligible(
         'NO_PLOT_RATIO_INCREASE',
@@ -66,7 +76,7 @@ export const landPremiumExemption: Measure = {
     if (land.assessedAdditionalPremium !== undefined) {
       details.waivedPremium = Rational.parse(land.assessedAdditionalPremium).toMoney()
     } else {
-      run.note('no assessed additional premium given: the waiver is granted without a value')
+      run.note(NO_PREMIUM)
     }
     return run.benefit(details)
   },

@@ -15,9 +15,103 @@
 // shown as the total ceiling for the plot and, given a quoted price, the saving
 // max(0, quoted − ceiling) × area (POLICY.md §5 example 5).
 
+import { defineCondition, defineNote, defineStep } from '../facts.ts'
 import { industryDivision, industryMatches } from '../industry-codes.ts'
 import type { Measure } from '../measure.ts'
 import { Rational, ZERO } from '../money.ts'
+
+const SCOPE = 'land-price-ceiling'
+const LOCATED = defineCondition(SCOPE, {
+  key: 'eligible-park-or-central-zone',
+  description: {
+    zh: '项目位于省级工业园区或滇中产业聚集区（新区）内',
+    en: 'the project lies in a park of an eligible level or in the Central Yunnan Industrial Zone',
+  },
+  comparison: 'in',
+})
+/** args: [catalogue set] */
+const IN_CATALOGUE = defineCondition(SCOPE, {
+  key: 'in-priority-catalogue',
+  description: {
+    zh: '项目属于优先发展的重点工业产业目录',
+    en: 'the industry is in the priority industry catalogue',
+  },
+  comparison: ([set]) => (set ? 'in' : 'is'),
+})
+const INTENSITY = defineCondition(SCOPE, {
+  key: 'meets-investment-intensity',
+  description: { zh: '符合投资强度控制指标', en: 'meets the investment intensity threshold' },
+  comparison: 'is',
+})
+const MAJOR = defineCondition(SCOPE, {
+  key: 'major-transformation-project',
+  description: {
+    zh: '项目为重大转型升级工业项目',
+    en: 'the project is a designated major transformation-and-upgrading project',
+  },
+  comparison: 'is',
+})
+const PLOT = defineCondition(SCOPE, {
+  key: 'plot-ratio',
+  description: {
+    zh: '容积率超过控制指标40%以上',
+    en: 'the plot ratio is at least 1.4 × the national standard',
+  },
+  comparison: '>=',
+})
+const COEFFICIENT = defineCondition(SCOPE, {
+  key: 'building-coefficient',
+  description: {
+    zh: '建筑系数超过控制指标40%以上',
+    en: 'the building coefficient is at least 1.4 × the national standard',
+  },
+  comparison: '>=',
+})
+/** args: [division] */
+const PLOT_REQUIRED = defineStep(SCOPE, {
+  key: 'plot-ratio-required',
+  description: ([division]) => `plot ratio required for division ${division}`,
+  expression: ([factor, standard], _, { show }) => `${show.number(factor!)} × ${show.number(standard!)}`,
+  unit: 'number',
+})
+const COEFFICIENT_REQUIRED = defineStep(SCOPE, {
+  key: 'building-coefficient-required',
+  description: 'building coefficient required',
+  expression: ([factor, standard], _, { show }) => `${show.number(factor!)} × ${show.number(standard!)}`,
+  unit: 'number',
+})
+/** args: [area in mu, as given] */
+const TOTAL_CEILING = defineStep(SCOPE, {
+  key: 'total-ceiling',
+  description: 'total price ceiling',
+  expression: ([perMu], [area], { show }) => `${show.yuan(perMu!)} × ${area} mu`,
+})
+/** args: [area in mu, as given] */
+const SAVING = defineStep(SCOPE, {
+  key: 'saving',
+  description: 'saving against the quoted price',
+  expression: ([quoted, perMu], [area], { show }) =>
+    `max(0, ${show.yuan(quoted!)} − ${show.yuan(perMu!)}) × ${area} mu`,
+})
+const CATALOGUE_UNSET = defineNote(SCOPE, {
+  key: 'catalogue-unset',
+  text: () => 'landPrice.priorityCatalogue is unset: the declared land.inPriorityCatalogue is used',
+})
+/** args: [division] */
+const NO_PLOT_STANDARD = defineNote(SCOPE, {
+  key: 'no-plot-standard',
+  text: ([division]) => `landPrice.standardPlotRatio has no entry for division ${division}`,
+})
+/** args: [tier, in the Central Yunnan zone, prefecture] */
+const TIER = defineNote(SCOPE, {
+  key: 'tier',
+  text: ([tier, central, prefecture]) =>
+    tier === 'ceilingTier1'
+      ? `first tier: ${central ? 'inside the Central Yunnan zone' : `park in ${prefecture}`}`
+      : tier === 'ceilingTier2'
+        ? `second tier: park in ${prefecture}`
+        : `other prefectures: park in ${prefecture}`,
+})
 
 export const landPriceCeiling: Measure = {
   id: 'land-price-ceiling',
@@ -50,17 +144,12 @@ export const landPriceCeiling: Measure = {
     // Where: a park of an eligible level, or the Central Yunnan Industrial Zone.
     const parkLevels = run.params.list('landPrice.parkLevels', at)
     const parkLevel = project.park?.level ?? null
-    const located = run.condition({
-      id: 'eligible-park-or-central-zone',
-      description: {
-        zh: '项目位于省级工业园区或滇中产业聚集区（新区）内',
-        en: 'the project lies in a park of an eligible level or in the Central Yunnan Industrial Zone',
-      },
-      input: { parkLevel, inCentralYunnanZone: project.inCentralYunnanZone },
-      comparison: 'in',
-      threshold: { parkLevel: parkLevels, inCentralYunnanZone: true },
-      holds: project.inCentralYunnanZone === true || (parkLevel !== null && parkLevels.includes(parkLevel)),
-    })
+    const located = run.test(
+      LOCATED,
+      { parkLevel, inCentralYunnanZone: project.inCentralYunnanZone },
+      { parkLevel: parkLevels, inCentralYunnanZone: true },
+      project.inCentralYunnanZone === true || (parkLevel !== null && parkLevels.includes(parkLevel)),
+    )
     if (!located) {
       run.reason(
         'NOT_IN_ELIGIBLE_PARK',
@@ -75,21 +164,16 @@ export const landPriceCeiling: Measure = {
     // The priority industry catalogue: the province's list when set, else the declaration.
     const catalogueSet = run.params.isSet('landPrice.priorityCatalogue', at)
     const catalogue = run.params.list('landPrice.priorityCatalogue', at)
-    const inCatalogue = run.condition({
-      id: 'in-priority-catalogue',
-      description: {
-        zh: '项目属于优先发展的重点工业产业目录',
-        en: 'the industry is in the priority industry catalogue',
-      },
-      input: catalogueSet ? project.industryCode : land.inPriorityCatalogue,
-      comparison: catalogueSet ? 'in' : 'is',
-      threshold: catalogueSet ? catalogue : true,
-      holds: catalogueSet
+    const inCatalogue = run.test(
+      IN_CATALOGUE,
+      catalogueSet ? project.industryCode : land.inPriorityCatalogue,
+      catalogueSet ? catalogue : true,
+      catalogueSet
         ? catalogue.some((code) => industryMatches(project.industryCode, code))
         : land.inPriorityCatalogue === true,
-    })
-    if (!catalogueSet)
-      run.note('landPrice.priorityCatalogue is unset: the declared land.inPriorityCatalogue is used')
+      [catalogueSet],
+    )
+    if (!catalogueSet) run.note(CATALOGUE_UNSET)
     if (!inCatalogue) {
       run.reason(
         'NOT_IN_PRIORITY_CATALOGUE',
@@ -101,14 +185,12 @@ export const landPriceCeiling: Measure = {
       )
     }
 
-    const intensity = run.condition({
-      id: 'meets-investment-intensity',
-      description: { zh: '符合投资强度控制指标', en: 'meets the investment intensity threshold' },
-      input: land.meetsInvestmentIntensity,
-      comparison: 'is',
-      threshold: true,
-      holds: land.meetsInvestmentIntensity === true,
-    })
+    const intensity = run.test(
+      INTENSITY,
+      land.meetsInvestmentIntensity,
+      true,
+      land.meetsInvestmentIntensity === true,
+    )
     if (!intensity) {
       run.reason(
         'INVESTMENT_INTENSITY_NOT_MET',
@@ -120,17 +202,12 @@ export const landPriceCeiling: Measure = {
       )
     }
 
-    const major = run.condition({
-      id: 'major-transformation-project',
-      description: {
-        zh: '项目为重大转型升级工业项目',
-        en: 'the project is a designated major transformation-and-upgrading project',
-      },
-      input: project.majorTransformationProject ?? false,
-      comparison: 'is',
-      threshold: true,
-      holds: project.majorTransformationProject === true,
-    })
+    const major = run.test(
+      MAJOR,
+      project.majorTransformationProject ?? false,
+      true,
+      project.majorTransformationProject === true,
+    )
     if (!major) {
       run.reason(
         'NOT_MAJOR_TRANSFORMATION_PROJECT',
@@ -145,36 +222,27 @@ export const landPriceCeiling: Measure = {
     // Land use intensity: both ratios at least 1.4 × the 2008 national standard.
     const factor = run.params.requireDecimal('landPrice.intensityFactor', at)
     const division = industryDivision(project.industryCode)
-    const plotStandardText = run.params.table('landPrice.standardPlotRatio', at)[division]
+    const plotStandardText = run.params.tableRow('landPrice.standardPlotRatio', at, division)
     let plotOk = true
+    const { show } = run
     if (plotStandardText === undefined) {
-      run.note(`landPrice.standardPlotRatio has no entry for division ${division}`)
+      run.note(NO_PLOT_STANDARD, [division])
     } else {
       const plotStandard = Rational.parse(plotStandardText)
       const plotRequired = run.step(
-        `plot ratio required for division ${division}`,
-        `${factor} × ${plotStandard}`,
+        PLOT_REQUIRED,
         factor.times(plotStandard),
-        'number',
+        [factor, plotStandard],
+        [division],
       )
       const plotRatio = Rational.parse(land.plotRatio)
-      plotOk = run.condition({
-        id: 'plot-ratio',
-        description: {
-          zh: '容积率超过控制指标40%以上',
-          en: 'the plot ratio is at least 1.4 × the national standard',
-        },
-        input: land.plotRatio,
-        comparison: '>=',
-        threshold: plotRequired.toString(),
-        holds: plotRatio.gte(plotRequired),
-      })
+      plotOk = run.test(PLOT, land.plotRatio, show.number(plotRequired), plotRatio.gte(plotRequired))
       if (!plotOk) {
         run.reason(
           'PLOT_RATIO_TOO_LOW',
           {
-            zh: `容积率${land.plotRatio}低于${plotRequired}（${factor} × 标准${plotStandard}）`,
-            en: `plot ratio ${land.plotRatio} < ${plotRequired} (${factor} × standard ${plotStandard})`,
+            zh: `容积率${land.plotRatio}低于${show.number(plotRequired)}（${show.number(factor)} × 标准${show.number(plotStandard)}）`,
+            en: `plot ratio ${land.plotRatio} < ${show.number(plotRequired)} (${show.number(factor)} × standard ${show.number(plotStandard)})`,
           },
           '/project/land/plotRatio',
         )
@@ -182,29 +250,22 @@ export const landPriceCeiling: Measure = {
     }
 
     const coefficientStandard = run.params.requireDecimal('landPrice.standardBuildingCoefficient', at)
-    const coefficientRequired = run.step(
-      'building coefficient required',
-      `${factor} × ${coefficientStandard}`,
-      factor.times(coefficientStandard),
-      'number',
+    const coefficientRequired = run.step(COEFFICIENT_REQUIRED, factor.times(coefficientStandard), [
+      factor,
+      coefficientStandard,
+    ])
+    const coefficientOk = run.test(
+      COEFFICIENT,
+      land.buildingCoefficient,
+      show.number(coefficientRequired),
+      Rational.parse(land.buildingCoefficient).gte(coefficientRequired),
     )
-    const coefficientOk = run.condition({
-      id: 'building-coefficient',
-      description: {
-        zh: '建筑系数超过控制指标40%以上',
-        en: 'the building coefficient is at least 1.4 × the national standard',
-      },
-      input: land.buildingCoefficient,
-      comparison: '>=',
-      threshold: coefficientRequired.toString(),
-      holds: Rational.parse(land.buildingCoefficient).gte(coefficientRequired),
-    })
     if (!coefficientOk) {
       run.reason(
         'BUILDING_COEFFICIENT_TOO_LOW',
         {
-          zh: `建筑系数${land.buildingCoefficient}低于${coefficientRequired}（${factor} × 标准${coefficientStandard}）`,
-          en: `building coefficient ${land.buildingCoefficient} < ${coefficientRequired} (${factor} × standard ${coefficientStandard})`,
+          zh: `建筑系数${land.buildingCoefficient}低于${show.number(coefficientRequired)}（${show.number(factor)} × 标准${show.number(coefficientStandard)}）`,
+          en: `building coefficient ${land.buildingCoefficient} < ${show.number(coefficientRequired)} (${show.number(factor)} × standard ${show.number(coefficientStandard)})`,
         },
         '/project/land/buildingCoefficient',
       )
@@ -229,20 +290,10 @@ export const landPriceCeiling: Measure = {
         : tier2.includes(project.prefecture)
           ? 'ceilingTier2'
           : 'ceilingOther'
-    run.note(
-      tier === 'ceilingTier1'
-        ? `first tier: ${project.inCentralYunnanZone ? 'inside the Central Yunnan zone' : `park in ${project.prefecture}`}`
-        : tier === 'ceilingTier2'
-          ? `second tier: park in ${project.prefecture}`
-          : `other prefectures: park in ${project.prefecture}`,
-    )
+    run.note(TIER, [tier, project.inCentralYunnanZone === true, project.prefecture])
     const ceilingPerMu = run.params.requireDecimal(`landPrice.${tier}.perMu`, at)
     const area = Rational.parse(land.areaMu)
-    const totalCeiling = run.step(
-      'total price ceiling',
-      `${ceilingPerMu.toYuan()} × ${land.areaMu} mu`,
-      ceilingPerMu.times(area),
-    )
+    const totalCeiling = run.step(TOTAL_CEILING, ceilingPerMu.times(area), [ceilingPerMu], [land.areaMu])
     const details: Record<string, unknown> = {
       tier,
       ceilingPerMu: ceilingPerMu.toMoney(),
@@ -252,9 +303,10 @@ export const landPriceCeiling: Measure = {
     if (land.quotedPricePerMu !== undefined) {
       const quoted = Rational.parse(land.quotedPricePerMu)
       const saving = run.step(
-        'saving against the quoted price',
-        `max(0, ${quoted.toYuan()} − ${ceilingPerMu.toYuan()}) × ${land.areaMu} mu`,
+        SAVING,
         quoted.minus(ceilingPerMu).max(ZERO).times(area),
+        [quoted, ceilingPerMu],
+        [land.areaMu],
       )
       details.quotedPricePerMu = quoted.toMoney()
       details.saving = saving.toMoney()

@@ -10,6 +10,7 @@
 // (EVENT_AFTER_APPLICATION), and a platform is once per tier across all enterprises: a second claim
 // names the earlier grant.
 
+import { defineCondition, defineStep } from '../facts.ts'
 import type { LedgerSubject } from '../ledgers.ts'
 import type { Measure } from '../measure.ts'
 import { type Rational, sum } from '../money.ts'
@@ -29,6 +30,49 @@ interface ItemResult {
   amount: string | null
   reasons: string[]
 }
+
+const SCOPE = 'rd-platform-grant'
+/** args: [index, platform id] */
+const COVERED = defineCondition(SCOPE, {
+  key: 'platform-kind-covered',
+  id: ([i]) => `platform-kind-covered[${i}]`,
+  description: ([, id]) => ({
+    zh: `平台${id}属于国家级或省级研发平台`,
+    en: `platform ${id} is of a national or provincial kind`,
+  }),
+  comparison: 'in',
+})
+/** args: [index, platform id] */
+const NEWLY = defineCondition(SCOPE, {
+  key: 'newly-recognised',
+  id: ([i]) => `newly-recognised[${i}]`,
+  description: ([, id]) => ({
+    zh: `平台${id}在政策实施后新认定`,
+    en: `platform ${id} was recognised on or after the start of the policy window`,
+  }),
+  comparison: '>=',
+})
+/** args: [index, platform id, tier] */
+const NOT_YET = defineCondition(SCOPE, {
+  key: 'not-already-granted',
+  id: ([i]) => `not-already-granted[${i}]`,
+  description: ([, id, tier]) => ({
+    zh: `平台${id}尚未获得${tier === 'national' ? '国家级' : '省级'}补助`,
+    en: `platform ${id} has not yet been granted at the ${tier} tier`,
+  }),
+  comparison: 'not-in',
+})
+/** args: [platform id, tier, parameter] */
+const GRANT = defineStep(SCOPE, {
+  key: 'grant',
+  description: ([id, tier]) => `grant for platform ${id} (${tier} tier)`,
+  expression: ([grant], [, , parameter], { show }) => `${parameter} = ${show.yuan(grant!)}`,
+})
+const TOTAL = defineStep(SCOPE, {
+  key: 'total',
+  description: 'total grant',
+  expression: (amounts, _, { show }) => amounts.map((a) => show.yuan(a)).join(' + '),
+})
 
 export const rdPlatformGrant: Measure = {
   id: 'rd-platform-grant',
@@ -81,17 +125,13 @@ export const rdPlatformGrant: Measure = {
           ? 'provincial'
           : null
       item.tier = tier
-      const covered = run.condition({
-        id: `platform-kind-covered[${i}]`,
-        description: {
-          zh: `平台${platform.id}属于国家级或省级研发平台`,
-          en: `platform ${platform.id} is of a national or provincial kind`,
-        },
-        input: platform.kind,
-        comparison: 'in',
-        threshold: { national: nationalKinds, provincial: provincialKinds },
-        holds: tier !== null,
-      })
+      const covered = run.test(
+        COVERED,
+        platform.kind,
+        { national: nationalKinds, provincial: provincialKinds },
+        tier !== null,
+        [i, platform.id],
+      )
       if (!covered || tier === null) {
         return fail(
           'PLATFORM_KIND_NOT_COVERED',
@@ -103,17 +143,13 @@ export const rdPlatformGrant: Measure = {
         )
       }
 
-      const isNew = run.condition({
-        id: `newly-recognised[${i}]`,
-        description: {
-          zh: `平台${platform.id}在政策实施后新认定`,
-          en: `platform ${platform.id} was recognised on or after the start of the policy window`,
-        },
-        input: platform.recognisedOn,
-        comparison: '>=',
-        threshold: windowStart,
-        holds: platform.recognisedOn >= windowStart,
-      })
+      const isNew = run.test(
+        NEWLY,
+        platform.recognisedOn,
+        windowStart,
+        platform.recognisedOn >= windowStart,
+        [i, platform.id],
+      )
       if (!isNew) {
         return fail(
           'NOT_NEWLY_RECOGNISED',
@@ -135,21 +171,13 @@ export const rdPlatformGrant: Measure = {
       }
 
       const earlier = run.granted.granted(subjectOf(platform.id), tier)
-      const notYet = run.condition({
-        id: `not-already-granted[${i}]`,
-        description: {
-          zh: `平台${platform.id}尚未获得${tier === 'national' ? '国家级' : '省级'}补助`,
-          en: `platform ${platform.id} has not yet been granted at the ${tier} tier`,
-        },
-        input: { platformId: platform.id, tier },
-        comparison: 'not-in',
-        threshold: run.rulings
-          ? earlier
-            ? [{ platformId: platform.id, tier, ...grantOf(earlier) }]
-            : []
-          : grantedV1,
-        holds: earlier === undefined,
-      })
+      const notYet = run.test(
+        NOT_YET,
+        { platformId: platform.id, tier },
+        run.rulings ? (earlier ? [{ platformId: platform.id, tier, ...grantOf(earlier) }] : []) : grantedV1,
+        earlier === undefined,
+        [i, platform.id, tier],
+      )
       if (!notYet) {
         const by = earlier && run.rulings ? grantedBy(earlier) : { zh: '', en: '' }
         return fail(
@@ -164,11 +192,7 @@ export const rdPlatformGrant: Measure = {
 
       const parameter = tier === 'national' ? 'rdPlatform.nationalGrant' : 'rdPlatform.provincialGrant'
       const grant = run.params.requireDecimal(parameter, run.asOf)
-      const amount = run.step(
-        `grant for platform ${platform.id} (${tier} tier)`,
-        `${parameter} = ${grant.toYuan()}`,
-        grant,
-      )
+      const amount = run.step(GRANT, grant, [grant], [platform.id, tier, parameter])
       amounts.push(amount)
       run.claim({ kind: 'once', subject: subjectOf(platform.id), item: tier, amount: amount.toMoney() })
       item.status = 'eligible'
@@ -177,10 +201,7 @@ export const rdPlatformGrant: Measure = {
     })
 
     if (amounts.length === 0) return run.ineligibleWithReasons({ items })
-    const total =
-      amounts.length === 1
-        ? amounts[0]!
-        : run.step('total grant', amounts.map((a) => a.toYuan()).join(' + '), sum(amounts))
+    const total = amounts.length === 1 ? amounts[0]! : run.step(TOTAL, sum(amounts), amounts)
     return run.cash(total, { items })
   },
 }

@@ -9,6 +9,7 @@
 // (EVENT_AFTER_APPLICATION), and an institute or achievement is once across all enterprises: a second
 // claim names the earlier grant.
 
+import { defineCondition, defineStep } from '../facts.ts'
 import type { LedgerSubject } from '../ledgers.ts'
 import type { Measure } from '../measure.ts'
 import { type Rational, sum } from '../money.ts'
@@ -21,6 +22,36 @@ interface ItemResult {
   amount: string | null
   reasons: string[]
 }
+
+const SCOPE = 'research-institute-award'
+/** args: [index, id] */
+const IN_WINDOW = defineCondition(SCOPE, {
+  key: 'event-in-policy-window',
+  id: ([i]) => `event-in-policy-window[${i}]`,
+  description: ([, id]) => ({
+    zh: `事项${id}发生在政策实施之后`,
+    en: `event ${id} took place on or after the start of the policy window`,
+  }),
+  comparison: '>=',
+})
+/** args: [index, id] */
+const NOT_YET = defineCondition(SCOPE, {
+  key: 'not-already-awarded',
+  id: ([i]) => `not-already-awarded[${i}]`,
+  description: ([, id]) => ({ zh: `事项${id}尚未获奖`, en: `event ${id} has not been awarded yet` }),
+  comparison: 'not-in',
+})
+/** args: [id] */
+const AWARD = defineStep(SCOPE, {
+  key: 'award',
+  description: ([id]) => `award for event ${id}`,
+  expression: ([award], _, { show }) => `researchInstitute.awardPerEvent = ${show.yuan(award!)}`,
+})
+const TOTAL = defineStep(SCOPE, {
+  key: 'total',
+  description: 'total award',
+  expression: (amounts, _, { show }) => amounts.map((a) => show.yuan(a)).join(' + '),
+})
 
 export const researchInstituteAward: Measure = {
   id: 'research-institute-award',
@@ -62,17 +93,7 @@ export const researchInstituteAward: Measure = {
         return item
       }
 
-      const inWindow = run.condition({
-        id: `event-in-policy-window[${i}]`,
-        description: {
-          zh: `事项${event.id}发生在政策实施之后`,
-          en: `event ${event.id} took place on or after the start of the policy window`,
-        },
-        input: event.date,
-        comparison: '>=',
-        threshold: windowStart,
-        holds: event.date >= windowStart,
-      })
+      const inWindow = run.test(IN_WINDOW, event.date, windowStart, event.date >= windowStart, [i, event.id])
       if (!inWindow) {
         return fail(
           'BEFORE_POLICY_WINDOW',
@@ -94,14 +115,13 @@ export const researchInstituteAward: Measure = {
       }
 
       const earlier = run.granted.granted(subjectOf(event.id), '')
-      const notYet = run.condition({
-        id: `not-already-awarded[${i}]`,
-        description: { zh: `事项${event.id}尚未获奖`, en: `event ${event.id} has not been awarded yet` },
-        input: event.id,
-        comparison: 'not-in',
-        threshold: run.rulings ? (earlier ? [{ id: event.id, ...describeGrant(earlier) }] : []) : awardedV1,
-        holds: earlier === undefined,
-      })
+      const notYet = run.test(
+        NOT_YET,
+        event.id,
+        run.rulings ? (earlier ? [{ id: event.id, ...describeGrant(earlier) }] : []) : awardedV1,
+        earlier === undefined,
+        [i, event.id],
+      )
       if (!notYet) {
         const by = earlier && run.rulings ? grantedBy(earlier) : { zh: '', en: '' }
         return fail(
@@ -112,11 +132,7 @@ export const researchInstituteAward: Measure = {
       }
 
       const award = run.params.requireDecimal('researchInstitute.awardPerEvent', run.asOf)
-      const amount = run.step(
-        `award for event ${event.id}`,
-        `researchInstitute.awardPerEvent = ${award.toYuan()}`,
-        award,
-      )
+      const amount = run.step(AWARD, award, [award], [event.id])
       amounts.push(amount)
       run.claim({ kind: 'once', subject: subjectOf(event.id), item: '', amount: amount.toMoney() })
       item.status = 'eligible'
@@ -125,10 +141,7 @@ export const researchInstituteAward: Measure = {
     })
 
     if (amounts.length === 0) return run.ineligibleWithReasons({ items })
-    const total =
-      amounts.length === 1
-        ? amounts[0]!
-        : run.step('total award', amounts.map((a) => a.toYuan()).join(' + '), sum(amounts))
+    const total = amounts.length === 1 ? amounts[0]! : run.step(TOTAL, sum(amounts), amounts)
     return run.cash(total, { items })
   },
 }

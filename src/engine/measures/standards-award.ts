@@ -9,6 +9,7 @@
 // the policy window, and (ruling of 2026-12-03) on or before the application date. Several claims are
 // decided one by one (details.items).
 
+import { defineCondition, defineStep } from '../facts.ts'
 import type { LedgerSubject } from '../ledgers.ts'
 import type { Measure } from '../measure.ts'
 import { type Rational, sum } from '../money.ts'
@@ -21,6 +22,39 @@ interface ItemResult {
   amount: string | null
   reasons: string[]
 }
+
+const SCOPE = 'standards-award'
+/** args: [index, id] */
+const IN_WINDOW = defineCondition(SCOPE, {
+  key: 'standard-in-policy-window',
+  id: ([i]) => `standard-in-policy-window[${i}]`,
+  description: ([, id]) => ({
+    zh: `标准或认定${id}在政策实施之后取得`,
+    en: `standard or certificate ${id} dates from on or after the start of the policy window`,
+  }),
+  comparison: '>=',
+})
+/** args: [index, id] */
+const NOT_YET = defineCondition(SCOPE, {
+  key: 'not-already-awarded',
+  id: ([i]) => `not-already-awarded[${i}]`,
+  description: ([, id]) => ({
+    zh: `标准或认定${id}尚未获奖`,
+    en: `standard or certificate ${id} has not been awarded yet`,
+  }),
+  comparison: 'not-in',
+})
+/** args: [id] */
+const AWARD = defineStep(SCOPE, {
+  key: 'award',
+  description: ([id]) => `award for ${id}`,
+  expression: ([award], _, { show }) => `standardsAward.amount = ${show.yuan(award!)}`,
+})
+const TOTAL = defineStep(SCOPE, {
+  key: 'total',
+  description: 'total award',
+  expression: (amounts, _, { show }) => amounts.map((a) => show.yuan(a)).join(' + '),
+})
 
 export const standardsAward: Measure = {
   id: 'standards-award',
@@ -61,17 +95,10 @@ export const standardsAward: Measure = {
         return item
       }
 
-      const inWindow = run.condition({
-        id: `standard-in-policy-window[${i}]`,
-        description: {
-          zh: `标准或认定${standard.id}在政策实施之后取得`,
-          en: `standard or certificate ${standard.id} dates from on or after the start of the policy window`,
-        },
-        input: standard.date,
-        comparison: '>=',
-        threshold: windowStart,
-        holds: standard.date >= windowStart,
-      })
+      const inWindow = run.test(IN_WINDOW, standard.date, windowStart, standard.date >= windowStart, [
+        i,
+        standard.id,
+      ])
       if (!inWindow) {
         return fail(
           'BEFORE_POLICY_WINDOW',
@@ -93,21 +120,13 @@ export const standardsAward: Measure = {
       }
 
       const earlier = run.granted.granted(subjectOf(standard.id), '')
-      const notYet = run.condition({
-        id: `not-already-awarded[${i}]`,
-        description: {
-          zh: `标准或认定${standard.id}尚未获奖`,
-          en: `standard or certificate ${standard.id} has not been awarded yet`,
-        },
-        input: standard.id,
-        comparison: 'not-in',
-        threshold: run.rulings
-          ? earlier
-            ? [{ id: standard.id, ...describeGrant(earlier) }]
-            : []
-          : awardedV1,
-        holds: earlier === undefined,
-      })
+      const notYet = run.test(
+        NOT_YET,
+        standard.id,
+        run.rulings ? (earlier ? [{ id: standard.id, ...describeGrant(earlier) }] : []) : awardedV1,
+        earlier === undefined,
+        [i, standard.id],
+      )
       if (!notYet) {
         const by = earlier && run.rulings ? grantedBy(earlier) : { zh: '', en: '' }
         return fail(
@@ -140,15 +159,12 @@ export const standardsAward: Measure = {
     }
 
     const amounts: Rational[] = eligible.map((item) => {
-      const amount = run.step(`award for ${item.id}`, `standardsAward.amount = ${award.toYuan()}`, award)
+      const amount = run.step(AWARD, award, [award], [item.id])
       run.claim({ kind: 'once', subject: subjectOf(item.id), item: '', amount: amount.toMoney() })
       item.amount = amount.toMoney()
       return amount
     })
-    const total =
-      amounts.length === 1
-        ? amounts[0]!
-        : run.step('total award', amounts.map((a) => a.toYuan()).join(' + '), sum(amounts))
+    const total = amounts.length === 1 ? amounts[0]! : run.step(TOTAL, sum(amounts), amounts)
     return run.cash(total, { items })
   },
 }

@@ -11,9 +11,48 @@
 // (POLICY.md §0, ruling of 2026-12-03): the enterprise's days per tax are kept in the tax-days ledger.
 
 import { addDays, addMonths, intersect } from '../dates.ts'
+import { defineCondition, defineNote, defineStep } from '../facts.ts'
 import type { Measure } from '../measure.ts'
-import { checkDate, formatPeriod, localTaxesWithin } from '../tax.ts'
+import { checkDate, formatPeriod, localTaxesWithin, renderTaxDetails, TAX_RECORDS } from '../tax.ts'
 import { payTaxReward, reportedSubjects, taxDaysSubjects } from '../tax-days.ts'
+
+const SCOPE = 'startup-tech-sme-tax-reward'
+const REGISTERED = defineCondition(SCOPE, {
+  key: 'registered-on-or-after-policy-start',
+  description: {
+    zh: '企业于政策实施之日或之后新注册',
+    en: 'the enterprise was registered on or after the policy start',
+  },
+  comparison: '>=',
+})
+const CERTIFIED = defineCondition(SCOPE, {
+  key: 'tech-sme-certified',
+  description: { zh: '企业为认定的科技型中小企业', en: 'the enterprise is a certified tech-based SME' },
+  comparison: 'is',
+})
+const REWARD_ABOVE_ZERO = defineCondition(SCOPE, {
+  key: 'reward-above-zero',
+  description: {
+    zh: '初创期内上缴税收地方留成部分的奖励大于零',
+    en: 'the reward on local taxes paid in the startup stage is above zero',
+  },
+  comparison: '>',
+})
+/** args: [months, stage from, stage to] */
+const STAGE = defineNote(SCOPE, {
+  key: 'startup-stage',
+  text: ([months, from, to]) => `startup stage: ${months} months from registration, ${from}…${to}`,
+})
+/** args: [window end] */
+const CUT = defineNote(SCOPE, {
+  key: 'stage-cut',
+  text: ([end]) => `the startup stage is cut at the end of the policy window, ${end}`,
+})
+const REWARD = defineStep(SCOPE, {
+  key: 'reward',
+  description: 'reward',
+  expression: ([rate, total], _, { show }) => `${show.number(rate!)} × ${show.yuan(total!)}`,
+})
 
 export const startupTechSmeTaxReward: Measure = {
   id: 'startup-tech-sme-tax-reward',
@@ -37,6 +76,8 @@ export const startupTechSmeTaxReward: Measure = {
         )
       : [],
 
+  renderDetails: renderTaxDetails,
+
   evaluate(run) {
     const enterprise = run.application.enterprise
     if (enterprise.registeredOn === undefined) return run.missing(['/enterprise/registeredOn'])
@@ -44,17 +85,7 @@ export const startupTechSmeTaxReward: Measure = {
     const windowStart = run.params.date('policy.windowStart', run.asOf)
     const windowEnd = run.params.date('policy.windowEnd', run.asOf)
 
-    const newlyRegistered = run.condition({
-      id: 'registered-on-or-after-policy-start',
-      description: {
-        zh: '企业于政策实施之日或之后新注册',
-        en: 'the enterprise was registered on or after the policy start',
-      },
-      input: registeredOn,
-      comparison: '>=',
-      threshold: windowStart,
-      holds: registeredOn >= windowStart,
-    })
+    const newlyRegistered = run.test(REGISTERED, registeredOn, windowStart, registeredOn >= windowStart)
     if (!newlyRegistered) {
       return run.ineligible(
         'REGISTERED_BEFORE_POLICY',
@@ -66,14 +97,12 @@ export const startupTechSmeTaxReward: Measure = {
       )
     }
 
-    const certified = run.condition({
-      id: 'tech-sme-certified',
-      description: { zh: '企业为认定的科技型中小企业', en: 'the enterprise is a certified tech-based SME' },
-      input: enterprise.techSmeCertified ?? false,
-      comparison: 'is',
-      threshold: true,
-      holds: enterprise.techSmeCertified === true,
-    })
+    const certified = run.test(
+      CERTIFIED,
+      enterprise.techSmeCertified ?? false,
+      true,
+      enterprise.techSmeCertified === true,
+    )
     if (!certified) {
       return run.ineligible(
         'NOT_TECH_SME',
@@ -87,7 +116,7 @@ export const startupTechSmeTaxReward: Measure = {
 
     const months = run.params.integer('startup.stageMonths', run.asOf)
     const stage = { from: registeredOn, to: addDays(addMonths(registeredOn, months), -1) }
-    run.note(`startup stage: ${months} months from registration, ${formatPeriod(stage)}`)
+    run.note(STAGE, [months, stage.from, stage.to])
     const window = intersect(stage, { from: windowStart, to: windowEnd })
     if (!window) {
       return run.ineligible(
@@ -100,8 +129,7 @@ export const startupTechSmeTaxReward: Measure = {
         { stage },
       )
     }
-    if (window.to < stage.to)
-      run.note(`the startup stage is cut at the end of the policy window, ${windowEnd}`)
+    if (window.to < stage.to) run.note(CUT, [windowEnd])
 
     const subjects = taxDaysSubjects('startup-tech-sme-tax-reward', enterprise.creditCode, null)
     const taxes = localTaxesWithin(
@@ -113,13 +141,13 @@ export const startupTechSmeTaxReward: Measure = {
       (tax) => run.granted.rewardedDays(subjects[tax]),
     )
     const rate = run.params.requireDecimal('startupReward.rate', run.asOf)
-    const reward = run.step('reward', `${rate} × ${taxes.total.toYuan()}`, rate.times(taxes.total))
+    const reward = run.step(REWARD, rate.times(taxes.total), [rate, taxes.total])
     const details = {
       stage,
       window,
-      localTaxes: taxes.total.toYuan(),
-      rate: rate.toString(),
-      records: taxes.records,
+      localTaxes: run.show.yuan(taxes.total),
+      rate: run.show.number(rate),
+      records: TAX_RECORDS,
     }
 
     return payTaxReward(run, {
@@ -128,10 +156,7 @@ export const startupTechSmeTaxReward: Measure = {
       pointer: '/enterprise/taxRecords',
       details,
       subjects,
-      condition: {
-        zh: '初创期内上缴税收地方留成部分的奖励大于零',
-        en: 'the reward on local taxes paid in the startup stage is above zero',
-      },
+      condition: REWARD_ABOVE_ZERO,
       noTaxes: {
         zh: `企业在初创期${formatPeriod(window)}内无上缴地方税收`,
         en: `the enterprise paid no local taxes in its startup stage ${formatPeriod(window)}`,

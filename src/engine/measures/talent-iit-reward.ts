@@ -19,12 +19,95 @@
 // person-year) sum to it exactly: each item gets its amount rounded down to the fen, and the fens left
 // go one each to the largest remainders (ties: the order of the claims), shown in the trace.
 
+import { defineCondition, defineNote, defineStep, type Exact, exact } from '../facts.ts'
 import type { LedgerSubject } from '../ledgers.ts'
 import type { Measure } from '../measure.ts'
 import { allocateFen, formatFen, Rational, sum } from '../money.ts'
+import { windowClause } from '../ruleset.ts'
 import { calendarYear, checkWholeNumber, localShareFor, parseTaxAmount } from '../tax.ts'
 import type { Text } from '../trace.ts'
 import type { Reason } from '../types.ts'
+
+const SCOPE = 'talent-iit-reward'
+/** "Name (person id)" from a fact's [name, person id, …] */
+const who = (args: readonly unknown[]) => `${args[0]} (${args[1]})`
+
+const IN_PARK = defineCondition(SCOPE, {
+  key: 'park-provincial-or-above',
+  description: {
+    zh: '企业位于省级以上工业园区',
+    en: 'the enterprise is in a park of provincial level or above',
+  },
+  comparison: 'in',
+  thresholdParameter: 'talentReward.parkLevels',
+})
+/** args: [name, person id, year] */
+const DESIGNATED = defineCondition(SCOPE, {
+  key: 'designated-excellent',
+  id: ([, person, year]) => `designated-excellent:${person}:${year}`,
+  description: (a) => ({
+    zh: `${who(a)}为认定的优秀企业高管或高级技术人才`,
+    en: `${who(a)} is a designated excellent executive or senior technical talent`,
+  }),
+  comparison: 'is',
+})
+/** args: [name, person id, year] */
+const YEAR_IN_WINDOW = defineCondition(SCOPE, {
+  key: 'year-within-policy-window',
+  id: ([, person, year]) => `year-within-policy-window:${person}:${year}`,
+  clause: ({ rulings }) => windowClause(rulings),
+  description: { zh: '纳税年度在政策适用期内', en: 'the tax year lies within the policy window' },
+  comparison: 'in',
+})
+/** args: [name, person id, year] */
+const NOT_YET = defineCondition(SCOPE, {
+  key: 'year-not-yet-awarded',
+  id: ([, person, year]) => `year-not-yet-awarded:${person}:${year}`,
+  description: (a) => ({
+    zh: `${who(a)}该年度尚未获奖`,
+    en: `${who(a)} has not been rewarded for the year yet`,
+  }),
+  comparison: 'not-in',
+})
+/** args: [name, person id, year, consecutive years] */
+const WITHIN_RUN = defineCondition(SCOPE, {
+  key: 'within-consecutive-years',
+  id: ([, person, year]) => `within-consecutive-years:${person}:${year}`,
+  description: (a) => ({
+    zh: `${who(a)}的奖励年度在首个奖励年度起连续${a[3]}年内`,
+    en: `the year lies within the ${a[3]} consecutive years from ${who(a)}'s first award year`,
+  }),
+  comparison: 'in',
+})
+/** args: [name, person id, year] */
+const LOCAL = defineStep(SCOPE, {
+  key: 'local-iit',
+  description: (a) => `local retained individual income tax of ${who(a)}, ${a[2]}`,
+  expression: ([share, tax], _, { show }) => `${show.number(share!)} × ${show.yuan(tax!)}`,
+})
+/** args: [name, person id, year] */
+const PERSON_REWARD = defineStep(SCOPE, {
+  key: 'person-reward',
+  description: (a) => `reward for ${who(a)}, ${a[2]}`,
+  expression: ([rate, local], _, { show }) => `${show.number(rate!)} × ${show.yuan(local!)}`,
+})
+const TOTAL = defineStep(SCOPE, {
+  key: 'total',
+  description: 'reward, all persons',
+  expression: (rewards, _, { show }) => rewards.map((r) => show.yuan(r)).join(' + '),
+})
+/** args: [name, person id, year]; operands: [reward] */
+const SHARE = defineStep(SCOPE, {
+  key: 'share',
+  description: (a) => `share of ${who(a)}, ${a[2]}`,
+  expression: ([reward, share], _, { show }) => `${show.yuan(reward!)} → ${show.yuan(share!)}`,
+})
+/** args: [exact total, total fen] */
+const ROUNDED_ONCE = defineNote(SCOPE, {
+  key: 'rounded-once',
+  text: ([total, fen], { show }) =>
+    `rounded once: ${show.yuan(exact(total as Exact))} → ${formatFen(BigInt(fen as string))}; each person-year's share is its reward rounded down to the fen, and the fens left over go one each to the largest remainders (largest remainder method), so the shares sum to ${formatFen(BigInt(fen as string))}`,
+})
 
 interface Item {
   personId: string
@@ -63,17 +146,7 @@ export const talentIitReward: Measure = {
 
     const levels = run.params.list('talentReward.parkLevels', run.asOf)
     const level = project.park?.level ?? null
-    const inPark = run.condition({
-      id: 'park-provincial-or-above',
-      description: {
-        zh: '企业位于省级以上工业园区',
-        en: 'the enterprise is in a park of provincial level or above',
-      },
-      input: level,
-      comparison: 'in',
-      threshold: levels,
-      holds: level !== null && levels.includes(level),
-    })
+    const inPark = run.test(IN_PARK, level, null, level !== null && levels.includes(level))
     if (!inPark) {
       return run.ineligible(
         'NOT_IN_QUALIFYING_PARK',
@@ -115,13 +188,14 @@ export const talentIitReward: Measure = {
       const at = `/claims/talents/${i}`
       const { year, tax } = inputs[i]!
       const who = `${talent.name} (${talent.personId})`
+      const person = [talent.name, talent.personId, year]
       const item: Item = {
         personId: talent.personId,
         name: talent.name,
         role: talent.role,
         year,
         status: 'ineligible',
-        individualIncomeTax: tax.toYuan(),
+        individualIncomeTax: run.show.yuan(tax),
         amount: null,
         reasons: [],
       }
@@ -130,17 +204,13 @@ export const talentIitReward: Measure = {
         item.reasons.push({ code, message, field })
       }
 
-      const designated = run.condition({
-        id: `designated-excellent:${talent.personId}:${year}`,
-        description: {
-          zh: `${who}为认定的优秀企业高管或高级技术人才`,
-          en: `${who} is a designated excellent executive or senior technical talent`,
-        },
-        input: talent.designatedExcellent,
-        comparison: 'is',
-        threshold: true,
-        holds: talent.designatedExcellent === true,
-      })
+      const designated = run.test(
+        DESIGNATED,
+        talent.designatedExcellent,
+        true,
+        talent.designatedExcellent === true,
+        person,
+      )
       if (!designated) {
         refuse(
           'NOT_DESIGNATED_TALENT',
@@ -154,15 +224,13 @@ export const talentIitReward: Measure = {
       }
 
       const period = calendarYear(year)
-      const inWindow = run.condition({
-        id: `year-within-policy-window:${talent.personId}:${year}`,
-        clause: run.rulings ? '§4, §8–§9' : '§1',
-        description: { zh: '纳税年度在政策适用期内', en: 'the tax year lies within the policy window' },
-        input: year,
-        comparison: 'in',
-        threshold: { from: windowStart, to: windowEnd },
-        holds: windowStart <= period.from && period.to <= windowEnd,
-      })
+      const inWindow = run.test(
+        YEAR_IN_WINDOW,
+        year,
+        { from: windowStart, to: windowEnd },
+        windowStart <= period.from && period.to <= windowEnd,
+        person,
+      )
       if (!inWindow) {
         refuse(
           'YEAR_OUTSIDE_POLICY_WINDOW',
@@ -178,19 +246,17 @@ export const talentIitReward: Measure = {
       const years = awarded.get(talent.personId) ?? new Set<number>()
       const before = [...years].sort((a, b) => a - b)
       const earlier = run.granted.granted(subjectOf(talent.personId), String(year))
-      const notYet = run.condition({
-        id: `year-not-yet-awarded:${talent.personId}:${year}`,
-        description: { zh: `${who}该年度尚未获奖`, en: `${who} has not been rewarded for the year yet` },
-        input: year,
-        comparison: 'not-in',
-        threshold:
-          run.rulings && earlier
-            ? before.map((y) =>
-                y === year ? { year, decision: earlier.decisionId, enterprise: earlier.creditCode } : y,
-              )
-            : before,
-        holds: !years.has(year),
-      })
+      const notYet = run.test(
+        NOT_YET,
+        year,
+        run.rulings && earlier
+          ? before.map((y) =>
+              y === year ? { year, decision: earlier.decisionId, enterprise: earlier.creditCode } : y,
+            )
+          : before,
+        !years.has(year),
+        person,
+      )
       if (!notYet) {
         // Who rewarded it: this enterprise (the tax year is rewarded once), another one (the person's
         // id is once across all enterprises), or an earlier claim of this application.
@@ -216,17 +282,10 @@ export const talentIitReward: Measure = {
       }
       const first = before[0] ?? year
       const last = first + consecutive - 1
-      const withinRun = run.condition({
-        id: `within-consecutive-years:${talent.personId}:${year}`,
-        description: {
-          zh: `${who}的奖励年度在首个奖励年度起连续${consecutive}年内`,
-          en: `the year lies within the ${consecutive} consecutive years from ${who}'s first award year`,
-        },
-        input: year,
-        comparison: 'in',
-        threshold: { from: first, to: last },
-        holds: first <= year && year <= last,
-      })
+      const withinRun = run.test(WITHIN_RUN, year, { from: first, to: last }, first <= year && year <= last, [
+        ...person,
+        consecutive,
+      ])
       if (!withinRun) {
         refuse(
           'CONSECUTIVE_YEARS_EXHAUSTED',
@@ -240,13 +299,9 @@ export const talentIitReward: Measure = {
       }
 
       const share = localShareFor(run, 'individualIncomeTax', period, at, `${at}/individualIncomeTax`)
-      const local = run.step(
-        `local retained individual income tax of ${who}, ${year}`,
-        `${share} × ${tax.toYuan()}`,
-        share.times(tax),
-      )
-      const reward = run.step(`reward for ${who}, ${year}`, `${rate} × ${local.toYuan()}`, rate.times(local))
-      item.localRetainedShare = local.toYuan()
+      const local = run.step(LOCAL, share.times(tax), [share, tax], person)
+      const reward = run.step(PERSON_REWARD, rate.times(local), [rate, local], person)
+      item.localRetainedShare = run.show.yuan(local)
       // Under the rulings an item above zero is paid from the one rounding of the outcome.
       if (run.rulings ? reward.isZero() : reward.toFenHalfUp() <= 0n) {
         refuse(
@@ -267,12 +322,12 @@ export const talentIitReward: Measure = {
       awarded.set(talent.personId, years)
     }
 
-    const details = { parkLevel: level, rate: rate.toString(), items }
+    const details = { parkLevel: level, rate: run.show.number(rate), items }
     if (rewards.length === 0) {
       for (const item of items) for (const r of item.reasons) run.reason(r.code, r.message, r.field)
       return run.ineligibleWithReasons(details)
     }
-    const total = run.step('reward, all persons', rewards.map((r) => r.toYuan()).join(' + '), sum(rewards))
+    const total = run.step(TOTAL, sum(rewards), rewards)
     // Under the rulings: one rounding for the outcome; each person-year's share by largest remainder,
     // so the ledger entries sum to the amount paid. Shares follow the order of the claims (ties: the
     // earlier claim). Ruleset 1.0.0 claimed each person-year's own rounded amount.
@@ -281,17 +336,12 @@ export const talentIitReward: Measure = {
         .map((item, k) => ({ item, reward: rewards[k]! }))
         .sort((a, b) => items.indexOf(a.item) - items.indexOf(b.item))
       const { total: totalFen, shares } = allocateFen(byClaim.map((x) => x.reward))
-      run.note(
-        `rounded once: ${total.toYuan()} → ${formatFen(totalFen)}; each person-year's share is its reward rounded down to the fen, and the fens left over go one each to the largest remainders (largest remainder method), so the shares sum to ${formatFen(totalFen)}`,
-      )
+      run.note(ROUNDED_ONCE, [total.toCompact(), String(totalFen)])
       paid.splice(0, paid.length, ...byClaim.map((x) => x.item))
       byClaim.forEach(({ item, reward }, k) => {
         item.amount = formatFen(shares[k]!)
-        run.step(
-          `share of ${item.name} (${item.personId}), ${item.year}`,
-          `${reward.toYuan()} → ${item.amount}`,
-          Rational.fromFen(shares[k]!),
-        )
+        const share = Rational.fromFen(shares[k]!)
+        run.step(SHARE, share, [reward, share], [item.name, item.personId, item.year])
       })
     }
     for (const item of paid) {

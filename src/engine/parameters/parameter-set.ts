@@ -59,6 +59,10 @@ interface Entry {
   definition: ParameterDefinition
   values: readonly DatedValue[]
   overridden: boolean
+  /** the read of each dated value, made once: reads are immutable, so every decision shares them */
+  reads?: ParameterRead[]
+  /** the dates on which the value changes, sorted (made once) */
+  changes?: IsoDate[]
 }
 
 export class ParameterSet {
@@ -123,7 +127,11 @@ export class ParameterSet {
       const kept = entry.values
         .filter((v) => v.from < from)
         .map((v) => (v.to === null || v.to >= from ? { ...v, to: dayBefore(from) } : v))
-      next.set(name, { ...entry, values: [...kept, { from, to: null, value }], overridden: true })
+      next.set(name, {
+        definition: entry.definition,
+        values: [...kept, { from, to: null, value }],
+        overridden: true,
+      })
     }
     return new ParameterSet(next)
   }
@@ -144,7 +152,6 @@ export class ParameterSet {
       // A decision is replayed with what it read, clause included (a later ruleset may cite another).
       const clause = reads.find((r) => r.name === name)?.clause ?? entry.definition.clause
       next.set(name, {
-        ...entry,
         definition: { ...entry.definition, clause },
         values,
         overridden: reads.some((r) => r.name === name && r.overridden === true),
@@ -158,16 +165,19 @@ export class ParameterSet {
     const entry = this.entries.get(name)
     if (!entry) return undefined
     const { definition } = entry
-    for (const v of entry.values) {
+    const values = entry.values
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!
       if (v.from <= at && (v.to === null || at <= v.to)) {
-        return {
+        entry.reads ??= values.map((x) => ({
           name,
-          value: v.value,
-          from: v.from,
-          to: v.to,
+          value: x.value,
+          from: x.from,
+          to: x.to,
           clause: definition.clause,
           overridden: entry.overridden,
-        }
+        }))
+        return entry.reads[i]!
       }
     }
     // Outside every dated value: the rule is not in force then.
@@ -178,15 +188,32 @@ export class ParameterSet {
   changeDates(name: string, from: IsoDate, to: IsoDate): IsoDate[] {
     const entry = this.entries.get(name)
     if (!entry) return []
-    const starts = entry.values.map((v) => v.from)
-    const afterEnds = entry.values.filter((v) => v.to !== null).map((v) => dayAfter(v.to as string))
-    return [...new Set([...starts, ...afterEnds])].filter((d) => d > from && d <= to).sort()
+    if (!entry.changes) {
+      const starts = entry.values.map((v) => v.from)
+      const afterEnds = entry.values.filter((v) => v.to !== null).map((v) => dayAfter(v.to as string))
+      entry.changes = [...new Set([...starts, ...afterEnds])].sort()
+    }
+    const changes = entry.changes
+    let found: IsoDate[] | undefined
+    for (const d of changes) {
+      if (d <= from || d > to) continue
+      found ??= []
+      found.push(d)
+    }
+    return found ?? NO_DATES
+  }
+
+  /** A reader that records every read into `reads` (once each) and the rows read of tables. */
+  factReader(reads: ParameterRead[], rows: TableRowRead[]): FactReader {
+    return new FactReader(this, reads, rows)
   }
 
   reader(trace: Trace): ParameterReader {
     return new ParameterReader(this, trace)
   }
 }
+
+const NO_DATES: IsoDate[] = []
 
 const dayBefore = (date: IsoDate): IsoDate => addDays(date, -1)
 const dayAfter = (date: IsoDate): IsoDate => addDays(date, 1)
@@ -258,6 +285,86 @@ export class ParameterReader {
 
   table(name: string, at: IsoDate): Readonly<Record<string, string>> {
     return (this.read(name, at).value as Readonly<Record<string, string>> | null) ?? {}
+  }
+
+  /** Whether a value is set at all (e.g. standardsAward.amount is unset by default). */
+  isSet(name: string, at: IsoDate): boolean {
+    return this.read(name, at).value !== null
+  }
+}
+
+/** One row read of a table parameter: a decision records only the rows it read (ruleset ≥ 1.2.0). */
+export interface TableRowRead {
+  read: ParameterRead
+  key: string
+}
+
+/**
+ * The reader measures and gates use: like ParameterReader, but it records the reads themselves (the
+ * shared, immutable ParameterRead objects, once each) instead of copying them into a trace; the
+ * decision lists each value once (parametersUsed) and its traces refer to it.
+ */
+export class FactReader {
+  constructor(
+    readonly set: ParameterSet,
+    private readonly reads: ParameterRead[],
+    private readonly rows: TableRowRead[],
+  ) {}
+
+  read(name: string, at: IsoDate): ParameterRead {
+    const read = this.set.lookup(name, at)
+    if (!read) throw new Error(`engine bug: parameter "${name}" is not defined`)
+    const reads = this.reads
+    // lookups of a value in force share one object; a value not in force is a fresh one
+    let known = false
+    for (let i = 0; i < reads.length; i++) {
+      const r = reads[i]!
+      if (r === read || (r.name === name && r.from === read.from)) {
+        known = true
+        break
+      }
+    }
+    if (!known) reads.push(read)
+    return read
+  }
+
+  /** A rate or amount as an exact Rational, or null when not in force on that date. */
+  decimal(name: string, at: IsoDate): Rational | null {
+    const v = this.read(name, at).value
+    return v === null ? null : Rational.parse(v as string)
+  }
+
+  /** Like decimal(), for a parameter the rule cannot do without: null means the rule is not in force. */
+  requireDecimal(name: string, at: IsoDate): Rational {
+    const v = this.decimal(name, at)
+    if (v === null) throw new RuleNotInForce(name, at)
+    return v
+  }
+
+  integer(name: string, at: IsoDate): number {
+    return this.required(name, at) as number
+  }
+
+  date(name: string, at: IsoDate): IsoDate {
+    return this.required(name, at) as IsoDate
+  }
+
+  private required(name: string, at: IsoDate): ParameterValue {
+    const v = this.read(name, at).value
+    if (v === null) throw new RuleNotInForce(name, at)
+    return v
+  }
+
+  list(name: string, at: IsoDate): readonly string[] {
+    return (this.read(name, at).value as readonly string[] | null) ?? []
+  }
+
+  /** One row of a table parameter (undefined when absent): only the rows read are recorded. */
+  tableRow(name: string, at: IsoDate, key: string): string | undefined {
+    const read = this.read(name, at)
+    this.rows.push({ read, key })
+    const table = read.value as Readonly<Record<string, string>> | null
+    return table === null || !Object.hasOwn(table, key) ? undefined : table[key]
   }
 
   /** Whether a value is set at all (e.g. standardsAward.amount is unset by default). */

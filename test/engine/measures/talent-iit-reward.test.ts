@@ -59,7 +59,12 @@ t.test(
     t.same(outcome?.reasons, [], 'per-person refusals stay in details.items when the measure pays')
     const steps = outcome?.trace.steps.map((s) => s.expression) ?? []
     t.ok(steps.includes('4000.404 + 4000.404'), 'the sum before the one rounding')
-    t.same(steps.slice(-2), ['4000.404 → 4000.41', '4000.404 → 4000.40'], 'each share shown')
+    // the shares, then (ruleset 1.2.0) the one rounding of the outcome as its last step
+    t.same(
+      steps.slice(-3),
+      ['4000.404 → 4000.41', '4000.404 → 4000.40', 'round(8000.808)'],
+      'each share shown, then the rounding',
+    )
   },
 )
 

@@ -1,0 +1,309 @@
+// The engine's entry point: application facts + evaluation date + parameters (+ what was already
+// granted) → one decided outcome per measure, recorded compactly. Pure: the date is an input,
+// history is an input, nothing is read from or written to anywhere.
+//
+// decideCompact computes first and explains on demand: its record holds every outcome (status,
+// amount, reason codes with their messages, details, ledger claims), every gate, each parameter
+// value read — once, in parametersUsed — and the facts of each trace (conditions, steps, notes,
+// references to the parameters read). It is plain JSON, to be stored and hashed as it is; the words
+// of the explanation are rendered from it by src/engine/render.ts (renderEvaluation,
+// summarizeEvaluation), and evaluate() is the two together.
+
+import type { IsoDate } from './dates.ts'
+import { defineCondition, defineNote, type TraceFacts } from './facts.ts'
+import type { CompactGate, Gate } from './gate.ts'
+import { GateRun } from './gate.ts'
+import { GATES } from './gates/index.ts'
+import type { CompactOutcome, Measure } from './measure.ts'
+import { MeasureRun } from './measure.ts'
+import { MEASURES } from './measures/index.ts'
+import { Rational, ZERO } from './money.ts'
+import { DEFAULT_PARAMETERS } from './parameters/index.ts'
+import { type ParameterSet, RuleNotInForce, type TableRowRead } from './parameters/parameter-set.ts'
+import type { ParameterRead } from './parameters/types.ts'
+import {
+  appliesRulings20261203,
+  presentsDecimals,
+  RULESET,
+  type RulesetVersion,
+  windowClause,
+} from './ruleset.ts'
+import type { Text } from './trace.ts'
+import type { Application, History, MeasureId } from './types.ts'
+import { validateApplication } from './validate.ts'
+
+export interface EvaluateOptions {
+  /** the date the rules are read at; defaults to the application date (POLICY.md §0) */
+  asOf?: IsoDate
+  /** the parameters, possibly with overrides; defaults to the ruleset's */
+  parameters?: ParameterSet
+  /** what was already granted (from the ledger) */
+  history?: History
+  /** evaluate only these measures */
+  measures?: readonly MeasureId[]
+  /** the ruleset version to apply; defaults to the current one (a replay passes the stored one) */
+  ruleset?: RulesetVersion
+}
+
+/**
+ * A decision as the engine records it: plain JSON (no class instances, no undefined members), so
+ * that JSON.parse(JSON.stringify(record)) renders exactly as the record itself.
+ */
+export interface CompactEvaluation {
+  ruleset: { id: string; version: RulesetVersion }
+  asOf: IsoDate
+  gates: CompactGate[]
+  outcomes: CompactOutcome[]
+  /** sum of cash amounts, yuan with two decimals */
+  totalAmount: string
+  /** every parameter value read, once each (name, value, period, clause); traces refer to them by index */
+  parametersUsed: ParameterRead[]
+  overriddenParameters: string[]
+}
+
+const WITHIN_WINDOW = defineCondition('', {
+  key: 'within-policy-window',
+  clause: ({ rulings }) => windowClause(rulings),
+  description: {
+    zh: '申请日期在政策适用期内',
+    en: 'the application date lies within the policy window',
+  },
+  comparison: 'in',
+})
+
+const RULES_IN_FORCE = defineCondition('', {
+  key: 'rules-in-force-on-evaluation-date',
+  clause: ({ rulings }) => windowClause(rulings),
+  description: {
+    zh: '评估日期在政策实施之日或之后',
+    en: 'the evaluation date is on or after the policy start',
+  },
+  comparison: '>=',
+})
+
+/** args: [gate id] */
+const PASSES_GATE = defineCondition('', {
+  key: 'passes-gate',
+  id: ([gate]) => `gate-${gate}`,
+  clause: (_, [gate]) => gateOf(gate).clause,
+  description: ([gate]) => {
+    const title = gateOf(gate).title
+    return { zh: `通过${title.zh}审查`, en: `passes the ${title.en} gate` }
+  },
+  comparison: '==',
+})
+
+const gateOf = (id: unknown): Gate => GATES.find((g) => g.id === id)!
+
+const GATE_SKIPPED = defineNote('', {
+  key: 'gate-skipped',
+  text: ([parameter, at]) =>
+    `gate skipped: parameter ${parameter} has no value on ${at}, so the rule it holds is not in force`,
+})
+
+const OUTSIDE_WINDOW = {
+  zh: '申请日期不在政策适用期内',
+  en: 'the application date is outside the policy window',
+}
+
+const RULES_NOT_IN_FORCE = (asOf: IsoDate, start: IsoDate) => ({
+  zh: `评估日期${asOf}早于政策实施日${start}，相关规则尚未生效`,
+  en: `the evaluation date ${asOf} is before the policy start ${start}: no rule was in force`,
+})
+
+/** A decided measure and the run that recorded it (its parameter reads become references). */
+interface Decided {
+  outcome: CompactOutcome
+  run: MeasureRun
+}
+
+/** Every measure ineligible for one reason, with the condition that decided it in its trace. */
+const rejectAll = (
+  measures: readonly Measure[],
+  newRun: (m: Measure) => MeasureRun,
+  code: string,
+  message: Text,
+  record: (r: MeasureRun) => void,
+): Decided[] =>
+  measures.map((m) => {
+    const run = newRun(m)
+    run.reason(code, message)
+    record(run)
+    return { outcome: run.ineligibleWithReasons(), run }
+  })
+
+export const decideCompact = (application: Application, options: EvaluateOptions = {}): CompactEvaluation => {
+  validateApplication(application)
+  const asOf = options.asOf ?? application.applicationDate
+  const parameters = options.parameters ?? DEFAULT_PARAMETERS
+  const history = options.history ?? {}
+  const version = options.ruleset ?? RULESET.version
+  const rulings = appliesRulings20261203(version)
+  const wanted = options.measures
+  const measures = wanted ? MEASURES.filter((m) => wanted.includes(m.id)) : MEASURES
+  const newRun = (m: Measure) => new MeasureRun(m, application, asOf, history, parameters, version)
+
+  const gateRuns: GateRun[] = []
+  let decided: Decided[]
+
+  // The window itself (its reads are recorded in the traces of the outcomes it decides). An
+  // override that unsets a bound (null) leaves that side open.
+  const start = (parameters.lookup('policy.windowStart', asOf)!.value as IsoDate | null) ?? '0000-01-01'
+  const end = (parameters.lookup('policy.windowEnd', asOf)!.value as IsoDate | null) ?? '9999-12-31'
+  const inWindow = start <= application.applicationDate && application.applicationDate <= end
+  // Rules read before the policy started have no values: nothing can be granted as of then.
+  const rulesInForce = asOf >= start
+
+  // The window is a condition like any other: every outcome's trace records it, with both bounds as
+  // parameters read, whether the date is inside or not (POLICY.md §0 ruling of 2026-12-03).
+  const recordWindow = (r: MeasureRun) => {
+    r.params.read('policy.windowStart', asOf)
+    r.params.read('policy.windowEnd', asOf)
+    r.test(WITHIN_WINDOW, application.applicationDate, { from: start, to: end }, inWindow)
+  }
+  const runInWindow = rulings
+    ? (m: Measure) => {
+        const r = newRun(m)
+        recordWindow(r)
+        return r
+      }
+    : newRun
+
+  if (!inWindow) {
+    decided = rejectAll(measures, newRun, 'OUTSIDE_POLICY_WINDOW', OUTSIDE_WINDOW, recordWindow)
+  } else if (!rulesInForce) {
+    decided = rejectAll(measures, runInWindow, 'RULES_NOT_IN_FORCE', RULES_NOT_IN_FORCE(asOf, start), (r) => {
+      r.params.read('policy.windowStart', asOf)
+      r.test(RULES_IN_FORCE, asOf, start, false)
+    })
+  } else {
+    let failed: { gate: Gate; run: GateRun } | undefined
+    if (application.project) {
+      // Every gate is tested (and shown); the first that fails decides.
+      for (const gate of GATES) {
+        const run = runGate(gate, application, asOf, parameters, version)
+        gateRuns.push(run)
+        if (!run.passed && !failed) failed = { gate, run }
+      }
+    }
+    if (failed) {
+      const { gate, run: gateRun } = failed
+      decided = rejectAll(measures, runInWindow, gate.reasonCode, gate.title, (r) => {
+        r.test(
+          PASSES_GATE,
+          gateRun.reasons.map((x) => x.code),
+          [],
+          false,
+          [gate.id],
+        )
+        for (const reason of gateRun.reasons) r.reason(reason.code, reason.message, reason.field)
+      })
+    } else {
+      decided = measures.map((m) => decide(m, runInWindow(m), rulings ? recordWindow : () => {}))
+    }
+  }
+
+  let total = ZERO
+  for (const { outcome } of decided)
+    if (outcome.amount !== null) total = total.plus(Rational.parse(outcome.amount))
+  const runs = [...gateRuns, ...decided.map((d) => d.run)]
+  const parametersUsed = collectParameters(runs, presentsDecimals(version))
+  for (const run of runs) run.facts.p = run.reads.map((r) => parametersUsed.index(r))
+
+  return {
+    ruleset: { id: RULESET.id, version },
+    asOf,
+    gates: gateRuns.map((r) => r.result()),
+    outcomes: decided.map((d) => d.outcome),
+    totalAmount: total.toMoney(),
+    parametersUsed: parametersUsed.list,
+    overriddenParameters: [...parameters.overridden],
+  }
+}
+
+/** A measure's outcome; a rule whose parameter is not in force on the date is an outcome too. */
+const decide = (measure: Measure, run: MeasureRun, recordWindow: (r: MeasureRun) => void): Decided => {
+  try {
+    return { outcome: measure.evaluate(run), run }
+  } catch (error) {
+    if (!(error instanceof RuleNotInForce)) throw error
+    const fresh = new MeasureRun(measure, run.application, run.asOf, run.history, run.params.set, run.ruleset)
+    recordWindow(fresh)
+    const outcome = fresh.ineligible(
+      'RULE_NOT_IN_FORCE',
+      {
+        zh: `参数${error.parameter}在${error.at}无有效值，该规则不适用`,
+        en: `parameter ${error.parameter} has no value on ${error.at}: the rule is not in force`,
+      },
+      undefined,
+      { parameter: error.parameter, at: error.at },
+    )
+    return { outcome, run: fresh }
+  }
+}
+
+/**
+ * A gate's run. A gate whose parameter is not in force (a null value, or an override to null) is
+ * skipped, and its trace says so (POLICY.md §0 ruling: "a parameter set to null ends its rule —
+ * gates included"); under 1.0.0 the error propagated.
+ */
+const runGate = (
+  gate: Gate,
+  application: Application,
+  asOf: IsoDate,
+  parameters: ParameterSet,
+  version: RulesetVersion,
+): GateRun => {
+  const run = new GateRun(gate, parameters, version)
+  try {
+    gate.decide(run, application, asOf)
+    return run
+  } catch (error) {
+    if (!(error instanceof RuleNotInForce) || !appliesRulings20261203(version)) throw error
+    const skipped = new GateRun(gate, parameters, version)
+    skipped.params.read(error.parameter, error.at)
+    skipped.note(GATE_SKIPPED, [error.parameter, error.at])
+    return skipped
+  }
+}
+
+interface CollectedParameters {
+  list: ParameterRead[]
+  index(read: ParameterRead): number
+}
+
+/**
+ * Every parameter read, once per name and period; in plain code-unit order (not localeCompare):
+ * deterministic, cheap. From ruleset 1.2.0 a table parameter shows only the rows read.
+ */
+const collectParameters = (
+  runs: readonly { reads: readonly ParameterRead[]; rows: readonly TableRowRead[] }[],
+  onlyRowsRead: boolean,
+): CollectedParameters => {
+  const unique: ParameterRead[] = []
+  for (const run of runs) {
+    for (const r of run.reads) {
+      if (!unique.some((u) => u === r || (u.name === r.name && u.from === r.from))) unique.push(r)
+    }
+  }
+  unique.sort((a, b) => (a.name === b.name ? (a.from < b.from ? -1 : 1) : a.name < b.name ? -1 : 1))
+  let list = unique
+  if (onlyRowsRead && runs.some((r) => r.rows.length > 0)) {
+    list = unique.map((u) => {
+      const rows = runs.flatMap((r) => r.rows.filter((x) => x.read.name === u.name && x.read.from === u.from))
+      if (rows.length === 0 || u.value === null) return u
+      const table = u.value as Readonly<Record<string, string>>
+      const value: Record<string, string> = {}
+      for (const key of [...new Set(rows.map((x) => x.key))].sort()) {
+        if (Object.hasOwn(table, key)) value[key] = table[key]!
+      }
+      return { ...u, value }
+    })
+  }
+  return {
+    list,
+    index: (read) => unique.findIndex((u) => u === read || (u.name === read.name && u.from === read.from)),
+  }
+}
+
+export type { TraceFacts }

@@ -1,0 +1,204 @@
+// The explanation of a decision, recorded as facts and rendered to prose only when someone reads it.
+//
+// A measure (or gate) records, on its hot path, what it tested and computed as small JSON facts: a
+// condition's key, its input, its threshold and whether it held; a step's key, its exact value and
+// its operands; a note's key and arguments; the parameters it read (by reference). The words — the
+// condition's description in Chinese and English, the clause it cites, the step's description and
+// expression, the note's sentence — live in definitions declared beside the rule that uses them
+// (defineCondition, defineStep, defineNote), and are applied by renderTrace when the explanation is
+// asked for. Nothing an auditor reads is lost: the rendered trace is the one the engine built
+// eagerly before (test/engine/golden.test.ts holds it to that), but the decision pays only for facts.
+
+import { Rational } from './money.ts'
+import type { ParameterRead } from './parameters/types.ts'
+import { presentsDecimals, type RulesetVersion } from './ruleset.ts'
+import type { Comparison, Text, Trace, TraceCondition, TraceStep } from './trace.ts'
+
+/** An argument of a fact: plain JSON (ids, pointers, dates, counts), or an exact value (see Exact). */
+export type Arg = unknown
+
+/**
+ * An exact value in a fact: an integer, [numerator, denominator] as safe integers, or "n/d" when
+ * either does not fit a safe integer (Rational.toCompact). Never a binary floating-point fraction.
+ */
+export type Exact = number | readonly [number, number] | string
+
+/** [key, input, threshold, holds] or [key, input, threshold, holds, args] */
+export type ConditionFact =
+  | [key: string, input: unknown, threshold: unknown, holds: boolean]
+  | [key: string, input: unknown, threshold: unknown, holds: boolean, args: readonly Arg[]]
+/** [key, value, operands] or [key, value, operands, args]: operands are the exact values in the expression */
+export type StepFact =
+  | [key: string, value: Exact, operands: readonly Exact[]]
+  | [key: string, value: Exact, operands: readonly Exact[], args: readonly Arg[]]
+/** [key] or [key, args] */
+export type NoteFact = [key: string] | [key: string, args: readonly Arg[]]
+
+/** The facts of one trace. `p` holds indices into the decision's parametersUsed. */
+export interface TraceFacts {
+  p: number[]
+  c: ConditionFact[]
+  s: StepFact[]
+  n: NoteFact[]
+  /**
+   * Records a rule counted, each once (the tax records of src/engine/tax.ts): the steps shown from
+   * them refer to them, and the outcome's details show them where they hold {"$ref": "#/trace/r"}.
+   */
+  r?: unknown[]
+}
+
+/** How exact values are shown: the presentation of the ruleset that made the decision. */
+export interface Presentation {
+  /** a money value: two decimals when whole fen, else the exact value */
+  yuan(q: Rational): string
+  /** any other value, exactly */
+  number(q: Rational): string
+  /** ruleset ≥ 1.2.0: decimals with the rounding shown as a step (never fractions) */
+  decimals: boolean
+}
+
+/** Rulesets 1.0.0 and 1.1.0: a value that does not terminate shows as a reduced fraction ("23100000/73"). */
+const FRACTIONS: Presentation = {
+  yuan: (q) => q.toYuan(),
+  number: (q) => q.toString(),
+  decimals: false,
+}
+
+/**
+ * Ruleset 1.2.0 on: a value that does not terminate shows as a decimal with six places and an
+ * ellipsis ("316438.356164…"); the exact value is kept (in the facts) and the one rounding of a
+ * measure (half-up to the fen, POLICY.md §0) is shown as its last step.
+ */
+const DECIMALS: Presentation = {
+  yuan: (q) => q.toYuanDecimal(),
+  number: (q) => q.toDecimal(),
+  decimals: true,
+}
+
+export const presentation = (version: RulesetVersion): Presentation =>
+  presentsDecimals(version) ? DECIMALS : FRACTIONS
+
+/** What a definition's text functions may read besides the fact's own arguments. */
+export interface RenderContext {
+  /** the rulings of 2026-12-03 apply (ruleset ≥ 1.1.0) */
+  rulings: boolean
+  show: Presentation
+  /** the facts of the trace being rendered (the records its steps refer to) */
+  facts?: TraceFacts
+}
+
+export interface ConditionDef {
+  key: string
+  /** the condition's id in the trace, from the fact's arguments; default: the key */
+  id?: (args: readonly Arg[]) => string
+  /** default: the trace's clause */
+  clause?: string | ((ctx: RenderContext, args: readonly Arg[]) => string)
+  description: Text | ((args: readonly Arg[]) => Text)
+  comparison: Comparison | ((args: readonly Arg[]) => Comparison)
+  /**
+   * The threshold is this list parameter's value as read (an unset list reads as []): the fact
+   * stores null and the rendered trace shows the value, which the decision records once, in
+   * parametersUsed.
+   */
+  thresholdParameter?: string
+}
+
+export interface StepDef {
+  key: string
+  /**
+   * Steps that are shown from facts recorded once elsewhere (a tax record's proration and local share
+   * are in the trace's records, `r`): the fact holds only arguments, and this gives the steps.
+   */
+  expand?: (args: readonly Arg[], ctx: RenderContext) => TraceStep[]
+  description: string | ((args: readonly Arg[], ctx: RenderContext) => string)
+  /** the arithmetic with the values substituted; `q` are the fact's operands */
+  expression: (q: readonly Rational[], args: readonly Arg[], ctx: RenderContext) => string
+  /** how the result shows: money (default) or a plain number */
+  unit?: 'yuan' | 'number'
+}
+
+export interface NoteDef {
+  key: string
+  text: (args: readonly Arg[], ctx: RenderContext) => string
+}
+
+// One registry per kind, keyed by scope (a measure or gate id, or "" for the shared rules) and key.
+const CONDITIONS = new Map<string, ConditionDef>()
+const STEPS = new Map<string, StepDef>()
+const NOTES = new Map<string, NoteDef>()
+
+const register = <D extends { key: string }>(registry: Map<string, D>, scope: string, def: D): D => {
+  const name = `${scope}:${def.key}`
+  if (registry.has(name)) throw new Error(`engine bug: "${name}" is defined twice`)
+  registry.set(name, def)
+  return def
+}
+
+/** Declares a condition of `scope` (a measure or gate id; "" for one that several rules share). */
+export const defineCondition = (scope: string, def: ConditionDef): ConditionDef =>
+  register(CONDITIONS, scope, def)
+export const defineStep = (scope: string, def: StepDef): StepDef => register(STEPS, scope, def)
+export const defineNote = (scope: string, def: NoteDef): NoteDef => register(NOTES, scope, def)
+
+const find = <D>(registry: Map<string, D>, scope: string, key: string): D => {
+  const def = registry.get(`${scope}:${key}`) ?? registry.get(`:${key}`)
+  if (!def) throw new Error(`engine bug: no definition of "${key}" for ${scope}`)
+  return def
+}
+
+const NO_ARGS: readonly Arg[] = []
+
+/** An exact value back from its fact form. */
+export const exact = (v: Exact): Rational => Rational.fromCompact(v)
+
+/**
+ * The trace of one measure or gate, in words: each fact through its definition. `parameters` are
+ * the decision's parametersUsed, which `facts.p` indexes.
+ */
+export const renderTrace = (
+  scope: string,
+  clause: string,
+  facts: TraceFacts,
+  parameters: readonly ParameterRead[],
+  ctx: RenderContext,
+): Trace => {
+  const reads = facts.p.map((i) => parameters[i]!)
+  if (facts.r) ctx = { ...ctx, facts }
+  const conditions: TraceCondition[] = facts.c.map((f) => {
+    const def = find(CONDITIONS, scope, f[0])
+    const args = f[4] ?? NO_ARGS
+    const threshold =
+      def.thresholdParameter === undefined
+        ? f[2]
+        : (reads.find((r) => r.name === def.thresholdParameter)?.value ?? [])
+    return {
+      id: def.id ? def.id(args) : def.key,
+      clause:
+        def.clause === undefined
+          ? clause
+          : typeof def.clause === 'string'
+            ? def.clause
+            : def.clause(ctx, args),
+      description: typeof def.description === 'function' ? def.description(args) : def.description,
+      input: f[1],
+      comparison: typeof def.comparison === 'function' ? def.comparison(args) : def.comparison,
+      threshold,
+      holds: f[3],
+    }
+  })
+  const steps: TraceStep[] = facts.s.flatMap((f) => {
+    const def = find(STEPS, scope, f[0])
+    const args = f[3] ?? NO_ARGS
+    if (def.expand) return def.expand(args, ctx)
+    const value = exact(f[1])
+    return [
+      {
+        description: typeof def.description === 'string' ? def.description : def.description(args, ctx),
+        expression: def.expression(f[2].map(exact), args, ctx),
+        result: def.unit === 'number' ? ctx.show.number(value) : ctx.show.yuan(value),
+      },
+    ]
+  })
+  const notes = facts.n.map((f) => find(NOTES, scope, f[0]).text(f[1] ?? NO_ARGS, ctx))
+  return { clause, conditions, parameters: reads, steps, notes }
+}
