@@ -27,7 +27,18 @@ export interface Figures {
     seconds: number
     statuses: { measure: string; status: string; amount: string | null; reasons: string[] }[]
     allDecided: boolean
+    /** the explained Evaluation (full render), JSON bytes */
     responseBytes: number
+    /** decideCompact of the same application, in the same run */
+    compact: { perSecond: number; bytes: number; rendersTheSame: boolean }
+    /** a one-measure application (examples/interest-subsidy.json), both ways */
+    oneMeasure: {
+      measure: string
+      fullPerSecond: number
+      compactPerSecond: number
+      fullBytes: number
+      compactBytes: number
+    }
   }
   http: {
     evaluations: LoadFigures
@@ -96,9 +107,11 @@ const markdown = (f: Figures, rows: readonly Row[]): string => {
     '',
     '### Details of this run',
     '',
-    `- Engine: ${fmt(f.engine.iterations)} evaluations timed in ${f.engine.seconds.toFixed(2)} s after a 2 s warm-up; ` +
-      `the evaluation is ${fmt(f.engine.responseBytes)} B of JSON. All 12 measures decided (none MISSING_INPUT): ` +
-      `${f.engine.allDecided ? 'yes' : '**no**'}.`,
+    `- Engine: four variants timed in alternating rounds (best of 3, ${fmt(f.engine.iterations)} full renders in ` +
+      `${f.engine.seconds.toFixed(2)} s in the best round) after a 2 s warm-up: the explained evaluation is ` +
+      `${fmt(f.engine.responseBytes)} B of JSON, the compact record ${fmt(f.engine.compact.bytes)} B (rendered from ` +
+      `its JSON it gives the same evaluation: ${f.engine.compact.rendersTheSame ? 'yes' : '**no**'}). ` +
+      `All 12 measures decided (none MISSING_INPUT): ${f.engine.allDecided ? 'yes' : '**no**'}.`,
     '',
     '  | measure | status | amount | reasons |',
     '  | --- | --- | --- | --- |',

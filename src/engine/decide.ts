@@ -19,7 +19,14 @@ import { MeasureRun } from './measure.ts'
 import { MEASURES } from './measures/index.ts'
 import { Rational, ZERO } from './money.ts'
 import { DEFAULT_PARAMETERS } from './parameters/index.ts'
-import { type ParameterSet, RuleNotInForce, type TableRowRead } from './parameters/parameter-set.ts'
+import {
+  type ParameterSet,
+  type ParameterTuple,
+  parameterOrder,
+  RuleNotInForce,
+  type TableRowRead,
+  toTuple,
+} from './parameters/parameter-set.ts'
 import type { ParameterRead } from './parameters/types.ts'
 import {
   appliesRulings20261203,
@@ -56,13 +63,24 @@ export interface CompactEvaluation {
   outcomes: CompactOutcome[]
   /** sum of cash amounts, yuan with two decimals */
   totalAmount: string
-  /** every parameter value read, once each (name, value, period, clause); traces refer to them by index */
-  parametersUsed: ParameterRead[]
+  /**
+   * Every parameter value read, once each, as [name, value, from, to, clause] (and `true` sixth
+   * when the value came from the request's override); traces refer to them by their index.
+   */
+  parametersUsed: ParameterTuple[]
   overriddenParameters: string[]
 }
 
+/** The window as a decision reads it: a bound unset (null) leaves that side open. */
+const windowOf = (value: (name: string) => unknown) => ({
+  from: (value('policy.windowStart') as string | null | undefined) ?? '0000-01-01',
+  to: (value('policy.windowEnd') as string | null | undefined) ?? '9999-12-31',
+})
+
 const WITHIN_WINDOW = defineCondition('', {
   key: 'within-policy-window',
+  input: (application) => application.applicationDate,
+  threshold: windowOf,
   clause: ({ rulings }) => windowClause(rulings),
   description: {
     zh: '申请日期在政策适用期内',
@@ -73,6 +91,7 @@ const WITHIN_WINDOW = defineCondition('', {
 
 const RULES_IN_FORCE = defineCondition('', {
   key: 'rules-in-force-on-evaluation-date',
+  threshold: (value) => windowOf(value).from,
   clause: ({ rulings }) => windowClause(rulings),
   description: {
     zh: '评估日期在政策实施之日或之后',
@@ -159,7 +178,7 @@ export const decideCompact = (application: Application, options: EvaluateOptions
   const recordWindow = (r: MeasureRun) => {
     r.params.read('policy.windowStart', asOf)
     r.params.read('policy.windowEnd', asOf)
-    r.test(WITHIN_WINDOW, application.applicationDate, { from: start, to: end }, inWindow)
+    r.test(WITHIN_WINDOW, undefined, undefined, inWindow)
   }
   const runInWindow = rulings
     ? (m: Measure) => {
@@ -174,7 +193,7 @@ export const decideCompact = (application: Application, options: EvaluateOptions
   } else if (!rulesInForce) {
     decided = rejectAll(measures, runInWindow, 'RULES_NOT_IN_FORCE', RULES_NOT_IN_FORCE(asOf, start), (r) => {
       r.params.read('policy.windowStart', asOf)
-      r.test(RULES_IN_FORCE, asOf, start, false)
+      r.test(RULES_IN_FORCE, asOf, undefined, false)
     })
   } else {
     let failed: { gate: Gate; run: GateRun } | undefined
@@ -216,7 +235,7 @@ export const decideCompact = (application: Application, options: EvaluateOptions
     gates: gateRuns.map((r) => r.result()),
     outcomes: decided.map((d) => d.outcome),
     totalAmount: total.toMoney(),
-    parametersUsed: parametersUsed.list,
+    parametersUsed: parametersUsed.list.map(toTuple),
     overriddenParameters: [...parameters.overridden],
   }
 }
@@ -254,13 +273,13 @@ const runGate = (
   parameters: ParameterSet,
   version: RulesetVersion,
 ): GateRun => {
-  const run = new GateRun(gate, parameters, version)
+  const run = new GateRun(gate, application, parameters, version)
   try {
     gate.decide(run, application, asOf)
     return run
   } catch (error) {
     if (!(error instanceof RuleNotInForce) || !appliesRulings20261203(version)) throw error
-    const skipped = new GateRun(gate, parameters, version)
+    const skipped = new GateRun(gate, application, parameters, version)
     skipped.params.read(error.parameter, error.at)
     skipped.note(GATE_SKIPPED, [error.parameter, error.at])
     return skipped
@@ -280,29 +299,37 @@ const collectParameters = (
   runs: readonly { reads: readonly ParameterRead[]; rows: readonly TableRowRead[] }[],
   onlyRowsRead: boolean,
 ): CollectedParameters => {
+  // The reads of one name and period are one object (ParameterSet.lookup): identity dedupes them.
   const unique: ParameterRead[] = []
-  for (const run of runs) {
-    for (const r of run.reads) {
-      if (!unique.some((u) => u === r || (u.name === r.name && u.from === r.from))) unique.push(r)
-    }
-  }
-  unique.sort((a, b) => (a.name === b.name ? (a.from < b.from ? -1 : 1) : a.name < b.name ? -1 : 1))
+  for (const run of runs) for (const r of run.reads) if (!unique.includes(r)) unique.push(r)
+  unique.sort(parameterOrder)
   let list = unique
-  if (onlyRowsRead && runs.some((r) => r.rows.length > 0)) {
-    list = unique.map((u) => {
-      const rows = runs.flatMap((r) => r.rows.filter((x) => x.read.name === u.name && x.read.from === u.from))
-      if (rows.length === 0 || u.value === null) return u
-      const table = u.value as Readonly<Record<string, string>>
-      const value: Record<string, string> = {}
-      for (const key of [...new Set(rows.map((x) => x.key))].sort()) {
-        if (Object.hasOwn(table, key)) value[key] = table[key]!
+  if (onlyRowsRead) {
+    // the rows read of each table parameter, by its position
+    const rows = new Map<number, Set<string>>()
+    for (const run of runs) {
+      for (const row of run.rows) {
+        const i = unique.indexOf(row.read)
+        const keys = rows.get(i) ?? new Set<string>()
+        keys.add(row.key)
+        rows.set(i, keys)
       }
-      return { ...u, value }
-    })
+    }
+    if (rows.size > 0) {
+      list = [...unique]
+      for (const [i, keys] of rows) {
+        const u = unique[i]!
+        if (u.value === null) continue
+        const table = u.value as Readonly<Record<string, string>>
+        const value: Record<string, string> = {}
+        for (const key of [...keys].sort()) if (Object.hasOwn(table, key)) value[key] = table[key]!
+        list[i] = { ...u, value }
+      }
+    }
   }
   return {
     list,
-    index: (read) => unique.findIndex((u) => u === read || (u.name === read.name && u.from === read.from)),
+    index: (read) => unique.indexOf(read),
   }
 }
 

@@ -11,6 +11,6 @@ export type { CompactEvaluation, EvaluateOptions }
 export { decideCompact, renderEvaluation }
 
 export const evaluate = (application: Application, options: EvaluateOptions = {}): Evaluation =>
-  renderEvaluation(decideCompact(application, options))
+  renderEvaluation(decideCompact(application, options), application)
 
 export { EngineError } from './errors.ts'

@@ -13,6 +13,7 @@ import { Rational } from './money.ts'
 import type { ParameterRead } from './parameters/types.ts'
 import { presentsDecimals, type RulesetVersion } from './ruleset.ts'
 import type { Comparison, Text, Trace, TraceCondition, TraceStep } from './trace.ts'
+import type { Application } from './types.ts'
 
 /** An argument of a fact: plain JSON (ids, pointers, dates, counts), or an exact value (see Exact). */
 export type Arg = unknown
@@ -23,10 +24,18 @@ export type Arg = unknown
  */
 export type Exact = number | readonly [number, number] | string
 
-/** [key, input, threshold, holds] or [key, input, threshold, holds, args] */
-export type ConditionFact =
-  | [key: string, input: unknown, threshold: unknown, holds: boolean]
-  | [key: string, input: unknown, threshold: unknown, holds: boolean, args: readonly Arg[]]
+/**
+ * [key, holds, input, threshold, args], trailing members left out when absent. An input the
+ * definition reads from the application, or a threshold it reads from the parameters, is not
+ * stored (0 holds its place when a later member follows).
+ */
+export type ConditionFact = [
+  key: string,
+  holds: boolean,
+  input?: unknown,
+  threshold?: unknown,
+  args?: readonly Arg[],
+]
 /** [key, value, operands] or [key, value, operands, args]: operands are the exact values in the expression */
 export type StepFact =
   | [key: string, value: Exact, operands: readonly Exact[]]
@@ -80,6 +89,8 @@ export const presentation = (version: RulesetVersion): Presentation =>
 
 /** What a definition's text functions may read besides the fact's own arguments. */
 export interface RenderContext {
+  /** the application decided (stored with the decision): inputs the facts do not copy (traces only) */
+  application?: Application
   /** the rulings of 2026-12-03 apply (ruleset ≥ 1.1.0) */
   rulings: boolean
   show: Presentation
@@ -96,11 +107,15 @@ export interface ConditionDef {
   description: Text | ((args: readonly Arg[]) => Text)
   comparison: Comparison | ((args: readonly Arg[]) => Comparison)
   /**
-   * The threshold is this list parameter's value as read (an unset list reads as []): the fact
-   * stores null and the rendered trace shows the value, which the decision records once, in
-   * parametersUsed.
+   * The input, read from the application (which is stored with the decision), when the condition
+   * tests an application fact as given: the fact does not copy it.
    */
-  thresholdParameter?: string
+  input?: (application: Application, args: readonly Arg[]) => unknown
+  /**
+   * The threshold, from the parameters the trace read (`value(name)`: the value read, undefined if
+   * not read), when it is a parameter's value: the decision records it once, in parametersUsed.
+   */
+  threshold?: (value: (name: string) => unknown, args: readonly Arg[], application: Application) => unknown
 }
 
 export interface StepDef {
@@ -164,13 +179,11 @@ export const renderTrace = (
 ): Trace => {
   const reads = facts.p.map((i) => parameters[i]!)
   if (facts.r) ctx = { ...ctx, facts }
+  const value = (name: string) => reads.find((r) => r.name === name)?.value
   const conditions: TraceCondition[] = facts.c.map((f) => {
     const def = find(CONDITIONS, scope, f[0])
     const args = f[4] ?? NO_ARGS
-    const threshold =
-      def.thresholdParameter === undefined
-        ? f[2]
-        : (reads.find((r) => r.name === def.thresholdParameter)?.value ?? [])
+    const threshold = def.threshold ? def.threshold(value, args, ctx.application!) : f[3]
     return {
       id: def.id ? def.id(args) : def.key,
       clause:
@@ -180,10 +193,10 @@ export const renderTrace = (
             ? def.clause
             : def.clause(ctx, args),
       description: typeof def.description === 'function' ? def.description(args) : def.description,
-      input: f[1],
+      input: def.input ? def.input(ctx.application!, args) : f[2],
       comparison: typeof def.comparison === 'function' ? def.comparison(args) : def.comparison,
       threshold,
-      holds: f[3],
+      holds: f[1],
     }
   })
   const steps: TraceStep[] = facts.s.flatMap((f) => {

@@ -32,7 +32,7 @@ export const defineGate = (spec: Omit<Gate, 'evaluate'>): Gate => {
   const gate: Gate = {
     ...spec,
     evaluate(application, asOf, parameters, ruleset) {
-      const run = new GateRun(gate, parameters, ruleset)
+      const run = new GateRun(gate, application, parameters, ruleset)
       gate.decide(run, application, asOf)
       return gateResult(gate, run.result(), run.trace)
     },
@@ -54,10 +54,11 @@ export class GateRun extends FactRecorder {
 
   constructor(
     readonly gate: Gate,
+    application: Application,
     parameters: ParameterSet,
     ruleset: RulesetVersion,
   ) {
-    super(gate.id, gate.clause, parameters, ruleset)
+    super(gate.id, gate.clause, application, parameters, ruleset)
   }
 
   /** Records a condition; a condition that does not hold fails the gate with `failure`. */

@@ -130,12 +130,15 @@ export class LedgerView {
 
   /** The running total of a cumulative subject, yuan ("0.00" when nothing was granted). */
   total(subject: LedgerSubject): string {
+    if (!this.history.totals?.length) return '0.00'
     const key = subjectKey(subject)
     return this.history.totals?.find((t) => t.ledger === subject.ledger && t.key === key)?.total ?? '0.00'
   }
 
   /** The grants recorded under a subject, oldest first as the database returned them. */
   grants(subject: LedgerSubject): LedgerGrant[] {
+    // an empty history (a first application, a what-if) needs no key
+    if (!this.history.grants?.length) return []
     const key = subjectKey(subject)
     return (this.history.grants ?? []).filter((g) => g.ledger === subject.ledger && g.key === key)
   }

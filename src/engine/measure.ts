@@ -95,6 +95,7 @@ export class FactRecorder {
   constructor(
     readonly scope: string,
     readonly clause: string,
+    readonly application: Application,
     parameters: ParameterSet,
     readonly ruleset: RulesetVersion,
   ) {
@@ -102,7 +103,10 @@ export class FactRecorder {
     this.show = presentation(ruleset)
   }
 
-  /** Records a condition and returns whether it holds. */
+  /**
+   * Records a condition and returns whether it holds. An input or threshold the definition derives
+   * (from the application, from the parameters read) is not stored: pass undefined.
+   */
   test(
     def: ConditionDef,
     input: unknown,
@@ -110,8 +114,12 @@ export class FactRecorder {
     holds: boolean,
     args?: readonly Arg[],
   ): boolean {
-    const fact: ConditionFact =
-      args === undefined ? [def.key, input, threshold, holds] : [def.key, input, threshold, holds, args]
+    const fact: ConditionFact = [def.key, holds]
+    const i = def.input ? 0 : input
+    const t = def.threshold ? 0 : threshold
+    if (args !== undefined) fact.push(i, t, args)
+    else if (!def.threshold) fact.push(i, t)
+    else if (!def.input) fact.push(i)
     this.facts.c.push(fact)
     return holds
   }
@@ -137,6 +145,7 @@ export class FactRecorder {
       { ...this.facts, p: this.reads.map((_, i) => i) },
       this.reads,
       {
+        application: this.application,
         rulings: appliesRulings20261203(this.ruleset),
         show: this.show,
       },
@@ -162,13 +171,13 @@ export class MeasureRun extends FactRecorder {
 
   constructor(
     readonly measure: Pick<Measure, 'id' | 'clause'>,
-    readonly application: Application,
+    application: Application,
     readonly asOf: IsoDate,
     readonly history: History,
     parameters: ParameterSet,
     ruleset: RulesetVersion,
   ) {
-    super(measure.id, measure.clause, parameters, ruleset)
+    super(measure.id, measure.clause, application, parameters, ruleset)
     this.granted = new LedgerView(history)
     this.rulings = appliesRulings20261203(ruleset)
   }

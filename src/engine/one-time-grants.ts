@@ -13,6 +13,7 @@ import type { Text } from './trace.ts'
 /** args: [index, what (zh), what (en)] */
 const HAPPENED = defineCondition('', {
   key: 'event-on-or-before-application',
+  threshold: (_, __, application) => application.applicationDate,
   id: ([index]) => `event-on-or-before-application[${index}]`,
   clause: '§0',
   description: ([, zh, en]) => ({
@@ -25,7 +26,7 @@ const HAPPENED = defineCondition('', {
 /** Records whether the item's date is on or before the application date; returns that. */
 export const happenedByApplication = (run: MeasureRun, index: number, what: Text, date: string): boolean => {
   const applicationDate = run.application.applicationDate
-  return run.test(HAPPENED, date, applicationDate, date <= applicationDate, [index, what.zh, what.en])
+  return run.test(HAPPENED, date, undefined, date <= applicationDate, [index, what.zh, what.en])
 }
 
 export const eventAfterApplication = (what: Text, date: string, applicationDate: string): Text => ({

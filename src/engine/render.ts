@@ -11,8 +11,10 @@ import { gateResult } from './gate.ts'
 import { GATES } from './gates/index.ts'
 import type { CompactOutcome, Measure } from './measure.ts'
 import { MEASURES } from './measures/index.ts'
+import { fromTuple } from './parameters/parameter-set.ts'
 import { appliesRulings20261203, isRulesetVersion, RULESET_VERSIONS, type RulesetVersion } from './ruleset.ts'
 import type {
+  Application,
   Evaluation,
   GateResult,
   LedgerClaim,
@@ -28,21 +30,24 @@ const measureOf = (id: MeasureId): Measure => {
   return m
 }
 
-const contextOf = (version: string): RenderContext => {
+const contextOf = (version: string, application?: Application): RenderContext => {
   const v: RulesetVersion = isRulesetVersion(version)
     ? version
     : RULESET_VERSIONS[RULESET_VERSIONS.length - 1]!
-  return { rulings: appliesRulings20261203(v), show: presentation(v) }
+  return { application, rulings: appliesRulings20261203(v), show: presentation(v) }
 }
 
 /** An outcome's details as shown: a measure may show, from facts, what it recorded only once. */
 const detailsOf = (measure: Measure, o: CompactOutcome, ctx: RenderContext): Record<string, unknown> =>
   measure.renderDetails ? measure.renderDetails(o.details, o.trace, ctx) : o.details
 
-/** The full explained Evaluation of a compact record. */
-export const renderEvaluation = (compact: CompactEvaluation): Evaluation => {
-  const ctx = contextOf(compact.ruleset.version)
-  const used = compact.parametersUsed
+/**
+ * The full explained Evaluation of a compact record and the application it decided (stored with
+ * it: the traces show the application's facts as inputs without the record copying them).
+ */
+export const renderEvaluation = (compact: CompactEvaluation, application: Application): Evaluation => {
+  const ctx = contextOf(compact.ruleset.version, application)
+  const used = compact.parametersUsed.map(fromTuple)
   const gates: GateResult[] = compact.gates.map((g) => {
     const gate = GATES.find((x) => x.id === g.gate)!
     return gateResult(gate, g, renderTrace(gate.id, gate.clause, g.trace, used, ctx))
@@ -124,8 +129,8 @@ export const summarizeEvaluation = (compact: CompactEvaluation): EvaluationSumma
         clause: measure.clause,
         status: o.status,
         amount: o.amount,
-        reasons: o.reasons,
         details: detailsOf(measure, o, ctx),
+        reasons: o.reasons,
         ledger: o.ledger,
       }
     }),

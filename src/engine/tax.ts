@@ -58,6 +58,7 @@ export const TAX_NAMES: Readonly<Record<LocalTaxType, Text>> = {
 }
 
 const AMOUNT = /^\d+(\.\d{1,2})?$/
+const isAmount = (value: unknown): boolean => typeof value === 'string' && AMOUNT.test(value)
 
 /** The calendar year as an inclusive period. */
 export const calendarYear = (year: number): Period => {
@@ -98,6 +99,15 @@ export const parseTaxAmount = (value: unknown, pointer: string): Rational => {
 /** Checks every record's dates and amounts; throws InvalidInput naming the field. */
 export const checkTaxRecords = (records: readonly TaxRecord[], pointer: string): void => {
   records.forEach((record, i) => {
+    // the common case (valid, as validateApplication left it) builds no pointer
+    const valid =
+      typeof record.from === 'string' &&
+      typeof record.to === 'string' &&
+      isIsoDate(record.from) &&
+      isIsoDate(record.to) &&
+      record.from <= record.to &&
+      LOCAL_TAXES.every((tax) => record[tax] === undefined || isAmount(record[tax]))
+    if (valid) return
     const at = `${pointer}/${i}`
     checkDate(record.from, `${at}/from`)
     checkDate(record.to, `${at}/to`)
@@ -126,7 +136,8 @@ export const localShareFor = (
   tax: LocalTaxType,
   period: Period,
   recordPointer: string,
-  amountPointer: string,
+  /** the amount's pointer (a function: built only for an error) */
+  amountPointer: string | (() => string),
 ): Rational => {
   const name = LOCAL_SHARE_PARAMETER[tax]
   const [date] = run.params.set.changeDates(name, period.from, period.to)
@@ -140,10 +151,11 @@ export const localShareFor = (
   }
   const read = run.params.read(name, period.from)
   if (read.value === null) {
+    const pointer = typeof amountPointer === 'string' ? amountPointer : amountPointer()
     throw new EngineError(
       'TaxNotInForce',
-      amountPointer,
-      `${amountPointer}: ${TAX_NAMES[tax].en} is reported for ${formatPeriod(period)}, but no local retained share of it is in force then (${name} is unset from ${read.from})`,
+      pointer,
+      `${pointer}: ${TAX_NAMES[tax].en} is reported for ${formatPeriod(period)}, but no local retained share of it is in force then (${name} is unset from ${read.from})`,
       { tax, parameter: name, date: read.from, from: period.from, to: period.to },
     )
   }
@@ -363,7 +375,7 @@ export const localTaxesWithin = (
     for (const tax of LOCAL_TAXES) {
       const text = record[tax]
       if (text === undefined) continue
-      const amount = parseTaxAmount(text, `${at}/${tax}`)
+      const amount = isAmount(text) ? Rational.parse(text) : parseTaxAmount(text, `${at}/${tax}`)
       // The days of this tax that earlier decisions rewarded are not counted again.
       const grants = rewarded?.(tax)
       const earlier: { period: Period; decisionId: string | null }[] = []
@@ -402,7 +414,7 @@ export const localTaxesWithin = (
         ])
         if (daysOpen === 0) continue
       }
-      const share = localShareFor(run, tax, period, at, `${at}/${tax}`)
+      const share = localShareFor(run, tax, period, at, () => `${at}/${tax}`)
       const part = daysOpen === daysTotal ? amount : amount.times(Rational.ofSmall(daysOpen, daysTotal))
       const local = share.times(part)
       locals.push(local)

@@ -44,6 +44,19 @@ const CONTROLLED = defineCondition(SCOPE, {
 })
 const OUTSIDE = defineCondition(SCOPE, {
   key: 'resources-energy-market-outside',
+  input: (a) => {
+    const c = a.project!.capacity!
+    return {
+      resourcesOutsideProvince: c.resourcesOutsideProvince,
+      energyOutsideProvince: c.energyOutsideProvince,
+      marketOutsideProvince: c.marketOutsideProvince,
+    }
+  },
+  threshold: () => ({
+    resourcesOutsideProvince: true,
+    energyOutsideProvince: true,
+    marketOutsideProvince: true,
+  }),
   description: {
     zh: '资源、能源、市场三头在外',
     en: 'resources, energy and market are all outside the province',
@@ -52,11 +65,14 @@ const OUTSIDE = defineCondition(SCOPE, {
 })
 const MEETS_ACCESS = defineCondition(SCOPE, {
   key: 'meets-access-conditions',
+  input: (a) => a.project!.meetsAccessConditions,
+  threshold: () => true,
   description: { zh: '满足国家行业准入条件', en: 'meets the national access conditions of the industry' },
   comparison: 'is',
 })
 const REPLACED = defineCondition(SCOPE, {
   key: 'capacity-replaced',
+  input: (a) => a.project!.capacity!.replacedCapacity,
   description: {
     zh: '落实产能等量置换指标：置换产能不少于新增产能',
     en: 'capacity retired in exchange is at least the new capacity',
@@ -65,6 +81,7 @@ const REPLACED = defineCondition(SCOPE, {
 })
 const SELF_PRODUCED = defineCondition(SCOPE, {
   key: 'self-produced-share',
+  input: (a) => a.project!.capacity!.selfProducedRawMaterialShare,
   description: {
     zh: '有色金属自产资源达到50%以上',
     en: 'self-produced raw material share is at least the minimum',
@@ -153,8 +170,8 @@ export const capacityControl = defineGate({
       }
       run.check(
         OUTSIDE,
-        flags,
-        { resourcesOutsideProvince: true, energyOutsideProvince: true, marketOutsideProvince: true },
+        undefined,
+        undefined,
         Object.values(flags).every((v) => v === true),
         {
           code: 'NEW_CAPACITY_BARRED',
@@ -168,7 +185,7 @@ export const capacityControl = defineGate({
       return
     }
 
-    run.check(MEETS_ACCESS, project.meetsAccessConditions, true, project.meetsAccessConditions === true, {
+    run.check(MEETS_ACCESS, undefined, undefined, project.meetsAccessConditions === true, {
       code: 'ACCESS_CONDITIONS_NOT_MET',
       message: { zh: '不满足国家行业准入条件', en: 'does not meet the national access conditions' },
       field: '/project/meetsAccessConditions',
@@ -193,7 +210,7 @@ export const capacityControl = defineGate({
     const replaced = Rational.parse(capacity.replacedCapacity)
     const required = run.step(REQUIRED, ratio.times(added), [ratio, added])
     const show = run.show
-    run.check(REPLACED, capacity.replacedCapacity, show.number(required), replaced.gte(required), {
+    run.check(REPLACED, undefined, show.number(required), replaced.gte(required), {
       code: 'REPLACEMENT_CAPACITY_SHORT',
       message: {
         zh: `置换产能${show.number(replaced)}少于须置换的${show.number(required)}`,
@@ -205,20 +222,14 @@ export const capacityControl = defineGate({
     if (needsShare) {
       const minimum = params.requireDecimal('capacityControl.minSelfProducedShare', asOf)
       const share = Rational.parse(capacity.selfProducedRawMaterialShare!)
-      run.check(
-        SELF_PRODUCED,
-        capacity.selfProducedRawMaterialShare,
-        show.number(minimum),
-        share.gte(minimum),
-        {
-          code: 'SELF_PRODUCED_SHARE_TOO_LOW',
-          message: {
-            zh: `自产资源比例${show.number(share)}低于${show.number(minimum)}`,
-            en: `self-produced raw material share ${show.number(share)} < ${show.number(minimum)}`,
-          },
-          field: '/project/capacity/selfProducedRawMaterialShare',
+      run.check(SELF_PRODUCED, undefined, show.number(minimum), share.gte(minimum), {
+        code: 'SELF_PRODUCED_SHARE_TOO_LOW',
+        message: {
+          zh: `自产资源比例${show.number(share)}低于${show.number(minimum)}`,
+          en: `self-produced raw material share ${show.number(share)} < ${show.number(minimum)}`,
         },
-      )
+        field: '/project/capacity/selfProducedRawMaterialShare',
+      })
     }
   },
 })

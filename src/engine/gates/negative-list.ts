@@ -25,40 +25,50 @@ export const NEGATIVE_LIST_CONSEQUENCES: readonly { id: string; text: Text }[] =
 const SCOPE = 'negative-list'
 const CLASS_NOT_DENIED = defineCondition(SCOPE, {
   key: 'class-not-denied',
+  input: (a) => a.project!.policyClass,
   description: {
     zh: '项目不属于《产业结构调整指导目录》淘汰类',
     en: 'the project is not of an eliminated class of the Industrial Structure Adjustment Catalogue',
   },
   comparison: 'not-in',
-  thresholdParameter: 'negativeList.deniedClasses',
+  threshold: (value) => value('negativeList.deniedClasses') ?? [],
 })
 const MEETS_ACCESS = defineCondition(SCOPE, {
   key: 'meets-access-conditions',
+  input: (a) => a.project!.meetsAccessConditions,
+  threshold: () => true,
   description: { zh: '项目符合行业准入条件', en: "the project meets its industry's access conditions" },
   comparison: 'is',
 })
 const NOT_RESTRICTED_NEW_BUILD = defineCondition(SCOPE, {
   key: 'not-restricted-new-build',
+  input: (a) => ({ buildType: a.project!.buildType, policyClass: a.project!.policyClass }),
+  threshold: (value) => ({
+    buildType: 'new-build',
+    policyClass: value('negativeList.newBuildDeniedClasses') ?? [],
+  }),
   description: { zh: '项目不是限制类新建项目', en: 'the project is not a new build of a restricted class' },
   comparison: 'not-in',
 })
 const NOT_ON_CENTRAL_LIST = defineCondition(SCOPE, {
   key: 'not-on-central-yunnan-list',
+  input: (a) => a.project!.industryCode,
   description: {
     zh: '项目行业不在滇中地区负面清单内',
     en: 'the industry is not on the Central Yunnan negative list',
   },
   comparison: 'not-in',
-  thresholdParameter: 'negativeList.centralYunnanDeniedIndustries',
+  threshold: (value) => value('negativeList.centralYunnanDeniedIndustries') ?? [],
 })
 const NOT_ON_PILOT_LIST = defineCondition(SCOPE, {
   key: 'not-on-pilot-park-list',
+  input: (a) => a.project!.industryCode,
   description: {
     zh: '项目行业不在重点园区负面清单内',
     en: 'the industry is not on the pilot parks negative list',
   },
   comparison: 'not-in',
-  thresholdParameter: 'negativeList.pilotParkDeniedIndustries',
+  threshold: (value) => value('negativeList.pilotParkDeniedIndustries') ?? [],
 })
 const NO_PROJECT = defineNote(SCOPE, {
   key: 'no-project',
@@ -93,7 +103,7 @@ export const negativeList = defineGate({
       return
     }
     const denied = params.list('negativeList.deniedClasses', asOf)
-    run.check(CLASS_NOT_DENIED, project.policyClass, null, !denied.includes(project.policyClass), {
+    run.check(CLASS_NOT_DENIED, undefined, undefined, !denied.includes(project.policyClass), {
       code: 'ELIMINATED_CLASS',
       message: {
         zh: `项目属于《产业结构调整指导目录》${project.policyClass}类（淘汰类）`,
@@ -102,7 +112,7 @@ export const negativeList = defineGate({
       field: '/project/policyClass',
     })
 
-    run.check(MEETS_ACCESS, project.meetsAccessConditions, true, project.meetsAccessConditions === true, {
+    run.check(MEETS_ACCESS, undefined, undefined, project.meetsAccessConditions === true, {
       code: 'ACCESS_CONDITIONS_NOT_MET',
       message: {
         zh: '项目不符合行业准入条件',
@@ -115,8 +125,8 @@ export const negativeList = defineGate({
     const isNewBuild = project.buildType === 'new-build'
     run.check(
       NOT_RESTRICTED_NEW_BUILD,
-      { buildType: project.buildType, policyClass: project.policyClass },
-      { buildType: 'new-build', policyClass: newBuildDenied },
+      undefined,
+      undefined,
       !(isNewBuild && newBuildDenied.includes(project.policyClass)),
       {
         code: 'RESTRICTED_NEW_BUILD',
@@ -135,7 +145,7 @@ export const negativeList = defineGate({
     if (inCentralYunnan) {
       const list = params.list('negativeList.centralYunnanDeniedIndustries', asOf)
       const hit = list.filter((code) => industryMatches(project.industryCode, code))
-      run.check(NOT_ON_CENTRAL_LIST, project.industryCode, null, hit.length === 0, {
+      run.check(NOT_ON_CENTRAL_LIST, undefined, undefined, hit.length === 0, {
         code: 'CENTRAL_YUNNAN_NEGATIVE_LIST',
         message: {
           zh: `项目行业${project.industryCode}列入滇中地区负面清单（${hit.join('、')}）`,
@@ -153,7 +163,7 @@ export const negativeList = defineGate({
     if (inPilotPark) {
       const list = params.list('negativeList.pilotParkDeniedIndustries', asOf)
       const hit = list.filter((code) => industryMatches(project.industryCode, code))
-      run.check(NOT_ON_PILOT_LIST, project.industryCode, null, hit.length === 0, {
+      run.check(NOT_ON_PILOT_LIST, undefined, undefined, hit.length === 0, {
         code: 'PILOT_PARK_NEGATIVE_LIST',
         message: {
           zh: `项目行业${project.industryCode}列入重点园区负面清单（${hit.join('、')}）`,

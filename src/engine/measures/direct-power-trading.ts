@@ -10,11 +10,15 @@ import { Rational } from '../money.ts'
 const SCOPE = 'direct-power-trading'
 const VOLTAGE = defineCondition(SCOPE, {
   key: 'voltage-at-least-minimum',
+  input: (a) => a.project!.power!.voltageKv,
+  threshold: (value) => String(value('directPower.minVoltageKv')),
   description: { zh: '电压等级35千伏及以上', en: 'supplied at 35 kV or above' },
   comparison: '>=',
 })
 const CONSUMPTION = defineCondition(SCOPE, {
   key: 'energy-consumption-below-standard',
+  input: (a) => a.project!.power!.unitEnergyConsumption,
+  threshold: (_, __, a) => a.project!.power!.industryStandard,
   description: {
     zh: '能耗指标低于行业标准',
     en: 'unit energy consumption is below the industry standard',
@@ -47,12 +51,7 @@ export const directPowerTrading: Measure = {
     if (!power) return run.missing(['/project/power'])
 
     const minVoltage = Rational.int(run.params.integer('directPower.minVoltageKv', run.asOf))
-    const voltageOk = run.test(
-      VOLTAGE,
-      power.voltageKv,
-      minVoltage.toString(),
-      Rational.parse(power.voltageKv).gte(minVoltage),
-    )
+    const voltageOk = run.test(VOLTAGE, undefined, undefined, Rational.parse(power.voltageKv).gte(minVoltage))
     if (!voltageOk) {
       run.reason(
         'VOLTAGE_TOO_LOW',
@@ -66,8 +65,8 @@ export const directPowerTrading: Measure = {
 
     const consumptionOk = run.test(
       CONSUMPTION,
-      power.unitEnergyConsumption,
-      power.industryStandard,
+      undefined,
+      undefined,
       Rational.parse(power.unitEnergyConsumption).lt(Rational.parse(power.industryStandard)),
     )
     if (!consumptionOk) {

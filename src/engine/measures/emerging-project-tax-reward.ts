@@ -20,22 +20,26 @@ import { payTaxReward, reportedSubjects, taxDaysSubjects } from '../tax-days.ts'
 const SCOPE = 'emerging-project-tax-reward'
 const NEWLY_BUILT = defineCondition(SCOPE, {
   key: 'newly-built',
+  input: (a) => a.project!.buildType,
   description: { zh: '项目为新建项目', en: 'the project is newly built' },
   comparison: 'in',
-  thresholdParameter: 'emergingProjectReward.buildTypes',
+  threshold: (value) => value('emergingProjectReward.buildTypes') ?? [],
 })
 const EMERGING = defineCondition(SCOPE, {
   key: 'emerging-industry',
+  input: (a) => a.project!.emergingIndustry ?? null,
   clause: '§5',
   description: {
     zh: '项目属于六大新兴产业',
     en: 'the project belongs to one of the six emerging industries',
   },
   comparison: 'in',
-  thresholdParameter: 'emergingIndustries',
+  threshold: (value) => value('emergingIndustries') ?? [],
 })
 const COMMISSIONED = defineCondition(SCOPE, {
   key: 'commissioned-on-or-after-policy-start',
+  input: (a) => a.project!.commissionedOn,
+  threshold: (value) => value('policy.windowStart'),
   description: {
     zh: '项目于政策实施之日或之后投产',
     en: 'the project was commissioned on or after the policy start',
@@ -44,6 +48,7 @@ const COMMISSIONED = defineCondition(SCOPE, {
 })
 const REWARD_ABOVE_ZERO = defineCondition(SCOPE, {
   key: 'reward-above-zero',
+  threshold: () => '0.00',
   description: {
     zh: '投产后政策期内上缴税收地方留成部分的奖励大于零',
     en: 'the reward on local taxes from commissioning on, inside the policy window, is above zero',
@@ -100,7 +105,7 @@ export const emergingProjectTaxReward: Measure = {
     if (!project) return run.missing(['/project'])
 
     const buildTypes = run.params.list('emergingProjectReward.buildTypes', run.asOf)
-    const newlyBuilt = run.test(NEWLY_BUILT, project.buildType, null, buildTypes.includes(project.buildType))
+    const newlyBuilt = run.test(NEWLY_BUILT, undefined, undefined, buildTypes.includes(project.buildType))
     if (!newlyBuilt) {
       return run.ineligible(
         'NOT_NEW_BUILD',
@@ -114,7 +119,12 @@ export const emergingProjectTaxReward: Measure = {
 
     const industries = run.params.list('emergingIndustries', run.asOf)
     const industry = project.emergingIndustry ?? null
-    const emerging = run.test(EMERGING, industry, null, industry !== null && industries.includes(industry))
+    const emerging = run.test(
+      EMERGING,
+      undefined,
+      undefined,
+      industry !== null && industries.includes(industry),
+    )
     if (!emerging) {
       return run.ineligible(
         'NOT_EMERGING_INDUSTRY',
@@ -127,12 +137,7 @@ export const emergingProjectTaxReward: Measure = {
     const commissionedOn = checkDate(project.commissionedOn, '/project/commissionedOn')
     const windowStart = run.params.date('policy.windowStart', run.asOf)
     const windowEnd = run.params.date('policy.windowEnd', run.asOf)
-    const commissionedInTime = run.test(
-      COMMISSIONED,
-      commissionedOn,
-      windowStart,
-      commissionedOn >= windowStart,
-    )
+    const commissionedInTime = run.test(COMMISSIONED, undefined, undefined, commissionedOn >= windowStart)
     if (!commissionedInTime) {
       return run.ineligible(
         'COMMISSIONED_BEFORE_POLICY',

@@ -36,22 +36,30 @@ import {
 const SCOPE = 'emerging-top3-tax-reward'
 const EMERGING = defineCondition(SCOPE, {
   key: 'emerging-industry',
+  input: (a) => a.enterprise.emergingIndustryRanking!.industry,
   clause: '§5',
   description: {
     zh: '排名所属产业为六大新兴产业之一',
     en: 'the ranking is within one of the six emerging industries',
   },
   comparison: 'in',
-  thresholdParameter: 'emergingIndustries',
+  threshold: (value) => value('emergingIndustries') ?? [],
 })
 const TOP = defineCondition(SCOPE, {
   key: 'ranked-top-3',
+  input: (a) => a.enterprise.emergingIndustryRanking!.rank,
+  threshold: (value) => value('top3Reward.maxRank'),
   description: { zh: '综合排名在前3位以内', en: 'the comprehensive rank is within the top 3' },
   comparison: '<=',
 })
 /** args: [award years] */
 const IN_PERIOD = defineCondition(SCOPE, {
   key: 'award-year-within-three-years-of-ranking',
+  input: (a) => a.claims!.top3AwardYear,
+  threshold: (value, _, a) => {
+    const from = a.enterprise.emergingIndustryRanking!.year
+    return { from, to: from + (value('top3Reward.awardYears') as number) - 1 }
+  },
   description: ([years]) => ({
     zh: `奖励年度在排名年度起${years}年内`,
     en: `the award year lies within ${years} years from the ranking year`,
@@ -60,6 +68,8 @@ const IN_PERIOD = defineCondition(SCOPE, {
 })
 const IN_WINDOW = defineCondition(SCOPE, {
   key: 'award-year-within-policy-window',
+  input: (a) => calendarYear(a.claims!.top3AwardYear!),
+  threshold: (value) => ({ from: value('policy.windowStart'), to: value('policy.windowEnd') }),
   clause: ({ rulings }) => windowClause(rulings),
   description: { zh: '奖励年度在政策适用期内', en: 'the award year lies within the policy window' },
   comparison: 'in',
@@ -72,6 +82,7 @@ const NOT_YET = defineCondition(SCOPE, {
 /** args: [award years] */
 const YEARS_LEFT = defineCondition(SCOPE, {
   key: 'award-years-left',
+  threshold: (value) => value('top3Reward.awardYears'),
   description: ([years]) => ({
     zh: `企业累计获奖年度少于${years}个`,
     en: `the enterprise has been rewarded for fewer than ${years} years`,
@@ -80,6 +91,7 @@ const YEARS_LEFT = defineCondition(SCOPE, {
 })
 const DAYS_NOT_YET = defineCondition(SCOPE, {
   key: 'award-year-days-not-yet-rewarded',
+  input: (a) => calendarYear(a.claims!.top3AwardYear!),
   clause: '§0',
   description: {
     zh: '奖励年度的纳税期间尚未获得奖励',
@@ -151,7 +163,7 @@ export const emergingTop3TaxReward: Measure = {
     const awardYear = checkWholeNumber(awardYearInput, '/claims/top3AwardYear', 1)
 
     const industries = run.params.list('emergingIndustries', run.asOf)
-    const emerging = run.test(EMERGING, ranking.industry, null, industries.includes(ranking.industry))
+    const emerging = run.test(EMERGING, undefined, undefined, industries.includes(ranking.industry))
     if (!emerging) {
       return run.ineligible(
         'NOT_EMERGING_INDUSTRY',
@@ -164,7 +176,7 @@ export const emergingTop3TaxReward: Measure = {
     }
 
     const maxRank = run.params.integer('top3Reward.maxRank', run.asOf)
-    const top = run.test(TOP, rank, maxRank, rank <= maxRank)
+    const top = run.test(TOP, undefined, undefined, rank <= maxRank)
     if (!top) {
       return run.ineligible(
         'NOT_TOP3',
@@ -180,8 +192,8 @@ export const emergingTop3TaxReward: Measure = {
     const lastAwardYear = rankingYear + awardYears - 1
     const inPeriod = run.test(
       IN_PERIOD,
-      awardYear,
-      { from: rankingYear, to: lastAwardYear },
+      undefined,
+      undefined,
       rankingYear <= awardYear && awardYear <= lastAwardYear,
       [awardYears],
     )
@@ -201,8 +213,8 @@ export const emergingTop3TaxReward: Measure = {
     const year = calendarYear(awardYear)
     const inWindow = run.test(
       IN_WINDOW,
-      year,
-      { from: windowStart, to: windowEnd },
+      undefined,
+      undefined,
       windowStart <= year.from && year.to <= windowEnd,
     )
     if (!inWindow) {
@@ -247,7 +259,7 @@ export const emergingTop3TaxReward: Measure = {
             '/claims/top3AwardYear',
           )
     }
-    const yearsLeft = run.test(YEARS_LEFT, granted.length, awardYears, granted.length < awardYears, [
+    const yearsLeft = run.test(YEARS_LEFT, granted.length, undefined, granted.length < awardYears, [
       awardYears,
     ])
     if (!yearsLeft) {
@@ -303,7 +315,7 @@ export const emergingTop3TaxReward: Measure = {
     if (taken.length > 0) {
       run.test(
         DAYS_NOT_YET,
-        year,
+        undefined,
         taken.map((x) => ({ tax: x.tax, ...x.period, decision: x.decisionId })),
         false,
       )

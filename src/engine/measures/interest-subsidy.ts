@@ -14,6 +14,11 @@ import { Rational, ZERO } from '../money.ts'
 const SCOPE = 'interest-subsidy'
 const DESIGNATED = defineCondition(SCOPE, {
   key: 'deep-processing-or-chain-extension',
+  input: (a) => ({
+    deepProcessing: a.project!.deepProcessing ?? false,
+    chainExtension: a.project!.chainExtension ?? false,
+  }),
+  threshold: () => 'at least one true',
   description: {
     zh: '项目属于精深加工或延长产业链',
     en: 'the project is deep processing or chain extension',
@@ -22,6 +27,8 @@ const DESIGNATED = defineCondition(SCOPE, {
 })
 const POSITIVE = defineCondition(SCOPE, {
   key: 'investment-positive',
+  input: (a) => a.project!.investment,
+  threshold: () => '0.00',
   description: { zh: '本次申请的投资额大于零', en: 'the investment claimed is above zero' },
   comparison: '>',
 })
@@ -70,12 +77,7 @@ export const interestSubsidy: Measure = {
     if (project.investment === undefined) return run.missing(['/project/investment'])
 
     const designated = project.deepProcessing === true || project.chainExtension === true
-    const qualifies = run.test(
-      DESIGNATED,
-      { deepProcessing: project.deepProcessing ?? false, chainExtension: project.chainExtension ?? false },
-      'at least one true',
-      designated,
-    )
+    const qualifies = run.test(DESIGNATED, undefined, undefined, designated)
     if (!qualifies) {
       return run.ineligible(
         'NOT_DEEP_PROCESSING',
@@ -88,7 +90,7 @@ export const interestSubsidy: Measure = {
     }
 
     const investment = Rational.parse(project.investment)
-    const positive = run.test(POSITIVE, project.investment, '0.00', investment.gt(ZERO))
+    const positive = run.test(POSITIVE, undefined, undefined, investment.gt(ZERO))
     if (!positive) {
       return run.ineligible(
         'NO_INVESTMENT',

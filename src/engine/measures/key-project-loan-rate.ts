@@ -8,6 +8,8 @@ import type { Measure } from '../measure.ts'
 
 const IN_LIBRARY = defineCondition('key-project-loan-rate', {
   key: 'in-key-transformation-library',
+  input: (a) => a.project!.keyTransformationLibrary ?? false,
+  threshold: () => true,
   description: {
     zh: '项目列入省重点转型升级项目库',
     en: 'the project is in the provincial key transformation project library',
@@ -33,12 +35,7 @@ export const keyProjectLoanRate: Measure = {
     const project = run.application.project
     if (!project) return run.missing(['/project'])
 
-    const inLibrary = run.test(
-      IN_LIBRARY,
-      project.keyTransformationLibrary ?? false,
-      true,
-      project.keyTransformationLibrary === true,
-    )
+    const inLibrary = run.test(IN_LIBRARY, undefined, undefined, project.keyTransformationLibrary === true)
     if (!inLibrary) {
       return run.ineligible(
         'NOT_KEY_TRANSFORMATION_PROJECT',

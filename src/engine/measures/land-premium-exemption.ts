@@ -13,6 +13,11 @@ import { Rational } from '../money.ts'
 const SCOPE = 'land-premium-exemption'
 const QUALIFIES = defineCondition(SCOPE, {
   key: 'plot-ratio-increase-or-floor-area-above-standard',
+  input: (a) => ({
+    existingLandPlotRatioIncrease: a.project!.land!.existingLandPlotRatioIncrease ?? false,
+    newLandFloorAreaAboveStandard: a.project!.land!.newLandFloorAreaAboveStandard ?? false,
+  }),
+  threshold: () => 'at least one true',
   description: {
     zh: '现有工业用地在符合规划、不改变用途的前提下提高容积率，或新增工业用地厂房建筑面积高于容积率标准',
     en: 'existing land raises its plot ratio within plan and use, or new land has floor area above the plot-ratio standard',
@@ -50,15 +55,7 @@ export const landPremiumExemption: Measure = {
 
     const existing = land.existingLandPlotRatioIncrease === true
     const added = land.newLandFloorAreaAboveStandard === true
-    const qualifies = run.test(
-      QUALIFIES,
-      {
-        existingLandPlotRatioIncrease: land.existingLandPlotRatioIncrease ?? false,
-        newLandFloorAreaAboveStandard: land.newLandFloorAreaAboveStandard ?? false,
-      },
-      'at least one true',
-      existing || added,
-    )
+    const qualifies = run.test(QUALIFIES, undefined, undefined, existing || added)
     if (!qualifies) {
       return run.ineligible(
         'NO_PLOT_RATIO_INCREASE',

@@ -23,6 +23,11 @@ import { Rational, ZERO } from '../money.ts'
 const SCOPE = 'land-price-ceiling'
 const LOCATED = defineCondition(SCOPE, {
   key: 'eligible-park-or-central-zone',
+  input: (a) => ({
+    parkLevel: a.project!.park?.level ?? null,
+    inCentralYunnanZone: a.project!.inCentralYunnanZone,
+  }),
+  threshold: (value) => ({ parkLevel: value('landPrice.parkLevels') ?? [], inCentralYunnanZone: true }),
   description: {
     zh: '项目位于省级工业园区或滇中产业聚集区（新区）内',
     en: 'the project lies in a park of an eligible level or in the Central Yunnan Industrial Zone',
@@ -32,6 +37,8 @@ const LOCATED = defineCondition(SCOPE, {
 /** args: [catalogue set] */
 const IN_CATALOGUE = defineCondition(SCOPE, {
   key: 'in-priority-catalogue',
+  input: (a, [set]) => (set ? a.project!.industryCode : a.project!.land!.inPriorityCatalogue),
+  threshold: (value, [set]) => (set ? (value('landPrice.priorityCatalogue') ?? []) : true),
   description: {
     zh: '项目属于优先发展的重点工业产业目录',
     en: 'the industry is in the priority industry catalogue',
@@ -40,11 +47,15 @@ const IN_CATALOGUE = defineCondition(SCOPE, {
 })
 const INTENSITY = defineCondition(SCOPE, {
   key: 'meets-investment-intensity',
+  input: (a) => a.project!.land!.meetsInvestmentIntensity,
+  threshold: () => true,
   description: { zh: '符合投资强度控制指标', en: 'meets the investment intensity threshold' },
   comparison: 'is',
 })
 const MAJOR = defineCondition(SCOPE, {
   key: 'major-transformation-project',
+  input: (a) => a.project!.majorTransformationProject ?? false,
+  threshold: () => true,
   description: {
     zh: '项目为重大转型升级工业项目',
     en: 'the project is a designated major transformation-and-upgrading project',
@@ -53,6 +64,7 @@ const MAJOR = defineCondition(SCOPE, {
 })
 const PLOT = defineCondition(SCOPE, {
   key: 'plot-ratio',
+  input: (a) => a.project!.land!.plotRatio,
   description: {
     zh: '容积率超过控制指标40%以上',
     en: 'the plot ratio is at least 1.4 × the national standard',
@@ -61,6 +73,7 @@ const PLOT = defineCondition(SCOPE, {
 })
 const COEFFICIENT = defineCondition(SCOPE, {
   key: 'building-coefficient',
+  input: (a) => a.project!.land!.buildingCoefficient,
   description: {
     zh: '建筑系数超过控制指标40%以上',
     en: 'the building coefficient is at least 1.4 × the national standard',
@@ -146,8 +159,8 @@ export const landPriceCeiling: Measure = {
     const parkLevel = project.park?.level ?? null
     const located = run.test(
       LOCATED,
-      { parkLevel, inCentralYunnanZone: project.inCentralYunnanZone },
-      { parkLevel: parkLevels, inCentralYunnanZone: true },
+      undefined,
+      undefined,
       project.inCentralYunnanZone === true || (parkLevel !== null && parkLevels.includes(parkLevel)),
     )
     if (!located) {
@@ -166,8 +179,8 @@ export const landPriceCeiling: Measure = {
     const catalogue = run.params.list('landPrice.priorityCatalogue', at)
     const inCatalogue = run.test(
       IN_CATALOGUE,
-      catalogueSet ? project.industryCode : land.inPriorityCatalogue,
-      catalogueSet ? catalogue : true,
+      undefined,
+      undefined,
       catalogueSet
         ? catalogue.some((code) => industryMatches(project.industryCode, code))
         : land.inPriorityCatalogue === true,
@@ -185,12 +198,7 @@ export const landPriceCeiling: Measure = {
       )
     }
 
-    const intensity = run.test(
-      INTENSITY,
-      land.meetsInvestmentIntensity,
-      true,
-      land.meetsInvestmentIntensity === true,
-    )
+    const intensity = run.test(INTENSITY, undefined, undefined, land.meetsInvestmentIntensity === true)
     if (!intensity) {
       run.reason(
         'INVESTMENT_INTENSITY_NOT_MET',
@@ -202,12 +210,7 @@ export const landPriceCeiling: Measure = {
       )
     }
 
-    const major = run.test(
-      MAJOR,
-      project.majorTransformationProject ?? false,
-      true,
-      project.majorTransformationProject === true,
-    )
+    const major = run.test(MAJOR, undefined, undefined, project.majorTransformationProject === true)
     if (!major) {
       run.reason(
         'NOT_MAJOR_TRANSFORMATION_PROJECT',
@@ -236,7 +239,7 @@ export const landPriceCeiling: Measure = {
         [division],
       )
       const plotRatio = Rational.parse(land.plotRatio)
-      plotOk = run.test(PLOT, land.plotRatio, show.number(plotRequired), plotRatio.gte(plotRequired))
+      plotOk = run.test(PLOT, undefined, show.number(plotRequired), plotRatio.gte(plotRequired))
       if (!plotOk) {
         run.reason(
           'PLOT_RATIO_TOO_LOW',
@@ -256,7 +259,7 @@ export const landPriceCeiling: Measure = {
     ])
     const coefficientOk = run.test(
       COEFFICIENT,
-      land.buildingCoefficient,
+      undefined,
       show.number(coefficientRequired),
       Rational.parse(land.buildingCoefficient).gte(coefficientRequired),
     )

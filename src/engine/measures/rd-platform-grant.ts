@@ -35,6 +35,11 @@ const SCOPE = 'rd-platform-grant'
 /** args: [index, platform id] */
 const COVERED = defineCondition(SCOPE, {
   key: 'platform-kind-covered',
+  input: (a, [i]) => a.claims!.rdPlatforms![i as number]!.kind,
+  threshold: (value) => ({
+    national: value('rdPlatform.nationalKinds') ?? [],
+    provincial: value('rdPlatform.provincialKinds') ?? [],
+  }),
   id: ([i]) => `platform-kind-covered[${i}]`,
   description: ([, id]) => ({
     zh: `平台${id}属于国家级或省级研发平台`,
@@ -45,6 +50,8 @@ const COVERED = defineCondition(SCOPE, {
 /** args: [index, platform id] */
 const NEWLY = defineCondition(SCOPE, {
   key: 'newly-recognised',
+  input: (a, [i]) => a.claims!.rdPlatforms![i as number]!.recognisedOn,
+  threshold: (value) => value('policy.windowStart'),
   id: ([i]) => `newly-recognised[${i}]`,
   description: ([, id]) => ({
     zh: `平台${id}在政策实施后新认定`,
@@ -55,6 +62,7 @@ const NEWLY = defineCondition(SCOPE, {
 /** args: [index, platform id, tier] */
 const NOT_YET = defineCondition(SCOPE, {
   key: 'not-already-granted',
+  input: (_, [, platformId, tier]) => ({ platformId, tier }),
   id: ([i]) => `not-already-granted[${i}]`,
   description: ([, id, tier]) => ({
     zh: `平台${id}尚未获得${tier === 'national' ? '国家级' : '省级'}补助`,
@@ -125,13 +133,7 @@ export const rdPlatformGrant: Measure = {
           ? 'provincial'
           : null
       item.tier = tier
-      const covered = run.test(
-        COVERED,
-        platform.kind,
-        { national: nationalKinds, provincial: provincialKinds },
-        tier !== null,
-        [i, platform.id],
-      )
+      const covered = run.test(COVERED, undefined, undefined, tier !== null, [i, platform.id])
       if (!covered || tier === null) {
         return fail(
           'PLATFORM_KIND_NOT_COVERED',
@@ -143,13 +145,10 @@ export const rdPlatformGrant: Measure = {
         )
       }
 
-      const isNew = run.test(
-        NEWLY,
-        platform.recognisedOn,
-        windowStart,
-        platform.recognisedOn >= windowStart,
-        [i, platform.id],
-      )
+      const isNew = run.test(NEWLY, undefined, undefined, platform.recognisedOn >= windowStart, [
+        i,
+        platform.id,
+      ])
       if (!isNew) {
         return fail(
           'NOT_NEWLY_RECOGNISED',
@@ -173,7 +172,7 @@ export const rdPlatformGrant: Measure = {
       const earlier = run.granted.granted(subjectOf(platform.id), tier)
       const notYet = run.test(
         NOT_YET,
-        { platformId: platform.id, tier },
+        undefined,
         run.rulings ? (earlier ? [{ platformId: platform.id, tier, ...grantOf(earlier) }] : []) : grantedV1,
         earlier === undefined,
         [i, platform.id, tier],

@@ -27,6 +27,8 @@ const SCOPE = 'research-institute-award'
 /** args: [index, id] */
 const IN_WINDOW = defineCondition(SCOPE, {
   key: 'event-in-policy-window',
+  input: (a, [i]) => a.claims!.researchEvents![i as number]!.date,
+  threshold: (value) => value('policy.windowStart'),
   id: ([i]) => `event-in-policy-window[${i}]`,
   description: ([, id]) => ({
     zh: `事项${id}发生在政策实施之后`,
@@ -37,6 +39,7 @@ const IN_WINDOW = defineCondition(SCOPE, {
 /** args: [index, id] */
 const NOT_YET = defineCondition(SCOPE, {
   key: 'not-already-awarded',
+  input: (_, [, id]) => id,
   id: ([i]) => `not-already-awarded[${i}]`,
   description: ([, id]) => ({ zh: `事项${id}尚未获奖`, en: `event ${id} has not been awarded yet` }),
   comparison: 'not-in',
@@ -93,7 +96,7 @@ export const researchInstituteAward: Measure = {
         return item
       }
 
-      const inWindow = run.test(IN_WINDOW, event.date, windowStart, event.date >= windowStart, [i, event.id])
+      const inWindow = run.test(IN_WINDOW, undefined, undefined, event.date >= windowStart, [i, event.id])
       if (!inWindow) {
         return fail(
           'BEFORE_POLICY_WINDOW',
@@ -117,7 +120,7 @@ export const researchInstituteAward: Measure = {
       const earlier = run.granted.granted(subjectOf(event.id), '')
       const notYet = run.test(
         NOT_YET,
-        event.id,
+        undefined,
         run.rulings ? (earlier ? [{ id: event.id, ...describeGrant(earlier) }] : []) : awardedV1,
         earlier === undefined,
         [i, event.id],

@@ -27,6 +27,8 @@ const SCOPE = 'standards-award'
 /** args: [index, id] */
 const IN_WINDOW = defineCondition(SCOPE, {
   key: 'standard-in-policy-window',
+  input: (a, [i]) => a.claims!.standards![i as number]!.date,
+  threshold: (value) => value('policy.windowStart'),
   id: ([i]) => `standard-in-policy-window[${i}]`,
   description: ([, id]) => ({
     zh: `标准或认定${id}在政策实施之后取得`,
@@ -37,6 +39,7 @@ const IN_WINDOW = defineCondition(SCOPE, {
 /** args: [index, id] */
 const NOT_YET = defineCondition(SCOPE, {
   key: 'not-already-awarded',
+  input: (_, [, id]) => id,
   id: ([i]) => `not-already-awarded[${i}]`,
   description: ([, id]) => ({
     zh: `标准或认定${id}尚未获奖`,
@@ -95,7 +98,7 @@ export const standardsAward: Measure = {
         return item
       }
 
-      const inWindow = run.test(IN_WINDOW, standard.date, windowStart, standard.date >= windowStart, [
+      const inWindow = run.test(IN_WINDOW, undefined, undefined, standard.date >= windowStart, [
         i,
         standard.id,
       ])
@@ -122,7 +125,7 @@ export const standardsAward: Measure = {
       const earlier = run.granted.granted(subjectOf(standard.id), '')
       const notYet = run.test(
         NOT_YET,
-        standard.id,
+        undefined,
         run.rulings ? (earlier ? [{ id: standard.id, ...describeGrant(earlier) }] : []) : awardedV1,
         earlier === undefined,
         [i, standard.id],

@@ -19,6 +19,8 @@ import { payTaxReward, reportedSubjects, taxDaysSubjects } from '../tax-days.ts'
 const SCOPE = 'startup-tech-sme-tax-reward'
 const REGISTERED = defineCondition(SCOPE, {
   key: 'registered-on-or-after-policy-start',
+  input: (a) => a.enterprise.registeredOn,
+  threshold: (value) => value('policy.windowStart'),
   description: {
     zh: '企业于政策实施之日或之后新注册',
     en: 'the enterprise was registered on or after the policy start',
@@ -27,11 +29,14 @@ const REGISTERED = defineCondition(SCOPE, {
 })
 const CERTIFIED = defineCondition(SCOPE, {
   key: 'tech-sme-certified',
+  input: (a) => a.enterprise.techSmeCertified ?? false,
+  threshold: () => true,
   description: { zh: '企业为认定的科技型中小企业', en: 'the enterprise is a certified tech-based SME' },
   comparison: 'is',
 })
 const REWARD_ABOVE_ZERO = defineCondition(SCOPE, {
   key: 'reward-above-zero',
+  threshold: () => '0.00',
   description: {
     zh: '初创期内上缴税收地方留成部分的奖励大于零',
     en: 'the reward on local taxes paid in the startup stage is above zero',
@@ -85,7 +90,7 @@ export const startupTechSmeTaxReward: Measure = {
     const windowStart = run.params.date('policy.windowStart', run.asOf)
     const windowEnd = run.params.date('policy.windowEnd', run.asOf)
 
-    const newlyRegistered = run.test(REGISTERED, registeredOn, windowStart, registeredOn >= windowStart)
+    const newlyRegistered = run.test(REGISTERED, undefined, undefined, registeredOn >= windowStart)
     if (!newlyRegistered) {
       return run.ineligible(
         'REGISTERED_BEFORE_POLICY',
@@ -97,12 +102,7 @@ export const startupTechSmeTaxReward: Measure = {
       )
     }
 
-    const certified = run.test(
-      CERTIFIED,
-      enterprise.techSmeCertified ?? false,
-      true,
-      enterprise.techSmeCertified === true,
-    )
+    const certified = run.test(CERTIFIED, undefined, undefined, enterprise.techSmeCertified === true)
     if (!certified) {
       return run.ineligible(
         'NOT_TECH_SME',

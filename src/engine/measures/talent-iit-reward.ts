@@ -34,12 +34,13 @@ const who = (args: readonly unknown[]) => `${args[0]} (${args[1]})`
 
 const IN_PARK = defineCondition(SCOPE, {
   key: 'park-provincial-or-above',
+  input: (a) => a.project!.park?.level ?? null,
   description: {
     zh: '企业位于省级以上工业园区',
     en: 'the enterprise is in a park of provincial level or above',
   },
   comparison: 'in',
-  thresholdParameter: 'talentReward.parkLevels',
+  threshold: (value) => value('talentReward.parkLevels') ?? [],
 })
 /** args: [name, person id, year] */
 const DESIGNATED = defineCondition(SCOPE, {
@@ -54,6 +55,8 @@ const DESIGNATED = defineCondition(SCOPE, {
 /** args: [name, person id, year] */
 const YEAR_IN_WINDOW = defineCondition(SCOPE, {
   key: 'year-within-policy-window',
+  input: (_, [, , year]) => year,
+  threshold: (value) => ({ from: value('policy.windowStart'), to: value('policy.windowEnd') }),
   id: ([, person, year]) => `year-within-policy-window:${person}:${year}`,
   clause: ({ rulings }) => windowClause(rulings),
   description: { zh: '纳税年度在政策适用期内', en: 'the tax year lies within the policy window' },
@@ -62,6 +65,7 @@ const YEAR_IN_WINDOW = defineCondition(SCOPE, {
 /** args: [name, person id, year] */
 const NOT_YET = defineCondition(SCOPE, {
   key: 'year-not-yet-awarded',
+  input: (_, [, , year]) => year,
   id: ([, person, year]) => `year-not-yet-awarded:${person}:${year}`,
   description: (a) => ({
     zh: `${who(a)}该年度尚未获奖`,
@@ -72,6 +76,7 @@ const NOT_YET = defineCondition(SCOPE, {
 /** args: [name, person id, year, consecutive years] */
 const WITHIN_RUN = defineCondition(SCOPE, {
   key: 'within-consecutive-years',
+  input: (_, [, , year]) => year,
   id: ([, person, year]) => `within-consecutive-years:${person}:${year}`,
   description: (a) => ({
     zh: `${who(a)}的奖励年度在首个奖励年度起连续${a[3]}年内`,
@@ -146,7 +151,7 @@ export const talentIitReward: Measure = {
 
     const levels = run.params.list('talentReward.parkLevels', run.asOf)
     const level = project.park?.level ?? null
-    const inPark = run.test(IN_PARK, level, null, level !== null && levels.includes(level))
+    const inPark = run.test(IN_PARK, undefined, undefined, level !== null && levels.includes(level))
     if (!inPark) {
       return run.ineligible(
         'NOT_IN_QUALIFYING_PARK',
@@ -226,8 +231,8 @@ export const talentIitReward: Measure = {
       const period = calendarYear(year)
       const inWindow = run.test(
         YEAR_IN_WINDOW,
-        year,
-        { from: windowStart, to: windowEnd },
+        undefined,
+        undefined,
         windowStart <= period.from && period.to <= windowEnd,
         person,
       )
@@ -248,7 +253,7 @@ export const talentIitReward: Measure = {
       const earlier = run.granted.granted(subjectOf(talent.personId), String(year))
       const notYet = run.test(
         NOT_YET,
-        year,
+        undefined,
         run.rulings && earlier
           ? before.map((y) =>
               y === year ? { year, decision: earlier.decisionId, enterprise: earlier.creditCode } : y,
@@ -282,10 +287,13 @@ export const talentIitReward: Measure = {
       }
       const first = before[0] ?? year
       const last = first + consecutive - 1
-      const withinRun = run.test(WITHIN_RUN, year, { from: first, to: last }, first <= year && year <= last, [
-        ...person,
-        consecutive,
-      ])
+      const withinRun = run.test(
+        WITHIN_RUN,
+        undefined,
+        { from: first, to: last },
+        first <= year && year <= last,
+        [...person, consecutive],
+      )
       if (!withinRun) {
         refuse(
           'CONSECUTIVE_YEARS_EXHAUSTED',
@@ -298,7 +306,7 @@ export const talentIitReward: Measure = {
         continue
       }
 
-      const share = localShareFor(run, 'individualIncomeTax', period, at, `${at}/individualIncomeTax`)
+      const share = localShareFor(run, 'individualIncomeTax', period, at, () => `${at}/individualIncomeTax`)
       const local = run.step(LOCAL, share.times(tax), [share, tax], person)
       const reward = run.step(PERSON_REWARD, rate.times(local), [rate, local], person)
       item.localRetainedShare = run.show.yuan(local)

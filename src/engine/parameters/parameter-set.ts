@@ -63,6 +63,10 @@ interface Entry {
   reads?: ParameterRead[]
   /** the dates on which the value changes, sorted (made once) */
   changes?: IsoDate[]
+  /** the reads of a date outside every dated value (value null), one object per date */
+  outside?: Map<IsoDate, ParameterRead>
+  /** the name's position among the set's names in code-unit order (every set has the same names) */
+  rank?: number
 }
 
 export class ParameterSet {
@@ -72,6 +76,10 @@ export class ParameterSet {
 
   private constructor(entries: Map<string, Entry>) {
     this.entries = entries
+    const names = [...entries.keys()].sort()
+    names.forEach((name, i) => {
+      entries.get(name)!.rank = i
+    })
     this.overridden = [...entries.values()].filter((e) => e.overridden).map((e) => e.definition.name)
   }
 
@@ -160,7 +168,10 @@ export class ParameterSet {
     return new ParameterSet(next)
   }
 
-  /** The value in force on `at`, with its effective period; undefined for an unknown name. */
+  /**
+   * The value in force on `at`, with its effective period; undefined for an unknown name. The read
+   * of one name and period is always the same (immutable) object, so decisions share it.
+   */
   lookup(name: string, at: IsoDate): ParameterRead | undefined {
     const entry = this.entries.get(name)
     if (!entry) return undefined
@@ -169,19 +180,40 @@ export class ParameterSet {
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!
       if (v.from <= at && (v.to === null || at <= v.to)) {
-        entry.reads ??= values.map((x) => ({
-          name,
-          value: x.value,
-          from: x.from,
-          to: x.to,
-          clause: definition.clause,
-          overridden: entry.overridden,
-        }))
+        entry.reads ??= values.map((x, k) =>
+          Object.freeze(
+            ranked(
+              {
+                name,
+                value: x.value,
+                from: x.from,
+                to: x.to,
+                clause: definition.clause,
+                overridden: entry.overridden,
+              },
+              entry.rank! * 65536 + k,
+            ),
+          ),
+        )
         return entry.reads[i]!
       }
     }
     // Outside every dated value: the rule is not in force then.
-    return { name, value: null, from: at, to: at, clause: definition.clause, overridden: entry.overridden }
+    entry.outside ??= new Map()
+    let read = entry.outside.get(at)
+    if (!read) {
+      if (entry.outside.size >= 256) entry.outside.clear()
+      read = Object.freeze({
+        name,
+        value: null,
+        from: at,
+        to: at,
+        clause: definition.clause,
+        overridden: entry.overridden,
+      })
+      entry.outside.set(at, read)
+    }
+    return read
   }
 
   /** Dates strictly inside (from, to] on which the parameter's value changes. */
@@ -214,6 +246,61 @@ export class ParameterSet {
 }
 
 const NO_DATES: IsoDate[] = []
+
+/**
+ * A read's place in the order decisions list their parameters (by name, then by period), as a
+ * hidden number (a non-enumerable symbol property: JSON, canonical JSON and spreads never see it).
+ */
+const RANK = Symbol('rank')
+const ranked = (read: ParameterRead, rank: number): ParameterRead => {
+  Object.defineProperty(read, RANK, { value: rank, enumerable: false })
+  const tuple: ParameterTuple = read.overridden
+    ? [read.name, read.value, read.from, read.to, read.clause, true]
+    : [read.name, read.value, read.from, read.to, read.clause]
+  return Object.defineProperty(read, TUPLE, { value: tuple, enumerable: false })
+}
+
+/** A parameter read as a decision records it: [name, value, from, to, clause] (+ true if overridden). */
+export type ParameterTuple =
+  | [name: string, value: ParameterValue | null, from: IsoDate, to: IsoDate | null, clause: string]
+  | [
+      name: string,
+      value: ParameterValue | null,
+      from: IsoDate,
+      to: IsoDate | null,
+      clause: string,
+      overridden: true,
+    ]
+
+const TUPLE = Symbol('tuple')
+
+/** A read as its tuple (made once per shared read). */
+export const toTuple = (r: ParameterRead): ParameterTuple => {
+  const known = (r as { [TUPLE]?: ParameterTuple })[TUPLE]
+  if (known) return known
+  const tuple: ParameterTuple = r.overridden
+    ? [r.name, r.value, r.from, r.to, r.clause, true]
+    : [r.name, r.value, r.from, r.to, r.clause]
+  return tuple
+}
+
+/** The read a tuple records. */
+export const fromTuple = (t: ParameterTuple): ParameterRead => ({
+  name: t[0],
+  value: t[1],
+  from: t[2],
+  to: t[3],
+  clause: t[4],
+  overridden: t[5] === true,
+})
+
+/** The order of parametersUsed: by name, then by the start of the period (code-unit order). */
+export const parameterOrder = (a: ParameterRead, b: ParameterRead): number => {
+  const x = (a as { [RANK]?: number })[RANK]
+  const y = (b as { [RANK]?: number })[RANK]
+  if (x !== undefined && y !== undefined) return x - y
+  return a.name === b.name ? (a.from < b.from ? -1 : a.from > b.from ? 1 : 0) : a.name < b.name ? -1 : 1
+}
 
 const dayBefore = (date: IsoDate): IsoDate => addDays(date, -1)
 const dayAfter = (date: IsoDate): IsoDate => addDays(date, 1)
@@ -314,17 +401,8 @@ export class FactReader {
   read(name: string, at: IsoDate): ParameterRead {
     const read = this.set.lookup(name, at)
     if (!read) throw new Error(`engine bug: parameter "${name}" is not defined`)
-    const reads = this.reads
-    // lookups of a value in force share one object; a value not in force is a fresh one
-    let known = false
-    for (let i = 0; i < reads.length; i++) {
-      const r = reads[i]!
-      if (r === read || (r.name === name && r.from === read.from)) {
-        known = true
-        break
-      }
-    }
-    if (!known) reads.push(read)
+    // every lookup of one name and period gives the same object (ParameterSet.lookup)
+    if (!this.reads.includes(read)) this.reads.push(read)
     return read
   }
 
