@@ -15,6 +15,7 @@ import { createApiKey } from '../../src/db/keys-repository.ts'
 import { migrateToLatest, migrator } from '../../src/db/migrator.ts'
 import { replayDecision } from '../../src/decisions/replay.ts'
 import { subjectKey } from '../../src/engine/ledgers.ts'
+import { RULESET } from '../../src/engine/ruleset.ts'
 import type { Application } from '../../src/engine/types.ts'
 import { testDatabase } from '../helpers/database.ts'
 import { bearer } from '../helpers/fixtures.ts'
@@ -161,7 +162,7 @@ t.test('migrating decisions stored by ruleset 1.0.0', async (t) => {
     }
     const current = decisions.rows.map((d) => replayDecision({ ...d, asOf: d.as_of }, d.facts, 'current'))
     t.ok(
-      current.every((r) => r.replayedRuleset.version === '1.1.0' && r.differences.length > 0),
+      current.every((r) => r.replayedRuleset.version === RULESET.version && r.differences.length > 0),
       '?ruleset=current shows the new rules’ difference (the policy window in every trace, at least)',
     )
   })
