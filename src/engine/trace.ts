@@ -31,7 +31,7 @@ export interface TraceStep {
   description: string
   /** the arithmetic with the values substituted, e.g. "0.06 × 120000000.00" */
   expression: string
-  /** the exact result (a decimal, or a fraction when it does not terminate) */
+  /** the result: an exact decimal, or six decimals and "…" when it does not terminate (1.2.0 on; a fraction before) */
   result: string
 }
 

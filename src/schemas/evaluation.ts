@@ -104,7 +104,8 @@ export const TraceStep = Type.Object(
       description: 'The arithmetic with the values substituted, e.g. "0.06 × 120000000.00".',
     }),
     result: Type.String({
-      description: 'The exact result: a decimal, or a fraction when it does not terminate ("1/3").',
+      description:
+        'The result: an exact decimal; one that does not terminate shows six decimals and "…" ("0.333333…", ruleset 1.2.0 on; decisions of 1.0.0 and 1.1.0 show a fraction, "1/3"), and a rounding is a step of its own ("round(2066472.602739…)" → "2066472.60").',
     }),
   },
   { additionalProperties: false, description: 'One arithmetic step.' },
