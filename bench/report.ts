@@ -42,7 +42,10 @@ export interface Figures {
   }
   http: {
     evaluations: LoadFigures
+    summary: LoadFigures
+    summaryBytes: number
     plumbing: LoadFigures
+    plumbingCompiled: LoadFigures
     hello: LoadFigures
     helloDuration: number
     requestBytes: number
@@ -57,6 +60,7 @@ export interface Figures {
         on: LoadFigures
         off: LoadFigures
         baseline: BaselineResult
+        perApplication: { wal: number; table: number }
         bodyBytes: number
         auditPerApplication: number
         auditDuringOff: number
@@ -153,12 +157,36 @@ const markdown = (f: Figures, rows: readonly Row[]): string => {
 
 const SKELETON = `# Benchmarks\n\nRun \`npm run bench\` (about 2 minutes). The section below is rewritten by each run.\n\n${BEGIN}\n${END}\n`
 
-export const writeBenchmarks = (path: string, figures: Figures, rows: readonly Row[]): void => {
+const HISTORY_BEGIN = '<!-- bench:history (one line per run, appended by npm run bench) -->'
+const HISTORY_END = '<!-- bench:history:end -->'
+
+/**
+ * One line per run in the history table: the commit, the date and every figure of the run, so a
+ * regression shows against the runs before it (each figure is only comparable, as a ratio, within
+ * its own run).
+ */
+const historyLine = (figures: Figures, rows: readonly Row[], commit: string): string =>
+  `| ${commit} | ${figures.date.slice(0, 16).replace('T', ' ')} | ${rows
+    .map((r) => `${r.what.trim().split(/[,(]/)[0]!.trim()}: ${r.figure.split(';')[0]!.trim()}`)
+    .join('; ')} |`
+
+export const writeBenchmarks = (
+  path: string,
+  figures: Figures,
+  rows: readonly Row[],
+  commit = 'uncommitted',
+): void => {
   let text = existsSync(path) ? readFileSync(path, 'utf8') : SKELETON
   const begin = text.indexOf(BEGIN)
   const end = text.indexOf(END)
   if (begin < 0 || end < begin) text = `${text.trimEnd()}\n\n${BEGIN}\n${END}\n`
   const from = text.indexOf(BEGIN)
   const to = text.indexOf(END) + END.length
-  writeFileSync(path, text.slice(0, from) + markdown(figures, rows) + text.slice(to))
+  text = text.slice(0, from) + markdown(figures, rows) + text.slice(to)
+  if (!text.includes(HISTORY_BEGIN)) {
+    text = `${text.trimEnd()}\n\n## History\n\n${HISTORY_BEGIN}\n\n| commit | date (UTC) | figures |\n| --- | --- | --- |\n${HISTORY_END}\n`
+  }
+  const at = text.indexOf(HISTORY_END)
+  text = `${text.slice(0, at)}${historyLine(figures, rows, commit)}\n${text.slice(at)}`
+  writeFileSync(path, text)
 }

@@ -31,8 +31,20 @@ const main = async (): Promise<void> => {
   })
 
   const precomputed = evaluate(FULL_REQUEST.application)
+  // The plumbing ceiling of POST /v1/evaluations?explain=full: same body schema, same response
+  // bytes, same serializer (JSON.stringify, as the route), no engine.
   app.post(
     '/bench/plumbing',
+    {
+      schema: { body: EvaluationRequest, response: { 200: Evaluation } },
+      serializerCompiler: () => JSON.stringify,
+    },
+    async () => precomputed,
+  )
+  // The same with Fastify's compiled serializer for the Evaluation schema: which one the routes use
+  // is decided by this pair (BENCHMARKS.md).
+  app.post(
+    '/bench/plumbing-compiled',
     { schema: { body: EvaluationRequest, response: { 200: Evaluation } } },
     async () => precomputed,
   )
