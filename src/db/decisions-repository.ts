@@ -6,6 +6,7 @@ import type { Evaluation } from '../engine/types.ts'
 import { type ApplicationEntity, applicationEntity, type DecisionEntity, decisionEntity } from './entities.ts'
 import type { Executor } from './executor.ts'
 import { ClaimLostError } from './idempotency-repository.ts'
+import type { JournalRow } from './ledger-repository.ts'
 
 export interface StoredApplication extends ApplicationEntity {
   seq: string
@@ -211,17 +212,6 @@ export interface KeyCompletion {
   token: string
   status: number
   body: string
-}
-
-/** A movement of the ledger journal, as store_decision writes it. */
-export interface JournalRow {
-  ledger: string
-  key: string
-  kind: 'cumulative' | 'once' | 'days' | 'reversal'
-  amount: string | null
-  item: string | null
-  period_from: string | null
-  period_to: string | null
 }
 
 export interface DecisionWrite {

@@ -136,9 +136,14 @@ export const historyFor = async (
   }
 }
 
-export interface LedgerEntryRow {
+/** A row of the journal (ledger_entries) as stored. */
+export interface LedgerEntryRow extends JournalRow {
   id: string
   decision_id: string
+}
+
+/** A claim or a released grant, as one journal row (store_decision writes them). */
+export interface JournalRow {
   ledger: string
   key: string
   kind: 'cumulative' | 'once' | 'days' | 'reversal'
@@ -148,18 +153,7 @@ export interface LedgerEntryRow {
   period_to: string | null
 }
 
-/** A claim or a released grant, as one journal row. */
-interface Movement {
-  ledger: string
-  key: string
-  kind: 'cumulative' | 'once' | 'days' | 'reversal'
-  amount: string | null
-  item: string | null
-  period_from: string | null
-  period_to: string | null
-}
-
-const movementOf = (claim: LedgerClaim): Movement => {
+const movementOf = (claim: LedgerClaim): JournalRow => {
   const base = { ledger: claim.subject.ledger, key: subjectKey(claim.subject) }
   switch (claim.kind) {
     case 'cumulative':
@@ -216,7 +210,7 @@ export const claimRows = (claims: readonly LedgerClaim[]) => ({
   journal: claims.map(movementOf),
 })
 
-export type Grant = Movement
+export type Grant = JournalRow
 
 /**
  * Gives back a superseded decision's grants (a correction), before the new decision is evaluated:
@@ -267,7 +261,7 @@ const currentKey = (g: { ledger: string; key: string }, facts: Application): str
     : g.key
 
 /** Released grants as the correcting decision journals them: reversals. */
-export const reversalRows = (released: readonly Grant[]): Movement[] =>
+export const reversalRows = (released: readonly Grant[]): JournalRow[] =>
   released.map((g) => ({ ...g, kind: 'reversal' as const }))
 
 /** The cumulative total under a subject (for reports and tests). */
