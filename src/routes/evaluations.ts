@@ -5,11 +5,13 @@
 // 400 at #/parameters/<name>; a tax record straddling a change of local share → 422 with the date.
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { explained, explainOf } from '../decisions/explain.ts'
+import { explainOf } from '../decisions/explain.ts'
+import { decideCompact } from '../engine/decide.ts'
 import { EngineError, isEngineError } from '../engine/errors.ts'
 import { evaluate } from '../engine/evaluate.ts'
 import { historyFromSummary } from '../engine/history.ts'
 import { DEFAULT_PARAMETERS } from '../engine/parameters/index.ts'
+import { summarizeEvaluation } from '../engine/render.ts'
 import { EvaluationRequest } from '../schemas/evaluation.ts'
 import { EvaluationAnswer, Explain } from '../schemas/explain.ts'
 import { problemResponses } from '../schemas/problem.ts'
@@ -57,13 +59,16 @@ const evaluations: FastifyPluginAsyncTypebox = async (app) => {
       // Overrides are checked first: their errors already point at "/parameters/<name>".
       const parameterSet = DEFAULT_PARAMETERS.withOverrides(parameters ?? {})
       try {
-        const evaluation = evaluate(application, {
+        const options = {
           asOf,
           measures,
           parameters: parameterSet,
           ...(history ? { history: historyFromSummary(application, history) } : {}),
-        })
-        return explained(evaluation, explain)
+        }
+        // The summary needs no trace: it is read off the compact decision, nothing rendered.
+        return explain === 'full'
+          ? evaluate(application, options)
+          : summarizeEvaluation(decideCompact(application, options))
       } catch (error) {
         throw isEngineError(error) ? underApplication(error) : error
       }

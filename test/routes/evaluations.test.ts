@@ -2,9 +2,10 @@
 // validation (unknown properties, numbers for money, malformed JSON, unknown measures and parameters)
 // and what-if overrides.
 
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
+import { summarise } from '../../src/decisions/explain.ts'
 import { MEASURE_IDS } from '../../src/engine/types.ts'
 import { testApp } from '../helpers/app.ts'
 
@@ -377,4 +378,18 @@ t.test('the summary by default, the trace on request', async (t) => {
   t.equal(preferred.headers['preference-applied'], 'explain=full')
   const bad = await app.inject({ method: 'POST', url: '/v1/evaluations?explain=everything', payload: body })
   t.equal(bad.statusCode, 400, 'an unknown explain value is refused')
+})
+
+t.test('the summary read off the compact decision is the full evaluation without its traces', async (t) => {
+  const app = await testApp(t)
+  const dir = join(import.meta.dirname, '..', '..', 'examples')
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+    const body = JSON.parse(readFileSync(join(dir, file), 'utf8'))
+    for (const request of [body, { application: body.application }]) {
+      const summary = await app.inject({ method: 'POST', url: '/v1/evaluations', payload: request })
+      const full = await app.inject({ method: 'POST', url: '/v1/evaluations?explain=full', payload: request })
+      t.equal(summary.statusCode, 200)
+      t.same(summary.json(), summarise(full.json()), `${file}${request.measures ? '' : ', all measures'}`)
+    }
+  }
 })
