@@ -165,9 +165,15 @@ const HISTORY_END = '<!-- bench:history:end -->'
  * regression shows against the runs before it (each figure is only comparable, as a ratio, within
  * its own run).
  */
+/** A row's short name: "2. POST /v1/evaluations", "(2)/(3)". */
+const label = (what: string): string => {
+  const w = what.trim()
+  return (w.startsWith('(') ? w.split(':')[0]! : w.split(/[,(]/)[0]!).trim()
+}
+
 const historyLine = (figures: Figures, rows: readonly Row[], commit: string): string =>
   `| ${commit} | ${figures.date.slice(0, 16).replace('T', ' ')} | ${rows
-    .map((r) => `${r.what.trim().split(/[,(]/)[0]!.trim()}: ${r.figure.split(';')[0]!.trim()}`)
+    .map((r) => `${label(r.what)}: ${r.figure.split(';')[0]!.trim()}`)
     .join('; ')} |`
 
 export const writeBenchmarks = (
