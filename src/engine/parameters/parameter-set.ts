@@ -321,20 +321,18 @@ export class RuleNotInForce extends Error {
 }
 
 /**
- * Reads parameters for one measure and records each read in its trace, once per name and period.
- * A read of a parameter that does not exist is a programming error, not an input error.
+ * Typed reads of parameters on a date: what the two readers below share. Each records a read in its
+ * own way (`read`); a parameter that does not exist is a programming error, not an input error, and
+ * a null value where the rule needs one ends the rule (RuleNotInForce).
  */
-export class ParameterReader {
-  constructor(
-    readonly set: ParameterSet,
-    private readonly trace: Trace,
-  ) {}
+abstract class TypedParameterReads {
+  constructor(readonly set: ParameterSet) {}
 
-  read(name: string, at: IsoDate): ParameterRead {
+  abstract read(name: string, at: IsoDate): ParameterRead
+
+  protected lookup(name: string, at: IsoDate): ParameterRead {
     const read = this.set.lookup(name, at)
     if (!read) throw new Error(`engine bug: parameter "${name}" is not defined`)
-    if (!this.trace.parameters.some((p) => p.name === name && p.from === read.from))
-      this.trace.parameters.push(read)
     return read
   }
 
@@ -344,7 +342,6 @@ export class ParameterReader {
     return v === null ? null : Rational.parse(v as string)
   }
 
-  /** Like decimal(), for parameters that are always in force within the policy window. */
   /** Like decimal(), for a parameter the rule cannot do without: null means the rule is not in force. */
   requireDecimal(name: string, at: IsoDate): Rational {
     const v = this.decimal(name, at)
@@ -380,6 +377,26 @@ export class ParameterReader {
   }
 }
 
+/**
+ * Reads parameters for one explained computation (finance, indicators) and records each read in
+ * its trace, once per name and period.
+ */
+export class ParameterReader extends TypedParameterReads {
+  constructor(
+    set: ParameterSet,
+    private readonly trace: Trace,
+  ) {
+    super(set)
+  }
+
+  read(name: string, at: IsoDate): ParameterRead {
+    const read = this.lookup(name, at)
+    if (!this.trace.parameters.some((p) => p.name === name && p.from === read.from))
+      this.trace.parameters.push(read)
+    return read
+  }
+}
+
 /** One row read of a table parameter: a decision records only the rows it read (ruleset ≥ 1.2.0). */
 export interface TableRowRead {
   read: ParameterRead
@@ -387,54 +404,24 @@ export interface TableRowRead {
 }
 
 /**
- * The reader measures and gates use: like ParameterReader, but it records the reads themselves (the
- * shared, immutable ParameterRead objects, once each) instead of copying them into a trace; the
- * decision lists each value once (parametersUsed) and its traces refer to it.
+ * The reader measures and gates use: it records the reads themselves (the shared, immutable
+ * ParameterRead objects, once each) instead of copying them into a trace; the decision lists each
+ * value once (parametersUsed) and its traces refer to it.
  */
-export class FactReader {
+export class FactReader extends TypedParameterReads {
   constructor(
-    readonly set: ParameterSet,
+    set: ParameterSet,
     private readonly reads: ParameterRead[],
     private readonly rows: TableRowRead[],
-  ) {}
+  ) {
+    super(set)
+  }
 
   read(name: string, at: IsoDate): ParameterRead {
-    const read = this.set.lookup(name, at)
-    if (!read) throw new Error(`engine bug: parameter "${name}" is not defined`)
+    const read = this.lookup(name, at)
     // every lookup of one name and period gives the same object (ParameterSet.lookup)
     if (!this.reads.includes(read)) this.reads.push(read)
     return read
-  }
-
-  /** A rate or amount as an exact Rational, or null when not in force on that date. */
-  decimal(name: string, at: IsoDate): Rational | null {
-    const v = this.read(name, at).value
-    return v === null ? null : Rational.parse(v as string)
-  }
-
-  /** Like decimal(), for a parameter the rule cannot do without: null means the rule is not in force. */
-  requireDecimal(name: string, at: IsoDate): Rational {
-    const v = this.decimal(name, at)
-    if (v === null) throw new RuleNotInForce(name, at)
-    return v
-  }
-
-  integer(name: string, at: IsoDate): number {
-    return this.required(name, at) as number
-  }
-
-  date(name: string, at: IsoDate): IsoDate {
-    return this.required(name, at) as IsoDate
-  }
-
-  private required(name: string, at: IsoDate): ParameterValue {
-    const v = this.read(name, at).value
-    if (v === null) throw new RuleNotInForce(name, at)
-    return v
-  }
-
-  list(name: string, at: IsoDate): readonly string[] {
-    return (this.read(name, at).value as readonly string[] | null) ?? []
   }
 
   /** One row of a table parameter (undefined when absent): only the rows read are recorded. */
@@ -443,10 +430,5 @@ export class FactReader {
     this.rows.push({ read, key })
     const table = read.value as Readonly<Record<string, string>> | null
     return table === null || !Object.hasOwn(table, key) ? undefined : table[key]
-  }
-
-  /** Whether a value is set at all (e.g. standardsAward.amount is unset by default). */
-  isSet(name: string, at: IsoDate): boolean {
-    return this.read(name, at).value !== null
   }
 }
