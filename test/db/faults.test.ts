@@ -3,6 +3,8 @@
 // statement_timeout (57014), rows locked past lock_timeout (55P03). Nothing of the failed request
 // is stored, and the next request on the same pool succeeds.
 
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { sql } from 'kysely'
 import pg from 'pg'
 import t from 'tap'
@@ -10,9 +12,14 @@ import { buildApp } from '../../src/app.ts'
 import { openPostgres } from '../../src/db/database.ts'
 import { DatabaseUnavailableError, databaseUnavailable } from '../../src/db/faults.ts'
 import { inTransaction } from '../../src/db/retry.ts'
+import type { Application } from '../../src/engine/types.ts'
 import { testApp } from '../helpers/app.ts'
 import { requirePostgres, secondPool, TEST_DATABASE_URL, testDatabase } from '../helpers/database.ts'
 import { bearer, deepProcessing, keysFor } from '../helpers/fixtures.ts'
+
+const example = (name: string): Application =>
+  JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'examples', `${name}.json`), 'utf8'))
+    .application
 
 t.test('which errors mean "the database, not the request": 503', async (t) => {
   const cases: [string, unknown, string | null][] = [
@@ -117,11 +124,39 @@ t.test('faults on a live PostgreSQL', async (t) => {
     t.pass('the pool recovered: the next query runs on a fresh connection')
   })
 
+  // Every ledger that pays, crashed mid-write and retried: the retry pays once, and the same thing
+  // claimed again afterwards is refused — nothing of the killed request was recorded, nothing twice.
+  const crashed: { name: string; facts: Application; measure: string; again: string }[] = [
+    {
+      name: 'interest subsidy',
+      facts: deepProcessing('p-terminated', '200000000.00'),
+      measure: 'interest-subsidy',
+      again: 'CAP_REACHED',
+    },
+    {
+      name: 'tax days (POLICY.md §5 example 3)',
+      facts: example('emerging-project-tax-reward'),
+      measure: 'emerging-project-tax-reward',
+      again: 'ALREADY_REWARDED',
+    },
+    {
+      name: 'R&D platform',
+      facts: example('rd-platform-grant'),
+      measure: 'rd-platform-grant',
+      again: 'ALREADY_GRANTED',
+    },
+    {
+      name: 'talent year',
+      facts: example('talent-iit-reward'),
+      measure: 'talent-iit-reward',
+      again: 'ALREADY_REWARDED',
+    },
+  ]
   t.test('POST /v1/applications whose backend is terminated: 503, nothing stored, then 201', async (t) => {
     const app = await testApp(t, database)
     // The decision insert sleeps while the flag is set, so the request is surely in flight.
     await sql`create table slow (on_ boolean not null)`.execute(database.db)
-    await sql`insert into slow values (true)`.execute(database.db)
+    await sql`insert into slow values (false)`.execute(database.db)
     await sql
       .raw(`create function slow_insert() returns trigger language plpgsql as $$
         begin if (select on_ from slow) then perform pg_sleep(2); end if; return new; end $$`)
@@ -132,44 +167,56 @@ t.test('faults on a live PostgreSQL', async (t) => {
     t.teardown(async () => {
       await sql`drop trigger decisions_slow on decisions`.execute(database.db)
     })
-    const before = await count()
-    const submit = () =>
-      app.inject({
-        method: 'POST',
-        url: '/v1/applications',
-        headers: { ...bearer(keys.finance), 'idempotency-key': 'terminated' },
-        payload: deepProcessing('p-terminated', '1000000.00'),
-      })
-    const pending = submit()
-    // Wait until the request's backend sleeps in the trigger, then kill it.
-    let killed = 0
-    for (let i = 0; i < 100 && killed === 0; i++) {
-      await new Promise((r) => setTimeout(r, 50))
-      const r = await admin.query(
-        `select pg_terminate_backend(pid) from pg_stat_activity
-          where datname = $1 and backend_type = 'client backend' and query like '%store_decision(%'`,
-        [dbName],
-      )
-      killed = r.rowCount ?? 0
-    }
-    t.equal(killed, 1, 'the request’s backend was terminated mid-transaction')
-    const res = await pending
-    t.equal(res.statusCode, 503)
-    t.match(res.headers['content-type'], /^application\/problem\+json/)
-    t.equal(res.headers['retry-after'], '1')
-    t.match(res.json(), { type: '/problems/database-unavailable', code: 'connection', status: 503 })
-    t.equal(await count(), before, 'nothing of it was stored')
+    for (const [n, c] of crashed.entries()) {
+      await sql`update slow set on_ = true`.execute(database.db)
+      const before = await count()
+      const submit = (key = `terminated-${n}`) =>
+        app.inject({
+          method: 'POST',
+          url: '/v1/applications',
+          headers: { ...bearer(keys.finance), 'idempotency-key': key },
+          payload: c.facts,
+        })
+      const pending = submit()
+      // Wait until the request's backend sleeps in the trigger, then kill it.
+      let killed = 0
+      for (let i = 0; i < 100 && killed === 0; i++) {
+        await new Promise((r) => setTimeout(r, 50))
+        const r = await admin.query(
+          `select pg_terminate_backend(pid) from pg_stat_activity
+            where datname = $1 and backend_type = 'client backend' and query like '%store_decision(%'`,
+          [dbName],
+        )
+        killed = r.rowCount ?? 0
+      }
+      t.equal(killed, 1, `${c.name}: the request’s backend was terminated mid-transaction`)
+      const res = await pending
+      t.equal(res.statusCode, 503, res.statusCode === 503 ? `${c.name}: 503` : res.body.slice(0, 300))
+      t.match(res.headers['content-type'], /^application\/problem\+json/)
+      t.equal(res.headers['retry-after'], '1')
+      t.match(res.json(), { type: '/problems/database-unavailable', code: 'connection', status: 503 })
+      t.equal(await count(), before, 'nothing of it was stored')
 
-    await sql`update slow set on_ = false`.execute(database.db)
-    const ready = await app.inject({ method: 'GET', url: '/health/ready' })
-    t.equal(ready.statusCode, 200)
-    const retried = await submit()
-    t.equal(
-      retried.statusCode,
-      201,
-      'the retry with the same key succeeds: the key was released, the pool recovered',
-    )
-    t.equal(await count(), before + 1)
+      await sql`update slow set on_ = false`.execute(database.db)
+      const ready = await app.inject({ method: 'GET', url: '/health/ready' })
+      t.equal(ready.statusCode, 200)
+      const retried = await submit()
+      t.equal(
+        retried.statusCode,
+        201,
+        'the retry with the same key succeeds: the key was released, the pool recovered',
+      )
+      const outcome = (r: typeof retried) =>
+        r.json().decisions[0].evaluation.outcomes.find((o: { measure: string }) => o.measure === c.measure)
+      t.match(outcome(retried), { status: 'eligible' }, `${c.name}: the retry is paid`)
+      t.equal(await count(), before + 1)
+      const again = await submit(`again-${n}`)
+      t.match(
+        outcome(again),
+        { status: c.again === 'CAP_REACHED' ? 'capped' : 'ineligible', reasons: [{ code: c.again }] },
+        `${c.name}: claimed again after the crash and the retry, it is refused (${c.again})`,
+      )
+    }
   })
 
   t.test('statement_timeout: 503, rolled back, key released', async (t) => {

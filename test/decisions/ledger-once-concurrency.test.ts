@@ -1,7 +1,9 @@
 // The new ledgers under concurrency, on two API instances (two apps on separate pools):
 // - 50 identical tax-reward applications at once (POLICY.md §5 example 3) pay the period exactly
 //   once: one 450 000.00, 49 ALREADY_REWARDED, each tax day recorded once;
-// - 50 claims of one platform id at once, by two different enterprises, grant it exactly once.
+// - 50 claims of one platform id at once, by two different enterprises, grant it exactly once;
+// - and once each: the startup reward's days, a top-3 award year, a person's tax year and a
+//   research institute (the last two claimed by two enterprises at once).
 // Repeated on fresh subjects so one lucky ordering cannot pass it.
 
 import { readFileSync } from 'node:fs'
@@ -101,5 +103,70 @@ t.test('tax days and one-time grants hold under concurrency on two instances', a
       first.db,
     )
     t.equal(once.rows[0]!.n, '1', `round ${round}: one row in the ledger`)
+  }
+
+  // Every other ledger that pays, once: the same thing claimed at once, by one enterprise (tax days,
+  // award years) or by two (a person's year, an institute: once across enterprises).
+  const cases: {
+    name: string
+    measure: string
+    facts: (i: number) => Application
+    refused: string
+    paid: number
+  }[] = [
+    {
+      name: 'the startup reward’s tax days',
+      measure: 'startup-tech-sme-tax-reward',
+      facts: () => example('startup-tech-sme-tax-reward'),
+      refused: 'ALREADY_REWARDED',
+      paid: 1,
+    },
+    {
+      name: 'a top-3 award year',
+      measure: 'emerging-top3-tax-reward',
+      facts: () => example('emerging-top3-tax-reward'),
+      refused: 'ALREADY_REWARDED',
+      paid: 1,
+    },
+    {
+      name: 'a person’s tax year, claimed by two enterprises',
+      measure: 'talent-iit-reward',
+      facts: (i) => ({
+        ...example('talent-iit-reward'),
+        enterprise: { creditCode: i % 2 === 0 ? ENTERPRISE_A : ENTERPRISE_B, name: `Employer ${i % 2}` },
+      }),
+      refused: 'ALREADY_',
+      paid: 1,
+    },
+    {
+      name: 'a research institute, claimed by two enterprises',
+      measure: 'research-institute-award',
+      facts: (i) => ({
+        ...example('research-institute-award'),
+        enterprise: { creditCode: i % 2 === 0 ? ENTERPRISE_A : ENTERPRISE_B, name: `Founder ${i % 2}` },
+      }),
+      refused: 'ALREADY_GRANTED',
+      paid: 1,
+    },
+    {
+      // Two enterprises' own taxes are two ledgers: each is paid once, no more.
+      name: 'the same emerging-project tax days of two enterprises',
+      measure: 'emerging-project-tax-reward',
+      facts: (i) => ({
+        ...example('emerging-project-tax-reward'),
+        enterprise: { creditCode: i % 2 === 0 ? ENTERPRISE_A : ENTERPRISE_B, name: `Owner ${i % 2}` },
+      }),
+      refused: 'ALREADY_REWARDED',
+      paid: 2,
+    },
+  ]
+  for (const c of cases) {
+    const outcomes = (await storm(c.facts)).map((o) => o.find((x) => x.measure === c.measure)!)
+    t.equal(outcomes.filter((o) => o.status === 'eligible').length, c.paid, `${c.name}: paid ${c.paid}×`)
+    t.equal(
+      outcomes.filter((o) => o.status === 'ineligible' && o.reasons[0]?.code.startsWith(c.refused)).length,
+      APPLICATIONS - c.paid,
+      `${c.name}: every other claim refused (${c.refused}…)`,
+    )
   }
 })
