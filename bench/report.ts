@@ -60,6 +60,7 @@ export interface Figures {
         on: LoadFigures
         off: LoadFigures
         baseline: BaselineResult
+        insertRoute: LoadFigures
         perApplication: { wal: number; table: number }
         bodyBytes: number
         auditPerApplication: number

@@ -9,6 +9,7 @@
 // stateless routes work); BENCH_POOL_SIZE its pool size. The port is sent to the parent over IPC.
 
 import type { AddressInfo } from 'node:net'
+import { sql } from 'kysely'
 import { buildApp } from '../src/app.ts'
 import { type DatabaseHandle, openPostgres } from '../src/db/database.ts'
 import { unavailableDatabase } from '../src/db/unavailable.ts'
@@ -49,6 +50,14 @@ const main = async (): Promise<void> => {
     async () => precomputed,
   )
   app.get('/bench/hello', async () => ({ hello: 'world' }))
+  // The same stack writing one row: Fastify, the JSON body, the service's pool, one INSERT of the
+  // facts into a jsonb column. The baseline POST /v1/applications is compared with.
+  app.post('/bench/insert', async (request, reply) => {
+    await sql`insert into bench_baseline (doc) values (${JSON.stringify(request.body)}::jsonb)`.execute(
+      database.db,
+    )
+    return reply.code(201).send({ stored: true })
+  })
 
   await app.listen({ host: '127.0.0.1', port: 0 })
   const { port } = app.server.address() as AddressInfo
