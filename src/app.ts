@@ -6,7 +6,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { DEFAULT_LIMITS, type Limits } from './config.ts'
 import type { DatabaseHandle } from './db/database.ts'
-import { DEFAULT_LEASE_SECONDS } from './db/idempotency-repository.ts'
 import auth from './plugins/auth.ts'
 import openapi from './plugins/openapi.ts'
 import problems from './plugins/problems.ts'
@@ -26,8 +25,6 @@ import reference from './routes/reference.ts'
 declare module 'fastify' {
   interface FastifyInstance {
     database: DatabaseHandle
-    /** seconds an in-progress Idempotency-Key is held without renewal (IDEMPOTENCY_LEASE_SECONDS) */
-    idempotencyLeaseSeconds: number
     /** set by a graceful shutdown (src/lifecycle.ts) */
     lifecycle: { draining: boolean }
   }
@@ -37,8 +34,6 @@ export interface AppOptions {
   database: DatabaseHandle
   /** a pino logger; tests pass none (silent) */
   logger?: FastifyBaseLogger
-  /** IDEMPOTENCY_LEASE_SECONDS; the repository's default when absent */
-  idempotencyLeaseSeconds?: number
   /** rate limits and timeouts; the production defaults (src/config.ts) when absent */
   limits?: Partial<Limits>
   /** origins allowed by CORS; none when absent */
@@ -92,7 +87,6 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
   app.removeContentTypeParser('text/plain')
 
   app.decorate('database', options.database)
-  app.decorate('idempotencyLeaseSeconds', options.idempotencyLeaseSeconds ?? DEFAULT_LEASE_SECONDS)
   await app.register(problems)
   // Before anything that can answer: security headers apply to every response, errors included;
   // the limiter must see every route registered after it.

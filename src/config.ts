@@ -24,8 +24,6 @@ export interface Config {
   statementTimeoutMs: number
   /** PostgreSQL: lock_timeout of every connection, ms (0: the server's setting) */
   lockTimeoutMs: number
-  /** how long an in-progress Idempotency-Key is held without renewal before a retry may reclaim it */
-  idempotencyLeaseSeconds: number
   /** the longest a graceful shutdown may take before the process exits 1 anyway */
   shutdownTimeoutMs: number
   /** where the first admin key is written (mode 0600) when stdout is not a terminal */
@@ -169,9 +167,6 @@ export const loadConfig = (env: Env): Config => {
     // Ledger rows are locked for one short transaction; waiting 5 s for one means contention the
     // retries (then a 503) should absorb, not a queue of connections.
     lockTimeoutMs: integer(env, 'DATABASE_LOCK_TIMEOUT_MS', 5_000, 0, 3_600_000),
-    // Renewed every third of its length while the request runs, so only a crashed process's key
-    // outlives it; short, since a client retrying after a crash waits this long at most.
-    idempotencyLeaseSeconds: integer(env, 'IDEMPOTENCY_LEASE_SECONDS', 15, 2, 3_600),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 15, 1, 600) * 1000,
     adminKeyFile: env['ADMIN_KEY_FILE'] || join(dataDir, 'admin-key.txt'),
     corsOrigins,

@@ -89,7 +89,6 @@ const main = async (): Promise<void> => {
   const app = await buildApp({
     database,
     logger,
-    idempotencyLeaseSeconds: config.idempotencyLeaseSeconds,
     limits: config.limits,
     corsOrigins: config.corsOrigins,
   })

@@ -12,7 +12,6 @@ t.test('defaults: 127.0.0.1:3000, PGlite under ./data', async (t) => {
     dataDir: './data',
     statementTimeoutMs: 10_000,
     lockTimeoutMs: 5_000,
-    idempotencyLeaseSeconds: 15,
     shutdownTimeoutMs: 15_000,
   })
 })
@@ -27,7 +26,6 @@ t.test('reads every variable', async (t) => {
     DATA_DIR: '/tmp/d',
     DATABASE_STATEMENT_TIMEOUT_MS: '0',
     DATABASE_LOCK_TIMEOUT_MS: '250',
-    IDEMPOTENCY_LEASE_SECONDS: '5',
     SHUTDOWN_TIMEOUT_SECONDS: '30',
   })
   t.match(c, {
@@ -38,7 +36,6 @@ t.test('reads every variable', async (t) => {
     dataDir: '/tmp/d',
     statementTimeoutMs: 0,
     lockTimeoutMs: 250,
-    idempotencyLeaseSeconds: 5,
     shutdownTimeoutMs: 30_000,
   })
   t.equal(c.databaseUrl, 'postgres://postgres@127.0.0.1:5432/x')

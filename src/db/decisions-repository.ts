@@ -2,10 +2,10 @@
 
 import { sql } from 'kysely'
 import { canonicalize } from '../audit/canonical-json.ts'
-import type { Evaluation } from '../engine/types.ts'
+import type { CompactEvaluation } from '../engine/decide.ts'
 import { type ApplicationEntity, applicationEntity, type DecisionEntity, decisionEntity } from './entities.ts'
 import type { Executor } from './executor.ts'
-import { ClaimLostError } from './idempotency-repository.ts'
+import { IDEMPOTENCY_TTL_HOURS, KeyTakenError } from './idempotency-repository.ts'
 import type { JournalRow } from './ledger-repository.ts'
 
 export interface StoredApplication extends ApplicationEntity {
@@ -47,6 +47,7 @@ const DECISION_COLUMNS = [
   'decisions.supersedes',
   'decisions.correction_reason',
   'decisions.decided_by',
+  'decisions.record_format',
   'decisions.decision_hash',
   'decisions.created_at',
 ] as const
@@ -205,11 +206,15 @@ export const currentDecisions = async (
   return new Map(rows.map((r) => [r.application_id, toDecision(r, null)]))
 }
 
-/** The Idempotency-Key a stored decision completes, with the response it stores. */
+/**
+ * The Idempotency-Key a stored decision claims and completes in the same statement, with the
+ * response it stores (replayed byte for byte to the same request).
+ */
 export interface KeyCompletion {
   callerKeyId: string
   key: string
-  token: string
+  /** what the request asks for: the same key with another hash is refused (422) */
+  requestHash: string
   status: number
   body: string
 }
@@ -217,7 +222,12 @@ export interface KeyCompletion {
 export interface DecisionWrite {
   /** a new application, stored with the decision; null when the decision is about a stored one */
   application: (ApplicationEntity & { createdAt: string }) | null
-  decision: DecisionEntity & { decisionHash: string; evaluation: Evaluation; createdAt: string }
+  decision: DecisionEntity & {
+    decisionHash: string
+    evaluation: CompactEvaluation
+    recordFormat: 'compact'
+    createdAt: string
+  }
   creditCode: string
   cumulative: { ledger: string; key: string; amount: string; cap: string }[]
   once: { ledger: string; key: string; item: string; amount: string | null }[]
@@ -230,9 +240,11 @@ export interface DecisionWrite {
 }
 
 /**
- * Writes a decision and everything it changes in one statement (store_decision, migration of
- * 2026-12-03T1400): application, decision, outcomes, ledger grants and journal, the Idempotency-Key
- * completion and the audit entries. The caller holds the subjects' locks.
+ * Writes a decision and everything it changes in one statement (store_decision, migrations of
+ * 2026-12-03T1400 and T1545): the Idempotency-Key (claimed and completed at once), application,
+ * decision (its compact record), outcomes, ledger grants and journal, and the audit entries. The
+ * caller holds the subjects' locks. Throws KeyTakenError when another request holds or answered
+ * the key: the transaction rolls back, and the caller answers from the key's row.
  */
 export const storeDecisionWrite = async (trx: Executor, w: DecisionWrite): Promise<void> => {
   const d = w.decision
@@ -255,7 +267,8 @@ export const storeDecisionWrite = async (trx: Executor, w: DecisionWrite): Promi
       as_of: d.asOf,
       total_amount: d.totalAmount,
       evaluation: d.evaluation,
-      parameters: d.parameters,
+      record_format: d.recordFormat,
+      parameters: null,
       history: d.history,
       supersedes: d.supersedes,
       correction_reason: d.correctionReason,
@@ -263,7 +276,13 @@ export const storeDecisionWrite = async (trx: Executor, w: DecisionWrite): Promi
       decision_hash: d.decisionHash,
       created_at: d.createdAt,
     },
-    outcomes: d.evaluation.outcomes.map((o) => ({ measure: o.measure, status: o.status, amount: o.amount })),
+    // One element per decision_outcomes row, every column named (the function inserts them all).
+    outcomes: d.evaluation.outcomes.map((o) => ({
+      decision_id: d.id,
+      measure: o.measure,
+      status: o.status,
+      amount: o.amount,
+    })),
     credit_code: w.creditCode,
     cumulative: w.cumulative.map((c) => ({ ledger: c.ledger, key: c.key, total: c.amount, cap: c.cap })),
     once: w.once,
@@ -272,9 +291,10 @@ export const storeDecisionWrite = async (trx: Executor, w: DecisionWrite): Promi
     idempotency: w.completion && {
       caller_key_id: w.completion.callerKeyId,
       key: w.completion.key,
-      token: w.completion.token,
+      request_hash: w.completion.requestHash,
       status: w.completion.status,
       body: w.completion.body,
+      ttl_hours: IDEMPOTENCY_TTL_HOURS,
     },
     audit: {
       time: w.audit.time,
@@ -289,8 +309,8 @@ export const storeDecisionWrite = async (trx: Executor, w: DecisionWrite): Promi
   } catch (error) {
     if (d.supersedes !== null && isSupersedesConflict(error))
       throw new DecisionAlreadySuperseded(d.supersedes)
-    if ((error as { code?: unknown } | null)?.code === 'YI001')
-      throw new ClaimLostError(w.completion?.key ?? '')
+    if ((error as { code?: unknown } | null)?.code === 'YI002')
+      throw new KeyTakenError(w.completion?.key ?? '')
     throw error
   }
 }

@@ -20,12 +20,19 @@ export interface DecisionEntity {
   ruleset: { id: string; version: string }
   asOf: string
   totalAmount: string
+  /** the engine's compact record, or (recordFormat absent) a full evaluation stored before 2026-12-03 */
   evaluation: unknown
+  /** the full evaluation's parametersUsed; null for a compact record, which holds its own */
   parameters: unknown
   history: unknown
   supersedes: string | null
   correctionReason: string | null
   decidedBy: string
+  /**
+   * 'compact' when `evaluation` is the engine's compact record; absent for the full evaluations
+   * stored before (migration 2026-12-03T1545), so their entity hashes stay what they were.
+   */
+  recordFormat?: 'compact'
 }
 
 export interface LedgerEntryEntity {
@@ -63,6 +70,7 @@ export const DECISION_ENTITY_COLUMNS = [
   'supersedes',
   'correction_reason',
   'decided_by',
+  'record_format',
 ] as const
 export const LEDGER_ENTRY_ENTITY_COLUMNS = [
   'id',
@@ -107,6 +115,7 @@ export const decisionEntity = (row: {
   supersedes: string | null
   correction_reason: string | null
   decided_by: string
+  record_format: string
 }): DecisionEntity => ({
   id: row.id,
   applicationId: row.application_id,
@@ -119,6 +128,7 @@ export const decisionEntity = (row: {
   supersedes: row.supersedes,
   correctionReason: row.correction_reason,
   decidedBy: row.decided_by,
+  ...(row.record_format === 'compact' ? { recordFormat: 'compact' as const } : {}),
 })
 
 export const ledgerEntryEntity = (row: {

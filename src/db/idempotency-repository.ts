@@ -1,79 +1,36 @@
 // Idempotency keys (IETF httpapi "The Idempotency-Key HTTP Header Field"), scoped to the caller's
-// API key. A key is claimed in its own short transaction ("in-progress"), then completed in the
-// same transaction as the work it protects, so a stored response always matches stored data.
+// API key. A key is claimed and completed by the same statement as the work it protects
+// (store_decision, migration 2026-12-03T1545), inside the work's transaction: a stored response
+// always matches stored data, and a process that dies mid-work leaves no claim behind (its
+// transaction, claim included, rolls back). A concurrent request with the same key waits on the
+// key's unique index until the first commits, then finds it taken (KeyTakenError) and is answered
+// from the key's row (findKey): the stored response, or 422 for another body.
 //
-// A claim is a lease: the claiming process renews it while it works (renewLease), so a key whose
-// lease ran out belongs to a process that died, and a retry reclaims it (a new claim token) rather
-// than waiting for the key's expiry. Completing checks the token inside the work's transaction:
-// a process that lost its claim rolls back instead of storing the request a second time.
+// Rows "in-progress" are only those an instance of the previous version (lease-based claims,
+// migration 2026-12-03T1300) left behind: store_decision takes one over once its lease ran out.
 
-import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Executor } from './executor.ts'
 
 /** How long a completed key is kept (at least 24 h, as documented). */
 export const IDEMPOTENCY_TTL_HOURS = 48
 
-/** The lease of an in-progress key when the caller names none (IDEMPOTENCY_LEASE_SECONDS). */
-export const DEFAULT_LEASE_SECONDS = 15
-
-export type Claim =
-  | { state: 'claimed'; token: string }
-  /** someone holds the key; its lease runs out in `retryAfterSeconds` at the latest */
-  | { state: 'in-progress'; retryAfterSeconds: number }
-  | { state: 'mismatch' }
-  | { state: 'done'; status: number; body: string }
-
-/** The claim this request held was taken over by a retry (its lease had run out): nothing stored. */
-export class ClaimLostError extends Error {
+/** Another request holds or answered this key: the work rolled back; answer from findKey. */
+export class KeyTakenError extends Error {
   constructor(readonly key: string) {
-    super(`the claim on Idempotency-Key ${JSON.stringify(key)} was taken over by a retry`)
-    this.name = 'ClaimLostError'
+    super(`the Idempotency-Key ${JSON.stringify(key)} is taken`)
+    this.name = 'KeyTakenError'
   }
 }
 
-const leaseEnd = (seconds: number) => sql<Date>`now() + make_interval(secs => ${seconds})`
+export type StoredKey =
+  | { state: 'done'; requestHash: string; status: number; body: string }
+  /** left in progress by the previous version's claim; its lease runs out in `retryAfterSeconds` */
+  | { state: 'in-progress'; requestHash: string; retryAfterSeconds: number }
 
-export const claimKey = async (
-  db: Executor,
-  callerKeyId: string,
-  key: string,
-  requestHash: string,
-  leaseSeconds = DEFAULT_LEASE_SECONDS,
-): Promise<Claim> => {
-  const expiresAt = sql<Date>`now() + make_interval(hours => ${IDEMPOTENCY_TTL_HOURS})`
-  const token = randomUUID()
-  const claimed = {
-    request_hash: requestHash,
-    state: 'in-progress' as const,
-    claim_token: token,
-    lease_expires_at: leaseEnd(leaseSeconds) as never,
-    expires_at: expiresAt as never,
-  }
-  // An expired record no longer counts: it is replaced. An in-progress one whose lease ran out is
-  // reclaimed by the same request (same hash); with another body it stays a mismatch.
-  const inserted = await db
-    .insertInto('idempotency_keys')
-    .values({ caller_key_id: callerKeyId, key, ...claimed })
-    .onConflict((oc) =>
-      oc
-        .columns(['caller_key_id', 'key'])
-        .doUpdateSet({ ...claimed, response_status: null, response_body: null })
-        .where((eb) =>
-          eb.or([
-            eb('idempotency_keys.expires_at', '<', sql<Date>`now()`),
-            eb.and([
-              eb('idempotency_keys.state', '=', 'in-progress'),
-              eb('idempotency_keys.lease_expires_at', '<', sql<Date>`now()`),
-              eb('idempotency_keys.request_hash', '=', requestHash),
-            ]),
-          ]),
-        ),
-    )
-    .returning('key')
-    .executeTakeFirst()
-  if (inserted) return { state: 'claimed', token }
-  const existing = await db
+/** The key's row, unless absent or expired (an expired key no longer counts). */
+export const findKey = async (db: Executor, callerKeyId: string, key: string): Promise<StoredKey | null> => {
+  const row = await db
     .selectFrom('idempotency_keys')
     .select([
       'request_hash',
@@ -84,69 +41,22 @@ export const claimKey = async (
     ])
     .where('caller_key_id', '=', callerKeyId)
     .where('key', '=', key)
-    .executeTakeFirstOrThrow()
-  if (existing.request_hash !== requestHash) return { state: 'mismatch' }
-  if (existing.state === 'in-progress') {
-    return { state: 'in-progress', retryAfterSeconds: Math.max(1, Number(existing.lease_left)) }
+    .where('expires_at', '>=', sql<Date>`now()`)
+    .executeTakeFirst()
+  if (!row) return null
+  if (row.state === 'in-progress') {
+    return {
+      state: 'in-progress',
+      requestHash: row.request_hash,
+      retryAfterSeconds: Math.max(1, Number(row.lease_left)),
+    }
   }
-  return { state: 'done', status: existing.response_status!, body: existing.response_body! }
-}
-
-/**
- * Extends the lease of a claim this process still holds; false when it holds it no more (a retry
- * reclaimed it, or it completed).
- */
-export const renewLease = async (
-  db: Executor,
-  callerKeyId: string,
-  key: string,
-  token: string,
-  leaseSeconds = DEFAULT_LEASE_SECONDS,
-): Promise<boolean> => {
-  const result = await db
-    .updateTable('idempotency_keys')
-    .set({ lease_expires_at: leaseEnd(leaseSeconds) as never })
-    .where('caller_key_id', '=', callerKeyId)
-    .where('key', '=', key)
-    .where('claim_token', '=', token)
-    .where('state', '=', 'in-progress')
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) === 1
-}
-
-/**
- * Records the response, in the transaction of the work it answers. Throws ClaimLostError (rolling
- * that transaction back) when the claim is no longer this request's: a retry reclaimed the key
- * after the lease ran out, and will do the work itself.
- */
-export const completeKey = async (
-  trx: Executor,
-  callerKeyId: string,
-  key: string,
-  token: string,
-  status: number,
-  body: string,
-) => {
-  const result = await trx
-    .updateTable('idempotency_keys')
-    .set({ state: 'done', response_status: status, response_body: body })
-    .where('caller_key_id', '=', callerKeyId)
-    .where('key', '=', key)
-    .where('claim_token', '=', token)
-    .where('state', '=', 'in-progress')
-    .executeTakeFirst()
-  if (Number(result.numUpdatedRows) !== 1) throw new ClaimLostError(key)
-}
-
-/** Releases a claim whose work failed, so the client may retry with the same key at once. */
-export const releaseKey = async (db: Executor, callerKeyId: string, key: string, token: string) => {
-  await db
-    .deleteFrom('idempotency_keys')
-    .where('caller_key_id', '=', callerKeyId)
-    .where('key', '=', key)
-    .where('claim_token', '=', token)
-    .where('state', '=', 'in-progress')
-    .execute()
+  return {
+    state: 'done',
+    requestHash: row.request_hash,
+    status: row.response_status!,
+    body: row.response_body!,
+  }
 }
 
 /** Deletes completed keys past their expiry; returns how many. Run periodically by the server. */

@@ -43,7 +43,10 @@ export interface DecisionsTable {
   as_of: ColumnType<string, string, never>
   total_amount: Numeric
   evaluation: Json
-  parameters: Json
+  /** 'full' (stored before 2026-12-03T1545) or 'compact' (the engine's compact record) */
+  record_format: ColumnType<string, string | undefined, never>
+  /** a full evaluation's parametersUsed; null with a compact record */
+  parameters: Json | null
   history: Json
   supersedes: string | null
   correction_reason: string | null

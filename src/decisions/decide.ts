@@ -1,8 +1,10 @@
 // Deciding an application and storing the decision, in one transaction: the application, the
-// decision (outcomes, ruleset version, every parameter value used, the history the engine saw), the
-// ledger grants it consumes, the Idempotency-Key it completes, and one audit entry per state change
-// — or nothing at all. Round trips inside the transaction: lock the ledger subjects, read what they
-// hold, then one statement (store_decision) for every write.
+// decision (the engine's compact record: outcomes, ruleset version, every parameter value used, the
+// facts of its trace; and the history the engine saw), the ledger grants it consumes, the
+// Idempotency-Key it claims and completes, and one audit entry per state change — or nothing at all.
+// Round trips inside the transaction: lock the ledger subjects, read what they hold, then one
+// statement (store_decision) for every write. No explained evaluation is built on this path: the
+// auditor's view is rendered from the record when someone reads it (src/decisions/stored-evaluation.ts).
 
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
@@ -28,9 +30,9 @@ import {
 } from '../db/ledger-repository.ts'
 import { inTransaction } from '../db/retry.ts'
 import type { Database } from '../db/schema.ts'
-import { evaluate } from '../engine/evaluate.ts'
+import { type CompactEvaluation, decideCompact } from '../engine/decide.ts'
 import { type History, subjectKey } from '../engine/ledgers.ts'
-import type { Application, Evaluation } from '../engine/types.ts'
+import type { Application } from '../engine/types.ts'
 
 /** What jsonb gives back: plain JSON (Rationals become strings, undefined members vanish). */
 const asStored = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T
@@ -38,11 +40,12 @@ const asStored = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T
 export const inputHash = (facts: Application): string => hashCanonical(facts)
 
 /**
- * Evaluates without history or storage: surfaces input errors (EngineError → 4xx) before anything
- * is claimed or written. Its result is the decision itself when the ledger holds nothing for the
- * application's subjects (the usual first application), so it is not evaluated twice.
+ * Decides without history or storage: surfaces input errors (EngineError → 4xx) before anything
+ * is written. Its record is the decision itself when the ledger holds nothing for the
+ * application's subjects (the usual first application), so it is not decided twice. The compact
+ * record is plain JSON already (src/engine/decide.ts): stored and hashed as it is.
  */
-export const precheck = (facts: Application): Evaluation => asStored(evaluate(facts))
+export const precheck = (facts: Application): CompactEvaluation => decideCompact(facts)
 
 /** Nothing granted under the subjects: the evaluation without history is the decision. */
 const isEmpty = (h: History): boolean => (h.totals?.length ?? 0) === 0 && (h.grants?.length ?? 0) === 0
@@ -56,10 +59,10 @@ export interface StoreOptions {
   /** inputHash(facts), when the caller already computed it (the idempotency request hash) */
   inputHash?: string
   /** precheck(facts), reused when the ledger holds nothing for the subjects */
-  precomputed?: Evaluation
+  precomputed?: CompactEvaluation
   /**
-   * The response to store with the decision and the Idempotency-Key it completes, in the same
-   * statement: a stored response can never disagree with stored data.
+   * The response to store with the decision and the Idempotency-Key it claims and completes, in the
+   * same statement: a stored response can never disagree with stored data.
    */
   respond?: (decided: Decided) => { body: string; completion: Omit<KeyCompletion, 'body'> }
 }
@@ -91,8 +94,8 @@ const decideAndStore = async (
   const released = supersedes ? await releaseGrants(trx, supersedes.id, supersedes.facts) : []
   if (released.length > 0) locked = await lockSubjects(trx, subjects)
   const history = await historyFor(trx, subjectsOf(facts), locked)
-  const evaluation: Evaluation =
-    options.precomputed && isEmpty(history) ? options.precomputed : asStored(evaluate(facts, { history }))
+  const evaluation: CompactEvaluation =
+    options.precomputed && isEmpty(history) ? options.precomputed : decideCompact(facts, { history })
 
   const claims = evaluation.outcomes.flatMap((o) => o.ledger)
   // A claim on a subject that was not locked could race another decision: a measure must name every
@@ -112,11 +115,13 @@ const decideAndStore = async (
     asOf: evaluation.asOf,
     totalAmount: evaluation.totalAmount,
     evaluation,
-    parameters: evaluation.parametersUsed,
+    // in the record (parametersUsed); the column holds them only for full evaluations stored before
+    parameters: null,
     history: asStored(history),
     supersedes: supersedes?.id ?? null,
     correctionReason: supersedes?.reason ?? null,
     decidedBy: caller.keyId,
+    recordFormat: 'compact',
   }
   const now = new Date().toISOString()
   const decision: StoredDecision = {
@@ -153,7 +158,13 @@ const decideAndStore = async (
   ]
   await storeDecisionWrite(trx, {
     application: newApplication ? application : null,
-    decision: { ...entity, evaluation, decisionHash: decision.decisionHash, createdAt: now },
+    decision: {
+      ...entity,
+      evaluation,
+      recordFormat: 'compact',
+      decisionHash: decision.decisionHash,
+      createdAt: now,
+    },
     creditCode: facts.enterprise.creditCode,
     cumulative: rows.cumulative,
     once: rows.once,

@@ -21,5 +21,3 @@ export const summarise = (e: Evaluation) => ({
   totalAmount: e.totalAmount,
   overriddenParameters: e.overriddenParameters,
 })
-
-export const explained = (e: Evaluation, explain: Explain) => (explain === 'full' ? e : summarise(e))

@@ -1,10 +1,14 @@
-// Stored applications and decisions as the API shows them (src/schemas/applications.ts).
+// Stored applications and decisions as the API shows them (src/schemas/applications.ts). The
+// evaluation is read through the versioned reader (src/decisions/stored-evaluation.ts): the trace
+// is rendered only when the caller asks for it (explain=full).
 
 import type { StoredApplication, StoredDecision } from '../db/decisions-repository.ts'
-import type { Application, Evaluation, History } from '../engine/types.ts'
-import { type Explain, explained } from './explain.ts'
+import type { Application, History } from '../engine/types.ts'
+import type { Explain } from './explain.ts'
+import { fullEvaluation, summaryOf } from './stored-evaluation.ts'
 
-export const presentDecision = (d: StoredDecision, explain: Explain = 'full') => ({
+/** `facts`: those of the decision's application (the full trace shows them as inputs). */
+export const presentDecision = (d: StoredDecision, facts: Application, explain: Explain = 'full') => ({
   id: d.id,
   applicationId: d.applicationId,
   createdAt: d.createdAt,
@@ -14,7 +18,7 @@ export const presentDecision = (d: StoredDecision, explain: Explain = 'full') =>
   correctionReason: d.correctionReason,
   decisionHash: d.decisionHash,
   history: d.history as History,
-  evaluation: explained(d.evaluation as Evaluation, explain),
+  evaluation: explain === 'full' ? fullEvaluation(d, facts) : summaryOf(d),
 })
 
 export const presentApplication = (
@@ -30,5 +34,5 @@ export const presentApplication = (
   submittedBy: a.submittedBy,
   createdAt: a.createdAt,
   facts: a.facts as Application,
-  decisions: decisions.map((d) => presentDecision(d, explain)),
+  decisions: decisions.map((d) => presentDecision(d, a.facts as Application, explain)),
 })

@@ -1,14 +1,16 @@
 // Replaying a stored decision: the stored input, evaluated again with the stored parameter values
 // (or today's, to see what today's rules would decide) and the stored history, compared field by
-// field with what was stored.
+// field with what was stored. A decision stored as a compact record is compared through the
+// auditor's view rendered from it (src/decisions/stored-evaluation.ts), so the differences are JSON
+// pointers into the same explained evaluation whichever form the decision was stored in.
 
 import { evaluate } from '../engine/evaluate.ts'
 import { historyFromSummary, isSummary } from '../engine/history.ts'
 import { type LedgerClaim, subjectKey } from '../engine/ledgers.ts'
 import { DEFAULT_PARAMETERS } from '../engine/parameters/index.ts'
-import type { ParameterRead } from '../engine/parameters/types.ts'
 import { isRulesetVersion, RULESET, type RulesetVersion } from '../engine/ruleset.ts'
 import type { Application, Evaluation, History, Outcome } from '../engine/types.ts'
+import { fullEvaluation, parametersOf, type StoredEvaluation } from './stored-evaluation.ts'
 
 export interface Difference {
   /** JSON pointer into the evaluation */
@@ -59,15 +61,13 @@ export const diff = (a: unknown, b: unknown, path = '', out: Difference[] = []):
 const brief = (o: Outcome) => ({ status: o.status, amount: o.amount })
 
 export const replayDecision = (
-  decision: { id: string; evaluation: unknown; parameters: unknown; history: unknown; asOf: string },
+  decision: StoredEvaluation & { id: string; history: unknown; asOf: string },
   facts: Application,
   against: 'stored' | 'current',
 ): Replay => {
-  const stored = decision.evaluation as Evaluation
+  const stored = fullEvaluation(decision, facts)
   const parameters =
-    against === 'stored'
-      ? DEFAULT_PARAMETERS.pinned(decision.parameters as ParameterRead[])
-      : DEFAULT_PARAMETERS
+    against === 'stored' ? DEFAULT_PARAMETERS.pinned(parametersOf(decision)) : DEFAULT_PARAMETERS
   // Against the stored rules, the decision's own ruleset version runs; against current, today's.
   const version: RulesetVersion =
     against === 'stored' && isRulesetVersion(stored.ruleset.version)

@@ -167,7 +167,7 @@ const applications: FastifyPluginAsyncTypebox = async (app) => {
       return {
         items: page.map((a) => {
           const d = decisions.get(a.id)
-          const presented = d ? presentDecision(d, 'summary') : null
+          const presented = d ? presentDecision(d, a.facts as Facts, 'summary') : null
           return {
             id: a.id,
             enterpriseCreditCode: a.enterpriseCreditCode,

@@ -51,11 +51,14 @@ const decisions: FastifyPluginAsyncTypebox = async (app) => {
       // JSON.stringify: faster than the compiled serializer for union-typed answers (BENCHMARKS.md)
       serializerCompiler: () => JSON.stringify,
     },
-    async (request) =>
-      presentDecision(
-        (await load(request.params.id, callerOf(request))).decision,
+    async (request) => {
+      const { decision, application } = await load(request.params.id, callerOf(request))
+      return presentDecision(
+        decision,
+        application.facts as Facts,
         explainOf(request.query, request.headers.prefer),
-      ),
+      )
+    },
   )
 
   app.post(

@@ -1,17 +1,17 @@
 // The Idempotency-Key flow every storing POST shares (IETF httpapi "The Idempotency-Key HTTP Header
-// Field"): claim the key, replay a stored response byte for byte, refuse a key reused with another
-// body (422) or still in progress (409), and complete the key in the same transaction as the work,
-// so a stored response can never disagree with stored data.
+// Field"): replay a stored response byte for byte, refuse a key reused with another body (422), and
+// claim and complete the key in the same transaction, the same statement, as the work
+// (store_decision), so a stored response can never disagree with stored data and a crash leaves no
+// key behind (the claim rolls back with the rest; the client's retry is decided afresh, once).
 //
-// A claim is a lease (IDEMPOTENCY_LEASE_SECONDS), renewed while the work runs: if the process dies,
-// the client's retry reclaims the key once the lease has run out instead of getting 409 until the
-// key expires. If a slow request lost its claim that way, completing fails (ClaimLostError) and
-// its transaction rolls back: the work is stored once, by the retry.
+// A fresh key costs nothing before the work. When the key is taken — answered already, or being
+// answered by a concurrent request, which the database makes this one wait for — the work rolls
+// back (KeyTakenError) and the key's row answers: its stored response, or 422 for another body.
 
 import type { FastifyReply } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { KeyCompletion } from '../db/decisions-repository.ts'
-import { ClaimLostError, claimKey, releaseKey, renewLease } from '../db/idempotency-repository.ts'
+import { findKey, KeyTakenError } from '../db/idempotency-repository.ts'
 import { TransientDatabaseError } from '../db/retry.ts'
 import type { Database } from '../db/schema.ts'
 import { HttpProblem } from '../plugins/problems.ts'
@@ -27,7 +27,7 @@ export const unavailable = (error: TransientDatabaseError) =>
     { 'retry-after': '1' },
   )
 
-const inProgress = (leaseLeftSeconds: number) =>
+const inProgress = (retryAfterSeconds: number) =>
   new HttpProblem(
     {
       type: '/problems/idempotency-in-progress',
@@ -35,10 +35,19 @@ const inProgress = (leaseLeftSeconds: number) =>
       status: 409,
       detail:
         'A request with this Idempotency-Key is still being processed. Retry later for its response ' +
-        `(if the process handling it stopped, the key is free again within ${leaseLeftSeconds} s).`,
+        `(if the process handling it stopped, the key is free again within ${retryAfterSeconds} s).`,
     },
-    { 'retry-after': '1' },
+    { 'retry-after': String(retryAfterSeconds) },
   )
+
+const reused = () =>
+  new HttpProblem({
+    type: '/problems/idempotency-key-reused',
+    title: 'Unprocessable Content',
+    status: 422,
+    detail: 'This Idempotency-Key was used with a different request body.',
+    errors: [{ detail: 'was used with a different body', header: 'Idempotency-Key' }],
+  })
 
 /**
  * Sends a response body exactly as it was stored, so a replayed idempotent response is
@@ -63,53 +72,33 @@ export interface IdempotentRequest {
 }
 
 /**
- * Runs `work` once per key. `work` stores what it does and, in the same transaction, completes the
- * claim it is given with the response body (store_decision does both in one statement); the body is
- * then sent, and replayed for later requests.
+ * Runs `work` once per key. `work` stores what it does and, in the same statement, claims and
+ * completes the key with the response body (the `KeyCompletion` it is given, plus the body); the
+ * body is then sent, and replayed for later requests.
+ *
+ * When the work fails because the key is taken, or refuses the request itself (an HttpProblem, e.g.
+ * a correction of a decision this very key already superseded), the key's row is read: a stored
+ * response to the same request is replayed instead.
  */
 export const idempotently = async (
   request: IdempotentRequest,
-  work: (claim: Omit<KeyCompletion, 'body'>) => Promise<string>,
+  work: (key: Omit<KeyCompletion, 'body'>) => Promise<string>,
 ) => {
   const { db, callerKeyId, key, requestHash, status } = request
-  const { server, log } = (request.reply as FastifyReply).request
-  const lease = server.idempotencyLeaseSeconds
-  const claim = await claimKey(db, callerKeyId, key, requestHash, lease)
-  if (claim.state === 'done') return sendStored(request.reply, claim.status, claim.body)
-  if (claim.state === 'in-progress') throw inProgress(claim.retryAfterSeconds)
-  if (claim.state === 'mismatch') {
-    throw new HttpProblem({
-      type: '/problems/idempotency-key-reused',
-      title: 'Unprocessable Content',
-      status: 422,
-      detail: 'This Idempotency-Key was used with a different request body.',
-      errors: [{ detail: 'was used with a different body', header: 'Idempotency-Key' }],
-    })
-  }
-  // Renewed while the work runs, so only a crashed process's claim runs out. A failed renewal is
-  // not fatal: completing checks the claim.
-  const renewal = setInterval(
-    () =>
-      void renewLease(db, callerKeyId, key, claim.token, lease).catch((err: unknown) =>
-        log.warn({ err }, 'renewing the idempotency lease failed'),
-      ),
-    (lease * 1000) / 3,
-  )
   try {
-    const body = await work({ callerKeyId, key, token: claim.token, status })
+    const body = await work({ callerKeyId, key, requestHash, status })
     return sendStored(request.reply, status, body)
   } catch (error) {
-    // Give the key back now so the client's retry need not wait for the lease. With the database
-    // unreachable this fails too, and the lease running out frees the key instead. A key whose
-    // transaction did commit (a connection cut during COMMIT) is "done" and stays.
-    await releaseKey(db, callerKeyId, key, claim.token).catch((err: unknown) =>
-      log.warn({ err }, 'releasing the idempotency key failed; its lease will free it'),
-    )
     if (error instanceof TransientDatabaseError) throw unavailable(error)
-    // A retry took the key over after our lease ran out: it does the work; we stored nothing.
-    if (error instanceof ClaimLostError) throw inProgress(1)
-    throw error
-  } finally {
-    clearInterval(renewal)
+    if (!(error instanceof KeyTakenError || error instanceof HttpProblem)) throw error
+    const stored = await findKey(db, callerKeyId, key)
+    if (stored === null) {
+      // Taken, then gone (expired and purged in between): the client's retry decides afresh.
+      if (error instanceof KeyTakenError) throw inProgress(1)
+      throw error
+    }
+    if (stored.requestHash !== requestHash) throw reused()
+    if (stored.state === 'in-progress') throw inProgress(stored.retryAfterSeconds)
+    return sendStored(request.reply, stored.status, stored.body)
   }
 }

@@ -1,132 +1,106 @@
+// Idempotency keys: read back (findKey), purged, and claimed in the same statement as the decision
+// they answer (store_decision, migration 2026-12-03T1545). Replaces the lease-based claim tests:
+// there is no separate claim any more, so no claim can be lost, renewed or released; what stays is
+// tested here through the route that stores (byte-identical replay, 422, the previous version's
+// in-progress rows, and a failure mid-write leaving no key).
+
 import { sql } from 'kysely'
 import t from 'tap'
-import {
-  ClaimLostError,
-  claimKey,
-  completeKey,
-  purgeExpiredKeys,
-  releaseKey,
-  renewLease,
-} from '../../src/db/idempotency-repository.ts'
-import { createApiKey } from '../../src/db/keys-repository.ts'
+import { findKey, purgeExpiredKeys } from '../../src/db/idempotency-repository.ts'
+import { testApp } from '../helpers/app.ts'
 import { testDatabase } from '../helpers/database.ts'
+import { bearer, deepProcessing, keysFor } from '../helpers/fixtures.ts'
 
-const newCaller = async (database: Awaited<ReturnType<typeof testDatabase>>) =>
-  (await database.db.transaction().execute((trx) => createApiKey(trx, { role: 'finance' }, 'system'))).record
-    .id
-
-/** Ends the lease of every in-progress key, as if its process had died that long ago. */
-const expireLeases = (database: Awaited<ReturnType<typeof testDatabase>>) =>
-  sql`update idempotency_keys set lease_expires_at = now() - interval '1 second'`.execute(database.db)
-
-t.test('claims, replays, expiry and purge', async (t) => {
+t.test('keys', async (t) => {
   const database = await testDatabase(t)
-  const caller = await newCaller(database)
-  const first = await claimKey(database.db, caller, 'k', 'h1')
-  t.equal(first.state, 'claimed')
-  if (first.state !== 'claimed') return
-  t.match(await claimKey(database.db, caller, 'k', 'h1'), { state: 'in-progress' })
-  t.same(await claimKey(database.db, caller, 'k', 'h2'), { state: 'mismatch' })
-  await completeKey(database.db, caller, 'k', first.token, 201, '{"a":1}')
-  t.same(await claimKey(database.db, caller, 'k', 'h1'), { state: 'done', status: 201, body: '{"a":1}' })
-  const kept = await sql<{ hours: string }>`
-    select extract(epoch from expires_at - created_at) / 3600 as hours from idempotency_keys`.execute(
-    database.db,
-  )
-  t.ok(Number(kept.rows[0]!.hours) >= 24, 'kept at least 24 hours')
+  const app = await testApp(t, database)
+  const keys = await keysFor(database)
+  const caller = (
+    await sql<{ id: string }>`select id from api_keys where role = 'finance' limit 1`.execute(database.db)
+  ).rows[0]!.id
+  const post = (key: string, amount = '1000000.00', project = `p-${key}`) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: { ...bearer(keys.finance), 'idempotency-key': key },
+      payload: deepProcessing(project, amount),
+    })
+  const count = async () =>
+    Number((await sql<{ n: string }>`select count(*) as n from applications`.execute(database.db)).rows[0]!.n)
 
-  t.equal(await purgeExpiredKeys(database.db), 0, 'nothing expired yet')
-  await sql`update idempotency_keys set expires_at = now() - interval '1 second'`.execute(database.db)
-  const again = await claimKey(database.db, caller, 'k', 'h2')
-  t.equal(again.state, 'claimed', 'an expired key is claimed afresh')
-  if (again.state !== 'claimed') return
-  await completeKey(database.db, caller, 'k', again.token, 201, '{}')
-  await sql`update idempotency_keys set expires_at = now() - interval '1 second'`.execute(database.db)
-  t.equal(await purgeExpiredKeys(database.db), 1)
-  t.match(await claimKey(database.db, caller, 'k', 'h3'), { state: 'claimed' })
-})
-
-t.test('an in-progress key is a lease: a retry reclaims it only after the lease ran out', async (t) => {
-  const database = await testDatabase(t)
-  const caller = await newCaller(database)
-  const crashed = await claimKey(database.db, caller, 'k', 'h1', 30)
-  if (crashed.state !== 'claimed') return t.fail('first claim')
-  const busy = await claimKey(database.db, caller, 'k', 'h1', 30)
-  t.equal(busy.state, 'in-progress', 'within the lease: in progress')
-  if (busy.state === 'in-progress') {
-    t.ok(busy.retryAfterSeconds > 25 && busy.retryAfterSeconds <= 30, 'tells when the lease runs out')
-  }
-
-  // The process holding it "died": no renewal, the lease runs out.
-  await expireLeases(database)
-  t.same(await claimKey(database.db, caller, 'k', 'h2'), { state: 'mismatch' }, 'another body: still 422')
-  const retry = await claimKey(database.db, caller, 'k', 'h1', 30)
-  t.equal(retry.state, 'claimed', 'the same request reclaims the key')
-  if (retry.state !== 'claimed') return
-  t.not(retry.token, crashed.token, 'under a new claim token')
-
-  // The first holder, if it was only slow, can neither renew nor complete: exactly once.
-  t.equal(await renewLease(database.db, caller, 'k', crashed.token), false, 'the old claim cannot renew')
-  await t.rejects(
-    database.db
-      .transaction()
-      .execute((trx) => completeKey(trx, caller, 'k', crashed.token, 201, '{"old":1}')),
-    ClaimLostError,
-    'the old claim cannot complete',
-  )
-  await releaseKey(database.db, caller, 'k', crashed.token)
-  t.match(await claimKey(database.db, caller, 'k', 'h1'), { state: 'in-progress' }, 'nor release it')
-
-  t.equal(await renewLease(database.db, caller, 'k', retry.token, 30), true, 'the holder renews')
-  await completeKey(database.db, caller, 'k', retry.token, 201, '{"new":1}')
-  t.equal(await renewLease(database.db, caller, 'k', retry.token), false, 'a completed key is not renewed')
-  await expireLeases(database)
-  t.same(
-    await claimKey(database.db, caller, 'k', 'h1'),
-    { state: 'done', status: 201, body: '{"new":1}' },
-    'a completed key is never reclaimed, whatever its lease',
-  )
-})
-
-t.test('renewal keeps a live claim from being reclaimed', async (t) => {
-  const database = await testDatabase(t)
-  const caller = await newCaller(database)
-  const claim = await claimKey(database.db, caller, 'k', 'h1', 2)
-  if (claim.state !== 'claimed') return t.fail('claim')
-  await expireLeases(database)
-  t.equal(await renewLease(database.db, caller, 'k', claim.token, 30), true)
-  t.match(
-    await claimKey(database.db, caller, 'k', 'h1'),
-    { state: 'in-progress' },
-    'renewed: not reclaimable',
-  )
-})
-
-t.test('released keys can be claimed at once', async (t) => {
-  const database = await testDatabase(t)
-  const caller = await newCaller(database)
-  const claim = await claimKey(database.db, caller, 'k', 'h1')
-  if (claim.state !== 'claimed') return t.fail('claim')
-  await releaseKey(database.db, caller, 'k', claim.token)
-  t.match(await claimKey(database.db, caller, 'k', 'h1'), { state: 'claimed' })
-})
-
-t.test('a reclaim waits for a completing transaction and then sees it done', async (t) => {
-  const database = await testDatabase(t)
-  if (database.kind !== 'postgres') {
-    t.comment('PGlite has one connection: no concurrent transactions to order')
-    return
-  }
-  const caller = await newCaller(database)
-  const claim = await claimKey(database.db, caller, 'k', 'h1', 2)
-  if (claim.state !== 'claimed') return t.fail('claim')
-  await expireLeases(database)
-  let reclaim: Promise<unknown> = Promise.resolve()
-  await database.db.transaction().execute(async (trx) => {
-    await completeKey(trx, caller, 'k', claim.token, 201, '{"a":1}')
-    // The reclaim blocks on the row this transaction updated, then re-checks it: done.
-    reclaim = claimKey(database.db, caller, 'k', 'h1')
-    await new Promise((r) => setTimeout(r, 100))
+  t.test('stored with the decision, read back, replayed, refused with another body', async (t) => {
+    t.equal(await findKey(database.db, caller, 'k1'), null, 'no key yet')
+    const first = await post('k1')
+    t.equal(first.statusCode, 201)
+    const stored = await findKey(database.db, caller, 'k1')
+    t.match(stored, { state: 'done', status: 201, body: first.body })
+    const before = await count()
+    const again = await post('k1')
+    t.equal(again.statusCode, 201)
+    t.equal(again.body, first.body, 'byte for byte')
+    t.equal(await count(), before, 'stored once')
+    t.equal((await post('k1', '2000000.00')).statusCode, 422, 'another body')
+    t.equal(await count(), before)
   })
-  t.same(await reclaim, { state: 'done', status: 201, body: '{"a":1}' })
+
+  t.test('expired keys no longer count, and are purged', async (t) => {
+    await sql`update idempotency_keys set expires_at = now() - interval '1 second' where key = 'k1'`.execute(
+      database.db,
+    )
+    t.equal(await findKey(database.db, caller, 'k1'), null, 'an expired key is not found')
+    const fresh = await post('k1', '2000000.00', 'p-k1-again')
+    t.equal(fresh.statusCode, 201, 'an expired key is taken over by a new request')
+    await sql`update idempotency_keys set expires_at = now() - interval '1 second' where key = 'k1'`.execute(
+      database.db,
+    )
+    t.equal(await purgeExpiredKeys(database.db), 1)
+    t.equal(await findKey(database.db, caller, 'k1'), null)
+  })
+
+  t.test('a failure mid-write leaves no key behind: the retry is decided, once', async (t) => {
+    // A fault on the audit log: the last write of store_decision, after the key was claimed.
+    await sql
+      .raw(`create function fail_once() returns trigger language plpgsql as $$
+        begin
+          if not exists (select 1 from pg_class where relname = 'failed_once') then
+            raise exception 'injected' using errcode = 'XX001';
+          end if;
+          return new;
+        end $$`)
+      .execute(database.db)
+    await sql`create trigger audit_fault before insert on audit_log for each row execute function fail_once()`.execute(
+      database.db,
+    )
+    const before = await count()
+    t.equal((await post('crash')).statusCode, 500, 'the write fails')
+    t.equal(await findKey(database.db, caller, 'crash'), null, 'the claim rolled back with the rest')
+    t.equal(await count(), before, 'nothing stored')
+    await sql`create table failed_once ()`.execute(database.db)
+    const retry = await post('crash')
+    t.equal(retry.statusCode, 201, 'the retry with the same key is decided at once, no lease to wait for')
+    t.equal(await count(), before + 1)
+    t.equal((await post('crash')).body, retry.body, 'and then replayed')
+    await sql`drop trigger audit_fault on audit_log`.execute(database.db)
+  })
+
+  t.test('rows the previous version left in progress', async (t) => {
+    const leftOver = (key: string, hash: string, lease: string) =>
+      sql`insert into idempotency_keys (caller_key_id, key, request_hash, state, claim_token, lease_expires_at, expires_at)
+          values (${caller}, ${key}, ${hash}, 'in-progress', gen_random_uuid(), now() + ${lease}::interval,
+                  now() + interval '48 hours')`.execute(database.db)
+    // The request hash of a body: what the first request stored for it (read off a done key).
+    await post('probe', '1000000.00', 'p-legacy')
+    const hash = (await findKey(database.db, caller, 'probe'))!.requestHash
+    await leftOver('legacy-live', hash, '30 seconds')
+    const busy = await post('legacy-live', '1000000.00', 'p-legacy')
+    t.equal(busy.statusCode, 409, 'its lease still running: in progress')
+    t.ok(Number(busy.headers['retry-after']) >= 1 && Number(busy.headers['retry-after']) <= 30)
+    await leftOver('legacy-dead', hash, '-1 second')
+    t.equal((await post('legacy-dead', '2000000.00', 'p-legacy')).statusCode, 422, 'another body: 422')
+    const before = await count()
+    const taken = await post('legacy-dead', '1000000.00', 'p-legacy')
+    t.equal(taken.statusCode, 201, 'its lease run out: the same request takes it over')
+    t.equal(await count(), before + 1)
+    t.match(await findKey(database.db, caller, 'legacy-dead'), { state: 'done', body: taken.body })
+  })
 })

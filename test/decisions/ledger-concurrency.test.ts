@@ -79,7 +79,9 @@ t.test('the interest-subsidy cap holds under concurrency on two instances', asyn
   }
 })
 
-t.test('a duplicate that arrives while the first is still running gets 409', async (t) => {
+// Since the key is claimed in the decision's own transaction (migration 2026-12-03T1545), a duplicate
+// no longer sees an "in progress" key (409): it waits for the first and is answered with its response.
+t.test('a duplicate that arrives while the first is still running waits for it and gets its response', async (t) => {
   if (!requirePostgres(t, 'an idempotent request racing its duplicate')) return
   const database = await testDatabase(t)
   const app = await buildApp({ database })
@@ -108,12 +110,16 @@ t.test('a duplicate that arrives while the first is still running gets 409', asy
     })
   const first = request()
   await new Promise((r) => setTimeout(r, 500))
-  const duplicate = await request()
-  t.equal(duplicate.statusCode, 409, 'the duplicate is told the first is in progress')
-  t.equal(duplicate.headers['retry-after'], '1')
+  const duplicate = request()
+  await new Promise((r) => setTimeout(r, 300))
   await holder.query('rollback')
-  const done = await first
+  const [done, waited] = await Promise.all([first, duplicate])
   t.equal(done.statusCode, 201, 'the first completes')
+  t.equal(waited.statusCode, 201, 'the duplicate waited for it')
+  t.equal(waited.body, done.body, 'and got the stored response, byte for byte')
+  const stored = await sql<{ n: string }>`
+    select count(*)::text as n from applications where project_id = 'p-409'`.execute(database.db)
+  t.equal(stored.rows[0]!.n, '1', 'stored once')
   const replay = await request()
-  t.equal(replay.body, done.body, 'afterwards the duplicate gets the stored response')
+  t.equal(replay.body, done.body, 'afterwards too')
 })

@@ -1,0 +1,43 @@
+// The versioned reader of a stored decision's evaluation (migration 2026-12-03T1545). A decision
+// stored from then on holds the engine's compact record (record_format 'compact'); the explained
+// evaluation an auditor reads, its summary and the parameters it used are rendered from that record
+// and the facts it decided. Decisions stored before hold the full evaluation of their ruleset
+// (1.0.0, 1.1.0, 1.2.0) as it was then, with its parametersUsed copied beside it; they are read as
+// they are, never rewritten: their audit entries hash the stored row, and a rewrite would break
+// the chain an auditor verifies.
+
+import type { CompactEvaluation } from '../engine/decide.ts'
+import { renderEvaluation, summarizeEvaluation } from '../engine/evaluate.ts'
+import { fromTuple } from '../engine/parameters/parameter-set.ts'
+import type { ParameterRead } from '../engine/parameters/types.ts'
+import type { Application, Evaluation } from '../engine/types.ts'
+import { summarise } from './explain.ts'
+
+/** What a stored decision holds; a missing recordFormat is the full form (the column's default). */
+export interface StoredEvaluation {
+  evaluation: unknown
+  parameters: unknown
+  recordFormat?: 'compact'
+}
+
+const compactOf = (d: StoredEvaluation): CompactEvaluation | null =>
+  d.recordFormat === 'compact' ? (d.evaluation as CompactEvaluation) : null
+
+/** The explained evaluation, as plain JSON (what a response or a field-by-field comparison reads). */
+export const fullEvaluation = (d: StoredEvaluation, facts: Application): Evaluation => {
+  const compact = compactOf(d)
+  if (!compact) return d.evaluation as Evaluation
+  return JSON.parse(JSON.stringify(renderEvaluation(compact, facts))) as Evaluation
+}
+
+/** The outcomes, gates and total without traces: read off the record, nothing rendered. */
+export const summaryOf = (d: StoredEvaluation) => {
+  const compact = compactOf(d)
+  return compact ? summarizeEvaluation(compact) : summarise(d.evaluation as Evaluation)
+}
+
+/** Every parameter value the decision read (to replay it with the values it used). */
+export const parametersOf = (d: StoredEvaluation): ParameterRead[] => {
+  const compact = compactOf(d)
+  return compact ? compact.parametersUsed.map(fromTuple) : (d.parameters as ParameterRead[])
+}
