@@ -54,8 +54,6 @@ for (const [variable, value] of [
   ['PGLITE_DURABLE', 'maybe'],
   ['DATABASE_STATEMENT_TIMEOUT_MS', '10s'],
   ['DATABASE_LOCK_TIMEOUT_MS', '-5'],
-  ['IDEMPOTENCY_LEASE_SECONDS', '1'],
-  ['IDEMPOTENCY_LEASE_SECONDS', '86400'],
   ['SHUTDOWN_TIMEOUT_SECONDS', '0'],
   ['RATE_LIMIT_PER_KEY', '-5'],
   ['RATE_LIMIT_ANONYMOUS', 'lots'],

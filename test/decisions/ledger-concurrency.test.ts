@@ -81,45 +81,48 @@ t.test('the interest-subsidy cap holds under concurrency on two instances', asyn
 
 // Since the key is claimed in the decision's own transaction (migration 2026-12-03T1545), a duplicate
 // no longer sees an "in progress" key (409): it waits for the first and is answered with its response.
-t.test('a duplicate that arrives while the first is still running waits for it and gets its response', async (t) => {
-  if (!requirePostgres(t, 'an idempotent request racing its duplicate')) return
-  const database = await testDatabase(t)
-  const app = await buildApp({ database })
-  t.teardown(() => app.close())
-  const keys = await keysFor(database)
-  // Hold the project's ledger row so the first request waits inside its transaction.
-  const holder = new pg.Client({
-    connectionString: process.env['TEST_DATABASE_URL']!.replace(
-      /\/[^/]*$/,
-      `/${database.location.split('/').pop()}`,
-    ),
-  })
-  await holder.connect()
-  t.teardown(() => holder.end())
-  await holder.query('begin')
-  await holder.query(
-    `insert into ledger_subjects (ledger, key, total, cap) values ('interest-subsidy', $1, 0, null)`,
-    [projectKey('p-409')],
-  )
-  const request = () =>
-    app.inject({
-      method: 'POST',
-      url: '/v1/applications',
-      headers: { ...bearer(keys.enterpriseA), 'idempotency-key': 'racing' },
-      payload: deepProcessing('p-409', '1000000.00'),
+t.test(
+  'a duplicate that arrives while the first is still running waits for it and gets its response',
+  async (t) => {
+    if (!requirePostgres(t, 'an idempotent request racing its duplicate')) return
+    const database = await testDatabase(t)
+    const app = await buildApp({ database })
+    t.teardown(() => app.close())
+    const keys = await keysFor(database)
+    // Hold the project's ledger row so the first request waits inside its transaction.
+    const holder = new pg.Client({
+      connectionString: process.env['TEST_DATABASE_URL']!.replace(
+        /\/[^/]*$/,
+        `/${database.location.split('/').pop()}`,
+      ),
     })
-  const first = request()
-  await new Promise((r) => setTimeout(r, 500))
-  const duplicate = request()
-  await new Promise((r) => setTimeout(r, 300))
-  await holder.query('rollback')
-  const [done, waited] = await Promise.all([first, duplicate])
-  t.equal(done.statusCode, 201, 'the first completes')
-  t.equal(waited.statusCode, 201, 'the duplicate waited for it')
-  t.equal(waited.body, done.body, 'and got the stored response, byte for byte')
-  const stored = await sql<{ n: string }>`
+    await holder.connect()
+    t.teardown(() => holder.end())
+    await holder.query('begin')
+    await holder.query(
+      `insert into ledger_subjects (ledger, key, total, cap) values ('interest-subsidy', $1, 0, null)`,
+      [projectKey('p-409')],
+    )
+    const request = () =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/applications',
+        headers: { ...bearer(keys.enterpriseA), 'idempotency-key': 'racing' },
+        payload: deepProcessing('p-409', '1000000.00'),
+      })
+    const first = request()
+    await new Promise((r) => setTimeout(r, 500))
+    const duplicate = request()
+    await new Promise((r) => setTimeout(r, 300))
+    await holder.query('rollback')
+    const [done, waited] = await Promise.all([first, duplicate])
+    t.equal(done.statusCode, 201, 'the first completes')
+    t.equal(waited.statusCode, 201, 'the duplicate waited for it')
+    t.equal(waited.body, done.body, 'and got the stored response, byte for byte')
+    const stored = await sql<{ n: string }>`
     select count(*)::text as n from applications where project_id = 'p-409'`.execute(database.db)
-  t.equal(stored.rows[0]!.n, '1', 'stored once')
-  const replay = await request()
-  t.equal(replay.body, done.body, 'afterwards too')
-})
+    t.equal(stored.rows[0]!.n, '1', 'stored once')
+    const replay = await request()
+    t.equal(replay.body, done.body, 'afterwards too')
+  },
+)
