@@ -65,8 +65,16 @@ export interface Figures {
         bodyBytes: number
         auditPerApplication: number
         auditDuringOff: number
+        /** 5b: the write path in process, reusing the precheck's record or deciding again */
+        writePath: WritePathFigures
       }
     | { problem: string }
+}
+
+export interface WritePathFigures {
+  concurrency: number
+  reuse: { perSecond: number; cpuMsPerApplication: number }
+  decideAgain: { perSecond: number; cpuMsPerApplication: number }
 }
 
 export interface Row {

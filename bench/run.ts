@@ -7,6 +7,8 @@
 // 4. GET /health/live (what the default summary is compared with)
 // 5. POST /v1/applications persisted on PostgreSQL (fsync on) against the same stack's single-row
 //    INSERT route (POST /bench/insert, 5a) and plain single-row INSERTs through pg
+// 5b. the write path in process (precheck + submitApplication on the bench database), reusing the
+//    precheck's record as the route does, against deciding again after the history read
 // 6. the same with the audit chain off (audit_append a no-op) against on
 //
 // The server runs in a child process (node --import tsx bench/server.ts); autocannon and the
@@ -20,7 +22,10 @@ import { readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import autocannon, { type Request, type Result } from 'autocannon'
+import type { Caller } from '../src/auth/api-keys.ts'
 import { loadConfig } from '../src/config.ts'
+import { openPostgres } from '../src/db/database.ts'
+import { precheck, submitApplication } from '../src/decisions/decide.ts'
 import { decideCompact, evaluate, renderEvaluation } from '../src/engine/evaluate.ts'
 import { type Application, MEASURE_IDS, type MeasureId } from '../src/engine/types.ts'
 import { deepProcessing } from '../test/helpers/fixtures.ts'
@@ -36,7 +41,14 @@ import {
   dropBenchDatabase,
   query,
 } from './postgres.ts'
-import { type Figures, type Machine, type Row, renderTable, writeBenchmarks } from './report.ts'
+import {
+  type Figures,
+  type Machine,
+  type Row,
+  renderTable,
+  type WritePathFigures,
+  writeBenchmarks,
+} from './report.ts'
 import type { ServerMessage } from './server.ts'
 import { fmt, ratio } from './stats.ts'
 
@@ -300,6 +312,58 @@ const settle = async (url: string) => {
   return last
 }
 
+/**
+ * 5b. What reusing the precheck's record saves on the write path: the route's work in process
+ * (precheck, then submitApplication: lock, history, store_decision) with POOL_SIZE requests in
+ * flight, each a fresh project (an empty ledger: the record is reused), against the same work
+ * deciding again after the history read. Rounds of the two alternate; the best round counts; the
+ * CPU is this process's (the engine and the driver), per stored application.
+ */
+const writePathBenchmark = async (url: string, seconds: number): Promise<WritePathFigures> => {
+  const handle = openPostgres(url, POOL_SIZE)
+  try {
+    const [key] = await query(url, `select id from api_keys where role = 'enterprise' limit 1`)
+    const caller: Caller = {
+      keyId: String(key?.['id']),
+      role: 'enterprise',
+      enterprise: deepProcessing('x', '1.00').enterprise.creditCode,
+    }
+    let n = 0
+    const round = async (reuse: boolean, ms: number) => {
+      const cpu = process.cpuUsage()
+      const start = process.hrtime.bigint()
+      const until = Date.now() + ms
+      let stored = 0
+      await Promise.all(
+        Array.from({ length: POOL_SIZE }, async () => {
+          while (Date.now() < until) {
+            const facts = deepProcessing(`bench-${runId}-wp-${n++}`, '120000000.00')
+            const record = precheck(facts)
+            await submitApplication(handle.db, caller, facts, reuse ? { precomputed: record } : {})
+            stored++
+          }
+        }),
+      )
+      const elapsed = Number(process.hrtime.bigint() - start) / 1e9
+      const used = process.cpuUsage(cpu)
+      return { perSecond: stored / elapsed, cpuMsPerApplication: (used.user + used.system) / 1000 / stored }
+    }
+    await round(true, 1_000)
+    await round(false, 1_000)
+    let reuse = { perSecond: 0, cpuMsPerApplication: 0 }
+    let decideAgain = { perSecond: 0, cpuMsPerApplication: 0 }
+    for (let i = 0; i < 3; i++) {
+      const r = await round(true, (seconds * 1000) / 3)
+      if (r.perSecond > reuse.perSecond) reuse = r
+      const d = await round(false, (seconds * 1000) / 3)
+      if (d.perSecond > decideAgain.perSecond) decideAgain = d
+    }
+    return { concurrency: POOL_SIZE, reuse, decideAgain }
+  } finally {
+    await handle.close()
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 const main = async (): Promise<void> => {
@@ -432,6 +496,7 @@ const main = async (): Promise<void> => {
       bodyBytes: number
       auditPerApplication: number
       auditDuringOff: number
+      writePath: WritePathFigures
     } | null = null
     if (database) {
       const db: BenchDatabase = database
@@ -522,7 +587,16 @@ const main = async (): Promise<void> => {
       log(
         `   (5)/baseline = ${ratio(on.perSecond, baseline.perSecond).toFixed(2)}, ON/OFF = ${ratio(on.perSecond, off.perSecond).toFixed(2)}`,
       )
+      log(
+        `\n5b. the write path in process (precheck + submitApplication), ${POOL_SIZE} in flight, ${DURATION} s each way`,
+      )
+      const writePath = await writePathBenchmark(db.url, DURATION)
+      log(
+        `   reusing the precheck record: ${fmt(writePath.reuse.perSecond)} /s, ${writePath.reuse.cpuMsPerApplication.toFixed(2)} ms CPU each; ` +
+          `deciding again: ${fmt(writePath.decideAgain.perSecond)} /s, ${writePath.decideAgain.cpuMsPerApplication.toFixed(2)} ms CPU each`,
+      )
       persisted = {
+        writePath,
         on,
         off,
         baseline,
@@ -713,6 +787,24 @@ const renderRows = (f: Figures): Row[] => {
       figure: ratio(d.on.perSecond, d.insertRoute.perSecond).toFixed(2),
       target: '≥ 0.25',
       met: met(ratio(d.on.perSecond, d.insertRoute.perSecond) >= 0.25),
+    },
+    {
+      what: `5b. write path in process (precheck + store), ${d.writePath.concurrency} in flight: reusing the precheck record`,
+      figure: `${fmt(d.writePath.reuse.perSecond)} /s; ${d.writePath.reuse.cpuMsPerApplication.toFixed(2)} ms CPU each`,
+      target: '—',
+      met: '—',
+    },
+    {
+      what: '   the same, deciding again after the history read',
+      figure: `${fmt(d.writePath.decideAgain.perSecond)} /s; ${d.writePath.decideAgain.cpuMsPerApplication.toFixed(2)} ms CPU each`,
+      target: '—',
+      met: '—',
+    },
+    {
+      what: '   reuse / decide again',
+      figure: ratio(d.writePath.reuse.perSecond, d.writePath.decideAgain.perSecond).toFixed(2),
+      target: '—',
+      met: '—',
     },
     {
       what: `6. POST /v1/applications, audit chain OFF, ${f.duration} s`,
