@@ -135,6 +135,11 @@ export default fp(
           },
           { name: 'keys', description: 'API keys and roles (admin).' },
           {
+            name: 'budgets',
+            description:
+              'Budget pools (POLICY.md §3): a year’s budget per measure, province-wide or per prefecture; approvals draw it in submission order, then outcomes are unfunded and wait for a top-up.',
+          },
+          {
             name: 'audit',
             description:
               'The tamper-evident audit trail (auditor, finance): entries, checkpoints (RFC 6962 Merkle roots) and verification.',
