@@ -218,7 +218,7 @@ export interface BudgetRow {
   note: string | null
 }
 
-/** Every budget of a year (or of every year), with its queue, in key order. */
+/** Every budget of a year (or of every year), with its queue: by year, measure, province-wide first. */
 export const listBudgets = async (db: Executor, year: number | null): Promise<BudgetRow[]> => {
   const rows = await sql<{
     subject: BudgetSubject
@@ -241,7 +241,7 @@ export const listBudgets = async (db: Executor, year: number | null): Promise<Bu
     ) q on q.key = s.key
     where s.ledger = 'budget' and s.cap is not null
       ${year === null ? sql`` : sql`and (s.subject ->> 'year')::int = ${year}`}
-    order by s.key`.execute(db)
+    order by (s.subject ->> 'year')::int, s.subject ->> 'measure', s.subject ->> 'prefecture' nulls first`.execute(db)
   return rows.rows.map((r) => ({
     year: r.subject.year,
     measure: r.subject.measure,

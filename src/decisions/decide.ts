@@ -29,7 +29,7 @@ import {
 } from '../db/ledger-repository.ts'
 import { inTransaction } from '../db/retry.ts'
 import type { Database } from '../db/schema.ts'
-import { applicableBudget, budgetCandidates } from '../engine/budgets.ts'
+import { applicableBudget, BUDGETED_MEASURES, budgetCandidates } from '../engine/budgets.ts'
 import { evaluate } from '../engine/evaluate.ts'
 import { type BudgetState, type History, subjectKey } from '../engine/ledgers.ts'
 import type { Application, Evaluation, MeasureId } from '../engine/types.ts'
@@ -184,8 +184,10 @@ const decideAndStore = async (
 
 /** The history the engine sees: the ledger's, and the budgets that apply to these facts. */
 const withBudgets = (history: History, facts: Application, budgets: BudgetState[]): History => {
-  const own = new Set(budgetCandidates(facts).map(subjectKey))
-  const applying = budgets.filter((b) => own.has(b.key))
+  if (budgets.length === 0) return history
+  // Only the budget that pays each measure (BUDGET_RULES.scope), in key order as locked.
+  const paying = new Set(BUDGETED_MEASURES.map((m) => applicableBudget(facts, m, budgets)?.key))
+  const applying = budgets.filter((b) => paying.has(b.key))
   return applying.length > 0 ? { ...history, budgets: applying } : history
 }
 
