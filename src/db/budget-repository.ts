@@ -241,7 +241,9 @@ export const listBudgets = async (db: Executor, year: number | null): Promise<Bu
     ) q on q.key = s.key
     where s.ledger = 'budget' and s.cap is not null
       ${year === null ? sql`` : sql`and (s.subject ->> 'year')::int = ${year}`}
-    order by (s.subject ->> 'year')::int, s.subject ->> 'measure', s.subject ->> 'prefecture' nulls first`.execute(db)
+    order by (s.subject ->> 'year')::int, s.subject ->> 'measure', s.subject ->> 'prefecture' nulls first`.execute(
+    db,
+  )
   return rows.rows.map((r) => ({
     year: r.subject.year,
     measure: r.subject.measure,

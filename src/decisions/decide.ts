@@ -10,13 +10,13 @@ import { hashCanonical } from '../audit/canonical-json.ts'
 import type { AuditEntryInput } from '../audit/chain.ts'
 import type { Caller } from '../auth/api-keys.ts'
 import { auditRows } from '../db/audit-repository.ts'
+import { enqueueUnfunded, lockBudgets } from '../db/budget-repository.ts'
 import {
   type KeyCompletion,
   type StoredApplication,
   type StoredDecision,
   storeDecisionWrite,
 } from '../db/decisions-repository.ts'
-import { enqueueUnfunded, lockBudgets } from '../db/budget-repository.ts'
 import { applicationEntity, type DecisionEntity, entityHash } from '../db/entities.ts'
 import type { Executor } from '../db/executor.ts'
 import {
@@ -90,7 +90,10 @@ const decideAndStore = async (
   const subjects = subjectsOf(facts, supersedes?.facts)
   // Budget pools (POLICY.md §3) that are set for the application are locked first ('budget' sorts
   // before every other ledger, so the (ledger, key) lock order holds), with their queue ahead.
-  const budgetSubjects = [...budgetCandidates(facts), ...(supersedes ? budgetCandidates(supersedes.facts) : [])]
+  const budgetSubjects = [
+    ...budgetCandidates(facts),
+    ...(supersedes ? budgetCandidates(supersedes.facts) : []),
+  ]
   const position = {
     storedApplicationId: newApplication ? null : application.id,
     supersededId: supersedes?.id ?? null,

@@ -230,7 +230,8 @@ export const decideCompact = (application: Application, options: EvaluateOptions
   let total = ZERO
   // What the decision pays: an unfunded outcome's amount is due, not paid.
   for (const { outcome } of decided)
-    if (outcome.amount !== null && outcome.status !== 'unfunded') total = total.plus(Rational.parse(outcome.amount))
+    if (outcome.amount !== null && outcome.status !== 'unfunded')
+      total = total.plus(Rational.parse(outcome.amount))
   const runs = [...gateRuns, ...decided.map((d) => d.run)]
   const parametersUsed = collectParameters(runs, presentsDecimals(version))
   for (const run of runs) run.facts.p = run.reads.map((r) => parametersUsed.index(r))

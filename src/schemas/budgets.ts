@@ -14,7 +14,8 @@ const Yuan = (description: string) => Type.String({ description: `${description}
 
 export const BudgetYear = Type.String({
   pattern: YEAR_PATTERN,
-  description: 'The budget year, 1900 to 2999: an application draws the budget of its application date’s year.',
+  description:
+    'The budget year, 1900 to 2999: an application draws the budget of its application date’s year.',
 })
 
 export const BudgetMeasure = Type.Enum(BUDGETED_MEASURES as readonly string[], {
@@ -110,12 +111,6 @@ export const BudgetSetResult = Type.Object(
   { additionalProperties: false },
 )
 
-export const BudgetsQuery = Type.Object(
-  { year: Type.Optional(BudgetYear) },
-  { additionalProperties: false },
-)
+export const BudgetsQuery = Type.Object({ year: Type.Optional(BudgetYear) }, { additionalProperties: false })
 
-export const BudgetList = Type.Object(
-  { budgets: Type.Array(Budget) },
-  { additionalProperties: false },
-)
+export const BudgetList = Type.Object({ budgets: Type.Array(Budget) }, { additionalProperties: false })

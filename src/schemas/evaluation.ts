@@ -258,7 +258,7 @@ export const LedgerSubject = Type.Union(
     Type.Object(
       {
         ledger: Type.Literal('budget'),
-        year: Type.Integer({ description: 'The budget year (the application date\'s year).' }),
+        year: Type.Integer({ description: "The budget year (the application date's year)." }),
         measure: MeasureId,
         prefecture: Type.Union([Described('The prefecture whose budget it is.'), Type.Null()], {
           description: 'The prefecture whose budget it is; null for the province-wide budget.',

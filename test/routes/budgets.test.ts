@@ -35,7 +35,11 @@ t.test('budget pools', async (t) => {
   const put = (path: string, payload: unknown, key = keys.finance) =>
     app.inject({ method: 'PUT', url: `/v1/budgets/${path}`, headers: bearer(key), payload })
   const list = async (year: string) => {
-    const r = await app.inject({ method: 'GET', url: `/v1/budgets?year=${year}`, headers: bearer(keys.auditor) })
+    const r = await app.inject({
+      method: 'GET',
+      url: `/v1/budgets?year=${year}`,
+      headers: bearer(keys.auditor),
+    })
     t.equal(r.statusCode, 200)
     return r.json().budgets as {
       measure: string
@@ -149,7 +153,10 @@ t.test('budget pools', async (t) => {
       t.equal(r.json().identical, true, `${q.project}: identical`)
       t.match(
         r.json().measures.find((m: { measure: string }) => m.measure === 'interest-subsidy'),
-        { stored: { status: 'unfunded', amount: q.amount }, replayed: { status: 'unfunded', amount: q.amount } },
+        {
+          stored: { status: 'unfunded', amount: q.amount },
+          replayed: { status: 'unfunded', amount: q.amount },
+        },
       )
     }
   })
@@ -167,11 +174,19 @@ t.test('budget pools', async (t) => {
     t.equal(r.statusCode, 200)
     const body = r.json()
     t.same(
-      body.funded.map((f: { supersededDecisionId: string; amount: string }) => [f.supersededDecisionId, f.amount]),
+      body.funded.map((f: { supersededDecisionId: string; amount: string }) => [
+        f.supersededDecisionId,
+        f.amount,
+      ]),
       queued.map((q) => [q.decisionId, q.amount]),
       'both queued outcomes funded, in submission order',
     )
-    t.match(body.budget, { amount: '200000.00', drawn: '186000.00', remaining: '14000.00', queue: { count: 0 } })
+    t.match(body.budget, {
+      amount: '200000.00',
+      drawn: '186000.00',
+      remaining: '14000.00',
+      queue: { count: 0 },
+    })
     t.match(body.change, { previousAmount: '150000.00', amount: '200000.00' })
     for (const f of body.funded) {
       fundedBy.push(f.decisionId)
