@@ -35,6 +35,9 @@ const OPERATION_IDS: Record<string, string> = {
   'get /v1/audit/entries': 'listAuditEntries',
   'get /v1/audit/checkpoint': 'getAuditCheckpoint',
   'get /v1/audit/verify': 'verifyAuditLog',
+  'put /v1/budgets/{year}/{measure}': 'setBudget',
+  'put /v1/budgets/{year}/{measure}/{prefecture}': 'setPrefectureBudget',
+  'get /v1/budgets': 'listBudgets',
 }
 
 /** A route not in the table still gets a readable, unique id: get /v1/enterprises/{code}/ledger → getEnterprisesCodeLedger. */

@@ -32,7 +32,7 @@ t.test('budget pools', async (t) => {
     )
     return { decision, outcome, totalAmount: decision.evaluation.totalAmount as string }
   }
-  const put = (path: string, payload: unknown, key = keys.finance) =>
+  const put = (path: string, payload: object, key = keys.finance) =>
     app.inject({ method: 'PUT', url: `/v1/budgets/${path}`, headers: bearer(key), payload })
   const list = async (year: string) => {
     const r = await app.inject({
@@ -53,7 +53,7 @@ t.test('budget pools', async (t) => {
   }
 
   t.test('bad input is a 400 naming the field; roles are enforced', async (t) => {
-    const cases: [string, unknown, string][] = [
+    const cases: [string, object, string][] = [
       ['20x5/interest-subsidy', { amount: '1.00' }, 'year'],
       ['1800/interest-subsidy', { amount: '1.00' }, 'year'],
       ['2015/no-such-measure', { amount: '1.00' }, 'measure'],
