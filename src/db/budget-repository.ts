@@ -132,8 +132,48 @@ export interface BudgetChange {
   changedBy: string
 }
 
-/** The audited state of a budget change (entity budget-change:<id>). */
-export const budgetChangeEntity = (c: BudgetChange) => ({ ...c })
+/** The audited state of a budget change (entity budget-change:<id>); the verifier rebuilds it from the row. */
+export const budgetChangeEntity = (c: BudgetChange) => ({
+  id: c.id,
+  year: c.year,
+  measure: c.measure,
+  prefecture: c.prefecture,
+  amount: c.amount,
+  previousAmount: c.previousAmount,
+  note: c.note,
+  changedBy: c.changedBy,
+})
+
+export const BUDGET_CHANGE_COLUMNS = [
+  'id',
+  'year',
+  'measure',
+  'prefecture',
+  'amount',
+  'previous_amount',
+  'note',
+  'changed_by',
+] as const
+
+export const budgetChangeOfRow = (row: {
+  id: string
+  year: number
+  measure: string
+  prefecture: string | null
+  amount: string
+  previous_amount: string | null
+  note: string | null
+  changed_by: string
+}): BudgetChange => ({
+  id: String(row.id),
+  year: row.year,
+  measure: row.measure,
+  prefecture: row.prefecture,
+  amount: row.amount,
+  previousAmount: row.previous_amount,
+  note: row.note,
+  changedBy: row.changed_by,
+})
 
 /**
  * Sets a budget's amount: creates its subject row or locks it, refuses an amount below what was
@@ -187,21 +227,9 @@ export const setBudgetAmount = async (
       note,
       changed_by: changedBy,
     })
-    .returning(['id', 'amount', 'previous_amount'])
+    .returning(BUDGET_CHANGE_COLUMNS)
     .executeTakeFirstOrThrow()
-  return {
-    change: {
-      id: String(inserted.id),
-      year: subject.year,
-      measure: subject.measure,
-      prefecture: subject.prefecture,
-      amount: inserted.amount,
-      previousAmount: inserted.previous_amount,
-      note,
-      changedBy,
-    },
-    drawn: row.total,
-  }
+  return { change: budgetChangeOfRow(inserted), drawn: row.total }
 }
 
 /** Two numeric strings of the same amount ("100.00" and "100.0" alike). */

@@ -62,7 +62,7 @@ export interface CompactEvaluation {
   asOf: IsoDate
   gates: CompactGate[]
   outcomes: CompactOutcome[]
-  /** sum of cash amounts, yuan with two decimals */
+  /** sum of the cash amounts paid (unfunded amounts are due, not paid), yuan with two decimals */
   totalAmount: string
   /**
    * Every parameter value read, once each, as [name, value, from, to, clause] (and `true` sixth

@@ -271,7 +271,7 @@ export interface Evaluation {
   asOf: IsoDate
   gates: GateResult[]
   outcomes: Outcome[]
-  /** sum of cash amounts, yuan with two decimals */
+  /** sum of the cash amounts paid (unfunded amounts are due, not paid), yuan with two decimals */
   totalAmount: string
   /** every parameter value read, once each */
   parametersUsed: ParameterRead[]

@@ -479,7 +479,10 @@ export const Evaluation = Type.Object(
         'Gates tested, in order; empty when the application has no project or is outside the window.',
     }),
     outcomes: Type.Array(Outcome, { description: 'One outcome per measure evaluated.' }),
-    totalAmount: Type.String({ description: 'Sum of the cash amounts, yuan with two decimals.' }),
+    totalAmount: Type.String({
+      description:
+        'Sum of the cash amounts paid, yuan with two decimals (an unfunded outcome’s amount is due, not paid: not included).',
+    }),
     parametersUsed: Type.Array(ParameterRead, { description: 'Every parameter value read, once each.' }),
     overriddenParameters: Type.Array(Type.String(), {
       description: 'Names of the parameters the request overrode.',
