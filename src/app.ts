@@ -13,6 +13,7 @@ import rateLimits from './plugins/rate-limits.ts'
 import securityHeaders from './plugins/security-headers.ts'
 import applications from './routes/applications.ts'
 import audit from './routes/audit.ts'
+import budgets from './routes/budgets.ts'
 import decisions from './routes/decisions.ts'
 import enterprises from './routes/enterprises.ts'
 import evaluations from './routes/evaluations.ts'
@@ -104,5 +105,6 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
   await app.register(enterprises)
   await app.register(keys)
   await app.register(audit)
+  await app.register(budgets)
   return app
 }

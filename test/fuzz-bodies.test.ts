@@ -40,6 +40,8 @@ const KEY_FOR: Record<string, string | undefined> = {
   replayDecision: keys.auditor,
   correctDecision: keys.finance,
   createApiKey: keys.admin,
+  setBudget: keys.finance,
+  setPrefectureBudget: keys.finance,
 }
 
 const EDGE_VALUES: unknown[] = [
@@ -171,9 +173,13 @@ for (const op of posts) {
       await fc.assert(
         fc.asyncProperty(body, async (payload) => {
           const key = KEY_FOR[op.operationId]
-          const url = op.path.replace('{id}', currentDecision)
+          const url = op.path
+            .replace('{id}', currentDecision)
+            .replace('{year}', '2015')
+            .replace('{measure}', 'interest-subsidy')
+            .replace('{prefecture}', 'qujing')
           const res = await app.inject({
-            method: 'POST',
+            method: op.method === 'put' ? 'PUT' : 'POST',
             url,
             headers: {
               'content-type': 'application/json',

@@ -49,6 +49,9 @@ const ROLES: Record<string, 'public' | Role[]> = {
   listAuditEntries: ['auditor', 'finance'],
   getAuditCheckpoint: ['auditor', 'finance'],
   verifyAuditLog: ['auditor', 'finance'],
+  setBudget: ['finance'],
+  setPrefectureBudget: ['finance'],
+  listBudgets: ['finance', 'auditor'],
 }
 
 const database = await testDatabase(t)
@@ -85,6 +88,9 @@ const pathOf = (op: Operation): string =>
     if (op.path.startsWith('/v1/measures/')) return 'interest-subsidy'
     if (op.path.startsWith('/v1/parameters/')) return 'interestSubsidy.rate'
     if (name === 'creditCode') return ENTERPRISE_B
+    if (name === 'year') return '2015'
+    if (name === 'measure') return 'interest-subsidy'
+    if (name === 'prefecture') return 'qujing'
     throw new Error(`no value for {${name}} in ${op.path}: add one to the matrix`)
   })
 

@@ -5,6 +5,7 @@
 import { sql } from 'kysely'
 import { canonicalize } from '../audit/canonical-json.ts'
 import type { AuditEntry, AuditEntryInput, ChainHead } from '../audit/chain.ts'
+import { BUDGET_CHANGE_COLUMNS, budgetChangeEntity, budgetChangeOfRow } from './budget-repository.ts'
 import {
   APPLICATION_ENTITY_COLUMNS,
   applicationEntity,
@@ -223,7 +224,13 @@ export const head = async (db: Executor): Promise<ChainHead> => {
 // stored now with the writers' own builders (entities.ts, keyEntity).
 
 /** Entity types whose stored row the verifier can rebuild; entries about anything else are not compared. */
-export const VERIFIABLE_ENTITY_TYPES = ['application', 'decision', 'ledger-entry', 'api-key'] as const
+export const VERIFIABLE_ENTITY_TYPES = [
+  'application',
+  'decision',
+  'ledger-entry',
+  'api-key',
+  'budget-change',
+] as const
 type VerifiableEntityType = (typeof VERIFIABLE_ENTITY_TYPES)[number]
 const isVerifiable = (type: string): type is VerifiableEntityType =>
   (VERIFIABLE_ENTITY_TYPES as readonly string[]).includes(type)
@@ -242,7 +249,9 @@ const currentHashes = async (
 ): Promise<Map<string, string>> => {
   const hashes = new Map<string, string>()
   // An id that cannot be a key of the table has no row (and must not reach a uuid/bigint cast).
-  const keys = ids.filter((id) => (type === 'ledger-entry' ? BIGINT : UUID).test(id))
+  const keys = ids.filter((id) =>
+    (type === 'ledger-entry' || type === 'budget-change' ? BIGINT : UUID).test(id),
+  )
   if (keys.length === 0) return hashes
   switch (type) {
     case 'application': {
@@ -275,6 +284,16 @@ const currentHashes = async (
     case 'api-key': {
       const rows = await db.selectFrom('api_keys').select(API_KEY_COLUMNS).where('id', 'in', keys).execute()
       for (const row of rows) hashes.set(row.id, entityHash(keyEntity(toApiKeyRecord(row))))
+      break
+    }
+    case 'budget-change': {
+      const rows = await db
+        .selectFrom('budget_changes')
+        .select(BUDGET_CHANGE_COLUMNS)
+        .where('id', 'in', keys)
+        .execute()
+      for (const row of rows)
+        hashes.set(String(row.id), entityHash(budgetChangeEntity(budgetChangeOfRow(row))))
       break
     }
   }

@@ -138,6 +138,26 @@ export interface AuditHeadTable {
   hash: string
 }
 
+export interface BudgetChangesTable {
+  id: IdentitySeq
+  year: number
+  measure: string
+  prefecture: string | null
+  key: string
+  amount: Numeric
+  previous_amount: Numeric | null
+  note: string | null
+  changed_by: string
+  created_at: Timestamp
+}
+
+export interface BudgetQueueTable {
+  decision_id: string
+  measure: string
+  key: string
+  amount: Numeric
+}
+
 export interface Database {
   api_keys: ApiKeysTable
   applications: ApplicationsTable
@@ -150,4 +170,6 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable
   audit_log: AuditLogTable
   audit_head: AuditHeadTable
+  budget_changes: BudgetChangesTable
+  budget_queue: BudgetQueueTable
 }

@@ -12,6 +12,7 @@ import { hashCanonical } from '../audit/canonical-json.ts'
 import type { AuditEntryInput } from '../audit/chain.ts'
 import type { Caller } from '../auth/api-keys.ts'
 import { auditRows } from '../db/audit-repository.ts'
+import { enqueueUnfunded, lockBudgets } from '../db/budget-repository.ts'
 import {
   type KeyCompletion,
   type StoredApplication,
@@ -30,9 +31,10 @@ import {
 } from '../db/ledger-repository.ts'
 import { inTransaction } from '../db/retry.ts'
 import type { Database } from '../db/schema.ts'
+import { applicableBudget, BUDGETED_MEASURES, budgetCandidates } from '../engine/budgets.ts'
 import { type CompactEvaluation, decideCompact } from '../engine/decide.ts'
-import { type History, subjectKey } from '../engine/ledgers.ts'
-import type { Application } from '../engine/types.ts'
+import { type BudgetState, type History, subjectKey } from '../engine/ledgers.ts'
+import type { Application, MeasureId } from '../engine/types.ts'
 
 /** What jsonb gives back: plain JSON (Rationals become strings, undefined members vanish). */
 const asStored = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T
@@ -48,7 +50,8 @@ export const inputHash = (facts: Application): string => hashCanonical(facts)
 export const precheck = (facts: Application): CompactEvaluation => decideCompact(facts)
 
 /** Nothing granted under the subjects: the evaluation without history is the decision. */
-const isEmpty = (h: History): boolean => (h.totals?.length ?? 0) === 0 && (h.grants?.length ?? 0) === 0
+const isEmpty = (h: History): boolean =>
+  (h.totals?.length ?? 0) === 0 && (h.grants?.length ?? 0) === 0 && (h.budgets?.length ?? 0) === 0
 
 export interface Decided {
   application: StoredApplication
@@ -88,12 +91,26 @@ const decideAndStore = async (
 ): Promise<Decided> => {
   // A correction touches the old facts' subjects (grants given back) and the new ones.
   const subjects = subjectsOf(facts, supersedes?.facts)
+  // Budget pools (POLICY.md §3) that are set for the application are locked first ('budget' sorts
+  // before every other ledger, so the (ledger, key) lock order holds), with their queue ahead.
+  const budgetSubjects = [
+    ...budgetCandidates(facts),
+    ...(supersedes ? budgetCandidates(supersedes.facts) : []),
+  ]
+  const position = {
+    storedApplicationId: newApplication ? null : application.id,
+    supersededId: supersedes?.id ?? null,
+  }
+  let budgets = await lockBudgets(trx, budgetSubjects, position)
   let locked = await lockSubjects(trx, subjects)
   // A correction first gives back what the superseded decision was granted, then decides afresh
   // on the totals as they are after that (the locks are already held: this only reads them).
   const released = supersedes ? await releaseGrants(trx, supersedes.id, supersedes.facts) : []
-  if (released.length > 0) locked = await lockSubjects(trx, subjects)
-  const history = await historyFor(trx, subjectsOf(facts), locked)
+  if (released.length > 0) {
+    locked = await lockSubjects(trx, subjects)
+    if (budgets.length > 0) budgets = await lockBudgets(trx, budgetSubjects, position)
+  }
+  const history = withBudgets(await historyFor(trx, subjectsOf(facts), locked), facts, budgets)
   const evaluation: CompactEvaluation =
     options.precomputed && isEmpty(history) ? options.precomputed : decideCompact(facts, { history })
 
@@ -102,7 +119,8 @@ const decideAndStore = async (
   // subject it claims (Measure.subjects). Refuse rather than write.
   for (const claim of claims) {
     const key = subjectKey(claim.subject)
-    if (!subjects.some((s) => s.ledger === claim.subject.ledger && s.key === key))
+    const lockedBudget = claim.subject.ledger === 'budget' && budgets.some((b) => b.key === key)
+    if (!lockedBudget && !subjects.some((s) => s.ledger === claim.subject.ledger && s.key === key))
       throw new Error(
         `engine bug: a claim on ${claim.subject.ledger} ${key}, a subject the measure did not name`,
       )
@@ -173,8 +191,26 @@ const decideAndStore = async (
     completion: response ? { ...response.completion, body: response.body } : null,
     audit: { time: now, actor: { keyId: caller.keyId, role: caller.role }, entries: auditRows(audit) },
   })
+  // Unfunded outcomes wait in their budget's queue, in submission order (POLICY.md §3).
+  await enqueueUnfunded(trx, decision.id, unfundedRows(evaluation, facts, history))
   return decided
 }
+
+/** The history the engine sees: the ledger's, and the budgets that apply to these facts. */
+const withBudgets = (history: History, facts: Application, budgets: BudgetState[]): History => {
+  if (budgets.length === 0) return history
+  // Only the budget that pays each measure (BUDGET_RULES.scope), in key order as locked.
+  const paying = new Set(BUDGETED_MEASURES.map((m) => applicableBudget(facts, m, budgets)?.key))
+  const applying = budgets.filter((b) => paying.has(b.key))
+  return applying.length > 0 ? { ...history, budgets: applying } : history
+}
+
+const unfundedRows = (evaluation: CompactEvaluation, facts: Application, history: History) =>
+  evaluation.outcomes.flatMap((o) => {
+    if (o.status !== 'unfunded' || o.amount === null) return []
+    const budget = applicableBudget(facts, o.measure as MeasureId, history.budgets)
+    return budget ? [{ measure: o.measure as MeasureId, key: budget.key, amount: o.amount }] : []
+  })
 
 /** An audit entry for an entity whose hash (of its stored form) the caller computed. */
 const entry = (
@@ -240,6 +276,27 @@ export const correctDecision = async (
       { id: previous.id, reason, facts: previousApplication.facts as Application },
       options,
     ),
+  )
+
+/**
+ * A correction with the same facts, inside the caller's transaction (a budget top-up funds its
+ * queue this way, atomically with the budget change: src/decisions/budgets.ts).
+ */
+export const correctInTransaction = (
+  trx: Executor,
+  caller: Caller,
+  previous: StoredDecision,
+  previousApplication: StoredApplication,
+  reason: string,
+): Promise<Decided> =>
+  decideAndStore(
+    trx,
+    caller,
+    previousApplication.facts as Application,
+    previousApplication,
+    false,
+    { id: previous.id, reason, facts: previousApplication.facts as Application },
+    {},
   )
 
 const toRow = (a: StoredApplication) => ({

@@ -9,6 +9,7 @@
 // of the explanation are rendered from it by src/engine/render.ts (renderEvaluation,
 // summarizeEvaluation), and evaluate() is the two together.
 
+import { applyBudget } from './budgets.ts'
 import type { IsoDate } from './dates.ts'
 import { defineCondition, defineNote, type TraceFacts } from './facts.ts'
 import type { CompactGate, Gate } from './gate.ts'
@@ -61,7 +62,7 @@ export interface CompactEvaluation {
   asOf: IsoDate
   gates: CompactGate[]
   outcomes: CompactOutcome[]
-  /** sum of cash amounts, yuan with two decimals */
+  /** sum of the cash amounts paid (unfunded amounts are due, not paid), yuan with two decimals */
   totalAmount: string
   /**
    * Every parameter value read, once each, as [name, value, from, to, clause] (and `true` sixth
@@ -219,12 +220,18 @@ export const decideCompact = (application: Application, options: EvaluateOptions
       })
     } else {
       decided = measures.map((m) => decide(m, runInWindow(m), rulings ? recordWindow : () => {}))
+      // Budget pools (POLICY.md §3), after each measure's own caps: only when the history holds one.
+      if (history.budgets?.length) {
+        decided = decided.map((d) => ({ ...d, outcome: applyBudget(d.outcome, d.run, application, history) }))
+      }
     }
   }
 
   let total = ZERO
+  // What the decision pays: an unfunded outcome's amount is due, not paid.
   for (const { outcome } of decided)
-    if (outcome.amount !== null) total = total.plus(Rational.parse(outcome.amount))
+    if (outcome.amount !== null && outcome.status !== 'unfunded')
+      total = total.plus(Rational.parse(outcome.amount))
   const runs = [...gateRuns, ...decided.map((d) => d.run)]
   const parametersUsed = collectParameters(runs, presentsDecimals(version))
   for (const run of runs) run.facts.p = run.reads.map((r) => parametersUsed.index(r))

@@ -67,4 +67,4 @@ export const historyFromSummary = (application: Application, summary: GrantedSum
 
 /** Whether a stored history is a summary (decisions of ruleset 1.0.0) rather than the ledger's form. */
 export const isSummary = (h: unknown): h is GrantedSummary =>
-  typeof h === 'object' && h !== null && !('totals' in h) && !('grants' in h)
+  typeof h === 'object' && h !== null && !('totals' in h) && !('grants' in h) && !('budgets' in h)

@@ -12,6 +12,7 @@
 //   the enterprise, or one of its projects (POLICY.md §0 "A tax period is rewarded once").
 
 import type { Period } from './dates.ts'
+import type { MeasureId } from './types.ts'
 
 export const LEDGERS = {
   interestSubsidy: 'interest-subsidy',
@@ -21,6 +22,7 @@ export const LEDGERS = {
   researchInstituteAward: 'research-institute-award',
   standardsAward: 'standards-award',
   taxDays: 'tax-days',
+  budget: 'budget',
 } as const
 export type LedgerName = (typeof LEDGERS)[keyof typeof LEDGERS]
 
@@ -49,6 +51,12 @@ export type LedgerSubject =
       projectId: string | null
       tax: RewardedTax
     }
+  /**
+   * A budget pool (POLICY.md §3 "Budget pools", our addition): a year's budget for one measure,
+   * province-wide (prefecture null) or for one prefecture. Its running total is what was drawn, its
+   * cap the amount set by the finance bureau (src/engine/budgets.ts).
+   */
+  | { ledger: 'budget'; year: number; measure: MeasureId; prefecture: string | null }
 
 /**
  * The key a subject is stored under. One part is the part itself (an official identifier keeps its
@@ -77,6 +85,8 @@ export const subjectKey = (s: LedgerSubject): string => {
         s.projectId,
         s.tax,
       ])
+    case 'budget':
+      return JSON.stringify([s.year, s.measure, s.prefecture])
   }
 }
 
@@ -122,6 +132,26 @@ export interface LedgerGrant {
 export interface History {
   totals?: { ledger: LedgerName; key: string; total: string }[]
   grants?: LedgerGrant[]
+  /** the budget pools set for the application's year, measures and prefecture (src/engine/budgets.ts) */
+  budgets?: BudgetState[]
+}
+
+/**
+ * A budget pool as a decision saw it, read under its lock: the amount set, what was drawn, and how
+ * many unfunded outcomes submitted before this application wait in its queue.
+ */
+export interface BudgetState {
+  /** subjectKey of the budget subject */
+  key: string
+  year: number
+  measure: MeasureId
+  /** null: province-wide */
+  prefecture: string | null
+  /** yuan, two decimals */
+  amount: string
+  drawn: string
+  /** unfunded outcomes ahead of this application in the budget's queue */
+  queued: number
 }
 
 /** Reads a History by subject. */

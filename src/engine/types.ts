@@ -212,7 +212,7 @@ export interface Application {
   claims?: Claims
 }
 
-export type { History, LedgerClaim } from './ledgers.ts'
+export type { BudgetState, History, LedgerClaim } from './ledgers.ts'
 
 export const MEASURE_IDS = [
   'interest-subsidy',
@@ -230,7 +230,11 @@ export const MEASURE_IDS = [
 ] as const
 export type MeasureId = (typeof MEASURE_IDS)[number]
 
-export type OutcomeStatus = 'eligible' | 'ineligible' | 'capped' | 'needs-review'
+/**
+ * `unfunded` (POLICY.md §0, §3 budget pools): eligible, but the budget pool that pays the measure
+ * is spent (or has a queue ahead); the amount is the amount due, nothing is paid.
+ */
+export type OutcomeStatus = 'eligible' | 'ineligible' | 'capped' | 'needs-review' | 'unfunded'
 
 export interface Reason {
   /** stable machine code, e.g. NEGATIVE_LIST, ALREADY_GRANTED, MISSING_INPUT */
@@ -267,7 +271,7 @@ export interface Evaluation {
   asOf: IsoDate
   gates: GateResult[]
   outcomes: Outcome[]
-  /** sum of cash amounts, yuan with two decimals */
+  /** sum of the cash amounts paid (unfunded amounts are due, not paid), yuan with two decimals */
   totalAmount: string
   /** every parameter value read, once each */
   parametersUsed: ParameterRead[]

@@ -35,6 +35,9 @@ const OPERATION_IDS: Record<string, string> = {
   'get /v1/audit/entries': 'listAuditEntries',
   'get /v1/audit/checkpoint': 'getAuditCheckpoint',
   'get /v1/audit/verify': 'verifyAuditLog',
+  'put /v1/budgets/{year}/{measure}': 'setBudget',
+  'put /v1/budgets/{year}/{measure}/{prefecture}': 'setPrefectureBudget',
+  'get /v1/budgets': 'listBudgets',
 }
 
 /** A route not in the table still gets a readable, unique id: get /v1/enterprises/{code}/ledger → getEnterprisesCodeLedger. */
@@ -134,6 +137,11 @@ export default fp(
             description: 'Applications and their immutable decisions, with ledgers and replay.',
           },
           { name: 'keys', description: 'API keys and roles (admin).' },
+          {
+            name: 'budgets',
+            description:
+              'Budget pools (POLICY.md §3): a year’s budget per measure, province-wide or per prefecture; approvals draw it in submission order, then outcomes are unfunded and wait for a top-up.',
+          },
           {
             name: 'audit',
             description:

@@ -3,7 +3,7 @@
 import { Type } from 'typebox'
 import { Application, CREDIT_CODE_PATTERN, History, Id, IsoDate } from './application.ts'
 import { HEADER_VALUE_PATTERN, PlainText } from './common.ts'
-import { LedgerHistory, MeasureId, OutcomeStatus } from './evaluation.ts'
+import { LedgerHistory, MeasureId, OUTCOME_STATUSES, OutcomeStatus } from './evaluation.ts'
 import { EvaluationAnswer } from './explain.ts'
 
 const Uuid = (description: string) => Type.String({ format: 'uuid', description })
@@ -108,7 +108,7 @@ export const ApplicationQuery = Type.Object(
     ),
     project: Type.Optional(Id('Project id.')),
     measure: Type.Optional(MeasureId),
-    status: Type.Optional(Type.Enum(['eligible', 'ineligible', 'capped', 'needs-review'] as const)),
+    status: Type.Optional(Type.Enum(OUTCOME_STATUSES)),
     from: Type.Optional(IsoDate('Application date on or after.')),
     to: Type.Optional(IsoDate('Application date on or before.')),
     cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$', description: 'From the previous page.' })),

@@ -193,11 +193,12 @@ const LEDGER_NAMES = [
   'research-institute-award',
   'standards-award',
   'tax-days',
+  'budget',
 ] as const
 
 export const LedgerName = Type.Enum(LEDGER_NAMES, {
   description:
-    'A ledger (README "For auditors"): interest-subsidy (an enterprise\'s project cap, §18), top3-award-year, talent-award-year, rd-platform-grant, research-institute-award, standards-award (once each), tax-days (days a tax reward paid for).',
+    'A ledger (README "For auditors"): interest-subsidy (an enterprise\'s project cap, §18), top3-award-year, talent-award-year, rd-platform-grant, research-institute-award, standards-award (once each), tax-days (days a tax reward paid for), budget (a budget pool: drawn against the amount set, POLICY.md §3).',
 })
 
 const Described = (description: string) => Type.String({ description })
@@ -253,6 +254,17 @@ export const LedgerSubject = Type.Union(
         tax: Type.Enum(['vat', 'enterpriseIncomeTax', 'businessTax'] as const),
       },
       { additionalProperties: false },
+    ),
+    Type.Object(
+      {
+        ledger: Type.Literal('budget'),
+        year: Type.Integer({ description: "The budget year (the application date's year)." }),
+        measure: MeasureId,
+        prefecture: Type.Union([Described('The prefecture whose budget it is.'), Type.Null()], {
+          description: 'The prefecture whose budget it is; null for the province-wide budget.',
+        }),
+      },
+      { additionalProperties: false, description: 'A budget pool (POLICY.md §3).' },
     ),
   ],
   { description: 'Who or what a limit belongs to (POLICY.md §0 "Whose ledger").' },
@@ -364,6 +376,31 @@ export const LedgerHistory = Type.Object(
         { description: 'Grants already recorded under the subjects the decision read.' },
       ),
     ),
+    budgets: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            key: Type.String({ description: "The budget subject's key." }),
+            year: Type.Integer({ description: 'The budget year.' }),
+            measure: MeasureId,
+            prefecture: Type.Union([Type.String(), Type.Null()], {
+              description: 'The prefecture; null for the province-wide budget.',
+            }),
+            amount: Type.String({ description: 'The amount set, yuan with two decimals.' }),
+            drawn: Type.String({ description: 'What was drawn before this decision, yuan.' }),
+            queued: Type.Integer({
+              minimum: 0,
+              description: 'Unfunded outcomes submitted earlier, waiting in the queue.',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          description:
+            'The budget pools that applied, as the decision saw them under their locks (POLICY.md §3): a replay reproduces `unfunded` from them.',
+        },
+      ),
+    ),
   },
   {
     $id: 'LedgerHistory',
@@ -372,9 +409,11 @@ export const LedgerHistory = Type.Object(
   },
 )
 
-export const OutcomeStatus = Type.Enum(['eligible', 'ineligible', 'capped', 'needs-review'] as const, {
+export const OUTCOME_STATUSES = ['eligible', 'ineligible', 'capped', 'needs-review', 'unfunded'] as const
+
+export const OutcomeStatus = Type.Enum(OUTCOME_STATUSES, {
   description:
-    'eligible: amount > 0 or a non-cash benefit granted; ineligible: see reasons; capped: eligible but a cap left 0.00; needs-review: the source fixes no amount.',
+    'eligible: amount > 0 or a non-cash benefit granted; ineligible: see reasons; capped: eligible but a cap left 0.00; needs-review: the source fixes no amount; unfunded (stored applications only): eligible, but the budget pool that pays the measure is spent or has earlier outcomes waiting — `amount` is the amount due, nothing is paid (POLICY.md §3).',
 })
 
 export const Outcome = Type.Object(
@@ -440,7 +479,10 @@ export const Evaluation = Type.Object(
         'Gates tested, in order; empty when the application has no project or is outside the window.',
     }),
     outcomes: Type.Array(Outcome, { description: 'One outcome per measure evaluated.' }),
-    totalAmount: Type.String({ description: 'Sum of the cash amounts, yuan with two decimals.' }),
+    totalAmount: Type.String({
+      description:
+        'Sum of the cash amounts paid, yuan with two decimals (an unfunded outcome’s amount is due, not paid: not included).',
+    }),
     parametersUsed: Type.Array(ParameterRead, { description: 'Every parameter value read, once each.' }),
     overriddenParameters: Type.Array(Type.String(), {
       description: 'Names of the parameters the request overrode.',

@@ -39,4 +39,41 @@ t.test('incentives_app may append but not alter', async (t) => {
     await t.rejects(statement.execute(service.db), { code: '42501' }, 'permission denied')
   }
   await t.rejects(sql`update decisions set total_amount = 0`.execute(service.db), { code: '42501' })
+
+  // Budgets (POLICY.md §3) work as the role too: set, drawn, unfunded and queued, funded by a top-up.
+  const put = (amount: string) =>
+    app.inject({
+      method: 'PUT',
+      url: '/v1/budgets/2016/interest-subsidy',
+      headers: bearer(keys.finance),
+      payload: { amount },
+    })
+  t.equal((await put('60000.00')).statusCode, 200, 'a budget is set as incentives_app')
+  const statuses: string[] = []
+  for (const i of [1, 2]) {
+    const r = await app.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: { ...bearer(keys.finance), 'idempotency-key': `role-budget-${i}` },
+      payload: deepProcessing(`p-role-budget-${i}`, '1000000.00', '2016-03-01'),
+    })
+    t.equal(r.statusCode, 201)
+    statuses.push(
+      r
+        .json()
+        .decisions[0].evaluation.outcomes.find((o: { measure: string }) => o.measure === 'interest-subsidy')
+        .status,
+    )
+  }
+  t.same(statuses, ['eligible', 'unfunded'])
+  const topUp = await put('120000.00')
+  t.equal(topUp.statusCode, 200)
+  t.equal(topUp.json().funded.length, 1, 'the top-up funds the queue as incentives_app')
+  for (const statement of [
+    sql`update budget_changes set amount = 0`,
+    sql`delete from budget_queue`,
+    sql`truncate budget_changes`,
+  ]) {
+    await t.rejects(statement.execute(service.db), { code: '42501' }, 'budget tables are append-only')
+  }
 })

@@ -58,4 +58,6 @@ export const VALID_BODIES: Record<string, (creditCode?: string) => unknown> = {
   replayDecision: () => undefined,
   correctDecision: () => ({ reason: 'recomputed after an audit' }),
   createApiKey: () => ({ role: 'auditor', label: 'matrix' }),
+  setBudget: () => ({ amount: '50000000.00', note: 'appropriation' }),
+  setPrefectureBudget: () => ({ amount: '5000000.00' }),
 }

@@ -1,0 +1,295 @@
+// Budget pools (POLICY.md §3, our addition), in the database. A budget is a ledger subject
+// (ledger 'budget', src/engine/ledgers.ts): its row is the lock that serialises every decision
+// drawing it, its total is what was drawn, its cap the amount set, and CHECK (total <= cap) refuses
+// an overdraft whatever the code above does. Decisions draw it through the ledger's cumulative
+// claims (store_decision), so nothing here writes a total.
+//
+// Lock order: budget rows are locked first, in key order, then the decision's other subjects
+// (lockSubjects): 'budget' sorts before every other ledger, so the global (ledger, key) order holds.
+// Only budgets that exist are locked: an application for which no budget is set locks nothing more
+// than before (no budget, no limit).
+
+import { sql } from 'kysely'
+import type { BudgetState, LedgerSubject } from '../engine/ledgers.ts'
+import { subjectKey } from '../engine/ledgers.ts'
+import { parseFen } from '../engine/money.ts'
+import type { MeasureId } from '../engine/types.ts'
+import type { Executor } from './executor.ts'
+
+export type BudgetSubject = Extract<LedgerSubject, { ledger: 'budget' }>
+
+/** Whose queue position a decision takes: the application's (stored already), or none yet (new). */
+export interface QueuePosition {
+  /** the stored application the decision is about; null when it is new (everything queued is ahead) */
+  storedApplicationId: string | null
+  /** the decision being superseded (a correction): never ahead of itself */
+  supersededId: string | null
+}
+
+/**
+ * Locks the budgets that are set among `candidates`, in key order, and reads their state: amount,
+ * drawn, and how many unfunded outcomes wait ahead of this decision in each queue.
+ */
+export const lockBudgets = async (
+  trx: Executor,
+  candidates: readonly LedgerSubject[],
+  position: QueuePosition,
+): Promise<BudgetState[]> => {
+  const keys = [...new Set(candidates.filter((s) => s.ledger === 'budget').map(subjectKey))]
+  if (keys.length === 0) return []
+  const rows = await sql<{ key: string; subject: BudgetSubject; total: string; cap: string }>`
+    select key, subject, total, cap from ledger_subjects
+    where ledger = 'budget' and key in (${sql.join(keys)}) and cap is not null
+    order by key
+    for update`.execute(trx)
+  if (rows.rows.length === 0) return []
+  const queued = await queuedAhead(
+    trx,
+    rows.rows.map((r) => r.key),
+    position,
+  )
+  return rows.rows.map((r) => ({
+    key: r.key,
+    year: r.subject.year,
+    measure: r.subject.measure,
+    prefecture: r.subject.prefecture,
+    amount: r.cap,
+    drawn: r.total,
+    queued: queued.get(r.key) ?? 0,
+  }))
+}
+
+/** A current decision: none supersedes it. */
+const isCurrent = sql<boolean>`not exists (select 1 from decisions n where n.supersedes = q.decision_id)`
+
+const queuedAhead = async (
+  trx: Executor,
+  keys: readonly string[],
+  position: QueuePosition,
+): Promise<Map<string, number>> => {
+  const rows = await sql<{ key: string; queued: number }>`
+    select q.key, count(*)::int as queued
+    from budget_queue q
+    join decisions d on d.id = q.decision_id
+    join applications a on a.id = d.application_id
+    where q.key in (${sql.join(keys)}) and ${isCurrent}
+      ${position.supersededId === null ? sql`` : sql`and q.decision_id <> ${position.supersededId}`}
+      ${
+        position.storedApplicationId === null
+          ? sql``
+          : sql`and a.seq < (select seq from applications where id = ${position.storedApplicationId})`
+      }
+    group by q.key`.execute(trx)
+  return new Map(rows.rows.map((r) => [r.key, Number(r.queued)]))
+}
+
+/** Puts a decision's unfunded outcomes in their budgets' queues (in the decision's transaction). */
+export const enqueueUnfunded = async (
+  trx: Executor,
+  decisionId: string,
+  rows: readonly { measure: MeasureId; key: string; amount: string }[],
+): Promise<void> => {
+  if (rows.length === 0) return
+  await trx
+    .insertInto('budget_queue')
+    .values(rows.map((r) => ({ decision_id: decisionId, measure: r.measure, key: r.key, amount: r.amount })))
+    .execute()
+}
+
+/** A budget's queue: the unfunded outcomes of current decisions, in submission order. */
+export const budgetQueue = async (
+  trx: Executor,
+  key: string,
+): Promise<{ decisionId: string; measure: string; amount: string }[]> => {
+  const rows = await sql<{ decision_id: string; measure: string; amount: string }>`
+    select q.decision_id, q.measure, q.amount
+    from budget_queue q
+    join decisions d on d.id = q.decision_id
+    join applications a on a.id = d.application_id
+    where q.key = ${key} and ${isCurrent}
+    order by a.seq, d.seq`.execute(trx)
+  return rows.rows.map((r) => ({ decisionId: r.decision_id, measure: r.measure, amount: r.amount }))
+}
+
+export class BudgetBelowDrawn extends Error {
+  constructor(
+    readonly amount: string,
+    readonly drawn: string,
+  ) {
+    super(`the budget's amount ${amount} is below what was already drawn, ${drawn}`)
+    this.name = 'BudgetBelowDrawn'
+  }
+}
+
+export interface BudgetChange {
+  id: string
+  year: number
+  measure: string
+  prefecture: string | null
+  amount: string
+  previousAmount: string | null
+  note: string | null
+  changedBy: string
+}
+
+/** The audited state of a budget change (entity budget-change:<id>); the verifier rebuilds it from the row. */
+export const budgetChangeEntity = (c: BudgetChange) => ({
+  id: c.id,
+  year: c.year,
+  measure: c.measure,
+  prefecture: c.prefecture,
+  amount: c.amount,
+  previousAmount: c.previousAmount,
+  note: c.note,
+  changedBy: c.changedBy,
+})
+
+export const BUDGET_CHANGE_COLUMNS = [
+  'id',
+  'year',
+  'measure',
+  'prefecture',
+  'amount',
+  'previous_amount',
+  'note',
+  'changed_by',
+] as const
+
+export const budgetChangeOfRow = (row: {
+  id: string
+  year: number
+  measure: string
+  prefecture: string | null
+  amount: string
+  previous_amount: string | null
+  note: string | null
+  changed_by: string
+}): BudgetChange => ({
+  id: String(row.id),
+  year: row.year,
+  measure: row.measure,
+  prefecture: row.prefecture,
+  amount: row.amount,
+  previousAmount: row.previous_amount,
+  note: row.note,
+  changedBy: row.changed_by,
+})
+
+/**
+ * Sets a budget's amount: creates its subject row or locks it, refuses an amount below what was
+ * drawn (BudgetBelowDrawn), and records the change. Returns null when nothing changed (same amount
+ * and note). The caller audits the change in the same transaction.
+ */
+export const setBudgetAmount = async (
+  trx: Executor,
+  subject: BudgetSubject,
+  amount: string,
+  note: string | null,
+  changedBy: string,
+): Promise<{ change: BudgetChange | null; drawn: string }> => {
+  const key = subjectKey(subject)
+  // The upsert takes the row's lock (a no-op update on conflict), as decisions do.
+  const locked = await sql<{ total: string; cap: string | null; inserted: boolean }>`
+    insert into ledger_subjects (ledger, key, subject, total, cap)
+    values ('budget', ${key}, ${JSON.stringify(subject)}::jsonb, 0, ${amount}::numeric)
+    on conflict (ledger, key) do update set total = ledger_subjects.total
+    returning total, cap, (xmax = 0) as inserted`.execute(trx)
+  const row = locked.rows[0]!
+  const previous = row.inserted ? null : row.cap
+  const last = await trx
+    .selectFrom('budget_changes')
+    .select('note')
+    .where('key', '=', key)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  if (previous !== null && sameAmount(previous, amount) && (last?.note ?? null) === note) {
+    return { change: null, drawn: row.total }
+  }
+  if (parseFen(amount) < parseFen(row.total)) throw new BudgetBelowDrawn(amount, row.total)
+  if (!row.inserted) {
+    await trx
+      .updateTable('ledger_subjects')
+      .set({ cap: amount })
+      .where('ledger', '=', 'budget')
+      .where('key', '=', key)
+      .execute()
+  }
+  const inserted = await trx
+    .insertInto('budget_changes')
+    .values({
+      year: subject.year,
+      measure: subject.measure,
+      prefecture: subject.prefecture,
+      key,
+      amount,
+      previous_amount: previous,
+      note,
+      changed_by: changedBy,
+    })
+    .returning(BUDGET_CHANGE_COLUMNS)
+    .executeTakeFirstOrThrow()
+  return { change: budgetChangeOfRow(inserted), drawn: row.total }
+}
+
+/** Two numeric strings of the same amount ("100.00" and "100.0" alike). */
+const sameAmount = (a: string, b: string): boolean => parseFen(a) === parseFen(b)
+
+export interface BudgetRow {
+  year: number
+  measure: string
+  prefecture: string | null
+  amount: string
+  drawn: string
+  remaining: string
+  queue: { count: number; amount: string }
+  note: string | null
+}
+
+/** Every budget of a year (or of every year), with its queue: by year, measure, province-wide first. */
+export const listBudgets = async (db: Executor, year: number | null): Promise<BudgetRow[]> => {
+  const rows = await sql<{
+    subject: BudgetSubject
+    cap: string
+    total: string
+    remaining: string
+    count: number
+    queued: string
+    note: string | null
+  }>`
+    select s.subject, s.cap, s.total, (s.cap - s.total)::numeric(18, 2)::text as remaining,
+           coalesce(q.count, 0)::int as count, coalesce(q.amount, 0)::numeric(18, 2)::text as queued,
+           (select c.note from budget_changes c where c.key = s.key order by c.id desc limit 1) as note
+    from ledger_subjects s
+    left join (
+      select q.key, count(*) as count, sum(q.amount) as amount
+      from budget_queue q
+      where ${isCurrent}
+      group by q.key
+    ) q on q.key = s.key
+    where s.ledger = 'budget' and s.cap is not null
+      ${year === null ? sql`` : sql`and (s.subject ->> 'year')::int = ${year}`}
+    order by (s.subject ->> 'year')::int, s.subject ->> 'measure', s.subject ->> 'prefecture' nulls first`.execute(
+    db,
+  )
+  return rows.rows.map((r) => ({
+    year: r.subject.year,
+    measure: r.subject.measure,
+    prefecture: r.subject.prefecture,
+    amount: r.cap,
+    drawn: r.total,
+    remaining: r.remaining,
+    queue: { count: Number(r.count), amount: r.queued },
+    note: r.note,
+  }))
+}
+
+/** One budget's state (for the answer to a change), read in the caller's transaction. */
+export const findBudget = async (db: Executor, subject: BudgetSubject): Promise<BudgetRow | null> => {
+  const all = await listBudgets(db, subject.year)
+  return (
+    all.find(
+      (b) => b.measure === subject.measure && b.prefecture === subject.prefecture && b.year === subject.year,
+    ) ?? null
+  )
+}

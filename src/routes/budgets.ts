@@ -1,0 +1,134 @@
+// Budget pools (POLICY.md §3, our addition): the finance bureau sets a year's budget per measure
+// (province-wide, or for one prefecture); auditors and finance read them with what was drawn and
+// what waits. Setting a higher amount funds the queue in submission order (src/decisions/budgets.ts).
+
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { BudgetBelowDrawn, type BudgetSubject, listBudgets } from '../db/budget-repository.ts'
+import { setBudget } from '../decisions/budgets.ts'
+import type { MeasureId } from '../engine/types.ts'
+import { callerOf } from '../plugins/auth.ts'
+import { HttpProblem } from '../plugins/problems.ts'
+import {
+  BudgetBody,
+  BudgetList,
+  BudgetParams,
+  BudgetSetResult,
+  BudgetsQuery,
+  PrefectureBudgetParams,
+} from '../schemas/budgets.ts'
+import { problemResponses } from '../schemas/problem.ts'
+
+const DESCRIPTION =
+  'Sets the amount of a budget pool (POLICY.md §3). Approvals of stored applications draw it in ' +
+  'submission order inside their decision transaction; once it is spent, further eligible outcomes ' +
+  'are `unfunded` (amount due, nothing paid) and wait in its queue. The budget year is the application ' +
+  "date's year; a prefecture's budget, when set, pays that prefecture's applications instead of the " +
+  'province-wide one; an amount the remainder cannot cover wholly is wholly unfunded. Raising the ' +
+  'amount funds the queue in submission order, as corrections that supersede the queued decisions, in ' +
+  'the same transaction as the change. Every change is audited (entity budget-change). An amount below ' +
+  'what was already drawn is 409.'
+
+const budgets: FastifyPluginAsyncTypebox = async (app) => {
+  const put = async (
+    subject: BudgetSubject,
+    body: { amount: string; note?: string },
+    caller: ReturnType<typeof callerOf>,
+  ) => {
+    try {
+      const result = await setBudget(app.database.db, caller, subject, body.amount, body.note ?? null)
+      return {
+        budget: result.budget,
+        change: result.change && {
+          id: result.change.id,
+          amount: result.change.amount,
+          previousAmount: result.change.previousAmount,
+          note: result.change.note,
+        },
+        funded: result.funded,
+      }
+    } catch (error) {
+      if (!(error instanceof BudgetBelowDrawn)) throw error
+      throw new HttpProblem({
+        type: '/problems/budget-below-drawn',
+        title: 'Conflict',
+        status: 409,
+        detail: `The amount ${error.amount} is below what approvals already drew from this budget, ${error.drawn}.`,
+        errors: [{ detail: `must be at least ${error.drawn}`, pointer: '#/amount' }],
+      })
+    }
+  }
+
+  const schema = {
+    tags: ['budgets'],
+    description: DESCRIPTION,
+    security: [{ apiKey: [] }],
+    body: BudgetBody,
+    response: { 200: BudgetSetResult, ...problemResponses(400, 401, 403, 409, 503) },
+  }
+
+  app.put(
+    '/v1/budgets/:year/:measure',
+    {
+      preHandler: app.requireRole('finance'),
+      schema: { ...schema, summary: "Set a measure's province-wide budget for a year", params: BudgetParams },
+    },
+    async (request) =>
+      put(
+        {
+          ledger: 'budget',
+          year: Number(request.params.year),
+          measure: request.params.measure as MeasureId,
+          prefecture: null,
+        },
+        request.body,
+        callerOf(request),
+      ),
+  )
+
+  app.put(
+    '/v1/budgets/:year/:measure/:prefecture',
+    {
+      preHandler: app.requireRole('finance'),
+      schema: {
+        ...schema,
+        summary: "Set a measure's budget for one prefecture and year",
+        params: PrefectureBudgetParams,
+      },
+    },
+    async (request) =>
+      put(
+        {
+          ledger: 'budget',
+          year: Number(request.params.year),
+          measure: request.params.measure as MeasureId,
+          prefecture: request.params.prefecture,
+        },
+        request.body,
+        callerOf(request),
+      ),
+  )
+
+  app.get(
+    '/v1/budgets',
+    {
+      preHandler: app.requireRole('finance', 'auditor'),
+      schema: {
+        tags: ['budgets'],
+        summary: 'Budgets with what was drawn and what waits',
+        description:
+          'Every budget pool (of `year`, or of every year): amount, drawn, remaining, and the queue of unfunded outcomes (count and amount due).',
+        security: [{ apiKey: [] }],
+        querystring: BudgetsQuery,
+        response: { 200: BudgetList, ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => ({
+      budgets: await listBudgets(
+        app.database.db,
+        request.query.year === undefined ? null : Number(request.query.year),
+      ),
+    }),
+  )
+}
+
+export default budgets
