@@ -20,11 +20,12 @@ import { MEASURES } from './measures/index.ts'
 import { Rational, ZERO } from './money.ts'
 import { DEFAULT_PARAMETERS } from './parameters/index.ts'
 import {
+  type ParameterEntry,
   type ParameterSet,
-  type ParameterTuple,
   parameterOrder,
   RuleNotInForce,
   type TableRowRead,
+  tableRows,
   toTuple,
 } from './parameters/parameter-set.ts'
 import type { ParameterRead } from './parameters/types.ts'
@@ -64,10 +65,12 @@ export interface CompactEvaluation {
   /** sum of cash amounts, yuan with two decimals */
   totalAmount: string
   /**
-   * Every parameter value read, once each, as [name, value, from, to, clause] (and `true` sixth
-   * when the value came from the request's override); traces refer to them by their index.
+   * Every parameter value read, once each; traces refer to them by their index. A value of the
+   * ruleset is recorded by reference, [name, from] (a table: + the keys of the rows read); any other
+   * (an override, a replay's pinned value) by copy, [name, value, from, to, clause] (and `true`
+   * sixth when the value came from the request's override). Rendering resolves both to the read.
    */
-  parametersUsed: ParameterTuple[]
+  parametersUsed: ParameterEntry[]
   overriddenParameters: string[]
 }
 
@@ -235,7 +238,7 @@ export const decideCompact = (application: Application, options: EvaluateOptions
     gates: gateRuns.map((r) => r.result()),
     outcomes: decided.map((d) => d.outcome),
     totalAmount: total.toMoney(),
-    parametersUsed: parametersUsed.list.map(toTuple),
+    parametersUsed: parametersUsed.list,
     overriddenParameters: [...parameters.overridden],
   }
 }
@@ -287,13 +290,14 @@ const runGate = (
 }
 
 interface CollectedParameters {
-  list: ParameterRead[]
+  list: ParameterEntry[]
   index(read: ParameterRead): number
 }
 
 /**
  * Every parameter read, once per name and period; in plain code-unit order (not localeCompare):
- * deterministic, cheap. From ruleset 1.2.0 a table parameter shows only the rows read.
+ * deterministic, cheap. From ruleset 1.2.0 a table parameter shows only the rows read. A read of
+ * the ruleset's own values is recorded by reference (ParameterRef), any other by copy.
  */
 const collectParameters = (
   runs: readonly { reads: readonly ParameterRead[]; rows: readonly TableRowRead[] }[],
@@ -303,10 +307,9 @@ const collectParameters = (
   const unique: ParameterRead[] = []
   for (const run of runs) for (const r of run.reads) if (!unique.includes(r)) unique.push(r)
   unique.sort(parameterOrder)
-  let list = unique
+  // the rows read of each table parameter, by its position
+  const rows = new Map<number, Set<string>>()
   if (onlyRowsRead) {
-    // the rows read of each table parameter, by its position
-    const rows = new Map<number, Set<string>>()
     for (const run of runs) {
       for (const row of run.rows) {
         const i = unique.indexOf(row.read)
@@ -315,18 +318,14 @@ const collectParameters = (
         rows.set(i, keys)
       }
     }
-    if (rows.size > 0) {
-      list = [...unique]
-      for (const [i, keys] of rows) {
-        const u = unique[i]!
-        if (u.value === null) continue
-        const table = u.value as Readonly<Record<string, string>>
-        const value: Record<string, string> = {}
-        for (const key of [...keys].sort()) if (Object.hasOwn(table, key)) value[key] = table[key]!
-        list[i] = { ...u, value }
-      }
-    }
   }
+  const list: ParameterEntry[] = unique.map((u, i) => {
+    const keys = u.value === null ? undefined : rows.get(i)
+    if (DEFAULT_PARAMETERS.holds(u)) return keys ? [u.name, u.from, [...keys].sort()] : [u.name, u.from]
+    return keys
+      ? toTuple({ ...u, value: tableRows(u.value as Readonly<Record<string, string>>, keys) })
+      : toTuple(u)
+  })
   return {
     list,
     index: (read) => unique.indexOf(read),

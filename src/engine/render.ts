@@ -11,7 +11,9 @@ import { gateResult } from './gate.ts'
 import { GATES } from './gates/index.ts'
 import type { CompactOutcome, Measure } from './measure.ts'
 import { MEASURES } from './measures/index.ts'
-import { fromTuple } from './parameters/parameter-set.ts'
+import { DEFAULT_PARAMETERS } from './parameters/index.ts'
+import { fromTuple, isParameterRef, type ParameterEntry } from './parameters/parameter-set.ts'
+import type { ParameterRead } from './parameters/types.ts'
 import { appliesRulings20261203, isRulesetVersion, RULESET_VERSIONS, type RulesetVersion } from './ruleset.ts'
 import type {
   Application,
@@ -37,6 +39,10 @@ const contextOf = (version: string, application?: Application): RenderContext =>
   return { application, rulings: appliesRulings20261203(v), show: presentation(v) }
 }
 
+/** A parameter read as the decision recorded it: a reference to the ruleset's value, or a copy. */
+const readOf = (e: ParameterEntry): ParameterRead =>
+  isParameterRef(e) ? DEFAULT_PARAMETERS.resolve(e) : fromTuple(e)
+
 /** An outcome's details as shown: a measure may show, from facts, what it recorded only once. */
 const detailsOf = (measure: Measure, o: CompactOutcome, ctx: RenderContext): Record<string, unknown> =>
   measure.renderDetails ? measure.renderDetails(o.details, o.trace, ctx) : o.details
@@ -47,7 +53,7 @@ const detailsOf = (measure: Measure, o: CompactOutcome, ctx: RenderContext): Rec
  */
 export const renderEvaluation = (compact: CompactEvaluation, application: Application): Evaluation => {
   const ctx = contextOf(compact.ruleset.version, application)
-  const used = compact.parametersUsed.map(fromTuple)
+  const used = compact.parametersUsed.map(readOf)
   const gates: GateResult[] = compact.gates.map((g) => {
     const gate = GATES.find((x) => x.id === g.gate)!
     return gateResult(gate, g, renderTrace(gate.id, gate.clause, g.trace, used, ctx))

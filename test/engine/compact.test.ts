@@ -5,6 +5,8 @@
 import t from 'tap'
 import { FULL_APPLICATION } from '../../bench/application.ts'
 import { decideCompact, renderEvaluation, summarizeEvaluation } from '../../src/engine/evaluate.ts'
+import { DEFAULT_PARAMETERS } from '../../src/engine/parameters/index.ts'
+import { isParameterRef } from '../../src/engine/parameters/parameter-set.ts'
 import { RULESET } from '../../src/engine/ruleset.ts'
 
 t.test('the compact record is plain JSON', async (t) => {
@@ -15,13 +17,74 @@ t.test('the compact record is plain JSON', async (t) => {
 
 t.test('each parameter value is recorded once; traces refer to it by index', async (t) => {
   const compact = decideCompact(FULL_APPLICATION)
-  const names = compact.parametersUsed.map((p) => `${p[0]}@${p[2]}`)
+  const names = compact.parametersUsed.map((p) => (isParameterRef(p) ? `${p[0]}@${p[1]}` : `${p[0]}@${p[2]}`))
   t.equal(new Set(names).size, names.length, 'once per name and period')
   for (const o of compact.outcomes) {
     for (const i of o.trace.p) t.ok(compact.parametersUsed[i], `${o.measure}: reference ${i} resolves`)
   }
   const plot = compact.parametersUsed.find((p) => p[0] === 'landPrice.standardPlotRatio')
-  t.same(plot?.[1], { '39': '0.7' }, 'of the plot-ratio table, only the row read (division 39)')
+  t.same(
+    plot,
+    ['landPrice.standardPlotRatio', '2014-01-01', ['39']],
+    'of the plot-ratio table, only the row read',
+  )
+  const full = renderEvaluation(compact, FULL_APPLICATION)
+  t.same(
+    full.parametersUsed.find((p) => p.name === 'landPrice.standardPlotRatio')?.value,
+    { '39': '0.7' },
+    'rendered: the row read (division 39) with its value',
+  )
+})
+
+t.test("the ruleset's values are recorded by reference, any other by copy", async (t) => {
+  const compact = decideCompact(FULL_APPLICATION)
+  const rate = compact.parametersUsed.find((p) => p[0] === 'interestSubsidy.rate')
+  t.same(rate, ['interestSubsidy.rate', '2014-01-01'], 'a value of the ruleset: [name, from]')
+  const list = compact.parametersUsed.find((p) => p[0] === 'emergingIndustries')
+  t.same(list, ['emergingIndustries', '2014-01-01'], 'a list is not copied either')
+  const rendered = renderEvaluation(compact, FULL_APPLICATION).parametersUsed
+  const expected = DEFAULT_PARAMETERS.lookup('emergingIndustries', FULL_APPLICATION.applicationDate)
+  t.same(
+    rendered.find((p) => p.name === 'emergingIndustries'),
+    { ...expected, overridden: false },
+    'rendered with its value, period and clause',
+  )
+
+  const overridden = decideCompact(FULL_APPLICATION, {
+    parameters: DEFAULT_PARAMETERS.withOverrides({ 'interestSubsidy.rate': '0.07' }),
+  })
+  t.same(
+    overridden.parametersUsed.find((p) => p[0] === 'interestSubsidy.rate'),
+    ['interestSubsidy.rate', '0.07', '0000-01-01', null, '§18', true],
+    "an override's value is copied (it is in no ruleset)",
+  )
+  t.same(
+    overridden.parametersUsed.find((p) => p[0] === 'emergingIndustries'),
+    ['emergingIndustries', '2014-01-01'],
+    'the parameters not overridden are still references',
+  )
+
+  // A replay reads the values a stored decision read (ParameterSet.pinned): copies, whatever the
+  // ruleset holds now.
+  const pinnedValue = ['light-industry']
+  const pinned = decideCompact(FULL_APPLICATION, {
+    parameters: DEFAULT_PARAMETERS.pinned([
+      { name: 'emergingIndustries', value: pinnedValue, from: '2014-01-01', to: null, clause: '§5' },
+    ]),
+  })
+  t.same(
+    pinned.parametersUsed.find((p) => p[0] === 'emergingIndustries'),
+    ['emergingIndustries', pinnedValue, '2014-01-01', null, '§5'],
+    "a pinned value is copied, even under a name of the ruleset's",
+  )
+})
+
+t.test('a reference that names no value of the ruleset is an engine bug, not a silent null', async (t) => {
+  const compact = decideCompact(FULL_APPLICATION)
+  compact.parametersUsed = compact.parametersUsed.map((p) =>
+    p[0] === 'interestSubsidy.rate' ? ['interestSubsidy.rate', '2014-02-01'] : p,
+  )
+  t.throws(() => renderEvaluation(compact, FULL_APPLICATION), /names no value of the ruleset/)
 })
 
 t.test('the summary is the evaluation without traces and parameters', async (t) => {
