@@ -9,6 +9,7 @@ import type { CompactEvaluation } from './decide.ts'
 import { presentation, type RenderContext, renderTrace } from './facts.ts'
 import { gateResult } from './gate.ts'
 import { GATES } from './gates/index.ts'
+import { unpackClaim } from './ledgers.ts'
 import type { CompactOutcome, Measure } from './measure.ts'
 import { MEASURES } from './measures/index.ts'
 import { DEFAULT_PARAMETERS } from './parameters/index.ts'
@@ -69,7 +70,7 @@ export const renderEvaluation = (compact: CompactEvaluation, application: Applic
       details,
       reasons: o.reasons,
       trace: renderTrace(measure.id, measure.clause, o.trace, used, ctx),
-      ledger: o.ledger,
+      ledger: o.ledger.map((c) => unpackClaim(o.measure, c)),
     }
   })
   return {
@@ -137,7 +138,7 @@ export const summarizeEvaluation = (compact: CompactEvaluation): EvaluationSumma
         amount: o.amount,
         details: detailsOf(measure, o, ctx),
         reasons: o.reasons,
-        ledger: o.ledger,
+        ledger: o.ledger.map((c) => unpackClaim(o.measure, c)),
       }
     }),
     totalAmount: compact.totalAmount,

@@ -5,6 +5,7 @@
 import t from 'tap'
 import { FULL_APPLICATION } from '../../bench/application.ts'
 import { decideCompact, renderEvaluation, summarizeEvaluation } from '../../src/engine/evaluate.ts'
+import { packClaim, unpackClaim } from '../../src/engine/ledgers.ts'
 import { DEFAULT_PARAMETERS } from '../../src/engine/parameters/index.ts'
 import { isParameterRef } from '../../src/engine/parameters/parameter-set.ts'
 import { RULESET } from '../../src/engine/ruleset.ts'
@@ -109,4 +110,44 @@ t.test('the summary is the evaluation without traces and parameters', async (t) 
     { records: [{ record: '/enterprise/taxRecords/1', days: '306/365' }] },
     'tax records shown',
   )
+})
+
+t.test('tax-days claims are recorded packed and shown as the subject objects they stand for', async (t) => {
+  const compact = decideCompact(FULL_APPLICATION)
+  const full = renderEvaluation(compact, FULL_APPLICATION)
+  const summary = summarizeEvaluation(compact)
+  const startup = compact.outcomes.find((o) => o.measure === 'startup-tech-sme-tax-reward')!
+  t.same(
+    startup.ledger[0],
+    ['days', 'vat', '2015-03-01', '2015-12-31', FULL_APPLICATION.enterprise.creditCode],
+    "an enterprise's taxes: [kind, tax, from, to, credit code]",
+  )
+  const project = compact.outcomes.find((o) => o.measure === 'emerging-project-tax-reward')!
+  t.equal(project.ledger[0]?.[5 as never], FULL_APPLICATION.project?.id, "a project's taxes: + its id")
+  for (const [i, o] of compact.outcomes.entries()) {
+    for (const [k, c] of o.ledger.entries()) {
+      t.same(
+        unpackClaim(o.measure, packClaim(o.measure, unpackClaim(o.measure, c))),
+        full.outcomes[i]!.ledger[k],
+      )
+    }
+  }
+  t.same(full.outcomes[2]!.ledger[0], {
+    kind: 'days',
+    subject: {
+      ledger: 'tax-days',
+      measure: 'startup-tech-sme-tax-reward',
+      creditCode: FULL_APPLICATION.enterprise.creditCode,
+      projectId: null,
+      tax: 'vat',
+    },
+    period: { from: '2015-03-01', to: '2015-12-31' },
+  })
+  t.same(
+    summary.outcomes.map((o) => o.ledger),
+    full.outcomes.map((o) => o.ledger),
+    'the summary shows the same claims',
+  )
+  const other = { kind: 'days', subject: { ...full.outcomes[2]!.ledger[0]!.subject, measure: 'x' } } as never
+  t.equal(packClaim('startup-tech-sme-tax-reward', other), other, "another measure's claim is kept whole")
 })
