@@ -289,6 +289,20 @@ const runGate = (
   }
 }
 
+/**
+ * Whether a read is the ruleset's own value (recorded by reference). Reads are shared immutable
+ * objects (ParameterSet.lookup), so the answer is remembered per read: a pure, deterministic memo.
+ */
+const RULESET_READS = new WeakMap<ParameterRead, boolean>()
+const ofTheRuleset = (read: ParameterRead): boolean => {
+  let known = RULESET_READS.get(read)
+  if (known === undefined) {
+    known = DEFAULT_PARAMETERS.holds(read)
+    RULESET_READS.set(read, known)
+  }
+  return known
+}
+
 interface CollectedParameters {
   list: ParameterEntry[]
   index(read: ParameterRead): number
@@ -304,15 +318,17 @@ const collectParameters = (
   onlyRowsRead: boolean,
 ): CollectedParameters => {
   // The reads of one name and period are one object (ParameterSet.lookup): identity dedupes them.
-  const unique: ParameterRead[] = []
-  for (const run of runs) for (const r of run.reads) if (!unique.includes(r)) unique.push(r)
-  unique.sort(parameterOrder)
+  const seen = new Set<ParameterRead>()
+  for (const run of runs) for (const r of run.reads) seen.add(r)
+  const unique = [...seen].sort(parameterOrder)
+  const position = new Map<ParameterRead, number>()
+  for (let i = 0; i < unique.length; i++) position.set(unique[i]!, i)
   // the rows read of each table parameter, by its position
   const rows = new Map<number, Set<string>>()
   if (onlyRowsRead) {
     for (const run of runs) {
       for (const row of run.rows) {
-        const i = unique.indexOf(row.read)
+        const i = position.get(row.read)!
         const keys = rows.get(i) ?? new Set<string>()
         keys.add(row.key)
         rows.set(i, keys)
@@ -321,14 +337,14 @@ const collectParameters = (
   }
   const list: ParameterEntry[] = unique.map((u, i) => {
     const keys = u.value === null ? undefined : rows.get(i)
-    if (DEFAULT_PARAMETERS.holds(u)) return keys ? [u.name, u.from, [...keys].sort()] : [u.name, u.from]
+    if (ofTheRuleset(u)) return keys ? [u.name, u.from, [...keys].sort()] : [u.name, u.from]
     return keys
       ? toTuple({ ...u, value: tableRows(u.value as Readonly<Record<string, string>>, keys) })
       : toTuple(u)
   })
   return {
     list,
-    index: (read) => unique.indexOf(read),
+    index: (read) => position.get(read)!,
   }
 }
 
