@@ -318,17 +318,16 @@ const collectParameters = (
   onlyRowsRead: boolean,
 ): CollectedParameters => {
   // The reads of one name and period are one object (ParameterSet.lookup): identity dedupes them.
-  const seen = new Set<ParameterRead>()
-  for (const run of runs) for (const r of run.reads) seen.add(r)
-  const unique = [...seen].sort(parameterOrder)
-  const position = new Map<ParameterRead, number>()
-  for (let i = 0; i < unique.length; i++) position.set(unique[i]!, i)
+  // A decision reads a few dozen values: a linear scan beats building a Set and a Map.
+  const unique: ParameterRead[] = []
+  for (const run of runs) for (const r of run.reads) if (!unique.includes(r)) unique.push(r)
+  unique.sort(parameterOrder)
   // the rows read of each table parameter, by its position
   const rows = new Map<number, Set<string>>()
   if (onlyRowsRead) {
     for (const run of runs) {
       for (const row of run.rows) {
-        const i = position.get(row.read)!
+        const i = unique.indexOf(row.read)
         const keys = rows.get(i) ?? new Set<string>()
         keys.add(row.key)
         rows.set(i, keys)
@@ -344,7 +343,7 @@ const collectParameters = (
   })
   return {
     list,
-    index: (read) => position.get(read)!,
+    index: (read) => unique.indexOf(read),
   }
 }
 
