@@ -133,6 +133,35 @@ const RULES_NOT_IN_FORCE = (asOf: IsoDate, start: IsoDate) => ({
   en: `the evaluation date ${asOf} is before the policy start ${start}: no rule was in force`,
 })
 
+/** What every run of one decision shares. */
+interface Window {
+  application: Application
+  asOf: IsoDate
+  history: History
+  parameters: ParameterSet
+  version: RulesetVersion
+  /** whether the application date lies within the policy window */
+  inWindow: boolean
+}
+
+function newRunOf(w: Window, m: Measure): MeasureRun {
+  return new MeasureRun(m, w.application, w.asOf, w.history, w.parameters, w.version)
+}
+
+// The window is a condition like any other: every outcome's trace records it, with both bounds as
+// parameters read, whether the date is inside or not (POLICY.md §0 ruling of 2026-12-03).
+function recordWindowOf(w: Window, r: MeasureRun): void {
+  r.params.read('policy.windowStart', w.asOf)
+  r.params.read('policy.windowEnd', w.asOf)
+  r.test(WITHIN_WINDOW, undefined, undefined, w.inWindow)
+}
+
+function runInWindowOf(w: Window, m: Measure): MeasureRun {
+  const r = newRunOf(w, m)
+  recordWindowOf(w, r)
+  return r
+}
+
 /** A decided measure and the run that recorded it (its parameter reads become references). */
 interface Decided {
   outcome: CompactOutcome
@@ -163,7 +192,9 @@ export const decideCompact = (application: Application, options: EvaluateOptions
   const rulings = appliesRulings20261203(version)
   const wanted = options.measures
   const measures = wanted ? MEASURES.filter((m) => wanted.includes(m.id)) : MEASURES
-  const newRun = (m: Measure) => new MeasureRun(m, application, asOf, history, parameters, version)
+  // (No function is named inside this hot path: under tsx's keepNames every named closure costs a
+  // defineProperty per evaluation.)
+  const window: Window = { application, asOf, history, parameters, version, inWindow: false }
 
   const gateRuns: GateRun[] = []
   let decided: Decided[]
@@ -173,31 +204,31 @@ export const decideCompact = (application: Application, options: EvaluateOptions
   const start = (parameters.lookup('policy.windowStart', asOf)!.value as IsoDate | null) ?? '0000-01-01'
   const end = (parameters.lookup('policy.windowEnd', asOf)!.value as IsoDate | null) ?? '9999-12-31'
   const inWindow = start <= application.applicationDate && application.applicationDate <= end
+  window.inWindow = inWindow
   // Rules read before the policy started have no values: nothing can be granted as of then.
   const rulesInForce = asOf >= start
 
-  // The window is a condition like any other: every outcome's trace records it, with both bounds as
-  // parameters read, whether the date is inside or not (POLICY.md §0 ruling of 2026-12-03).
-  const recordWindow = (r: MeasureRun) => {
-    r.params.read('policy.windowStart', asOf)
-    r.params.read('policy.windowEnd', asOf)
-    r.test(WITHIN_WINDOW, undefined, undefined, inWindow)
-  }
-  const runInWindow = rulings
-    ? (m: Measure) => {
-        const r = newRun(m)
-        recordWindow(r)
-        return r
-      }
-    : newRun
+  const runOf = rulings ? runInWindowOf : newRunOf
 
   if (!inWindow) {
-    decided = rejectAll(measures, newRun, 'OUTSIDE_POLICY_WINDOW', OUTSIDE_WINDOW, recordWindow)
+    decided = rejectAll(
+      measures,
+      (m) => newRunOf(window, m),
+      'OUTSIDE_POLICY_WINDOW',
+      OUTSIDE_WINDOW,
+      (r) => recordWindowOf(window, r),
+    )
   } else if (!rulesInForce) {
-    decided = rejectAll(measures, runInWindow, 'RULES_NOT_IN_FORCE', RULES_NOT_IN_FORCE(asOf, start), (r) => {
-      r.params.read('policy.windowStart', asOf)
-      r.test(RULES_IN_FORCE, asOf, undefined, false)
-    })
+    decided = rejectAll(
+      measures,
+      (m) => runOf(window, m),
+      'RULES_NOT_IN_FORCE',
+      RULES_NOT_IN_FORCE(asOf, start),
+      (r) => {
+        r.params.read('policy.windowStart', asOf)
+        r.test(RULES_IN_FORCE, asOf, undefined, false)
+      },
+    )
   } else {
     let failed: { gate: Gate; run: GateRun } | undefined
     if (application.project) {
@@ -210,18 +241,24 @@ export const decideCompact = (application: Application, options: EvaluateOptions
     }
     if (failed) {
       const { gate, run: gateRun } = failed
-      decided = rejectAll(measures, runInWindow, gate.reasonCode, gate.title, (r) => {
-        r.test(
-          PASSES_GATE,
-          gateRun.reasons.map((x) => x.code),
-          [],
-          false,
-          [gate.id],
-        )
-        for (const reason of gateRun.reasons) r.reason(reason.code, reason.message, reason.field)
-      })
+      decided = rejectAll(
+        measures,
+        (m) => runOf(window, m),
+        gate.reasonCode,
+        gate.title,
+        (r) => {
+          r.test(
+            PASSES_GATE,
+            gateRun.reasons.map((x) => x.code),
+            [],
+            false,
+            [gate.id],
+          )
+          for (const reason of gateRun.reasons) r.reason(reason.code, reason.message, reason.field)
+        },
+      )
     } else {
-      decided = measures.map((m) => decide(m, runInWindow(m), rulings ? recordWindow : () => {}))
+      decided = measures.map((m) => decide(window, m, runOf(window, m), rulings))
     }
   }
 
@@ -230,7 +267,8 @@ export const decideCompact = (application: Application, options: EvaluateOptions
     if (outcome.amount !== null) total = total.plus(Rational.parse(outcome.amount))
   const runs = [...gateRuns, ...decided.map((d) => d.run)]
   const parametersUsed = collectParameters(runs, presentsDecimals(version))
-  for (const run of runs) run.facts.p = run.reads.map((r) => parametersUsed.index(r))
+  const { unique } = parametersUsed
+  for (const run of runs) run.facts.p = run.reads.map((r) => unique.indexOf(r))
 
   return {
     ruleset: { id: RULESET.id, version },
@@ -244,13 +282,13 @@ export const decideCompact = (application: Application, options: EvaluateOptions
 }
 
 /** A measure's outcome; a rule whose parameter is not in force on the date is an outcome too. */
-const decide = (measure: Measure, run: MeasureRun, recordWindow: (r: MeasureRun) => void): Decided => {
+const decide = (window: Window, measure: Measure, run: MeasureRun, rulings: boolean): Decided => {
   try {
     return { outcome: measure.evaluate(run), run }
   } catch (error) {
     if (!(error instanceof RuleNotInForce)) throw error
     const fresh = new MeasureRun(measure, run.application, run.asOf, run.history, run.params.set, run.ruleset)
-    recordWindow(fresh)
+    if (rulings) recordWindowOf(window, fresh)
     const outcome = fresh.ineligible(
       'RULE_NOT_IN_FORCE',
       {
@@ -305,7 +343,8 @@ const ofTheRuleset = (read: ParameterRead): boolean => {
 
 interface CollectedParameters {
   list: ParameterEntry[]
-  index(read: ParameterRead): number
+  /** the reads, in the order of list: a read's index in it is its reference */
+  unique: ParameterRead[]
 }
 
 /**
@@ -341,10 +380,7 @@ const collectParameters = (
       ? toTuple({ ...u, value: tableRows(u.value as Readonly<Record<string, string>>, keys) })
       : toTuple(u)
   })
-  return {
-    list,
-    index: (read) => unique.indexOf(read),
-  }
+  return { list, unique }
 }
 
 export type { TraceFacts }

@@ -151,3 +151,39 @@ t.test('tax-days claims are recorded packed and shown as the subject objects the
   const other = { kind: 'days', subject: { ...full.outcomes[2]!.ledger[0]!.subject, measure: 'x' } } as never
   t.equal(packClaim('startup-tech-sme-tax-reward', other), other, "another measure's claim is kept whole")
 })
+
+t.test(
+  'tax-record steps are shown from the records; a record that holds them (stored before) renders the same',
+  async (t) => {
+    const compact = decideCompact(FULL_APPLICATION)
+    const keys = compact.outcomes.flatMap((o) => o.trace.s.map((s) => s[0]))
+    t.notOk(keys.includes('tax-record'), 'no step fact per tax counted')
+    // The same decision as records made before held it: one "tax-record" step per tax of each
+    // record a total counts, before it, and totals with three args.
+    const before = JSON.parse(JSON.stringify(compact)) as typeof compact
+    let shown = 0
+    for (const o of before.outcomes) {
+      o.trace.s = o.trace.s.flatMap((s) => {
+        if (s[0] !== 'local-taxes' || !s[3]) return [s]
+        const [label, from, to, first, count] = s[3] as [string, string, string, number, number]
+        const records = (o.trace.r ?? []) as [
+          unknown,
+          unknown,
+          unknown,
+          unknown,
+          unknown,
+          unknown,
+          unknown,
+          unknown[],
+        ][]
+        const steps: typeof o.trace.s = []
+        for (let r = first; r < first + count; r++)
+          for (let k = 0; k < records[r]![7].length; k++) steps.push(['tax-record', 0, [], [r, k, label]])
+        shown += steps.length
+        return [...steps, [s[0], s[1], s[2], [label, from, to]]]
+      })
+    }
+    t.ok(shown >= 8, `the full application counts taxes of several records (${shown})`)
+    t.same(renderEvaluation(before, FULL_APPLICATION), renderEvaluation(compact, FULL_APPLICATION))
+  },
+)
