@@ -56,9 +56,23 @@ export const creditCodeCheckCharacter = (first17: string): string => {
   return CREDIT_CODE_ALPHABET[(CREDIT_CODE_MODULUS - (total % CREDIT_CODE_MODULUS)) % CREDIT_CODE_MODULUS]!
 }
 
+// Codes already found valid (a bounded, pure memo: the answer depends on the code alone), as
+// isIsoDate does for dates: every evaluation of an enterprise checks the same code again.
+const VALID_CREDIT_CODES = new Set<string>()
+
 /** Why a unified social credit code is invalid, or null when it is valid. */
 export const creditCodeProblem = (code: unknown): string | null => {
   if (typeof code !== 'string') return 'the unified social credit code must be a string'
+  if (VALID_CREDIT_CODES.has(code)) return null
+  const problem = creditCodeProblemOf(code)
+  if (problem === null) {
+    if (VALID_CREDIT_CODES.size >= 4096) VALID_CREDIT_CODES.clear()
+    VALID_CREDIT_CODES.add(code)
+  }
+  return problem
+}
+
+const creditCodeProblemOf = (code: string): string | null => {
   if (code.length !== CREDIT_CODE_LENGTH)
     return `the unified social credit code has ${CREDIT_CODE_LENGTH} characters, not ${code.length}`
   let allInAlphabet = true
