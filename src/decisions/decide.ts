@@ -33,7 +33,7 @@ import { inTransaction } from '../db/retry.ts'
 import type { Database } from '../db/schema.ts'
 import { applicableBudget, BUDGETED_MEASURES, budgetCandidates } from '../engine/budgets.ts'
 import { type CompactEvaluation, decideCompact } from '../engine/decide.ts'
-import { type BudgetState, type History, subjectKey } from '../engine/ledgers.ts'
+import { type BudgetState, type History, subjectKey, unpackClaim } from '../engine/ledgers.ts'
 import type { Application, MeasureId } from '../engine/types.ts'
 
 /** What jsonb gives back: plain JSON (Rationals become strings, undefined members vanish). */
@@ -114,7 +114,7 @@ const decideAndStore = async (
   const evaluation: CompactEvaluation =
     options.precomputed && isEmpty(history) ? options.precomputed : decideCompact(facts, { history })
 
-  const claims = evaluation.outcomes.flatMap((o) => o.ledger)
+  const claims = evaluation.outcomes.flatMap((o) => o.ledger.map((c) => unpackClaim(o.measure, c)))
   // A claim on a subject that was not locked could race another decision: a measure must name every
   // subject it claims (Measure.subjects). Refuse rather than write.
   for (const claim of claims) {

@@ -8,8 +8,8 @@
 
 import type { CompactEvaluation } from '../engine/decide.ts'
 import { renderEvaluation, summarizeEvaluation } from '../engine/evaluate.ts'
-import { fromTuple } from '../engine/parameters/parameter-set.ts'
 import type { ParameterRead } from '../engine/parameters/types.ts'
+import { readOf } from '../engine/render.ts'
 import type { Application, Evaluation } from '../engine/types.ts'
 import { summarise } from './explain.ts'
 
@@ -39,5 +39,5 @@ export const summaryOf = (d: StoredEvaluation) => {
 /** Every parameter value the decision read (to replay it with the values it used). */
 export const parametersOf = (d: StoredEvaluation): ParameterRead[] => {
   const compact = compactOf(d)
-  return compact ? compact.parametersUsed.map(fromTuple) : (d.parameters as ParameterRead[])
+  return compact ? compact.parametersUsed.map(readOf) : (d.parameters as ParameterRead[])
 }

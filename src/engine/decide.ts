@@ -21,11 +21,12 @@ import { MEASURES } from './measures/index.ts'
 import { Rational, ZERO } from './money.ts'
 import { DEFAULT_PARAMETERS } from './parameters/index.ts'
 import {
+  type ParameterEntry,
   type ParameterSet,
-  type ParameterTuple,
   parameterOrder,
   RuleNotInForce,
   type TableRowRead,
+  tableRows,
   toTuple,
 } from './parameters/parameter-set.ts'
 import type { ParameterRead } from './parameters/types.ts'
@@ -65,10 +66,12 @@ export interface CompactEvaluation {
   /** sum of the cash amounts paid (unfunded amounts are due, not paid), yuan with two decimals */
   totalAmount: string
   /**
-   * Every parameter value read, once each, as [name, value, from, to, clause] (and `true` sixth
-   * when the value came from the request's override); traces refer to them by their index.
+   * Every parameter value read, once each; traces refer to them by their index. A value of the
+   * ruleset is recorded by reference, [name, from] (a table: + the keys of the rows read); any other
+   * (an override, a replay's pinned value) by copy, [name, value, from, to, clause] (and `true`
+   * sixth when the value came from the request's override). Rendering resolves both to the read.
    */
-  parametersUsed: ParameterTuple[]
+  parametersUsed: ParameterEntry[]
   overriddenParameters: string[]
 }
 
@@ -131,6 +134,35 @@ const RULES_NOT_IN_FORCE = (asOf: IsoDate, start: IsoDate) => ({
   en: `the evaluation date ${asOf} is before the policy start ${start}: no rule was in force`,
 })
 
+/** What every run of one decision shares. */
+interface Window {
+  application: Application
+  asOf: IsoDate
+  history: History
+  parameters: ParameterSet
+  version: RulesetVersion
+  /** whether the application date lies within the policy window */
+  inWindow: boolean
+}
+
+function newRunOf(w: Window, m: Measure): MeasureRun {
+  return new MeasureRun(m, w.application, w.asOf, w.history, w.parameters, w.version)
+}
+
+// The window is a condition like any other: every outcome's trace records it, with both bounds as
+// parameters read, whether the date is inside or not (POLICY.md §0 ruling of 2026-12-03).
+function recordWindowOf(w: Window, r: MeasureRun): void {
+  r.params.read('policy.windowStart', w.asOf)
+  r.params.read('policy.windowEnd', w.asOf)
+  r.test(WITHIN_WINDOW, undefined, undefined, w.inWindow)
+}
+
+function runInWindowOf(w: Window, m: Measure): MeasureRun {
+  const r = newRunOf(w, m)
+  recordWindowOf(w, r)
+  return r
+}
+
 /** A decided measure and the run that recorded it (its parameter reads become references). */
 interface Decided {
   outcome: CompactOutcome
@@ -161,7 +193,9 @@ export const decideCompact = (application: Application, options: EvaluateOptions
   const rulings = appliesRulings20261203(version)
   const wanted = options.measures
   const measures = wanted ? MEASURES.filter((m) => wanted.includes(m.id)) : MEASURES
-  const newRun = (m: Measure) => new MeasureRun(m, application, asOf, history, parameters, version)
+  // (No function is named inside this hot path: under tsx's keepNames every named closure costs a
+  // defineProperty per evaluation.)
+  const window: Window = { application, asOf, history, parameters, version, inWindow: false }
 
   const gateRuns: GateRun[] = []
   let decided: Decided[]
@@ -171,31 +205,31 @@ export const decideCompact = (application: Application, options: EvaluateOptions
   const start = (parameters.lookup('policy.windowStart', asOf)!.value as IsoDate | null) ?? '0000-01-01'
   const end = (parameters.lookup('policy.windowEnd', asOf)!.value as IsoDate | null) ?? '9999-12-31'
   const inWindow = start <= application.applicationDate && application.applicationDate <= end
+  window.inWindow = inWindow
   // Rules read before the policy started have no values: nothing can be granted as of then.
   const rulesInForce = asOf >= start
 
-  // The window is a condition like any other: every outcome's trace records it, with both bounds as
-  // parameters read, whether the date is inside or not (POLICY.md §0 ruling of 2026-12-03).
-  const recordWindow = (r: MeasureRun) => {
-    r.params.read('policy.windowStart', asOf)
-    r.params.read('policy.windowEnd', asOf)
-    r.test(WITHIN_WINDOW, undefined, undefined, inWindow)
-  }
-  const runInWindow = rulings
-    ? (m: Measure) => {
-        const r = newRun(m)
-        recordWindow(r)
-        return r
-      }
-    : newRun
+  const runOf = rulings ? runInWindowOf : newRunOf
 
   if (!inWindow) {
-    decided = rejectAll(measures, newRun, 'OUTSIDE_POLICY_WINDOW', OUTSIDE_WINDOW, recordWindow)
+    decided = rejectAll(
+      measures,
+      (m) => newRunOf(window, m),
+      'OUTSIDE_POLICY_WINDOW',
+      OUTSIDE_WINDOW,
+      (r) => recordWindowOf(window, r),
+    )
   } else if (!rulesInForce) {
-    decided = rejectAll(measures, runInWindow, 'RULES_NOT_IN_FORCE', RULES_NOT_IN_FORCE(asOf, start), (r) => {
-      r.params.read('policy.windowStart', asOf)
-      r.test(RULES_IN_FORCE, asOf, undefined, false)
-    })
+    decided = rejectAll(
+      measures,
+      (m) => runOf(window, m),
+      'RULES_NOT_IN_FORCE',
+      RULES_NOT_IN_FORCE(asOf, start),
+      (r) => {
+        r.params.read('policy.windowStart', asOf)
+        r.test(RULES_IN_FORCE, asOf, undefined, false)
+      },
+    )
   } else {
     let failed: { gate: Gate; run: GateRun } | undefined
     if (application.project) {
@@ -208,18 +242,24 @@ export const decideCompact = (application: Application, options: EvaluateOptions
     }
     if (failed) {
       const { gate, run: gateRun } = failed
-      decided = rejectAll(measures, runInWindow, gate.reasonCode, gate.title, (r) => {
-        r.test(
-          PASSES_GATE,
-          gateRun.reasons.map((x) => x.code),
-          [],
-          false,
-          [gate.id],
-        )
-        for (const reason of gateRun.reasons) r.reason(reason.code, reason.message, reason.field)
-      })
+      decided = rejectAll(
+        measures,
+        (m) => runOf(window, m),
+        gate.reasonCode,
+        gate.title,
+        (r) => {
+          r.test(
+            PASSES_GATE,
+            gateRun.reasons.map((x) => x.code),
+            [],
+            false,
+            [gate.id],
+          )
+          for (const reason of gateRun.reasons) r.reason(reason.code, reason.message, reason.field)
+        },
+      )
     } else {
-      decided = measures.map((m) => decide(m, runInWindow(m), rulings ? recordWindow : () => {}))
+      decided = measures.map((m) => decide(window, m, runOf(window, m), rulings))
       // Budget pools (POLICY.md §3), after each measure's own caps: only when the history holds one.
       if (history.budgets?.length) {
         decided = decided.map((d) => ({ ...d, outcome: applyBudget(d.outcome, d.run, application, history) }))
@@ -234,7 +274,8 @@ export const decideCompact = (application: Application, options: EvaluateOptions
       total = total.plus(Rational.parse(outcome.amount))
   const runs = [...gateRuns, ...decided.map((d) => d.run)]
   const parametersUsed = collectParameters(runs, presentsDecimals(version))
-  for (const run of runs) run.facts.p = run.reads.map((r) => parametersUsed.index(r))
+  const { unique } = parametersUsed
+  for (const run of runs) run.facts.p = run.reads.map((r) => unique.indexOf(r))
 
   return {
     ruleset: { id: RULESET.id, version },
@@ -242,19 +283,19 @@ export const decideCompact = (application: Application, options: EvaluateOptions
     gates: gateRuns.map((r) => r.result()),
     outcomes: decided.map((d) => d.outcome),
     totalAmount: total.toMoney(),
-    parametersUsed: parametersUsed.list.map(toTuple),
+    parametersUsed: parametersUsed.list,
     overriddenParameters: [...parameters.overridden],
   }
 }
 
 /** A measure's outcome; a rule whose parameter is not in force on the date is an outcome too. */
-const decide = (measure: Measure, run: MeasureRun, recordWindow: (r: MeasureRun) => void): Decided => {
+const decide = (window: Window, measure: Measure, run: MeasureRun, rulings: boolean): Decided => {
   try {
     return { outcome: measure.evaluate(run), run }
   } catch (error) {
     if (!(error instanceof RuleNotInForce)) throw error
     const fresh = new MeasureRun(measure, run.application, run.asOf, run.history, run.params.set, run.ruleset)
-    recordWindow(fresh)
+    if (rulings) recordWindowOf(window, fresh)
     const outcome = fresh.ineligible(
       'RULE_NOT_IN_FORCE',
       {
@@ -293,27 +334,43 @@ const runGate = (
   }
 }
 
+/**
+ * Whether a read is the ruleset's own value (recorded by reference). Reads are shared immutable
+ * objects (ParameterSet.lookup), so the answer is remembered per read: a pure, deterministic memo.
+ */
+const RULESET_READS = new WeakMap<ParameterRead, boolean>()
+const ofTheRuleset = (read: ParameterRead): boolean => {
+  let known = RULESET_READS.get(read)
+  if (known === undefined) {
+    known = DEFAULT_PARAMETERS.holds(read)
+    RULESET_READS.set(read, known)
+  }
+  return known
+}
+
 interface CollectedParameters {
-  list: ParameterRead[]
-  index(read: ParameterRead): number
+  list: ParameterEntry[]
+  /** the reads, in the order of list: a read's index in it is its reference */
+  unique: ParameterRead[]
 }
 
 /**
  * Every parameter read, once per name and period; in plain code-unit order (not localeCompare):
- * deterministic, cheap. From ruleset 1.2.0 a table parameter shows only the rows read.
+ * deterministic, cheap. From ruleset 1.2.0 a table parameter shows only the rows read. A read of
+ * the ruleset's own values is recorded by reference (ParameterRef), any other by copy.
  */
 const collectParameters = (
   runs: readonly { reads: readonly ParameterRead[]; rows: readonly TableRowRead[] }[],
   onlyRowsRead: boolean,
 ): CollectedParameters => {
   // The reads of one name and period are one object (ParameterSet.lookup): identity dedupes them.
+  // A decision reads a few dozen values: a linear scan beats building a Set and a Map.
   const unique: ParameterRead[] = []
   for (const run of runs) for (const r of run.reads) if (!unique.includes(r)) unique.push(r)
   unique.sort(parameterOrder)
-  let list = unique
+  // the rows read of each table parameter, by its position
+  const rows = new Map<number, Set<string>>()
   if (onlyRowsRead) {
-    // the rows read of each table parameter, by its position
-    const rows = new Map<number, Set<string>>()
     for (const run of runs) {
       for (const row of run.rows) {
         const i = unique.indexOf(row.read)
@@ -322,22 +379,15 @@ const collectParameters = (
         rows.set(i, keys)
       }
     }
-    if (rows.size > 0) {
-      list = [...unique]
-      for (const [i, keys] of rows) {
-        const u = unique[i]!
-        if (u.value === null) continue
-        const table = u.value as Readonly<Record<string, string>>
-        const value: Record<string, string> = {}
-        for (const key of [...keys].sort()) if (Object.hasOwn(table, key)) value[key] = table[key]!
-        list[i] = { ...u, value }
-      }
-    }
   }
-  return {
-    list,
-    index: (read) => unique.indexOf(read),
-  }
+  const list: ParameterEntry[] = unique.map((u, i) => {
+    const keys = u.value === null ? undefined : rows.get(i)
+    if (ofTheRuleset(u)) return keys ? [u.name, u.from, [...keys].sort()] : [u.name, u.from]
+    return keys
+      ? toTuple({ ...u, value: tableRows(u.value as Readonly<Record<string, string>>, keys) })
+      : toTuple(u)
+  })
+  return { list, unique }
 }
 
 export type { TraceFacts }

@@ -125,6 +125,8 @@ export interface StepDef {
    * are in the trace's records, `r`): the fact holds only arguments, and this gives the steps.
    */
   expand?: (args: readonly Arg[], ctx: RenderContext) => TraceStep[]
+  /** Steps shown before this one, from facts recorded once elsewhere (see expand). */
+  preceding?: (args: readonly Arg[], ctx: RenderContext) => TraceStep[]
   description: string | ((args: readonly Arg[], ctx: RenderContext) => string)
   /** the arithmetic with the values substituted; `q` are the fact's operands */
   expression: (q: readonly Rational[], args: readonly Arg[], ctx: RenderContext) => string
@@ -204,13 +206,12 @@ export const renderTrace = (
     const args = f[3] ?? NO_ARGS
     if (def.expand) return def.expand(args, ctx)
     const value = exact(f[1])
-    return [
-      {
-        description: typeof def.description === 'string' ? def.description : def.description(args, ctx),
-        expression: def.expression(f[2].map(exact), args, ctx),
-        result: def.unit === 'number' ? ctx.show.number(value) : ctx.show.yuan(value),
-      },
-    ]
+    const step: TraceStep = {
+      description: typeof def.description === 'string' ? def.description : def.description(args, ctx),
+      expression: def.expression(f[2].map(exact), args, ctx),
+      result: def.unit === 'number' ? ctx.show.number(value) : ctx.show.yuan(value),
+    }
+    return def.preceding ? [...def.preceding(args, ctx), step] : [step]
   })
   const notes = facts.n.map((f) => find(NOTES, scope, f[0]).text(f[1] ?? NO_ARGS, ctx))
   return { clause, conditions, parameters: reads, steps, notes }

@@ -61,10 +61,13 @@ export class GateRun extends FactRecorder {
     super(gate.id, gate.clause, application, parameters, ruleset)
   }
 
-  /** Records a condition; a condition that does not hold fails the gate with `failure`. */
-  check(def: ConditionDef, input: unknown, threshold: unknown, holds: boolean, failure: Reason): void {
+  /**
+   * Records a condition; a condition that does not hold fails the gate with `failure` (made only
+   * then: a gate usually passes, and its messages are words built from the application).
+   */
+  check(def: ConditionDef, input: unknown, threshold: unknown, holds: boolean, failure: () => Reason): void {
     this.test(def, input, threshold, holds)
-    if (!holds) this.reasons.push(failure)
+    if (!holds) this.reasons.push(failure())
   }
 
   get passed(): boolean {

@@ -102,6 +102,45 @@ export type LedgerClaim =
   | { kind: 'days'; subject: LedgerSubject; period: Period }
 
 /**
+ * A tax-days claim as a decision records it: ["days", tax, from, to, credit code] (+ the project id
+ * when the taxes are a project's). The subject's ledger is "tax-days" and its measure the outcome's
+ * own, so the record does not repeat them: the subject object costs ~150 B of JSON per claim, and a
+ * tax reward makes one claim per tax and period. packClaim and unpackClaim convert, exactly.
+ */
+export type PackedDaysClaim =
+  | [kind: 'days', tax: RewardedTax, from: string, to: string, creditCode: string]
+  | [kind: 'days', tax: RewardedTax, from: string, to: string, creditCode: string, projectId: string]
+
+/** A claim as a decision records it: packed when it is a tax-days claim of its own measure. */
+export type RecordedLedgerClaim = LedgerClaim | PackedDaysClaim
+
+/** The recorded form of a claim made by `measure`. */
+export const packClaim = (measure: string, c: LedgerClaim): RecordedLedgerClaim => {
+  if (c.kind !== 'days' || c.subject.ledger !== 'tax-days' || c.subject.measure !== measure) return c
+  const { tax, creditCode, projectId } = c.subject
+  return projectId === null
+    ? ['days', tax, c.period.from, c.period.to, creditCode]
+    : ['days', tax, c.period.from, c.period.to, creditCode, projectId]
+}
+
+/** The claim a recorded claim of `measure` stands for (the object shown and stored in the ledger). */
+export const unpackClaim = (measure: string, c: RecordedLedgerClaim): LedgerClaim => {
+  if (!Array.isArray(c)) return c
+  const [, tax, from, to, creditCode, projectId] = c
+  return {
+    kind: 'days',
+    subject: {
+      ledger: 'tax-days',
+      measure: measure as TaxRewardMeasure,
+      creditCode,
+      projectId: projectId ?? null,
+      tax,
+    },
+    period: { from, to },
+  }
+}
+
+/**
  * A claim as decisions of ruleset 1.0.0 recorded it (a key string per grant). Never produced now;
  * still read from stored decisions, and reproduced by their replay.
  */

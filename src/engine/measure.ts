@@ -19,7 +19,14 @@ import {
   type StepDef,
   type TraceFacts,
 } from './facts.ts'
-import { type History, type LedgerClaim, type LedgerSubject, LedgerView } from './ledgers.ts'
+import {
+  type History,
+  type LedgerClaim,
+  type LedgerSubject,
+  LedgerView,
+  packClaim,
+  type RecordedLedgerClaim,
+} from './ledgers.ts'
 import { type Rational, ZERO } from './money.ts'
 import type { FactReader, ParameterSet, TableRowRead } from './parameters/parameter-set.ts'
 import type { ParameterRead } from './parameters/types.ts'
@@ -62,7 +69,8 @@ export interface CompactOutcome {
   amount: string | null
   reasons: Reason[]
   details: Record<string, unknown>
-  ledger: LedgerClaim[]
+  /** tax-days claims packed (PackedDaysClaim); render.ts shows them unpacked */
+  ledger: RecordedLedgerClaim[]
   trace: TraceFacts
 }
 
@@ -201,7 +209,7 @@ export class MeasureRun extends FactRecorder {
       amount,
       reasons: this.reasons,
       details,
-      ledger: status === 'eligible' ? this.ledger : [],
+      ledger: status === 'eligible' ? this.ledger.map((c) => packClaim(this.measure.id, c)) : [],
       trace: this.facts,
     }
   }

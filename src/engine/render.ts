@@ -9,9 +9,12 @@ import type { CompactEvaluation } from './decide.ts'
 import { presentation, type RenderContext, renderTrace } from './facts.ts'
 import { gateResult } from './gate.ts'
 import { GATES } from './gates/index.ts'
+import { unpackClaim } from './ledgers.ts'
 import type { CompactOutcome, Measure } from './measure.ts'
 import { MEASURES } from './measures/index.ts'
-import { fromTuple } from './parameters/parameter-set.ts'
+import { DEFAULT_PARAMETERS } from './parameters/index.ts'
+import { fromTuple, isParameterRef, type ParameterEntry } from './parameters/parameter-set.ts'
+import type { ParameterRead } from './parameters/types.ts'
 import { appliesRulings20261203, isRulesetVersion, RULESET_VERSIONS, type RulesetVersion } from './ruleset.ts'
 import type {
   Application,
@@ -37,6 +40,10 @@ const contextOf = (version: string, application?: Application): RenderContext =>
   return { application, rulings: appliesRulings20261203(v), show: presentation(v) }
 }
 
+/** A parameter read as the decision recorded it: a reference to the ruleset's value, or a copy. */
+export const readOf = (e: ParameterEntry): ParameterRead =>
+  isParameterRef(e) ? DEFAULT_PARAMETERS.resolve(e) : fromTuple(e)
+
 /** An outcome's details as shown: a measure may show, from facts, what it recorded only once. */
 const detailsOf = (measure: Measure, o: CompactOutcome, ctx: RenderContext): Record<string, unknown> =>
   measure.renderDetails ? measure.renderDetails(o.details, o.trace, ctx) : o.details
@@ -47,7 +54,7 @@ const detailsOf = (measure: Measure, o: CompactOutcome, ctx: RenderContext): Rec
  */
 export const renderEvaluation = (compact: CompactEvaluation, application: Application): Evaluation => {
   const ctx = contextOf(compact.ruleset.version, application)
-  const used = compact.parametersUsed.map(fromTuple)
+  const used = compact.parametersUsed.map(readOf)
   const gates: GateResult[] = compact.gates.map((g) => {
     const gate = GATES.find((x) => x.id === g.gate)!
     return gateResult(gate, g, renderTrace(gate.id, gate.clause, g.trace, used, ctx))
@@ -63,7 +70,7 @@ export const renderEvaluation = (compact: CompactEvaluation, application: Applic
       details,
       reasons: o.reasons,
       trace: renderTrace(measure.id, measure.clause, o.trace, used, ctx),
-      ledger: o.ledger,
+      ledger: o.ledger.map((c) => unpackClaim(o.measure, c)),
     }
   })
   return {
@@ -131,7 +138,7 @@ export const summarizeEvaluation = (compact: CompactEvaluation): EvaluationSumma
         amount: o.amount,
         details: detailsOf(measure, o, ctx),
         reasons: o.reasons,
-        ledger: o.ledger,
+        ledger: o.ledger.map((c) => unpackClaim(o.measure, c)),
       }
     }),
     totalAmount: compact.totalAmount,

@@ -304,9 +304,23 @@ const TAX_RECORD_STEPS = defineStep('', {
   },
 })
 
-/** args: [window label, window from, window to] */
+/**
+ * args: [window label, window from, window to, first record, records] — the last two since records
+ * stopped holding one "tax-record" step per tax counted: the steps of the records this total counts
+ * (trace.r[first … first + records − 1], each of their taxes in order) are shown before it, from the
+ * records themselves. A total with three args (recorded before) follows its own tax-record steps.
+ */
 const LOCAL_TAXES_TOTAL = defineStep('', {
   key: 'local-taxes',
+  preceding: ([label, , , first, count], ctx) => {
+    if (first === undefined) return []
+    const steps: TraceStep[] = []
+    for (let r = first as number; r < (first as number) + (count as number); r++) {
+      const taxes = recordOf(ctx, r)[7]
+      for (let t = 0; t < taxes.length; t++) steps.push(...TAX_RECORD_STEPS.expand!([r, t, label], ctx))
+    }
+    return steps
+  },
   description: ([label, from, to]) =>
     `local taxes (VAT + enterprise income tax + business tax) inside ${label} (${from}…${to})`,
   expression: (locals, _, { show }) =>
@@ -371,7 +385,6 @@ export const localTaxesWithin = (
     const daysInside = daysIn(inside)
     const daysTotal = daysIn(period)
     const taxes: CountedTaxFact[] = []
-    const index = run.taxRecords.length + counted.length
     for (const tax of LOCAL_TAXES) {
       const text = record[tax]
       if (text === undefined) continue
@@ -418,7 +431,6 @@ export const localTaxesWithin = (
       const part = daysOpen === daysTotal ? amount : amount.times(Rational.ofSmall(daysOpen, daysTotal))
       const local = share.times(part)
       locals.push(local)
-      run.facts.s.push([TAX_RECORD_STEPS.key, 0, [], [index, taxes.length, label]])
       taxes.push(
         earlier.length > 0
           ? [
@@ -436,10 +448,11 @@ export const localTaxesWithin = (
     }
     counted.push([at, period.from, period.to, inside.from, inside.to, daysInside, daysTotal, taxes])
   }
+  const first = run.taxRecords.length
   run.taxRecords.push(...counted)
   let total = locals[0] ?? ZERO
   for (let k = 1; k < locals.length; k++) total = total.plus(locals[k]!)
-  run.step(LOCAL_TAXES_TOTAL, total, locals, [label, window.from, window.to])
+  run.step(LOCAL_TAXES_TOTAL, total, locals, [label, window.from, window.to, first, counted.length])
   const show = run.show
   return {
     window,

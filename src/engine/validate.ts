@@ -56,12 +56,29 @@ export const creditCodeCheckCharacter = (first17: string): string => {
   return CREDIT_CODE_ALPHABET[(CREDIT_CODE_MODULUS - (total % CREDIT_CODE_MODULUS)) % CREDIT_CODE_MODULUS]!
 }
 
+// Codes already found valid (a bounded, pure memo: the answer depends on the code alone), as
+// isIsoDate does for dates: every evaluation of an enterprise checks the same code again.
+const VALID_CREDIT_CODES = new Set<string>()
+
 /** Why a unified social credit code is invalid, or null when it is valid. */
 export const creditCodeProblem = (code: unknown): string | null => {
   if (typeof code !== 'string') return 'the unified social credit code must be a string'
+  if (VALID_CREDIT_CODES.has(code)) return null
+  const problem = creditCodeProblemOf(code)
+  if (problem === null) {
+    if (VALID_CREDIT_CODES.size >= 4096) VALID_CREDIT_CODES.clear()
+    VALID_CREDIT_CODES.add(code)
+  }
+  return problem
+}
+
+const creditCodeProblemOf = (code: string): string | null => {
   if (code.length !== CREDIT_CODE_LENGTH)
     return `the unified social credit code has ${CREDIT_CODE_LENGTH} characters, not ${code.length}`
-  const bad = [...code].filter((c) => !CREDIT_CODE_ALPHABET.includes(c))
+  let allInAlphabet = true
+  for (let i = 0; i < code.length && allInAlphabet; i++)
+    allInAlphabet = CREDIT_CODE_ALPHABET.includes(code[i]!)
+  const bad = allInAlphabet ? [] : [...code].filter((c) => !CREDIT_CODE_ALPHABET.includes(c))
   if (bad.length > 0) {
     return (
       `the unified social credit code may contain only digits and the uppercase letters ` +
@@ -78,7 +95,11 @@ const AMOUNT = /^\d+(\.\d{1,2})?$/
 const QUANTITY = /^\d+(\.\d+)?$/
 const RATIO_AT_MOST_ONE = /^(0(\.\d+)?|1(\.0+)?)$/
 
-type Check = (value: unknown, pointer: string) => void
+/**
+ * A check of one value: module-level functions made once (not closures per Collector), since every
+ * evaluation validates its application (a one-measure evaluation spends most of its time here).
+ */
+type Check = (c: Collector, value: unknown, pointer: string) => void
 
 class Collector {
   readonly problems: InputProblem[] = []
@@ -93,59 +114,8 @@ class Collector {
       if (required) this.add(pointer, 'is required')
       return
     }
-    check(value, pointer)
+    check(this, value, pointer)
   }
-
-  date: Check = (value, pointer) => {
-    if (typeof value !== 'string' || !isIsoDate(value))
-      this.add(pointer, `must be a real calendar date YYYY-MM-DD, not ${JSON.stringify(value)}`)
-  }
-
-  amount: Check = (value, pointer) => {
-    if (typeof value !== 'string' || !AMOUNT.test(value))
-      this.add(
-        pointer,
-        `must be an amount in yuan: a non-negative decimal string with at most 2 decimals, e.g. "1200.50", not ${JSON.stringify(value)}`,
-      )
-  }
-
-  quantity: Check = (value, pointer) => {
-    if (typeof value !== 'string' || !QUANTITY.test(value))
-      this.add(pointer, `must be a non-negative decimal string, e.g. "0.84", not ${JSON.stringify(value)}`)
-  }
-
-  ratio: Check = (value, pointer) => {
-    if (typeof value !== 'string' || !RATIO_AT_MOST_ONE.test(value))
-      this.add(
-        pointer,
-        `must be a ratio between 0 and 1 as a decimal string, e.g. "0.50", not ${JSON.stringify(value)}`,
-      )
-  }
-
-  boolean: Check = (value, pointer) => {
-    if (typeof value !== 'boolean') this.add(pointer, 'must be true or false')
-  }
-
-  text: Check = (value, pointer) => {
-    if (typeof value !== 'string' || value.trim() === '') this.add(pointer, 'must be a non-empty string')
-  }
-
-  year: Check = (value, pointer) => {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1900 || value > 9999)
-      this.add(pointer, 'must be a year, a whole number such as 2015')
-  }
-
-  positiveInteger: Check = (value, pointer) => {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
-      this.add(pointer, 'must be a whole number of at least 1')
-  }
-
-  oneOf =
-    (allowed: readonly string[]): Check =>
-    (value, pointer) => {
-      if (typeof value !== 'string' || !allowed.includes(value))
-        this.add(pointer, `must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`)
-    }
 
   list(
     value: unknown,
@@ -157,11 +127,12 @@ class Collector {
       this.add(pointer, 'must be a list')
       return
     }
-    value.forEach((item, i) => {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i]
       if (item === null || typeof item !== 'object' || Array.isArray(item))
         this.add(`${pointer}/${i}`, 'must be an object')
       else each(item as Record<string, unknown>, `${pointer}/${i}`)
-    })
+    }
   }
 
   /** Reports every item whose key repeats an earlier item's. */
@@ -171,7 +142,7 @@ class Collector {
     keyOf: (item: Record<string, unknown>) => unknown,
     field: string,
   ): void {
-    if (!Array.isArray(value)) return
+    if (!Array.isArray(value) || value.length < 2) return
     const seen = new Map<string, number>()
     value.forEach((item, i) => {
       if (item === null || typeof item !== 'object') return
@@ -187,6 +158,80 @@ class Collector {
   }
 }
 
+const date: Check = (c, value, pointer) => {
+  if (typeof value !== 'string' || !isIsoDate(value))
+    c.add(pointer, `must be a real calendar date YYYY-MM-DD, not ${JSON.stringify(value)}`)
+}
+
+const amount: Check = (c, value, pointer) => {
+  if (typeof value !== 'string' || !AMOUNT.test(value))
+    c.add(
+      pointer,
+      `must be an amount in yuan: a non-negative decimal string with at most 2 decimals, e.g. "1200.50", not ${JSON.stringify(value)}`,
+    )
+}
+
+const quantity: Check = (c, value, pointer) => {
+  if (typeof value !== 'string' || !QUANTITY.test(value))
+    c.add(pointer, `must be a non-negative decimal string, e.g. "0.84", not ${JSON.stringify(value)}`)
+}
+
+const ratio: Check = (c, value, pointer) => {
+  if (typeof value !== 'string' || !RATIO_AT_MOST_ONE.test(value))
+    c.add(
+      pointer,
+      `must be a ratio between 0 and 1 as a decimal string, e.g. "0.50", not ${JSON.stringify(value)}`,
+    )
+}
+
+const boolean: Check = (c, value, pointer) => {
+  if (typeof value !== 'boolean') c.add(pointer, 'must be true or false')
+}
+
+const text: Check = (c, value, pointer) => {
+  if (typeof value !== 'string' || value.trim() === '') c.add(pointer, 'must be a non-empty string')
+}
+
+const year: Check = (c, value, pointer) => {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1900 || value > 9999)
+    c.add(pointer, 'must be a year, a whole number such as 2015')
+}
+
+const positiveInteger: Check = (c, value, pointer) => {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+    c.add(pointer, 'must be a whole number of at least 1')
+}
+
+const oneOf =
+  (allowed: readonly string[]): Check =>
+  (c, value, pointer) => {
+    if (typeof value !== 'string' || !allowed.includes(value))
+      c.add(pointer, `must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`)
+  }
+
+const EMERGING_INDUSTRY = oneOf(EMERGING_INDUSTRIES)
+const BUILD_TYPE = oneOf(BUILD_TYPES)
+const POLICY_CLASS = oneOf(POLICY_CLASSES)
+const PARK_LEVEL = oneOf(PARK_LEVELS)
+const CAPACITY_PRODUCT = oneOf(CAPACITY_PRODUCTS)
+const PLATFORM_KIND = oneOf(PLATFORM_KINDS)
+const RESEARCH_EVENT_KIND = oneOf(RESEARCH_EVENT_KINDS)
+const STANDARD_KIND = oneOf(STANDARD_KINDS)
+const TALENT_ROLE = oneOf(TALENT_ROLES)
+
+const industryCode: Check = (c, code, pointer) => {
+  const problem = typeof code === 'string' ? industryCodeProblem(code) : 'must be a string'
+  if (problem) c.add(pointer, problem)
+}
+
+const prefecture: Check = (c, id, pointer) => {
+  if (typeof id !== 'string' || !isPrefectureId(id))
+    c.add(
+      pointer,
+      `must be the pinyin id of a Yunnan prefecture (${PREFECTURE_IDS.join(', ')}), not ${JSON.stringify(id)}`,
+    )
+}
+
 const object = (value: unknown): Record<string, unknown> | null =>
   value !== null && typeof value === 'object' && !Array.isArray(value)
     ? (value as Record<string, unknown>)
@@ -194,8 +239,8 @@ const object = (value: unknown): Record<string, unknown> | null =>
 
 const taxRecords = (c: Collector, value: unknown, pointer: string): void =>
   c.list(value, pointer, (record, p) => {
-    c.field(record.from, `${p}/from`, c.date, true)
-    c.field(record.to, `${p}/to`, c.date, true)
+    c.field(record.from, `${p}/from`, date, true)
+    c.field(record.to, `${p}/to`, date, true)
     if (
       typeof record.from === 'string' &&
       typeof record.to === 'string' &&
@@ -205,7 +250,7 @@ const taxRecords = (c: Collector, value: unknown, pointer: string): void =>
     )
       c.add(`${p}/to`, `the period ends (${record.to}) before it starts (${record.from})`)
     for (const tax of ['vat', 'enterpriseIncomeTax', 'businessTax'])
-      c.field(record[tax], `${p}/${tax}`, c.amount)
+      c.field(record[tax], `${p}/${tax}`, amount)
   })
 
 const enterprise = (c: Collector, value: unknown): void => {
@@ -219,18 +264,18 @@ const enterprise = (c: Collector, value: unknown): void => {
     const problem = creditCodeProblem(e.creditCode)
     if (problem) c.add('/enterprise/creditCode', problem)
   }
-  c.field(e.name, '/enterprise/name', c.text, true)
-  c.field(e.registeredOn, '/enterprise/registeredOn', c.date)
-  c.field(e.techSmeCertified, '/enterprise/techSmeCertified', c.boolean)
+  c.field(e.name, '/enterprise/name', text, true)
+  c.field(e.registeredOn, '/enterprise/registeredOn', date)
+  c.field(e.techSmeCertified, '/enterprise/techSmeCertified', boolean)
   taxRecords(c, e.taxRecords, '/enterprise/taxRecords')
   const ranking = object(e.emergingIndustryRanking)
   if (e.emergingIndustryRanking !== undefined && e.emergingIndustryRanking !== null && !ranking)
     c.add('/enterprise/emergingIndustryRanking', 'must be an object')
   if (ranking) {
     const p = '/enterprise/emergingIndustryRanking'
-    c.field(ranking.industry, `${p}/industry`, c.oneOf(EMERGING_INDUSTRIES), true)
-    c.field(ranking.year, `${p}/year`, c.year, true)
-    c.field(ranking.rank, `${p}/rank`, c.positiveInteger, true)
+    c.field(ranking.industry, `${p}/industry`, EMERGING_INDUSTRY, true)
+    c.field(ranking.year, `${p}/year`, year, true)
+    c.field(ranking.rank, `${p}/rank`, positiveInteger, true)
   }
 }
 
@@ -241,85 +286,66 @@ const project = (c: Collector, value: unknown): void => {
     c.add('/project', 'must be an object')
     return
   }
-  c.field(p.id, '/project/id', c.text, true)
-  c.field(p.name, '/project/name', c.text, true)
-  c.field(p.buildType, '/project/buildType', c.oneOf(BUILD_TYPES), true)
-  c.field(
-    p.industryCode,
-    '/project/industryCode',
-    (code, pointer) => {
-      const problem = typeof code === 'string' ? industryCodeProblem(code) : 'must be a string'
-      if (problem) c.add(pointer, problem)
-    },
-    true,
-  )
-  c.field(p.emergingIndustry, '/project/emergingIndustry', c.oneOf(EMERGING_INDUSTRIES))
-  c.field(p.policyClass, '/project/policyClass', c.oneOf(POLICY_CLASSES), true)
-  c.field(p.meetsAccessConditions, '/project/meetsAccessConditions', c.boolean, true)
-  c.field(
-    p.prefecture,
-    '/project/prefecture',
-    (id, pointer) => {
-      if (typeof id !== 'string' || !isPrefectureId(id))
-        c.add(
-          pointer,
-          `must be the pinyin id of a Yunnan prefecture (${PREFECTURE_IDS.join(', ')}), not ${JSON.stringify(id)}`,
-        )
-    },
-    true,
-  )
-  c.field(p.inCentralYunnanZone, '/project/inCentralYunnanZone', c.boolean, true)
+  c.field(p.id, '/project/id', text, true)
+  c.field(p.name, '/project/name', text, true)
+  c.field(p.buildType, '/project/buildType', BUILD_TYPE, true)
+  c.field(p.industryCode, '/project/industryCode', industryCode, true)
+  c.field(p.emergingIndustry, '/project/emergingIndustry', EMERGING_INDUSTRY)
+  c.field(p.policyClass, '/project/policyClass', POLICY_CLASS, true)
+  c.field(p.meetsAccessConditions, '/project/meetsAccessConditions', boolean, true)
+  c.field(p.prefecture, '/project/prefecture', prefecture, true)
+  c.field(p.inCentralYunnanZone, '/project/inCentralYunnanZone', boolean, true)
 
   if (p.park !== undefined && p.park !== null) {
     const park = object(p.park)
     if (!park) c.add('/project/park', 'must be an object')
     else {
-      c.field(park.id, '/project/park/id', c.text, true)
-      c.field(park.name, '/project/park/name', c.text, true)
-      c.field(park.level, '/project/park/level', c.oneOf(PARK_LEVELS), true)
-      c.field(park.pilot, '/project/park/pilot', c.boolean)
+      c.field(park.id, '/project/park/id', text, true)
+      c.field(park.name, '/project/park/name', text, true)
+      c.field(park.level, '/project/park/level', PARK_LEVEL, true)
+      c.field(park.pilot, '/project/park/pilot', boolean)
     }
   }
 
-  c.field(p.capacityProduct, '/project/capacityProduct', c.oneOf(CAPACITY_PRODUCTS))
+  c.field(p.capacityProduct, '/project/capacityProduct', CAPACITY_PRODUCT)
   const capacity = object(p.capacity)
   if (p.capacity !== undefined && !capacity) c.add('/project/capacity', 'must be an object')
   if (capacity) {
-    c.field(capacity.newCapacity, '/project/capacity/newCapacity', c.quantity)
-    c.field(capacity.replacedCapacity, '/project/capacity/replacedCapacity', c.quantity)
-    c.field(capacity.selfProducedRawMaterialShare, '/project/capacity/selfProducedRawMaterialShare', c.ratio)
+    c.field(capacity.newCapacity, '/project/capacity/newCapacity', quantity)
+    c.field(capacity.replacedCapacity, '/project/capacity/replacedCapacity', quantity)
+    c.field(capacity.selfProducedRawMaterialShare, '/project/capacity/selfProducedRawMaterialShare', ratio)
     for (const flag of ['resourcesOutsideProvince', 'energyOutsideProvince', 'marketOutsideProvince'])
-      c.field(capacity[flag], `/project/capacity/${flag}`, c.boolean)
+      c.field(capacity[flag], `/project/capacity/${flag}`, boolean)
   }
 
-  c.field(p.deepProcessing, '/project/deepProcessing', c.boolean)
-  c.field(p.chainExtension, '/project/chainExtension', c.boolean)
-  c.field(p.investment, '/project/investment', c.amount)
-  c.field(p.commissionedOn, '/project/commissionedOn', c.date)
+  c.field(p.deepProcessing, '/project/deepProcessing', boolean)
+  c.field(p.chainExtension, '/project/chainExtension', boolean)
+  c.field(p.investment, '/project/investment', amount)
+  c.field(p.commissionedOn, '/project/commissionedOn', date)
   taxRecords(c, p.taxRecords, '/project/taxRecords')
-  c.field(p.keyTransformationLibrary, '/project/keyTransformationLibrary', c.boolean)
-  c.field(p.majorTransformationProject, '/project/majorTransformationProject', c.boolean)
+  c.field(p.keyTransformationLibrary, '/project/keyTransformationLibrary', boolean)
+  c.field(p.majorTransformationProject, '/project/majorTransformationProject', boolean)
 
   const land = object(p.land)
   if (p.land !== undefined && !land) c.add('/project/land', 'must be an object')
   if (land) {
-    c.field(land.areaMu, '/project/land/areaMu', c.quantity, true)
-    c.field(land.quotedPricePerMu, '/project/land/quotedPricePerMu', c.amount)
-    c.field(land.plotRatio, '/project/land/plotRatio', c.quantity, true)
-    c.field(land.buildingCoefficient, '/project/land/buildingCoefficient', c.ratio, true)
-    c.field(land.inPriorityCatalogue, '/project/land/inPriorityCatalogue', c.boolean, true)
-    c.field(land.meetsInvestmentIntensity, '/project/land/meetsInvestmentIntensity', c.boolean, true)
-    c.field(land.existingLandPlotRatioIncrease, '/project/land/existingLandPlotRatioIncrease', c.boolean)
-    c.field(land.newLandFloorAreaAboveStandard, '/project/land/newLandFloorAreaAboveStandard', c.boolean)
-    c.field(land.assessedAdditionalPremium, '/project/land/assessedAdditionalPremium', c.amount)
+    c.field(land.areaMu, '/project/land/areaMu', quantity, true)
+    c.field(land.quotedPricePerMu, '/project/land/quotedPricePerMu', amount)
+    c.field(land.plotRatio, '/project/land/plotRatio', quantity, true)
+    c.field(land.buildingCoefficient, '/project/land/buildingCoefficient', ratio, true)
+    c.field(land.inPriorityCatalogue, '/project/land/inPriorityCatalogue', boolean, true)
+    c.field(land.meetsInvestmentIntensity, '/project/land/meetsInvestmentIntensity', boolean, true)
+    c.field(land.existingLandPlotRatioIncrease, '/project/land/existingLandPlotRatioIncrease', boolean)
+    c.field(land.newLandFloorAreaAboveStandard, '/project/land/newLandFloorAreaAboveStandard', boolean)
+    c.field(land.assessedAdditionalPremium, '/project/land/assessedAdditionalPremium', amount)
   }
 
   const power = object(p.power)
   if (p.power !== undefined && !power) c.add('/project/power', 'must be an object')
   if (power) {
-    c.field(power.voltageKv, '/project/power/voltageKv', c.quantity, true)
-    c.field(power.unitEnergyConsumption, '/project/power/unitEnergyConsumption', c.quantity, true)
-    c.field(power.industryStandard, '/project/power/industryStandard', c.quantity, true)
+    c.field(power.voltageKv, '/project/power/voltageKv', quantity, true)
+    c.field(power.unitEnergyConsumption, '/project/power/unitEnergyConsumption', quantity, true)
+    c.field(power.industryStandard, '/project/power/industryStandard', quantity, true)
   }
 }
 
@@ -330,36 +356,36 @@ const claims = (c: Collector, value: unknown): void => {
     c.add('/claims', 'must be an object')
     return
   }
-  c.field(claims.top3AwardYear, '/claims/top3AwardYear', c.year)
+  c.field(claims.top3AwardYear, '/claims/top3AwardYear', year)
 
   c.list(claims.rdPlatforms, '/claims/rdPlatforms', (item, p) => {
-    c.field(item.id, `${p}/id`, c.text, true)
-    c.field(item.kind, `${p}/kind`, c.oneOf(PLATFORM_KINDS), true)
-    c.field(item.recognisedOn, `${p}/recognisedOn`, c.date, true)
+    c.field(item.id, `${p}/id`, text, true)
+    c.field(item.kind, `${p}/kind`, PLATFORM_KIND, true)
+    c.field(item.recognisedOn, `${p}/recognisedOn`, date, true)
   })
   c.unique(claims.rdPlatforms, '/claims/rdPlatforms', (item) => item.id, 'id')
 
   c.list(claims.researchEvents, '/claims/researchEvents', (item, p) => {
-    c.field(item.id, `${p}/id`, c.text, true)
-    c.field(item.kind, `${p}/kind`, c.oneOf(RESEARCH_EVENT_KINDS), true)
-    c.field(item.date, `${p}/date`, c.date, true)
+    c.field(item.id, `${p}/id`, text, true)
+    c.field(item.kind, `${p}/kind`, RESEARCH_EVENT_KIND, true)
+    c.field(item.date, `${p}/date`, date, true)
   })
   c.unique(claims.researchEvents, '/claims/researchEvents', (item) => item.id, 'id')
 
   c.list(claims.standards, '/claims/standards', (item, p) => {
-    c.field(item.id, `${p}/id`, c.text, true)
-    c.field(item.kind, `${p}/kind`, c.oneOf(STANDARD_KINDS), true)
-    c.field(item.date, `${p}/date`, c.date, true)
+    c.field(item.id, `${p}/id`, text, true)
+    c.field(item.kind, `${p}/kind`, STANDARD_KIND, true)
+    c.field(item.date, `${p}/date`, date, true)
   })
   c.unique(claims.standards, '/claims/standards', (item) => item.id, 'id')
 
   c.list(claims.talents, '/claims/talents', (item, p) => {
-    c.field(item.personId, `${p}/personId`, c.text, true)
-    c.field(item.name, `${p}/name`, c.text, true)
-    c.field(item.role, `${p}/role`, c.oneOf(TALENT_ROLES), true)
-    c.field(item.designatedExcellent, `${p}/designatedExcellent`, c.boolean, true)
-    c.field(item.year, `${p}/year`, c.year, true)
-    c.field(item.individualIncomeTax, `${p}/individualIncomeTax`, c.amount, true)
+    c.field(item.personId, `${p}/personId`, text, true)
+    c.field(item.name, `${p}/name`, text, true)
+    c.field(item.role, `${p}/role`, TALENT_ROLE, true)
+    c.field(item.designatedExcellent, `${p}/designatedExcellent`, boolean, true)
+    c.field(item.year, `${p}/year`, year, true)
+    c.field(item.individualIncomeTax, `${p}/individualIncomeTax`, amount, true)
   })
   c.unique(claims.talents, '/claims/talents', (item) => [item.personId, item.year], 'personId')
 }
@@ -404,7 +430,7 @@ export const applicationProblems = (application: Application): InputProblem[] =>
   const c = new Collector()
   textProblems(application, [], c.problems)
   const app = application as unknown as Record<string, unknown>
-  c.field(app.applicationDate, '/applicationDate', c.date, true)
+  c.field(app.applicationDate, '/applicationDate', date, true)
   enterprise(c, app.enterprise)
   project(c, app.project)
   claims(c, app.claims)

@@ -42,7 +42,7 @@ t.test('the write path', async (t) => {
   const database = await testDatabase(t)
   const caller = await financeCaller(database)
 
-  t.test('one stored decision: lock, history, then ONE statement for every write', async (t) => {
+  t.test('one stored decision: budget and subject locks, history, then ONE statement for every write', async (t) => {
     for (const [label, facts] of [
       ['a first application (nothing in the ledger)', deepProcessing('p-rt', '120000000.00')],
       ['a second one on the same ledger rows', deepProcessing('p-rt', '80000000.00', '2015-07-01')],
@@ -53,7 +53,9 @@ t.test('the write path', async (t) => {
         precomputed: precheck(facts),
         respond: () => ({ body: '{}', completion }),
       })
-      t.same(counter.statements, ['InsertQueryNode', 'SelectQueryNode', 'RawNode'], label)
+      // The budget lookup (RawNode: locks the budgets that apply, none here), the subjects' lock
+      // (insert … on conflict), the history, then store_decision for every write.
+      t.same(counter.statements, ['RawNode', 'InsertQueryNode', 'SelectQueryNode', 'RawNode'], label)
     }
     const key = await sql<{ state: string }>`
       select state from idempotency_keys where key like 'rt-%'`.execute(database.db)

@@ -173,23 +173,23 @@ export const capacityControl = defineGate({
         undefined,
         undefined,
         Object.values(flags).every((v) => v === true),
-        {
+        () => ({
           code: 'NEW_CAPACITY_BARRED',
           message: {
             zh: `不再新增${PRODUCT_NAMES[product].zh}产能（资源、能源、市场三头在外的除外）`,
             en: `no new ${PRODUCT_NAMES[product].en} capacity unless resources, energy and market are all outside the province`,
           },
           field: '/project/capacity',
-        },
+        }),
       )
       return
     }
 
-    run.check(MEETS_ACCESS, undefined, undefined, project.meetsAccessConditions === true, {
+    run.check(MEETS_ACCESS, undefined, undefined, project.meetsAccessConditions === true, () => ({
       code: 'ACCESS_CONDITIONS_NOT_MET',
       message: { zh: '不满足国家行业准入条件', en: 'does not meet the national access conditions' },
       field: '/project/meetsAccessConditions',
-    })
+    }))
 
     const shareProducts = params.list('capacityControl.selfProducedShareProducts', asOf)
     const needsShare = shareProducts.includes(product)
@@ -210,26 +210,26 @@ export const capacityControl = defineGate({
     const replaced = Rational.parse(capacity.replacedCapacity)
     const required = run.step(REQUIRED, ratio.times(added), [ratio, added])
     const show = run.show
-    run.check(REPLACED, undefined, show.number(required), replaced.gte(required), {
+    run.check(REPLACED, undefined, show.number(required), replaced.gte(required), () => ({
       code: 'REPLACEMENT_CAPACITY_SHORT',
       message: {
         zh: `置换产能${show.number(replaced)}少于须置换的${show.number(required)}`,
         en: `replaced capacity ${show.number(replaced)} < required ${show.number(required)}`,
       },
       field: '/project/capacity/replacedCapacity',
-    })
+    }))
 
     if (needsShare) {
       const minimum = params.requireDecimal('capacityControl.minSelfProducedShare', asOf)
       const share = Rational.parse(capacity.selfProducedRawMaterialShare!)
-      run.check(SELF_PRODUCED, undefined, show.number(minimum), share.gte(minimum), {
+      run.check(SELF_PRODUCED, undefined, show.number(minimum), share.gte(minimum), () => ({
         code: 'SELF_PRODUCED_SHARE_TOO_LOW',
         message: {
           zh: `自产资源比例${show.number(share)}低于${show.number(minimum)}`,
           en: `self-produced raw material share ${show.number(share)} < ${show.number(minimum)}`,
         },
         field: '/project/capacity/selfProducedRawMaterialShare',
-      })
+      }))
     }
   },
 })

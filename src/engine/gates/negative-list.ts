@@ -103,23 +103,23 @@ export const negativeList = defineGate({
       return
     }
     const denied = params.list('negativeList.deniedClasses', asOf)
-    run.check(CLASS_NOT_DENIED, undefined, undefined, !denied.includes(project.policyClass), {
+    run.check(CLASS_NOT_DENIED, undefined, undefined, !denied.includes(project.policyClass), () => ({
       code: 'ELIMINATED_CLASS',
       message: {
         zh: `项目属于《产业结构调整指导目录》${project.policyClass}类（淘汰类）`,
         en: `the project's catalogue class "${project.policyClass}" is on the negative list (eliminated)`,
       },
       field: '/project/policyClass',
-    })
+    }))
 
-    run.check(MEETS_ACCESS, undefined, undefined, project.meetsAccessConditions === true, {
+    run.check(MEETS_ACCESS, undefined, undefined, project.meetsAccessConditions === true, () => ({
       code: 'ACCESS_CONDITIONS_NOT_MET',
       message: {
         zh: '项目不符合行业准入条件',
         en: "the project does not meet its industry's access conditions",
       },
       field: '/project/meetsAccessConditions',
-    })
+    }))
 
     const newBuildDenied = params.list('negativeList.newBuildDeniedClasses', asOf)
     const isNewBuild = project.buildType === 'new-build'
@@ -128,14 +128,14 @@ export const negativeList = defineGate({
       undefined,
       undefined,
       !(isNewBuild && newBuildDenied.includes(project.policyClass)),
-      {
+      () => ({
         code: 'RESTRICTED_NEW_BUILD',
         message: {
           zh: '项目属于限制类新建项目',
           en: `the project is a new build of the "${project.policyClass}" class (restricted)`,
         },
         field: '/project/policyClass',
-      },
+      }),
     )
 
     // Stricter area lists: tested only where the project lies.
@@ -145,14 +145,14 @@ export const negativeList = defineGate({
     if (inCentralYunnan) {
       const list = params.list('negativeList.centralYunnanDeniedIndustries', asOf)
       const hit = list.filter((code) => industryMatches(project.industryCode, code))
-      run.check(NOT_ON_CENTRAL_LIST, undefined, undefined, hit.length === 0, {
+      run.check(NOT_ON_CENTRAL_LIST, undefined, undefined, hit.length === 0, () => ({
         code: 'CENTRAL_YUNNAN_NEGATIVE_LIST',
         message: {
           zh: `项目行业${project.industryCode}列入滇中地区负面清单（${hit.join('、')}）`,
           en: `industry ${project.industryCode} is on the Central Yunnan negative list (${hit.join(', ')})`,
         },
         field: '/project/industryCode',
-      })
+      }))
     } else {
       run.note(OUTSIDE_CENTRAL, [project.prefecture])
     }
@@ -163,14 +163,14 @@ export const negativeList = defineGate({
     if (inPilotPark) {
       const list = params.list('negativeList.pilotParkDeniedIndustries', asOf)
       const hit = list.filter((code) => industryMatches(project.industryCode, code))
-      run.check(NOT_ON_PILOT_LIST, undefined, undefined, hit.length === 0, {
+      run.check(NOT_ON_PILOT_LIST, undefined, undefined, hit.length === 0, () => ({
         code: 'PILOT_PARK_NEGATIVE_LIST',
         message: {
           zh: `项目行业${project.industryCode}列入重点园区负面清单（${hit.join('、')}）`,
           en: `industry ${project.industryCode} is on the pilot parks negative list (${hit.join(', ')})`,
         },
         field: '/project/industryCode',
-      })
+      }))
     } else {
       run.note(NOT_IN_PILOT_PARK)
     }

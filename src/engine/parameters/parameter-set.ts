@@ -216,6 +216,31 @@ export class ParameterSet {
     return read
   }
 
+  /**
+   * Whether `read` is this set's own read of its name and period (the shared object lookup returns):
+   * then a decision may record it by reference (ParameterRef).
+   */
+  holds(read: ParameterRead): boolean {
+    return !read.overridden && this.lookup(read.name, read.from) === read
+  }
+
+  /**
+   * The read a reference names: the dated value of `name` that starts on `from`, or (no value starts
+   * then) the read of a date outside every value, null; of a table, only the rows named.
+   */
+  resolve(ref: ParameterRef): ParameterRead {
+    const [name, from, rows] = ref
+    const read = this.lookup(name, from)
+    if (!read || read.from !== from)
+      throw new Error(`engine bug: parameter reference ${name}@${from} names no value of the ruleset`)
+    if (rows === undefined || read.value === null) return { ...read, overridden: false }
+    return {
+      ...read,
+      value: tableRows(read.value as Readonly<Record<string, string>>, rows),
+      overridden: false,
+    }
+  }
+
   /** Dates strictly inside (from, to] on which the parameter's value changes. */
   changeDates(name: string, from: IsoDate, to: IsoDate): IsoDate[] {
     const entry = this.entries.get(name)
@@ -293,6 +318,31 @@ export const fromTuple = (t: ParameterTuple): ParameterRead => ({
   clause: t[4],
   overridden: t[5] === true,
 })
+
+/**
+ * A read of the ruleset's own parameters, recorded by reference instead of by copy: [name, from]
+ * (the value, its period and its clause are the dated value of `name` starting on `from`), and for a
+ * table the keys of the rows read. Parameters are dated data: a value, once in force, is never
+ * edited (a change is a new dated value, and a version of the ruleset), so a reference resolves to
+ * what was read. A list parameter is ~100 B as a copy and ~40 B as a reference.
+ */
+export type ParameterRef = [name: string, from: IsoDate] | [name: string, from: IsoDate, rows: string[]]
+
+/** What a decision's parametersUsed holds: a reference to the ruleset's value, or a copy of it. */
+export type ParameterEntry = ParameterTuple | ParameterRef
+
+/** Whether an entry of parametersUsed is a reference (2 or 3 members) rather than a copy (5 or 6). */
+export const isParameterRef = (e: ParameterEntry): e is ParameterRef => e.length < 5
+
+/** The rows of a table read, in code-unit order of their keys (a decision shows only those). */
+export const tableRows = (
+  table: Readonly<Record<string, string>>,
+  keys: Iterable<string>,
+): Record<string, string> => {
+  const value: Record<string, string> = {}
+  for (const key of [...keys].sort()) if (Object.hasOwn(table, key)) value[key] = table[key]!
+  return value
+}
 
 /** The order of parametersUsed: by name, then by the start of the period (code-unit order). */
 export const parameterOrder = (a: ParameterRead, b: ParameterRead): number => {
