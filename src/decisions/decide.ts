@@ -11,6 +11,7 @@ import type { AuditEntryInput } from '../audit/chain.ts'
 import type { Caller } from '../auth/api-keys.ts'
 import { auditRows } from '../db/audit-repository.ts'
 import {
+  type DecisionWrite,
   type KeyCompletion,
   type StoredApplication,
   type StoredDecision,
@@ -20,16 +21,18 @@ import { applicationEntity, type DecisionEntity, entityHash } from '../db/entiti
 import type { Executor } from '../db/executor.ts'
 import {
   claimRows,
+  type Grant,
   historyFor,
   lockSubjects,
   releaseGrants,
   reversalRows,
+  type Subject,
   subjectsOf,
 } from '../db/ledger-repository.ts'
 import { inTransaction } from '../db/retry.ts'
 import type { Database } from '../db/schema.ts'
 import { evaluate } from '../engine/evaluate.ts'
-import { type History, subjectKey } from '../engine/ledgers.ts'
+import { type History, type LedgerClaim, subjectKey } from '../engine/ledgers.ts'
 import type { Application, Evaluation } from '../engine/types.ts'
 
 /** What jsonb gives back: plain JSON (Rationals become strings, undefined members vanish). */
@@ -93,7 +96,48 @@ const decideAndStore = async (
   const history = await historyFor(trx, subjectsOf(facts), locked)
   const evaluation: Evaluation =
     options.precomputed && isEmpty(history) ? options.precomputed : asStored(evaluate(facts, { history }))
+  const prepared = prepareDecision(caller, facts, application, newApplication, supersedes, {
+    subjects,
+    history,
+    evaluation,
+    released,
+    respond: options.respond,
+  })
+  await storeDecisionWrite(trx, prepared.write)
+  return prepared.decided
+}
 
+/** A decision made and ready to store: what it answers, and the write that stores it. */
+export interface PreparedDecision {
+  decided: Decided
+  write: DecisionWrite
+  /** what the decision consumes (a batch applies them to the chunk's ledger view) */
+  claims: LedgerClaim[]
+}
+
+/**
+ * Everything a decision writes, from the evaluation made on the history read under the locks: the
+ * decision entity and its hash, the ledger rows of its claims, the journal (reversals first), the
+ * Idempotency-Key completion and the audit entries. Shared by one application
+ * (decideAndStore) and a batch's chunk (decideChunk): a batch row is stored exactly as if it had
+ * been posted alone.
+ */
+export const prepareDecision = (
+  caller: Caller,
+  facts: Application,
+  application: StoredApplication,
+  newApplication: boolean,
+  supersedes: Supersedes | null,
+  made: {
+    /** the subjects locked for this decision (a claim outside them is refused) */
+    subjects: readonly Subject[]
+    history: History
+    evaluation: Evaluation
+    released: Grant[]
+    respond?: StoreOptions['respond']
+  },
+): PreparedDecision => {
+  const { subjects, history, evaluation, released } = made
   const claims = evaluation.outcomes.flatMap((o) => o.ledger)
   // A claim on a subject that was not locked could race another decision: a measure must name every
   // subject it claims (Measure.subjects). Refuse rather than write.
@@ -127,7 +171,7 @@ const decideAndStore = async (
     supersededBy: null,
   }
   const decided = { application, decision }
-  const response = options.respond?.(decided)
+  const response = made.respond?.(decided)
   const rows = claimRows(claims)
   const audit = [
     ...(newApplication
@@ -151,7 +195,7 @@ const decideAndStore = async (
       decision.decisionHash,
     ),
   ]
-  await storeDecisionWrite(trx, {
+  const write: DecisionWrite = {
     application: newApplication ? application : null,
     decision: { ...entity, evaluation, decisionHash: decision.decisionHash, createdAt: now },
     creditCode: facts.enterprise.creditCode,
@@ -161,8 +205,8 @@ const decideAndStore = async (
     journal: [...reversalRows(released), ...rows.journal],
     completion: response ? { ...response.completion, body: response.body } : null,
     audit: { time: now, actor: { keyId: caller.keyId, role: caller.role }, entries: auditRows(audit) },
-  })
-  return decided
+  }
+  return { decided, write, claims }
 }
 
 /** An audit entry for an entity whose hash (of its stored form) the caller computed. */
@@ -181,7 +225,7 @@ const entry = (
   entity_hash: hash,
 })
 
-const newApplication = (caller: Caller, facts: Application, hash?: string): StoredApplication => ({
+export const newApplication = (caller: Caller, facts: Application, hash?: string): StoredApplication => ({
   id: randomUUID(),
   seq: '',
   enterpriseCreditCode: facts.enterprise.creditCode,
