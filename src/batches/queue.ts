@@ -9,6 +9,8 @@
 
 import type { Kysely } from 'kysely'
 import PgBoss from 'pg-boss'
+import type { Config } from '../config.ts'
+import type { DatabaseHandle } from '../db/database.ts'
 import { failBatch, unfinishedBatches } from '../db/batches-repository.ts'
 import type { Database } from '../db/schema.ts'
 import { type RunOptions, runBatchSlice } from './run.ts'
@@ -148,4 +150,30 @@ export class PgBossQueue implements BatchQueue {
     await this.boss.stop({ graceful: true, wait: true, timeout: 30_000 })
     this.started = false
   }
+}
+
+/**
+ * The queue a process uses: pg-boss on PostgreSQL with `workers` workers (the API's BATCH_WORKERS,
+ * or `npm run worker`'s), the in-process runner on PGlite (one process owns the directory).
+ */
+export const batchQueueFor = (
+  database: DatabaseHandle,
+  config: Pick<Config, 'databaseUrl' | 'batches'>,
+  log: Logger = quiet,
+  workers = config.batches.workers,
+): BatchQueue => {
+  const run = { chunkRows: config.batches.chunkRows, sliceMs: config.batches.sliceSeconds * 1000 }
+  if (!config.databaseUrl) return new InProcessQueue(database.db, run, log)
+  return new PgBossQueue(
+    database.db,
+    {
+      ...run,
+      connectionString: config.databaseUrl,
+      workers,
+      expireSeconds: config.batches.jobExpireSeconds,
+      maintenanceSeconds: config.batches.maintenanceSeconds,
+      pollingSeconds: config.batches.pollingSeconds,
+    },
+    log,
+  )
 }
