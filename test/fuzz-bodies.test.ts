@@ -37,6 +37,7 @@ let currentDecision = (stored.json() as { decisions: { id: string }[] }).decisio
 
 const KEY_FOR: Record<string, string | undefined> = {
   submitApplication: keys.finance,
+  uploadBatch: keys.finance,
   replayDecision: keys.auditor,
   correctDecision: keys.finance,
   createApiKey: keys.admin,
@@ -146,9 +147,11 @@ for (const op of posts) {
       const seeds: Json[] =
         op.operationId === 'evaluateApplication'
           ? EXAMPLES.map((e) => e.body)
-          : op.operationId === 'submitApplication' || op.operationId === 'correctDecision'
+          : op.operationId === 'submitApplication' ||
+              op.operationId === 'correctDecision' ||
+              op.operationId === 'uploadBatch'
             ? [
-                valid ?? {},
+                (op.operationId === 'uploadBatch' ? applicationOf() : valid) ?? {},
                 ...EXAMPLES.map((e) =>
                   op.operationId === 'correctDecision'
                     ? { reason: 'fuzz', facts: e.body.application }
@@ -171,16 +174,20 @@ for (const op of posts) {
       await fc.assert(
         fc.asyncProperty(body, async (payload) => {
           const key = KEY_FOR[op.operationId]
-          const url = op.path.replace('{id}', currentDecision)
+          // A batch takes JSON Lines: the fuzzed value is its one line.
+          const batch = op.operationId === 'uploadBatch'
+          const url = batch ? `${op.path}?mode=dry-run` : op.path.replace('{id}', currentDecision)
           const res = await app.inject({
             method: 'POST',
             url,
             headers: {
-              'content-type': 'application/json',
+              'content-type': batch ? 'application/jsonl' : 'application/json',
               ...(key ? bearer(key) : {}),
               ...(op.idempotent ? { 'idempotency-key': randomUUID() } : {}),
             },
-            payload: JSON.stringify(payload) ?? 'null',
+            payload:
+              JSON.stringify(batch ? [payload] : payload)?.slice(batch ? 1 : 0, batch ? -1 : undefined) ??
+              'null',
           })
           statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1)
           if (op.operationId === 'correctDecision' && res.statusCode === 201) {

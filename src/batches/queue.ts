@@ -10,8 +10,8 @@
 import type { Kysely } from 'kysely'
 import PgBoss from 'pg-boss'
 import type { Config } from '../config.ts'
-import type { DatabaseHandle } from '../db/database.ts'
 import { failBatch, unfinishedBatches } from '../db/batches-repository.ts'
+import type { DatabaseHandle } from '../db/database.ts'
 import type { Database } from '../db/schema.ts'
 import { type RunOptions, runBatchSlice } from './run.ts'
 

@@ -35,6 +35,11 @@ const OPERATION_IDS: Record<string, string> = {
   'get /v1/audit/entries': 'listAuditEntries',
   'get /v1/audit/checkpoint': 'getAuditCheckpoint',
   'get /v1/audit/verify': 'verifyAuditLog',
+  'post /v1/batches': 'uploadBatch',
+  'get /v1/batches/template.csv': 'getBatchTemplateCsv',
+  'get /v1/batches/template.xlsx': 'getBatchTemplateXlsx',
+  'get /v1/batches/{id}': 'getBatch',
+  'get /v1/batches/{id}/results': 'getBatchResults',
 }
 
 /** A route not in the table still gets a readable, unique id: get /v1/enterprises/{code}/ledger → getEnterprisesCodeLedger. */

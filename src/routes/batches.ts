@@ -8,6 +8,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { stringify } from 'csv-stringify'
 import ExcelJS from 'exceljs'
 import type { FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
 import interestSubsidyExample from '../../examples/interest-subsidy.json' with { type: 'json' }
 import { COLUMNS, type Column } from '../batches/columns.ts'
 import { BatchFileError, type ParsedRow, readBatch } from '../batches/parse.ts'
@@ -26,7 +27,14 @@ import {
 import type { Executor } from '../db/executor.ts'
 import { callerOf } from '../plugins/auth.ts'
 import { HttpProblem } from '../plugins/problems.ts'
-import { Batch, BatchParams, BatchResultsQuery, BatchUploadQuery, TemplateQuery } from '../schemas/batches.ts'
+import {
+  Batch,
+  BatchParams,
+  BatchResultLine,
+  BatchResultsQuery,
+  BatchUploadQuery,
+  TemplateQuery,
+} from '../schemas/batches.ts'
 import { problemResponses } from '../schemas/problem.ts'
 import { notFound } from './applications.ts'
 
@@ -151,6 +159,18 @@ const exampleRow = (c: Column): string => {
 const asCellNumber = (amount: string | null): number | string | null =>
   amount === null ? null : amount.replace(/^0+|\./g, '').length <= 15 ? Number(amount) : amount
 
+/** Problem responses of a route whose 200 is not JSON (so the document does not borrow its media type). */
+const fileRouteProblems = (...statuses: number[]) =>
+  Object.fromEntries(
+    statuses.map((s) => [
+      s,
+      {
+        description: 'Problem details (RFC 9457).',
+        content: { 'application/problem+json': { schema: Type.Ref('Problem') } },
+      },
+    ]),
+  )
+
 const problem = (status: number, type: string, detail: string, pointer?: string) =>
   new HttpProblem({
     type,
@@ -195,8 +215,14 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
           'and nothing is granted twice (each row’s idempotency key is the file hash and the row number).',
         security: [{ apiKey: [] }],
         querystring: BatchUploadQuery,
-        consumes: [CSV_TYPE, ...JSONL_TYPES],
-        body: { type: 'string', description: 'The file: CSV or JSON Lines (see above).' } as never,
+        body: {
+          content: Object.fromEntries(
+            [CSV_TYPE, ...JSONL_TYPES].map((type) => [
+              type,
+              { schema: { type: 'string', description: 'The file: CSV or JSON Lines (see above).' } },
+            ]),
+          ),
+        } as never,
         response: { 200: Batch, 202: Batch, ...problemResponses(400, 401, 403, 413, 415, 422, 503) },
       },
     },
@@ -260,7 +286,7 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
         produces: [CSV_TYPE],
         response: {
           200: { type: 'string', description: 'CSV' } as never,
-          ...problemResponses(400, 401, 403),
+          ...(fileRouteProblems(400, 401, 403) as Record<number, never>),
         },
       },
     },
@@ -282,8 +308,13 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
         tags: ['batches'],
         summary: 'The template as XLSX: Chinese headers, an example row, and a sheet describing every column',
         security: [{ apiKey: [] }],
-        produces: [XLSX_TYPE],
-        response: { 200: { type: 'string', description: 'XLSX' } as never, ...problemResponses(401, 403) },
+        response: {
+          200: {
+            description: 'The template',
+            content: { [XLSX_TYPE]: { schema: { type: 'string', format: 'binary' } } },
+          } as never,
+          ...(fileRouteProblems(401, 403) as Record<number, never>),
+        },
       },
     },
     async (_request, reply) => {
@@ -334,10 +365,16 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
         security: [{ apiKey: [] }],
         params: BatchParams,
         querystring: BatchResultsQuery,
-        produces: ['application/jsonl', CSV_TYPE, XLSX_TYPE],
         response: {
-          200: { type: 'string', description: 'JSON Lines of BatchResultLine, CSV or XLSX' } as never,
-          ...problemResponses(400, 401, 403, 404),
+          200: {
+            description: 'One line per row and measure (BatchResultLine), in the form asked for',
+            content: {
+              'application/jsonl': { schema: BatchResultLine },
+              [CSV_TYPE]: { schema: { type: 'string' } },
+              [XLSX_TYPE]: { schema: { type: 'string', format: 'binary' } },
+            },
+          } as never,
+          ...(fileRouteProblems(400, 401, 403, 404) as Record<number, never>),
         },
       },
     },
