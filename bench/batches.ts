@@ -36,7 +36,9 @@ export interface BatchFigures {
 
 /** The bench's rows: deep-processing projects of one enterprise, 2 000 of them, each claimed 5 times on 100 000. */
 const rowsOf = (n: number): Application[] =>
-  Array.from({ length: n }, (_, i) => deepProcessing(`line-${i % Math.max(1, Math.floor(n / 5))}`, '60000000.00'))
+  Array.from({ length: n }, (_, i) =>
+    deepProcessing(`line-${i % Math.max(1, Math.floor(n / 5))}`, '60000000.00'),
+  )
 
 const withDatabase = (url: string, name: string): string => {
   const u = new URL(url)
@@ -54,7 +56,11 @@ const admin = async (url: string, text: string) => {
   }
 }
 
-export const batchBenchmark = async (adminUrl: string, n = BATCH_ROWS, log = (_: string) => {}): Promise<BatchFigures> => {
+export const batchBenchmark = async (
+  adminUrl: string,
+  n = BATCH_ROWS,
+  log = (_: string) => {},
+): Promise<BatchFigures> => {
   const name = `bench_batches_${randomBytes(5).toString('hex')}`
   await admin(adminUrl, `create database ${name}`)
   const url = withDatabase(adminUrl, name)

@@ -8,6 +8,8 @@
 // 5. POST /v1/applications persisted on PostgreSQL (fsync on) against the same stack's single-row
 //    INSERT route (POST /bench/insert, 5a) and plain single-row INSERTs through pg
 // 6. the same with the audit chain off (audit_append a no-op) against on
+// 7. batches (bench/batches.ts): a submit batch against a COPY of the same rows, a dry run against
+//    the engine in process on the same rows (BENCH_BATCH_ROWS, default 10 000)
 //
 // The server runs in a child process (node --import tsx bench/server.ts); autocannon and the
 // baseline run here, in the parent. On a 2-core machine the two processes get a core each.
@@ -25,6 +27,7 @@ import { decideCompact, evaluate, renderEvaluation } from '../src/engine/evaluat
 import { type Application, MEASURE_IDS, type MeasureId } from '../src/engine/types.ts'
 import { deepProcessing } from '../test/helpers/fixtures.ts'
 import { FULL_APPLICATION, FULL_REQUEST } from './application.ts'
+import { BATCH_ROWS, type BatchFigures, batchBenchmark, batchRows } from './batches.ts'
 import {
   ADMIN_URL,
   auditOff,
@@ -565,7 +568,17 @@ const main = async (): Promise<void> => {
           }
         : { problem: databaseProblem ?? 'not run' },
     }
-    const rows: Row[] = renderRows(figures)
+    // 7 ----------------------------------------------------------------------------------------
+    let batches: BatchFigures | null = null
+    if (database) {
+      log(`\n7. batches of ${BATCH_ROWS} rows end to end on PostgreSQL (BENCH_BATCH_ROWS)`)
+      try {
+        batches = await batchBenchmark(ADMIN_URL, BATCH_ROWS, log)
+      } catch (error) {
+        log(`*** batches failed: ${error instanceof Error ? error.message : String(error)} ***`)
+      }
+    }
+    const rows: Row[] = [...renderRows(figures), ...(batches ? batchRows(batches) : [])]
     log(`\n${renderTable(rows)}`)
     writeBenchmarks(join(ROOT, 'BENCHMARKS.md'), figures, rows, commitOf())
     log(`\nwritten to BENCHMARKS.md (${figures.seconds.toFixed(0)} s in all)`)
