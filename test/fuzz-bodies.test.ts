@@ -20,8 +20,11 @@ const FUZZ_RUNS = Number(process.env['FUZZ_RUNS'] ?? 1000)
 
 const database = await testDatabase(t)
 // Limits off: this file is about bodies; the OWASP matrix tests the limiter.
+// Batches are only queued here: the fuzzer tests how uploads are read and answered; running them is
+// test/routes/batches.test.ts's (1 000 batch runs would only slow this file down).
 const app = await testApp(t, database, {
   limits: { rateLimitPerKey: 0, rateLimitAnonymous: 0, rateLimitAuthFailures: 0 },
+  batchQueue: { enqueue: async () => {}, start: async () => {}, stop: async () => {} },
 })
 const keys = await keysFor(database)
 
