@@ -10,6 +10,8 @@
 // 5b. the write path in process (precheck + submitApplication on the bench database), reusing the
 //    precheck's record as the route does, against deciding again after the history read
 // 6. the same with the audit chain off (audit_append a no-op) against on
+// 7. batches (bench/batches.ts): a submit batch against a COPY of the same rows, a dry run against
+//    the engine in process on the same rows (BENCH_BATCH_ROWS, default 10 000)
 //
 // The server runs in a child process (node --import tsx bench/server.ts); autocannon and the
 // baseline run here, in the parent. On a 2-core machine the two processes get a core each.
@@ -30,6 +32,7 @@ import { decideCompact, evaluate, renderEvaluation } from '../src/engine/evaluat
 import { type Application, MEASURE_IDS, type MeasureId } from '../src/engine/types.ts'
 import { deepProcessing } from '../test/helpers/fixtures.ts'
 import { FULL_APPLICATION, FULL_REQUEST } from './application.ts'
+import { BATCH_ROWS, type BatchFigures, batchBenchmark, batchRows } from './batches.ts'
 import {
   ADMIN_URL,
   auditOff,
@@ -639,7 +642,17 @@ const main = async (): Promise<void> => {
           }
         : { problem: databaseProblem ?? 'not run' },
     }
-    const rows: Row[] = renderRows(figures)
+    // 7 ----------------------------------------------------------------------------------------
+    let batches: BatchFigures | null = null
+    if (database) {
+      log(`\n7. batches of ${BATCH_ROWS} rows end to end on PostgreSQL (BENCH_BATCH_ROWS)`)
+      try {
+        batches = await batchBenchmark(ADMIN_URL, BATCH_ROWS, log)
+      } catch (error) {
+        log(`*** batches failed: ${error instanceof Error ? error.message : String(error)} ***`)
+      }
+    }
+    const rows: Row[] = [...renderRows(figures), ...(batches ? batchRows(batches) : [])]
     log(`\n${renderTable(rows)}`)
     writeBenchmarks(join(ROOT, 'BENCHMARKS.md'), figures, rows, commitOf())
     log(`\nwritten to BENCHMARKS.md (${figures.seconds.toFixed(0)} s in all)`)

@@ -4,6 +4,8 @@
 import { randomUUID } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { type BatchQueue, InProcessQueue } from './batches/queue.ts'
+import { DEFAULT_RUN_OPTIONS } from './batches/run.ts'
 import { DEFAULT_LIMITS, type Limits } from './config.ts'
 import type { DatabaseHandle } from './db/database.ts'
 import auth from './plugins/auth.ts'
@@ -13,6 +15,7 @@ import rateLimits from './plugins/rate-limits.ts'
 import securityHeaders from './plugins/security-headers.ts'
 import applications from './routes/applications.ts'
 import audit from './routes/audit.ts'
+import batches, { type BatchLimits } from './routes/batches.ts'
 import budgets from './routes/budgets.ts'
 import decisions from './routes/decisions.ts'
 import enterprises from './routes/enterprises.ts'
@@ -28,6 +31,8 @@ declare module 'fastify' {
     database: DatabaseHandle
     /** set by a graceful shutdown (src/lifecycle.ts) */
     lifecycle: { draining: boolean }
+    /** where uploaded batches are queued (src/batches/queue.ts) */
+    batchQueue: BatchQueue
   }
 }
 
@@ -39,6 +44,13 @@ export interface AppOptions {
   limits?: Partial<Limits>
   /** origins allowed by CORS; none when absent */
   corsOrigins?: readonly string[]
+  /**
+   * The batch queue (src/server.ts passes pg-boss on PostgreSQL); when absent, an in-process runner
+   * owned by the app, stopped when it closes.
+   */
+  batchQueue?: BatchQueue
+  /** BATCH_MAX_ROWS, BATCH_MAX_BYTES; the defaults (100 000 rows, 100 MB) when absent */
+  batchLimits?: Partial<BatchLimits>
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
@@ -88,6 +100,9 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
   app.removeContentTypeParser('text/plain')
 
   app.decorate('database', options.database)
+  const ownQueue = options.batchQueue ? null : new InProcessQueue(options.database.db, DEFAULT_RUN_OPTIONS)
+  app.decorate('batchQueue', options.batchQueue ?? ownQueue!)
+  if (ownQueue) app.addHook('onClose', () => ownQueue.stop())
   await app.register(problems)
   // Before anything that can answer: security headers apply to every response, errors included;
   // the limiter must see every route registered after it.
@@ -106,5 +121,6 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
   await app.register(keys)
   await app.register(audit)
   await app.register(budgets)
+  await app.register(batches, { limits: options.batchLimits ?? {} })
   return app
 }

@@ -32,6 +32,27 @@ export interface Config {
   limits: Limits
   /** origins allowed to call the API from a browser (CORS); empty = no CORS headers at all */
   corsOrigins: string[]
+  /** batches (issue #11): limits of an upload and how its jobs run */
+  batches: BatchConfig
+}
+
+export interface BatchConfig {
+  /** BATCH_MAX_ROWS: rows one upload may hold (more: 422) */
+  maxRows: number
+  /** BATCH_MAX_BYTES: bytes one upload may be (more: 413) */
+  maxBytes: number
+  /** BATCH_WORKERS: pg-boss workers in this process (0: the API only queues; `npm run worker` works) */
+  workers: number
+  /** BATCH_CHUNK_ROWS: rows decided per transaction */
+  chunkRows: number
+  /** BATCH_SLICE_SECONDS: how long one job works before queueing the rest of its batch */
+  sliceSeconds: number
+  /** BATCH_JOB_EXPIRE_SECONDS: a job active this long (its worker died) is retried by another worker */
+  jobExpireSeconds: number
+  /** BATCH_QUEUE_MAINTENANCE_SECONDS: how often pg-boss looks for expired jobs */
+  maintenanceSeconds: number
+  /** BATCH_QUEUE_POLLING_SECONDS: how often an idle worker looks for a job */
+  pollingSeconds: number
 }
 
 /**
@@ -170,6 +191,17 @@ export const loadConfig = (env: Env): Config => {
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 15, 1, 600) * 1000,
     adminKeyFile: env['ADMIN_KEY_FILE'] || join(dataDir, 'admin-key.txt'),
     corsOrigins,
+    batches: {
+      maxRows: integer(env, 'BATCH_MAX_ROWS', 100_000, 1, 10_000_000),
+      maxBytes: integer(env, 'BATCH_MAX_BYTES', 100 * 1024 * 1024, 1024, 10 * 1024 * 1024 * 1024),
+      workers: integer(env, 'BATCH_WORKERS', 1, 0, 64),
+      chunkRows: integer(env, 'BATCH_CHUNK_ROWS', 500, 1, 10_000),
+      // A slice well under the expiry: a live worker's job never expires while it works.
+      sliceSeconds: integer(env, 'BATCH_SLICE_SECONDS', 10, 1, 3_600),
+      jobExpireSeconds: integer(env, 'BATCH_JOB_EXPIRE_SECONDS', 60, 2, 86_400),
+      maintenanceSeconds: integer(env, 'BATCH_QUEUE_MAINTENANCE_SECONDS', 10, 1, 3_600),
+      pollingSeconds: integer(env, 'BATCH_QUEUE_POLLING_SECONDS', 1, 1, 600),
+    },
     limits: {
       rateLimitWindowMs: integer(
         env,

@@ -7,6 +7,7 @@ import closeWithGrace from 'close-with-grace'
 import pino from 'pino'
 import { buildApp } from './app.ts'
 import { deliverFirstAdminKey } from './auth/first-admin-key.ts'
+import { batchQueueFor } from './batches/queue.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { ensureAdminKey } from './db/bootstrap.ts'
 import { openDatabase } from './db/database.ts'
@@ -86,9 +87,14 @@ const main = async (): Promise<void> => {
     )
   }
 
+  // Batches: pg-boss on PostgreSQL (BATCH_WORKERS workers here, 0 to leave the work to
+  // `npm run worker`), the in-process runner on PGlite; unfinished batches resume either way.
+  const batchQueue = batchQueueFor(database, config, logger)
   const app = await buildApp({
     database,
     logger,
+    batchQueue,
+    batchLimits: { maxRows: config.batches.maxRows, maxBytes: config.batches.maxBytes },
     limits: config.limits,
     corsOrigins: config.corsOrigins,
   })
@@ -102,8 +108,9 @@ const main = async (): Promise<void> => {
   }, 3_600_000)
   purge.unref()
 
-  // Batch workers will register here, to stop taking jobs before the database closes.
-  const shutdownHooks: ShutdownHook[] = [async () => clearInterval(purge)]
+  // Batch workers stop taking jobs (and finish their slice) before the database closes.
+  const shutdownHooks: ShutdownHook[] = [async () => clearInterval(purge), () => batchQueue.stop()]
+  await batchQueue.start()
 
   // SIGTERM/SIGINT: drain, finish, close, exit 0; past the delay, or on a second signal, exit 1.
   // An uncaught error (a bug) also closes gracefully, then exits 1.

@@ -20,8 +20,11 @@ const FUZZ_RUNS = Number(process.env['FUZZ_RUNS'] ?? 1000)
 
 const database = await testDatabase(t)
 // Limits off: this file is about bodies; the OWASP matrix tests the limiter.
+// Batches are only queued here: the fuzzer tests how uploads are read and answered; running them is
+// test/routes/batches.test.ts's (1 000 batch runs would only slow this file down).
 const app = await testApp(t, database, {
   limits: { rateLimitPerKey: 0, rateLimitAnonymous: 0, rateLimitAuthFailures: 0 },
+  batchQueue: { enqueue: async () => {}, start: async () => {}, stop: async () => {} },
 })
 const keys = await keysFor(database)
 
@@ -37,6 +40,7 @@ let currentDecision = (stored.json() as { decisions: { id: string }[] }).decisio
 
 const KEY_FOR: Record<string, string | undefined> = {
   submitApplication: keys.finance,
+  uploadBatch: keys.finance,
   replayDecision: keys.auditor,
   correctDecision: keys.finance,
   createApiKey: keys.admin,
@@ -148,9 +152,11 @@ for (const op of posts) {
       const seeds: Json[] =
         op.operationId === 'evaluateApplication'
           ? EXAMPLES.map((e) => e.body)
-          : op.operationId === 'submitApplication' || op.operationId === 'correctDecision'
+          : op.operationId === 'submitApplication' ||
+              op.operationId === 'correctDecision' ||
+              op.operationId === 'uploadBatch'
             ? [
-                valid ?? {},
+                (op.operationId === 'uploadBatch' ? applicationOf() : valid) ?? {},
                 ...EXAMPLES.map((e) =>
                   op.operationId === 'correctDecision'
                     ? { reason: 'fuzz', facts: e.body.application }
@@ -173,20 +179,26 @@ for (const op of posts) {
       await fc.assert(
         fc.asyncProperty(body, async (payload) => {
           const key = KEY_FOR[op.operationId]
-          const url = op.path
-            .replace('{id}', currentDecision)
-            .replace('{year}', '2015')
-            .replace('{measure}', 'interest-subsidy')
-            .replace('{prefecture}', 'qujing')
+          // A batch takes JSON Lines: the fuzzed value is its one line.
+          const batch = op.operationId === 'uploadBatch'
+          const url = batch
+            ? `${op.path}?mode=dry-run`
+            : op.path
+                .replace('{id}', currentDecision)
+                .replace('{year}', '2015')
+                .replace('{measure}', 'interest-subsidy')
+                .replace('{prefecture}', 'qujing')
           const res = await app.inject({
             method: op.method === 'put' ? 'PUT' : 'POST',
             url,
             headers: {
-              'content-type': 'application/json',
+              'content-type': batch ? 'application/jsonl' : 'application/json',
               ...(key ? bearer(key) : {}),
               ...(op.idempotent ? { 'idempotency-key': randomUUID() } : {}),
             },
-            payload: JSON.stringify(payload) ?? 'null',
+            payload:
+              JSON.stringify(batch ? [payload] : payload)?.slice(batch ? 1 : 0, batch ? -1 : undefined) ??
+              'null',
           })
           statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1)
           if (op.operationId === 'correctDecision' && res.statusCode === 201) {

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, InjectOptions } from 'fastify'
 import t, { type Test } from 'tap'
 import { buildApp } from '../src/app.ts'
+import type { InProcessQueue } from '../src/batches/queue.ts'
 import { createApiKey } from '../src/db/keys-repository.ts'
 import { testApp } from './helpers/app.ts'
 import { testDatabase } from './helpers/database.ts'
@@ -52,6 +53,11 @@ const ROLES: Record<string, 'public' | Role[]> = {
   setBudget: ['finance'],
   setPrefectureBudget: ['finance'],
   listBudgets: ['finance', 'auditor'],
+  uploadBatch: ['finance'],
+  getBatchTemplateCsv: ['finance'],
+  getBatchTemplateXlsx: ['finance'],
+  getBatch: ['finance', 'auditor'],
+  getBatchResults: ['finance', 'auditor'],
 }
 
 const database = await testDatabase(t)
@@ -79,12 +85,23 @@ const spareKey = (
     .execute((trx) => createApiKey(trx, { role: 'auditor', label: 'to revoke' }, 'system'))
 ).record.id
 
+// A batch (a dry run of B's application): what {id} of /v1/batches names.
+const uploaded = await app.inject({
+  method: 'POST',
+  url: '/v1/batches?mode=dry-run',
+  headers: { ...bearer(keys.finance), 'content-type': 'application/jsonl' },
+  payload: JSON.stringify(applicationOf(ENTERPRISE_B)),
+})
+if (uploaded.statusCode !== 202) throw new Error(`setup: ${uploaded.statusCode} ${uploaded.body}`)
+const batchId = (uploaded.json() as { id: string }).id
+
 /** The value of each path parameter: B's resources, so that A's key meets them as BOLA targets. */
 const pathOf = (op: Operation): string =>
   op.path.replace(/\{(\w+)\}/g, (_, name: string) => {
     if (op.path.startsWith('/v1/applications/')) return applicationB.id
     if (op.path.startsWith('/v1/decisions/')) return applicationB.decisions[0]!.id
     if (op.path.startsWith('/v1/keys/')) return spareKey
+    if (op.path.startsWith('/v1/batches/')) return batchId
     if (op.path.startsWith('/v1/measures/')) return 'interest-subsidy'
     if (op.path.startsWith('/v1/parameters/')) return 'interestSubsidy.rate'
     if (name === 'creditCode') return ENTERPRISE_B
@@ -104,10 +121,12 @@ const freshAddress = () => `10.9.${(++address >> 8) & 255}.${address & 255}`
 
 const request = (op: Operation, headers: Record<string, string>, body?: unknown): InjectOptions => ({
   method: op.method.toUpperCase() as InjectOptions['method'],
-  url: pathOf(op),
+  // A batch upload names its mode; its body is a file (JSON Lines), not JSON.
+  url: op.operationId === 'uploadBatch' ? `${pathOf(op)}?mode=dry-run` : pathOf(op),
   remoteAddress: freshAddress(),
   headers: {
     ...(op.idempotent ? { 'idempotency-key': randomUUID() } : {}),
+    ...(typeof body === 'string' ? { 'content-type': 'application/jsonl' } : {}),
     ...headers,
   },
   ...(body === undefined ? {} : { payload: body as object }),
@@ -193,7 +212,18 @@ for (const op of operations) {
     if (op.hasBody) {
       t.test('API3: an unknown property is refused, not dropped', async (t) => {
         rows++
-        const body = { ...(bodyFor(op) as object), isAdmin: true }
+        const valid = bodyFor(op)
+        if (typeof valid === 'string') {
+          // A batch file: the row with the unknown property is refused (a row error), not dropped.
+          const line = JSON.stringify({ ...JSON.parse(valid), isAdmin: true })
+          const res = await send(t, app, op, request(op, caller, line))
+          t.equal(res.statusCode, 202)
+          await (app.batchQueue as InProcessQueue).idle()
+          const batch = await app.inject({ url: res.headers.location as string, headers: caller })
+          t.match(batch.json(), { rows: { failed: 1 }, errors: [{ row: 1, pointer: '/isAdmin' }] })
+          return
+        }
+        const body = { ...(valid as object), isAdmin: true }
         const res = await send(t, app, op, request(op, caller, body))
         t.equal(res.statusCode, 400)
         t.match(res.json().errors, [{ pointer: '#/isAdmin', detail: 'is not a known property' }])

@@ -248,7 +248,35 @@ export interface DecisionWrite {
  */
 export const storeDecisionWrite = async (trx: Executor, w: DecisionWrite): Promise<void> => {
   const d = w.decision
-  const payload = {
+  try {
+    await sql`select store_decision(${JSON.stringify(payloadOf(w))}::jsonb)`.execute(trx)
+  } catch (error) {
+    if (d.supersedes !== null && isSupersedesConflict(error))
+      throw new DecisionAlreadySuperseded(d.supersedes)
+    if ((error as { code?: unknown } | null)?.code === 'YI002')
+      throw new KeyTakenError(w.completion?.key ?? '')
+    throw error
+  }
+}
+
+/**
+ * Writes several decisions in one statement, in array order (a batch's chunk): store_decision once
+ * per element of a jsonb array, as a function scan yields them, so each decision is stored exactly
+ * as storeDecisionWrite would store it alone (its audit entries chained after the previous one's).
+ * The caller holds the locks of every subject the decisions claim.
+ */
+export const storeDecisionWrites = async (trx: Executor, writes: readonly DecisionWrite[]): Promise<void> => {
+  if (writes.length === 0) return
+  const payloads = `[${writes.map((w) => JSON.stringify(payloadOf(w))).join(',')}]`
+  await sql`select count(store_decision(e)) from jsonb_array_elements(${payloads}::jsonb) as t(e)`.execute(
+    trx,
+  )
+}
+
+/** store_decision's argument (migration 2026-12-03T1400). */
+const payloadOf = (w: DecisionWrite) => {
+  const d = w.decision
+  return {
     application: w.application && {
       id: w.application.id,
       enterprise_credit_code: w.application.enterpriseCreditCode,
@@ -303,14 +331,5 @@ export const storeDecisionWrite = async (trx: Executor, w: DecisionWrite): Promi
       actor_role: w.audit.actor.role,
       entries: w.audit.entries,
     },
-  }
-  try {
-    await sql`select store_decision(${JSON.stringify(payload)}::jsonb)`.execute(trx)
-  } catch (error) {
-    if (d.supersedes !== null && isSupersedesConflict(error))
-      throw new DecisionAlreadySuperseded(d.supersedes)
-    if ((error as { code?: unknown } | null)?.code === 'YI002')
-      throw new KeyTakenError(w.completion?.key ?? '')
-    throw error
   }
 }

@@ -71,6 +71,20 @@ export const lockSubjects = async (trx: Executor, subjects: readonly Subject[]):
   return new Map(rows.map((r) => [lockedKey(r.ledger, r.key), r.total]))
 }
 
+/**
+ * The running totals of subjects, without creating or locking them: what a dry run reads (it grants
+ * nothing, so it must not write or hold ledger rows). Same shape as lockSubjects' answer.
+ */
+export const readSubjects = async (db: Executor, subjects: readonly Subject[]): Promise<Locked> => {
+  if (subjects.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('ledger_subjects')
+    .select(['ledger', 'key', 'total'])
+    .where(sql<boolean>`(ledger, key) in (${sql.join(subjects.map((s) => sql`(${s.ledger}, ${s.key})`))})`)
+    .execute()
+  return new Map(rows.map((r) => [lockedKey(r.ledger, r.key), r.total]))
+}
+
 /** What was already granted under the locked subjects, for the engine (read while they are locked). */
 export const historyFor = async (
   trx: Executor,

@@ -158,7 +158,55 @@ export interface BudgetQueueTable {
   amount: Numeric
 }
 
+export interface BatchesTable {
+  id: string
+  seq: IdentitySeq
+  mode: 'dry-run' | 'submit'
+  format: 'csv' | 'jsonl'
+  content_hash: string | null
+  status: ColumnType<
+    'receiving' | 'queued' | 'running' | 'done' | 'failed',
+    'receiving' | 'queued' | 'running' | 'done' | 'failed' | undefined,
+    'receiving' | 'queued' | 'running' | 'done' | 'failed'
+  >
+  total_rows: ColumnType<number, number | undefined, number>
+  next_row: ColumnType<number, number | undefined, number>
+  rows_decided: ColumnType<number, number | undefined, number>
+  rows_failed: ColumnType<number, number | undefined, number>
+  /** outcomes of the decided rows by status: { eligible: n, … } */
+  outcome_counts: ColumnType<Record<string, number>, string | undefined, string>
+  error: string | null
+  submitted_by: string
+  submitted_role: string
+  created_at: Timestamp
+  started_at: ColumnType<Date | null, never, Date | string>
+  updated_at: ColumnType<Date, never, Date | string>
+  finished_at: ColumnType<Date | null, never, Date | string>
+}
+
+export interface BatchInputsTable {
+  batch_id: string
+  row_no: number
+  facts: Json | null
+  errors: Json | null
+}
+
+export interface BatchResultsTable {
+  batch_id: string
+  row_no: number
+  status: 'decided' | 'error'
+  row_key: string | null
+  application_id: string | null
+  decision_id: string | null
+  total_amount: Numeric | null
+  outcomes: Json | null
+  errors: Json | null
+}
+
 export interface Database {
+  batches: BatchesTable
+  batch_inputs: BatchInputsTable
+  batch_results: BatchResultsTable
   api_keys: ApiKeysTable
   applications: ApplicationsTable
   decisions: DecisionsTable

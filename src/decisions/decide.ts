@@ -14,6 +14,7 @@ import type { Caller } from '../auth/api-keys.ts'
 import { auditRows } from '../db/audit-repository.ts'
 import { enqueueUnfunded, lockBudgets } from '../db/budget-repository.ts'
 import {
+  type DecisionWrite,
   type KeyCompletion,
   type StoredApplication,
   type StoredDecision,
@@ -23,17 +24,25 @@ import { applicationEntity, type DecisionEntity, entityHash } from '../db/entiti
 import type { Executor } from '../db/executor.ts'
 import {
   claimRows,
+  type Grant,
   historyFor,
   lockSubjects,
   releaseGrants,
   reversalRows,
+  type Subject,
   subjectsOf,
 } from '../db/ledger-repository.ts'
 import { inTransaction } from '../db/retry.ts'
 import type { Database } from '../db/schema.ts'
 import { applicableBudget, BUDGETED_MEASURES, budgetCandidates } from '../engine/budgets.ts'
 import { type CompactEvaluation, decideCompact } from '../engine/decide.ts'
-import { type BudgetState, type History, subjectKey, unpackClaim } from '../engine/ledgers.ts'
+import {
+  type BudgetState,
+  type History,
+  type LedgerClaim,
+  subjectKey,
+  unpackClaim,
+} from '../engine/ledgers.ts'
 import type { Application, MeasureId } from '../engine/types.ts'
 
 /** What jsonb gives back: plain JSON (Rationals become strings, undefined members vanish). */
@@ -113,7 +122,53 @@ const decideAndStore = async (
   const history = withBudgets(await historyFor(trx, subjectsOf(facts), locked), facts, budgets)
   const evaluation: CompactEvaluation =
     options.precomputed && isEmpty(history) ? options.precomputed : decideCompact(facts, { history })
+  const prepared = prepareDecision(caller, facts, application, newApplication, supersedes, {
+    subjects,
+    budgets,
+    history,
+    evaluation,
+    released,
+    respond: options.respond,
+  })
+  await storeDecisionWrite(trx, prepared.write)
+  // Unfunded outcomes wait in their budget's queue, in submission order (POLICY.md §3).
+  await enqueueUnfunded(trx, prepared.decided.decision.id, unfundedRows(evaluation, facts, history))
+  return prepared.decided
+}
 
+/** A decision made and ready to store: what it answers, and the write that stores it. */
+export interface PreparedDecision {
+  decided: Decided
+  write: DecisionWrite
+  /** what the decision consumes (a batch applies them to the chunk's ledger view) */
+  claims: LedgerClaim[]
+}
+
+/**
+ * Everything a decision writes, from the evaluation made on the history read under the locks: the
+ * decision entity and its hash, the ledger rows of its claims, the journal (reversals first), the
+ * Idempotency-Key completion and the audit entries. Shared by one application
+ * (decideAndStore) and a batch's chunk (decideChunk): a batch row is stored exactly as if it had
+ * been posted alone.
+ */
+export const prepareDecision = (
+  caller: Caller,
+  facts: Application,
+  application: StoredApplication,
+  newApplication: boolean,
+  supersedes: Supersedes | null,
+  made: {
+    /** the subjects locked for this decision (a claim outside them is refused) */
+    subjects: readonly Subject[]
+    /** the budgets locked for this decision (their claims are allowed too) */
+    budgets: readonly BudgetState[]
+    history: History
+    evaluation: CompactEvaluation
+    released: Grant[]
+    respond?: StoreOptions['respond']
+  },
+): PreparedDecision => {
+  const { subjects, budgets, history, evaluation, released } = made
   const claims = evaluation.outcomes.flatMap((o) => o.ledger.map((c) => unpackClaim(o.measure, c)))
   // A claim on a subject that was not locked could race another decision: a measure must name every
   // subject it claims (Measure.subjects). Refuse rather than write.
@@ -150,7 +205,7 @@ const decideAndStore = async (
     supersededBy: null,
   }
   const decided = { application, decision }
-  const response = options.respond?.(decided)
+  const response = made.respond?.(decided)
   const rows = claimRows(claims)
   const audit = [
     ...(newApplication
@@ -174,7 +229,7 @@ const decideAndStore = async (
       decision.decisionHash,
     ),
   ]
-  await storeDecisionWrite(trx, {
+  const write: DecisionWrite = {
     application: newApplication ? application : null,
     decision: {
       ...entity,
@@ -190,14 +245,12 @@ const decideAndStore = async (
     journal: [...reversalRows(released), ...rows.journal],
     completion: response ? { ...response.completion, body: response.body } : null,
     audit: { time: now, actor: { keyId: caller.keyId, role: caller.role }, entries: auditRows(audit) },
-  })
-  // Unfunded outcomes wait in their budget's queue, in submission order (POLICY.md §3).
-  await enqueueUnfunded(trx, decision.id, unfundedRows(evaluation, facts, history))
-  return decided
+  }
+  return { decided, write, claims }
 }
 
 /** The history the engine sees: the ledger's, and the budgets that apply to these facts. */
-const withBudgets = (history: History, facts: Application, budgets: BudgetState[]): History => {
+export const withBudgets = (history: History, facts: Application, budgets: BudgetState[]): History => {
   if (budgets.length === 0) return history
   // Only the budget that pays each measure (BUDGET_RULES.scope), in key order as locked.
   const paying = new Set(BUDGETED_MEASURES.map((m) => applicableBudget(facts, m, budgets)?.key))
@@ -205,7 +258,7 @@ const withBudgets = (history: History, facts: Application, budgets: BudgetState[
   return applying.length > 0 ? { ...history, budgets: applying } : history
 }
 
-const unfundedRows = (evaluation: CompactEvaluation, facts: Application, history: History) =>
+export const unfundedRows = (evaluation: CompactEvaluation, facts: Application, history: History) =>
   evaluation.outcomes.flatMap((o) => {
     if (o.status !== 'unfunded' || o.amount === null) return []
     const budget = applicableBudget(facts, o.measure as MeasureId, history.budgets)
@@ -228,7 +281,7 @@ const entry = (
   entity_hash: hash,
 })
 
-const newApplication = (caller: Caller, facts: Application, hash?: string): StoredApplication => ({
+export const newApplication = (caller: Caller, facts: Application, hash?: string): StoredApplication => ({
   id: randomUUID(),
   seq: '',
   enterpriseCreditCode: facts.enterprise.creditCode,

@@ -38,6 +38,11 @@ const OPERATION_IDS: Record<string, string> = {
   'put /v1/budgets/{year}/{measure}': 'setBudget',
   'put /v1/budgets/{year}/{measure}/{prefecture}': 'setPrefectureBudget',
   'get /v1/budgets': 'listBudgets',
+  'post /v1/batches': 'uploadBatch',
+  'get /v1/batches/template.csv': 'getBatchTemplateCsv',
+  'get /v1/batches/template.xlsx': 'getBatchTemplateXlsx',
+  'get /v1/batches/{id}': 'getBatch',
+  'get /v1/batches/{id}/results': 'getBatchResults',
 }
 
 /** A route not in the table still gets a readable, unique id: get /v1/enterprises/{code}/ledger → getEnterprisesCodeLedger. */

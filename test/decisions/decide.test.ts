@@ -42,29 +42,32 @@ t.test('the write path', async (t) => {
   const database = await testDatabase(t)
   const caller = await financeCaller(database)
 
-  t.test('one stored decision: budget and subject locks, history, then ONE statement for every write', async (t) => {
-    for (const [label, facts] of [
-      ['a first application (nothing in the ledger)', deepProcessing('p-rt', '120000000.00')],
-      ['a second one on the same ledger rows', deepProcessing('p-rt', '80000000.00', '2015-07-01')],
-    ] as const) {
-      const counter = new StatementCounter()
-      const completion = { callerKeyId: caller.keyId, key: `rt-${label}`, requestHash: 'h', status: 201 }
-      await submitApplication(database.db.withPlugin(counter), caller, facts, {
-        precomputed: precheck(facts),
-        respond: () => ({ body: '{}', completion }),
-      })
-      // The budget lookup (RawNode: locks the budgets that apply, none here), the subjects' lock
-      // (insert … on conflict), the history, then store_decision for every write.
-      t.same(counter.statements, ['RawNode', 'InsertQueryNode', 'SelectQueryNode', 'RawNode'], label)
-    }
-    const key = await sql<{ state: string }>`
+  t.test(
+    'one stored decision: budget and subject locks, history, then ONE statement for every write',
+    async (t) => {
+      for (const [label, facts] of [
+        ['a first application (nothing in the ledger)', deepProcessing('p-rt', '120000000.00')],
+        ['a second one on the same ledger rows', deepProcessing('p-rt', '80000000.00', '2015-07-01')],
+      ] as const) {
+        const counter = new StatementCounter()
+        const completion = { callerKeyId: caller.keyId, key: `rt-${label}`, requestHash: 'h', status: 201 }
+        await submitApplication(database.db.withPlugin(counter), caller, facts, {
+          precomputed: precheck(facts),
+          respond: () => ({ body: '{}', completion }),
+        })
+        // The budget lookup (RawNode: locks the budgets that apply, none here), the subjects' lock
+        // (insert … on conflict), the history, then store_decision for every write.
+        t.same(counter.statements, ['RawNode', 'InsertQueryNode', 'SelectQueryNode', 'RawNode'], label)
+      }
+      const key = await sql<{ state: string }>`
       select state from idempotency_keys where key like 'rt-%'`.execute(database.db)
-    t.same(
-      key.rows.map((r) => r.state),
-      ['done', 'done'],
-      'the key was claimed and completed by that same statement',
-    )
-  })
+      t.same(
+        key.rows.map((r) => r.state),
+        ['done', 'done'],
+        'the key was claimed and completed by that same statement',
+      )
+    },
+  )
 
   t.test('the precheck record is the decision only when the ledger holds nothing', async (t) => {
     // A stand-in record, recognisable by its date, shows which record was stored.

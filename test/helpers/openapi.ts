@@ -72,6 +72,8 @@ export const responseProblem = (
     validate = ajv.compile({ $ref: ref })
     validators.set(ref, validate)
   }
+  // CSV, XLSX and JSON Lines (batches): the media type is checked, the bytes are the route tests' to read.
+  if (mediaType !== 'application/json' && !mediaType.endsWith('+json')) return null
   let json: unknown
   try {
     json = JSON.parse(body)

@@ -27,6 +27,8 @@ export const applicationOf = (creditCode = ENTERPRISE_A) => {
 export const VALID_BODIES: Record<string, (creditCode?: string) => unknown> = {
   evaluateApplication: () => clone(EXAMPLES.find((e) => e.name === 'interest-subsidy.json')!.body),
   submitApplication: (creditCode) => applicationOf(creditCode),
+  // A batch file (text, not JSON): one application per line, sent as application/jsonl.
+  uploadBatch: (creditCode) => `${JSON.stringify(applicationOf(creditCode))}\n`,
   computeLandDevelopmentFund: () => ({
     period: { from: '2015-01-01', to: '2015-12-31' },
     entities: [

@@ -1,0 +1,177 @@
+// Batches (issue #11 "Speed"), end to end on PostgreSQL, against baselines measured in the same run:
+//   a. a `submit` batch of N rows — upload over HTTP (streamed), pg-boss job, every row stored as an
+//      application with decision, ledger grants and audit entries — against a plain COPY of the same
+//      rows (row number + the application as jsonb) into a table (goal ≥ 0.5×);
+//   b. a `dry-run` batch of the same rows against the engine's in-process rate on the same rows
+//      (evaluate, one thread; goal ≥ 0.5×).
+// N is BENCH_BATCH_ROWS (default 10 000; the issue's figure is 100 000: `BENCH_BATCH_ROWS=100000`).
+// Runs inside `npm run bench`, or alone: `npx tsx bench/batches.ts`.
+
+import { randomBytes } from 'node:crypto'
+import { chmodSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import { buildApp } from '../src/app.ts'
+import { PgBossQueue } from '../src/batches/queue.ts'
+import { openPostgres } from '../src/db/database.ts'
+import { migrateToLatest } from '../src/db/migrator.ts'
+import { evaluate } from '../src/engine/evaluate.ts'
+import type { Application } from '../src/engine/types.ts'
+import { deepProcessing, keysFor } from '../test/helpers/fixtures.ts'
+import type { Row } from './report.ts'
+import { fmt, ratio } from './stats.ts'
+
+export const BATCH_ROWS = Number(process.env['BENCH_BATCH_ROWS'] || '10000')
+
+export interface BatchFigures {
+  rows: number
+  copyPerSecond: number
+  submitPerSecond: number
+  dryRunPerSecond: number
+  enginePerSecond: number
+  submitSeconds: number
+  dryRunSeconds: number
+}
+
+/** The bench's rows: deep-processing projects of one enterprise, 2 000 of them, each claimed 5 times on 100 000. */
+const rowsOf = (n: number): Application[] =>
+  Array.from({ length: n }, (_, i) =>
+    deepProcessing(`line-${i % Math.max(1, Math.floor(n / 5))}`, '60000000.00'),
+  )
+
+const withDatabase = (url: string, name: string): string => {
+  const u = new URL(url)
+  u.pathname = `/${name}`
+  return u.toString()
+}
+
+const admin = async (url: string, text: string) => {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    await client.query(text)
+  } finally {
+    await client.end()
+  }
+}
+
+export const batchBenchmark = async (
+  adminUrl: string,
+  n = BATCH_ROWS,
+  log = (_: string) => {},
+): Promise<BatchFigures> => {
+  const name = `bench_batches_${randomBytes(5).toString('hex')}`
+  await admin(adminUrl, `create database ${name}`)
+  const url = withDatabase(adminUrl, name)
+  const database = openPostgres(url, 10)
+  const file = join(tmpdir(), `${name}.jsonl`)
+  const queue = new PgBossQueue(database.db, {
+    connectionString: url,
+    workers: 1,
+    chunkRows: 500,
+    sliceMs: 10_000,
+    expireSeconds: 120,
+    maintenanceSeconds: 10,
+    pollingSeconds: 1,
+  })
+  try {
+    await migrateToLatest(database.db)
+    const keys = await keysFor(database)
+    const rows = rowsOf(n)
+    const lines = rows.map((r) => JSON.stringify(r))
+    writeFileSync(file, `${lines.join('\n')}\n`)
+
+    // a. the baseline: COPY of the same rows (row number, jsonb) into a table, server-side from a file.
+    const copyFile = join(tmpdir(), `${name}.csv`)
+    writeFileSync(copyFile, lines.map((l, i) => `${i + 1},"${l.replaceAll('"', '""')}"`).join('\n'))
+    chmodSync(copyFile, 0o644)
+    await admin(url, 'create table bench_copy (row_no integer primary key, facts jsonb not null)')
+    let started = performance.now()
+    await admin(url, `copy bench_copy from '${copyFile}' with (format csv)`)
+    const copySeconds = (performance.now() - started) / 1000
+    log(`   COPY of ${n} rows: ${copySeconds.toFixed(2)} s (${fmt(n / copySeconds)} rows/s)`)
+
+    const app = await buildApp({ database, batchQueue: queue })
+    await queue.start()
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+    const runBatch = async (mode: string): Promise<number> => {
+      const { createReadStream } = await import('node:fs')
+      const { Readable } = await import('node:stream')
+      const t0 = performance.now()
+      const response = await fetch(`${base}/v1/batches?mode=${mode}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${keys.finance}`, 'content-type': 'application/jsonl' },
+        body: Readable.toWeb(createReadStream(file)) as never,
+        duplex: 'half',
+      } as RequestInit)
+      const { id } = (await response.json()) as { id: string }
+      if (response.status !== 202) throw new Error(`upload: ${response.status}`)
+      for (;;) {
+        const b = (await (
+          await fetch(`${base}/v1/batches/${id}`, { headers: { authorization: `Bearer ${keys.finance}` } })
+        ).json()) as { status: string; rows: { done: number; failed: number } }
+        if (b.status === 'done') {
+          if (b.rows.failed > 0) throw new Error(`${b.rows.failed} rows failed`)
+          break
+        }
+        if (b.status === 'failed') throw new Error('batch failed')
+        await new Promise((r) => setTimeout(r, 100))
+      }
+      return (performance.now() - t0) / 1000
+    }
+    const dryRunSeconds = await runBatch('dry-run')
+    log(`   dry-run of ${n} rows: ${dryRunSeconds.toFixed(2)} s (${fmt(n / dryRunSeconds)} rows/s)`)
+    const submitSeconds = await runBatch('submit')
+    log(`   submit of ${n} rows: ${submitSeconds.toFixed(2)} s (${fmt(n / submitSeconds)} rows/s)`)
+    await app.close()
+
+    // b. the engine in process on the same rows (warmed up on the first thousand).
+    for (const r of rows.slice(0, 1000)) evaluate(r)
+    started = performance.now()
+    let sink = 0
+    for (const r of rows) sink += evaluate(r).outcomes.length
+    const engineSeconds = (performance.now() - started) / 1000
+    if (sink === 0) throw new Error('no outcomes')
+    log(`   engine on the same rows: ${engineSeconds.toFixed(2)} s (${fmt(n / engineSeconds)} rows/s)`)
+    return {
+      rows: n,
+      copyPerSecond: n / copySeconds,
+      submitPerSecond: n / submitSeconds,
+      dryRunPerSecond: n / dryRunSeconds,
+      enginePerSecond: n / engineSeconds,
+      submitSeconds,
+      dryRunSeconds,
+    }
+  } finally {
+    await queue.stop().catch(() => {})
+    await database.close()
+    await admin(adminUrl, `drop database if exists ${name} with (force)`).catch(() => {})
+  }
+}
+
+export const batchRows = (f: BatchFigures): Row[] => {
+  const submit = ratio(f.submitPerSecond, f.copyPerSecond)
+  const dry = ratio(f.dryRunPerSecond, f.enginePerSecond)
+  return [
+    {
+      what: `7a. Batch submit of ${f.rows} rows end to end (upload, pg-boss, stored) vs COPY of the same rows`,
+      figure: `${fmt(f.submitPerSecond)} vs ${fmt(f.copyPerSecond)} rows/s = ${submit.toFixed(3)}×`,
+      target: '≥ 0.5×',
+      met: submit >= 0.5 ? 'yes' : 'no',
+    },
+    {
+      what: `7b. Batch dry-run of ${f.rows} rows end to end vs the engine in process on the same rows`,
+      figure: `${fmt(f.dryRunPerSecond)} vs ${fmt(f.enginePerSecond)} rows/s = ${dry.toFixed(3)}×`,
+      target: '≥ 0.5×',
+      met: dry >= 0.5 ? 'yes' : 'no',
+    },
+  ]
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const adminUrl = process.env['BENCH_ADMIN_URL'] || 'postgres://postgres@127.0.0.1:5432/postgres'
+  const f = await batchBenchmark(adminUrl, BATCH_ROWS, (l) => process.stdout.write(`${l}\n`))
+  for (const r of batchRows(f)) process.stdout.write(`${r.what}: ${r.figure} (${r.target}: ${r.met})\n`)
+}

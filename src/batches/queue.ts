@@ -1,0 +1,179 @@
+// Where batch jobs run. PostgreSQL: pg-boss 10.4 (STACK.md: pg-boss 12 needs Node 22), chosen over
+// graphile-worker 0.16 because its queue is plain SQL tables a worker polls with SKIP LOCKED, it
+// needs no LISTEN connection per worker, and its expiry + retry is exactly the "a killed worker's
+// job comes back" this needs. Each job is one slice of a batch (src/batches/run.ts); a slice that
+// leaves rows sends the next job before it completes. A worker killed mid-slice leaves its job
+// active until it expires (BATCH_JOB_EXPIRE_SECONDS); pg-boss then retries it and the batch resumes
+// at next_row. PGlite (one connection, no server for pg-boss): the in-process runner calls the same
+// handler, and resumes unfinished batches when it starts.
+
+import type { Kysely } from 'kysely'
+import PgBoss from 'pg-boss'
+import type { Config } from '../config.ts'
+import { failBatch, unfinishedBatches } from '../db/batches-repository.ts'
+import type { DatabaseHandle } from '../db/database.ts'
+import type { Database } from '../db/schema.ts'
+import { type RunOptions, runBatchSlice } from './run.ts'
+
+export const QUEUE = 'batches'
+
+export interface BatchQueue {
+  /** queues a batch whose upload is complete */
+  enqueue(batchId: string): Promise<void>
+  /** starts taking jobs (if this process runs workers) */
+  start(): Promise<void>
+  /** stops taking jobs and waits for the running slice */
+  stop(): Promise<void>
+}
+
+export interface Logger {
+  warn(obj: object, msg: string): void
+  error(obj: object, msg: string): void
+}
+
+const quiet: Logger = { warn: () => {}, error: () => {} }
+
+/** Runs batches one slice at a time in this process, oldest first. */
+export class InProcessQueue implements BatchQueue {
+  private readonly pending: string[] = []
+  private running: Promise<void> | null = null
+  private stopped = false
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly options: RunOptions,
+    private readonly log: Logger = quiet,
+  ) {}
+
+  async enqueue(batchId: string): Promise<void> {
+    if (!this.pending.includes(batchId)) this.pending.push(batchId)
+    this.kick()
+  }
+
+  async start(): Promise<void> {
+    for (const id of await unfinishedBatches(this.db)) await this.enqueue(id)
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    await this.running
+  }
+
+  /** Resolves when nothing is queued (tests). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running
+  }
+
+  private kick(): void {
+    if (this.running || this.stopped) return
+    this.running = (async () => {
+      while (!this.stopped && this.pending.length > 0) {
+        const id = this.pending.shift()!
+        try {
+          if ((await runBatchSlice(this.db, id, this.options)) === 'more') this.pending.push(id)
+        } catch (error) {
+          this.log.error({ err: error, batch: id }, 'batch slice failed')
+          await failBatch(this.db, id, error instanceof Error ? error.message : String(error)).catch(() => {})
+        }
+      }
+    })().finally(() => {
+      this.running = null
+    })
+  }
+}
+
+export interface PgBossOptions extends RunOptions {
+  connectionString: string
+  /** workers in this process (0: only enqueue) */
+  workers: number
+  /** seconds a job may stay active before pg-boss retries it elsewhere */
+  expireSeconds: number
+  /** how often pg-boss's maintenance looks for expired jobs */
+  maintenanceSeconds: number
+  pollingSeconds: number
+}
+
+export class PgBossQueue implements BatchQueue {
+  readonly boss: PgBoss
+  private started = false
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly options: PgBossOptions,
+    private readonly log: Logger = quiet,
+  ) {
+    this.boss = new PgBoss({
+      connectionString: options.connectionString,
+      max: Math.max(2, options.workers + 1),
+      supervise: true,
+      schedule: false,
+      maintenanceIntervalSeconds: options.maintenanceSeconds,
+      monitorStateIntervalSeconds: Math.max(options.maintenanceSeconds, 60),
+    })
+    this.boss.on('error', (err) => this.log.warn({ err }, 'pg-boss error'))
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return
+    await this.boss.start()
+    this.started = true
+    await this.boss.createQueue(QUEUE, {
+      name: QUEUE,
+      expireInSeconds: this.options.expireSeconds,
+      // A slice that failed (a lost connection, a deadlock past the retries) is tried again; its
+      // chunk rolled back, so the retry starts where the last committed chunk stopped.
+      retryLimit: 20,
+      retryDelay: 1,
+    })
+    for (let i = 0; i < this.options.workers; i++) {
+      await this.boss.work<{ batchId: string }>(
+        QUEUE,
+        { batchSize: 1, pollingIntervalSeconds: this.options.pollingSeconds },
+        async ([job]) => {
+          if (!job) return
+          const state = await runBatchSlice(this.db, job.data.batchId, this.options)
+          // The next slice is queued before this one completes: a crash between the two leaves a
+          // duplicate job, which finds the rows already done, never a batch without a job.
+          if (state === 'more') await this.boss.send(QUEUE, { batchId: job.data.batchId })
+        },
+      )
+    }
+  }
+
+  async enqueue(batchId: string): Promise<void> {
+    await this.start()
+    await this.boss.send(QUEUE, { batchId })
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return
+    await this.boss.stop({ graceful: true, wait: true, timeout: 30_000 })
+    this.started = false
+  }
+}
+
+/**
+ * The queue a process uses: pg-boss on PostgreSQL with `workers` workers (the API's BATCH_WORKERS,
+ * or `npm run worker`'s), the in-process runner on PGlite (one process owns the directory).
+ */
+export const batchQueueFor = (
+  database: DatabaseHandle,
+  config: Pick<Config, 'databaseUrl' | 'batches'>,
+  log: Logger = quiet,
+  workers = config.batches.workers,
+): BatchQueue => {
+  const run = { chunkRows: config.batches.chunkRows, sliceMs: config.batches.sliceSeconds * 1000 }
+  if (!config.databaseUrl) return new InProcessQueue(database.db, run, log)
+  return new PgBossQueue(
+    database.db,
+    {
+      ...run,
+      connectionString: config.databaseUrl,
+      workers,
+      expireSeconds: config.batches.jobExpireSeconds,
+      maintenanceSeconds: config.batches.maintenanceSeconds,
+      pollingSeconds: config.batches.pollingSeconds,
+    },
+    log,
+  )
+}

@@ -1,0 +1,133 @@
+// The batch job (issue #11 "Jobs"): one handler, whichever runner calls it — pg-boss workers on
+// PostgreSQL (in the API process or `npm run worker`), or the in-process runner on PGlite. A call
+// works on one batch for up to `sliceMs`, chunk after chunk; each chunk is ONE transaction that
+// locks the batch row, reads the next rows, decides them (src/decisions/decide-chunk.ts), writes
+// their results and advances `next_row`. A worker killed mid-chunk rolls the chunk back entirely;
+// the next call starts at `next_row`: no row lost, none decided twice.
+
+import type { Kysely } from 'kysely'
+import type { Caller } from '../auth/api-keys.ts'
+import {
+  advanceBatch,
+  insertResults,
+  lockBatch,
+  markRunning,
+  type ResultRow,
+  readInputs,
+} from '../db/batches-repository.ts'
+import { inTransaction } from '../db/retry.ts'
+import type { Database } from '../db/schema.ts'
+import { type ChunkRow, decideChunk } from '../decisions/decide-chunk.ts'
+import type { Application } from '../engine/types.ts'
+import { columnAt } from './columns.ts'
+import type { RowError } from './parse.ts'
+
+export interface RunOptions {
+  /** rows per chunk transaction (BATCH_CHUNK_ROWS) */
+  chunkRows: number
+  /** how long one call works before it hands the batch back to the queue */
+  sliceMs: number
+}
+
+export const DEFAULT_RUN_OPTIONS: RunOptions = { chunkRows: 500, sliceMs: 10_000 }
+
+/** One outcome of a decided row as results show it. */
+export interface RowOutcome {
+  measure: string
+  status: string
+  amount: string | null
+  reasons: { code: string; zh: string; en: string }[]
+}
+
+/** Runs chunks of the batch until it is done or the slice is used up. */
+export const runBatchSlice = async (
+  db: Kysely<Database>,
+  batchId: string,
+  options: RunOptions = DEFAULT_RUN_OPTIONS,
+): Promise<'done' | 'more' | 'missing'> => {
+  const deadline = Date.now() + options.sliceMs
+  await markRunning(db, batchId)
+  for (;;) {
+    const state = await inTransaction(db, (trx) => runChunk(trx, batchId, options.chunkRows))
+    if (state !== 'more') return state
+    if (Date.now() >= deadline) return 'more'
+  }
+}
+
+const runChunk = async (
+  trx: Parameters<Parameters<typeof inTransaction>[1]>[0],
+  batchId: string,
+  chunkRows: number,
+): Promise<'done' | 'more' | 'missing'> => {
+  const batch = await lockBatch(trx, batchId)
+  if (!batch) return 'missing'
+  if (batch.status === 'done' || batch.status === 'failed') return 'done'
+  const from = batch.nextRow
+  const to = Math.min(batch.totalRows, from + chunkRows - 1)
+  const inputs = from <= to ? await readInputs(trx, batchId, from, to) : []
+  const caller: Caller = {
+    keyId: batch.submittedBy,
+    role: batch.submittedRole as Caller['role'],
+    enterprise: null,
+  }
+  const valid: ChunkRow[] = inputs.flatMap((i) =>
+    i.facts ? [{ row: i.row, facts: i.facts as Application }] : [],
+  )
+  const decided = new Map(
+    (await decideChunk(trx, caller, valid, batch.mode === 'submit')).map((r) => [r.row, r]),
+  )
+
+  const counts = { ...batch.outcomeCounts }
+  let rowsDecided = batch.rowsDecided
+  let rowsFailed = batch.rowsFailed
+  const results: ResultRow[] = inputs.map((input): ResultRow => {
+    const r = decided.get(input.row)
+    if (!r || r.status === 'error') {
+      rowsFailed += 1
+      const errors: RowError[] = r
+        ? r.errors.map((e) => ({
+            row: input.row,
+            column: columnAt(e.pointer)?.path ?? null,
+            pointer: e.pointer,
+            message: e.message,
+          }))
+        : (input.errors as RowError[])
+      return {
+        row: input.row,
+        status: 'error',
+        rowKey: null,
+        applicationId: null,
+        decisionId: null,
+        totalAmount: null,
+        outcomes: null,
+        errors,
+      }
+    }
+    rowsDecided += 1
+    const outcomes: RowOutcome[] = r.evaluation.outcomes.map((o) => {
+      counts[o.status] = (counts[o.status] ?? 0) + 1
+      return {
+        measure: o.measure,
+        status: o.status,
+        amount: o.amount,
+        reasons: o.reasons.map((x) => ({ code: x.code, zh: x.message.zh, en: x.message.en })),
+      }
+    })
+    return {
+      row: input.row,
+      status: 'decided',
+      // The row's idempotency key: the batch's identity (its bytes' hash) and the row. Unique: a
+      // row of a file is stored once, whichever batch or worker gets to it.
+      rowKey: batch.mode === 'submit' ? `${batch.contentHash}:${input.row}` : null,
+      applicationId: r.applicationId,
+      decisionId: r.decisionId,
+      totalAmount: r.evaluation.totalAmount,
+      outcomes,
+      errors: null,
+    }
+  })
+  await insertResults(trx, batchId, results)
+  const done = to >= batch.totalRows
+  await advanceBatch(trx, batchId, { nextRow: to + 1, rowsDecided, rowsFailed, outcomeCounts: counts, done })
+  return done ? 'done' : 'more'
+}

@@ -1,0 +1,319 @@
+// Batches (issue #11): the batch and its progress, its rows as uploaded, and its results. All the
+// SQL of batches; the worker's chunk transaction (src/batches/run.ts) calls these inside one
+// transaction with the chunk's decisions, so progress and results can never disagree with them.
+
+import { sql } from 'kysely'
+import type { Executor } from './executor.ts'
+
+export type BatchMode = 'dry-run' | 'submit'
+export type BatchFormat = 'csv' | 'jsonl'
+export type BatchStatus = 'receiving' | 'queued' | 'running' | 'done' | 'failed'
+
+export interface BatchRow {
+  id: string
+  mode: BatchMode
+  format: BatchFormat
+  contentHash: string | null
+  status: BatchStatus
+  totalRows: number
+  nextRow: number
+  rowsDecided: number
+  rowsFailed: number
+  outcomeCounts: Record<string, number>
+  error: string | null
+  submittedBy: string
+  submittedRole: string
+  createdAt: Date
+  startedAt: Date | null
+  updatedAt: Date
+  finishedAt: Date | null
+}
+
+const COLUMNS = [
+  'id',
+  'mode',
+  'format',
+  'content_hash',
+  'status',
+  'total_rows',
+  'next_row',
+  'rows_decided',
+  'rows_failed',
+  'outcome_counts',
+  'error',
+  'submitted_by',
+  'submitted_role',
+  'created_at',
+  'started_at',
+  'updated_at',
+  'finished_at',
+] as const
+
+// biome-ignore lint/suspicious/noExplicitAny: one mapping for the row Kysely infers from COLUMNS
+const toBatch = (r: any): BatchRow => ({
+  id: r.id,
+  mode: r.mode,
+  format: r.format,
+  contentHash: r.content_hash,
+  status: r.status,
+  totalRows: Number(r.total_rows),
+  nextRow: Number(r.next_row),
+  rowsDecided: Number(r.rows_decided),
+  rowsFailed: Number(r.rows_failed),
+  outcomeCounts: r.outcome_counts ?? {},
+  error: r.error,
+  submittedBy: r.submitted_by,
+  submittedRole: r.submitted_role,
+  createdAt: r.created_at,
+  startedAt: r.started_at,
+  updatedAt: r.updated_at,
+  finishedAt: r.finished_at,
+})
+
+export const createBatch = async (
+  db: Executor,
+  b: { id: string; mode: BatchMode; format: BatchFormat; submittedBy: string; submittedRole: string },
+): Promise<void> => {
+  await db
+    .insertInto('batches')
+    .values({
+      id: b.id,
+      mode: b.mode,
+      format: b.format,
+      submitted_by: b.submittedBy,
+      submitted_role: b.submittedRole,
+    })
+    .execute()
+}
+
+export interface InputRow {
+  row: number
+  facts: unknown
+  errors: unknown
+}
+
+/** A slice of uploaded rows, in one statement. */
+export const insertInputs = async (
+  db: Executor,
+  batchId: string,
+  rows: readonly InputRow[],
+): Promise<void> => {
+  if (rows.length === 0) return
+  const json = JSON.stringify(rows.map((r) => ({ row_no: r.row, facts: r.facts, errors: r.errors })))
+  await sql`
+    insert into batch_inputs (batch_id, row_no, facts, errors)
+    select ${batchId}::uuid, row_no, facts, errors
+    from jsonb_to_recordset(${json}::jsonb) as r(row_no integer, facts jsonb, errors jsonb)`.execute(db)
+}
+
+/**
+ * The upload is complete: the batch gets its identity and is queued. A submitted batch whose bytes
+ * were submitted before is the same batch: this one is deleted and the first one's id returned.
+ */
+export const sealBatch = async (
+  db: Executor,
+  id: string,
+  totalRows: number,
+  contentHash: string,
+): Promise<{ duplicateOf: string | null }> => {
+  try {
+    await db
+      .updateTable('batches')
+      .set({ total_rows: totalRows, content_hash: contentHash, status: 'queued', updated_at: sql`now()` })
+      .where('id', '=', id)
+      .execute()
+    return { duplicateOf: null }
+  } catch (error) {
+    if ((error as { code?: string }).code !== '23505') throw error
+    await deleteBatch(db, id)
+    const first = await db
+      .selectFrom('batches')
+      .select('id')
+      .where('mode', '=', 'submit')
+      .where('content_hash', '=', contentHash)
+      .executeTakeFirstOrThrow()
+    return { duplicateOf: first.id }
+  }
+}
+
+/** An upload refused or abandoned: nothing of it is kept. */
+export const deleteBatch = async (db: Executor, id: string): Promise<void> => {
+  await db.deleteFrom('batches').where('id', '=', id).execute()
+}
+
+export const findBatch = async (db: Executor, id: string): Promise<BatchRow | null> => {
+  const row = await db.selectFrom('batches').select(COLUMNS).where('id', '=', id).executeTakeFirst()
+  return row ? toBatch(row) : null
+}
+
+/** Batches queued or started and not finished, oldest first: what an in-process runner resumes. */
+export const unfinishedBatches = async (db: Executor): Promise<string[]> =>
+  (
+    await db
+      .selectFrom('batches')
+      .select('id')
+      .where('status', 'in', ['queued', 'running'])
+      .orderBy('seq')
+      .execute()
+  ).map((r) => r.id)
+
+/**
+ * Locks the batch for one chunk (the first lock a chunk takes, before any ledger subject): two
+ * workers on the same batch take turns, and each sees where the other stopped.
+ */
+export const lockBatch = async (trx: Executor, id: string): Promise<BatchRow | null> => {
+  const row = await trx
+    .selectFrom('batches')
+    .select(COLUMNS)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst()
+  return row ? toBatch(row) : null
+}
+
+export const readInputs = async (
+  trx: Executor,
+  batchId: string,
+  from: number,
+  to: number,
+): Promise<InputRow[]> =>
+  (
+    await trx
+      .selectFrom('batch_inputs')
+      .select(['row_no', 'facts', 'errors'])
+      .where('batch_id', '=', batchId)
+      .where('row_no', '>=', from)
+      .where('row_no', '<=', to)
+      .orderBy('row_no')
+      .execute()
+  ).map((r) => ({ row: r.row_no, facts: r.facts, errors: r.errors }))
+
+export interface ResultRow {
+  row: number
+  status: 'decided' | 'error'
+  rowKey: string | null
+  applicationId: string | null
+  decisionId: string | null
+  totalAmount: string | null
+  outcomes: unknown
+  errors: unknown
+}
+
+/** A chunk's results, in one statement. */
+export const insertResults = async (
+  trx: Executor,
+  batchId: string,
+  rows: readonly ResultRow[],
+): Promise<void> => {
+  if (rows.length === 0) return
+  const json = JSON.stringify(
+    rows.map((r) => ({
+      row_no: r.row,
+      status: r.status,
+      row_key: r.rowKey,
+      application_id: r.applicationId,
+      decision_id: r.decisionId,
+      total_amount: r.totalAmount,
+      outcomes: r.outcomes,
+      errors: r.errors,
+    })),
+  )
+  await sql`
+    insert into batch_results (batch_id, row_no, status, row_key, application_id, decision_id, total_amount,
+                               outcomes, errors)
+    select ${batchId}::uuid, row_no, status, row_key, application_id, decision_id, total_amount, outcomes, errors
+    from jsonb_to_recordset(${json}::jsonb) as r(row_no integer, status text, row_key text, application_id uuid,
+      decision_id uuid, total_amount numeric, outcomes jsonb, errors jsonb)`.execute(trx)
+}
+
+export const markRunning = async (db: Executor, id: string): Promise<void> => {
+  await db
+    .updateTable('batches')
+    .set({ status: 'running', started_at: sql`coalesce(started_at, now())`, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .where('status', 'in', ['queued', 'running'])
+    .execute()
+}
+
+/** Progress after a chunk (in the chunk's transaction). */
+export const advanceBatch = async (
+  trx: Executor,
+  id: string,
+  p: {
+    nextRow: number
+    rowsDecided: number
+    rowsFailed: number
+    outcomeCounts: Record<string, number>
+    done: boolean
+  },
+): Promise<void> => {
+  await trx
+    .updateTable('batches')
+    .set({
+      next_row: p.nextRow,
+      rows_decided: p.rowsDecided,
+      rows_failed: p.rowsFailed,
+      outcome_counts: JSON.stringify(p.outcomeCounts),
+      updated_at: sql`now()`,
+      ...(p.done ? { status: 'done' as const, finished_at: sql`now()` } : {}),
+    })
+    .where('id', '=', id)
+    .execute()
+}
+
+export const failBatch = async (db: Executor, id: string, error: string): Promise<void> => {
+  await db
+    .updateTable('batches')
+    .set({ status: 'failed', error, updated_at: sql`now()`, finished_at: sql`now()` })
+    .where('id', '=', id)
+    .execute()
+}
+
+/** The first `limit` error rows' errors, in row order. */
+export const batchErrors = async (db: Executor, id: string, limit: number): Promise<unknown[]> =>
+  (
+    await db
+      .selectFrom('batch_results')
+      .select('errors')
+      .where('batch_id', '=', id)
+      .where('status', '=', 'error')
+      .orderBy('row_no')
+      .limit(limit)
+      .execute()
+  ).flatMap((r) => (Array.isArray(r.errors) ? r.errors : []))
+
+/** Results after `afterRow`, in row order (keyset pages for streaming). */
+export const resultsPage = async (
+  db: Executor,
+  id: string,
+  afterRow: number,
+  limit: number,
+): Promise<ResultRow[]> =>
+  (
+    await db
+      .selectFrom('batch_results')
+      .select([
+        'row_no',
+        'status',
+        'row_key',
+        'application_id',
+        'decision_id',
+        'total_amount',
+        'outcomes',
+        'errors',
+      ])
+      .where('batch_id', '=', id)
+      .where('row_no', '>', afterRow)
+      .orderBy('row_no')
+      .limit(limit)
+      .execute()
+  ).map((r) => ({
+    row: r.row_no,
+    status: r.status,
+    rowKey: r.row_key,
+    applicationId: r.application_id,
+    decisionId: r.decision_id,
+    totalAmount: r.total_amount,
+    outcomes: r.outcomes,
+    errors: r.errors,
+  }))

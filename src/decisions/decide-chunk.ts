@@ -1,0 +1,224 @@
+// Deciding a chunk of a batch's rows in one transaction, set-based (issue #11 "Speed"): lock every
+// subject the chunk touches in one statement, in (ledger, key) order (lockSubjects — the order every
+// decision locks in, so a chunk and a single application cannot deadlock); read their history once;
+// decide the rows IN ROW ORDER in memory, each on the history it would have seen had the rows before
+// it been posted alone (their claims applied to an in-memory copy of the ledger: running totals
+// added to the fen, one-time grants and rewarded days appended); then write every decision in one
+// statement (storeDecisionWrites: store_decision per row, in row order).
+//
+// A dry run reads the same subjects without locking or creating them and writes nothing: its rows
+// still see the claims of the rows before them, so it previews what `submit` would decide.
+
+import type { Caller } from '../auth/api-keys.ts'
+import { enqueueUnfunded, lockBudgets } from '../db/budget-repository.ts'
+import { type StoredApplication, storeDecisionWrites } from '../db/decisions-repository.ts'
+import type { Executor } from '../db/executor.ts'
+import { historyFor, lockSubjects, readSubjects, type Subject, subjectsOf } from '../db/ledger-repository.ts'
+import { budgetCandidates } from '../engine/budgets.ts'
+import { type CompactEvaluation, decideCompact } from '../engine/decide.ts'
+import { EngineError } from '../engine/evaluate.ts'
+import {
+  type BudgetState,
+  type History,
+  type LedgerClaim,
+  type LedgerGrant,
+  type LedgerName,
+  subjectKey,
+  unpackClaim,
+} from '../engine/ledgers.ts'
+import { formatFen, parseFen } from '../engine/money.ts'
+import type { Application } from '../engine/types.ts'
+import { inputHash, newApplication, prepareDecision, unfundedRows, withBudgets } from './decide.ts'
+
+export interface ChunkRow {
+  row: number
+  facts: Application
+}
+
+export type ChunkRowResult =
+  | {
+      row: number
+      status: 'decided'
+      evaluation: CompactEvaluation
+      /** submit only: what was stored */
+      applicationId: string | null
+      decisionId: string | null
+    }
+  | { row: number; status: 'error'; errors: { pointer: string; message: string; code: string }[] }
+
+const subjectId = (ledger: string, key: string) => `${ledger}\u0000${key}`
+
+/** Text comparison as historyFor's ORDER BY sees ASCII items and ISO dates. */
+const compareText = (a: string | null, b: string | null): number =>
+  a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1
+
+/** The ledger as the chunk's rows see it: read once, then each decided row's claims applied. */
+class ChunkLedger {
+  private readonly totals = new Map<string, bigint>()
+  private readonly grants = new Map<string, LedgerGrant[]>()
+
+  constructor(history: History) {
+    for (const t of history.totals ?? []) this.totals.set(subjectId(t.ledger, t.key), parseFen(t.total))
+    for (const g of history.grants ?? []) {
+      const id = subjectId(g.ledger, g.key)
+      this.grants.set(id, [...(this.grants.get(id) ?? []), g])
+    }
+  }
+
+  /** What historyFor would return for these subjects now (same members, same order). */
+  historyOf(subjects: readonly Subject[]): History {
+    const totals = subjects
+      .map((s) => ({
+        ledger: s.ledger,
+        key: s.key,
+        total: this.totals.get(subjectId(s.ledger, s.key)) ?? 0n,
+      }))
+      .filter((t) => t.total !== 0n)
+      .map((t) => ({ ...t, total: formatFen(t.total) }))
+    const grants = subjects
+      .flatMap((s) => this.grants.get(subjectId(s.ledger, s.key)) ?? [])
+      .sort(
+        (a, b) =>
+          compareText(a.ledger, b.ledger) ||
+          compareText(a.key, b.key) ||
+          compareText(a.item, b.item) ||
+          compareText(a.period?.from ?? null, b.period?.from ?? null),
+      )
+    return {
+      ...(totals.length > 0 ? { totals } : {}),
+      ...(grants.length > 0 ? { grants } : {}),
+    }
+  }
+
+  /** A decided row's claims, as store_decision records them. */
+  apply(claims: readonly LedgerClaim[], decisionId: string | null, creditCode: string): void {
+    for (const c of claims) {
+      const ledger = c.subject.ledger as LedgerName
+      const key = subjectKey(c.subject)
+      const id = subjectId(ledger, key)
+      if (c.kind === 'cumulative') {
+        this.totals.set(id, (this.totals.get(id) ?? 0n) + parseFen(c.amount))
+        continue
+      }
+      const grant: LedgerGrant = {
+        ledger,
+        key,
+        kind: c.kind,
+        item: c.kind === 'once' ? c.item : null,
+        period: c.kind === 'days' ? c.period : null,
+        amount: c.kind === 'once' && c.amount !== null ? formatFen(parseFen(c.amount)) : null,
+        decisionId,
+        creditCode,
+      }
+      this.grants.set(id, [...(this.grants.get(id) ?? []), grant])
+    }
+  }
+}
+
+/**
+ * The budget pools (POLICY.md §3) as the chunk's rows see them: locked once for the chunk, then each
+ * decided row's draw (a cumulative claim on the budget) and unfunded outcomes (one more in the queue)
+ * applied, so a row is decided on the budget state it would have seen had the rows before it been
+ * posted alone.
+ */
+class ChunkBudgets {
+  private readonly states: Map<string, BudgetState>
+
+  constructor(states: readonly BudgetState[]) {
+    this.states = new Map(states.map((b) => [b.key, { ...b }]))
+  }
+
+  get current(): BudgetState[] {
+    return [...this.states.values()]
+  }
+
+  apply(claims: readonly LedgerClaim[], unfunded: readonly { key: string }[]): void {
+    for (const c of claims) {
+      if (c.kind !== 'cumulative' || c.subject.ledger !== 'budget') continue
+      const b = this.states.get(subjectKey(c.subject))
+      if (b) b.drawn = formatFen(parseFen(b.drawn) + parseFen(c.amount))
+    }
+    for (const u of unfunded) {
+      const b = this.states.get(u.key)
+      if (b) b.queued += 1
+    }
+  }
+}
+
+/**
+ * Decides `rows` (in row order) in the caller's transaction. `store`: lock, decide and store every
+ * row as an application with its decision, ledger grants and audit entries; otherwise read and
+ * decide only. A row the engine refuses (EngineError) is an error row; the others go on.
+ */
+export const decideChunk = async (
+  trx: Executor,
+  caller: Caller,
+  rows: readonly ChunkRow[],
+  store: boolean,
+): Promise<ChunkRowResult[]> => {
+  const rowSubjects = rows.map((r) => subjectsOf(r.facts))
+  const all = subjectsOf(...rows.map((r) => r.facts))
+  // Budgets first, as every decision locks them ('budget' sorts before every other ledger). A dry
+  // run locks them too (briefly, for its chunk) so it reads the pools as a submit would.
+  const budgets = new ChunkBudgets(
+    await lockBudgets(
+      trx,
+      rows.flatMap((r) => budgetCandidates(r.facts)),
+      { storedApplicationId: null, supersededId: null },
+    ),
+  )
+  const locked = store ? await lockSubjects(trx, all) : await readSubjects(trx, all)
+  const ledger = new ChunkLedger(await historyFor(trx, all, locked))
+  const results: ChunkRowResult[] = []
+  const writes = []
+  const queued: { decisionId: string; rows: ReturnType<typeof unfundedRows> }[] = []
+  for (const [i, r] of rows.entries()) {
+    const subjects = rowSubjects[i]!
+    const history = withBudgets(ledger.historyOf(subjects), r.facts, budgets.current)
+    let evaluation: CompactEvaluation
+    try {
+      evaluation = decideCompact(r.facts, { history })
+    } catch (error) {
+      if (!(error instanceof EngineError)) throw error
+      results.push({
+        row: r.row,
+        status: 'error',
+        errors: [{ pointer: error.pointer, message: error.message, code: error.code }],
+      })
+      continue
+    }
+    const unfunded = unfundedRows(evaluation, r.facts, history)
+    if (!store) {
+      const claims = evaluation.outcomes.flatMap((o) => o.ledger.map((c) => unpackClaim(o.measure, c)))
+      ledger.apply(claims, null, r.facts.enterprise.creditCode)
+      budgets.apply(claims, unfunded)
+      results.push({ row: r.row, status: 'decided', evaluation, applicationId: null, decisionId: null })
+      continue
+    }
+    const application: StoredApplication = newApplication(caller, r.facts, inputHash(r.facts))
+    const prepared = prepareDecision(caller, r.facts, application, true, null, {
+      subjects,
+      budgets: budgets.current,
+      history,
+      evaluation,
+      released: [],
+    })
+    ledger.apply(prepared.claims, prepared.decided.decision.id, r.facts.enterprise.creditCode)
+    budgets.apply(prepared.claims, unfunded)
+    if (unfunded.length > 0) queued.push({ decisionId: prepared.decided.decision.id, rows: unfunded })
+    writes.push(prepared.write)
+    results.push({
+      row: r.row,
+      status: 'decided',
+      evaluation,
+      applicationId: application.id,
+      decisionId: prepared.decided.decision.id,
+    })
+  }
+  if (store) {
+    await storeDecisionWrites(trx, writes)
+    // Unfunded outcomes wait in their budget's queue, in row order (after their decisions exist).
+    for (const q of queued) await enqueueUnfunded(trx, q.decisionId, q.rows)
+  }
+  return results
+}

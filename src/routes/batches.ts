@@ -1,0 +1,442 @@
+// Batches (issue #11 "Batches", finance role): upload a file of applications (CSV or JSON Lines,
+// streamed), follow its progress, read its results (JSON Lines, CSV, XLSX). The work itself runs on
+// the batch queue (src/batches/queue.ts); the upload only stores the rows and queues the batch.
+
+import { randomUUID } from 'node:crypto'
+import { PassThrough, Readable } from 'node:stream'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { stringify } from 'csv-stringify'
+import ExcelJS from 'exceljs'
+import type { FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import interestSubsidyExample from '../../examples/interest-subsidy.json' with { type: 'json' }
+import { COLUMNS, type Column } from '../batches/columns.ts'
+import { BatchFileError, type ParsedRow, readBatch } from '../batches/parse.ts'
+import type { RowOutcome } from '../batches/run.ts'
+import {
+  type BatchRow,
+  batchErrors,
+  createBatch,
+  deleteBatch,
+  findBatch,
+  insertInputs,
+  type ResultRow,
+  resultsPage,
+  sealBatch,
+} from '../db/batches-repository.ts'
+import type { Executor } from '../db/executor.ts'
+import { callerOf } from '../plugins/auth.ts'
+import { HttpProblem } from '../plugins/problems.ts'
+import {
+  Batch,
+  BatchParams,
+  BatchResultLine,
+  BatchResultsQuery,
+  BatchUploadQuery,
+  TemplateQuery,
+} from '../schemas/batches.ts'
+import { problemResponses } from '../schemas/problem.ts'
+import { notFound } from './applications.ts'
+
+/** How much one upload may be (BATCH_MAX_ROWS, BATCH_MAX_BYTES). */
+export interface BatchLimits {
+  maxRows: number
+  maxBytes: number
+}
+
+export const DEFAULT_BATCH_LIMITS: BatchLimits = { maxRows: 100_000, maxBytes: 100 * 1024 * 1024 }
+
+/** Errors shown with the batch; all of them are in the results. */
+export const ERRORS_SHOWN = 100
+/** Rows stored per statement while the upload streams in. */
+const UPLOAD_SLICE = 1000
+const RESULTS_PAGE = 1000
+
+const CSV_TYPE = 'text/csv'
+const JSONL_TYPES = ['application/jsonl', 'application/x-ndjson']
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+const uploads = new WeakMap<FastifyRequest, NodeJS.ReadableStream>()
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null)
+
+export const presentBatch = (b: BatchRow, errors: unknown[]) => {
+  const done = b.rowsDecided + b.rowsFailed
+  const elapsed = b.startedAt ? ((b.finishedAt ?? b.updatedAt).getTime() - b.startedAt.getTime()) / 1000 : 0
+  const rate = b.startedAt && elapsed > 0 ? Math.round((done / elapsed) * 10) / 10 : null
+  return {
+    id: b.id,
+    mode: b.mode,
+    format: b.format,
+    status: b.status,
+    contentHash: b.contentHash,
+    rows: { total: b.totalRows, done, decided: b.rowsDecided, failed: b.rowsFailed },
+    rowsPerSecond: rate,
+    etaSeconds: b.status === 'done' ? 0 : rate && rate > 0 ? Math.ceil((b.totalRows - done) / rate) : null,
+    counts: b.outcomeCounts,
+    errors: errors as { row: number; column: string | null; pointer: string; message: string }[],
+    error: b.error,
+    createdAt: b.createdAt.toISOString(),
+    startedAt: iso(b.startedAt),
+    finishedAt: iso(b.finishedAt),
+    results: `/v1/batches/${b.id}/results`,
+  }
+}
+
+/** One line per row and measure (an error row is one line). */
+export const resultLines = (r: ResultRow) => {
+  const base = { row: r.row, rowStatus: r.status, applicationId: r.applicationId, decisionId: r.decisionId }
+  if (r.status === 'error')
+    return [
+      {
+        ...base,
+        measure: null,
+        status: null,
+        amount: null,
+        reasonCodes: [],
+        reasonZh: '',
+        errors: (r.errors ?? []) as {
+          row: number
+          column: string | null
+          pointer: string
+          message: string
+        }[],
+      },
+    ]
+  return ((r.outcomes ?? []) as RowOutcome[]).map((o) => ({
+    ...base,
+    measure: o.measure,
+    status: o.status,
+    amount: o.amount,
+    reasonCodes: o.reasons.map((x) => x.code),
+    // Chinese reasons come with the engine's reasons (Reason.message.zh), the same text a decision shows.
+    reasonZh: o.reasons.map((x) => x.zh).join('；'),
+    errors: [],
+  }))
+}
+
+async function* allResults(db: Executor, id: string) {
+  let after = 0
+  for (;;) {
+    const page = await resultsPage(db, id, after, RESULTS_PAGE)
+    if (page.length === 0) return
+    for (const r of page) yield* resultLines(r)
+    after = page[page.length - 1]!.row
+  }
+}
+
+/** Result columns: key, English header (CSV), Chinese header (XLSX). */
+const RESULT_COLUMNS = [
+  ['row', 'row', '行号'],
+  ['rowStatus', 'rowStatus', '行状态'],
+  ['measure', 'measure', '措施'],
+  ['status', 'status', '结果'],
+  ['amount', 'amount', '金额(元)'],
+  ['reasonCodes', 'reasonCodes', '原因代码'],
+  ['reasonZh', 'reasonZh', '原因'],
+  ['applicationId', 'applicationId', '申请编号'],
+  ['decisionId', 'decisionId', '决定编号'],
+  ['errors', 'errors', '错误'],
+] as const
+
+const flat = (line: ReturnType<typeof resultLines>[number]) => ({
+  ...line,
+  reasonCodes: line.reasonCodes.join(';'),
+  errors: line.errors.map((e) => `${e.column ?? e.pointer}: ${e.message}`).join('; '),
+})
+
+const exampleRow = (c: Column): string => {
+  let value: unknown = interestSubsidyExample.application
+  for (const part of c.path.split('.')) value = (value as Record<string, unknown> | undefined)?.[part]
+  if (value === undefined) return ''
+  return c.kind === 'json' ? JSON.stringify(value) : String(value)
+}
+
+/**
+ * An amount as an XLSX number (formatted to the fen) when a double holds it exactly as written
+ * (at most 15 significant digits); otherwise the exact decimal text.
+ */
+const asCellNumber = (amount: string | null): number | string | null =>
+  amount === null ? null : amount.replace(/^0+|\./g, '').length <= 15 ? Number(amount) : amount
+
+/** Problem responses of a route whose 200 is not JSON (so the document does not borrow its media type). */
+const fileRouteProblems = (...statuses: number[]) =>
+  Object.fromEntries(
+    statuses.map((s) => [
+      s,
+      {
+        description: 'Problem details (RFC 9457).',
+        content: { 'application/problem+json': { schema: Type.Ref('Problem') } },
+      },
+    ]),
+  )
+
+const problem = (status: number, type: string, detail: string, pointer?: string) =>
+  new HttpProblem({
+    type,
+    title: status === 413 ? 'Payload Too Large' : 'Unprocessable Content',
+    status,
+    detail,
+    ...(pointer ? { errors: [{ detail, pointer }] } : {}),
+  })
+
+const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = async (app, options) => {
+  const limits = { ...DEFAULT_BATCH_LIMITS, ...options.limits }
+  // The upload is read as a stream by the handler, never buffered: the parser only hands it on.
+  const passThrough = (
+    request: FastifyRequest,
+    payload: NodeJS.ReadableStream,
+    done: (e: Error | null, body?: unknown) => void,
+  ) => {
+    uploads.set(request, payload)
+    done(null, '')
+  }
+  app.addContentTypeParser(CSV_TYPE, passThrough)
+  for (const type of JSONL_TYPES) app.addContentTypeParser(type, passThrough)
+
+  app.post(
+    '/v1/batches',
+    {
+      preHandler: app.requireRole('finance'),
+      schema: {
+        tags: ['batches'],
+        summary: 'Upload a batch of applications (CSV or JSON Lines), dry-run or submit',
+        description:
+          `The body is CSV (\`text/csv\`, UTF-8, a header row naming columns as in GET /v1/batches/template.csv, ` +
+          'English dotted paths such as `project.investment` or their Chinese names such as `投资额`; list-valued ' +
+          'facts — tax records, R&D platforms, research events, standards, talents — are one column holding the ' +
+          'list as JSON; an empty cell omits the fact; booleans true/false or 是/否) or JSON Lines ' +
+          '(`application/jsonl`, one application per line, as the body of POST /v1/applications). ' +
+          `Up to ${DEFAULT_BATCH_LIMITS.maxRows} rows and ${DEFAULT_BATCH_LIMITS.maxBytes} bytes by default ` +
+          '(BATCH_MAX_ROWS, BATCH_MAX_BYTES): more bytes is 413, more rows 422. The upload is streamed and ' +
+          'stored row by row; rows the schema refuses are kept as row errors (row number, column, JSON pointer, ' +
+          'message) and the other rows go on. The batch then runs on the job queue: 202 with the batch. A ' +
+          '`submit` file whose bytes (SHA-256) were submitted before is the same batch: 200 with that batch, ' +
+          'and nothing is granted twice (each row’s idempotency key is the file hash and the row number).',
+        security: [{ apiKey: [] }],
+        querystring: BatchUploadQuery,
+        body: {
+          content: Object.fromEntries(
+            [CSV_TYPE, ...JSONL_TYPES].map((type) => [
+              type,
+              { schema: { type: 'string', description: 'The file: CSV or JSON Lines (see above).' } },
+            ]),
+          ),
+        } as never,
+        response: { 200: Batch, 202: Batch, ...problemResponses(400, 401, 403, 413, 415, 422, 503) },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request)
+      const body = uploads.get(request)
+      if (!body) throw problem(415, 'about:blank', 'Send the file as text/csv or application/jsonl.')
+      const format = (request.headers['content-type'] ?? '').startsWith(CSV_TYPE) ? 'csv' : 'jsonl'
+      const db = app.database.db
+      const id = randomUUID()
+      await createBatch(db, {
+        id,
+        mode: request.query.mode,
+        format,
+        submittedBy: caller.keyId,
+        submittedRole: caller.role,
+      })
+      let read: Awaited<ReturnType<typeof readBatch>>
+      try {
+        read = await readBatch(body, {
+          format,
+          maxBytes: limits.maxBytes,
+          maxRows: limits.maxRows,
+          sliceRows: UPLOAD_SLICE,
+          onSlice: (rows: ParsedRow[]) =>
+            insertInputs(
+              db,
+              id,
+              rows.map((r) => ({ row: r.row, facts: r.facts, errors: r.errors })),
+            ),
+        })
+      } catch (error) {
+        // Nothing of a refused upload is kept.
+        await deleteBatch(db, id)
+        if (error instanceof BatchFileError) {
+          // The rest of a refused body is not read: the connection closes after the answer.
+          reply.header('connection', 'close')
+          throw problem(error.status, error.type, error.message, error.pointer)
+        }
+        throw error
+      }
+      const sealed = await sealBatch(db, id, read.rows, read.contentHash)
+      const batchId = sealed.duplicateOf ?? id
+      if (!sealed.duplicateOf) await app.batchQueue.enqueue(id)
+      const batch = (await findBatch(db, batchId))!
+      reply.header('location', `/v1/batches/${batchId}`)
+      reply.code(sealed.duplicateOf ? 200 : 202)
+      return presentBatch(batch, await batchErrors(db, batchId, ERRORS_SHOWN))
+    },
+  )
+
+  app.get(
+    '/v1/batches/template.csv',
+    {
+      preHandler: app.requireRole('finance'),
+      schema: {
+        tags: ['batches'],
+        summary: 'The CSV template: every column, with an example row (POLICY.md §5 example 1)',
+        security: [{ apiKey: [] }],
+        querystring: TemplateQuery,
+        produces: [CSV_TYPE],
+        response: {
+          200: { type: 'string', description: 'CSV' } as never,
+          ...(fileRouteProblems(400, 401, 403) as Record<number, never>),
+        },
+      },
+    },
+    async (request, reply) => {
+      const zh = request.query.headers === 'zh'
+      const rows = [COLUMNS.map((c) => (zh ? c.zh : c.path)), COLUMNS.map(exampleRow)]
+      reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="batch-template.csv"')
+      return reply.send(Readable.from(rows).pipe(stringify({ bom: zh })))
+    },
+  )
+
+  app.get(
+    '/v1/batches/template.xlsx',
+    {
+      preHandler: app.requireRole('finance'),
+      schema: {
+        tags: ['batches'],
+        summary: 'The template as XLSX: Chinese headers, an example row, and a sheet describing every column',
+        security: [{ apiKey: [] }],
+        response: {
+          200: {
+            description: 'The template',
+            content: { [XLSX_TYPE]: { schema: { type: 'string', format: 'binary' } } },
+          } as never,
+          ...(fileRouteProblems(401, 403) as Record<number, never>),
+        },
+      },
+    },
+    async (_request, reply) => {
+      const workbook = new ExcelJS.Workbook()
+      const sheet = workbook.addWorksheet('申请 applications')
+      sheet.addRow(COLUMNS.map((c) => c.zh))
+      sheet.addRow(COLUMNS.map(exampleRow))
+      sheet.getRow(1).font = { bold: true }
+      const about = workbook.addWorksheet('列说明 columns')
+      about.addRow(['中文列名', 'column', 'kind', 'required', 'description'])
+      for (const c of COLUMNS) about.addRow([c.zh, c.path, c.kind, c.required ? 'yes' : 'no', c.description])
+      reply.type(XLSX_TYPE).header('content-disposition', 'attachment; filename="batch-template.xlsx"')
+      return reply.send(Buffer.from(await workbook.xlsx.writeBuffer()))
+    },
+  )
+
+  app.get(
+    '/v1/batches/:id',
+    {
+      preHandler: app.requireRole('finance', 'auditor'),
+      schema: {
+        tags: ['batches'],
+        summary: 'A batch: rows done / total, rows per second, ETA, counts by status, row errors',
+        security: [{ apiKey: [] }],
+        params: BatchParams,
+        response: { 200: Batch, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const batch = await findBatch(app.database.db, request.params.id)
+      if (!batch) throw notFound('batch')
+      return presentBatch(batch, await batchErrors(app.database.db, batch.id, ERRORS_SHOWN))
+    },
+  )
+
+  app.get(
+    '/v1/batches/:id/results',
+    {
+      preHandler: app.requireRole('finance', 'auditor'),
+      schema: {
+        tags: ['batches'],
+        summary: 'A batch’s results: one line per row and measure, as JSON Lines, CSV or XLSX',
+        description:
+          'Each line: row, row status, measure, outcome status, amount, reason codes, the reasons in Chinese, ' +
+          'the application and decision stored (submit), and the row’s errors. `?format=` or the Accept header ' +
+          '(application/jsonl — the default —, text/csv, or XLSX) chooses the form. Results so far while the ' +
+          'batch runs; all of them once it is done.',
+        security: [{ apiKey: [] }],
+        params: BatchParams,
+        querystring: BatchResultsQuery,
+        response: {
+          200: {
+            description: 'One line per row and measure (BatchResultLine), in the form asked for',
+            content: {
+              'application/jsonl': { schema: BatchResultLine },
+              [CSV_TYPE]: { schema: { type: 'string' } },
+              [XLSX_TYPE]: { schema: { type: 'string', format: 'binary' } },
+            },
+          } as never,
+          ...(fileRouteProblems(400, 401, 403, 404) as Record<number, never>),
+        },
+      },
+    },
+    async (request, reply) => {
+      const db = app.database.db
+      const batch = await findBatch(db, request.params.id)
+      if (!batch) throw notFound('batch')
+      const accept = request.headers.accept ?? ''
+      const format =
+        request.query.format ??
+        (accept.includes(XLSX_TYPE) ? 'xlsx' : accept.includes(CSV_TYPE) ? 'csv' : 'jsonl')
+      const name = `batch-${batch.id}-results`
+      if (format === 'jsonl') {
+        reply.type('application/jsonl; charset=utf-8')
+        return reply.send(
+          Readable.from(
+            (async function* () {
+              for await (const line of allResults(db, batch.id)) yield `${JSON.stringify(line)}\n`
+            })(),
+          ),
+        )
+      }
+      if (format === 'csv') {
+        reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${name}.csv"`)
+        return reply.send(
+          Readable.from(
+            (async function* () {
+              for await (const line of allResults(db, batch.id)) yield flat(line)
+            })(),
+          ).pipe(
+            stringify({ header: true, columns: RESULT_COLUMNS.map(([key, header]) => ({ key, header })) }),
+          ),
+        )
+      }
+      // XLSX, streamed: exceljs's streaming writer commits each row as it goes.
+      const out = new PassThrough()
+      const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true })
+      const sheet = workbook.addWorksheet('结果 results')
+      sheet.columns = RESULT_COLUMNS.map(([key, , zh]) => ({
+        key,
+        header: zh,
+        ...(key === 'amount' ? { style: { numFmt: '#,##0.00' } } : {}),
+      }))
+      void (async () => {
+        try {
+          for await (const line of allResults(db, batch.id)) {
+            const row = flat(line)
+            // Amounts as numbers formatted to the fen: exact, since they have two decimals.
+            sheet.addRow({ ...row, amount: asCellNumber(row.amount) }).commit()
+          }
+          sheet.commit()
+          await workbook.commit()
+        } catch (error) {
+          out.destroy(error as Error)
+        }
+      })()
+      reply.type(XLSX_TYPE).header('content-disposition', `attachment; filename="${name}.xlsx"`)
+      return reply.send(out)
+    },
+  )
+}
+
+export default batches

@@ -1,0 +1,105 @@
+// Batches (issue #11 "Batches"): the upload's query, the batch with its progress, and the results.
+
+import { Type } from 'typebox'
+
+export const BatchMode = Type.Enum(['dry-run', 'submit'] as const, {
+  description:
+    '`dry-run`: every row is evaluated against the ledgers as they stand (rows sharing a subject see the ' +
+    'rows before them), only the batch result is stored, nothing is granted. `submit`: every row becomes an ' +
+    'application with its decision, ledger grants and audit entries, exactly as if posted alone.',
+})
+
+export const BatchUploadQuery = Type.Object({ mode: BatchMode }, { additionalProperties: false })
+
+export const BatchParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
+
+export const BatchRowError = Type.Object(
+  {
+    row: Type.Integer({
+      description: 'Row number in the file: 1 is the first data row (the line after the header).',
+    }),
+    column: Type.Union([Type.String(), Type.Null()], {
+      description: 'The CSV column (as the file named it), or null for JSON Lines.',
+    }),
+    pointer: Type.String({ description: 'JSON pointer (RFC 6901) of the fact in the application.' }),
+    message: Type.String({ description: 'What is wrong, in plain words.' }),
+  },
+  { additionalProperties: false },
+)
+
+export const Batch = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    mode: BatchMode,
+    format: Type.Enum(['csv', 'jsonl'] as const),
+    status: Type.Enum(['receiving', 'queued', 'running', 'done', 'failed'] as const),
+    contentHash: Type.Union([Type.String(), Type.Null()], {
+      description: 'SHA-256 of the uploaded bytes: a submitted file is recognised by it when uploaded again.',
+    }),
+    rows: Type.Object(
+      {
+        total: Type.Integer(),
+        done: Type.Integer({ description: 'rows decided or refused so far' }),
+        decided: Type.Integer(),
+        failed: Type.Integer({ description: 'rows with errors (see `errors`)' }),
+      },
+      { additionalProperties: false },
+    ),
+    rowsPerSecond: Type.Union([Type.Number(), Type.Null()], {
+      description: 'rows done per second since the start',
+    }),
+    etaSeconds: Type.Union([Type.Number(), Type.Null()], { description: 'seconds left at that rate' }),
+    counts: Type.Record(Type.String(), Type.Integer(), {
+      description: 'outcomes of the decided rows by status (eligible, ineligible, capped, needs-review)',
+    }),
+    errors: Type.Array(BatchRowError, { description: `the first ${100} row errors, in row order` }),
+    error: Type.Union([Type.String(), Type.Null()], { description: 'why the batch failed, if it did' }),
+    createdAt: Type.String({ format: 'date-time' }),
+    startedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    results: Type.String({ description: 'where the results are (JSON Lines, CSV or XLSX)' }),
+  },
+  { $id: 'Batch', additionalProperties: false },
+)
+
+export const BatchResultsQuery = Type.Object(
+  {
+    format: Type.Optional(
+      Type.Enum(['jsonl', 'csv', 'xlsx'] as const, {
+        description: 'Overrides the Accept header (application/jsonl, text/csv, or the XLSX media type).',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+export const TemplateQuery = Type.Object(
+  {
+    headers: Type.Optional(
+      Type.Enum(['en', 'zh'] as const, { description: 'Header row in English paths (default) or Chinese.' }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+export const BatchResultLine = Type.Object(
+  {
+    row: Type.Integer(),
+    rowStatus: Type.Enum(['decided', 'error'] as const),
+    measure: Type.Union([Type.String(), Type.Null()]),
+    status: Type.Union([Type.String(), Type.Null()], {
+      description: 'the outcome status, or null for an error row',
+    }),
+    amount: Type.Union([Type.String(), Type.Null()], { description: 'yuan, two decimals' }),
+    reasonCodes: Type.Array(Type.String()),
+    reasonZh: Type.String({ description: 'the reasons in Chinese, joined by "；"' }),
+    applicationId: Type.Union([Type.String(), Type.Null()]),
+    decisionId: Type.Union([Type.String(), Type.Null()]),
+    errors: Type.Array(BatchRowError),
+  },
+  {
+    $id: 'BatchResultLine',
+    additionalProperties: false,
+    description: 'One line per row and measure (an error row: one line, measure null).',
+  },
+)

@@ -1,0 +1,49 @@
+// The CSV columns of a batch (src/batches/columns.ts): derived from the application schema, each
+// with a Chinese header of its own, and cells read as the schema's types.
+
+import t from 'tap'
+import { CHINESE_HEADERS, COLUMNS, cellValue, columnAt, columnOf } from '../../src/batches/columns.ts'
+
+t.test('every column of the schema has a Chinese header, and no two share one', async (t) => {
+  t.same(
+    COLUMNS.filter((c) => CHINESE_HEADERS[c.path] === undefined).map((c) => c.path),
+    [],
+    'columns without a Chinese header',
+  )
+  t.equal(new Set(COLUMNS.map((c) => c.zh)).size, COLUMNS.length, 'Chinese headers are unique')
+  t.same(
+    Object.keys(CHINESE_HEADERS).filter((p) => !COLUMNS.some((c) => c.path === p)),
+    [],
+    'headers for facts the schema no longer has',
+  )
+})
+
+t.test('lists are JSON columns; nested objects are flattened', async (t) => {
+  const kind = (path: string) => COLUMNS.find((c) => c.path === path)?.kind
+  t.equal(kind('project.taxRecords'), 'json')
+  t.equal(kind('claims.talents'), 'json')
+  t.equal(kind('project.park.level'), 'string', 'a nullable object: its facts are columns')
+  t.equal(kind('claims.top3AwardYear'), 'integer')
+  t.equal(kind('project.deepProcessing'), 'boolean')
+  t.equal(columnOf('投资额')?.path, 'project.investment')
+  t.equal(columnOf('\uFEFF project.investment ')?.path, 'project.investment', 'BOM and spaces ignored')
+  t.equal(columnOf('colour'), undefined)
+  t.equal(columnAt('/project/taxRecords/3/vat')?.path, 'project.taxRecords', 'a pointer inside a list')
+  t.equal(columnAt('/project/land/plotRatio')?.path, 'project.land.plotRatio')
+})
+
+t.test('cells as the schema types them; unreadable text stays text for the validator', async (t) => {
+  const col = (path: string) => COLUMNS.find((c) => c.path === path)!
+  t.equal(cellValue(col('project.deepProcessing'), '是'), true)
+  t.equal(cellValue(col('project.deepProcessing'), 'FALSE'), false)
+  t.equal(cellValue(col('project.deepProcessing'), 'maybe'), 'maybe')
+  t.equal(cellValue(col('claims.top3AwardYear'), ' 2015 '), 2015)
+  t.equal(cellValue(col('claims.top3AwardYear'), '2015.5'), '2015.5')
+  t.equal(
+    cellValue(col('project.investment'), '120000000.00'),
+    '120000000.00',
+    'money stays a decimal string',
+  )
+  t.same(cellValue(col('claims.standards'), '[{"id":"GB 1"}]'), [{ id: 'GB 1' }])
+  t.throws(() => cellValue(col('claims.standards'), '[{'))
+})

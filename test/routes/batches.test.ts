@@ -1,0 +1,300 @@
+// Batches through the API (issue #11 "Batches"): template → dry run → submit → progress → results,
+// row errors, limits, the same file submitted twice, and rows sharing a ledger subject decided in
+// row order exactly as if posted alone one after the other.
+
+import ExcelJS from 'exceljs'
+import type { FastifyInstance } from 'fastify'
+import { sql } from 'kysely'
+import t from 'tap'
+import type { InProcessQueue } from '../../src/batches/queue.ts'
+import type { DatabaseHandle } from '../../src/db/database.ts'
+import { testApp } from '../helpers/app.ts'
+import { testDatabase } from '../helpers/database.ts'
+import { bearer, deepProcessing, keysFor } from '../helpers/fixtures.ts'
+import { applicationOf } from '../helpers/requests.ts'
+
+const count = async (database: DatabaseHandle, table: string): Promise<number> =>
+  Number(
+    (await sql<{ n: string }>`select count(*)::text as n from ${sql.table(table)}`.execute(database.db))
+      .rows[0]!.n,
+  )
+
+const upload = (app: FastifyInstance, key: string, mode: string, payload: string, type = 'text/csv') =>
+  app.inject({
+    method: 'POST',
+    url: `/v1/batches?mode=${mode}`,
+    headers: { ...bearer(key), 'content-type': type },
+    payload,
+  })
+
+/** Uploads and waits until the in-process runner has finished the batch. */
+const run = async (app: FastifyInstance, key: string, mode: string, payload: string, type = 'text/csv') => {
+  const response = await upload(app, key, mode, payload, type)
+  await (app.batchQueue as InProcessQueue).idle()
+  const batch = await app.inject({ url: response.headers.location as string, headers: bearer(key) })
+  return { response, batch: batch.json() }
+}
+
+const resultsOf = async (app: FastifyInstance, key: string, id: string) =>
+  (await app.inject({ url: `/v1/batches/${id}/results`, headers: bearer(key) })).body
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+
+const jsonl = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join('\n')
+
+t.test('batches', async (t) => {
+  const database = await testDatabase(t)
+  const app = await testApp(t, database, { batchLimits: { maxRows: 50, maxBytes: 200_000 } })
+  const keys = await keysFor(database)
+
+  t.test('the template, uploaded as it is, is a dry run that grants nothing', async (t) => {
+    const template = await app.inject({ url: '/v1/batches/template.csv', headers: bearer(keys.finance) })
+    t.equal(template.statusCode, 200)
+    t.match(template.headers['content-type'], /^text\/csv/)
+    const [header] = template.body.split('\n')
+    t.match(header, /^applicationDate,enterprise\.creditCode,/)
+    const { response, batch } = await run(app, keys.finance, 'dry-run', template.body)
+    t.equal(response.statusCode, 202, response.body)
+    t.match(batch, {
+      mode: 'dry-run',
+      status: 'done',
+      rows: { total: 1, done: 1, decided: 1, failed: 0 },
+      etaSeconds: 0,
+    })
+    t.equal(batch.counts.eligible, 1, 'the example is eligible for the interest subsidy')
+    const results = await resultsOf(app, keys.finance, batch.id)
+    t.same(
+      results.filter((r) => r.status === 'eligible').map((r) => [r.measure, r.amount]),
+      [['interest-subsidy', '7200000.00']],
+      'POLICY.md §5 example 1',
+    )
+    t.ok(results.every((r) => r.applicationId === null && r.decisionId === null))
+    t.equal(await count(database, 'applications'), 0, 'no application stored')
+    t.equal(await count(database, 'ledger_entries'), 0, 'nothing granted')
+  })
+
+  t.test('Chinese headers read the same facts; results in CSV and XLSX', async (t) => {
+    const template = await app.inject({
+      url: '/v1/batches/template.csv?headers=zh',
+      headers: bearer(keys.finance),
+    })
+    t.match(template.body, /申请日期,统一社会信用代码/)
+    const { batch } = await run(app, keys.finance, 'dry-run', template.body)
+    t.match(batch, { status: 'done', rows: { decided: 1 } })
+    const csv = await app.inject({
+      url: `/v1/batches/${batch.id}/results?format=csv`,
+      headers: bearer(keys.finance),
+    })
+    t.match(csv.headers['content-type'], /^text\/csv/)
+    t.match(
+      csv.body,
+      /^row,rowStatus,measure,status,amount,reasonCodes,reasonZh,applicationId,decisionId,errors\n/,
+    )
+    t.match(csv.body, /1,decided,interest-subsidy,eligible,7200000\.00,/)
+    const xlsx = await app.inject({
+      url: `/v1/batches/${batch.id}/results`,
+      headers: {
+        ...bearer(keys.finance),
+        accept: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      },
+    })
+    t.equal(xlsx.statusCode, 200)
+    const workbook = new ExcelJS.Workbook()
+    await workbook.xlsx.load(xlsx.rawPayload as never)
+    const sheet = workbook.worksheets[0]!
+    t.equal(sheet.getRow(1).getCell(5).value, '金额(元)', 'Chinese headers')
+    const amounts = sheet.getColumn(5).values.filter((v) => typeof v === 'number')
+    t.same(amounts, [7200000], 'the amount as a number')
+    t.equal(sheet.getColumn(5).numFmt, '#,##0.00', 'formatted to the fen')
+  })
+
+  t.test(
+    'submit: every row stored as if posted alone; the same file again grants nothing twice',
+    async (t) => {
+      const rows = [
+        applicationOf(),
+        { ...applicationOf(), project: { ...deepProcessing('p-2', '50000000.00').project } },
+      ]
+      const file = jsonl(rows)
+      const first = await run(app, keys.finance, 'submit', file, 'application/jsonl')
+      t.equal(first.response.statusCode, 202)
+      t.match(first.batch, { status: 'done', format: 'jsonl', rows: { total: 2, decided: 2 } })
+      const results = await resultsOf(app, keys.finance, first.batch.id)
+      const stored = results.filter((r) => r.decisionId !== null)
+      t.ok(stored.length >= 2, 'each row has its decision')
+      const appId = stored[0].applicationId
+      const application = await app.inject({
+        url: `/v1/applications/${appId}`,
+        headers: bearer(keys.finance),
+      })
+      t.equal(application.statusCode, 200, 'the row is an application like any other')
+      t.equal(application.json().decisions[0].id, stored[0].decisionId)
+      const audit = await sql<{
+        n: string
+      }>`select count(*)::text as n from audit_log where entity_id = ${appId}`.execute(database.db)
+      t.equal(audit.rows[0]!.n, '1', 'its audit entry')
+      const applications = await count(database, 'applications')
+      const ledger = await count(database, 'ledger_entries')
+
+      const again = await upload(app, keys.finance, 'submit', file, 'application/jsonl')
+      t.equal(again.statusCode, 200, 'recognised by its bytes')
+      t.equal(again.json().id, first.batch.id, 'the first batch answers')
+      await (app.batchQueue as InProcessQueue).idle()
+      t.equal(await count(database, 'applications'), applications, 'no application stored twice')
+      t.equal(await count(database, 'ledger_entries'), ledger, 'nothing granted twice')
+      const dry = await upload(app, keys.finance, 'dry-run', file, 'application/jsonl')
+      t.equal(dry.statusCode, 202, 'a dry run of the same file is a new preview')
+    },
+  )
+
+  t.test('row errors name the row, the column and the pointer; the other rows go on', async (t) => {
+    const csv = [
+      'applicationDate,enterprise.creditCode,enterprise.name,project.id,project.name,project.buildType,project.industryCode,project.policyClass,project.meetsAccessConditions,project.prefecture,project.inCentralYunnanZone,project.deepProcessing,project.investment,enterprise.taxRecords',
+      '2015-06-01,91530300MA6K5A1B2G,A,e-1,Line,expansion,C32,encouraged,true,qujing,false,true,12a,',
+      '2015-06-01,91530300MA6K5A1B2G,A,e-2,Line,expansion,C32,encouraged,true,qujing,false,true,100.00,[not json',
+      '2015-06-01,91530300MA6K5A1B2G,A,e-3,Line,expansion,C32,encouraged,maybe,qujing,false,true,100.00,',
+      '2015-06-01,91530300MA6K5A1B2G,A,e-4,Line,expansion,C32,encouraged,是,qujing,否,true,100.00,',
+    ].join('\n')
+    const { batch } = await run(app, keys.finance, 'dry-run', csv)
+    t.match(batch, { status: 'done', rows: { total: 4, decided: 1, failed: 3 } })
+    t.match(batch.errors, [
+      { row: 1, column: 'project.investment', pointer: '/project/investment', message: /pattern/ },
+      { row: 2, column: 'enterprise.taxRecords', pointer: '/enterprise/taxRecords', message: /JSON/ },
+      {
+        row: 3,
+        column: 'project.meetsAccessConditions',
+        pointer: '/project/meetsAccessConditions',
+        message: /boolean/,
+      },
+    ])
+    const jl = await run(
+      app,
+      keys.finance,
+      'dry-run',
+      '{"applicationDate":"2015-06-01"}\nnot json\n',
+      'application/jsonl',
+    )
+    t.match(jl.batch.errors, [
+      { row: 1, column: null, pointer: '/enterprise' },
+      { row: 2, column: null, pointer: '', message: /JSON/ },
+    ])
+  })
+
+  t.test('limits and refused files: 413 / 422 problems, nothing kept', async (t) => {
+    const before = await count(database, 'batches')
+    const big = await upload(
+      app,
+      keys.finance,
+      'dry-run',
+      `applicationDate\n${'2015-06-01\n'.repeat(30_000)}`,
+    )
+    t.equal(big.statusCode, 413)
+    t.match(big.json(), { status: 413, detail: /BATCH_MAX_BYTES/ })
+    const many = await upload(app, keys.finance, 'dry-run', `applicationDate\n${'2015-06-01\n'.repeat(51)}`)
+    t.equal(many.statusCode, 422)
+    t.match(many.json(), { type: '/problems/batch-too-many-rows', detail: /50 rows/ })
+    const unknown = await upload(app, keys.finance, 'dry-run', 'applicationDate,colour\n2015-06-01,red\n')
+    t.equal(unknown.statusCode, 422)
+    t.match(unknown.json().detail, /Column 2 .*"colour"/)
+    const empty = await upload(app, keys.finance, 'dry-run', '')
+    t.equal(empty.statusCode, 422)
+    const mode = await upload(app, keys.finance, 'grant-all', 'applicationDate\n')
+    t.equal(mode.statusCode, 400)
+    const text = await upload(app, keys.finance, 'dry-run', 'x', 'text/plain')
+    t.equal(text.statusCode, 415)
+    t.equal(await count(database, 'batches'), before, 'no batch kept')
+    t.equal((await count(database, 'batch_inputs')) >= 0, true)
+  })
+
+  t.test('finance only uploads; auditors read; enterprises neither', async (t) => {
+    t.equal((await upload(app, keys.enterpriseA, 'dry-run', 'applicationDate\n')).statusCode, 403)
+    t.equal((await upload(app, keys.auditor, 'dry-run', 'applicationDate\n')).statusCode, 403)
+    const missing = await app.inject({
+      url: `/v1/batches/${crypto.randomUUID()}`,
+      headers: bearer(keys.auditor),
+    })
+    t.equal(missing.statusCode, 404)
+    const enterprise = await app.inject({
+      url: `/v1/batches/${crypto.randomUUID()}`,
+      headers: bearer(keys.enterpriseA),
+    })
+    t.equal(enterprise.statusCode, 403)
+  })
+})
+
+t.test(
+  'rows sharing a cap or a one-time subject in one chunk: as if posted alone, in row order',
+  async (t) => {
+    // The same rows: once as a batch (one chunk), once posted one by one on a fresh database.
+    const sameProject = (investment: string) => deepProcessing('shared-line', investment)
+    const platform = (enterprise: string) => ({
+      applicationDate: '2015-09-01',
+      enterprise: { creditCode: enterprise, name: 'R&D' },
+      claims: {
+        rdPlatforms: [
+          {
+            id: 'nerc-rare-metals',
+            kind: 'national-engineering-research-center',
+            recognisedOn: '2015-05-01',
+          },
+        ],
+      },
+    })
+    const rows = [
+      sameProject('120000000.00'),
+      platform('91530300MA6R4J6E84'),
+      sameProject('120000000.00'),
+      platform('91530100MA6N2X3P4X'),
+      sameProject('120000000.00'),
+    ]
+    const summary = (
+      outcomes: { measure: string; status: string; amount: string | null; reasons: { code: string }[] }[],
+    ) => outcomes.map((o) => `${o.measure}:${o.status}:${o.amount}:${o.reasons.map((r) => r.code).join('+')}`)
+
+    const batchDb = await testDatabase(t)
+    const batchApp = await testApp(t, batchDb)
+    const batchKeys = await keysFor(batchDb)
+    const { batch } = await run(batchApp, batchKeys.finance, 'submit', jsonl(rows), 'application/jsonl')
+    t.match(batch, { status: 'done', rows: { decided: 5 } })
+    const lines = await resultsOf(batchApp, batchKeys.finance, batch.id)
+    const decisions = [...new Set(lines.map((l) => l.decisionId))]
+    const batchOutcomes = []
+    for (const id of decisions) {
+      const d = await batchApp.inject({ url: `/v1/decisions/${id}`, headers: bearer(batchKeys.finance) })
+      batchOutcomes.push(summary(d.json().evaluation.outcomes))
+    }
+
+    const aloneDb = await testDatabase(t)
+    const aloneApp = await testApp(t, aloneDb)
+    const aloneKeys = await keysFor(aloneDb)
+    const aloneOutcomes = []
+    for (const facts of rows) {
+      const r = await aloneApp.inject({
+        method: 'POST',
+        url: '/v1/applications',
+        headers: { ...bearer(aloneKeys.finance), 'idempotency-key': crypto.randomUUID() },
+        payload: facts,
+      })
+      aloneOutcomes.push(summary(r.json().decisions[0].evaluation.outcomes))
+    }
+    t.same(batchOutcomes, aloneOutcomes, 'every row decided as it was when posted alone')
+    const interest = aloneOutcomes.map((o) => o.find((x) => x.startsWith('interest-subsidy:')) ?? '')
+    t.match(interest[0], /eligible:7200000\.00/, 'the first row: example 1')
+    t.match(interest[2], /:2800000\.00:/, 'the second: what is left under the §18 cap')
+    t.match(interest[4], /:0\.00|ineligible|capped/, 'the third: nothing left')
+    t.match(
+      aloneOutcomes[3]!.find((x) => x.startsWith('rd-platform-grant')),
+      /ALREADY_GRANTED/,
+      'a platform once',
+    )
+    const totals = await sql<{
+      total: string
+    }>`select total from ledger_subjects where ledger = 'interest-subsidy'`.execute(batchDb.db)
+    t.same(
+      totals.rows.map((r) => r.total),
+      ['10000000.00'],
+      'the ledger holds the cap, not more',
+    )
+  },
+)
