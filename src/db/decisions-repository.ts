@@ -219,6 +219,8 @@ export interface DecisionWrite {
   application: (ApplicationEntity & { createdAt: string }) | null
   decision: DecisionEntity & { decisionHash: string; evaluation: Evaluation; createdAt: string }
   creditCode: string
+  /** what the grant report groups by: the facts' prefecture (null without a project), the application date */
+  report: { prefecture: string | null; applicationDate: string }
   cumulative: { ledger: string; key: string; amount: string; cap: string }[]
   once: { ledger: string; key: string; item: string; amount: string | null }[]
   days: { ledger: string; key: string; from: string; to: string }[]
@@ -227,6 +229,22 @@ export interface DecisionWrite {
   completion: KeyCompletion | null
   /** the audit entries before the ledger entries' (application, decision), split for audit_append */
   audit: { time: string; actor: { keyId: string; role: string }; entries: unknown[] }
+}
+
+/**
+ * An outcome's amounts for the grant report, the status contract of POLICY.md §0: `eligible` is due
+ * and paid its amount; `unfunded` (budget pool exhausted) is due its amount and pays nothing, all of
+ * it unfunded; any other status is due nothing. Non-cash outcomes (amount null) count 0.00. The
+ * backfill of migration 2026-12-03T1500-grant-report applies the same contract in SQL.
+ */
+export const reportAmounts = (
+  status: string,
+  amount: string | null,
+): { amount_due: string; amount_paid: string; amount_unfunded: string } => {
+  const value = amount ?? '0.00'
+  if (status === 'eligible') return { amount_due: value, amount_paid: value, amount_unfunded: '0.00' }
+  if (status === 'unfunded') return { amount_due: value, amount_paid: '0.00', amount_unfunded: value }
+  return { amount_due: '0.00', amount_paid: '0.00', amount_unfunded: '0.00' }
 }
 
 /**
@@ -263,7 +281,20 @@ export const storeDecisionWrite = async (trx: Executor, w: DecisionWrite): Promi
       decision_hash: d.decisionHash,
       created_at: d.createdAt,
     },
-    outcomes: d.evaluation.outcomes.map((o) => ({ measure: o.measure, status: o.status, amount: o.amount })),
+    outcomes: d.evaluation.outcomes.map((o) => ({
+      decision_id: d.id,
+      measure: o.measure,
+      status: o.status,
+      amount: o.amount,
+      application_id: d.applicationId,
+      prefecture: w.report.prefecture,
+      year: Number(w.report.applicationDate.slice(0, 4)),
+      application_date: w.report.applicationDate,
+      enterprise_credit_code: w.creditCode,
+      ...reportAmounts(o.status, o.amount),
+      decided_at: d.createdAt,
+      current: true,
+    })),
     credit_code: w.creditCode,
     cumulative: w.cumulative.map((c) => ({ ledger: c.ledger, key: c.key, total: c.amount, cap: c.cap })),
     once: w.once,

@@ -155,6 +155,7 @@ const decideAndStore = async (
     application: newApplication ? application : null,
     decision: { ...entity, evaluation, decisionHash: decision.decisionHash, createdAt: now },
     creditCode: facts.enterprise.creditCode,
+    report: { prefecture: facts.project?.prefecture ?? null, applicationDate: facts.applicationDate },
     cumulative: rows.cumulative,
     once: rows.once,
     days: rows.days,
