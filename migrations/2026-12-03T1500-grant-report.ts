@@ -79,7 +79,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     create index decision_outcomes_report_date on decision_outcomes (application_date, measure, status)
       include (prefecture, amount_due, amount_paid, amount_unfunded) where current`.execute(db)
-  await sql`create index decision_outcomes_application on decision_outcomes (application_id) where current`.execute(db)
+  await sql`create index decision_outcomes_application on decision_outcomes (application_id) where current`.execute(
+    db,
+  )
   // GET /v1/applications?prefecture= (keyset on seq): the prefecture as the application states it.
   await sql`create index applications_prefecture on applications ((facts #>> '{project,prefecture}'), seq)`.execute(
     db,
@@ -113,7 +115,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`revoke all on function decision_outcomes_supersede() from public`.execute(db)
   await sql`
     create trigger decisions_supersede_outcomes after insert on decisions
-      for each row when (new.supersedes is not null) execute function decision_outcomes_supersede()`.execute(db)
+      for each row when (new.supersedes is not null) execute function decision_outcomes_supersede()`.execute(
+    db,
+  )
 
   await sql`
     create or replace function store_decision(p jsonb) returns jsonb language plpgsql as $$

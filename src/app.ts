@@ -22,6 +22,7 @@ import health from './routes/health.ts'
 import indicators from './routes/indicators.ts'
 import keys from './routes/keys.ts'
 import reference from './routes/reference.ts'
+import reports from './routes/reports.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -110,5 +111,6 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
   await app.register(enterprises)
   await app.register(keys)
   await app.register(audit)
+  await app.register(reports)
   return app
 }

@@ -35,6 +35,8 @@ const OPERATION_IDS: Record<string, string> = {
   'get /v1/audit/entries': 'listAuditEntries',
   'get /v1/audit/checkpoint': 'getAuditCheckpoint',
   'get /v1/audit/verify': 'verifyAuditLog',
+  'get /v1/reports/grants': 'getGrantReport',
+  'get /v1/finance/fund-concentration': 'getFundConcentrationFromDisbursements',
 }
 
 /** A route not in the table still gets a readable, unique id: get /v1/enterprises/{code}/ledger → getEnterprisesCodeLedger. */
@@ -129,6 +131,10 @@ export default fp(
           { name: 'reference', description: 'The measures and their dated parameters.' },
           { name: 'finance', description: 'Computations for the finance bureau (POLICY.md §3).' },
           { name: 'indicators', description: 'Monitoring indicators (POLICY.md §4).' },
+          {
+            name: 'reports',
+            description: 'Totals of the stored decisions for the finance bureau: JSON, CSV and XLSX.',
+          },
           {
             name: 'applications',
             description: 'Applications and their immutable decisions, with ledgers and replay.',
