@@ -136,6 +136,10 @@ export interface ApplicationFilter {
   project?: string
   measure?: string
   status?: string
+  /** facts /project/prefecture (index applications_prefecture) */
+  prefecture?: string
+  /** year of the application date */
+  year?: number
   from?: string
   to?: string
   /** list only applications with seq below this (keyset cursor, newest first) */
@@ -153,6 +157,13 @@ export const listApplications = async (db: Executor, f: ApplicationFilter): Prom
   if (f.project !== undefined) q = q.where('applications.project_id', '=', f.project)
   if (f.from !== undefined) q = q.where('applications.application_date', '>=', f.from as never)
   if (f.to !== undefined) q = q.where('applications.application_date', '<=', f.to as never)
+  if (f.prefecture !== undefined)
+    // The expression of the index applications_prefecture (migration 2026-12-03T1500-grant-report).
+    q = q.where(sql<string>`(applications.facts #>> '{project,prefecture}')`, '=', f.prefecture)
+  if (f.year !== undefined)
+    q = q
+      .where('applications.application_date', '>=', `${f.year}-01-01` as never)
+      .where('applications.application_date', '<=', `${f.year}-12-31` as never)
   if (f.beforeSeq !== undefined) q = q.where('applications.seq', '<', f.beforeSeq as never)
   if (f.measure !== undefined || f.status !== undefined) {
     q = q.where((eb) =>
