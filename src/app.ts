@@ -8,6 +8,7 @@ import { DEFAULT_LIMITS, type Limits } from './config.ts'
 import type { DatabaseHandle } from './db/database.ts'
 import { DEFAULT_LEASE_SECONDS } from './db/idempotency-repository.ts'
 import auth from './plugins/auth.ts'
+import compression from './plugins/compression.ts'
 import openapi from './plugins/openapi.ts'
 import problems from './plugins/problems.ts'
 import rateLimits from './plugins/rate-limits.ts'
@@ -99,6 +100,7 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
   // the limiter must see every route registered after it.
   await app.register(securityHeaders, { corsOrigins: options.corsOrigins ?? [] })
   await app.register(rateLimits, limits)
+  await app.register(compression)
   await app.register(openapi)
   await app.register(auth)
   await app.register(health)
