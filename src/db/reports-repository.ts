@@ -118,3 +118,47 @@ export const grantReport = async (db: Kysely<Database>, f: GrantReportFilter): P
         },
       }
     })
+
+export interface PaidGroupRow {
+  emergingIndustry: boolean
+  keyTransformationLibrary: boolean
+  majorTransformationProject: boolean
+  emergingIndustryRank: number | null
+  count: number
+  amount: string
+}
+
+/**
+ * What current decisions paid for applications of `year` (amount_paid > 0), summed per combination
+ * of the designations §18's concentration check reads (src/engine/finance/stored-disbursements.ts):
+ * a handful of rows whatever the number of decisions. The designations are read from the facts of
+ * the paid outcomes' applications only.
+ */
+export const paidGroupsOfYear = async (db: Kysely<Database>, year: number): Promise<PaidGroupRow[]> => {
+  const rows = await sql<{
+    emerging_industry: boolean
+    key_transformation_library: boolean
+    major_transformation_project: boolean
+    rank: number | null
+    count: number
+    amount: string
+  }>`
+    select coalesce(jsonb_typeof(a.facts #> '{project,emergingIndustry}') = 'string', false) as emerging_industry,
+           coalesce(a.facts #> '{project,keyTransformationLibrary}' = 'true'::jsonb, false) as key_transformation_library,
+           coalesce(a.facts #> '{project,majorTransformationProject}' = 'true'::jsonb, false) as major_transformation_project,
+           (a.facts #>> '{enterprise,emergingIndustryRanking,rank}')::int as rank,
+           count(*)::int as count,
+           sum(o.amount_paid)::text as amount
+    from decision_outcomes o join applications a on a.id = o.application_id
+    where o.current and o.year = ${year} and o.amount_paid > 0
+    group by 1, 2, 3, 4
+    order by 1, 2, 3, 4 nulls first`.execute(db)
+  return rows.rows.map((r) => ({
+    emergingIndustry: r.emerging_industry,
+    keyTransformationLibrary: r.key_transformation_library,
+    majorTransformationProject: r.major_transformation_project,
+    emergingIndustryRank: r.rank === null ? null : Number(r.rank),
+    count: Number(r.count),
+    amount: r.amount,
+  }))
+}
