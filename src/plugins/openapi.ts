@@ -110,7 +110,9 @@ export default fp(
             'which incentives a project is entitled to, the exact amounts, a clause-by-clause explanation of every ' +
             'decision, ledgers that hold caps across applications, and a tamper-evident audit trail. Amounts are ' +
             'yuan as decimal strings with two decimals. Errors are RFC 9457 problem details. Requests are rate ' +
-            'limited per API key (per client address without one): 429 with Retry-After and RateLimit headers.',
+            'limited per API key (per client address without one): 429 with Retry-After and RateLimit headers. ' +
+            'Responses of 1 KiB or more are compressed when Accept-Encoding allows it (br, gzip or deflate; ' +
+            'Content-Encoding says which, and Vary names Accept-Encoding).',
           license: { name: 'UNLICENSED', identifier: 'LicenseRef-Proprietary' },
         },
         servers: [{ url: '/', description: 'The instance serving this document.' }],
