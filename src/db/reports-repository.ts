@@ -67,7 +67,8 @@ export const grantReport = async (db: Kysely<Database>, f: GrantReportFilter): P
     .execute(async (trx) => {
       const base = trx
         .selectFrom('decision_outcomes')
-        .where('current', '=', true)
+        // A literal predicate, so the planner matches the partial indexes (… where current).
+        .where(sql<boolean>`current`)
         .$if(f.from !== undefined, (q) => q.where('application_date', '>=', f.from as never))
         .$if(f.to !== undefined, (q) => q.where('application_date', '<=', f.to as never))
         .$if(f.statuses !== undefined && f.statuses.length > 0, (q) =>

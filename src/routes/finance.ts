@@ -94,7 +94,8 @@ const finance: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/finance/fund-concentration',
     {
-      preHandler: app.requireRole('finance', 'auditor'),
+      // Before validation: a caller without the role learns nothing about the query (401/403, then 400).
+      preValidation: app.requireRole('finance', 'auditor'),
       schema: {
         tags: ['finance'],
         summary: 'The §18 concentration check over what stored decisions actually paid in a year',

@@ -53,7 +53,8 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/reports/grants',
     {
-      preHandler: app.requireRole('finance', 'auditor'),
+      // Before validation: a caller without the role learns nothing about the query (401/403, then 400).
+      preValidation: app.requireRole('finance', 'auditor'),
       schema: {
         tags: ['reports'],
         summary: 'Totals of the grants: count, due, paid and unfunded per prefecture, measure and year',
