@@ -286,6 +286,35 @@ t.test('grant report', async (t) => {
     t.equal((await report('?format=csv', { accept: 'image/png' })).statusCode, 200, 'format= needs no Accept')
   })
 
+  t.test(
+    'one snapshot: while decisions are stored, every report’s totals are its groups’ sums',
+    async (t) => {
+      // On PostgreSQL the writes and reads really interleave (a pool of connections): groups and totals
+      // read outside one snapshot would disagree as soon as a decision commits between the two.
+      const writes = Array.from({ length: 16 }, (_, i) =>
+        submit(
+          inPrefecture(i % 2 ? 'lijiang' : 'baoshan', `s-${i}`, '1000000.00', `2015-0${1 + (i % 9)}-15`),
+        ),
+      )
+      const reads = Array.from({ length: 12 }, () => report('?groupBy=prefecture,measure,year'))
+      const reports = (await Promise.all([...reads, ...writes])).slice(0, reads.length)
+      for (const r of reports) {
+        const body = r.json()
+        const groups = body.groups as { count: number; amountDue: string; amountPaid: string }[]
+        t.same(
+          [
+            groups.reduce((n, g) => n + g.count, 0),
+            yuan(groups.reduce((s, g) => s + fen(g.amountDue), 0n)),
+            yuan(groups.reduce((s, g) => s + fen(g.amountPaid), 0n)),
+          ],
+          [body.totals.count, body.totals.amountDue, body.totals.amountPaid],
+          `${body.totals.decisions} decisions: totals = sum of groups`,
+        )
+        t.equal(body.totals.count, 12 * body.totals.decisions, 'every decision counted with its 12 outcomes')
+      }
+    },
+  )
+
   t.test('roles and bad input', async (t) => {
     t.equal((await report('', {}, keys.auditor)).statusCode, 200, 'auditors read it')
     t.equal((await report('', {}, keys.enterpriseA)).statusCode, 403, 'enterprises do not')
