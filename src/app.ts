@@ -9,6 +9,7 @@ import { DEFAULT_RUN_OPTIONS } from './batches/run.ts'
 import { DEFAULT_LIMITS, type Limits } from './config.ts'
 import type { DatabaseHandle } from './db/database.ts'
 import auth from './plugins/auth.ts'
+import compression from './plugins/compression.ts'
 import openapi from './plugins/openapi.ts'
 import problems from './plugins/problems.ts'
 import rateLimits from './plugins/rate-limits.ts'
@@ -25,6 +26,7 @@ import health from './routes/health.ts'
 import indicators from './routes/indicators.ts'
 import keys from './routes/keys.ts'
 import reference from './routes/reference.ts'
+import reports from './routes/reports.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -108,6 +110,7 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
   // the limiter must see every route registered after it.
   await app.register(securityHeaders, { corsOrigins: options.corsOrigins ?? [] })
   await app.register(rateLimits, limits)
+  await app.register(compression)
   await app.register(openapi)
   await app.register(auth)
   await app.register(health)
@@ -122,5 +125,6 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
   await app.register(audit)
   await app.register(budgets)
   await app.register(batches, { limits: options.batchLimits ?? {} })
+  await app.register(reports)
   return app
 }

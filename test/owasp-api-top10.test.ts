@@ -58,6 +58,8 @@ const ROLES: Record<string, 'public' | Role[]> = {
   getBatchTemplateXlsx: ['finance'],
   getBatch: ['finance', 'auditor'],
   getBatchResults: ['finance', 'auditor'],
+  getGrantReport: ['finance', 'auditor'],
+  getFundConcentrationFromDisbursements: ['finance', 'auditor'],
 }
 
 const database = await testDatabase(t)
@@ -111,6 +113,11 @@ const pathOf = (op: Operation): string =>
     throw new Error(`no value for {${name}} in ${op.path}: add one to the matrix`)
   })
 
+/** Required query parameters, by operation: a valid request needs them. */
+const REQUIRED_QUERY: Record<string, string> = {
+  getFundConcentrationFromDisbursements: '?year=2015',
+}
+
 /** Operations whose path names an enterprise's resource (API1 rows). */
 const enterpriseScoped = (op: Operation) =>
   /^\/v1\/(applications|decisions)\/\{id\}/.test(op.path) || op.path.includes('{creditCode}')
@@ -122,7 +129,10 @@ const freshAddress = () => `10.9.${(++address >> 8) & 255}.${address & 255}`
 const request = (op: Operation, headers: Record<string, string>, body?: unknown): InjectOptions => ({
   method: op.method.toUpperCase() as InjectOptions['method'],
   // A batch upload names its mode; its body is a file (JSON Lines), not JSON.
-  url: op.operationId === 'uploadBatch' ? `${pathOf(op)}?mode=dry-run` : pathOf(op),
+  url:
+    op.operationId === 'uploadBatch'
+      ? `${pathOf(op)}?mode=dry-run`
+      : pathOf(op) + (REQUIRED_QUERY[op.operationId] ?? ''),
   remoteAddress: freshAddress(),
   headers: {
     ...(op.idempotent ? { 'idempotency-key': randomUUID() } : {}),

@@ -137,6 +137,10 @@ export interface ApplicationFilter {
   project?: string
   measure?: string
   status?: string
+  /** facts /project/prefecture (index applications_prefecture) */
+  prefecture?: string
+  /** year of the application date */
+  year?: number
   from?: string
   to?: string
   /** list only applications with seq below this (keyset cursor, newest first) */
@@ -154,6 +158,13 @@ export const listApplications = async (db: Executor, f: ApplicationFilter): Prom
   if (f.project !== undefined) q = q.where('applications.project_id', '=', f.project)
   if (f.from !== undefined) q = q.where('applications.application_date', '>=', f.from as never)
   if (f.to !== undefined) q = q.where('applications.application_date', '<=', f.to as never)
+  if (f.prefecture !== undefined)
+    // The expression of the index applications_prefecture (migration 2026-12-03T1620-grant-report).
+    q = q.where(sql<string>`(applications.facts #>> '{project,prefecture}')`, '=', f.prefecture)
+  if (f.year !== undefined)
+    q = q
+      .where('applications.application_date', '>=', `${f.year}-01-01` as never)
+      .where('applications.application_date', '<=', `${f.year}-12-31` as never)
   if (f.beforeSeq !== undefined) q = q.where('applications.seq', '<', f.beforeSeq as never)
   if (f.measure !== undefined || f.status !== undefined) {
     q = q.where((eb) =>
@@ -229,6 +240,8 @@ export interface DecisionWrite {
     createdAt: string
   }
   creditCode: string
+  /** what the grant report groups by: the facts' prefecture (null without a project), the application date */
+  report: { prefecture: string | null; applicationDate: string }
   cumulative: { ledger: string; key: string; amount: string; cap: string }[]
   once: { ledger: string; key: string; item: string; amount: string | null }[]
   days: { ledger: string; key: string; from: string; to: string }[]
@@ -237,6 +250,22 @@ export interface DecisionWrite {
   completion: KeyCompletion | null
   /** the audit entries before the ledger entries' (application, decision), split for audit_append */
   audit: { time: string; actor: { keyId: string; role: string }; entries: unknown[] }
+}
+
+/**
+ * An outcome's amounts for the grant report, the status contract of POLICY.md §0: `eligible` is due
+ * and paid its amount; `unfunded` (budget pool exhausted) is due its amount and pays nothing, all of
+ * it unfunded; any other status is due nothing. Non-cash outcomes (amount null) count 0.00. The
+ * backfill of migration 2026-12-03T1620-grant-report applies the same contract in SQL.
+ */
+export const reportAmounts = (
+  status: string,
+  amount: string | null,
+): { amount_due: string; amount_paid: string; amount_unfunded: string } => {
+  const value = amount ?? '0.00'
+  if (status === 'eligible') return { amount_due: value, amount_paid: value, amount_unfunded: '0.00' }
+  if (status === 'unfunded') return { amount_due: value, amount_paid: '0.00', amount_unfunded: value }
+  return { amount_due: '0.00', amount_paid: '0.00', amount_unfunded: '0.00' }
 }
 
 /**
@@ -310,6 +339,14 @@ const payloadOf = (w: DecisionWrite) => {
       measure: o.measure,
       status: o.status,
       amount: o.amount,
+      application_id: d.applicationId,
+      prefecture: w.report.prefecture,
+      year: Number(w.report.applicationDate.slice(0, 4)),
+      application_date: w.report.applicationDate,
+      enterprise_credit_code: w.creditCode,
+      ...reportAmounts(o.status, o.amount),
+      decided_at: d.createdAt,
+      current: true,
     })),
     credit_code: w.creditCode,
     cumulative: w.cumulative.map((c) => ({ ledger: c.ledger, key: c.key, total: c.amount, cap: c.cap })),

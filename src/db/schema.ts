@@ -60,6 +60,21 @@ export interface DecisionOutcomesTable {
   measure: string
   status: string
   amount: Numeric | null
+  // The report's columns (migration 2026-12-03T1620-grant-report): written with the outcome.
+  application_id: string
+  /** facts /project/prefecture; null without a project */
+  prefecture: string | null
+  /** year of the application date */
+  year: number
+  application_date: ColumnType<string, string, never>
+  enterprise_credit_code: string
+  amount_due: Numeric
+  amount_paid: Numeric
+  amount_unfunded: Numeric
+  /** the decision's created_at */
+  decided_at: Timestamp
+  /** false once a correction supersedes the decision (set by a trigger, never by the service) */
+  current: ColumnType<boolean, boolean, never>
 }
 
 export interface LedgerSubjectsTable {

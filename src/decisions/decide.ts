@@ -239,6 +239,7 @@ export const prepareDecision = (
       createdAt: now,
     },
     creditCode: facts.enterprise.creditCode,
+    report: { prefecture: facts.project?.prefecture ?? null, applicationDate: facts.applicationDate },
     cumulative: rows.cumulative,
     once: rows.once,
     days: rows.days,

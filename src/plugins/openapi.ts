@@ -43,6 +43,8 @@ const OPERATION_IDS: Record<string, string> = {
   'get /v1/batches/template.xlsx': 'getBatchTemplateXlsx',
   'get /v1/batches/{id}': 'getBatch',
   'get /v1/batches/{id}/results': 'getBatchResults',
+  'get /v1/reports/grants': 'getGrantReport',
+  'get /v1/finance/fund-concentration': 'getFundConcentrationFromDisbursements',
 }
 
 /** A route not in the table still gets a readable, unique id: get /v1/enterprises/{code}/ledger → getEnterprisesCodeLedger. */
@@ -116,7 +118,9 @@ export default fp(
             'which incentives a project is entitled to, the exact amounts, a clause-by-clause explanation of every ' +
             'decision, ledgers that hold caps across applications, and a tamper-evident audit trail. Amounts are ' +
             'yuan as decimal strings with two decimals. Errors are RFC 9457 problem details. Requests are rate ' +
-            'limited per API key (per client address without one): 429 with Retry-After and RateLimit headers.',
+            'limited per API key (per client address without one): 429 with Retry-After and RateLimit headers. ' +
+            'Responses of 1 KiB or more are compressed when Accept-Encoding allows it (br, gzip or deflate; ' +
+            'Content-Encoding says which, and Vary names Accept-Encoding).',
           license: { name: 'UNLICENSED', identifier: 'LicenseRef-Proprietary' },
         },
         servers: [{ url: '/', description: 'The instance serving this document.' }],
@@ -137,6 +141,10 @@ export default fp(
           { name: 'reference', description: 'The measures and their dated parameters.' },
           { name: 'finance', description: 'Computations for the finance bureau (POLICY.md §3).' },
           { name: 'indicators', description: 'Monitoring indicators (POLICY.md §4).' },
+          {
+            name: 'reports',
+            description: 'Totals of the stored decisions for the finance bureau: JSON, CSV and XLSX.',
+          },
           {
             name: 'applications',
             description: 'Applications and their immutable decisions, with ledgers and replay.',

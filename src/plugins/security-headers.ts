@@ -53,7 +53,9 @@ export default fp(
     app.addHook('onSend', async (request, reply) => {
       if (dependsOnCaller(request)) {
         reply.header('cache-control', 'no-store')
-        reply.header('vary', 'Authorization')
+        // Appended: a route may vary on more (the grant report on Accept, compression on Accept-Encoding).
+        const vary = reply.getHeader('vary')
+        reply.header('vary', vary ? `${String(vary)}, Authorization` : 'Authorization')
       }
     })
 

@@ -135,7 +135,8 @@ const applications: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['applications'],
         summary: 'List applications, newest first (cursor pagination)',
         description:
-          'Filters combine. `measure` and `status` match the current decision’s outcomes. Enterprise keys see ' +
+          'Filters combine. `measure` and `status` match the current decision’s outcomes; `prefecture` the ' +
+          'project’s prefecture, `year` the application date’s year. Enterprise keys see ' +
           'only their own applications, whatever `enterprise` says.',
         security: [{ apiKey: [] }],
         querystring: ApplicationQuery,
@@ -154,6 +155,8 @@ const applications: FastifyPluginAsyncTypebox = async (app) => {
         project: q.project,
         measure: q.measure,
         status: q.status,
+        prefecture: q.prefecture,
+        year: q.year === undefined ? undefined : Number(q.year),
         from: q.from,
         to: q.to,
         beforeSeq: q.cursor,
@@ -173,6 +176,11 @@ const applications: FastifyPluginAsyncTypebox = async (app) => {
             enterpriseCreditCode: a.enterpriseCreditCode,
             projectId: a.projectId,
             applicationDate: a.applicationDate,
+            year: Number(a.applicationDate.slice(0, 4)),
+            prefecture: (a.facts as Facts).project?.prefecture ?? null,
+            measures: (presented?.evaluation.outcomes ?? [])
+              .filter((o) => o.status !== 'ineligible')
+              .map((o) => o.measure),
             createdAt: a.createdAt,
             decisionId: d?.id ?? null,
             totalAmount: d?.totalAmount ?? null,

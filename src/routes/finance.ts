@@ -4,9 +4,11 @@
 // sets them). Input the engine refuses leaves as a 400 problem naming the field.
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { paidGroupsOfYear } from '../db/reports-repository.ts'
 import { fundConcentration } from '../engine/finance/fund-concentration.ts'
 import { landDevelopmentFund } from '../engine/finance/land-development-fund.ts'
 import { parkTaxRetention } from '../engine/finance/park-tax-retention.ts'
+import { fundConcentrationFromPaid } from '../engine/finance/stored-disbursements.ts'
 import { DEFAULT_PARAMETERS } from '../engine/parameters/index.ts'
 import type { ParameterOverride } from '../engine/parameters/types.ts'
 import {
@@ -16,6 +18,8 @@ import {
   LandDevelopmentFundResult,
   ParkTaxRetentionRequest,
   ParkTaxRetentionResult,
+  StoredFundConcentrationQuery,
+  StoredFundConcentrationResult,
 } from '../schemas/finance.ts'
 import { problemResponses } from '../schemas/problem.ts'
 
@@ -84,6 +88,34 @@ const finance: FastifyPluginAsyncTypebox = async (app) => {
       const { parameters, overriddenParameters } = withOverrides(overrides)
       const result = fundConcentration({ disbursements }, { asOf, parameters })
       return { ...result, overriddenParameters }
+    },
+  )
+
+  app.get(
+    '/v1/finance/fund-concentration',
+    {
+      // Before validation: a caller without the role learns nothing about the query (401/403, then 400).
+      preValidation: app.requireRole('finance', 'auditor'),
+      schema: {
+        tags: ['finance'],
+        summary: 'The §18 concentration check over what stored decisions actually paid in a year',
+        description:
+          'The disbursements are the paid outcomes (eligible, amount > 0) of the current decisions on the ' +
+          'year’s applications, summed by designation; a group is key when it carries a designation listed in ' +
+          'parameter fundConcentration.keyDesignations (emerging industry, key transformation project library, ' +
+          'major transformation project, enterprise ranked in an emerging industry’s top 3). Unfunded outcomes ' +
+          'paid nothing and count nothing. The POST form computes the same check from disbursements you give.',
+        security: [{ apiKey: [] }],
+        querystring: StoredFundConcentrationQuery,
+        response: { 200: StoredFundConcentrationResult, ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const year = Number(request.query.year)
+      const groups = await paidGroupsOfYear(app.database.db, year)
+      const asOf = request.query.asOf ?? `${request.query.year}-12-31`
+      const result = fundConcentrationFromPaid(groups, { asOf, parameters: DEFAULT_PARAMETERS })
+      return { ...result, year, overriddenParameters: [] }
     },
   )
 }

@@ -1,6 +1,7 @@
 // Stored applications and decisions, as the API shows them.
 
 import { Type } from 'typebox'
+import { PREFECTURE_IDS } from '../engine/prefectures.ts'
 import { Application, CREDIT_CODE_PATTERN, History, Id, IsoDate } from './application.ts'
 import { HEADER_VALUE_PATTERN, PlainText } from './common.ts'
 import { LedgerHistory, MeasureId, OUTCOME_STATUSES, OutcomeStatus } from './evaluation.ts'
@@ -68,6 +69,15 @@ export const ApplicationSummary = Type.Object(
     enterpriseCreditCode: Type.String({ description: 'The applicant’s unified social credit code.' }),
     projectId: Type.Union([Type.String(), Type.Null()], { description: 'The project id, if any.' }),
     applicationDate: Type.String({ format: 'date', description: 'The application date.' }),
+    year: Type.Integer({ description: 'Year of the application date (the grant report’s year).' }),
+    prefecture: Type.Union([Type.String(), Type.Null()], {
+      description: 'Prefecture id of the project (facts /project/prefecture); null without a project.',
+    }),
+    measures: Type.Array(MeasureId, {
+      description:
+        'Measures the current decision does not find ineligible (eligible, capped, needs-review, unfunded); ' +
+        'every outcome is in `outcomes`.',
+    }),
     createdAt: Timestamp('When it was stored.'),
     decisionId: Type.Union([Uuid('The current decision.'), Type.Null()]),
     totalAmount: Type.Union([Type.String(), Type.Null()], {
@@ -108,6 +118,18 @@ export const ApplicationQuery = Type.Object(
     ),
     project: Type.Optional(Id('Project id.')),
     measure: Type.Optional(MeasureId),
+    prefecture: Type.Optional(
+      Type.String({
+        enum: [...PREFECTURE_IDS],
+        description: 'Prefecture id of the project (pinyin), e.g. "qujing".',
+      }),
+    ),
+    year: Type.Optional(
+      Type.String({
+        pattern: '^(19|2[0-9])[0-9]{2}$',
+        description: 'Year of the application date, e.g. "2015".',
+      }),
+    ),
     status: Type.Optional(Type.Enum(OUTCOME_STATUSES)),
     from: Type.Optional(IsoDate('Application date on or after.')),
     to: Type.Optional(IsoDate('Application date on or before.')),

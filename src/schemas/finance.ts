@@ -4,6 +4,7 @@
 // is listed: the serializer drops what the schema does not name.
 
 import { Type } from 'typebox'
+import { KEY_DESIGNATIONS } from '../engine/finance/stored-disbursements.ts'
 import { Id, IsoDate, Money, Year } from './application.ts'
 import { CalendarDate, PARAMETER_NAME_PATTERN, TEXT_PATTERN } from './common.ts'
 import { ParameterOverride, Reason, Trace } from './evaluation.ts'
@@ -272,5 +273,43 @@ export const FundConcentrationResult = Type.Object(
     $id: 'FundConcentrationResult',
     additionalProperties: false,
     description: 'The §18 concentration check, explained.',
+  },
+)
+
+export const StoredFundConcentrationQuery = Type.Object(
+  {
+    year: Type.String({
+      pattern: '^(19|2[0-9])[0-9]{2}$',
+      description: 'Year of the application dates whose paid outcomes are the disbursements, e.g. "2015".',
+    }),
+    asOf: Type.Optional(IsoDate('The date the parameters are read at; default the year’s 31 December.')),
+  },
+  { additionalProperties: false },
+)
+
+export const StoredFundConcentrationResult = Type.Object(
+  {
+    ...FundConcentrationResult.properties,
+    year: Type.Integer({ description: 'The year computed.' }),
+    groups: Type.Array(
+      Type.Object(
+        {
+          id: Type.String({ description: 'The designations joined by "+", or "none".' }),
+          designations: Type.Array(Type.Enum(KEY_DESIGNATIONS)),
+          key: Type.Boolean({
+            description: 'Has a designation listed in fundConcentration.keyDesignations.',
+          }),
+          count: Type.Integer({ description: 'Paid outcomes in the group.' }),
+          amount: YuanOut('Paid'),
+        },
+        { additionalProperties: false },
+      ),
+      { description: 'The disbursements: paid outcomes of current decisions, summed by designation.' },
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'The §18 concentration check over the amounts current decisions paid (eligible outcomes) for the year’s applications.',
   },
 )

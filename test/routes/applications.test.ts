@@ -202,6 +202,70 @@ t.test('applications', async (t) => {
     t.match(bad.json().errors, [{ parameter: 'limit' }])
   })
 
+  t.test('listing by prefecture and year: keyset pages hold exactly the matches', async (t) => {
+    const stored: { id: string; prefecture: string; year: number }[] = []
+    for (const [i, [prefecture, date]] of (
+      [
+        ['lijiang', '2015-02-01'],
+        ['baoshan', '2015-03-01'],
+        ['lijiang', '2016-04-01'],
+        ['lijiang', '2015-05-01'],
+        ['baoshan', '2016-06-01'],
+        ['lijiang', '2015-07-01'],
+      ] as const
+    ).entries()) {
+      const facts = deepProcessing(`p-where-${i}`, '1000000.00', date)
+      const r = await post(keys.finance, { ...facts, project: { ...facts.project!, prefecture } })
+      t.equal(r.statusCode, 201)
+      stored.push({ id: r.json().id, prefecture, year: Number(date.slice(0, 4)) })
+    }
+    const list = async (query: string) => {
+      const items: { id: string; prefecture: string; year: number; measures: string[] }[] = []
+      let cursor: string | null = null
+      do {
+        const page: { items: typeof items; nextCursor: string | null } = (
+          await app.inject({
+            url: `/v1/applications?${query}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+            headers: bearer(keys.auditor),
+          })
+        ).json()
+        items.push(...page.items)
+        cursor = page.nextCursor
+      } while (cursor !== null)
+      return items
+    }
+    const expected = (p: (s: (typeof stored)[number]) => boolean) =>
+      stored
+        .filter(p)
+        .map((s) => s.id)
+        .reverse()
+    const lijiang2015 = await list('prefecture=lijiang&year=2015')
+    t.same(
+      lijiang2015.map((i) => i.id),
+      expected((s) => s.prefecture === 'lijiang' && s.year === 2015),
+      'both filters, newest first, across pages of 2',
+    )
+    t.match(lijiang2015[0], { prefecture: 'lijiang', year: 2015, measures: ['interest-subsidy'] })
+    t.same(
+      (await list('prefecture=baoshan')).map((i) => i.id),
+      expected((s) => s.prefecture === 'baoshan'),
+    )
+    t.same(
+      (await list('prefecture=lijiang&year=2016&measure=interest-subsidy&status=eligible')).map((i) => i.id),
+      expected((s) => s.prefecture === 'lijiang' && s.year === 2016),
+      'with the outcome filters',
+    )
+    t.same(await list('prefecture=lijiang&year=2014'), [])
+    for (const [query, parameter] of [
+      ['prefecture=springfield', 'prefecture'],
+      ['year=15', 'year'],
+    ]) {
+      const bad = await app.inject({ url: `/v1/applications?${query}`, headers: bearer(keys.finance) })
+      t.equal(bad.statusCode, 400)
+      t.match(bad.json().errors, [{ parameter }])
+    }
+  })
+
   t.test('replay reproduces every stored decision', async (t) => {
     for (const id of ids) {
       const a = (

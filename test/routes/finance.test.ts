@@ -3,7 +3,10 @@
 import t from 'tap'
 import { landDevelopmentFund } from '../../src/engine/finance/land-development-fund.ts'
 import { DEFAULT_PARAMETERS } from '../../src/engine/parameters/index.ts'
+import type { Application } from '../../src/engine/types.ts'
 import { testApp } from '../helpers/app.ts'
+import { testDatabase } from '../helpers/database.ts'
+import { bearer, deepProcessing, keysFor } from '../helpers/fixtures.ts'
 
 const app = await testApp(t)
 const post = (url: string, payload: object) => app.inject({ method: 'POST', url, payload })
@@ -179,4 +182,67 @@ t.test('fund concentration: at least 60% to key industries, enterprises and proj
   const noDate = await post('/v1/finance/fund-concentration', { disbursements: [] })
   t.equal(noDate.statusCode, 400, 'asOf is required: the disbursements carry no date')
   t.equal(noDate.json().errors[0].pointer, '#/asOf')
+})
+
+t.test('GET fund-concentration: the §18 check over what stored decisions paid in a year', async (t) => {
+  const database = await testDatabase(t)
+  const stored = await testApp(t, database)
+  const keys = await keysFor(database)
+  const submit = async (facts: Application) => {
+    const r = await stored.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: { ...bearer(keys.finance), 'idempotency-key': crypto.randomUUID() },
+      payload: facts,
+    })
+    t.equal(r.statusCode, 201)
+    return r.json()
+  }
+  const emerging = deepProcessing('c-key', '100000000.00', '2015-04-01')
+  // 6% of each investment: 6 000 000.00 key (new materials), 3 000 000.00 other, 2016's 600 000.00 elsewhere.
+  await submit({ ...emerging, project: { ...emerging.project!, emergingIndustry: 'new-materials' } })
+  const other = await submit(deepProcessing('c-other', '50000000.00', '2015-05-01'))
+  await submit(deepProcessing('c-2016', '10000000.00', '2016-05-01'))
+  const get = (query: string, key = keys.auditor) =>
+    stored.inject({ method: 'GET', url: `/v1/finance/fund-concentration${query}`, headers: bearer(key) })
+
+  const r = await get('?year=2015')
+  t.equal(r.statusCode, 200)
+  const body = r.json()
+  t.match(body, {
+    year: 2015,
+    asOf: '2015-12-31',
+    totals: { disbursed: '9000000.00', key: '6000000.00', other: '3000000.00', count: 2, keyCount: 1 },
+    share: '2/3',
+    passes: true,
+  })
+  t.same(
+    body.groups.map((g: { id: string; amount: string }) => [g.id, g.amount]),
+    [
+      ['none', '3000000.00'],
+      ['emerging-industry', '6000000.00'],
+    ],
+  )
+
+  // A correction lowers what "other" was paid: the superseded payment is not counted.
+  const corrected = await stored.inject({
+    method: 'POST',
+    url: `/v1/decisions/${other.decisions[0].id}/corrections`,
+    headers: { ...bearer(keys.finance), 'idempotency-key': crypto.randomUUID() },
+    payload: {
+      reason: 'investment was 5 000 000.00',
+      facts: deepProcessing('c-other', '5000000.00', '2015-05-01'),
+    },
+  })
+  t.equal(corrected.statusCode, 201)
+  t.match((await get('?year=2015')).json().totals, { disbursed: '6300000.00', other: '300000.00', count: 2 })
+  t.match((await get('?year=2017')).json(), {
+    share: null,
+    passes: null,
+    reasons: [{ code: 'NO_DISBURSEMENTS' }],
+  })
+  t.equal((await get('?year=2015', keys.enterpriseA)).statusCode, 403, 'enterprises do not see the totals')
+  const bad = await get('?year=15')
+  t.equal(bad.statusCode, 400)
+  t.match(bad.json().errors, [{ parameter: 'year' }])
 })

@@ -76,4 +76,34 @@ export const financeParameters: ParameterDefinition[] = [
     interpretation: '"不少于60%" (not less than) includes 60% itself: share ≥ 0.60 passes.',
     values: [{ from: '2014-01-01', to: null, value: '0.60' }],
   },
+  {
+    name: 'fundConcentration.keyDesignations',
+    kind: 'list',
+    unit: 'ids',
+    clause: '§18',
+    description: {
+      zh: '拨付计入重点产业、重点企业、重点项目的认定依据',
+      en: 'what makes a stored grant go to a key industry, enterprise or project',
+    },
+    interpretation:
+      'Used when the check is computed from stored decisions (GET /v1/finance/fund-concentration). The source names ' +
+      'key industries, enterprises and projects without listing them; we read them from the facts each decision ' +
+      'holds: "emerging-industry" (project in one of the six emerging industries of §5), ' +
+      '"key-transformation-library" (project in the provincial key transformation project library, §15), ' +
+      '"major-transformation-project" (designated a major transformation-and-upgrading project, §14), ' +
+      '"emerging-top3-enterprise" (enterprise ranked within top3Reward.maxRank of an emerging industry, §18). ' +
+      'A disbursement is key when it has any designation listed here; the bureau may narrow the list.',
+    values: [
+      {
+        from: '2014-01-01',
+        to: null,
+        value: [
+          'emerging-industry',
+          'key-transformation-library',
+          'major-transformation-project',
+          'emerging-top3-enterprise',
+        ],
+      },
+    ],
+  },
 ]

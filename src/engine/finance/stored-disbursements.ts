@@ -1,0 +1,96 @@
+// §18 concentration check over what was actually paid (POLICY.md §3): the stored decisions' paid
+// outcomes, gathered by a repository into groups that share the same designations, become the
+// disbursements of fundConcentration. Which designations make a disbursement "key" (重点产业、重点企业、
+// 重点项目) is the dated parameter fundConcentration.keyDesignations; an enterprise ranked within
+// top3Reward.maxRank of an emerging industry is a key enterprise. Pure: the caller reads the data.
+
+import { EngineError } from '../errors.ts'
+import { Computation, type FinanceOptions } from './computation.ts'
+import { type Disbursement, type FundConcentrationResult, fundConcentration } from './fund-concentration.ts'
+
+export const KEY_DESIGNATIONS = [
+  'emerging-industry',
+  'key-transformation-library',
+  'major-transformation-project',
+  'emerging-top3-enterprise',
+] as const
+export type KeyDesignation = (typeof KEY_DESIGNATIONS)[number]
+
+/** Paid outcomes that share their designations: one group of stored disbursements. */
+export interface PaidGroup {
+  /** the project is in one of the six emerging industries (§5) */
+  emergingIndustry: boolean
+  /** the project is in the provincial key transformation project library (§15) */
+  keyTransformationLibrary: boolean
+  /** the project is designated a major transformation-and-upgrading project (§14) */
+  majorTransformationProject: boolean
+  /** the enterprise's rank in an emerging industry's comprehensive ranking, if any (§18) */
+  emergingIndustryRank: number | null
+  /** paid outcomes in the group */
+  count: number
+  /** yuan, two decimals: the sum paid */
+  amount: string
+}
+
+export interface StoredDisbursementGroup {
+  id: string
+  designations: KeyDesignation[]
+  key: boolean
+  count: number
+  amount: string
+}
+
+export type StoredFundConcentrationResult = FundConcentrationResult & {
+  groups: StoredDisbursementGroup[]
+}
+
+const designationsOf = (g: PaidGroup, maxRank: number): KeyDesignation[] => {
+  const has: Record<KeyDesignation, boolean> = {
+    'emerging-industry': g.emergingIndustry,
+    'key-transformation-library': g.keyTransformationLibrary,
+    'major-transformation-project': g.majorTransformationProject,
+    'emerging-top3-enterprise': g.emergingIndustryRank !== null && g.emergingIndustryRank <= maxRank,
+  }
+  return KEY_DESIGNATIONS.filter((d) => has[d])
+}
+
+export const fundConcentrationFromPaid = (
+  groups: readonly PaidGroup[],
+  options: FinanceOptions,
+): StoredFundConcentrationResult => {
+  // Read through a recorder, so the result's trace names these parameters with the engine's own.
+  const c = new Computation('§18', options.asOf, options.parameters)
+  const keyDesignations = c.params.list('fundConcentration.keyDesignations', options.asOf)
+  const maxRank = c.params.integer('top3Reward.maxRank', options.asOf)
+  const seen = new Set<string>()
+  const described = groups.map((g, i) => {
+    if (!Number.isSafeInteger(g.count) || g.count < 1)
+      throw new EngineError('InvalidInput', `/groups/${i}/count`, 'expected a count of at least 1')
+    const designations = designationsOf(g, maxRank)
+    const base = designations.length > 0 ? designations.join('+') : 'none'
+    // Two ranks above maxRank give the same designations: their groups are told apart by rank.
+    const id = seen.has(base) ? `${base}#${i}` : base
+    seen.add(id)
+    return {
+      id,
+      designations,
+      key: designations.some((d) => keyDesignations.includes(d)),
+      count: g.count,
+      amount: g.amount,
+    }
+  })
+  const disbursements: Disbursement[] = described.map((g) => ({ id: g.id, amount: g.amount, key: g.key }))
+  const result = fundConcentration({ disbursements }, options)
+  // The engine saw one disbursement per group; the counts are of the paid outcomes behind them.
+  const count = described.reduce((n, g) => n + g.count, 0)
+  const keyCount = described.filter((g) => g.key).reduce((n, g) => n + g.count, 0)
+  c.note(
+    `${count} paid outcomes in ${described.length} groups by designation; key when designated ${keyDesignations.join(', ') || '(nothing)'}`,
+  )
+  const trace = {
+    ...result.trace,
+    parameters: [...c.trace.parameters, ...result.trace.parameters],
+    notes: [...c.trace.notes, ...result.trace.notes],
+  }
+  return { ...result, trace, totals: { ...result.totals, count, keyCount }, groups: described }
+}

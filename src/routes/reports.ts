@@ -1,0 +1,147 @@
+// The finance bureau's totals (issue #11): GET /v1/reports/grants as JSON, CSV or XLSX, chosen by
+// ?format= or the Accept header. Thin: the repository reads one snapshot, the exporters write files.
+
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { GRANT_GROUP_COLUMNS, type GrantGroupColumn, grantReport } from '../db/reports-repository.ts'
+import { HttpProblem } from '../plugins/problems.ts'
+import { CSV_MEDIA_TYPE, grantReportCsv, grantReportXlsx, XLSX_MEDIA_TYPE } from '../reports/grant-export.ts'
+import { problemResponses } from '../schemas/problem.ts'
+import { GrantReport, GrantReportQuery } from '../schemas/reports.ts'
+
+type Format = 'json' | 'csv' | 'xlsx'
+
+const MEDIA_TYPES: [string, Format][] = [
+  ['application/json', 'json'],
+  ['text/csv', 'csv'],
+  [XLSX_MEDIA_TYPE, 'xlsx'],
+]
+
+/**
+ * The format an Accept header prefers (RFC 9110 §12.5.1: highest q, then the order given; `*\/*`
+ * and `application/*` mean JSON); null when it accepts none of the three.
+ */
+export const formatFromAccept = (accept: string | undefined): Format | null => {
+  if (accept === undefined || accept.trim() === '') return 'json'
+  let best: { format: Format; q: number } | null = null
+  for (const part of accept.split(',')) {
+    const [type, ...params] = part.split(';').map((s) => s.trim().toLowerCase())
+    const qParam = params.find((p) => p.startsWith('q='))
+    const q = qParam === undefined ? 1 : Number(qParam.slice(2))
+    if (!Number.isFinite(q) || q <= 0) continue
+    const format =
+      type === '*/*' || type === 'application/*'
+        ? 'json'
+        : type === 'text/*'
+          ? 'csv'
+          : MEDIA_TYPES.find(([media]) => media === type)?.[1]
+    if (format !== undefined && (best === null || q > best.q)) best = { format, q }
+  }
+  return best?.format ?? null
+}
+
+const badParameter = (parameter: string, detail: string) =>
+  new HttpProblem({
+    type: '/problems/validation-error',
+    title: 'Request validation failed',
+    status: 400,
+    detail: `${parameter}: ${detail}`,
+    errors: [{ parameter, detail }],
+  })
+
+const reports: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/v1/reports/grants',
+    {
+      // Before validation: a caller without the role learns nothing about the query (401/403, then 400).
+      preValidation: app.requireRole('finance', 'auditor'),
+      schema: {
+        tags: ['reports'],
+        summary: 'Totals of the grants: count, due, paid and unfunded per prefecture, measure and year',
+        description:
+          'Read from the indexed report columns of the current (not superseded) decisions’ outcomes, in one ' +
+          'REPEATABLE READ snapshot: the totals equal the sum of the groups and of the decisions covered. ' +
+          '`from`/`to` filter on the application date. Formats: JSON (default), CSV (text/csv, UTF-8 with BOM) ' +
+          'and XLSX, chosen by `format` or by `Accept`; both files carry Chinese headers (州市编号, 州市, 措施编号, ' +
+          '措施, 年度, 笔数, 应付金额（元）, 已拨付金额（元）, 未拨付金额（元）) and a totals row (合计); XLSX amounts are ' +
+          "numbers formatted '#,##0.00' (exact for amounts below 10^13 yuan, text beyond).",
+        security: [{ apiKey: [] }],
+        querystring: GrantReportQuery,
+        headers: Type.Object({
+          accept: Type.Optional(
+            Type.String({
+              description: `application/json, text/csv or ${XLSX_MEDIA_TYPE}; ignored when \`format\` is given.`,
+            }),
+          ),
+        }),
+        response: {
+          200: {
+            description: 'The report, in the format asked for.',
+            headers: {
+              'content-disposition': Type.String({
+                description: 'CSV and XLSX only: attachment; filename="grants-<snapshot date>.csv|xlsx".',
+              }),
+              vary: Type.String({ description: 'Accept: the format depends on it.' }),
+            },
+            content: {
+              'application/json': { schema: GrantReport },
+              'text/csv': {
+                schema: Type.String({ description: 'UTF-8 with BOM; header row, groups, 合计.' }),
+              },
+              [XLSX_MEDIA_TYPE]: {
+                schema: Type.String({ contentEncoding: 'binary', description: 'One sheet, 奖补汇总.' }),
+              },
+            },
+          },
+          ...problemResponses(400, 401, 403, 406),
+        },
+      },
+      // JSON.stringify: the compiled serializer would need one schema per content type (as for applications).
+      serializerCompiler: () => JSON.stringify,
+    },
+    async (request, reply) => {
+      const q = request.query
+      const format = q.format ?? formatFromAccept(request.headers.accept)
+      reply.header('vary', 'Accept')
+      if (format === null)
+        throw new HttpProblem({
+          type: 'about:blank',
+          title: 'Not Acceptable',
+          status: 406,
+          detail: `Accept names none of application/json, text/csv, ${XLSX_MEDIA_TYPE}; or use ?format=.`,
+          errors: [{ header: 'accept', detail: 'names no format this report is available in' }],
+        })
+      const groupBy = (q.groupBy ?? GRANT_GROUP_COLUMNS.join(','))
+        .split(',')
+        .filter(Boolean) as GrantGroupColumn[]
+      const repeated = groupBy.find((c, i) => groupBy.indexOf(c) !== i)
+      if (repeated !== undefined) throw badParameter('groupBy', `names ${repeated} twice`)
+      if (q.from !== undefined && q.to !== undefined && q.from > q.to)
+        throw badParameter('to', `must be on or after from (${q.from})`)
+      const statuses = q.status?.split(',')
+      const report = await grantReport(app.database.db, { groupBy, from: q.from, to: q.to, statuses })
+      if (format === 'json') {
+        return reply.type('application/json; charset=utf-8').send({
+          snapshotAt: report.snapshotAt,
+          groupBy,
+          filters: { from: q.from ?? null, to: q.to ?? null, status: statuses ?? null },
+          groups: report.groups,
+          totals: report.totals,
+        })
+      }
+      const name = `grants-${report.snapshotAt.slice(0, 10)}`
+      if (format === 'csv') {
+        return reply
+          .type(CSV_MEDIA_TYPE)
+          .header('content-disposition', `attachment; filename="${name}.csv"`)
+          .send(grantReportCsv(report, groupBy))
+      }
+      return reply
+        .type(XLSX_MEDIA_TYPE)
+        .header('content-disposition', `attachment; filename="${name}.xlsx"`)
+        .send((await grantReportXlsx(report, groupBy)) as never)
+    },
+  )
+}
+
+export default reports

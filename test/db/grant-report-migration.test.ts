@@ -1,0 +1,184 @@
+// The migration of 2026-12-03T1620 (grant report columns) on data that already exists: the frozen
+// 1.0.0 dump (test/fixtures/ledger-v1.json) is loaded at the migration before the ledgers were
+// re-keyed, migrated to the one before this, then to the latest. Every outcome row gets its report
+// columns from its decision and application (computed here independently from the dump), the
+// superseded decision's outcomes are not current, the table stays append-only but for clearing
+// `current`, and a correction stored afterwards clears it through the trigger.
+
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { sql } from 'kysely'
+import t from 'tap'
+import { migrateToLatest, migrator } from '../../src/db/migrator.ts'
+import { testApp } from '../helpers/app.ts'
+import { testDatabase } from '../helpers/database.ts'
+import { bearer, keysFor } from '../helpers/fixtures.ts'
+
+type Row = Record<string, unknown>
+const dump = JSON.parse(
+  readFileSync(join(import.meta.dirname, '..', 'fixtures', 'ledger-v1.json'), 'utf8'),
+) as Record<string, Row[]>
+const LOADED_AT = '2026-11-29T1300-app-role'
+const BEFORE = '2026-12-03T1610-batches'
+
+t.test('report columns backfilled on the 1.0.0 data', async (t) => {
+  const database = await testDatabase(t, { migrate: false })
+  const db = database.db
+  const to = async (name: string) => {
+    const r = await migrator(db).migrateTo(name)
+    if (r.error) throw r.error
+  }
+  await to(LOADED_AT)
+  for (const table of [
+    'api_keys',
+    'applications',
+    'decisions',
+    'decision_outcomes',
+    'ledger_subjects',
+    'ledger_once',
+    'ledger_entries',
+    'audit_log',
+  ]) {
+    const rows = dump[table]!
+    if (rows.length === 0) continue
+    await sql`insert into ${sql.table(table)} overriding system value
+              select * from jsonb_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(rows)}::jsonb)`.execute(
+      db,
+    )
+  }
+  for (const [table, column] of [
+    ['applications', 'seq'],
+    ['decisions', 'seq'],
+    ['ledger_entries', 'id'],
+  ] as const) {
+    await sql`select setval(pg_get_serial_sequence(${table}, ${column}), (select max(${sql.ref(column)}) from ${sql.table(table)}))`.execute(
+      db,
+    )
+  }
+  const head = dump['audit_head']![0] as { seq: string; hash: string }
+  await sql`update audit_head set seq = ${head.seq}, hash = ${head.hash} where id = 1`.execute(db)
+  await to(BEFORE)
+  await migrateToLatest(db)
+
+  const decisions = new Map(dump['decisions']!.map((d) => [d['id'] as string, d]))
+  const applications = new Map(dump['applications']!.map((a) => [a['id'] as string, a]))
+  const superseded = new Set<unknown>(
+    dump['decisions']!.map((d) => d['supersedes']).filter((s) => s !== null),
+  )
+  t.equal(superseded.size, 1, 'the dump holds one correction')
+
+  const rows = (
+    await sql<Row>`select decision_id, measure, status, amount, application_id, prefecture, year,
+                          application_date::text as application_date, enterprise_credit_code,
+                          amount_due::text as amount_due, amount_paid::text as amount_paid,
+                          amount_unfunded::text as amount_unfunded, decided_at, current
+                   from decision_outcomes`.execute(db)
+  ).rows
+  t.equal(rows.length, dump['decision_outcomes']!.length, 'every outcome row is still there')
+  let checked = 0
+  for (const o of dump['decision_outcomes']!) {
+    const row = rows.find((r) => r['decision_id'] === o['decision_id'] && r['measure'] === o['measure'])!
+    const d = decisions.get(o['decision_id'] as string)!
+    const a = applications.get(d['application_id'] as string)!
+    const facts = a['facts'] as { project?: { prefecture?: string } }
+    const amount = (o['amount'] as string | null) ?? '0.00'
+    const paid = o['status'] === 'eligible' ? amount : '0.00'
+    t.same(
+      {
+        ...row,
+        decided_at: new Date(row['decided_at'] as string).toISOString(),
+      },
+      {
+        decision_id: o['decision_id'],
+        measure: o['measure'],
+        status: o['status'],
+        amount: o['amount'],
+        application_id: a['id'],
+        prefecture: facts.project?.prefecture ?? null,
+        year: Number((a['application_date'] as string).slice(0, 4)),
+        application_date: a['application_date'],
+        enterprise_credit_code: a['enterprise_credit_code'],
+        amount_due: paid,
+        amount_paid: paid,
+        amount_unfunded: '0.00',
+        decided_at: new Date(d['created_at'] as string).toISOString(),
+        current: !superseded.has(d['id']),
+      },
+      `${(o['decision_id'] as string).slice(0, 8)} ${o['measure']}`,
+    )
+    checked++
+  }
+  t.equal(checked, 168)
+  const paid = await sql<{ paid: string }>`
+    select sum(amount_paid)::text as paid from decision_outcomes where current`.execute(db)
+  const expectedPaid = dump['decision_outcomes']!.filter(
+    (o) => o['status'] === 'eligible' && o['amount'] !== null && !superseded.has(o['decision_id']),
+  ).reduce((s, o) => s + BigInt((o['amount'] as string).replace('.', '')), 0n)
+  t.equal(paid.rows[0]!.paid.replace('.', ''), expectedPaid.toString(), 'paid over current decisions')
+
+  t.test('still append-only, but for clearing current', async (t) => {
+    const target = rows.find((r) => r['current'] === true)!
+    await t.rejects(
+      sql`update decision_outcomes set amount_paid = 1 where decision_id = ${target['decision_id']}`.execute(
+        db,
+      ),
+      /append-only/,
+      'amounts cannot change',
+    )
+    await t.rejects(
+      sql`update decision_outcomes set current = false, status = 'eligible' where decision_id = ${target['decision_id']}`.execute(
+        db,
+      ),
+      /append-only/,
+      'nothing may change with current',
+    )
+    const old = rows.find((r) => r['current'] === false)!
+    await t.rejects(
+      sql`update decision_outcomes set current = true where decision_id = ${old['decision_id']}`.execute(db),
+      /append-only/,
+      'a superseded decision never becomes current again',
+    )
+    await t.rejects(
+      sql`delete from decision_outcomes where decision_id = ${target['decision_id']}`.execute(db),
+      /append-only/,
+      'no delete',
+    )
+  })
+
+  t.test('the store path writes the columns, and a correction clears current', async (t) => {
+    const app = await testApp(t, database)
+    const keys = await keysFor(database)
+    const current = dump['decisions']!.find(
+      (d) =>
+        !superseded.has(d['id']) &&
+        (applications.get(d['application_id'] as string)!['facts'] as { project?: unknown }).project,
+    )!
+    const r = await app.inject({
+      method: 'POST',
+      url: `/v1/decisions/${current['id']}/corrections`,
+      headers: { ...bearer(keys.finance), 'idempotency-key': 'migrated-correction' },
+      payload: { reason: 'checked after the migration' },
+    })
+    t.equal(r.statusCode, 201)
+    const id = r.json().decisions.at(-1).id
+    const flags = await sql<{ decision_id: string; current: boolean; n: number }>`
+      select decision_id, current, count(*)::int as n from decision_outcomes
+      where decision_id in (${current['id']}, ${id}) group by decision_id, current`.execute(db)
+    t.same(
+      flags.rows.map((f) => [f.decision_id, f.current, Number(f.n)]).sort(),
+      [
+        [current['id'], false, 12],
+        [id, true, 12],
+      ].sort(),
+      'the superseded outcomes are no longer current; the correction’s are',
+    )
+    const report = (
+      await app.inject({ method: 'GET', url: '/v1/reports/grants?groupBy=', headers: bearer(keys.auditor) })
+    ).json()
+    t.equal(
+      report.totals.decisions,
+      dump['decisions']!.length - 1,
+      'one current decision per application chain',
+    )
+  })
+})
