@@ -176,7 +176,10 @@ const keys: FastifyPluginAsyncTypebox = async (app) => {
           type: '/problems/last-admin-key',
           title: 'Conflict',
           status: 409,
-          detail: 'This is the last active admin key: create another admin key before revoking it.',
+          detail: {
+            zh: '这是最后一个有效的管理员密钥：请先创建另一个管理员密钥，再吊销它。',
+            en: 'This is the last active admin key: create another admin key before revoking it.',
+          },
         })
       }
     },

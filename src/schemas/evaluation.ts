@@ -9,6 +9,7 @@ import { Type } from 'typebox'
 import interestSubsidyExample from '../../examples/interest-subsidy.json' with { type: 'json' }
 import landPriceCeilingExample from '../../examples/land-price-ceiling.json' with { type: 'json' }
 import { MEASURE_IDS } from '../engine/types.ts'
+import { REASON_CODES, REASONS } from '../i18n/reasons.ts'
 import { Application, History, IsoDate } from './application.ts'
 import { CalendarDate, PARAMETER_NAME_PATTERN, TEXT_PATTERN } from './common.ts'
 
@@ -25,9 +26,16 @@ export const Text = Type.Object(
 
 export const Reason = Type.Object(
   {
-    code: Type.String({
-      description: 'Stable machine-readable reason, e.g. NEGATIVE_LIST, ALREADY_GRANTED, MISSING_INPUT.',
-    }),
+    // Typed as string: the engine's Reason.code is a string and stored decisions keep theirs; the
+    // document lists the codes (src/i18n/reasons.ts, checked against every case by a test).
+    code: Type.Unsafe<string>(
+      Type.Enum(REASON_CODES, {
+        description:
+          'Stable machine-readable reason (`message` says it for this case; GET /v1/reasons lists them):\n' +
+          REASON_CODES.map((c) => `- ${c}: ${REASONS[c].zh} / ${REASONS[c].en}`).join('\n'),
+        'x-messages': REASONS,
+      }),
+    ),
     message: Text,
     field: Type.Optional(
       Type.String({

@@ -17,7 +17,7 @@ t.test('a label with U+0000 or a lone surrogate: 400 naming it, nothing stored',
     const res = await app.inject({
       method: 'POST',
       url: '/v1/keys',
-      headers: bearer(admin.key),
+      headers: { ...bearer(admin.key), 'accept-language': 'en' },
       payload: { role: 'auditor', label },
     })
     t.equal(res.statusCode, 400)
