@@ -8,6 +8,7 @@
 import { Type } from 'typebox'
 import interestSubsidyExample from '../../examples/interest-subsidy.json' with { type: 'json' }
 import landPriceCeilingExample from '../../examples/land-price-ceiling.json' with { type: 'json' }
+import { NEGATIVE_LIST_CONSEQUENCES } from '../engine/gates/negative-list.ts'
 import { MEASURE_IDS } from '../engine/types.ts'
 import { REASON_CODES, REASONS } from '../i18n/reasons.ts'
 import { Application, History, IsoDate } from './application.ts'
@@ -418,10 +419,24 @@ export const GateResult = Type.Object(
     clause: Type.String({ description: 'Clause of the gate.' }),
     passed: Type.Boolean({ description: 'A project that fails a gate is ineligible for every measure.' }),
     reasons: Type.Array(Reason, { description: 'Why the gate failed; empty when it passed.' }),
-    consequences: Type.Array(Type.String(), {
-      description:
-        '§17 consequences of the negative list: no-project-approval, no-land-supply, no-environmental-review, no-loans.',
-    }),
+    consequences: Type.Array(
+      Type.Unsafe<string>(
+        Type.Enum(
+          NEGATIVE_LIST_CONSEQUENCES.map((c) => c.id),
+          {
+            description: NEGATIVE_LIST_CONSEQUENCES.map((c) => `${c.id}: ${c.text.zh} / ${c.text.en}`).join(
+              '; ',
+            ),
+            'x-messages': Object.fromEntries(NEGATIVE_LIST_CONSEQUENCES.map((c) => [c.id, c.text])),
+          },
+        ),
+      ),
+      {
+        description:
+          '§17 consequences of the negative list (对列入清单的项目实行立项禁批、用地禁供、环保禁评、金融禁贷措施): ' +
+          'no-project-approval 立项禁批, no-land-supply 用地禁供, no-environmental-review 环保禁评, no-loans 金融禁贷.',
+      },
+    ),
     trace: Trace,
   },
   {
