@@ -32,10 +32,23 @@ const languageOf = (range: string): Language | '*' | null => {
   return null
 }
 
+/** Clients send the same few headers again and again: parsed once each (bounded, cleared when full). */
+const NEGOTIATED = new Map<string, Language>()
+const NEGOTIATED_MAX = 256
+
 /** The language to answer in for an Accept-Language header (absent, empty or unusable: the default). */
 export const negotiateLanguage = (header: string | string[] | undefined): Language => {
   const value = Array.isArray(header) ? header.join(',') : header
   if (!value) return DEFAULT_LANGUAGE
+  const known = NEGOTIATED.get(value)
+  if (known !== undefined) return known
+  const language = parseAcceptLanguage(value)
+  if (NEGOTIATED.size >= NEGOTIATED_MAX) NEGOTIATED.clear()
+  NEGOTIATED.set(value, language)
+  return language
+}
+
+const parseAcceptLanguage = (value: string): Language => {
   let best: { language: Language; q: number } | null = null
   const refused = new Set<Language>()
   let wildcard: number | null = null
