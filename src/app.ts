@@ -10,7 +10,9 @@ import { DEFAULT_LIMITS, type Limits } from './config.ts'
 import type { DatabaseHandle } from './db/database.ts'
 import auth from './plugins/auth.ts'
 import compression from './plugins/compression.ts'
+import language from './plugins/language.ts'
 import openapi from './plugins/openapi.ts'
+import prefectureInput from './plugins/prefecture-input.ts'
 import problems from './plugins/problems.ts'
 import rateLimits from './plugins/rate-limits.ts'
 import securityHeaders from './plugins/security-headers.ts'
@@ -25,6 +27,7 @@ import finance from './routes/finance.ts'
 import health from './routes/health.ts'
 import indicators from './routes/indicators.ts'
 import keys from './routes/keys.ts'
+import problemPages from './routes/problem-pages.ts'
 import reference from './routes/reference.ts'
 import reports from './routes/reports.ts'
 
@@ -105,6 +108,8 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
   const ownQueue = options.batchQueue ? null : new InProcessQueue(options.database.db, DEFAULT_RUN_OPTIONS)
   app.decorate('batchQueue', options.batchQueue ?? ownQueue!)
   if (ownQueue) app.addHook('onClose', () => ownQueue.stop())
+  // First: every answer, errors included, is in the request's language (src/i18n/).
+  await app.register(language)
   await app.register(problems)
   // Before anything that can answer: security headers apply to every response, errors included;
   // the limiter must see every route registered after it.
@@ -113,9 +118,11 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
   await app.register(compression)
   await app.register(openapi)
   await app.register(auth)
+  await app.register(prefectureInput)
   await app.register(health)
   await app.register(evaluations)
   await app.register(reference)
+  await app.register(problemPages)
   await app.register(finance)
   await app.register(indicators)
   await app.register(applications)

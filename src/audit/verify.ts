@@ -21,6 +21,7 @@ import {
   head,
   readEntryHashes,
   readRange,
+  snapshotTime,
   VERIFY_BATCH_SIZE,
 } from '../db/audit-repository.ts'
 import type { Executor } from '../db/executor.ts'
@@ -280,7 +281,7 @@ const grown = (
 })
 
 export type CurrentCheckpoint =
-  | { ok: true; checkpoint: Checkpoint & { head_seq: number } }
+  | { ok: true; checkpoint: Checkpoint & { head_seq: number; issued_at: string } }
   | { ok: false; detail: string }
 
 /**
@@ -313,6 +314,12 @@ export async function currentCheckpoint(
   }
   return {
     ok: true,
-    checkpoint: { size: headRow.seq, root: tree.root(), head_hash: last, head_seq: headRow.seq },
+    checkpoint: {
+      size: headRow.seq,
+      root: tree.root(),
+      head_hash: last,
+      head_seq: headRow.seq,
+      issued_at: await snapshotTime(db),
+    },
   }
 }

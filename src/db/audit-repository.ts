@@ -59,6 +59,9 @@ export const appendAudit = async (db: Executor, inputs: readonly AuditEntryInput
 // ---------------------------------------------------------------------------------------------
 // Reading the log: for auditors (listing) and for the verifier (ranges, the head, entity hashes).
 
+/** The action of a correcting decision's entry (src/decisions/decide.ts). */
+export const SUPERSEDED_ACTION = 'decision.superseded'
+
 /** The most entries one page of the listing may hold. */
 export const MAX_PAGE_SIZE = 500
 /** Entries per query when the verifier walks the log: bounded memory for any log length. */
@@ -138,7 +141,27 @@ export const listEntries = async (
   if (filters.toSeq !== undefined) query = query.where('seq', '<=', String(filters.toSeq))
   if (filters.entity !== undefined) {
     query = query.where('entity_type', '=', filters.entity.type)
-    if (filters.entity.id !== undefined) query = query.where('entity_id', '=', filters.entity.id)
+    const id = filters.entity.id
+    if (id !== undefined && filters.entity.type === 'decision' && UUID.test(id)) {
+      // A decision's trail includes its correction: the `decision.superseded` entry is filed under
+      // the NEW decision (its entity hash commits to that decision, whose `supersedes` names the old
+      // one), so it is found through decisions.supersedes (unique, indexed; decisions are
+      // append-only and hashed, so this link is as verifiable as the entry). No entry is added or
+      // changed: the chain and every entry written before stay as they were.
+      query = query.where((eb) =>
+        eb.or([
+          eb('entity_id', '=', id),
+          eb.and([
+            eb('action', '=', SUPERSEDED_ACTION),
+            eb(
+              'entity_id',
+              '=',
+              eb.selectFrom('decisions').select(sql<string>`id::text`.as('id')).where('supersedes', '=', id),
+            ),
+          ]),
+        ]),
+      )
+    } else if (id !== undefined) query = query.where('entity_id', '=', id)
   }
   if (filters.actorKeyId !== undefined) query = query.where('actor_key_id', '=', filters.actorKeyId)
   if (filters.action !== undefined) query = query.where('action', '=', filters.action)
@@ -208,6 +231,18 @@ export async function* readEntryHashes(
     if (rows.length < batchSize) return
     after = Number(rows.at(-1)!.seq)
   }
+}
+
+/**
+ * When the reading transaction began (PostgreSQL's now(): the start of its snapshot), as ISO 8601
+ * UTC with milliseconds: the instant a checkpoint read in that snapshot describes. Formatted in SQL
+ * so both drivers return the same text.
+ */
+export const snapshotTime = async (db: Executor): Promise<string> => {
+  const result = await sql<{
+    at: string
+  }>`select to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at`.execute(db)
+  return result.rows[0]!.at
 }
 
 /** The head row audit_append maintains: the last seq and its entry_hash (0 and GENESIS when empty). */

@@ -110,6 +110,12 @@ export const listApiKeys = async (db: Executor): Promise<ApiKeyRecord[]> =>
     toApiKeyRecord,
   )
 
+/** One key's record by id (never its hash), or null. */
+export const findApiKey = async (db: Executor, id: string): Promise<ApiKeyRecord | null> => {
+  const row = await db.selectFrom('api_keys').select(API_KEY_COLUMNS).where('id', '=', id).executeTakeFirst()
+  return row ? toApiKeyRecord(row) : null
+}
+
 /** Revoking this key would leave no active admin key, and nobody could manage keys any more. */
 export class LastAdminKeyError extends Error {
   constructor(readonly keyId: string) {

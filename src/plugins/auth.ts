@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { type Caller, parseApiKey, type Role, secretMatches } from '../auth/api-keys.ts'
 import { findKeyByPrefix } from '../db/keys-repository.ts'
+import type { Text } from '../i18n/language.ts'
 import { HttpProblem } from './problems.ts'
 import { tooManyRequests } from './rate-limits.ts'
 
@@ -24,17 +25,17 @@ declare module 'fastify' {
   }
 }
 
-const unauthorized = (detail: string) =>
+const unauthorized = (detail: Text) =>
   new HttpProblem(
     { type: '/problems/unauthorized', title: 'Unauthorized', status: 401, detail },
     { 'www-authenticate': 'Bearer realm="incentives"' },
   )
 
 const tooManyAttempts = (retryAfterSeconds: number) =>
-  tooManyRequests(
-    retryAfterSeconds,
-    'Too many requests with an unknown, malformed or revoked API key came from your address.',
-  )
+  tooManyRequests(retryAfterSeconds, {
+    zh: '来自您地址的未知、格式错误或已吊销的 API 密钥请求过多。',
+    en: 'Too many requests with an unknown, malformed or revoked API key came from your address.',
+  })
 
 export default fp(
   async (app: FastifyInstance) => {
@@ -45,27 +46,40 @@ export default fp(
       if (header === undefined) return
       const blocked = await app.authFailures.peek(request)
       if (blocked.exceeded) throw tooManyAttempts(blocked.retryAfterSeconds)
-      const fail = async (detail: string) => {
+      const fail = async (detail: Text) => {
         const after = await app.authFailures.count(request)
         return after.exceeded ? tooManyAttempts(after.retryAfterSeconds) : unauthorized(detail)
       }
       const m = /^Bearer\s+(\S+)$/i.exec(header)
       const parsed = m ? parseApiKey(m[1]!) : null
-      if (!parsed) throw await fail('The Authorization header must be "Bearer <API key>".')
+      if (!parsed)
+        throw await fail({
+          zh: 'Authorization 请求头必须是 "Bearer <API 密钥>"。',
+          en: 'The Authorization header must be "Bearer <API key>".',
+        })
       const row = await findKeyByPrefix(app.database.db, parsed.prefix)
-      if (!row || !secretMatches(parsed.secret, row.secret_hash)) throw await fail('Unknown API key.')
-      if (row.revoked_at) throw await fail('This API key has been revoked.')
+      if (!row || !secretMatches(parsed.secret, row.secret_hash))
+        throw await fail({ zh: '未知的 API 密钥。', en: 'Unknown API key.' })
+      if (row.revoked_at)
+        throw await fail({ zh: '该 API 密钥已被吊销。', en: 'This API key has been revoked.' })
       request.caller = { keyId: row.id, role: row.role, enterprise: row.enterprise_credit_code }
     })
 
     app.decorate('requireRole', (...roles: Role[]) => async (request: FastifyRequest) => {
-      if (!request.caller) throw unauthorized('This route needs an API key: Authorization: Bearer <API key>.')
+      if (!request.caller)
+        throw unauthorized({
+          zh: '该接口需要 API 密钥：Authorization: Bearer <API 密钥>。',
+          en: 'This route needs an API key: Authorization: Bearer <API key>.',
+        })
       if (!roles.includes(request.caller.role)) {
         throw new HttpProblem({
           type: '/problems/forbidden',
           title: 'Forbidden',
           status: 403,
-          detail: `This route is for the roles: ${roles.join(', ')}; your key's role is ${request.caller.role}.`,
+          detail: {
+            zh: `该接口仅限以下角色：${roles.join('、')}；您的密钥角色为 ${request.caller.role}。`,
+            en: `This route is for the roles: ${roles.join(', ')}; your key's role is ${request.caller.role}.`,
+          },
         })
       }
     })

@@ -7,17 +7,14 @@ import fp from 'fastify-plugin'
 import { databaseUnavailable, type UnavailableReason } from '../db/faults.ts'
 import { TransientDatabaseError } from '../db/retry.ts'
 import { isEngineError } from '../engine/errors.ts'
-import {
-  ISO_DATE_PATTERN,
-  ISO_DATE_RULE,
-  PARAMETER_NAME_PATTERN,
-  TEXT_PATTERN,
-  TEXT_RULE,
-} from '../schemas/common.ts'
+import { DEFAULT_LANGUAGE, type Language, localize, type Text } from '../i18n/language.ts'
+import { titleText } from '../i18n/problems.ts'
+import { type AjvError, fieldErrorText } from '../i18n/validation-messages.ts'
 import { Problem } from '../schemas/problem.ts'
 
 export interface FieldError {
-  detail: string
+  /** What is wrong; { zh, en } is sent in the request's language. */
+  detail: string | Text
   pointer?: string
   parameter?: string
   header?: string
@@ -25,9 +22,10 @@ export interface FieldError {
 
 export interface ProblemBody {
   type: string
-  title: string
+  /** { zh, en } is sent in the request's language; an English title the table knows is translated. */
+  title: string | Text
   status: number
-  detail?: string
+  detail?: string | Text
   instance?: string
   code?: string
   errors?: FieldError[]
@@ -39,7 +37,8 @@ export class HttpProblem extends Error {
   readonly body: ProblemBody
   readonly headers: Record<string, string>
   constructor(body: ProblemBody, headers: Record<string, string> = {}) {
-    super(body.detail ?? body.title)
+    const text = body.detail ?? body.title
+    super(typeof text === 'string' ? text : text.en)
     this.name = 'HttpProblem'
     this.body = body
     this.headers = headers
@@ -54,22 +53,6 @@ export const PROBLEM_TYPES = {
 
 const pointerFromPath = (path: string): string => `#${path}`
 
-interface AjvError {
-  instancePath: string
-  keyword: string
-  message?: string
-  params: Record<string, unknown>
-  /** set when the error is about an object's property name (propertyNames) */
-  propertyName?: string
-}
-
-/** Why a shared pattern refuses a value, in words instead of the regular expression. */
-const PATTERN_RULES: Record<string, string> = {
-  [TEXT_PATTERN]: TEXT_RULE,
-  [ISO_DATE_PATTERN]: ISO_DATE_RULE,
-  [PARAMETER_NAME_PATTERN]: 'must be a dotted parameter name (GET /v1/parameters lists them)',
-}
-
 const escapePointer = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1')
 
 /** Maps Ajv errors to field errors: the pointer names the field even for required/additional. */
@@ -79,44 +62,84 @@ const fieldErrors = (context: string | undefined, validation: AjvError[]): Field
     .filter((v) => v.keyword !== 'propertyNames')
     .map((v) => {
       let path = v.instancePath
-      let detail = v.message ?? 'is invalid'
       if (v.propertyName !== undefined) path = `${path}/${escapePointer(v.propertyName)}`
-      if (v.keyword === 'pattern' && PATTERN_RULES[String(v.params['pattern'])]) {
-        detail = PATTERN_RULES[String(v.params['pattern'])]!
-        if (v.propertyName !== undefined) detail = `name ${detail}`
-      } else if (v.keyword === 'format' && v.params['format'] === 'date') {
-        detail = 'must be a calendar date YYYY-MM-DD that exists'
-      } else if (v.keyword === 'required') {
-        path = `${path}/${String(v.params['missingProperty'])}`
-        detail = 'is required'
-      } else if (v.keyword === 'additionalProperties') {
+      if (v.keyword === 'required') path = `${path}/${String(v.params['missingProperty'])}`
+      else if (v.keyword === 'additionalProperties')
         path = `${path}/${String(v.params['additionalProperty'])}`
-        detail = 'is not a known property'
-      } else if (v.keyword === 'enum' && Array.isArray(v.params['allowedValues'])) {
-        detail = `must be one of: ${(v.params['allowedValues'] as unknown[]).join(', ')}`
-      }
+      const detail = fieldErrorText(v)
       const name = path.split('/').filter(Boolean).join('.')
       if (context === 'querystring' || context === 'params') return { detail, parameter: name }
       if (context === 'headers') return { detail, header: name }
       return { detail, pointer: pointerFromPath(path) }
     })
 
-/** What a client is told when the database, not its request, failed (503 with Retry-After). */
-const UNAVAILABLE_DETAIL: Record<UnavailableReason, string> = {
-  connection:
-    'The connection to the database broke while this request was processed, and its transaction was not ' +
-    'confirmed. Retry it; a submission with the same Idempotency-Key answers its stored response if it did commit.',
-  'starting-or-stopping':
-    'The database is starting or shutting down; this request was not carried out. Retry it.',
-  'statement-timeout':
-    'The database did not finish in time (statement timeout); the transaction was rolled back. Retry it.',
-  'lock-timeout':
-    'Rows this request needs stayed locked by others past the lock timeout; the transaction was rolled back. Retry it.',
-  overloaded: 'No database connection is free right now; this request was not carried out. Retry it.',
+/** The problem's detail for a list of field errors: "where: why; where: why". */
+const validationDetail = (errors: FieldError[]): Text => {
+  const line = (language: Language) =>
+    errors
+      .map((e) => {
+        const detail = typeof e.detail === 'string' ? e.detail : localize(e.detail, language)
+        return `${e.pointer ?? e.parameter ?? e.header}: ${detail}`
+      })
+      .join(language === 'en' ? '; ' : '；')
+  return { zh: line('zh-CN'), en: line('en') }
 }
 
+/** What a client is told when the database, not its request, failed (503 with Retry-After). */
+const UNAVAILABLE_DETAIL: Record<UnavailableReason, Text> = {
+  connection: {
+    zh: '处理该请求时与数据库的连接中断，其事务未获确认。请重试；若已提交成功，使用同一 Idempotency-Key 的提交会返回已保存的响应。',
+    en:
+      'The connection to the database broke while this request was processed, and its transaction was not ' +
+      'confirmed. Retry it; a submission with the same Idempotency-Key answers its stored response if it did commit.',
+  },
+  'starting-or-stopping': {
+    zh: '数据库正在启动或关闭，该请求未执行。请重试。',
+    en: 'The database is starting or shutting down; this request was not carried out. Retry it.',
+  },
+  'statement-timeout': {
+    zh: '数据库未能按时完成（语句超时），事务已回滚。请重试。',
+    en: 'The database did not finish in time (statement timeout); the transaction was rolled back. Retry it.',
+  },
+  'lock-timeout': {
+    zh: '该请求所需的数据行被其他请求锁定，超过了锁等待时限，事务已回滚。请重试。',
+    en: 'Rows this request needs stayed locked by others past the lock timeout; the transaction was rolled back. Retry it.',
+  },
+  overloaded: {
+    zh: '当前没有空闲的数据库连接，该请求未执行。请重试。',
+    en: 'No database connection is free right now; this request was not carried out. Retry it.',
+  },
+}
+
+/** An engine error's class, in Chinese (its message, from the engine, is English). */
+const ENGINE_ERROR_ZH: Record<string, string> = {
+  StraddlesParameterChange: '纳税期间跨越了参数变更日，请按变更日拆分',
+  InvalidInput: '输入值格式错误或超出范围',
+  UnknownParameter: '未知的参数',
+  InvalidParameterValue: '参数值的类型不符',
+  TaxNotInForce: '该期间内此税种不存在',
+}
+
+const text = (value: string | Text, language: Language, translate = false): string => {
+  if (typeof value !== 'string') return localize(value, language)
+  const known = translate ? titleText(value) : null
+  return known ? localize(known, language) : value
+}
+
+/** The body as sent: every { zh, en } in the request's language. */
+const localized = (body: ProblemBody, language: Language) => ({
+  ...body,
+  title: text(body.title, language, true),
+  ...(body.detail === undefined ? {} : { detail: text(body.detail, language) }),
+  ...(body.errors ? { errors: body.errors.map((e) => ({ ...e, detail: text(e.detail, language) })) } : {}),
+})
+
 const send = (reply: FastifyReply, body: ProblemBody, headers: Record<string, string> = {}) =>
-  reply.code(body.status).headers(headers).type('application/problem+json').send(body)
+  reply
+    .code(body.status)
+    .headers(headers)
+    .type('application/problem+json')
+    .send(localized(body, reply.request.language ?? DEFAULT_LANGUAGE))
 
 export default fp(
   async (app: FastifyInstance) => {
@@ -132,7 +155,7 @@ export default fp(
           type: PROBLEM_TYPES.validation,
           title: 'Request validation failed',
           status: 400,
-          detail: errors.map((e) => `${e.pointer ?? e.parameter ?? e.header}: ${e.detail}`).join('; '),
+          detail: validationDetail(errors),
           instance,
           errors,
         })
@@ -149,7 +172,7 @@ export default fp(
           title: 'The facts given cannot be evaluated',
           status: error.code === 'StraddlesParameterChange' || error.code === 'TaxNotInForce' ? 422 : 400,
           code: error.code,
-          detail: error.message,
+          detail: { zh: `${ENGINE_ERROR_ZH[error.code] ?? '输入有误'}：${error.message}`, en: error.message },
           instance,
           errors,
           ...(error.details['date'] ? { date: error.details['date'] } : {}),
@@ -164,7 +187,10 @@ export default fp(
             type: '/problems/busy',
             title: 'Service Unavailable',
             status: 503,
-            detail: `The request lost ${error.attempts} races for the same rows; nothing was stored. Retry it.`,
+            detail: {
+              zh: `该请求争用相同数据行 ${error.attempts} 次均未成功，未保存任何数据。请重试。`,
+              en: `The request lost ${error.attempts} races for the same rows; nothing was stored. Retry it.`,
+            },
             instance,
           },
           { 'retry-after': '1' },
@@ -197,7 +223,10 @@ export default fp(
           type: 'about:blank',
           title: status === 503 ? 'Service Unavailable' : 'Internal Server Error',
           status,
-          detail: 'The server could not complete the request. The request id in the logs identifies it.',
+          detail: {
+            zh: '服务器未能完成该请求。日志中的请求 ID 可定位此次请求。',
+            en: 'The server could not complete the request. The request id in the logs identifies it.',
+          },
           instance,
         })
       }
@@ -219,7 +248,10 @@ export default fp(
         type: PROBLEM_TYPES.notFound,
         title: 'Not Found',
         status: 404,
-        detail: `No route ${request.method} ${request.url.split('?')[0]}`,
+        detail: {
+          zh: `没有接口 ${request.method} ${request.url.split('?')[0]}`,
+          en: `No route ${request.method} ${request.url.split('?')[0]}`,
+        },
         instance: request.url.split('?')[0],
       }),
     )

@@ -12,6 +12,7 @@ import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Limits } from '../config.ts'
+import type { Text } from '../i18n/language.ts'
 import { HttpProblem } from './problems.ts'
 
 export interface LimitState {
@@ -31,13 +32,16 @@ declare module 'fastify' {
   }
 }
 
-export const tooManyRequests = (retryAfterSeconds: number, detail: string) =>
+export const tooManyRequests = (retryAfterSeconds: number, detail: Text) =>
   new HttpProblem(
     {
       type: '/problems/too-many-requests',
       title: 'Too Many Requests',
       status: 429,
-      detail: `${detail} Retry after ${retryAfterSeconds} s.`,
+      detail: {
+        zh: `${detail.zh}请在 ${retryAfterSeconds} 秒后重试。`,
+        en: `${detail.en} Retry after ${retryAfterSeconds} s.`,
+      },
     },
     { 'retry-after': String(retryAfterSeconds) },
   )
@@ -59,8 +63,14 @@ export default fp(
         tooManyRequests(
           Math.max(1, Math.ceil(context.ttl / 1000)),
           request.caller
-            ? `This API key made more than ${context.max} requests in ${limits.rateLimitWindowMs / 1000} s.`
-            : `More than ${context.max} requests without an API key came from your address in ${limits.rateLimitWindowMs / 1000} s.`,
+            ? {
+                zh: `该 API 密钥在 ${limits.rateLimitWindowMs / 1000} 秒内的请求超过了 ${context.max} 次。`,
+                en: `This API key made more than ${context.max} requests in ${limits.rateLimitWindowMs / 1000} s.`,
+              }
+            : {
+                zh: `来自您地址的无密钥请求在 ${limits.rateLimitWindowMs / 1000} 秒内超过了 ${context.max} 次。`,
+                en: `More than ${context.max} requests without an API key came from your address in ${limits.rateLimitWindowMs / 1000} s.`,
+              },
         ),
     })
 

@@ -27,12 +27,20 @@ import { Explain } from '../schemas/explain.ts'
 import { problemResponses } from '../schemas/problem.ts'
 import { idempotently } from './idempotency.ts'
 
+/** The things a 404 names, in Chinese. */
+const WHAT_ZH: Record<string, string> = {
+  application: '申请',
+  decision: '决定',
+  enterprise: '企业',
+  'API key': 'API 密钥',
+}
+
 export const notFound = (what: string) =>
   new HttpProblem({
     type: 'about:blank',
     title: 'Not Found',
     status: 404,
-    detail: `No ${what} with this id.`,
+    detail: { zh: `没有此 ID 的${WHAT_ZH[what] ?? what}。`, en: `No ${what} with this id.` },
   })
 
 const applications: FastifyPluginAsyncTypebox = async (app) => {
@@ -64,8 +72,16 @@ const applications: FastifyPluginAsyncTypebox = async (app) => {
           type: '/problems/forbidden',
           title: 'Forbidden',
           status: 403,
-          detail: 'An enterprise key may submit applications only for its own credit code.',
-          errors: [{ detail: 'is not the credit code of your API key', pointer: '#/enterprise/creditCode' }],
+          detail: {
+            zh: '企业密钥只能为本企业的信用代码提交申请。',
+            en: 'An enterprise key may submit applications only for its own credit code.',
+          },
+          errors: [
+            {
+              detail: { zh: '不是您 API 密钥的信用代码', en: 'is not the credit code of your API key' },
+              pointer: '#/enterprise/creditCode',
+            },
+          ],
         })
       }
       // Input the engine refuses → 4xx before anything is claimed or stored; the result is the

@@ -10,6 +10,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { currentCheckpoint, verifyAudit } from '../audit/verify.ts'
 import { type AuditFilters, listEntries, MAX_PAGE_SIZE } from '../db/audit-repository.ts'
 import type { Executor } from '../db/executor.ts'
+import type { Text } from '../i18n/language.ts'
 import { HttpProblem, PROBLEM_TYPES } from '../plugins/problems.ts'
 import {
   AuditCheckpoint,
@@ -22,12 +23,12 @@ import { problemResponses } from '../schemas/problem.ts'
 
 const DEFAULT_PAGE_SIZE = 100
 
-const badParameter = (parameter: string, detail: string) =>
+const badParameter = (parameter: string, detail: Text) =>
   new HttpProblem({
     type: PROBLEM_TYPES.validation,
     title: 'Request validation failed',
     status: 400,
-    detail: `${parameter}: ${detail}`,
+    detail: { zh: `${parameter}: ${detail.zh}`, en: `${parameter}: ${detail.en}` },
     errors: [{ detail, parameter }],
   })
 
@@ -38,9 +39,10 @@ const optionalNumber = (value: string | undefined): number | undefined =>
 const seqRange = (query: { from_seq?: string; to_seq?: string }) => {
   const fromSeq = optionalNumber(query.from_seq)
   const toSeq = optionalNumber(query.to_seq)
-  if (fromSeq !== undefined && fromSeq < 1) throw badParameter('from_seq', 'must be at least 1')
+  if (fromSeq !== undefined && fromSeq < 1)
+    throw badParameter('from_seq', { zh: '必须至少为 1', en: 'must be at least 1' })
   if (fromSeq !== undefined && toSeq !== undefined && toSeq < fromSeq) {
-    throw badParameter('to_seq', 'must not be less than from_seq')
+    throw badParameter('to_seq', { zh: '不得小于 from_seq', en: 'must not be less than from_seq' })
   }
   return { fromSeq, toSeq }
 }
@@ -73,12 +75,17 @@ const audit: FastifyPluginAsyncTypebox = async (app) => {
       const q = request.query
       const { fromSeq, toSeq } = seqRange(q)
       const limit = optionalNumber(q.limit) ?? DEFAULT_PAGE_SIZE
-      if (limit < 1 || limit > MAX_PAGE_SIZE) throw badParameter('limit', `must be 1 to ${MAX_PAGE_SIZE}`)
+      if (limit < 1 || limit > MAX_PAGE_SIZE)
+        throw badParameter('limit', {
+          zh: `必须在 1 至 ${MAX_PAGE_SIZE} 之间`,
+          en: `must be 1 to ${MAX_PAGE_SIZE}`,
+        })
       const instant = (name: 'from' | 'to'): string | undefined => {
         const value = q[name]
         if (value === undefined) return undefined
         const time = new Date(value)
-        if (Number.isNaN(time.getTime())) throw badParameter(name, 'must be an ISO 8601 date-time')
+        if (Number.isNaN(time.getTime()))
+          throw badParameter(name, { zh: '必须是 ISO 8601 日期时间', en: 'must be an ISO 8601 date-time' })
         // The stored `at` is Date#toISOString text: compare in that same form.
         return time.toISOString()
       }
@@ -129,7 +136,10 @@ const audit: FastifyPluginAsyncTypebox = async (app) => {
           type: '/problems/audit-log-inconsistent',
           title: 'The audit log is inconsistent',
           status: 500,
-          detail: `${result.detail} GET /v1/audit/verify says where.`,
+          detail: {
+            zh: `${result.detail} GET /v1/audit/verify 会指出问题所在。`,
+            en: `${result.detail} GET /v1/audit/verify says where.`,
+          },
         })
       }
       return result.checkpoint
@@ -160,7 +170,10 @@ const audit: FastifyPluginAsyncTypebox = async (app) => {
       const given = Object.entries(parts).filter(([, v]) => v !== undefined)
       if (given.length > 0 && given.length < 3) {
         const missing = Object.keys(parts).find((k) => parts[k as keyof typeof parts] === undefined)!
-        throw badParameter(missing, 'a checkpoint needs size, root and head_hash together')
+        throw badParameter(missing, {
+          zh: '检查点须同时给出 size、root 和 head_hash',
+          en: 'a checkpoint needs size, root and head_hash together',
+        })
       }
       const checkpoint =
         given.length === 3 ? { size: Number(q.size), root: q.root!, head_hash: q.head_hash! } : undefined

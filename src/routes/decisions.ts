@@ -129,7 +129,10 @@ const decisions: FastifyPluginAsyncTypebox = async (app) => {
               type: '/problems/already-superseded',
               title: 'Conflict',
               status: 409,
-              detail: `This decision was already superseded by ${decision.supersededBy}; correct that one.`,
+              detail: {
+                zh: `该决定已被 ${decision.supersededBy} 取代；请更正那个决定。`,
+                en: `This decision was already superseded by ${decision.supersededBy}; correct that one.`,
+              },
             })
           }
           try {
@@ -162,7 +165,7 @@ const decisions: FastifyPluginAsyncTypebox = async (app) => {
                 type: '/problems/already-superseded',
                 title: 'Conflict',
                 status: 409,
-                detail: 'This decision was just superseded.',
+                detail: { zh: '该决定刚刚被取代。', en: 'This decision was just superseded.' },
               })
             }
             throw error

@@ -37,7 +37,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
             type: 'about:blank',
             title: 'Service Unavailable',
             status: 503,
-            detail: 'This instance is shutting down.',
+            detail: { zh: '该实例正在关闭。', en: 'This instance is shutting down.' },
           },
           { 'retry-after': '5' },
         )
@@ -51,7 +51,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
             type: 'about:blank',
             title: 'Service Unavailable',
             status: 503,
-            detail: 'The database is not reachable.',
+            detail: { zh: '无法连接数据库。', en: 'The database is not reachable.' },
           },
           { 'retry-after': '5' },
         )

@@ -22,7 +22,10 @@ export const unavailable = (error: TransientDatabaseError) =>
       type: '/problems/busy',
       title: 'Service Unavailable',
       status: 503,
-      detail: `The request lost ${error.attempts} races for the same ledger rows; nothing was stored. Retry it.`,
+      detail: {
+        zh: `该请求争用相同台账行 ${error.attempts} 次均未成功，未保存任何数据。请重试。`,
+        en: `The request lost ${error.attempts} races for the same ledger rows; nothing was stored. Retry it.`,
+      },
     },
     { 'retry-after': '1' },
   )
@@ -33,9 +36,12 @@ const inProgress = (retryAfterSeconds: number) =>
       type: '/problems/idempotency-in-progress',
       title: 'Conflict',
       status: 409,
-      detail:
-        'A request with this Idempotency-Key is still being processed. Retry later for its response ' +
-        `(if the process handling it stopped, the key is free again within ${retryAfterSeconds} s).`,
+      detail: {
+        zh: `使用此 Idempotency-Key 的请求仍在处理中。请稍后重试以获取其响应（若处理它的进程已停止，该密钥将在 ${retryAfterSeconds} 秒内释放）。`,
+        en:
+          'A request with this Idempotency-Key is still being processed. Retry later for its response ' +
+          `(if the process handling it stopped, the key is free again within ${retryAfterSeconds} s).`,
+      },
     },
     { 'retry-after': String(retryAfterSeconds) },
   )
@@ -45,8 +51,16 @@ const reused = () =>
     type: '/problems/idempotency-key-reused',
     title: 'Unprocessable Content',
     status: 422,
-    detail: 'This Idempotency-Key was used with a different request body.',
-    errors: [{ detail: 'was used with a different body', header: 'Idempotency-Key' }],
+    detail: {
+      zh: '此 Idempotency-Key 已用于另一个请求体。',
+      en: 'This Idempotency-Key was used with a different request body.',
+    },
+    errors: [
+      {
+        detail: { zh: '已用于另一个请求体', en: 'was used with a different body' },
+        header: 'Idempotency-Key',
+      },
+    ],
   })
 
 /**

@@ -73,12 +73,18 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
           type: '/problems/rule-not-in-force',
           title: 'No baselines or targets on this date',
           status: 422,
-          detail:
-            `The indicators' baselines and targets are not in force on ${error.at} (parameter ` +
-            `${error.parameter} has no value then); choose a date within the policy's monitoring period.`,
+          detail: {
+            zh: `${error.at}没有生效的指标基准值和目标值（参数 ${error.parameter} 当日无值）；请选择政策监测期内的日期。`,
+            en:
+              `The indicators' baselines and targets are not in force on ${error.at} (parameter ` +
+              `${error.parameter} has no value then); choose a date within the policy's monitoring period.`,
+          },
           errors: [
             {
-              detail: `has no baselines or targets in force (${error.parameter} on ${error.at})`,
+              detail: {
+                zh: `没有生效的基准值或目标值（${error.parameter}，${error.at}）`,
+                en: `has no baselines or targets in force (${error.parameter} on ${error.at})`,
+              },
               pointer,
             },
           ],

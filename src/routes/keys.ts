@@ -1,9 +1,17 @@
 // API keys (admin): create (the key is shown once), list, revoke. Every change is audited.
+// One key's label and role (GET /v1/keys/{id}) are readable by auditors and finance as well: a
+// decision's `decidedBy` and an audit entry's actor are key ids, and a reader must learn who acted.
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ROLES } from '../auth/api-keys.ts'
-import { createApiKey, LastAdminKeyError, listApiKeys, revokeApiKey } from '../db/keys-repository.ts'
+import {
+  createApiKey,
+  findApiKey,
+  LastAdminKeyError,
+  listApiKeys,
+  revokeApiKey,
+} from '../db/keys-repository.ts'
 import { creditCodeProblem } from '../engine/validate.ts'
 import { callerOf } from '../plugins/auth.ts'
 import { HttpProblem } from '../plugins/problems.ts'
@@ -23,6 +31,21 @@ const ApiKey = Type.Object(
     label: Type.String(),
     createdAt: Type.String({ format: 'date-time' }),
     createdBy: Type.Union([Type.String(), Type.Null()]),
+    revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  },
+  { additionalProperties: false },
+)
+
+/** What auditors and finance may read about a key: who it is, never its prefix or hash. */
+const ApiKeyIdentity = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    label: Type.String({ description: 'What the key is for, as its creator named it.' }),
+    role: Type.Enum(ROLES),
+    enterprise: Type.Union([Type.String(), Type.Null()], {
+      description: 'Credit code, for enterprise keys.',
+    }),
+    createdAt: Type.String({ format: 'date-time' }),
     revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   },
   { additionalProperties: false },
@@ -102,6 +125,29 @@ const keys: FastifyPluginAsyncTypebox = async (app) => {
     async () => listApiKeys(app.database.db),
   )
 
+  app.get(
+    '/v1/keys/:id',
+    {
+      preHandler: app.requireRole('auditor', 'finance', 'admin'),
+      schema: {
+        tags: ['keys'],
+        summary: 'Who a key is: label, role, enterprise, created and revoked',
+        description:
+          'Resolves a key id (a decision’s decidedBy, an audit entry’s actor.keyId) to its label and ' +
+          'role. Auditor, finance and admin keys; never the key, its prefix or its hash.',
+        security: [{ apiKey: [] }],
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        response: { 200: ApiKeyIdentity, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const record = await findApiKey(app.database.db, request.params.id)
+      if (!record) throw notFound('API key')
+      const { id, label, role, enterprise, createdAt, revokedAt } = record
+      return { id, label, role, enterprise, createdAt, revokedAt }
+    },
+  )
+
   app.delete(
     '/v1/keys/:id',
     {
@@ -130,7 +176,10 @@ const keys: FastifyPluginAsyncTypebox = async (app) => {
           type: '/problems/last-admin-key',
           title: 'Conflict',
           status: 409,
-          detail: 'This is the last active admin key: create another admin key before revoking it.',
+          detail: {
+            zh: '这是最后一个有效的管理员密钥：请先创建另一个管理员密钥，再吊销它。',
+            en: 'This is the last active admin key: create another admin key before revoking it.',
+          },
         })
       }
     },

@@ -8,6 +8,9 @@ import type { Measure as EngineMeasure } from '../engine/measure.ts'
 import { MEASURES } from '../engine/measures/index.ts'
 import { DEFAULT_PARAMETERS } from '../engine/parameters/index.ts'
 import type { ParameterDefinition } from '../engine/parameters/types.ts'
+import { PREFECTURES } from '../engine/prefectures.ts'
+import { type Text as Bilingual, type Language, localize } from '../i18n/language.ts'
+import { REASON_CODES, REASONS } from '../i18n/reasons.ts'
 import { HttpProblem } from '../plugins/problems.ts'
 import { IsoDate } from '../schemas/application.ts'
 import { CalendarDate, PARAMETER_NAME_PATTERN, TEXT_PATTERN } from '../schemas/common.ts'
@@ -19,6 +22,9 @@ const Measure = Type.Object(
     id: MeasureId,
     clause: Type.String({ description: 'Clause of the source, e.g. "§18".' }),
     title: Text,
+    name: Type.String({
+      description: 'The title in the language of the request (Accept-Language; Chinese by default).',
+    }),
     summary: Text,
     cash: Type.Boolean({
       description:
@@ -95,10 +101,11 @@ const ParameterAt = Type.Object(
   },
 )
 
-const measureView = (m: EngineMeasure) => ({
+const measureView = (m: EngineMeasure, language: Language) => ({
   id: m.id,
   clause: m.clause,
   title: m.title,
+  name: localize(m.title, language),
   summary: m.summary,
   cash: m.cash,
   inputs: [...m.inputs],
@@ -114,10 +121,78 @@ const parameterView = (p: ParameterDefinition) => ({
   values: p.values.map((v) => ({ from: v.from, to: v.to, value: v.value })),
 })
 
-const notFound = (detail: string) =>
+const ReasonInfo = Type.Object(
+  {
+    code: Type.String({ description: 'The reason code (Reason.code).' }),
+    message: Text,
+    text: Type.String({ description: 'The message in the language of the request.' }),
+  },
+  { additionalProperties: false, description: 'What a reason code means in general.' },
+)
+
+const PrefectureInfo = Type.Object(
+  {
+    id: Type.String({ description: 'Pinyin id: what decisions and parameters hold, e.g. "yuxi".' }),
+    code: Type.String({ description: 'GB/T 2260 administrative division code, e.g. "530400".' }),
+    names: Type.Object(
+      {
+        zh: Type.String({ description: 'Official Chinese name, e.g. "玉溪市".' }),
+        zhShort: Type.String({ description: 'Short Chinese name, e.g. "玉溪".' }),
+        en: Type.String({ description: 'English name.' }),
+      },
+      { additionalProperties: false },
+    ),
+    name: Type.String({ description: 'The name in the language of the request.' }),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'A prefecture (州、市) of Yunnan; every request field `prefecture` accepts id, code or either Chinese name.',
+  },
+)
+
+const notFound = (detail: Bilingual) =>
   new HttpProblem({ type: 'about:blank', title: 'Not Found', status: 404, detail })
 
 const reference: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/v1/reasons',
+    {
+      schema: {
+        tags: ['reference'],
+        summary: 'Every reason code with its message in Chinese and English',
+        description:
+          'The general meaning of each Reason.code an outcome, gate, finance computation or indicator may ' +
+          'carry (the outcome’s own message gives the figures of its case). `text` follows Accept-Language.',
+        response: { 200: Type.Array(ReasonInfo) },
+      },
+    },
+    async (request) =>
+      REASON_CODES.map((code) => ({
+        code,
+        message: REASONS[code],
+        text: localize(REASONS[code], request.language),
+      })),
+  )
+
+  app.get(
+    '/v1/prefectures',
+    {
+      schema: {
+        tags: ['reference'],
+        summary: 'The 16 prefectures of Yunnan: id, GB/T 2260 code and names',
+        response: { 200: Type.Array(PrefectureInfo) },
+      },
+    },
+    async (request) =>
+      PREFECTURES.map((p) => ({
+        id: p.id,
+        code: p.code,
+        names: { zh: p.zh, zhShort: p.short, en: p.en },
+        name: request.language === 'en' ? p.en : p.zh,
+      })),
+  )
+
   app.get(
     '/v1/measures',
     {
@@ -130,7 +205,7 @@ const reference: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async () => MEASURES.map(measureView),
+    async (request) => MEASURES.map((m) => measureView(m, request.language)),
   )
 
   app.get(
@@ -154,8 +229,12 @@ const reference: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const measure = MEASURES.find((m) => m.id === request.params.id)
-      if (!measure) throw notFound(`No measure "${request.params.id}": GET /v1/measures lists them.`)
-      return measureView(measure)
+      if (!measure)
+        throw notFound({
+          zh: `没有措施 "${request.params.id}"：GET /v1/measures 列出全部措施。`,
+          en: `No measure "${request.params.id}": GET /v1/measures lists them.`,
+        })
+      return measureView(measure, request.language)
     },
   )
 
@@ -202,7 +281,11 @@ const reference: FastifyPluginAsyncTypebox = async (app) => {
       const { name } = request.params
       const { at } = request.query
       const definition = DEFAULT_PARAMETERS.definition(name)
-      if (!definition) throw notFound(`No parameter "${name}": GET /v1/parameters lists them.`)
+      if (!definition)
+        throw notFound({
+          zh: `没有参数 "${name}"：GET /v1/parameters 列出全部参数。`,
+          en: `No parameter "${name}": GET /v1/parameters lists them.`,
+        })
       const view = parameterView(definition)
       if (at === undefined) return view
       const read = DEFAULT_PARAMETERS.lookup(name, at)!

@@ -10,7 +10,7 @@
 
 import { Type } from 'typebox'
 import interestSubsidyExample from '../../examples/interest-subsidy.json' with { type: 'json' }
-import { PREFECTURE_IDS } from '../engine/prefectures.ts'
+import { PREFECTURE_SPELLINGS } from '../engine/prefectures.ts'
 import {
   BUILD_TYPES,
   CAPACITY_PRODUCTS,
@@ -285,9 +285,11 @@ export const Project = Type.Object(
       description: "Meets its industry's access conditions (行业准入条件), §6 and §17.",
     }),
     prefecture: Type.String({
-      enum: [...PREFECTURE_IDS],
+      enum: [...PREFECTURE_SPELLINGS],
       description:
-        'Prefecture (州、市) the project lies in, by its pinyin id, e.g. "qujing" (§14 price tiers, §17 Central Yunnan list).',
+        'Prefecture (州、市) the project lies in (§14 price tiers, §17 Central Yunnan list): its pinyin id ' +
+        '("yuxi"), its GB/T 2260 code ("530400") or its Chinese name, full or short ("玉溪市", "玉溪"). ' +
+        'Stored and decided as the pinyin id (GET /v1/prefectures lists them).',
     }),
     park: Type.Optional(
       Type.Union([Park, Type.Null()], {

@@ -52,7 +52,10 @@ export const AuditEntriesQuery = Type.Object(
       Type.String({
         pattern: '^[a-z][a-z0-9-]*(:[^\\s\\u0000\\ud800-\\udfff]+)?$',
         maxLength: 200,
-        description: 'An entity type ("api-key"), or one entity as type:id ("decision:<uuid>").',
+        description:
+          'An entity type ("api-key"), or one entity as type:id ("decision:<uuid>"). A decision’s ' +
+          'entries include the `decision.superseded` entry of the decision that corrected it (filed ' +
+          'under the correcting decision’s id, which supersedes this one).',
       }),
     ),
     actor: Type.Optional(PlainText('The acting API key id, or "system".', { minLength: 1, maxLength: 200 })),
@@ -97,6 +100,12 @@ export const AuditCheckpoint = Type.Object(
   {
     ...CheckpointFields,
     head_seq: Type.Integer({ minimum: 0, description: 'The seq of the last entry (equal to size).' }),
+    issued_at: Type.String({
+      format: 'date-time',
+      description:
+        'When the checkpoint was issued: the instant of the database snapshot it was computed from ' +
+        '(ISO 8601, UTC). Informative: verification needs only size, root and head_hash.',
+    }),
   },
   {
     additionalProperties: false,

@@ -8,7 +8,9 @@
 import { Type } from 'typebox'
 import interestSubsidyExample from '../../examples/interest-subsidy.json' with { type: 'json' }
 import landPriceCeilingExample from '../../examples/land-price-ceiling.json' with { type: 'json' }
+import { NEGATIVE_LIST_CONSEQUENCES } from '../engine/gates/negative-list.ts'
 import { MEASURE_IDS } from '../engine/types.ts'
+import { REASON_CODES, REASONS } from '../i18n/reasons.ts'
 import { Application, History, IsoDate } from './application.ts'
 import { CalendarDate, PARAMETER_NAME_PATTERN, TEXT_PATTERN } from './common.ts'
 
@@ -25,9 +27,16 @@ export const Text = Type.Object(
 
 export const Reason = Type.Object(
   {
-    code: Type.String({
-      description: 'Stable machine-readable reason, e.g. NEGATIVE_LIST, ALREADY_GRANTED, MISSING_INPUT.',
-    }),
+    // Typed as string: the engine's Reason.code is a string and stored decisions keep theirs; the
+    // document lists the codes (src/i18n/reasons.ts, checked against every case by a test).
+    code: Type.Unsafe<string>(
+      Type.Enum(REASON_CODES, {
+        description:
+          'Stable machine-readable reason (`message` says it for this case; GET /v1/reasons lists them):\n' +
+          REASON_CODES.map((c) => `- ${c}: ${REASONS[c].zh} / ${REASONS[c].en}`).join('\n'),
+        'x-messages': REASONS,
+      }),
+    ),
     message: Text,
     field: Type.Optional(
       Type.String({
@@ -449,10 +458,24 @@ export const GateResult = Type.Object(
     clause: Type.String({ description: 'Clause of the gate.' }),
     passed: Type.Boolean({ description: 'A project that fails a gate is ineligible for every measure.' }),
     reasons: Type.Array(Reason, { description: 'Why the gate failed; empty when it passed.' }),
-    consequences: Type.Array(Type.String(), {
-      description:
-        '§17 consequences of the negative list: no-project-approval, no-land-supply, no-environmental-review, no-loans.',
-    }),
+    consequences: Type.Array(
+      Type.Unsafe<string>(
+        Type.Enum(
+          NEGATIVE_LIST_CONSEQUENCES.map((c) => c.id),
+          {
+            description: NEGATIVE_LIST_CONSEQUENCES.map((c) => `${c.id}: ${c.text.zh} / ${c.text.en}`).join(
+              '; ',
+            ),
+            'x-messages': Object.fromEntries(NEGATIVE_LIST_CONSEQUENCES.map((c) => [c.id, c.text])),
+          },
+        ),
+      ),
+      {
+        description:
+          '§17 consequences of the negative list (对列入清单的项目实行立项禁批、用地禁供、环保禁评、金融禁贷措施): ' +
+          'no-project-approval 立项禁批, no-land-supply 用地禁供, no-environmental-review 环保禁评, no-loans 金融禁贷.',
+      },
+    ),
     trace: Trace,
   },
   {

@@ -90,7 +90,7 @@ t.test('an unreachable database: every route that needs it answers 503 with Retr
     t.equal(res.statusCode, 503, `${request.method} ${request.url}`)
     t.match(res.headers['content-type'], /^application\/problem\+json/)
     t.ok(Number(res.headers['retry-after']) >= 1, 'Retry-After')
-    t.match(res.json(), { title: 'Service Unavailable', status: 503, detail: String })
+    t.match(res.json(), { title: '服务暂不可用', status: 503, detail: String })
     t.notMatch(res.body, /ECONNREFUSED|127\.0\.0\.1/, 'no internals')
   }
   const live = await app.inject({ method: 'GET', url: '/health/live' })

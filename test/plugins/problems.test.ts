@@ -21,7 +21,8 @@ t.test('problems', async (t) => {
     app.inject({
       method: 'POST',
       url: '/v1/evaluations',
-      headers: { 'content-type': contentType },
+      // The English messages; the Chinese default is tested below and in test/plugins/language.test.ts.
+      headers: { 'content-type': contentType, 'accept-language': 'en' },
       payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
     })
   const problem = (res: Awaited<ReturnType<typeof post>>) => {

@@ -1,6 +1,7 @@
 // The auditor's routes: who may call them, the listing and its pages, the checkpoint, verification
 // with and without an earlier checkpoint, and what a tampered log looks like from outside.
 
+import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import t from 'tap'
 import { type AuditEntry, entryHash } from '../../src/audit/chain.ts'
@@ -9,6 +10,7 @@ import type { Caller } from '../../src/auth/api-keys.ts'
 import { createApiKey, revokeApiKey } from '../../src/db/keys-repository.ts'
 import { testApp } from '../helpers/app.ts'
 import { testDatabase } from '../helpers/database.ts'
+import { deepProcessing } from '../helpers/fixtures.ts'
 
 const database = await testDatabase(t)
 const { db } = database
@@ -121,7 +123,9 @@ t.test('bad query parameters: 400 naming the parameter', async (t) => {
 })
 
 t.test('checkpoint and verify: the log only grew since', async (t) => {
-  const checkpoint = (await get('/v1/audit/checkpoint')).json()
+  const before = Date.now()
+  const { issued_at, ...checkpoint } = (await get('/v1/audit/checkpoint')).json()
+  const after = Date.now()
   const entries = (await get('/v1/audit/entries?limit=500')).json().entries as AuditEntry[]
   t.same(checkpoint, {
     size: entries.length,
@@ -129,6 +133,13 @@ t.test('checkpoint and verify: the log only grew since', async (t) => {
     head_hash: entries.at(-1)!.entry_hash,
     head_seq: entries.length,
   })
+  t.match(issued_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, 'issued_at: ISO 8601 UTC')
+  // The database's clock and this process's are the same machine's; a second either side for rounding.
+  t.ok(
+    Date.parse(issued_at) >= before - 1000 && Date.parse(issued_at) <= after + 1000,
+    `issued_at ${issued_at} is when it was asked for`,
+  )
+  t.ok(entries.at(-1)!.time <= issued_at, 'issued after the last entry it covers')
 
   const plain = (await get('/v1/audit/verify')).json()
   t.same(plain, {
@@ -175,6 +186,60 @@ t.test('checkpoint and verify: the log only grew since', async (t) => {
     problem: 'truncated',
   })
 })
+
+t.test(
+  'a decision’s trail includes the decision.superseded entry of the one that corrected it',
+  async (t) => {
+    const headers = (key: string) => ({ authorization: `Bearer ${key}`, 'idempotency-key': randomUUID() })
+    const submitted = await app.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: headers(finance.key),
+      payload: deepProcessing('p-trail', '120000000.00'),
+    })
+    t.equal(submitted.statusCode, 201, submitted.body)
+    const oldId = submitted.json().decisions[0].id as string
+    const correct = (id: string) =>
+      app.inject({
+        method: 'POST',
+        url: `/v1/decisions/${id}/corrections`,
+        headers: headers(finance.key),
+        payload: { reason: 'recomputed' },
+      })
+    const first = await correct(oldId)
+    t.equal(first.statusCode, 201, first.body)
+    const newId = first.json().decisions.at(-1).id as string
+    const second = await correct(newId)
+    t.equal(second.statusCode, 201, second.body)
+    const newestId = second.json().decisions.at(-1).id as string
+
+    const trail = async (id: string) =>
+      ((await get(`/v1/audit/entries?entity=decision:${id}`)).json().entries as AuditEntry[]).map((e) => [
+        e.action,
+        e.entity.id,
+      ])
+    t.same(
+      await trail(oldId),
+      [
+        ['decision.made', oldId],
+        ['decision.superseded', newId],
+      ],
+      'the old decision: made, then superseded (the entry filed under the decision that superseded it)',
+    )
+    t.same(
+      await trail(newId),
+      [
+        ['decision.superseded', newId],
+        ['decision.superseded', newestId],
+      ],
+      'the middle one: it superseded, and was superseded in turn',
+    )
+    t.same(await trail(newestId), [['decision.superseded', newestId]], 'the newest: only its own')
+    const decision = (await get(`/v1/decisions/${newId}`, finance.key)).json()
+    t.match(decision, { supersedes: oldId, supersededBy: newestId }, 'GET /v1/decisions/{id}: both ways')
+    t.match((await get('/v1/audit/verify')).json(), { valid: true }, 'the chain is untouched')
+  },
+)
 
 t.test('a tampered log, seen through the API', async (t) => {
   // As a superuser: delete entry 3.

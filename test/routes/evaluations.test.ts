@@ -228,7 +228,7 @@ t.test('malformed JSON → 400 problem', async (t) => {
   })
   t.equal(res.statusCode, 400)
   t.match(res.headers['content-type'], /^application\/problem\+json/)
-  t.match(res.json(), { status: 400, title: 'Malformed JSON body' })
+  t.match(res.json(), { status: 400, title: 'JSON 格式错误' })
 })
 
 t.test('a missing application, an impossible date, an invalid credit code → 400', async (t) => {

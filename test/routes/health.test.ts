@@ -20,7 +20,7 @@ t.test('ready answers 503 with a problem body when the database is unreachable',
   const res = await app.inject({ method: 'GET', url: '/health/ready' })
   t.equal(res.statusCode, 503)
   t.match(res.headers['content-type'], /^application\/problem\+json/)
-  t.match(res.json(), { type: 'about:blank', title: 'Service Unavailable', status: 503 })
+  t.match(res.json(), { type: 'about:blank', title: '服务暂不可用', status: 503 }, 'in Chinese by default')
   t.notMatch(res.body, /no database/, 'no internals in the body')
   t.equal(res.headers['retry-after'], '5')
   const live = await app.inject({ method: 'GET', url: '/health/live' })
@@ -34,7 +34,7 @@ t.test(
     app.lifecycle.draining = true
     const ready = await app.inject({ method: 'GET', url: '/health/ready' })
     t.equal(ready.statusCode, 503, 'a load balancer stops sending new requests')
-    t.match(ready.json(), { status: 503, detail: /shutting down/ })
+    t.match(ready.json(), { status: 503, detail: /正在关闭/ })
     t.equal(ready.headers['connection'], 'close')
     const live = await app.inject({ method: 'GET', url: '/health/live' })
     t.equal(live.statusCode, 200, 'requests that still arrive are served')

@@ -17,7 +17,7 @@ t.test('a label with U+0000 or a lone surrogate: 400 naming it, nothing stored',
     const res = await app.inject({
       method: 'POST',
       url: '/v1/keys',
-      headers: bearer(admin.key),
+      headers: { ...bearer(admin.key), 'accept-language': 'en' },
       payload: { role: 'auditor', label },
     })
     t.equal(res.statusCode, 400)
@@ -100,3 +100,48 @@ t.test(
     }
   },
 )
+
+t.test('GET /v1/keys/{id}: who a key is, for auditors, finance and admins; never its secret', async (t) => {
+  const make = (role: 'auditor' | 'finance' | 'enterprise' | 'admin', label: string, enterprise?: string) =>
+    database.db
+      .transaction()
+      .execute((trx) => createApiKey(trx, { role, label, enterprise: enterprise ?? null }, 'system'))
+  const auditor = await make('auditor', 'audit office')
+  const finance = await make('finance', 'finance bureau')
+  const portal = await make('enterprise', 'Qujing portal', '91530300MA6K5A1B2G')
+  // A fresh admin key: the tests before may have revoked the first one.
+  const keyAdmin = await make('admin', 'key admin')
+  for (const reader of [auditor, finance, keyAdmin]) {
+    const res = await app.inject({ url: `/v1/keys/${portal.record.id}`, headers: bearer(reader.key) })
+    t.equal(res.statusCode, 200, `readable with a ${reader.record.role} key`)
+    t.same(res.json(), {
+      id: portal.record.id,
+      label: 'Qujing portal',
+      role: 'enterprise',
+      enterprise: '91530300MA6K5A1B2G',
+      createdAt: portal.record.createdAt,
+      revokedAt: null,
+    })
+    t.notOk(res.body.includes(portal.record.prefix), 'neither prefix nor hash nor key')
+  }
+  t.equal(
+    (await app.inject({ url: `/v1/keys/${auditor.record.id}`, headers: bearer(portal.key) })).statusCode,
+    403,
+    'an enterprise key may not',
+  )
+  t.equal((await app.inject({ url: `/v1/keys/${auditor.record.id}` })).statusCode, 401, 'no key: 401')
+  const missing = await app.inject({ url: `/v1/keys/${crypto.randomUUID()}`, headers: bearer(auditor.key) })
+  t.equal(missing.statusCode, 404)
+  t.equal(
+    (await app.inject({ url: '/v1/keys/not-a-uuid', headers: bearer(auditor.key) })).statusCode,
+    400,
+    'a malformed id: 400',
+  )
+  await revokeApiKey(database.db, finance.record.id, {
+    keyId: keyAdmin.record.id,
+    role: 'admin',
+    enterprise: null,
+  })
+  const revoked = await app.inject({ url: `/v1/keys/${finance.record.id}`, headers: bearer(auditor.key) })
+  t.match(revoked.json(), { role: 'finance', label: 'finance bureau', revokedAt: String })
+})

@@ -4,6 +4,7 @@ import t from 'tap'
 import { MEASURES } from '../../src/engine/measures/index.ts'
 import { PARAMETER_DEFINITIONS } from '../../src/engine/parameters/index.ts'
 import { MEASURE_IDS } from '../../src/engine/types.ts'
+import { REASON_CODES, REASONS } from '../../src/i18n/reasons.ts'
 import { testApp } from '../helpers/app.ts'
 
 const app = await testApp(t)
@@ -39,15 +40,19 @@ t.test('GET /v1/measures/{id}', async (t) => {
     id: engine.id,
     clause: engine.clause,
     title: engine.title,
+    name: engine.title.zh,
     summary: engine.summary,
     cash: engine.cash,
     inputs: [...engine.inputs],
   })
+  const en = await app.inject({ url: '/v1/measures/interest-subsidy', headers: { 'accept-language': 'en' } })
+  t.equal(en.json().name, engine.title.en, 'name: the title in the language asked for')
+  t.equal(en.headers['content-language'], 'en')
 
   const unknown = await get('/v1/measures/free-money')
   t.equal(unknown.statusCode, 404)
   t.match(unknown.headers['content-type'], /^application\/problem\+json/)
-  t.match(unknown.json(), { status: 404, title: 'Not Found', instance: '/v1/measures/free-money' })
+  t.match(unknown.json(), { status: 404, title: '未找到', instance: '/v1/measures/free-money' })
 })
 
 t.test('GET /v1/parameters lists every parameter with its dated values', async (t) => {
@@ -101,11 +106,54 @@ t.test('GET /v1/parameters/{name}: a dotted name, its history, the value in forc
 t.test('GET /v1/parameters/{name}: unknown name → 404, bad date → 400', async (t) => {
   const unknown = await get('/v1/parameters/interestSubsidy.rat')
   t.equal(unknown.statusCode, 404)
-  t.match(unknown.json(), { status: 404, title: 'Not Found' })
+  t.match(unknown.json(), { status: 404, title: '未找到' })
 
   for (const at of ['2016-02-30', '2016-5-1', 'yesterday']) {
     const bad = await get(`/v1/parameters/localShare.vat?at=${at}`)
     t.equal(bad.statusCode, 400, `at=${at}`)
     t.match(bad.json(), { status: 400, errors: [{ parameter: 'at' }] })
   }
+})
+
+t.test(
+  'GET /v1/reasons: every code with its message in both languages, text in the one asked for',
+  async (t) => {
+    const zh = await get('/v1/reasons')
+    t.equal(zh.statusCode, 200)
+    const byCode = new Map(
+      (zh.json() as { code: string; message: { zh: string; en: string }; text: string }[]).map((r) => [
+        r.code,
+        r,
+      ]),
+    )
+    t.same([...byCode.keys()], REASON_CODES)
+    t.same(byCode.get('NEGATIVE_LIST'), {
+      code: 'NEGATIVE_LIST',
+      message: REASONS.NEGATIVE_LIST,
+      text: REASONS.NEGATIVE_LIST.zh,
+    })
+    const en = await app.inject({ url: '/v1/reasons', headers: { 'accept-language': 'en;q=0.9, zh;q=0.1' } })
+    t.equal(en.json()[0].text, REASONS[REASON_CODES[0]!].en)
+  },
+)
+
+t.test('the OpenAPI document lists the reason codes as an enum, each with its messages', async (t) => {
+  const doc = (await get('/openapi.json')).json()
+  const reason = doc.components.schemas.Outcome.properties.reasons.items
+  t.same(reason.properties.code.enum, REASON_CODES)
+  t.same(reason.properties.code['x-messages'], REASONS)
+  t.match(reason.properties.code.description, /- NEGATIVE_LIST: 项目列入负面清单/)
+})
+
+t.test('GET /v1/prefectures: ids, codes and names, the name in the language asked for', async (t) => {
+  const zh = (await get('/v1/prefectures')).json()
+  t.equal(zh.length, 16)
+  t.same(zh[2], {
+    id: 'yuxi',
+    code: '530400',
+    names: { zh: '玉溪市', zhShort: '玉溪', en: 'Yuxi' },
+    name: '玉溪市',
+  })
+  const en = (await app.inject({ url: '/v1/prefectures', headers: { 'accept-language': 'en' } })).json()
+  t.equal(en[8].name, 'Chuxiong Yi Autonomous Prefecture')
 })

@@ -224,7 +224,7 @@ t.test('grant report', async (t) => {
     t.equal(csv.statusCode, 200)
     t.equal(csv.headers['content-type'], 'text/csv; charset=utf-8')
     t.match(csv.headers['content-disposition'], /^attachment; filename="grants-\d{4}-\d{2}-\d{2}\.csv"$/)
-    t.equal(csv.headers.vary, 'Accept, Authorization')
+    t.equal(csv.headers.vary, 'Accept, Accept-Language, Authorization')
     t.ok(csv.body.startsWith('\ufeff'), 'UTF-8 byte-order mark for Excel')
     const lines = csv.body.slice(1).trim().split('\n')
     t.equal(lines[0], '州市编号,州市,年度,笔数,应付金额（元）,已拨付金额（元）,未拨付金额（元）')

@@ -1,0 +1,221 @@
+// The problem types the API answers with (RFC 9457 `type`), each explained in Chinese and English
+// on its page, GET /problems/{type}; and the titles problems carry, in both languages. A problem's
+// `title` and `detail` are written here or at the throw site as { zh, en } and picked by the
+// request's language when the response is sent (src/plugins/problems.ts).
+
+import type { Text } from './language.ts'
+
+export interface ProblemType {
+  /** the last segment of the type URI: /problems/<slug> */
+  slug: string
+  /** the status it comes with (the usual one, when several) */
+  status: number
+  title: Text
+  /** what happened and what to do, for the page the type URI resolves to */
+  explanation: Text
+}
+
+export const PROBLEM_TYPE_LIST: readonly ProblemType[] = [
+  {
+    slug: 'validation-error',
+    status: 400,
+    title: { zh: '请求校验失败', en: 'Request validation failed' },
+    explanation: {
+      zh: '请求的某个字段、查询参数或请求头不符合接口定义。`errors` 逐项列出有问题的字段（JSON 指针、参数名或请求头名）及原因。修改后重新发送；未保存任何数据。',
+      en: 'A field, query parameter or header of the request does not fit the API’s schema. `errors` lists each offending one (JSON pointer, parameter or header name) and why. Fix it and send again; nothing was stored.',
+    },
+  },
+  {
+    slug: 'invalid-facts',
+    status: 400,
+    title: { zh: '所给事实无法评估', en: 'The facts given cannot be evaluated' },
+    explanation: {
+      zh: '请求格式正确，但事实本身有误或无法据以决定（例如信用代码校验位错误、纳税期间跨越参数变更日、税种在该期间不存在）。`code` 说明类别，`errors` 指出字段。422 表示按政策无法决定，需要拆分或更正后重新提交。',
+      en: 'The request is well-formed but its facts are wrong or undecidable as given (a credit code with a bad check character, a tax period straddling a parameter change, a tax that did not exist in that period). `code` says which, `errors` names the field. A 422 means the policy cannot decide it as given: split or correct the facts and submit again.',
+    },
+  },
+  {
+    slug: 'unauthorized',
+    status: 401,
+    title: { zh: '未认证', en: 'Unauthorized' },
+    explanation: {
+      zh: '该接口需要 API 密钥（`Authorization: Bearer yik_…`），而请求未带密钥，或密钥格式错误、未知或已吊销。',
+      en: 'The route needs an API key (`Authorization: Bearer yik_…`) and the request had none, or a malformed, unknown or revoked one.',
+    },
+  },
+  {
+    slug: 'forbidden',
+    status: 403,
+    title: { zh: '无权访问', en: 'Forbidden' },
+    explanation: {
+      zh: '密钥有效，但其角色无权使用该接口。`detail` 列出允许的角色。',
+      en: 'The key is valid but its role may not use this route. `detail` lists the roles that may.',
+    },
+  },
+  {
+    slug: 'already-superseded',
+    status: 409,
+    title: { zh: '决定已被更正', en: 'Conflict' },
+    explanation: {
+      zh: '该决定已被另一决定更正（取代）。请更正最新的那个决定（GET /v1/decisions/{id} 的 `supersededBy`）。',
+      en: 'This decision was already corrected (superseded) by another. Correct the newest one instead (`supersededBy` of GET /v1/decisions/{id}).',
+    },
+  },
+  {
+    slug: 'last-admin-key',
+    status: 409,
+    title: { zh: '冲突', en: 'Conflict' },
+    explanation: {
+      zh: '这是最后一个有效的管理员密钥，吊销后将无人能管理密钥。请先创建另一个管理员密钥。',
+      en: 'This is the last active admin key: revoking it would leave nobody able to manage keys. Create another admin key first.',
+    },
+  },
+  {
+    slug: 'idempotency-in-progress',
+    status: 409,
+    title: { zh: '冲突', en: 'Conflict' },
+    explanation: {
+      zh: '使用同一 Idempotency-Key 的请求正在处理中。等待 `Retry-After` 秒后用同一密钥重试，将得到已保存的响应。',
+      en: 'A request with the same Idempotency-Key is still being processed. Retry with the same key after `Retry-After` seconds: you will get its stored response.',
+    },
+  },
+  {
+    slug: 'batch-too-large',
+    status: 413,
+    title: { zh: '批量文件过大', en: 'Batch file too large' },
+    explanation: {
+      zh: '上传的批量文件超过字节上限（BATCH_MAX_BYTES，默认 100 MB）。已收到的内容均未保存。请拆分文件后分别上传。',
+      en: 'The uploaded batch file is over the byte limit (BATCH_MAX_BYTES, 100 MB by default). Nothing received was kept. Split the file and upload the parts.',
+    },
+  },
+  {
+    slug: 'batch-too-many-rows',
+    status: 422,
+    title: { zh: '批量文件行数过多', en: 'Too many rows in the batch' },
+    explanation: {
+      zh: '批量文件的数据行超过上限（BATCH_MAX_ROWS，默认 100 000 行）。未保存任何内容。请拆分文件后分别上传。',
+      en: 'The batch file holds more data rows than allowed (BATCH_MAX_ROWS, 100 000 by default). Nothing was kept. Split the file and upload the parts.',
+    },
+  },
+  {
+    slug: 'batch-unknown-column',
+    status: 422,
+    title: { zh: '未知的列', en: 'Unknown column' },
+    explanation: {
+      zh: 'CSV 表头中有一列既不是申请事实的路径（如 project.investment），也不是其中文名。模板（GET /v1/batches/template.csv）列出所有可用的列。未保存任何内容。',
+      en: 'A CSV header names neither a fact path of the application (e.g. project.investment) nor its Chinese name. The template (GET /v1/batches/template.csv) lists every column. Nothing was kept.',
+    },
+  },
+  {
+    slug: 'batch-empty',
+    status: 422,
+    title: { zh: '批量文件为空', en: 'Empty batch file' },
+    explanation: {
+      zh: '文件没有表头行或没有数据行。CSV 需要表头行和至少一行数据；JSON Lines 至少一行。',
+      en: 'The file has no header row or no data rows. A CSV needs a header row and at least one data row; JSON Lines at least one line.',
+    },
+  },
+  {
+    slug: 'batch-not-csv',
+    status: 422,
+    title: { zh: '不是有效的 CSV', en: 'Not a valid CSV file' },
+    explanation: {
+      zh: '文件无法按 CSV（UTF-8、逗号分隔、带表头）解析，消息说明出错的位置。未保存任何内容。',
+      en: 'The file cannot be parsed as CSV (UTF-8, comma-separated, with a header row); the message says where. Nothing was kept.',
+    },
+  },
+  {
+    slug: 'budget-below-drawn',
+    status: 409,
+    title: { zh: '预算低于已拨付金额', en: 'Budget below what was drawn' },
+    explanation: {
+      zh: '新的预算金额低于该预算已拨付的金额（§3 预算池）。已拨付的款项不能收回；请设置不低于已拨付金额的预算。',
+      en: 'The new budget amount is less than what was already drawn from it (§3 budget pools). What was paid cannot be taken back: set an amount no lower than the drawn amount.',
+    },
+  },
+  {
+    slug: 'idempotency-key-reused',
+    status: 422,
+    title: { zh: '无法处理的内容', en: 'Unprocessable Content' },
+    explanation: {
+      zh: '该 Idempotency-Key 已用于另一个请求体。每个不同的请求请使用新的密钥。',
+      en: 'This Idempotency-Key was already used with a different request body. Use a new key for each distinct request.',
+    },
+  },
+  {
+    slug: 'rule-not-in-force',
+    status: 422,
+    title: { zh: '该日期无基准或目标', en: 'No baselines or targets on this date' },
+    explanation: {
+      zh: '所请求日期没有生效的规则（基准值或目标值）。请选择规则生效期间内的日期（GET /v1/parameters 列出各参数的期间）。',
+      en: 'No rule (baseline or target) is in force on the date asked. Pick a date within the rule’s period (GET /v1/parameters lists each parameter’s periods).',
+    },
+  },
+  {
+    slug: 'too-many-requests',
+    status: 429,
+    title: { zh: '请求过多', en: 'Too Many Requests' },
+    explanation: {
+      zh: '超过了速率限制（每个密钥、每个无密钥客户端地址，或认证失败次数）。等待 `Retry-After` 秒后重试；`RateLimit-*` 响应头给出限额与剩余次数。',
+      en: 'A rate limit was reached (per API key, per client address without a key, or authentication failures). Retry after `Retry-After` seconds; the `RateLimit-*` headers give the limit and what is left.',
+    },
+  },
+  {
+    slug: 'audit-log-inconsistent',
+    status: 500,
+    title: { zh: '审计日志不一致', en: 'The audit log is inconsistent' },
+    explanation: {
+      zh: '审计日志缺失条目或与其头部不符，因此不签发检查点（否则审计人员会保存一个伪造的检查点）。GET /v1/audit/verify 指出第一个有问题的序号。',
+      en: 'The audit log has a missing entry or does not end at its head, so no checkpoint is issued (an auditor would otherwise keep a forged one). GET /v1/audit/verify names the first bad seq.',
+    },
+  },
+  {
+    slug: 'busy',
+    status: 503,
+    title: { zh: '服务暂不可用', en: 'Service Unavailable' },
+    explanation: {
+      zh: '该请求多次争用相同的数据行均未成功，未保存任何数据。请重试。',
+      en: 'The request lost several races for the same rows; nothing was stored. Retry it.',
+    },
+  },
+  {
+    slug: 'database-unavailable',
+    status: 503,
+    title: { zh: '服务暂不可用', en: 'Service Unavailable' },
+    explanation: {
+      zh: '数据库不可达、正在启动或关闭、连接中断或超时。该请求的事务已回滚。等待 `Retry-After` 秒后重试；带同一 Idempotency-Key 的提交若已提交成功，会返回已保存的响应。`code` 说明原因。',
+      en: 'The database is unreachable, starting or stopping, broke the connection or timed out; the request’s transaction was rolled back. Retry after `Retry-After` seconds; a submission with the same Idempotency-Key answers its stored response if it did commit. `code` says which.',
+    },
+  },
+]
+
+export const PROBLEM_TYPES_BY_SLUG: ReadonlyMap<string, ProblemType> = new Map(
+  PROBLEM_TYPE_LIST.map((p) => [p.slug, p]),
+)
+
+/** Titles as code writes them in English, with their Chinese: HTTP status titles and problem titles. */
+const TITLES: readonly Text[] = [
+  { zh: '请求错误', en: 'Bad Request' },
+  { zh: '未认证', en: 'Unauthorized' },
+  { zh: '无权访问', en: 'Forbidden' },
+  { zh: '未找到', en: 'Not Found' },
+  { zh: '方法不允许', en: 'Method Not Allowed' },
+  { zh: '不可接受', en: 'Not Acceptable' },
+  { zh: '请求超时', en: 'Request Timeout' },
+  { zh: '冲突', en: 'Conflict' },
+  { zh: '请求体过大', en: 'Payload Too Large' },
+  { zh: '不支持的媒体类型', en: 'Unsupported Media Type' },
+  { zh: '无法处理的内容', en: 'Unprocessable Content' },
+  { zh: '请求过多', en: 'Too Many Requests' },
+  { zh: '服务器内部错误', en: 'Internal Server Error' },
+  { zh: '服务暂不可用', en: 'Service Unavailable' },
+  { zh: 'JSON 格式错误', en: 'Malformed JSON body' },
+  { zh: '请求校验失败', en: 'Request validation failed' },
+  { zh: '所给事实无法评估', en: 'The facts given cannot be evaluated' },
+  { zh: '审计日志不一致', en: 'The audit log is inconsistent' },
+  { zh: '该日期无基准或目标', en: 'No baselines or targets on this date' },
+]
+const TITLE_BY_ENGLISH: ReadonlyMap<string, Text> = new Map(TITLES.map((t) => [t.en, t]))
+
+/** A title written in English, in both languages; null when this table does not know it. */
+export const titleText = (english: string): Text | null => TITLE_BY_ENGLISH.get(english) ?? null

@@ -1,0 +1,109 @@
+// Why a request field is refused, in Chinese and English, from the Ajv error that refused it: the
+// `detail` of each entry of a validation problem's `errors` (src/plugins/problems.ts). The English
+// is what Ajv says (or our rule for a shared pattern); the Chinese is written here per keyword.
+
+import {
+  ISO_DATE_PATTERN,
+  ISO_DATE_RULE,
+  PARAMETER_NAME_PATTERN,
+  TEXT_PATTERN,
+  TEXT_RULE,
+} from '../schemas/common.ts'
+import type { Text } from './language.ts'
+
+export interface AjvError {
+  instancePath: string
+  keyword: string
+  message?: string
+  params: Record<string, unknown>
+  /** set when the error is about an object's property name (propertyNames) */
+  propertyName?: string
+}
+
+/** Why a shared pattern refuses a value, in words instead of the regular expression. */
+const PATTERN_RULES: Record<string, Text> = {
+  [TEXT_PATTERN]: {
+    zh: '不得包含 U+0000 或孤立的代理字符（须为 PostgreSQL 可存储、RFC 8785 可哈希的文本）',
+    en: TEXT_RULE,
+  },
+  [ISO_DATE_PATTERN]: { zh: '必须是 1900-01-01 至 2999-12-31 之间的日期 YYYY-MM-DD', en: ISO_DATE_RULE },
+  [PARAMETER_NAME_PATTERN]: {
+    zh: '必须是以点分隔的参数名（GET /v1/parameters 列出全部参数）',
+    en: 'must be a dotted parameter name (GET /v1/parameters lists them)',
+  },
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  string: '字符串',
+  number: '数字',
+  integer: '整数',
+  boolean: '布尔值',
+  object: '对象',
+  array: '数组',
+  null: 'null',
+}
+
+const FORMATS: Record<string, Text> = {
+  date: { zh: '必须是实际存在的日历日期 YYYY-MM-DD', en: 'must be a calendar date YYYY-MM-DD that exists' },
+  'date-time': {
+    zh: '必须是 ISO 8601 日期时间（如 2026-12-03T08:00:00Z）',
+    en: 'must be an ISO 8601 date-time (e.g. 2026-12-03T08:00:00Z)',
+  },
+  uuid: { zh: '必须是 UUID', en: 'must be a UUID' },
+}
+
+/** The detail of one refused field, in both languages. */
+export const fieldErrorText = (v: AjvError): Text => {
+  const en = v.message ?? 'is invalid'
+  const p = v.params
+  const name = v.propertyName !== undefined
+  const prefixed = (t: Text): Text => (name ? { zh: `属性名${t.zh}`, en: `name ${t.en}` } : t)
+  switch (v.keyword) {
+    case 'pattern': {
+      const rule = PATTERN_RULES[String(p['pattern'])]
+      return prefixed(rule ?? { zh: `必须符合模式 "${String(p['pattern'])}"`, en })
+    }
+    case 'format':
+      return FORMATS[String(p['format'])] ?? { zh: `必须符合格式 "${String(p['format'])}"`, en }
+    case 'required':
+      return { zh: '必填', en: 'is required' }
+    case 'additionalProperties':
+      return { zh: '不是已知的属性', en: 'is not a known property' }
+    case 'enum': {
+      const allowed = Array.isArray(p['allowedValues']) ? (p['allowedValues'] as unknown[]).join(', ') : ''
+      return { zh: `必须是以下之一：${allowed}`, en: `must be one of: ${allowed}` }
+    }
+    case 'type': {
+      const types = String(p['type'])
+        .split(',')
+        .map((t) => TYPE_NAMES[t] ?? t)
+      return { zh: `必须是${types.join('或')}`, en }
+    }
+    case 'const':
+      return { zh: `必须等于 ${JSON.stringify(p['allowedValue'])}`, en }
+    case 'minLength':
+      return prefixed({ zh: `不得少于 ${String(p['limit'])} 个字符`, en })
+    case 'maxLength':
+      return prefixed({ zh: `不得多于 ${String(p['limit'])} 个字符`, en })
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return { zh: `必须 ${String(p['comparison'])} ${String(p['limit'])}`, en }
+    case 'minItems':
+      return { zh: `至少 ${String(p['limit'])} 项`, en }
+    case 'maxItems':
+      return { zh: `至多 ${String(p['limit'])} 项`, en }
+    case 'minProperties':
+      return { zh: `至少 ${String(p['limit'])} 个属性`, en }
+    case 'maxProperties':
+      return { zh: `至多 ${String(p['limit'])} 个属性`, en }
+    case 'uniqueItems':
+      return { zh: `不得有重复项（第 ${String(p['j'])} 项与第 ${String(p['i'])} 项相同）`, en }
+    case 'anyOf':
+    case 'oneOf':
+      return { zh: '不符合允许的任何一种形式', en }
+    default:
+      return { zh: `无效（${en}）`, en }
+  }
+}

@@ -1,0 +1,36 @@
+// A prefecture may be written as its pinyin id ("yuxi"), its GB/T 2260 code ("530400") or its
+// Chinese name ("玉溪市" or "玉溪"): the schema admits every spelling (PREFECTURE_SPELLINGS), and
+// this hook rewrites it to the pinyin id after validation, before any route reads the body, so
+// decisions, hashes and stored facts only ever hold the id (src/engine/prefectures.ts).
+
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { prefectureId } from '../engine/prefectures.ts'
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** Rewrites `project.prefecture` of an application (in place) to its pinyin id when it names one. */
+export const normalisePrefecture = (application: unknown): void => {
+  if (!isObject(application) || !isObject(application['project'])) return
+  const project = application['project']
+  const given = project['prefecture']
+  if (typeof given !== 'string') return
+  const id = prefectureId(given)
+  if (id !== null && id !== given) project['prefecture'] = id
+}
+
+export default fp(
+  async (app: FastifyInstance) => {
+    app.addHook('preHandler', async (request) => {
+      const body = request.body
+      if (!isObject(body)) return
+      // An application (POST /v1/applications), an evaluation request's application, a
+      // correction's corrected facts.
+      normalisePrefecture(body)
+      normalisePrefecture(body['application'])
+      normalisePrefecture(body['facts'])
+    })
+  },
+  { name: 'prefecture-input' },
+)
