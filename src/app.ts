@@ -7,6 +7,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { DEFAULT_LIMITS, type Limits } from './config.ts'
 import type { DatabaseHandle } from './db/database.ts'
 import auth from './plugins/auth.ts'
+import webConsole from './plugins/console.ts'
 import openapi from './plugins/openapi.ts'
 import problems from './plugins/problems.ts'
 import rateLimits from './plugins/rate-limits.ts'
@@ -14,6 +15,7 @@ import securityHeaders from './plugins/security-headers.ts'
 import applications from './routes/applications.ts'
 import audit from './routes/audit.ts'
 import budgets from './routes/budgets.ts'
+import currentKey from './routes/current-key.ts'
 import decisions from './routes/decisions.ts'
 import enterprises from './routes/enterprises.ts'
 import evaluations from './routes/evaluations.ts'
@@ -104,7 +106,9 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
   await app.register(decisions)
   await app.register(enterprises)
   await app.register(keys)
+  await app.register(currentKey)
   await app.register(audit)
   await app.register(budgets)
+  await app.register(webConsole)
   return app
 }

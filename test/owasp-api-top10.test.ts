@@ -46,6 +46,7 @@ const ROLES: Record<string, 'public' | Role[]> = {
   createApiKey: ['admin'],
   listApiKeys: ['admin'],
   revokeApiKey: ['admin'],
+  getCurrentApiKey: ALL,
   listAuditEntries: ['auditor', 'finance'],
   getAuditCheckpoint: ['auditor', 'finance'],
   verifyAuditLog: ['auditor', 'finance'],
