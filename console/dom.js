@@ -46,11 +46,14 @@ export const table = (headers, rows, attributes = {}) =>
       h(
         'tbody',
         {},
+        // data-label: on a phone each row is stacked as a card, each cell under its column name.
         rows.map((cells) =>
           h(
             'tr',
             {},
-            cells.map((c) => h('td', {}, c)),
+            cells.map((c, i) =>
+              h('td', { 'data-label': typeof headers[i] === 'string' ? headers[i] : '' }, c),
+            ),
           ),
         ),
       ),

@@ -54,7 +54,8 @@ t.test('the console', { skip: missing && `no Chromium at ${CHROMIUM}` }, async (
   }
 
   // Applications: the §18 interest subsidy (POLICY.md §5 ex. 1: 6% × 120 000 000.00 = 7 200 000.00)
-  // for enterprise A, another example for enterprise B, and a correction of A's decision.
+  // for enterprise A in Qujing, the land price ceiling for enterprise B in Kunming, and a correction of
+  // A's decision.
   const submit = async (application: unknown) => {
     const r = await app.inject({
       method: 'POST',
@@ -67,7 +68,11 @@ t.test('the console', { skip: missing && `no Chromium at ${CHROMIUM}` }, async (
   }
   const subsidy = await submit(applicationOf(ENTERPRISE_A))
   const land = EXAMPLES.find((e) => e.name === 'land-price-ceiling.json')!.body.application
-  await submit({ ...land, enterprise: { ...(land['enterprise'] as object), creditCode: ENTERPRISE_B } })
+  await submit({
+    ...land,
+    enterprise: { ...(land['enterprise'] as object), creditCode: ENTERPRISE_B },
+    project: { ...(land['project'] as object), prefecture: 'kunming' },
+  })
   const original = subsidy.decisions[0].id as string
   const corrected = await app.inject({
     method: 'POST',
@@ -209,6 +214,19 @@ t.test('the console', { skip: missing && `no Chromium at ${CHROMIUM}` }, async (
     )
     await row.locator('.key[data-role], .key[data-unresolved]').waitFor()
     t.equal(await row.locator('.key').innerText(), '财政厅 finance · 财政', 'decided by: key label and role')
+    clean(t, errors)
+  })
+
+  t.test('filter by prefecture (needs the `prefecture` filter of GET /v1/applications)', async (t) => {
+    const { page, errors } = finance
+    await page.fill('#filters input[name=prefecture]', 'qujing')
+    await page.click('#filters button[type=submit]')
+    await page.waitForSelector('#log table, #log [role=alert]')
+    t.equal(await page.locator('#log [role=alert]').count(), 0, 'the filter is accepted')
+    t.same(await page.locator('#log tbody tr td:nth-child(2)').allInnerTexts(), [ENTERPRISE_A], 'Qujing only')
+    await page.fill('#filters input[name=prefecture]', '')
+    await page.click('#filters button[type=submit]')
+    await page.waitForSelector('#log table')
     clean(t, errors)
   })
 
