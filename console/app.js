@@ -103,7 +103,8 @@ const route = async () => {
   }
   showSession()
   if (session.role === 'admin') return render(h('p', { class: 'card note' }, t('admin.note')))
-  const [, page = 'decisions', id] = location.hash.split('/')
+  const [path, search = ''] = location.hash.split('?')
+  const [, page = 'decisions', id] = path.split('/')
   const container = h('section', { class: 'page' }, h('p', { class: 'loading' }, t('loading')))
   render(container)
   try {
@@ -114,7 +115,7 @@ const route = async () => {
           ? await auditPage(session)
           : page === 'finance'
             ? await financePage(session)
-            : await decisionsPage(session)
+            : await decisionsPage(session, new URLSearchParams(search))
     clear(container).append(content)
   } catch (error) {
     clear(container).append(failure(error))

@@ -10,9 +10,11 @@ import { keyName } from '../people.js'
 import { failure } from '../problems.js'
 
 const STATUSES = ['eligible', 'ineligible', 'capped', 'needs-review', 'unfunded']
-const FILTERS = ['enterprise', 'project', 'prefecture', 'measure', 'status', 'from', 'to']
+const FILTERS = ['enterprise', 'project', 'prefecture', 'measure', 'status', 'from', 'to', 'limit']
 
-/** The filters last used, kept while the tab lives so "back" from a decision finds the same list. */
+// The filters live in the page's address (#/decisions?measure=…&status=…): a search can be bookmarked
+// or shared, and "back" from a decision finds the same list. Never the key: it is not a filter.
+// `limit` (page size, 1–100) is read from the address too, though the form does not offer it.
 let filters = {}
 
 export const measureTitles = async () => {
@@ -77,7 +79,8 @@ const query = (cursor) => {
   return `/v1/applications?${q}`
 }
 
-export const decisionsPage = async (session) => {
+export const decisionsPage = async (session, params) => {
+  filters = Object.fromEntries(FILTERS.map((n) => [n, params.get(n) ?? '']).filter(([, v]) => v))
   const measures = await measureTitles()
   const field = (name, input) => h('label', { class: 'field' }, h('span', {}, t(`filter.${name}`)), input)
   const text = (name, attributes = {}) =>
@@ -151,11 +154,16 @@ export const decisionsPage = async (session) => {
   form.addEventListener('submit', (event) => {
     event.preventDefault()
     const data = new FormData(form)
-    filters = Object.fromEntries(
-      FILTERS.map((n) => [n, String(data.get(n) ?? '').trim()]).filter(([, v]) => v),
+    const next = new URLSearchParams(
+      FILTERS.map((n) => [n, String(data.get(n) ?? filters[n] ?? '').trim()]).filter(([, v]) => v),
     )
-    results.replaceChildren()
-    load(null, results)
+    const hash = `#/decisions?${next}`
+    // A new address re-renders the page (hashchange); the same search again just reloads the list.
+    if (location.hash !== hash) location.hash = hash
+    else {
+      results.replaceChildren()
+      load(null, results)
+    }
   })
   await load(null, results)
   return h('div', {}, h('h1', {}, t('log.title')), form, results)

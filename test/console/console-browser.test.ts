@@ -199,14 +199,38 @@ t.test('the console', { skip: missing && `no Chromium at ${CHROMIUM}` }, async (
     t.equal(await stranger.locator('#sign-in [role=alert]').innerText(), '密钥无效', 'a bad key is refused')
   })
 
+  t.test('keyset paging', async (t) => {
+    const { page, errors } = auditor
+    await page.goto(`${base}#/decisions?limit=1`)
+    await page.locator('#more').waitFor()
+    t.equal(await page.locator('#log tbody tr').count(), 1, 'a page of one')
+    await page.click('#more')
+    await page.locator('#log table').nth(1).waitFor()
+    t.same(
+      await page.locator('#log tbody tr td:nth-child(2)').allInnerTexts(),
+      [ENTERPRISE_B, ENTERPRISE_A],
+      'the next page, newest first, nothing twice',
+    )
+    t.equal(await page.locator('#more').count(), 0, 'no page after the last')
+    clean(t, errors)
+  })
+
   t.test('find a decision, with who decided (needs GET /v1/keys/{id})', async (t) => {
     const { page, errors } = auditor
+    await page.goto(`${base}#/decisions`)
+    await page.waitForSelector('#log table')
     await page.selectOption('#filters select[name=measure]', 'interest-subsidy')
     await page.selectOption('#filters select[name=status]', 'eligible')
     await page.fill('#filters input[name=enterprise]', ENTERPRISE_A)
     await page.click('#filters button[type=submit]')
     await page.waitForSelector(`#log a[data-decision="${current}"]`)
     t.equal(await page.locator('#log tbody tr').count(), 1, 'the filters find the one application')
+    t.match(
+      page.url(),
+      `#/decisions?enterprise=${ENTERPRISE_A}`,
+      'the search is in the address (not the key)',
+    )
+    t.notMatch(page.url(), /yik_/)
     const row = page.locator('#log tbody tr').first()
     t.match(
       await row.locator('[data-measure=interest-subsidy]').innerText(),
