@@ -60,13 +60,14 @@ export const download = async (path, fallbackName) => {
 
 // Reference data read once per session (measures, key labels): small, and the same for every page.
 const cache = new Map()
-export const cached = (path) => {
-  if (!cache.has(path)) {
-    const pending = api(path).catch((error) => {
-      cache.delete(path)
+export const cached = (path, options = {}) => {
+  const key = `${path} ${JSON.stringify(options)}`
+  if (!cache.has(key)) {
+    const pending = api(path, options).catch((error) => {
+      cache.delete(key)
       throw error
     })
-    cache.set(path, pending)
+    cache.set(key, pending)
   }
-  return cache.get(path)
+  return cache.get(key)
 }

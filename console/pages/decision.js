@@ -11,7 +11,7 @@ import { pick, t } from '../i18n.js'
 import { keyName } from '../people.js'
 import { failure } from '../problems.js'
 import { entriesTable } from './audit.js'
-import { measureTitles } from './decisions.js'
+import { measureTitles, titleZh } from './decisions.js'
 
 const conditionsTable = (conditions) =>
   table(
@@ -86,7 +86,6 @@ const traceSection = (trace) => [
 ]
 
 const outcomeSection = (outcome, measures) => {
-  const measure = measures.get(outcome.measure)
   const paying = outcome.status !== 'ineligible'
   return h(
     'details',
@@ -94,7 +93,7 @@ const outcomeSection = (outcome, measures) => {
     h(
       'summary',
       {},
-      h('span', { class: 'measure', lang: 'zh-CN' }, measure?.title.zh ?? outcome.measure),
+      h('span', { class: 'measure', lang: 'zh-CN' }, titleZh(measures, outcome.measure)),
       ' ',
       status(outcome.status),
       ' ',
@@ -167,7 +166,7 @@ const replaySection = (id) => {
         table(
           [t('decision.outcomes'), t('decision.stored'), t('decision.now'), ''],
           replay.measures.map((m) => [
-            h('span', { lang: 'zh-CN' }, measures.get(m.measure)?.title.zh ?? m.measure),
+            h('span', { lang: 'zh-CN' }, titleZh(measures, m.measure)),
             [status(m.stored.status), ' ', money(m.stored.amount)],
             [status(m.replayed.status), ' ', money(m.replayed.amount)],
             h(

@@ -17,9 +17,16 @@ const FILTERS = ['enterprise', 'project', 'prefecture', 'measure', 'status', 'fr
 // `limit` (page size, 1–100) is read from the address too, though the form does not offer it.
 let filters = {}
 
+/** The measures by id, read in Chinese: the log and the traces name each measure by its Chinese title. */
 export const measureTitles = async () => {
-  const measures = await cached('/v1/measures')
+  const measures = await cached('/v1/measures', { headers: { 'accept-language': 'zh-CN' } })
   return new Map(measures.map((m) => [m.id, m]))
+}
+
+/** A measure's Chinese title, whether the API sends {zh, en} or (asked in Chinese) one string. */
+export const titleZh = (measures, id) => {
+  const title = measures.get(id)?.title
+  return (typeof title === 'string' ? title : title?.zh) ?? id
 }
 
 const decidedBy = (item) => {
@@ -46,7 +53,7 @@ const outcomesCell = (item, measures) => {
       h(
         'li',
         { 'data-measure': o.measure },
-        h('span', { class: 'measure', lang: 'zh-CN' }, measures.get(o.measure)?.title.zh ?? o.measure),
+        h('span', { class: 'measure', lang: 'zh-CN' }, titleZh(measures, o.measure)),
         ' ',
         status(o.status),
         o.amount !== null ? h('span', { class: 'amount' }, ` ${money(o.amount)}`) : null,

@@ -9,7 +9,7 @@ import { h, saveBlob, table } from '../dom.js'
 import { money } from '../format.js'
 import { language, pick, t } from '../i18n.js'
 import { failure } from '../problems.js'
-import { measureTitles } from './decisions.js'
+import { measureTitles, titleZh } from './decisions.js'
 
 const GROUPS = ['prefecture', 'measure', 'year']
 const MONEY = /^-?\d+\.\d{2}$/
@@ -53,8 +53,7 @@ const rowsOf = (answer) => {
 }
 
 const cell = (name, v, measures) => {
-  if (name === 'measure' && typeof v === 'string')
-    return h('span', { lang: 'zh-CN' }, measures.get(v)?.title.zh ?? v)
+  if (name === 'measure' && typeof v === 'string') return h('span', { lang: 'zh-CN' }, titleZh(measures, v))
   if (typeof v === 'string' && MONEY.test(v)) return h('span', { class: 'amount' }, money(v))
   if (v && typeof v === 'object') return pick(v)
   return v === null || v === undefined ? '—' : String(v)
@@ -112,10 +111,7 @@ export const financePage = async () => {
               h('h3', {}, `${t('finance.chart')} · ${columnName(amountColumn, lang)}`),
               barChart(
                 rows.map((r) => ({
-                  label:
-                    key === 'measure'
-                      ? (measures.get(r.measure)?.title.zh ?? r.measure)
-                      : String(r[key] ?? '—'),
+                  label: key === 'measure' ? titleZh(measures, r.measure) : String(r[key] ?? '—'),
                   amount: r[amountColumn],
                 })),
                 `${t('finance.title')} · ${t(`finance.by.${key}`)}`,
