@@ -5,6 +5,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund --loglevel=warn
 COPY tsconfig.json ./
 COPY src ./src
+COPY console ./console
 COPY migrations ./migrations
 COPY openapi ./openapi
 ENV HOST=0.0.0.0 PORT=3000 NODE_ENV=production

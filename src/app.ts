@@ -10,6 +10,7 @@ import { DEFAULT_LIMITS, type Limits } from './config.ts'
 import type { DatabaseHandle } from './db/database.ts'
 import auth from './plugins/auth.ts'
 import compression from './plugins/compression.ts'
+import webConsole from './plugins/console.ts'
 import language from './plugins/language.ts'
 import openapi from './plugins/openapi.ts'
 import prefectureInput from './plugins/prefecture-input.ts'
@@ -20,6 +21,7 @@ import applications from './routes/applications.ts'
 import audit from './routes/audit.ts'
 import batches, { type BatchLimits } from './routes/batches.ts'
 import budgets from './routes/budgets.ts'
+import currentKey from './routes/current-key.ts'
 import decisions from './routes/decisions.ts'
 import enterprises from './routes/enterprises.ts'
 import evaluations from './routes/evaluations.ts'
@@ -129,9 +131,11 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
   await app.register(decisions)
   await app.register(enterprises)
   await app.register(keys)
+  await app.register(currentKey)
   await app.register(audit)
   await app.register(budgets)
   await app.register(batches, { limits: options.batchLimits ?? {} })
   await app.register(reports)
+  await app.register(webConsole)
   return app
 }

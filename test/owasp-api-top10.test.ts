@@ -51,6 +51,7 @@ const ROLES: Record<string, 'public' | Role[]> = {
   listReasons: 'public',
   listPrefectures: 'public',
   getProblemType: 'public',
+  getCurrentApiKey: ALL,
   listAuditEntries: ['auditor', 'finance'],
   getAuditCheckpoint: ['auditor', 'finance'],
   verifyAuditLog: ['auditor', 'finance'],

@@ -172,3 +172,9 @@ export const revokeApiKey = async (
   ])
   return record
 }
+
+/** One key's record by id (never its secret or hash); null when there is no such key. */
+export const findKeyById = async (db: Executor, id: string): Promise<ApiKeyRecord | null> => {
+  const row = await db.selectFrom('api_keys').select(API_KEY_COLUMNS).where('id', '=', id).executeTakeFirst()
+  return row ? toApiKeyRecord(row) : null
+}
