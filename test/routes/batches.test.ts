@@ -298,3 +298,79 @@ t.test(
     )
   },
 )
+
+t.test(
+  'budget pools in a batch (POLICY.md §3): drawn and queued in row order, as if posted alone',
+  async (t) => {
+    // Three projects of 7 200 000.00 each (example 1) against a 2015 interest-subsidy budget of
+    // 10 000 000.00: the first is paid; the second finds 2 800 000.00 left (unfunded, exhausted); the
+    // third waits behind it (unfunded, queue) — in one chunk, exactly as when posted one by one.
+    const rows = ['line-a', 'line-b', 'line-c'].map((p) => deepProcessing(p, '120000000.00'))
+    const statuses = (
+      outcomes: { measure: string; status: string; amount: string | null; reasons: { code: string }[] }[],
+    ) =>
+      outcomes
+        .filter((o) => o.measure === 'interest-subsidy')
+        .map((o) => `${o.status}:${o.amount}:${o.reasons.map((r) => r.code).join('+')}`)
+    const withBudget = async () => {
+      const db = await testDatabase(t)
+      const app = await testApp(t, db)
+      const keys = await keysFor(db)
+      const put = await app.inject({
+        method: 'PUT',
+        url: '/v1/budgets/2015/interest-subsidy',
+        headers: bearer(keys.finance),
+        payload: { amount: '10000000.00' },
+      })
+      t.equal(put.statusCode, 200, 'budget set')
+      return { db, app, keys }
+    }
+    const drawnAndQueued = async (db: DatabaseHandle) => ({
+      drawn: (
+        await sql<{ total: string }>`select total from ledger_subjects where ledger = 'budget'`.execute(db.db)
+      ).rows.map((r) => r.total),
+      queued: await count(db, 'budget_queue'),
+    })
+
+    const batched = await withBudget()
+    const dry = await run(batched.app, batched.keys.finance, 'dry-run', jsonl(rows), 'application/jsonl')
+    const dryLines = await resultsOf(batched.app, batched.keys.finance, dry.batch.id)
+    t.same(
+      dryLines.filter((l) => l.measure === 'interest-subsidy').map((l) => l.status),
+      ['eligible', 'unfunded', 'unfunded'],
+      'a dry run previews the budget in row order',
+    )
+    t.same(await drawnAndQueued(batched.db), { drawn: ['0.00'], queued: 0 }, 'and draws nothing')
+
+    const { batch } = await run(batched.app, batched.keys.finance, 'submit', jsonl(rows), 'application/jsonl')
+    const lines = await resultsOf(batched.app, batched.keys.finance, batch.id)
+    const batchOutcomes = []
+    for (const id of [...new Set(lines.map((l) => l.decisionId))]) {
+      const d = await batched.app.inject({
+        url: `/v1/decisions/${id}`,
+        headers: bearer(batched.keys.finance),
+      })
+      batchOutcomes.push(statuses(d.json().evaluation.outcomes))
+    }
+
+    const alone = await withBudget()
+    const aloneOutcomes = []
+    for (const facts of rows) {
+      const r = await alone.app.inject({
+        method: 'POST',
+        url: '/v1/applications',
+        headers: { ...bearer(alone.keys.finance), 'idempotency-key': crypto.randomUUID() },
+        payload: facts,
+      })
+      aloneOutcomes.push(statuses(r.json().decisions[0].evaluation.outcomes))
+    }
+    t.same(batchOutcomes, aloneOutcomes, 'every row decided as it was when posted alone')
+    t.same(aloneOutcomes, [
+      ['eligible:7200000.00:'],
+      ['unfunded:7200000.00:BUDGET_EXHAUSTED'],
+      ['unfunded:7200000.00:BUDGET_QUEUE'],
+    ])
+    t.same(await drawnAndQueued(batched.db), await drawnAndQueued(alone.db), 'the same budget state')
+    t.same(await drawnAndQueued(batched.db), { drawn: ['7200000.00'], queued: 2 })
+  },
+)
