@@ -12,8 +12,10 @@ const svg = (tag, attributes = {}, text) => {
   return element
 }
 
-const ROW = 28
-const LABEL = 150
+// Each row: its label on a line of its own (measure titles are long; never clipped), the bar below.
+const ROW = 46
+const LABEL_LINE = 18
+const BAR = 18
 const WIDTH = 640
 const VALUE = 130
 
@@ -31,27 +33,23 @@ export const barChart = (bars, title) => {
   const values = bars.map((b) => fen(b.amount) ?? 0n)
   let max = 0n
   for (const v of values) if (v > max) max = v
-  const room = WIDTH - LABEL - VALUE
+  const room = WIDTH - VALUE
   bars.forEach((bar, i) => {
     const y = 5 + i * ROW
     // Per mille of the longest bar, in integers; only the drawing is rounded.
     const share = max > 0n && values[i] > 0n ? Number((values[i] * 1000n) / max) : 0
     const length = Math.max(share > 0 ? 1 : 0, Math.round((room * share) / 1000))
     chart.append(
-      svg(
-        'text',
-        { x: LABEL - 6, y: y + ROW / 2 + 4, 'text-anchor': 'end', class: 'chart-label' },
-        bar.label,
-      ),
+      svg('text', { x: 0, y: y + LABEL_LINE - 4, class: 'chart-label' }, bar.label),
       svg('rect', {
-        x: LABEL,
-        y: y + 4,
+        x: 0,
+        y: y + LABEL_LINE,
         width: length,
-        height: ROW - 8,
+        height: BAR,
         class: 'chart-bar',
         'data-amount': bar.amount,
       }),
-      svg('text', { x: LABEL + length + 6, y: y + ROW / 2 + 4, class: 'chart-value' }, money(bar.amount)),
+      svg('text', { x: length + 6, y: y + LABEL_LINE + BAR - 4, class: 'chart-value' }, money(bar.amount)),
     )
   })
   return chart
