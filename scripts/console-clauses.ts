@@ -3,14 +3,14 @@
 // Chinese source. The API serves clause numbers (traces, /v1/measures) but not their text; the
 // console shows the text next to each trace. test/console/clauses.test.ts checks the table against
 // the source.
-//   npx tsx scripts/console-clauses.ts [source.txt]   (default ../shared/policy/source-opinions-2014.zh.txt)
+//   npx tsx scripts/console-clauses.ts [source.txt]   (default policy/source-opinions-2014.zh.txt, the repository's copy of ../shared/policy's)
 
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { clauseTable } from './clause-table.ts'
 
 const root = join(import.meta.dirname, '..')
-const source = process.argv[2] ?? join(root, '..', 'shared', 'policy', 'source-opinions-2014.zh.txt')
+const source = process.argv[2] ?? join(root, 'policy', 'source-opinions-2014.zh.txt')
 const table = clauseTable(readFileSync(source, 'utf8'))
 writeFileSync(join(root, 'console', 'clauses.zh.json'), `${JSON.stringify(table, null, 1)}\n`)
 process.stdout.write(`${Object.keys(table).length} clauses written to console/clauses.zh.json\n`)
