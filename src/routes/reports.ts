@@ -6,6 +6,7 @@ import { Type } from 'typebox'
 import { GRANT_GROUP_COLUMNS, type GrantGroupColumn, grantReport } from '../db/reports-repository.ts'
 import { HttpProblem } from '../plugins/problems.ts'
 import { CSV_MEDIA_TYPE, grantReportCsv, grantReportXlsx, XLSX_MEDIA_TYPE } from '../reports/grant-export.ts'
+import { HEADER_VALUE_PATTERN } from '../schemas/common.ts'
 import { problemResponses } from '../schemas/problem.ts'
 import { GrantReport, GrantReportQuery } from '../schemas/reports.ts'
 
@@ -70,6 +71,8 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
         headers: Type.Object({
           accept: Type.Optional(
             Type.String({
+              pattern: HEADER_VALUE_PATTERN,
+              maxLength: 1000,
               description: `application/json, text/csv or ${XLSX_MEDIA_TYPE}; ignored when \`format\` is given.`,
             }),
           ),
