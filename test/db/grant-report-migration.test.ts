@@ -5,58 +5,24 @@
 // superseded decision's outcomes are not current, the table stays append-only but for clearing
 // `current`, and a correction stored afterwards clears it through the trigger.
 
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { sql } from 'kysely'
 import t from 'tap'
 import { migrateToLatest, migrator } from '../../src/db/migrator.ts'
 import { testApp } from '../helpers/app.ts'
-import { testDatabase } from '../helpers/database.ts'
 import { bearer, keysFor } from '../helpers/fixtures.ts'
+import { legacyDatabase, legacyDump } from '../helpers/legacy-dump.ts'
 
 type Row = Record<string, unknown>
-const dump = JSON.parse(
-  readFileSync(join(import.meta.dirname, '..', 'fixtures', 'ledger-v1.json'), 'utf8'),
-) as Record<string, Row[]>
-const LOADED_AT = '2026-11-29T1300-app-role'
+const dump = legacyDump as Record<string, Row[]>
 const BEFORE = '2026-12-03T1610-batches'
 
 t.test('report columns backfilled on the 1.0.0 data', async (t) => {
-  const database = await testDatabase(t, { migrate: false })
+  const database = await legacyDatabase(t)
   const db = database.db
   const to = async (name: string) => {
     const r = await migrator(db).migrateTo(name)
     if (r.error) throw r.error
   }
-  await to(LOADED_AT)
-  for (const table of [
-    'api_keys',
-    'applications',
-    'decisions',
-    'decision_outcomes',
-    'ledger_subjects',
-    'ledger_once',
-    'ledger_entries',
-    'audit_log',
-  ]) {
-    const rows = dump[table]!
-    if (rows.length === 0) continue
-    await sql`insert into ${sql.table(table)} overriding system value
-              select * from jsonb_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(rows)}::jsonb)`.execute(
-      db,
-    )
-  }
-  for (const [table, column] of [
-    ['applications', 'seq'],
-    ['decisions', 'seq'],
-    ['ledger_entries', 'id'],
-  ] as const) {
-    await sql`select setval(pg_get_serial_sequence(${table}, ${column}), (select max(${sql.ref(column)}) from ${sql.table(table)}))`.execute(
-      db,
-    )
-  }
-  const head = dump['audit_head']![0] as { seq: string; hash: string }
-  await sql`update audit_head set seq = ${head.seq}, hash = ${head.hash} where id = 1`.execute(db)
   await to(BEFORE)
   await migrateToLatest(db)
 

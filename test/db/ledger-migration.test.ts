@@ -7,61 +7,21 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { sql } from 'kysely'
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { buildApp } from '../../src/app.ts'
 import { verifyAudit } from '../../src/audit/verify.ts'
-import type { DatabaseHandle } from '../../src/db/database.ts'
 import { createApiKey } from '../../src/db/keys-repository.ts'
-import { migrateToLatest, migrator } from '../../src/db/migrator.ts'
+import { migrateToLatest } from '../../src/db/migrator.ts'
 import { replayDecision } from '../../src/decisions/replay.ts'
 import { subjectKey } from '../../src/engine/ledgers.ts'
 import { RULESET } from '../../src/engine/ruleset.ts'
 import type { Application } from '../../src/engine/types.ts'
-import { testDatabase } from '../helpers/database.ts'
 import { bearer } from '../helpers/fixtures.ts'
+import { legacyDatabase, legacyDump } from '../helpers/legacy-dump.ts'
 
-const PREVIOUS = '2026-11-29T1300-app-role'
 const A = '91530300MA6K5A1B2G'
 const B = '91530100MA6N2X3P4X'
-const dump = JSON.parse(
-  readFileSync(join(import.meta.dirname, '..', 'fixtures', 'ledger-v1.json'), 'utf8'),
-) as Record<string, Record<string, unknown>[]>
-
-/** A database at the previous migration holding the 1.0.0 data. */
-const legacyDatabase = async (t: Test): Promise<DatabaseHandle> => {
-  const database = await testDatabase(t, { migrate: false })
-  const down = await migrator(database.db).migrateTo(PREVIOUS)
-  if (down.error) throw down.error
-  for (const table of [
-    'api_keys',
-    'applications',
-    'decisions',
-    'decision_outcomes',
-    'ledger_subjects',
-    'ledger_once',
-    'ledger_entries',
-    'audit_log',
-  ]) {
-    const rows = dump[table]!
-    if (rows.length === 0) continue
-    await sql`insert into ${sql.table(table)} overriding system value
-              select * from jsonb_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(rows)}::jsonb)`.execute(
-      database.db,
-    )
-  }
-  for (const [table, column] of [
-    ['applications', 'seq'],
-    ['decisions', 'seq'],
-    ['ledger_entries', 'id'],
-  ] as const) {
-    await sql`select setval(pg_get_serial_sequence(${table}, ${column}), (select max(${sql.ref(column)}) from ${sql.table(table)}))`.execute(
-      database.db,
-    )
-  }
-  const head = dump['audit_head']![0] as { seq: string; hash: string }
-  await sql`update audit_head set seq = ${head.seq}, hash = ${head.hash} where id = 1`.execute(database.db)
-  return database
-}
+const dump = legacyDump
 
 t.test('migrating decisions stored by ruleset 1.0.0', async (t) => {
   const database = await legacyDatabase(t)
