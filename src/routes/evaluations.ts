@@ -67,7 +67,7 @@ const evaluations: FastifyPluginAsyncTypebox = async (app) => {
         }
         // The summary needs no trace: it is read off the compact decision, nothing rendered.
         return explain === 'full'
-          ? evaluate(application, options)
+          ? evaluate(application, options, request.language)
           : summarizeEvaluation(decideCompact(application, options))
       } catch (error) {
         throw isEngineError(error) ? underApplication(error) : error
