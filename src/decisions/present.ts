@@ -5,6 +5,7 @@
 import type { StoredApplication, StoredDecision } from '../db/decisions-repository.ts'
 import type { TraceLanguage } from '../engine/trace.ts'
 import type { Application, History } from '../engine/types.ts'
+import { withConsequenceTexts } from '../i18n/consequences.ts'
 import type { Explain } from './explain.ts'
 import { fullEvaluation, summaryOf } from './stored-evaluation.ts'
 
@@ -24,7 +25,7 @@ export const presentDecision = (
   correctionReason: d.correctionReason,
   decisionHash: d.decisionHash,
   history: d.history as History,
-  evaluation: explain === 'full' ? fullEvaluation(d, facts, language) : summaryOf(d),
+  evaluation: withConsequenceTexts(explain === 'full' ? fullEvaluation(d, facts, language) : summaryOf(d)),
 })
 
 export const presentApplication = (
