@@ -124,7 +124,7 @@ const engineBenchmark = (): EngineFigures => {
   const compact = decideCompact(FULL_APPLICATION)
   const oneOptions = { measures: ONE_MEASURE.measures }
   const rendersTheSame =
-    JSON.stringify(renderEvaluation(JSON.parse(JSON.stringify(compact)), FULL_APPLICATION)) ===
+    JSON.stringify(renderEvaluation(JSON.parse(JSON.stringify(compact)), FULL_APPLICATION, 'en')) ===
     JSON.stringify(evaluation)
   const statuses = evaluation.outcomes.map((o) => ({
     measure: o.measure,

@@ -241,6 +241,16 @@ export const decisionPage = async (id, session) => {
         'details',
         { class: 'gate', 'data-gate': g.gate },
         h('summary', {}, g.gate, ' ', g.trace?.clause ?? ''),
+        g.consequenceTexts?.length
+          ? [
+              h('h4', {}, t('decision.consequences')),
+              h(
+                'ul',
+                { class: 'consequences' },
+                g.consequenceTexts.map((c) => h('li', { 'data-consequence': c.id }, pick(c))),
+              ),
+            ]
+          : null,
         g.trace ? traceSection(g.trace) : null,
       ),
     ),

@@ -3,12 +3,19 @@
 // is rendered only when the caller asks for it (explain=full).
 
 import type { StoredApplication, StoredDecision } from '../db/decisions-repository.ts'
+import type { TraceLanguage } from '../engine/trace.ts'
 import type { Application, History } from '../engine/types.ts'
+import { withConsequenceTexts } from '../i18n/consequences.ts'
 import type { Explain } from './explain.ts'
 import { fullEvaluation, summaryOf } from './stored-evaluation.ts'
 
 /** `facts`: those of the decision's application (the full trace shows them as inputs). */
-export const presentDecision = (d: StoredDecision, facts: Application, explain: Explain = 'full') => ({
+export const presentDecision = (
+  d: StoredDecision,
+  facts: Application,
+  explain: Explain,
+  language: TraceLanguage,
+) => ({
   id: d.id,
   applicationId: d.applicationId,
   createdAt: d.createdAt,
@@ -18,13 +25,14 @@ export const presentDecision = (d: StoredDecision, facts: Application, explain: 
   correctionReason: d.correctionReason,
   decisionHash: d.decisionHash,
   history: d.history as History,
-  evaluation: explain === 'full' ? fullEvaluation(d, facts) : summaryOf(d),
+  evaluation: withConsequenceTexts(explain === 'full' ? fullEvaluation(d, facts, language) : summaryOf(d)),
 })
 
 export const presentApplication = (
   a: StoredApplication,
   decisions: readonly StoredDecision[],
-  explain: Explain = 'full',
+  explain: Explain,
+  language: TraceLanguage,
 ) => ({
   id: a.id,
   enterpriseCreditCode: a.enterpriseCreditCode,
@@ -34,5 +42,5 @@ export const presentApplication = (
   submittedBy: a.submittedBy,
   createdAt: a.createdAt,
   facts: a.facts as Application,
-  decisions: decisions.map((d) => presentDecision(d, a.facts as Application, explain)),
+  decisions: decisions.map((d) => presentDecision(d, a.facts as Application, explain, language)),
 })

@@ -9,8 +9,9 @@ import { historyFromSummary, isSummary } from '../engine/history.ts'
 import { type LedgerClaim, subjectKey } from '../engine/ledgers.ts'
 import { DEFAULT_PARAMETERS } from '../engine/parameters/index.ts'
 import { isRulesetVersion, RULESET, type RulesetVersion } from '../engine/ruleset.ts'
+import type { TraceLanguage } from '../engine/trace.ts'
 import type { Application, Evaluation, History, Outcome } from '../engine/types.ts'
-import { fullEvaluation, parametersOf, type StoredEvaluation } from './stored-evaluation.ts'
+import { fullEvaluation, languageOf, parametersOf, type StoredEvaluation } from './stored-evaluation.ts'
 
 export interface Difference {
   /** JSON pointer into the evaluation */
@@ -64,8 +65,12 @@ export const replayDecision = (
   decision: StoredEvaluation & { id: string; history: unknown; asOf: string },
   facts: Application,
   against: 'stored' | 'current',
+  requested: TraceLanguage,
 ): Replay => {
-  const stored = fullEvaluation(decision, facts)
+  // Both sides in one language, so the differences are the decision's, not the words': the
+  // request's, or English for a decision stored in full (it was stored in English).
+  const language = languageOf(decision, requested)
+  const stored = fullEvaluation(decision, facts, language)
   const parameters =
     against === 'stored' ? DEFAULT_PARAMETERS.pinned(parametersOf(decision)) : DEFAULT_PARAMETERS
   // Against the stored rules, the decision's own ruleset version runs; against current, today's.
@@ -77,7 +82,7 @@ export const replayDecision = (
   const history: History = isSummary(decision.history)
     ? historyFromSummary(facts, decision.history)
     : (decision.history as History)
-  const evaluation = evaluate(facts, { asOf: decision.asOf, parameters, history, ruleset: version })
+  const evaluation = evaluate(facts, { asOf: decision.asOf, parameters, history, ruleset: version }, language)
   if (version === '1.0.0') {
     for (const o of evaluation.outcomes) (o as { ledger: unknown }).ledger = claimsOfRuleset100(o.ledger)
   }

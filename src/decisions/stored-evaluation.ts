@@ -10,6 +10,7 @@ import type { CompactEvaluation } from '../engine/decide.ts'
 import { renderEvaluation, summarizeEvaluation } from '../engine/evaluate.ts'
 import type { ParameterRead } from '../engine/parameters/types.ts'
 import { readOf } from '../engine/render.ts'
+import type { TraceLanguage } from '../engine/trace.ts'
 import type { Application, Evaluation } from '../engine/types.ts'
 import { summarise } from './explain.ts'
 
@@ -23,12 +24,25 @@ export interface StoredEvaluation {
 const compactOf = (d: StoredEvaluation): CompactEvaluation | null =>
   d.recordFormat === 'compact' ? (d.evaluation as CompactEvaluation) : null
 
-/** The explained evaluation, as plain JSON (what a response or a field-by-field comparison reads). */
-export const fullEvaluation = (d: StoredEvaluation, facts: Application): Evaluation => {
+/**
+ * The explained evaluation, as plain JSON (what a response or a field-by-field comparison reads),
+ * its steps and notes in `language`. A compact record holds no words and renders in either
+ * language; a decision stored in full before compact records is returned as stored, in English
+ * (its rows are hashed into the audit chain and never rewritten).
+ */
+export const fullEvaluation = (
+  d: StoredEvaluation,
+  facts: Application,
+  language: TraceLanguage,
+): Evaluation => {
   const compact = compactOf(d)
   if (!compact) return d.evaluation as Evaluation
-  return JSON.parse(JSON.stringify(renderEvaluation(compact, facts))) as Evaluation
+  return JSON.parse(JSON.stringify(renderEvaluation(compact, facts, language))) as Evaluation
 }
+
+/** The language a stored decision's trace can be shown in: English for one stored in full. */
+export const languageOf = (d: StoredEvaluation, language: TraceLanguage): TraceLanguage =>
+  compactOf(d) ? language : 'en'
 
 /** The outcomes, gates and total without traces: read off the record, nothing rendered. */
 export const summaryOf = (d: StoredEvaluation) => {

@@ -120,8 +120,10 @@ const gateOf = (id: unknown): Gate => GATES.find((g) => g.id === id)!
 
 const GATE_SKIPPED = defineNote('', {
   key: 'gate-skipped',
-  text: ([parameter, at]) =>
-    `gate skipped: parameter ${parameter} has no value on ${at}, so the rule it holds is not in force`,
+  text: ([parameter, at]) => ({
+    zh: `未审查：参数${parameter}在${at}无取值，其所载规则未生效`,
+    en: `gate skipped: parameter ${parameter} has no value on ${at}, so the rule it holds is not in force`,
+  }),
 })
 
 const OUTSIDE_WINDOW = {

@@ -4,13 +4,21 @@
 
 import { type CompactEvaluation, decideCompact, type EvaluateOptions } from './decide.ts'
 import { renderEvaluation } from './render.ts'
+import type { TraceLanguage } from './trace.ts'
 import type { Application, Evaluation } from './types.ts'
 
 export { type EvaluationSummary, type OutcomeSummary, summarizeEvaluation } from './render.ts'
 export type { CompactEvaluation, EvaluateOptions }
 export { decideCompact, renderEvaluation }
 
-export const evaluate = (application: Application, options: EvaluateOptions = {}): Evaluation =>
-  renderEvaluation(decideCompact(application, options), application)
+/**
+ * Decides and renders, the steps and notes in `language` — English unless asked: the engine's
+ * reference rendering (its goldens and tests read English); the API passes the request's language.
+ */
+export const evaluate = (
+  application: Application,
+  options: EvaluateOptions = {},
+  language: TraceLanguage = 'en',
+): Evaluation => renderEvaluation(decideCompact(application, options), application, language)
 
 export { EngineError } from './errors.ts'

@@ -12,7 +12,15 @@
 import { Rational } from './money.ts'
 import type { ParameterRead } from './parameters/types.ts'
 import { presentsDecimals, type RulesetVersion } from './ruleset.ts'
-import type { Comparison, Text, Trace, TraceCondition, TraceStep } from './trace.ts'
+import {
+  type Comparison,
+  inLanguage,
+  type Text,
+  type Trace,
+  type TraceCondition,
+  type TraceLanguage,
+  type TraceStep,
+} from './trace.ts'
 import type { Application } from './types.ts'
 
 /** An argument of a fact: plain JSON (ids, pointers, dates, counts), or an exact value (see Exact). */
@@ -96,7 +104,12 @@ export interface RenderContext {
   show: Presentation
   /** the facts of the trace being rendered (the records its steps refer to) */
   facts?: TraceFacts
+  /** the language of the steps' descriptions and the notes (conditions carry both languages) */
+  language: TraceLanguage
 }
+
+/** A text of a definition in the language being rendered (for steps a definition expands to). */
+export const say = (ctx: RenderContext, text: Text): string => inLanguage(text, ctx.language)
 
 export interface ConditionDef {
   key: string
@@ -127,7 +140,8 @@ export interface StepDef {
   expand?: (args: readonly Arg[], ctx: RenderContext) => TraceStep[]
   /** Steps shown before this one, from facts recorded once elsewhere (see expand). */
   preceding?: (args: readonly Arg[], ctx: RenderContext) => TraceStep[]
-  description: string | ((args: readonly Arg[], ctx: RenderContext) => string)
+  /** in both languages; the trace shows the one it is rendered in */
+  description: Text | ((args: readonly Arg[], ctx: RenderContext) => Text)
   /** the arithmetic with the values substituted; `q` are the fact's operands */
   expression: (q: readonly Rational[], args: readonly Arg[], ctx: RenderContext) => string
   /** how the result shows: money (default) or a plain number */
@@ -136,7 +150,8 @@ export interface StepDef {
 
 export interface NoteDef {
   key: string
-  text: (args: readonly Arg[], ctx: RenderContext) => string
+  /** in both languages; the trace shows the one it is rendered in */
+  text: (args: readonly Arg[], ctx: RenderContext) => Text
 }
 
 // One registry per kind, keyed by scope (a measure or gate id, or "" for the shared rules) and key.
@@ -156,6 +171,13 @@ export const defineCondition = (scope: string, def: ConditionDef): ConditionDef 
   register(CONDITIONS, scope, def)
 export const defineStep = (scope: string, def: StepDef): StepDef => register(STEPS, scope, def)
 export const defineNote = (scope: string, def: NoteDef): NoteDef => register(NOTES, scope, def)
+
+/** Every definition, by kind (test/i18n/trace.test.ts checks each has both languages). */
+export const definitions = () => ({
+  conditions: [...CONDITIONS.entries()],
+  steps: [...STEPS.entries()],
+  notes: [...NOTES.entries()],
+})
 
 const find = <D>(registry: Map<string, D>, scope: string, key: string): D => {
   const def = registry.get(`${scope}:${key}`) ?? registry.get(`:${key}`)
@@ -207,12 +229,15 @@ export const renderTrace = (
     if (def.expand) return def.expand(args, ctx)
     const value = exact(f[1])
     const step: TraceStep = {
-      description: typeof def.description === 'string' ? def.description : def.description(args, ctx),
+      description: say(
+        ctx,
+        typeof def.description === 'function' ? def.description(args, ctx) : def.description,
+      ),
       expression: def.expression(f[2].map(exact), args, ctx),
       result: def.unit === 'number' ? ctx.show.number(value) : ctx.show.yuan(value),
     }
     return def.preceding ? [...def.preceding(args, ctx), step] : [step]
   })
-  const notes = facts.n.map((f) => find(NOTES, scope, f[0]).text(f[1] ?? NO_ARGS, ctx))
+  const notes = facts.n.map((f) => say(ctx, find(NOTES, scope, f[0]).text(f[1] ?? NO_ARGS, ctx)))
   return { clause, conditions, parameters: reads, steps, notes }
 }

@@ -78,7 +78,10 @@ export interface CompactOutcome {
 // 1.2.0 the rounding is the outcome's last step whenever it changes the exact amount.
 const ROUNDED = defineStep('', {
   key: 'rounded-to-fen',
-  description: 'amount rounded half-up to the fen, once, after any cap (POLICY.md §0)',
+  description: {
+    zh: '金额在封顶后四舍五入至分，仅舍入一次（POLICY.md §0）',
+    en: 'amount rounded half-up to the fen, once, after any cap (POLICY.md §0)',
+  },
   expression: ([exact], _, { show }) => `round(${show.yuan(exact!)})`,
 })
 
@@ -156,6 +159,7 @@ export class FactRecorder {
         application: this.application,
         rulings: appliesRulings20261203(this.ruleset),
         show: this.show,
+        language: 'en',
       },
     )
   }

@@ -16,6 +16,7 @@ import { DEFAULT_PARAMETERS } from './parameters/index.ts'
 import { fromTuple, isParameterRef, type ParameterEntry } from './parameters/parameter-set.ts'
 import type { ParameterRead } from './parameters/types.ts'
 import { appliesRulings20261203, isRulesetVersion, RULESET_VERSIONS, type RulesetVersion } from './ruleset.ts'
+import type { TraceLanguage } from './trace.ts'
 import type {
   Application,
   Evaluation,
@@ -33,11 +34,11 @@ const measureOf = (id: MeasureId): Measure => {
   return m
 }
 
-const contextOf = (version: string, application?: Application): RenderContext => {
+const contextOf = (version: string, language: TraceLanguage, application?: Application): RenderContext => {
   const v: RulesetVersion = isRulesetVersion(version)
     ? version
     : RULESET_VERSIONS[RULESET_VERSIONS.length - 1]!
-  return { application, rulings: appliesRulings20261203(v), show: presentation(v) }
+  return { application, rulings: appliesRulings20261203(v), show: presentation(v), language }
 }
 
 /** A parameter read as the decision recorded it: a reference to the ruleset's value, or a copy. */
@@ -50,10 +51,17 @@ const detailsOf = (measure: Measure, o: CompactOutcome, ctx: RenderContext): Rec
 
 /**
  * The full explained Evaluation of a compact record and the application it decided (stored with
- * it: the traces show the application's facts as inputs without the record copying them).
+ * it: the traces show the application's facts as inputs without the record copying them). The
+ * steps' descriptions and the notes are in `language`; the conditions carry both languages, as the
+ * reasons do. The record itself holds no words, so one record renders in either language; in
+ * English it renders byte for byte as the goldens (test/engine/golden.test.ts).
  */
-export const renderEvaluation = (compact: CompactEvaluation, application: Application): Evaluation => {
-  const ctx = contextOf(compact.ruleset.version, application)
+export const renderEvaluation = (
+  compact: CompactEvaluation,
+  application: Application,
+  language: TraceLanguage,
+): Evaluation => {
+  const ctx = contextOf(compact.ruleset.version, language, application)
   const used = compact.parametersUsed.map(readOf)
   const gates: GateResult[] = compact.gates.map((g) => {
     const gate = GATES.find((x) => x.id === g.gate)!
@@ -115,7 +123,9 @@ export interface EvaluationSummary {
 }
 
 export const summarizeEvaluation = (compact: CompactEvaluation): EvaluationSummary => {
-  const ctx = contextOf(compact.ruleset.version)
+  // No text of a summary depends on the language (reasons carry both; details are values), so a
+  // summary is the same bytes whatever the request's language (idempotent replays store it).
+  const ctx = contextOf(compact.ruleset.version, 'en')
   return {
     ruleset: compact.ruleset,
     asOf: compact.asOf,

@@ -29,6 +29,7 @@ import {
   exact,
   type Presentation,
   type RenderContext,
+  say,
   type TraceFacts,
 } from './facts.ts'
 import type { LedgerGrant, RewardedTax } from './ledgers.ts'
@@ -268,13 +269,26 @@ export interface LocalTaxes {
   alreadyRewarded: { tax: RewardedTax; period: Period; decisionId: string | null }[]
 }
 
+/**
+ * A window's label as the facts hold it (English, or a year) in Chinese: the labels the tax
+ * rewards give localTaxesWithin.
+ */
+const WINDOW_LABELS_ZH: Readonly<Record<string, string>> = {
+  'the reward window': '奖励期间',
+  'the startup stage': '初创期',
+}
+const labelZh = (label: unknown): string =>
+  WINDOW_LABELS_ZH[label as string] ?? (/^\d{4}$/.test(String(label)) ? `${label}年度` : String(label))
+const listZh = (items: readonly string[]): string => items.join('、')
+
 const recordOf = (ctx: RenderContext, index: unknown): CountedRecordFact =>
   (ctx.facts!.r as CountedRecordFact[])[index as number]!
 
 /** args: [record index, tax index, window label]: the proration (when not every day counts) and the local share. */
 const TAX_RECORD_STEPS = defineStep('', {
   key: 'tax-record',
-  description: '',
+  // never shown: a record's steps are those `expand` gives
+  description: { zh: '纳税记录', en: 'tax record' },
   expression: () => '',
   expand: ([r, t, label], ctx) => {
     const record = recordOf(ctx, r)
@@ -287,16 +301,27 @@ const TAX_RECORD_STEPS = defineStep('', {
     const steps: TraceStep[] = []
     if (daysOpen !== daysTotal) {
       steps.push({
-        description:
+        description: say(
+          ctx,
           fact.length > 5
-            ? `${TAX_NAMES[tax].en} of ${at} for its days not yet rewarded (${formatList((fact[7] as Period[]).map(formatPeriod))}), pro rata by days`
-            : `${TAX_NAMES[tax].en} of ${at} inside ${label} (${inside}), pro rata by days`,
+            ? {
+                zh: `${at}的${TAX_NAMES[tax].zh}中尚未奖励的天数部分（${listZh((fact[7] as Period[]).map(formatPeriod))}），按天数折算`,
+                en: `${TAX_NAMES[tax].en} of ${at} for its days not yet rewarded (${formatList((fact[7] as Period[]).map(formatPeriod))}), pro rata by days`,
+              }
+            : {
+                zh: `${at}的${TAX_NAMES[tax].zh}在${labelZh(label)}（${inside}）内的部分，按天数折算`,
+                en: `${TAX_NAMES[tax].en} of ${at} inside ${label} (${inside}), pro rata by days`,
+              },
+        ),
         expression: `${show.yuan(exact(amount))} × ${daysOpen} / ${daysTotal}`,
         result: show.yuan(exact(counted)),
       })
     }
     steps.push({
-      description: `local retained ${TAX_NAMES[tax].en} of ${at} (${inside})`,
+      description: say(ctx, {
+        zh: `${at}的${TAX_NAMES[tax].zh}地方留成部分（${inside}）`,
+        en: `local retained ${TAX_NAMES[tax].en} of ${at} (${inside})`,
+      }),
       expression: `${show.number(exact(share))} × ${show.yuan(exact(counted))}`,
       result: show.yuan(exact(local)),
     })
@@ -321,8 +346,10 @@ const LOCAL_TAXES_TOTAL = defineStep('', {
     }
     return steps
   },
-  description: ([label, from, to]) =>
-    `local taxes (VAT + enterprise income tax + business tax) inside ${label} (${from}…${to})`,
+  description: ([label, from, to]) => ({
+    zh: `${labelZh(label)}（${from}…${to}）内上缴的地方留成税收（增值税 + 企业所得税 + 营业税）`,
+    en: `local taxes (VAT + enterprise income tax + business tax) inside ${label} (${from}…${to})`,
+  }),
   expression: (locals, _, { show }) =>
     locals.length === 0 ? '0' : locals.map((x) => show.yuan(x)).join(' + '),
 })
@@ -330,15 +357,19 @@ const LOCAL_TAXES_TOTAL = defineStep('', {
 /** args: [pointer, from, to, label, window from, window to] */
 const OUTSIDE_NOTE = defineNote('', {
   key: 'tax-record-outside',
-  text: ([at, from, to, label, wfrom, wto]) =>
-    `${at} (${from}…${to}) lies outside ${label} (${wfrom}…${wto}): not counted`,
+  text: ([at, from, to, label, wfrom, wto]) => ({
+    zh: `${at}（${from}…${to}）不在${labelZh(label)}（${wfrom}…${wto}）内：不计入`,
+    en: `${at} (${from}…${to}) lies outside ${label} (${wfrom}…${wto}): not counted`,
+  }),
 })
 
 /** args: [tax, pointer, periods already rewarded, decisions, days left, days inside] */
 const ALREADY_REWARDED_NOTE = defineNote('', {
   key: 'tax-days-already-rewarded',
-  text: ([tax, at, periods, decisions, daysOpen, daysInside]) =>
-    `${TAX_NAMES[tax as LocalTaxType].en} of ${at}: ${formatList((periods as Period[]).map(formatPeriod))} already rewarded by decision ${formatList(decisions as string[])}; ${daysOpen} of ${daysInside} days left`,
+  text: ([tax, at, periods, decisions, daysOpen, daysInside]) => ({
+    zh: `${at}的${TAX_NAMES[tax as LocalTaxType].zh}：${listZh((periods as Period[]).map(formatPeriod))}已由决定${listZh(decisions as string[])}奖励；期内${daysInside}天中尚有${daysOpen}天未奖励`,
+    en: `${TAX_NAMES[tax as LocalTaxType].en} of ${at}: ${formatList((periods as Period[]).map(formatPeriod))} already rewarded by decision ${formatList(decisions as string[])}; ${daysOpen} of ${daysInside} days left`,
+  }),
 })
 
 /** args: [pointer, tax] */

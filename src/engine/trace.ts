@@ -12,6 +12,15 @@ export interface Text {
   en: string
 }
 
+/**
+ * The language a trace's steps and notes are rendered in (the API negotiates it from
+ * Accept-Language, src/i18n/language.ts; the same two languages). Conditions carry both (Text).
+ */
+export type TraceLanguage = 'zh-CN' | 'en'
+
+export const inLanguage = (text: Text, language: TraceLanguage): string =>
+  language === 'en' ? text.en : text.zh
+
 export type Comparison = '>=' | '>' | '<=' | '<' | '==' | '!=' | 'in' | 'not-in' | 'is'
 
 export interface TraceCondition {

@@ -106,7 +106,9 @@ const applications: FastifyPluginAsyncTypebox = async (app) => {
             inputHash: requestHash,
             precomputed,
             respond: (decided) => {
-              body = JSON.stringify(presentApplication(decided.application, [decided.decision], explain))
+              body = JSON.stringify(
+                presentApplication(decided.application, [decided.decision], explain, request.language),
+              )
               return { body, completion }
             },
           })
@@ -139,6 +141,7 @@ const applications: FastifyPluginAsyncTypebox = async (app) => {
         application,
         await decisionsOfApplication(app.database.db, application.id),
         explainOf(request.query, request.headers.prefer),
+        request.language,
       )
     },
   )
@@ -186,7 +189,7 @@ const applications: FastifyPluginAsyncTypebox = async (app) => {
       return {
         items: page.map((a) => {
           const d = decisions.get(a.id)
-          const presented = d ? presentDecision(d, a.facts as Facts, 'summary') : null
+          const presented = d ? presentDecision(d, a.facts as Facts, 'summary', request.language) : null
           return {
             id: a.id,
             enterpriseCreditCode: a.enterpriseCreditCode,

@@ -57,6 +57,7 @@ const decisions: FastifyPluginAsyncTypebox = async (app) => {
         decision,
         application.facts as Facts,
         explainOf(request.query, request.headers.prefer),
+        request.language,
       )
     },
   )
@@ -83,7 +84,12 @@ const decisions: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { decision, application } = await load(request.params.id, callerOf(request))
-      return replayDecision(decision, application.facts as Facts, request.query.ruleset ?? 'stored')
+      return replayDecision(
+        decision,
+        application.facts as Facts,
+        request.query.ruleset ?? 'stored',
+        request.language,
+      )
     },
   )
 
@@ -152,6 +158,7 @@ const decisions: FastifyPluginAsyncTypebox = async (app) => {
                       decided.application,
                       [decided.decision],
                       explainOf(request.query, request.headers.prefer),
+                      request.language,
                     ),
                   )
                   return { body, completion }

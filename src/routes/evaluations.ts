@@ -12,6 +12,7 @@ import { evaluate } from '../engine/evaluate.ts'
 import { historyFromSummary } from '../engine/history.ts'
 import { DEFAULT_PARAMETERS } from '../engine/parameters/index.ts'
 import { summarizeEvaluation } from '../engine/render.ts'
+import { withConsequenceTexts } from '../i18n/consequences.ts'
 import { EvaluationRequest } from '../schemas/evaluation.ts'
 import { EvaluationAnswer, Explain } from '../schemas/explain.ts'
 import { problemResponses } from '../schemas/problem.ts'
@@ -66,9 +67,11 @@ const evaluations: FastifyPluginAsyncTypebox = async (app) => {
           ...(history ? { history: historyFromSummary(application, history) } : {}),
         }
         // The summary needs no trace: it is read off the compact decision, nothing rendered.
-        return explain === 'full'
-          ? evaluate(application, options)
-          : summarizeEvaluation(decideCompact(application, options))
+        return withConsequenceTexts(
+          explain === 'full'
+            ? evaluate(application, options, request.language)
+            : summarizeEvaluation(decideCompact(application, options)),
+        )
       } catch (error) {
         throw isEngineError(error) ? underApplication(error) : error
       }

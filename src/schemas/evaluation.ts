@@ -476,6 +476,21 @@ export const GateResult = Type.Object(
           'no-project-approval 立项禁批, no-land-supply 用地禁供, no-environmental-review 环保禁评, no-loans 金融禁贷.',
       },
     ),
+    consequenceTexts: Type.Array(
+      Type.Object(
+        {
+          id: Type.String({ description: 'The consequence id, as in `consequences`.' }),
+          zh: Type.String({ description: 'The consequence in Chinese, e.g. 立项禁批.' }),
+          en: Type.String({ description: 'The consequence in English, e.g. no project approval.' }),
+        },
+        { additionalProperties: false },
+      ),
+      {
+        description:
+          'The consequences in words, in both languages side by side (as reasons carry their messages), ' +
+          'in the order of `consequences`; empty when the gate passed.',
+      },
+    ),
     trace: Trace,
   },
   {

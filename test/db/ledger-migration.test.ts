@@ -116,11 +116,13 @@ t.test('migrating decisions stored by ruleset 1.0.0', async (t) => {
        from decisions d join applications a on a.id = d.application_id order by d.seq`.execute(db)
     t.equal(decisions.rows.length, dump['decisions']!.length)
     for (const d of decisions.rows) {
-      const replay = replayDecision({ ...d, asOf: d.as_of }, d.facts, 'stored')
+      const replay = replayDecision({ ...d, asOf: d.as_of }, d.facts, 'stored', 'en')
       t.equal(replay.replayedRuleset.version, '1.0.0')
       t.same(replay.differences, [], `decision ${d.id} reproduced field by field`)
     }
-    const current = decisions.rows.map((d) => replayDecision({ ...d, asOf: d.as_of }, d.facts, 'current'))
+    const current = decisions.rows.map((d) =>
+      replayDecision({ ...d, asOf: d.as_of }, d.facts, 'current', 'en'),
+    )
     t.ok(
       current.every((r) => r.replayedRuleset.version === RULESET.version && r.differences.length > 0),
       '?ruleset=current shows the new rules’ difference (the policy window in every trace, at least)',

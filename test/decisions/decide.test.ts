@@ -8,6 +8,7 @@ import type { Caller } from '../../src/auth/api-keys.ts'
 import { precheck, submitApplication } from '../../src/decisions/decide.ts'
 import { decideCompact, evaluate } from '../../src/engine/evaluate.ts'
 import type { Application, History } from '../../src/engine/types.ts'
+import { withConsequenceTexts } from '../../src/i18n/consequences.ts'
 import { testApp } from '../helpers/app.ts'
 import { testDatabase } from '../helpers/database.ts'
 import { bearer, deepProcessing, keysFor } from '../helpers/fixtures.ts'
@@ -117,7 +118,10 @@ t.test('the auditor view rendered from each stored record is the full evaluation
     })
     t.equal(posted.statusCode, 201, example.name)
     const decision = posted.json().decisions[0]
-    const expected = JSON.parse(JSON.stringify(evaluate(facts, { history: decision.history })))
+    // The request's language is the default, Chinese; gates carry their consequences in words.
+    const expected = JSON.parse(
+      JSON.stringify(withConsequenceTexts(evaluate(facts, { history: decision.history }, 'zh-CN'))),
+    )
     t.same(decision.evaluation, expected, `${example.name}: the response`)
     const read = await app.inject({
       method: 'GET',

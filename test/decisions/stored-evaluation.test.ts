@@ -10,6 +10,7 @@ import { verifyAudit } from '../../src/audit/verify.ts'
 import { decisionEntity, entityHash } from '../../src/db/entities.ts'
 import { evaluate } from '../../src/engine/evaluate.ts'
 import type { RulesetVersion } from '../../src/engine/ruleset.ts'
+import { withConsequenceTexts } from '../../src/i18n/consequences.ts'
 import { testApp } from '../helpers/app.ts'
 import { testDatabase } from '../helpers/database.ts'
 import { bearer, deepProcessing, keysFor } from '../helpers/fixtures.ts'
@@ -18,8 +19,11 @@ t.test('full evaluations stored before the compact record', async (t) => {
   const database = await testDatabase(t)
   const app = await testApp(t, database)
   const keys = await keysFor(database)
+  // In English: the language the full evaluations were stored in (a compact record renders in either).
   const get = async (url: string) =>
-    (await app.inject({ method: 'GET', url, headers: bearer(keys.auditor) })).json()
+    (
+      await app.inject({ method: 'GET', url, headers: { ...bearer(keys.auditor), 'accept-language': 'en' } })
+    ).json()
 
   for (const version of ['1.1.0', '1.2.0'] as const satisfies readonly RulesetVersion[]) {
     const facts = deepProcessing(`p-${version}`, '120000000.00')
@@ -45,7 +49,11 @@ t.test('full evaluations stored before the compact record', async (t) => {
     })
 
     const read = await get(`/v1/decisions/${id}?explain=full`)
-    t.same(read.evaluation, full, `${version}: read as stored`)
+    t.same(
+      read.evaluation,
+      withConsequenceTexts(full),
+      `${version}: read as stored (gates' consequences in words)`,
+    )
     const summary = await get(`/v1/decisions/${id}`)
     t.notOk('trace' in summary.evaluation.outcomes[0], `${version}: the summary has no trace`)
     t.same(

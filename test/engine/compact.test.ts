@@ -29,7 +29,7 @@ t.test('each parameter value is recorded once; traces refer to it by index', asy
     ['landPrice.standardPlotRatio', '2014-01-01', ['39']],
     'of the plot-ratio table, only the row read',
   )
-  const full = renderEvaluation(compact, FULL_APPLICATION)
+  const full = renderEvaluation(compact, FULL_APPLICATION, 'en')
   t.same(
     full.parametersUsed.find((p) => p.name === 'landPrice.standardPlotRatio')?.value,
     { '39': '0.7' },
@@ -43,7 +43,7 @@ t.test("the ruleset's values are recorded by reference, any other by copy", asyn
   t.same(rate, ['interestSubsidy.rate', '2014-01-01'], 'a value of the ruleset: [name, from]')
   const list = compact.parametersUsed.find((p) => p[0] === 'emergingIndustries')
   t.same(list, ['emergingIndustries', '2014-01-01'], 'a list is not copied either')
-  const rendered = renderEvaluation(compact, FULL_APPLICATION).parametersUsed
+  const rendered = renderEvaluation(compact, FULL_APPLICATION, 'en').parametersUsed
   const expected = DEFAULT_PARAMETERS.lookup('emergingIndustries', FULL_APPLICATION.applicationDate)
   t.same(
     rendered.find((p) => p.name === 'emergingIndustries'),
@@ -85,12 +85,12 @@ t.test('a reference that names no value of the ruleset is an engine bug, not a s
   compact.parametersUsed = compact.parametersUsed.map((p) =>
     p[0] === 'interestSubsidy.rate' ? ['interestSubsidy.rate', '2014-02-01'] : p,
   )
-  t.throws(() => renderEvaluation(compact, FULL_APPLICATION), /names no value of the ruleset/)
+  t.throws(() => renderEvaluation(compact, FULL_APPLICATION, 'en'), /names no value of the ruleset/)
 })
 
 t.test('the summary is the evaluation without traces and parameters', async (t) => {
   const compact = decideCompact(FULL_APPLICATION)
-  const full = renderEvaluation(compact, FULL_APPLICATION)
+  const full = renderEvaluation(compact, FULL_APPLICATION, 'en')
   const summary = summarizeEvaluation(compact)
   t.same(
     summary,
@@ -114,7 +114,7 @@ t.test('the summary is the evaluation without traces and parameters', async (t) 
 
 t.test('tax-days claims are recorded packed and shown as the subject objects they stand for', async (t) => {
   const compact = decideCompact(FULL_APPLICATION)
-  const full = renderEvaluation(compact, FULL_APPLICATION)
+  const full = renderEvaluation(compact, FULL_APPLICATION, 'en')
   const summary = summarizeEvaluation(compact)
   const startup = compact.outcomes.find((o) => o.measure === 'startup-tech-sme-tax-reward')!
   t.same(
@@ -184,6 +184,9 @@ t.test(
       })
     }
     t.ok(shown >= 8, `the full application counts taxes of several records (${shown})`)
-    t.same(renderEvaluation(before, FULL_APPLICATION), renderEvaluation(compact, FULL_APPLICATION))
+    t.same(
+      renderEvaluation(before, FULL_APPLICATION, 'en'),
+      renderEvaluation(compact, FULL_APPLICATION, 'en'),
+    )
   },
 )

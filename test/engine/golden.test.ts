@@ -98,9 +98,9 @@ const check = (
   version: RulesetVersion,
 ) => {
   const compact = decideCompact(application, { ...options, ruleset: version })
-  const rendered = renderEvaluation(compact, application)
+  const rendered = renderEvaluation(compact, application, 'en')
   t.equal(
-    JSON.stringify(renderEvaluation(JSON.parse(JSON.stringify(compact)), application)),
+    JSON.stringify(renderEvaluation(JSON.parse(JSON.stringify(compact)), application, 'en')),
     JSON.stringify(rendered),
     `${name}: the stored record renders the same`,
   )
@@ -110,7 +110,7 @@ const check = (
     `${name}: ${version} renders as the golden, byte for byte`,
   )
   if (version === '1.1.0') {
-    const current = renderEvaluation(decideCompact(application, options), application)
+    const current = renderEvaluation(decideCompact(application, options), application, 'en')
     t.same(
       withoutRoundingStep(t, current),
       expectedUnder120(golden, current),

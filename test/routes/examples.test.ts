@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import { evaluate } from '../../src/engine/evaluate.ts'
 import { MEASURE_IDS } from '../../src/engine/types.ts'
+import { withConsequenceTexts } from '../../src/i18n/consequences.ts'
 import { testApp } from '../helpers/app.ts'
 
 const dir = join(import.meta.dirname, '..', '..', 'examples')
@@ -42,7 +43,8 @@ for (const measure of MEASURE_IDS) {
     )
     // The serializer drops what the response schema does not name: the body must be the engine's
     // evaluation, every field of it.
-    const direct = evaluate(body.application, { measures: body.measures })
+    // In the request's language (Chinese by default), gates' consequences also in words.
+    const direct = withConsequenceTexts(evaluate(body.application, { measures: body.measures }, 'zh-CN'))
     t.same(res.json(), JSON.parse(JSON.stringify(direct)), 'nothing is dropped or changed on the way out')
   })
 }

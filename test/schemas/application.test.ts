@@ -12,6 +12,7 @@ import type { GrantedSummary } from '../../src/engine/history.ts'
 import type { LedgerClaimOfRuleset100 } from '../../src/engine/ledgers.ts'
 import type * as Engine from '../../src/engine/types.ts'
 import { MEASURE_IDS } from '../../src/engine/types.ts'
+import type { ConsequenceText } from '../../src/i18n/consequences.ts'
 import { Application, History } from '../../src/schemas/application.ts'
 import { type Evaluation, EvaluationRequest } from '../../src/schemas/evaluation.ts'
 import {
@@ -31,11 +32,15 @@ const applicationToEngine = (a: SchemaApplication): Engine.Application => a
 const applicationFromEngine = (a: Engine.Application): SchemaApplication => a
 const historyToEngine = (h: SchemaHistory): GrantedSummary => h
 const historyFromEngine = (h: GrantedSummary): SchemaHistory => h
-// The response schema must accept every Evaluation the engine returns…
-const evaluationFromEngine = (e: Engine.Evaluation): SchemaEvaluation => e
+// The response schema must accept every Evaluation the engine returns, as the API answers it (its
+// gates' consequences also in words, src/i18n/consequences.ts)…
+type EvaluationAnswered = Omit<Engine.Evaluation, 'gates'> & {
+  gates: (Engine.GateResult & { consequenceTexts: ConsequenceText[] })[]
+}
+const evaluationFromEngine = (e: EvaluationAnswered): SchemaEvaluation => e
 // …and describe nothing the engine does not return (or, for the ledger claims of decisions stored
 // under ruleset 1.0.0, returned then).
-type EvaluationAsStored = Omit<Engine.Evaluation, 'outcomes'> & {
+type EvaluationAsStored = Omit<EvaluationAnswered, 'outcomes'> & {
   outcomes: (Omit<Engine.Outcome, 'ledger'> & { ledger: (Engine.LedgerClaim | LedgerClaimOfRuleset100)[] })[]
 }
 const evaluationToEngine = (e: SchemaEvaluation): EvaluationAsStored => e

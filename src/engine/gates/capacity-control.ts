@@ -30,6 +30,12 @@ const PRODUCT_NAMES: Record<CapacityProduct, Text> = {
   'crude-steel': { zh: '钢铁', en: 'crude steel' },
 }
 
+const BUILD_TYPE_NAMES: Readonly<Record<string, string>> = {
+  'new-build': '新建',
+  expansion: '改扩建',
+  renovation: '技术改造',
+}
+
 const SCOPE = 'capacity-control'
 /** args: [barred] — a barred product (crude steel) adds capacity; the others are new builds */
 const CONTROLLED = defineCondition(SCOPE, {
@@ -90,7 +96,7 @@ const SELF_PRODUCED = defineCondition(SCOPE, {
 })
 const REQUIRED = defineStep(SCOPE, {
   key: 'replacement-required',
-  description: 'replacement capacity required (产能等量置换)',
+  description: { zh: '须落实的产能等量置换指标', en: 'replacement capacity required (产能等量置换)' },
   expression: ([ratio, added], _, { show }) => `${show.number(ratio!)} × ${show.number(added!)}`,
   unit: 'number',
 })
@@ -99,8 +105,14 @@ const NOT_APPLICABLE = defineNote(SCOPE, {
   key: 'not-applicable',
   text: ([product, buildType, buildTypes]) =>
     product === null
-      ? 'the project makes no capacity-controlled product: §6 does not apply'
-      : `a ${buildType} of ${product} adds no capacity §6 controls (${(buildTypes as string[]).join(', ')}): §6 does not apply`,
+      ? {
+          zh: '项目不生产产能控制类产品：不适用§6',
+          en: 'the project makes no capacity-controlled product: §6 does not apply',
+        }
+      : {
+          zh: `${PRODUCT_NAMES[product as CapacityProduct]?.zh ?? product}项目的${BUILD_TYPE_NAMES[buildType as string] ?? buildType}不新增§6控制的产能（${(buildTypes as string[]).map((t) => BUILD_TYPE_NAMES[t] ?? t).join('、')}）：不适用§6`,
+          en: `a ${buildType} of ${product} adds no capacity §6 controls (${(buildTypes as string[]).join(', ')}): §6 does not apply`,
+        },
 })
 
 export const capacityControl = defineGate({

@@ -12,6 +12,7 @@
 import { defineCondition, defineNote } from '../facts.ts'
 import { defineGate } from '../gate.ts'
 import { industryMatches } from '../industry-codes.ts'
+import { prefecture } from '../prefectures.ts'
 import type { Text } from '../trace.ts'
 
 /** §17's four consequences, by stable id. */
@@ -72,20 +73,29 @@ const NOT_ON_PILOT_LIST = defineCondition(SCOPE, {
 })
 const NO_PROJECT = defineNote(SCOPE, {
   key: 'no-project',
-  text: () => 'no project in the application: nothing to test',
+  text: () => ({ zh: '申请中没有项目：无需审查', en: 'no project in the application: nothing to test' }),
 })
 const OUTSIDE_CENTRAL = defineNote(SCOPE, {
   key: 'outside-central-yunnan',
-  text: ([prefecture]) => `${prefecture} is outside Central Yunnan: its stricter list does not apply`,
+  text: ([id]) => ({
+    zh: `${prefecture(id as string)?.zh ?? id}不在滇中地区：不适用其更严格的清单`,
+    en: `${id} is outside Central Yunnan: its stricter list does not apply`,
+  }),
 })
 const NOT_IN_PILOT_PARK = defineNote(SCOPE, {
   key: 'not-in-pilot-park',
-  text: () => 'the project is not in a pilot park: the pilot parks list does not apply',
+  text: () => ({
+    zh: '项目不在试点园区内：不适用试点园区清单',
+    en: 'the project is not in a pilot park: the pilot parks list does not apply',
+  }),
 })
 const CONSEQUENCES = defineNote(SCOPE, {
   key: 'consequences',
-  text: () =>
-    `列入负面清单的项目实行${NEGATIVE_LIST_CONSEQUENCES.map((c) => `${c.text.zh}（${c.id}）`).join('、')}`,
+  // The English rendering has always been this sentence in Chinese with the ids (the goldens hold it).
+  text: () => ({
+    zh: `列入负面清单的项目实行${NEGATIVE_LIST_CONSEQUENCES.map((c) => c.text.zh).join('、')}措施`,
+    en: `列入负面清单的项目实行${NEGATIVE_LIST_CONSEQUENCES.map((c) => `${c.text.zh}（${c.id}）`).join('、')}`,
+  }),
 })
 
 export const negativeList = defineGate({

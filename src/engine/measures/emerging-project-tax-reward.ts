@@ -58,12 +58,14 @@ const REWARD_ABOVE_ZERO = defineCondition(SCOPE, {
 /** args: [commissioned on, window end] */
 const WINDOW_NOTE = defineNote(SCOPE, {
   key: 'window',
-  text: ([from, to]) =>
-    `tax periods counted: from commissioning (${from}) to the end of the policy window (${to}): ${from}…${to}`,
+  text: ([from, to]) => ({
+    zh: `计入的纳税期间：自投产之日（${from}）至政策适用期结束之日（${to}）：${from}…${to}`,
+    en: `tax periods counted: from commissioning (${from}) to the end of the policy window (${to}): ${from}…${to}`,
+  }),
 })
 const REWARD = defineStep(SCOPE, {
   key: 'reward',
-  description: 'reward',
+  description: { zh: '奖励金额', en: 'reward' },
   expression: ([rate, total], _, { show }) => `${show.number(rate!)} × ${show.yuan(total!)}`,
 })
 

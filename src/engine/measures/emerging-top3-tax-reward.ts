@@ -111,12 +111,15 @@ const INCREASED = defineCondition(SCOPE, {
 /** args: [award year] */
 const INCREASE = defineStep(SCOPE, {
   key: 'increase',
-  description: ([year]) => `increase of local taxes, ${year} over ${(year as number) - 1}`,
+  description: ([year]) => ({
+    zh: `${year}年上缴地方税收较${(year as number) - 1}年新增部分`,
+    en: `increase of local taxes, ${year} over ${(year as number) - 1}`,
+  }),
   expression: ([after, before], _, { show }) => `${show.yuan(after!)} − ${show.yuan(before!)}`,
 })
 const REWARD = defineStep(SCOPE, {
   key: 'reward',
-  description: 'reward',
+  description: { zh: '奖励金额', en: 'reward' },
   expression: ([rate, increase], _, { show }) => `${show.number(rate!)} × ${show.yuan(increase!)}`,
 })
 

@@ -34,24 +34,26 @@ const POSITIVE = defineCondition(SCOPE, {
 })
 const BEFORE_CAP = defineStep(SCOPE, {
   key: 'before-cap',
-  description: 'subsidy before the cap',
+  description: { zh: '封顶前贴息补助', en: 'subsidy before the cap' },
   expression: ([rate, investment], _, { show }) => `${show.number(rate!)} × ${show.yuan(investment!)}`,
 })
 const CAP_LEFT = defineStep(SCOPE, {
   key: 'cap-left',
-  description: 'cap left for this project',
+  description: { zh: '本项目剩余补助上限', en: 'cap left for this project' },
   expression: ([cap, granted], _, { show }) => `max(0, ${show.yuan(cap!)} − ${show.yuan(granted!)})`,
 })
 const AFTER_CAP = defineStep(SCOPE, {
   key: 'after-cap',
-  description: 'subsidy after the cap',
+  description: { zh: '封顶后贴息补助', en: 'subsidy after the cap' },
   expression: ([base, remaining], _, { show }) => `min(${show.yuan(base!)}, ${show.yuan(remaining!)})`,
 })
 /** operands: [cap, granted] */
 const CAPPED = defineNote(SCOPE, {
   key: 'capped',
-  text: ([cap, granted], { show }) =>
-    `capped by §18's ${show.yuan(exact(cap as Exact))} per project: ${show.yuan(exact(granted as Exact))} already granted`,
+  text: ([cap, granted], { show }) => ({
+    zh: `受§18单个项目最高补助${show.yuan(exact(cap as Exact))}元限制：已补助${show.yuan(exact(granted as Exact))}元`,
+    en: `capped by §18's ${show.yuan(exact(cap as Exact))} per project: ${show.yuan(exact(granted as Exact))} already granted`,
+  }),
 })
 
 export const interestSubsidy: Measure = {

@@ -26,7 +26,10 @@ const QUALIFIES = defineCondition(SCOPE, {
 })
 const NO_PREMIUM = defineNote(SCOPE, {
   key: 'no-assessed-premium',
-  text: () => 'no assessed additional premium given: the waiver is granted without a value',
+  text: () => ({
+    zh: '未提供评估的应补缴土地价款：不再增收土地价款，不计金额',
+    en: 'no assessed additional premium given: the waiver is granted without a value',
+  }),
 })
 
 export const landPremiumExemption: Measure = {

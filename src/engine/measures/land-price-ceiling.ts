@@ -19,6 +19,8 @@ import { defineCondition, defineNote, defineStep } from '../facts.ts'
 import { industryDivision, industryMatches } from '../industry-codes.ts'
 import type { Measure } from '../measure.ts'
 import { Rational, ZERO } from '../money.ts'
+import { prefecture } from '../prefectures.ts'
+import type { TraceLanguage } from '../trace.ts'
 
 const SCOPE = 'land-price-ceiling'
 const LOCATED = defineCondition(SCOPE, {
@@ -80,50 +82,68 @@ const COEFFICIENT = defineCondition(SCOPE, {
   },
   comparison: '>=',
 })
+/** The unit of an area in the arithmetic (亩). */
+const mu = (language: TraceLanguage) => (language === 'en' ? 'mu' : '亩')
+/** A prefecture's Chinese name, from its id (the id itself if unknown). */
+const prefectureName = (id: unknown) => prefecture(id as string)?.zh ?? String(id)
 /** args: [division] */
 const PLOT_REQUIRED = defineStep(SCOPE, {
   key: 'plot-ratio-required',
-  description: ([division]) => `plot ratio required for division ${division}`,
+  description: ([division]) => ({
+    zh: `行业大类${division}应达到的容积率`,
+    en: `plot ratio required for division ${division}`,
+  }),
   expression: ([factor, standard], _, { show }) => `${show.number(factor!)} × ${show.number(standard!)}`,
   unit: 'number',
 })
 const COEFFICIENT_REQUIRED = defineStep(SCOPE, {
   key: 'building-coefficient-required',
-  description: 'building coefficient required',
+  description: { zh: '应达到的建筑系数', en: 'building coefficient required' },
   expression: ([factor, standard], _, { show }) => `${show.number(factor!)} × ${show.number(standard!)}`,
   unit: 'number',
 })
 /** args: [area in mu, as given] */
 const TOTAL_CEILING = defineStep(SCOPE, {
   key: 'total-ceiling',
-  description: 'total price ceiling',
-  expression: ([perMu], [area], { show }) => `${show.yuan(perMu!)} × ${area} mu`,
+  description: { zh: '出让价格上限合计', en: 'total price ceiling' },
+  expression: ([perMu], [area], { show, language }) => `${show.yuan(perMu!)} × ${area} ${mu(language)}`,
 })
 /** args: [area in mu, as given] */
 const SAVING = defineStep(SCOPE, {
   key: 'saving',
-  description: 'saving against the quoted price',
-  expression: ([quoted, perMu], [area], { show }) =>
-    `max(0, ${show.yuan(quoted!)} − ${show.yuan(perMu!)}) × ${area} mu`,
+  description: { zh: '较报价节省的金额', en: 'saving against the quoted price' },
+  expression: ([quoted, perMu], [area], { show, language }) =>
+    `max(0, ${show.yuan(quoted!)} − ${show.yuan(perMu!)}) × ${area} ${mu(language)}`,
 })
 const CATALOGUE_UNSET = defineNote(SCOPE, {
   key: 'catalogue-unset',
-  text: () => 'landPrice.priorityCatalogue is unset: the declared land.inPriorityCatalogue is used',
+  text: () => ({
+    zh: '参数landPrice.priorityCatalogue未设置：采用申报的land.inPriorityCatalogue（是否属优先发展产业目录）',
+    en: 'landPrice.priorityCatalogue is unset: the declared land.inPriorityCatalogue is used',
+  }),
 })
 /** args: [division] */
 const NO_PLOT_STANDARD = defineNote(SCOPE, {
   key: 'no-plot-standard',
-  text: ([division]) => `landPrice.standardPlotRatio has no entry for division ${division}`,
+  text: ([division]) => ({
+    zh: `参数landPrice.standardPlotRatio中没有行业大类${division}的控制指标`,
+    en: `landPrice.standardPlotRatio has no entry for division ${division}`,
+  }),
 })
 /** args: [tier, in the Central Yunnan zone, prefecture] */
 const TIER = defineNote(SCOPE, {
   key: 'tier',
-  text: ([tier, central, prefecture]) =>
-    tier === 'ceilingTier1'
-      ? `first tier: ${central ? 'inside the Central Yunnan zone' : `park in ${prefecture}`}`
+  text: ([tier, central, prefecture]) => {
+    const zh = prefectureName(prefecture)
+    return tier === 'ceilingTier1'
+      ? {
+          zh: `第一档：${central ? '位于滇中产业聚集区（新区）内' : `园区位于${zh}`}`,
+          en: `first tier: ${central ? 'inside the Central Yunnan zone' : `park in ${prefecture}`}`,
+        }
       : tier === 'ceilingTier2'
-        ? `second tier: park in ${prefecture}`
-        : `other prefectures: park in ${prefecture}`,
+        ? { zh: `第二档：园区位于${zh}`, en: `second tier: park in ${prefecture}` }
+        : { zh: `其他州（市）：园区位于${zh}`, en: `other prefectures: park in ${prefecture}` }
+  },
 })
 
 export const landPriceCeiling: Measure = {

@@ -70,15 +70,19 @@ const NOT_YET = defineCondition(SCOPE, {
   }),
   comparison: 'not-in',
 })
+const TIER_NAMES: Readonly<Record<string, string>> = { national: '国家级', provincial: '省级' }
 /** args: [platform id, tier, parameter] */
 const GRANT = defineStep(SCOPE, {
   key: 'grant',
-  description: ([id, tier]) => `grant for platform ${id} (${tier} tier)`,
+  description: ([id, tier]) => ({
+    zh: `平台${id}的补助（${TIER_NAMES[tier as string] ?? tier}）`,
+    en: `grant for platform ${id} (${tier} tier)`,
+  }),
   expression: ([grant], [, , parameter], { show }) => `${parameter} = ${show.yuan(grant!)}`,
 })
 const TOTAL = defineStep(SCOPE, {
   key: 'total',
-  description: 'total grant',
+  description: { zh: '补助合计', en: 'total grant' },
   expression: (amounts, _, { show }) => amounts.map((a) => show.yuan(a)).join(' + '),
 })
 

@@ -47,12 +47,12 @@ const NOT_YET = defineCondition(SCOPE, {
 /** args: [id] */
 const AWARD = defineStep(SCOPE, {
   key: 'award',
-  description: ([id]) => `award for event ${id}`,
+  description: ([id]) => ({ zh: `事项${id}的奖励`, en: `award for event ${id}` }),
   expression: ([award], _, { show }) => `researchInstitute.awardPerEvent = ${show.yuan(award!)}`,
 })
 const TOTAL = defineStep(SCOPE, {
   key: 'total',
-  description: 'total award',
+  description: { zh: '奖励合计', en: 'total award' },
   expression: (amounts, _, { show }) => amounts.map((a) => show.yuan(a)).join(' + '),
 })
 

@@ -50,12 +50,12 @@ const NOT_YET = defineCondition(SCOPE, {
 /** args: [id] */
 const AWARD = defineStep(SCOPE, {
   key: 'award',
-  description: ([id]) => `award for ${id}`,
+  description: ([id]) => ({ zh: `${id}的奖励`, en: `award for ${id}` }),
   expression: ([award], _, { show }) => `standardsAward.amount = ${show.yuan(award!)}`,
 })
 const TOTAL = defineStep(SCOPE, {
   key: 'total',
-  description: 'total award',
+  description: { zh: '奖励合计', en: 'total award' },
   expression: (amounts, _, { show }) => amounts.map((a) => show.yuan(a)).join(' + '),
 })
 

@@ -46,16 +46,22 @@ const REWARD_ABOVE_ZERO = defineCondition(SCOPE, {
 /** args: [months, stage from, stage to] */
 const STAGE = defineNote(SCOPE, {
   key: 'startup-stage',
-  text: ([months, from, to]) => `startup stage: ${months} months from registration, ${from}…${to}`,
+  text: ([months, from, to]) => ({
+    zh: `初创期：自注册之日起${months}个月，${from}…${to}`,
+    en: `startup stage: ${months} months from registration, ${from}…${to}`,
+  }),
 })
 /** args: [window end] */
 const CUT = defineNote(SCOPE, {
   key: 'stage-cut',
-  text: ([end]) => `the startup stage is cut at the end of the policy window, ${end}`,
+  text: ([end]) => ({
+    zh: `初创期截至政策适用期结束之日（${end}）`,
+    en: `the startup stage is cut at the end of the policy window, ${end}`,
+  }),
 })
 const REWARD = defineStep(SCOPE, {
   key: 'reward',
-  description: 'reward',
+  description: { zh: '奖励金额', en: 'reward' },
   expression: ([rate, total], _, { show }) => `${show.number(rate!)} × ${show.yuan(total!)}`,
 })
 

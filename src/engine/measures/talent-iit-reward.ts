@@ -87,31 +87,36 @@ const WITHIN_RUN = defineCondition(SCOPE, {
 /** args: [name, person id, year] */
 const LOCAL = defineStep(SCOPE, {
   key: 'local-iit',
-  description: (a) => `local retained individual income tax of ${who(a)}, ${a[2]}`,
+  description: (a) => ({
+    zh: `${who(a)}，${a[2]}年度缴纳的个人所得税地方留成部分`,
+    en: `local retained individual income tax of ${who(a)}, ${a[2]}`,
+  }),
   expression: ([share, tax], _, { show }) => `${show.number(share!)} × ${show.yuan(tax!)}`,
 })
 /** args: [name, person id, year] */
 const PERSON_REWARD = defineStep(SCOPE, {
   key: 'person-reward',
-  description: (a) => `reward for ${who(a)}, ${a[2]}`,
+  description: (a) => ({ zh: `${who(a)}，${a[2]}年度奖励`, en: `reward for ${who(a)}, ${a[2]}` }),
   expression: ([rate, local], _, { show }) => `${show.number(rate!)} × ${show.yuan(local!)}`,
 })
 const TOTAL = defineStep(SCOPE, {
   key: 'total',
-  description: 'reward, all persons',
+  description: { zh: '奖励合计（全部人员）', en: 'reward, all persons' },
   expression: (rewards, _, { show }) => rewards.map((r) => show.yuan(r)).join(' + '),
 })
 /** args: [name, person id, year]; operands: [reward] */
 const SHARE = defineStep(SCOPE, {
   key: 'share',
-  description: (a) => `share of ${who(a)}, ${a[2]}`,
+  description: (a) => ({ zh: `${who(a)}，${a[2]}年度应得份额`, en: `share of ${who(a)}, ${a[2]}` }),
   expression: ([reward, share], _, { show }) => `${show.yuan(reward!)} → ${show.yuan(share!)}`,
 })
 /** args: [exact total, total fen] */
 const ROUNDED_ONCE = defineNote(SCOPE, {
   key: 'rounded-once',
-  text: ([total, fen], { show }) =>
-    `rounded once: ${show.yuan(exact(total as Exact))} → ${formatFen(BigInt(fen as string))}; each person-year's share is its reward rounded down to the fen, and the fens left over go one each to the largest remainders (largest remainder method), so the shares sum to ${formatFen(BigInt(fen as string))}`,
+  text: ([total, fen], { show }) => ({
+    zh: `仅舍入一次：${show.yuan(exact(total as Exact))} → ${formatFen(BigInt(fen as string))}；每人每年度的份额为其奖励额向下舍入至分，剩余的分按余数由大到小逐一分配（最大余数法），各份额之和为${formatFen(BigInt(fen as string))}`,
+    en: `rounded once: ${show.yuan(exact(total as Exact))} → ${formatFen(BigInt(fen as string))}; each person-year's share is its reward rounded down to the fen, and the fens left over go one each to the largest remainders (largest remainder method), so the shares sum to ${formatFen(BigInt(fen as string))}`,
+  }),
 })
 
 interface Item {
