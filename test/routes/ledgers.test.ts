@@ -32,7 +32,8 @@ t.test('ledgers', async (t) => {
     const response = await app.inject({
       method: 'POST',
       url: '/v1/applications?explain=full',
-      headers: { ...bearer(key), 'idempotency-key': crypto.randomUUID() },
+      // English traces: the notes below are matched in English (zh-CN is the default).
+      headers: { ...bearer(key), 'idempotency-key': crypto.randomUUID(), 'accept-language': 'en' },
       payload: facts,
     })
     t.equal(response.statusCode, 201, response.statusCode === 201 ? 'stored' : response.body)
@@ -222,6 +223,7 @@ t.test('ledgers', async (t) => {
     const r = await app.inject({
       method: 'POST',
       url: '/v1/evaluations?explain=full',
+      headers: { 'accept-language': 'en' },
       payload: { application: facts, parameters: { 'capacityControl.replacementRatio': null } },
     })
     t.equal(r.statusCode, 200, r.body)
