@@ -7,22 +7,13 @@
 import { parseArgs } from 'node:util'
 import pino from 'pino'
 import { batchQueueFor } from '../src/batches/queue.ts'
-import { ConfigError, loadConfig } from '../src/config.ts'
+import { loadConfigOrExit } from '../src/config.ts'
 import { openDatabase } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrator.ts'
 
 const { values } = parseArgs({ options: { workers: { type: 'string' } } })
 
-let config: ReturnType<typeof loadConfig>
-try {
-  config = loadConfig(process.env)
-} catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`configuration error: ${error.message}\n`)
-    process.exit(1)
-  }
-  throw error
-}
+const config = loadConfigOrExit(process.env)
 if (!config.databaseUrl) {
   process.stderr.write(
     'npm run worker needs DATABASE_URL (PostgreSQL): on the embedded PGlite, batches run inside the API process\n',

@@ -236,3 +236,16 @@ export const loadConfig = (env: Env): Config => {
     },
   }
 }
+
+/** loadConfig for a process's entry point: a configuration error is one line on stderr and exit 1. */
+export const loadConfigOrExit = (env: NodeJS.ProcessEnv): Config => {
+  try {
+    return loadConfig(env)
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`configuration error: ${error.message}\n`)
+      process.exit(1)
+    }
+    throw error
+  }
+}

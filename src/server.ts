@@ -8,7 +8,7 @@ import pino from 'pino'
 import { buildApp } from './app.ts'
 import { deliverFirstAdminKey } from './auth/first-admin-key.ts'
 import { batchQueueFor } from './batches/queue.ts'
-import { ConfigError, loadConfig } from './config.ts'
+import { loadConfigOrExit } from './config.ts'
 import { ensureAdminKey } from './db/bootstrap.ts'
 import { openDatabase } from './db/database.ts'
 import { purgeExpiredKeys } from './db/idempotency-repository.ts'
@@ -16,16 +16,7 @@ import { migrateToLatest } from './db/migrator.ts'
 import { type ShutdownHook, shutdown } from './lifecycle.ts'
 
 const main = async (): Promise<void> => {
-  let config: ReturnType<typeof loadConfig>
-  try {
-    config = loadConfig(process.env)
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`configuration error: ${error.message}\n`)
-      process.exit(1)
-    }
-    throw error
-  }
+  const config = loadConfigOrExit(process.env)
 
   // JSON logs for machines; readable lines when a person watches a terminal.
   const logger = pino({
