@@ -17,10 +17,8 @@
 
 import { createHash } from 'node:crypto'
 
-const LONE_SURROGATE = /\p{Cs}/u
-
 export function canonicalize(value: unknown): string {
-  const text = serialize('', value, '', new Set())
+  const text = serialize('', value, [], new Set())
   if (text === undefined) throw new TypeError('canonicalize: the value is undefined, which has no JSON form')
   return text
 }
@@ -34,32 +32,37 @@ export function hashCanonical(value: unknown): string {
   return sha256Hex(canonicalize(value))
 }
 
+// `path` holds the member names and array indexes down to the value being written (pushed and
+// popped as the walk goes): the JSON pointer of a refusal is built from it only when one is thrown,
+// so hashing a large record spends nothing on pointers (a decision's record is hashed on every
+// stored decision, thousands per batch).
+
 /** Returns undefined for a value JSON.stringify would skip as an object member. */
-function serialize(key: string, raw: unknown, pointer: string, ancestors: Set<object>): string | undefined {
+function serialize(key: string, raw: unknown, path: string[], ancestors: Set<object>): string | undefined {
   const value = applyToJSON(key, raw)
   if (value === null) return 'null'
   switch (typeof value) {
     case 'boolean':
       return value ? 'true' : 'false'
     case 'number':
-      if (!Number.isFinite(value)) throw refuse(pointer, `the number ${value} has no JSON form`)
+      if (!Number.isFinite(value)) throw refuse(path, `the number ${value} has no JSON form`)
       return String(value)
     case 'string':
-      return serializeString(value, pointer)
+      return serializeString(value, path)
     case 'undefined':
       return undefined
     case 'bigint':
-      throw refuse(pointer, 'a BigInt has no JSON number form; convert it to a string first')
+      throw refuse(path, 'a BigInt has no JSON number form; convert it to a string first')
     case 'function':
     case 'symbol':
-      throw refuse(pointer, `a ${typeof value} is not JSON data`)
+      throw refuse(path, `a ${typeof value} is not JSON data`)
   }
-  if (ancestors.has(value)) throw refuse(pointer, 'the value contains a cycle')
+  if (ancestors.has(value)) throw refuse(path, 'the value contains a cycle')
   ancestors.add(value)
   try {
     return Array.isArray(value)
-      ? serializeArray(value, pointer, ancestors)
-      : serializeObject(value, pointer, ancestors)
+      ? serializeArray(value, path, ancestors)
+      : serializeObject(value, path, ancestors)
   } finally {
     ancestors.delete(value)
   }
@@ -73,31 +76,43 @@ function applyToJSON(key: string, value: unknown): unknown {
   return value
 }
 
-function serializeArray(array: readonly unknown[], pointer: string, ancestors: Set<object>): string {
-  const items: string[] = []
+function serializeArray(array: readonly unknown[], path: string[], ancestors: Set<object>): string {
+  let text = '['
   for (let i = 0; i < array.length; i++) {
-    items.push(serialize(String(i), array[i], `${pointer}/${i}`, ancestors) ?? 'null')
+    const index = String(i)
+    path.push(index)
+    text += (i === 0 ? '' : ',') + (serialize(index, array[i], path, ancestors) ?? 'null')
+    path.pop()
   }
-  return `[${items.join(',')}]`
+  return `${text}]`
 }
 
-function serializeObject(object: object, pointer: string, ancestors: Set<object>): string {
+function serializeObject(object: object, path: string[], ancestors: Set<object>): string {
   const prototype = Object.getPrototypeOf(object)
   if (prototype !== Object.prototype && prototype !== null) {
     const name = (prototype as { constructor?: { name?: string } }).constructor?.name ?? 'unknown'
-    throw refuse(pointer, `a ${name} is not a plain object; convert it to one first`)
+    throw refuse(path, `a ${name} is not a plain object; convert it to one first`)
   }
   const record = object as Record<string, unknown>
-  const members: string[] = []
+  let text = '{'
+  let first = true
   for (const name of Object.keys(record).sort()) {
-    const member = serialize(name, record[name], `${pointer}/${escapePointer(name)}`, ancestors)
-    if (member !== undefined) members.push(`${serializeString(name, pointer)}:${member}`)
+    path.push(name)
+    const member = serialize(name, record[name], path, ancestors)
+    path.pop()
+    if (member === undefined) continue
+    text += `${first ? '' : ','}${serializeString(name, path)}:${member}`
+    first = false
   }
-  return `{${members.join(',')}}`
+  return `${text}}`
 }
 
-function serializeString(value: string, pointer: string): string {
-  if (LONE_SURROGATE.test(value)) throw refuse(pointer, 'a string contains a lone surrogate (not I-JSON)')
+/** String.prototype.isWellFormed (ES2024, Node 20): false when a lone surrogate is present. */
+type WellFormed = { isWellFormed(): boolean }
+
+function serializeString(value: string, path: readonly string[]): string {
+  if (!(value as unknown as WellFormed).isWellFormed())
+    throw refuse(path, 'a string contains a lone surrogate (not I-JSON)')
   return JSON.stringify(value)
 }
 
@@ -105,6 +120,7 @@ function escapePointer(name: string): string {
   return name.replaceAll('~', '~0').replaceAll('/', '~1')
 }
 
-function refuse(pointer: string, reason: string): TypeError {
+function refuse(path: readonly string[], reason: string): TypeError {
+  const pointer = path.map((name) => `/${escapePointer(name)}`).join('')
   return new TypeError(`canonicalize: at "${pointer}": ${reason}`)
 }

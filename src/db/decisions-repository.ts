@@ -288,18 +288,61 @@ export const storeDecisionWrite = async (trx: Executor, w: DecisionWrite): Promi
   }
 }
 
+/** An unfunded outcome waiting in its budget's queue (POLICY.md §3). */
+export interface QueuedOutcome {
+  decisionId: string
+  measure: string
+  key: string
+  amount: string
+}
+
 /**
- * Writes several decisions in one statement, in array order (a batch's chunk): store_decision once
- * per element of a jsonb array, as a function scan yields them, so each decision is stored exactly
- * as storeDecisionWrite would store it alone (its audit entries chained after the previous one's).
- * The caller holds the locks of every subject the decisions claim.
+ * Writes a batch chunk's decisions in one set-based statement (store_decisions, migration
+ * 2026-12-03T1710): one insert per table for the whole chunk, the running totals in one update, and
+ * the audit entries in one append — each decision stored exactly as storeDecisionWrite would store it
+ * alone, in array order (seqs, journal ids and audit entries follow the rows). Only new applications
+ * with no Idempotency-Key (a batch row's key is its batch_results.row_key). The caller holds the
+ * locks of every subject and budget the decisions claim.
  */
-export const storeDecisionWrites = async (trx: Executor, writes: readonly DecisionWrite[]): Promise<void> => {
+export const storeDecisionWrites = async (
+  trx: Executor,
+  writes: readonly DecisionWrite[],
+  queued: readonly QueuedOutcome[] = [],
+): Promise<void> => {
   if (writes.length === 0) return
-  const payloads = `[${writes.map((w) => JSON.stringify(payloadOf(w))).join(',')}]`
-  await sql`select count(store_decision(e)) from jsonb_array_elements(${payloads}::jsonb) as t(e)`.execute(
-    trx,
-  )
+  const applications: unknown[] = []
+  const decisions: unknown[] = []
+  const outcomes: unknown[] = []
+  const cumulative: unknown[] = []
+  const once: unknown[] = []
+  const days: unknown[] = []
+  const entries: unknown[] = []
+  const audit: unknown[] = []
+  for (const w of writes) {
+    if (w.application === null || w.completion !== null || w.decision.supersedes !== null)
+      throw new Error('storeDecisionWrites: a batch stores new applications without an Idempotency-Key')
+    const p = payloadOf(w)
+    const decisionId = w.decision.id
+    applications.push(p.application)
+    decisions.push(p.decision)
+    outcomes.push(...p.outcomes)
+    cumulative.push(...p.cumulative)
+    for (const o of p.once) once.push({ ...o, decision_id: decisionId, credit_code: w.creditCode })
+    for (const d of p.days) days.push({ ...d, decision_id: decisionId, credit_code: w.creditCode })
+    for (const e of p.entries) entries.push({ ...e, decision_id: decisionId })
+    audit.push({ ...p.audit, decision_id: decisionId })
+  }
+  const queue = queued.map((q) => ({
+    decision_id: q.decisionId,
+    measure: q.measure,
+    key: q.key,
+    amount: q.amount,
+  }))
+  // One argument per table (the migration says why).
+  const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`
+  await sql`select store_decisions(${sql.join(
+    [applications, decisions, outcomes, cumulative, once, days, entries, audit, queue].map(json),
+  )})`.execute(trx)
 }
 
 /** store_decision's argument (migration 2026-12-03T1400). */

@@ -4,13 +4,14 @@
 // decide the rows IN ROW ORDER in memory, each on the history it would have seen had the rows before
 // it been posted alone (their claims applied to an in-memory copy of the ledger: running totals
 // added to the fen, one-time grants and rewarded days appended); then write every decision in one
-// statement (storeDecisionWrites: store_decision per row, in row order).
+// set-based statement (storeDecisionWrites: store_decisions, one insert per table for the chunk, the
+// audit entries appended in row order in the same call).
 //
 // A dry run reads the same subjects without locking or creating them and writes nothing: its rows
 // still see the claims of the rows before them, so it previews what `submit` would decide.
 
 import type { Caller } from '../auth/api-keys.ts'
-import { enqueueUnfunded, lockBudgets } from '../db/budget-repository.ts'
+import { lockBudgets } from '../db/budget-repository.ts'
 import { type StoredApplication, storeDecisionWrites } from '../db/decisions-repository.ts'
 import type { Executor } from '../db/executor.ts'
 import { historyFor, lockSubjects, readSubjects, type Subject, subjectsOf } from '../db/ledger-repository.ts'
@@ -216,9 +217,12 @@ export const decideChunk = async (
     })
   }
   if (store) {
-    await storeDecisionWrites(trx, writes)
-    // Unfunded outcomes wait in their budget's queue, in row order (after their decisions exist).
-    for (const q of queued) await enqueueUnfunded(trx, q.decisionId, q.rows)
+    // Unfunded outcomes wait in their budget's queue, in row order (stored after their decisions).
+    await storeDecisionWrites(
+      trx,
+      writes,
+      queued.flatMap((q) => q.rows.map((u) => ({ decisionId: q.decisionId, ...u }))),
+    )
   }
   return results
 }

@@ -1,0 +1,101 @@
+// Where a batch chunk's time goes (issue #11 "Speed"): one chunk of N rows decided and stored in
+// process on a fresh PostgreSQL database, phase by phase. `npx tsx bench/batch-profile.ts [rows] [chunks]`.
+
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import { canonicalize } from '../src/audit/canonical-json.ts'
+import type { Caller } from '../src/auth/api-keys.ts'
+import { openPostgres } from '../src/db/database.ts'
+import { migrateToLatest } from '../src/db/migrator.ts'
+import { decideChunk } from '../src/decisions/decide-chunk.ts'
+import { decideCompact } from '../src/engine/decide.ts'
+import { evaluate } from '../src/engine/evaluate.ts'
+import { deepProcessing, keysFor } from '../test/helpers/fixtures.ts'
+
+const adminUrl = process.env['BENCH_ADMIN_URL'] || 'postgres://postgres@127.0.0.1:5432/postgres'
+const rowsPerChunk = Number(process.argv[2] ?? '500')
+const chunks = Number(process.argv[3] ?? '4')
+const name = `bench_profile_${randomBytes(5).toString('hex')}`
+const admin = async (url: string, text: string) => {
+  const c = new pg.Client({ connectionString: url })
+  await c.connect()
+  try {
+    return await c.query(text)
+  } finally {
+    await c.end()
+  }
+}
+await admin(adminUrl, `create database ${name}`)
+const u = new URL(adminUrl)
+u.pathname = `/${name}`
+const database = openPostgres(u.toString(), 4)
+try {
+  await migrateToLatest(database.db)
+  await keysFor(database)
+  const key = await database.db
+    .selectFrom('api_keys')
+    .select(['id'])
+    .where('role', '=', 'finance')
+    .executeTakeFirstOrThrow()
+  const caller: Caller = { keyId: key.id, role: 'finance', enterprise: null }
+  const n = rowsPerChunk * chunks
+  const facts = Array.from({ length: n }, (_, i) =>
+    deepProcessing(`line-${i % Math.max(1, Math.floor(n / 5))}`, '60000000.00'),
+  )
+  for (const f of facts.slice(0, 500)) decideCompact(f)
+  let t0 = performance.now()
+  for (const f of facts) decideCompact(f)
+  const compactUs = ((performance.now() - t0) * 1000) / n
+  t0 = performance.now()
+  for (const f of facts) evaluate(f)
+  const evaluateUs = ((performance.now() - t0) * 1000) / n
+  const record = decideCompact(facts[0]!)
+  process.stdout.write(
+    `engine: decideCompact ${compactUs.toFixed(1)} µs/row, evaluate ${evaluateUs.toFixed(1)} µs/row; record ${canonicalize(record).length} B, facts ${JSON.stringify(facts[0]).length} B, outcomes ${record.outcomes.length}\n`,
+  )
+  // CPU seconds of this database's backends (PostgreSQL on this machine: /proc), and of this process.
+  const { readFileSync } = await import('node:fs')
+  const backendCpu = async () => {
+    const pids = (
+      await admin(adminUrl, `select pid from pg_stat_activity where datname = '${name}'`)
+    ).rows.map((r) => r.pid)
+    let ticks = 0
+    for (const pid of pids) {
+      try {
+        const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+        ticks += Number(f[11]) + Number(f[12])
+      } catch {}
+    }
+    return ticks / 100
+  }
+  for (const store of [false, true]) {
+    let total = 0
+    const cpu0 = process.cpuUsage()
+    const pg0 = await backendCpu()
+    for (let c = 0; c < chunks; c++) {
+      const rows = facts
+        .slice(c * rowsPerChunk, (c + 1) * rowsPerChunk)
+        .map((f, i) => ({ row: c * rowsPerChunk + i + 1, facts: f }))
+      const t = performance.now()
+      await database.db.transaction().execute((trx) => decideChunk(trx, caller, rows, store))
+      total += performance.now() - t
+    }
+    const cpu = process.cpuUsage(cpu0)
+    const pgCpu = (await backendCpu()) - pg0
+    process.stdout.write(
+      `cpu: node ${(((cpu.user + cpu.system) / 1000 / n) * 1000).toFixed(0)} µs/row, postgres ${((pgCpu * 1e6) / n).toFixed(0)} µs/row\n`,
+    )
+    process.stdout.write(
+      `${store ? 'submit' : 'dry-run'}: ${((total * 1000) / n).toFixed(1)} µs/row (${((n / total) * 1000).toFixed(0)} rows/s) over ${chunks} chunks of ${rowsPerChunk}\n`,
+    )
+  }
+  const counts = await admin(
+    u.toString(),
+    `select (select count(*) from audit_log) audit, (select count(*) from ledger_entries) entries, (select count(*) from decision_outcomes) outcomes, (select pg_total_relation_size('decisions')) decisions_bytes, (select pg_total_relation_size('applications')) applications_bytes, (select pg_total_relation_size('decision_outcomes')) outcomes_bytes, (select pg_total_relation_size('audit_log')) audit_bytes`,
+  )
+  process.stdout.write(`${JSON.stringify(counts.rows[0])}\n`)
+} finally {
+  await database.close()
+  if (!process.env['__KEEP']) await admin(adminUrl, `drop database if exists ${name} with (force)`)
+  else process.stdout.write(`kept ${name}\n`)
+}
