@@ -1,10 +1,12 @@
 // Where a batch chunk's time goes (issue #11 "Speed"): one chunk of N rows decided and stored in
 // process on a fresh PostgreSQL database, phase by phase. `npx tsx bench/batch-profile.ts [rows] [chunks]`.
 
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import pg from 'pg'
 import { canonicalize } from '../src/audit/canonical-json.ts'
 import type { Caller } from '../src/auth/api-keys.ts'
+import { runBatchSlice } from '../src/batches/run.ts'
+import { createBatch, insertInputs, sealBatch } from '../src/db/batches-repository.ts'
 import { openPostgres } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrator.ts'
 import { decideChunk } from '../src/decisions/decide-chunk.ts'
@@ -88,6 +90,22 @@ try {
     process.stdout.write(
       `${store ? 'submit' : 'dry-run'}: ${((total * 1000) / n).toFixed(1)} µs/row (${((n / total) * 1000).toFixed(0)} rows/s) over ${chunks} chunks of ${rowsPerChunk}\n`,
     )
+  }
+  // The same rows as a dry-run batch through the job's code (src/batches/run.ts): inputs read,
+  // decided, results written, progress advanced, chunk by chunk.
+  for (const mode of ['dry-run', 'submit'] as const) {
+    const id = randomUUID()
+    await createBatch(database.db, { id, mode, format: 'jsonl', submittedBy: caller.keyId, submittedRole: 'finance' })
+    await insertInputs(database.db, id, facts.map((f, i) => ({ row: i + 1, facts: f, errors: null })))
+    await sealBatch(database.db, id, n, `${mode}-${name}`)
+    const cpu0 = process.cpuUsage()
+    const pg0 = await backendCpu()
+    const t = performance.now()
+    await runBatchSlice(database.db, id, { chunkRows: rowsPerChunk, sliceMs: 3_600_000 })
+    const total = performance.now() - t
+    const cpu = process.cpuUsage(cpu0)
+    const pgCpu = (await backendCpu()) - pg0
+    process.stdout.write(`job ${mode}: ${((total * 1000) / n).toFixed(1)} µs/row (${((n / total) * 1000).toFixed(0)} rows/s); cpu: node ${(((cpu.user + cpu.system) / 1000 / n) * 1000).toFixed(0)} µs/row, postgres ${((pgCpu * 1e6) / n).toFixed(0)} µs/row\n`)
   }
   const counts = await admin(
     u.toString(),
