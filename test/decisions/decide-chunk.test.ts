@@ -175,3 +175,47 @@ t.test('a chunk stores its rows in row order exactly as posting them alone', asy
   )
   t.equal(verification.checked, Number(entries.rows[0]!.n), 'every entry checked')
 })
+
+t.test(
+  'a dry-run chunk previews what the chunk would store, reads set-based and writes nothing',
+  async (t) => {
+    const alone = await prepared(t)
+    for (const facts of ROWS) await submitApplication(alone.database.db, alone.caller, facts)
+    const expected = await state(alone.database)
+
+    const dry = await prepared(t)
+    const counter = new StatementCounter()
+    const results = await dry.database.db
+      .withPlugin(counter)
+      .transaction()
+      .execute((trx) =>
+        decideChunk(
+          trx,
+          dry.caller,
+          ROWS.map((facts, i) => ({ row: i + 1, facts })),
+          false,
+        ),
+      )
+    // Budgets (lock, queue ahead), subjects (read), history: four reads for the whole chunk.
+    t.equal(counter.count, 4, 'four statements for the whole chunk, none per row')
+    const previewed = results
+      .flatMap((r) =>
+        r.status === 'decided'
+          ? r.evaluation.outcomes.map((o) => `${r.row} ${o.measure} ${o.status} ${o.amount}`)
+          : [],
+      )
+      .sort()
+    t.same(previewed, expected.outcomes, 'the outcomes and amounts a submit stores, row by row')
+    const after = await state(dry.database)
+    t.same(
+      { outcomes: after.outcomes, journal: after.journal, queue: after.queue, audit: after.audit },
+      { outcomes: [], journal: [], queue: [], audit: [] },
+      'nothing stored, granted or queued',
+    )
+    t.same(
+      after.totals.filter((s) => s.ledger === 'budget').map((s) => s.total),
+      ['0.00'],
+      'the budget drew nothing',
+    )
+  },
+)
