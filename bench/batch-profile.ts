@@ -1,5 +1,11 @@
-// Where a batch chunk's time goes (issue #11 "Speed"): one chunk of N rows decided and stored in
-// process on a fresh PostgreSQL database, phase by phase. `npx tsx bench/batch-profile.ts [rows] [chunks]`.
+// Where a batch's time goes (issue #11 "Speed"), on a fresh PostgreSQL database, in process (no HTTP,
+// no queue): the engine alone on the bench's rows; `chunks` chunks of `rows` rows through decideChunk
+// (dry run, then submit); the same rows as a dry-run and a submit batch through the job's code
+// (src/batches/run.ts). Each reports wall time and CPU time per row — this process's, and that of
+// the database's backends (read from /proc: PostgreSQL must run on this machine) — because on a
+// loaded machine the wall time mostly measures the wait for a core.
+// `npx tsx bench/batch-profile.ts [rows per chunk, 500] [chunks, 4]`; BENCH_KEEP_DATABASE=1 keeps
+// the database (its name is printed) for EXPLAIN or psql timings.
 
 import { randomBytes, randomUUID } from 'node:crypto'
 import pg from 'pg'
@@ -95,8 +101,18 @@ try {
   // decided, results written, progress advanced, chunk by chunk.
   for (const mode of ['dry-run', 'submit'] as const) {
     const id = randomUUID()
-    await createBatch(database.db, { id, mode, format: 'jsonl', submittedBy: caller.keyId, submittedRole: 'finance' })
-    await insertInputs(database.db, id, facts.map((f, i) => ({ row: i + 1, facts: f, errors: null })))
+    await createBatch(database.db, {
+      id,
+      mode,
+      format: 'jsonl',
+      submittedBy: caller.keyId,
+      submittedRole: 'finance',
+    })
+    await insertInputs(
+      database.db,
+      id,
+      facts.map((f, i) => ({ row: i + 1, facts: f, errors: null })),
+    )
     await sealBatch(database.db, id, n, `${mode}-${name}`)
     const cpu0 = process.cpuUsage()
     const pg0 = await backendCpu()
@@ -105,7 +121,9 @@ try {
     const total = performance.now() - t
     const cpu = process.cpuUsage(cpu0)
     const pgCpu = (await backendCpu()) - pg0
-    process.stdout.write(`job ${mode}: ${((total * 1000) / n).toFixed(1)} µs/row (${((n / total) * 1000).toFixed(0)} rows/s); cpu: node ${(((cpu.user + cpu.system) / 1000 / n) * 1000).toFixed(0)} µs/row, postgres ${((pgCpu * 1e6) / n).toFixed(0)} µs/row\n`)
+    process.stdout.write(
+      `job ${mode}: ${((total * 1000) / n).toFixed(1)} µs/row (${((n / total) * 1000).toFixed(0)} rows/s); cpu: node ${(((cpu.user + cpu.system) / 1000 / n) * 1000).toFixed(0)} µs/row, postgres ${((pgCpu * 1e6) / n).toFixed(0)} µs/row\n`,
+    )
   }
   const counts = await admin(
     u.toString(),
@@ -114,6 +132,7 @@ try {
   process.stdout.write(`${JSON.stringify(counts.rows[0])}\n`)
 } finally {
   await database.close()
-  if (!process.env['__KEEP']) await admin(adminUrl, `drop database if exists ${name} with (force)`)
+  if (!process.env['BENCH_KEEP_DATABASE'])
+    await admin(adminUrl, `drop database if exists ${name} with (force)`)
   else process.stdout.write(`kept ${name}\n`)
 }

@@ -4,7 +4,10 @@
 //      rows (row number + the application as jsonb) into a table (goal ≥ 0.5×);
 //   b. a `dry-run` batch of the same rows against the engine's in-process rate on the same rows
 //      (evaluate, one thread; goal ≥ 0.5×).
-// N is BENCH_BATCH_ROWS (default 10 000; the issue's figure is 100 000: `BENCH_BATCH_ROWS=100000`).
+// N is BENCH_BATCH_ROWS (default 10 000, so that a whole `npm run bench` stays within a few minutes;
+// the issue's figure is 100 000: `BENCH_BATCH_ROWS=100000 npx tsx bench/batches.ts`, about 20 minutes
+// on the 2-core machine at load ~20). Each batch's phases are printed from its row: upload and the
+// wait for a worker (created → started), and the run (started → finished).
 // Runs inside `npm run bench`, or alone: `npx tsx bench/batches.ts`.
 
 import { randomBytes } from 'node:crypto'
