@@ -42,9 +42,28 @@ export const isIsoDate = (text: string): boolean => {
 // Dates already found valid: every evaluation checks the same few dozen dates again.
 const VALID_DATES = new Set<string>()
 
+/** The value of the decimal digit at `i` of `text`, or -1 (fast path of dayNumber: no substrings). */
+const digitAt = (text: string, i: number): number => {
+  const c = text.charCodeAt(i) - 48
+  return c >= 0 && c <= 9 ? c : -1
+}
+
 /** Days since 1970-01-01. */
-export const dayNumber = (date: IsoDate): number =>
-  daysFromCivil(Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10)))
+export const dayNumber = (date: IsoDate): number => {
+  // The digits read in place (three slices and Number() per date were ~3 % of an evaluation); any
+  // text not of the form DDDD-DD-DD takes the old path, so the result is unchanged for every input.
+  const y0 = digitAt(date, 0)
+  const y1 = digitAt(date, 1)
+  const y2 = digitAt(date, 2)
+  const y3 = digitAt(date, 3)
+  const m0 = digitAt(date, 5)
+  const m1 = digitAt(date, 6)
+  const d0 = digitAt(date, 8)
+  const d1 = digitAt(date, 9)
+  if (date.length === 10 && (y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) >= 0)
+    return daysFromCivil(y0 * 1000 + y1 * 100 + y2 * 10 + y3, m0 * 10 + m1, d0 * 10 + d1)
+  return daysFromCivil(Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10)))
+}
 
 export const fromDayNumber = (day: number): IsoDate => {
   const z = day + 719468

@@ -25,6 +25,7 @@ import {
   type ParameterSet,
   parameterOrder,
   RuleNotInForce,
+  rankOf,
   type TableRowRead,
   tableRows,
   toTuple,
@@ -350,6 +351,36 @@ const ofTheRuleset = (read: ParameterRead): boolean => {
   return known
 }
 
+/**
+ * Sorts reads in parameterOrder. The shared reads carry their rank as a number: an insertion sort on
+ * those numbers (a few dozen, stable like Array.prototype.sort) calls no comparator; any other read
+ * (of a date outside every value) sends the whole list through parameterOrder.
+ */
+const sortReads = (reads: ParameterRead[]): void => {
+  const n = reads.length
+  const ranks: number[] = new Array(n)
+  for (let i = 0; i < n; i++) {
+    const rank = rankOf(reads[i]!)
+    if (rank === undefined) {
+      reads.sort(parameterOrder)
+      return
+    }
+    ranks[i] = rank
+  }
+  for (let i = 1; i < n; i++) {
+    const rank = ranks[i]!
+    const read = reads[i]!
+    let j = i - 1
+    while (j >= 0 && ranks[j]! > rank) {
+      ranks[j + 1] = ranks[j]!
+      reads[j + 1] = reads[j]!
+      j--
+    }
+    ranks[j + 1] = rank
+    reads[j + 1] = read
+  }
+}
+
 interface CollectedParameters {
   list: ParameterEntry[]
   /** the reads, in the order of list: a read's index in it is its reference */
@@ -369,7 +400,7 @@ const collectParameters = (
   // A decision reads a few dozen values: a linear scan beats building a Set and a Map.
   const unique: ParameterRead[] = []
   for (const run of runs) for (const r of run.reads) if (!unique.includes(r)) unique.push(r)
-  unique.sort(parameterOrder)
+  sortReads(unique)
   // the rows read of each table parameter, by its position
   const rows = new Map<number, Set<string>>()
   if (onlyRowsRead) {

@@ -18,10 +18,13 @@ export const taxDaysSubjects = (
   measure: TaxRewardMeasure,
   creditCode: string,
   projectId: string | null,
-): TaxDaysSubjects =>
-  Object.fromEntries(
-    LOCAL_TAXES.map((tax) => [tax, { ledger: 'tax-days', measure, creditCode, projectId, tax }]),
-  ) as unknown as TaxDaysSubjects
+): TaxDaysSubjects => ({
+  // spelled out in LOCAL_TAXES order (the order the record shows them): Object.fromEntries over a
+  // mapped array cost about 2 % of an evaluation
+  vat: { ledger: 'tax-days', measure, creditCode, projectId, tax: 'vat' },
+  enterpriseIncomeTax: { ledger: 'tax-days', measure, creditCode, projectId, tax: 'enterpriseIncomeTax' },
+  businessTax: { ledger: 'tax-days', measure, creditCode, projectId, tax: 'businessTax' },
+})
 
 /**
  * The subjects a reward reads for `records`: the taxes they report. Only those are locked, so

@@ -484,15 +484,25 @@ export const localTaxesWithin = (
   let total = locals[0] ?? ZERO
   for (let k = 1; k < locals.length; k++) total = total.plus(locals[k]!)
   run.step(LOCAL_TAXES_TOTAL, total, locals, [label, window.from, window.to, first, counted.length])
-  const show = run.show
-  return {
-    window,
-    total,
-    get records() {
-      return counted.map((f) => renderCountedRecord(f, show))
-    },
-    newDays,
-    alreadyRewarded,
+  return new CountedTaxes(window, total, counted, run.show, newDays, alreadyRewarded)
+}
+
+/**
+ * LocalTaxes with its records rendered only when read (the measures never read them; tests do). A
+ * class, not an object literal with a getter: a literal's accessor is made per object, each time.
+ */
+class CountedTaxes implements LocalTaxes {
+  constructor(
+    readonly window: Period,
+    readonly total: Rational,
+    private readonly counted: readonly CountedRecordFact[],
+    private readonly show: Presentation,
+    readonly newDays: LocalTaxes['newDays'],
+    readonly alreadyRewarded: LocalTaxes['alreadyRewarded'],
+  ) {}
+
+  get records(): CountedRecord[] {
+    return this.counted.map((f) => renderCountedRecord(f, this.show))
   }
 }
 

@@ -344,6 +344,9 @@ export const tableRows = (
   return value
 }
 
+/** A shared read's place in parameterOrder, as a number (undefined for a read made elsewhere). */
+export const rankOf = (read: ParameterRead): number | undefined => (read as { [RANK]?: number })[RANK]
+
 /** The order of parametersUsed: by name, then by the start of the period (code-unit order). */
 export const parameterOrder = (a: ParameterRead, b: ParameterRead): number => {
   const x = (a as { [RANK]?: number })[RANK]
