@@ -2,8 +2,10 @@
 // of the engine in process (decideCompact and evaluate, 12 measures and one), for engine work.
 //
 // BENCH_BASELINE=<dir> also loads <dir>/src/engine/evaluate.ts (e.g. main's engine, extracted with
-// `git archive main src/engine | tar -x -C <dir>`) and times it in alternating rounds with this
-// checkout's, in the same process: on a shared, loaded machine only ratios within one run compare.
+// `git archive main src/engine tsconfig.json package.json | tar -x -C <dir>`: without the tsconfig,
+// tsx compiles the classes otherwise and the baseline runs slower) and times it in alternating
+// rounds with this checkout's, in the same process: on a shared, loaded machine only ratios within
+// one run compare. Two copies of the same engine measure about 1.0 (0.97–1.05 on a loaded machine).
 // BENCH_ENGINE_SECONDS (default 6) is the CPU time per variant, split in rounds; the best round counts.
 
 import { readFileSync } from 'node:fs'
@@ -35,7 +37,9 @@ for (const [name, e] of Object.entries(engines)) {
   const json = JSON.stringify(e.decideCompact(FULL_APPLICATION))
   if (json !== JSON.stringify(engines.this!.decideCompact(FULL_APPLICATION)))
     throw new Error(`${name}: the compact record differs from this checkout's`)
-  if (JSON.stringify(e.evaluate(FULL_APPLICATION)) !== JSON.stringify(engines.this!.evaluate(FULL_APPLICATION)))
+  if (
+    JSON.stringify(e.evaluate(FULL_APPLICATION)) !== JSON.stringify(engines.this!.evaluate(FULL_APPLICATION))
+  )
     throw new Error(`${name}: the rendered evaluation differs from this checkout's`)
   variants[`${name} compact`] = () => {
     sink += e.decideCompact(FULL_APPLICATION).outcomes.length
@@ -80,7 +84,8 @@ for (let round = 0; round < ROUNDS; round++) {
 if (sink === 0) throw new Error('the engine returned no outcomes')
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
-for (const [name, perSecond] of Object.entries(best)) console.log(`${name.padEnd(20)} ${fmt(perSecond).padStart(10)} /s`)
+for (const [name, perSecond] of Object.entries(best))
+  console.log(`${name.padEnd(20)} ${fmt(perSecond).padStart(10)} /s`)
 if (engines.base)
   for (const v of ['compact', 'one compact', 'full'])
     console.log(`ratio ${v.padEnd(14)} ${(best[`this ${v}`]! / best[`base ${v}`]!).toFixed(2)}× main`)

@@ -250,7 +250,14 @@ export class Rational {
 
   /** Whether the decimal expansion terminates (the denominator has no prime factor but 2 and 5). */
   terminates(): boolean {
-    let d = this.bn === null ? BigInt(this.sd) : this.bd!
+    if (this.bn === null) {
+      // safe integers: / 2 and / 5 of a multiple are exact
+      let d = this.sd
+      while (d % 2 === 0) d /= 2
+      while (d % 5 === 0) d /= 5
+      return d === 1
+    }
+    let d = this.bd!
     while (d % 2n === 0n) d /= 2n
     while (d % 5n === 0n) d /= 5n
     return d === 1n
@@ -261,7 +268,11 @@ export class Rational {
    * otherwise the reduced fraction ("2000000/3").
    */
   toString(): string {
-    if (this.bn === null && this.sd === 1) return String(this.sn)
+    if (this.bn === null) {
+      if (this.sd === 1) return String(this.sn)
+      const fast = this.smallString()
+      if (fast !== null) return fast
+    }
     const n = this.n
     let d = this.d
     let twos = 0
@@ -280,6 +291,27 @@ export class Rational {
     return decimalDigits((n * pow10(places)) / this.d, places)
   }
 
+  /** toString() on safe integers, or null when the scaled numerator would not be one. */
+  private smallString(): string | null {
+    let d = this.sd
+    let twos = 0
+    let fives = 0
+    while (d % 2 === 0) {
+      d /= 2
+      twos++
+    }
+    while (d % 5 === 0) {
+      d /= 5
+      fives++
+    }
+    if (d !== 1) return `${this.sn}/${this.sd}`
+    const places = Math.max(twos, fives)
+    if (places > 15) return null
+    // sd divides 10^places, so the scaled numerator is sn × (10^places / sd), a whole number
+    const scaled = this.sn * (SMALL_POWERS_OF_TEN[places]! / this.sd)
+    return Number.isSafeInteger(scaled) ? decimalDigitsSmall(scaled, places) : null
+  }
+
   /**
    * The value as a decimal, never a fraction: exact when it terminates, else its first `places`
    * decimals (truncated toward zero) followed by "…" ("316438.356164…"). Used by the presentation
@@ -287,8 +319,16 @@ export class Rational {
    */
   toDecimal(places = 6): string {
     if (this.terminates()) return this.toString()
-    const scaled = (this.n * pow10(places)) / this.d
-    const text = decimalDigits(scaled, places)
+    let text: string | undefined
+    if (this.bn === null && places <= 15) {
+      const a = this.sn * SMALL_POWERS_OF_TEN[places]!
+      if (Number.isSafeInteger(a)) {
+        // truncated toward zero, exactly: % and the division of a multiple are exact on safe integers
+        const r = a % this.sd
+        text = decimalDigitsSmall((a - r) / this.sd, places)
+      }
+    }
+    text ??= decimalDigits((this.n * pow10(places)) / this.d, places)
     // a value between −1 and 0 truncates to "0.000…": keep its sign
     return `${this.isNegative() && !text.startsWith('-') ? '-' : ''}${text}…`
   }
@@ -321,6 +361,18 @@ export class Rational {
 const decimalDigits = (scaled: bigint, places: number): string => {
   const negative = scaled < 0n
   const digits = (negative ? -scaled : scaled).toString().padStart(places + 1, '0')
+  const text = `${digits.slice(0, -places)}.${digits.slice(-places)}`
+  return negative ? `-${text}` : text
+}
+
+/** 10^0 … 10^15, exact as doubles and safe integers. */
+const SMALL_POWERS_OF_TEN: number[] = [1]
+for (let k = 1; k <= 15; k++) SMALL_POWERS_OF_TEN.push(SMALL_POWERS_OF_TEN[k - 1]! * 10)
+
+/** decimalDigits of a safe integer (places ≥ 1): the same text, without bigints. */
+const decimalDigitsSmall = (scaled: number, places: number): string => {
+  const negative = scaled < 0
+  const digits = String(negative ? -scaled : scaled).padStart(places + 1, '0')
   const text = `${digits.slice(0, -places)}.${digits.slice(-places)}`
   return negative ? `-${text}` : text
 }

@@ -116,3 +116,73 @@ t.test('parseFen', async (t) => {
   t.throws(() => parseFen('abc'), RangeError)
   t.throws(() => parseFen(''), RangeError)
 })
+
+// toString and toDecimal have a safe-integer path (no bigints) beside the bigint one; both must give
+// the text of the exact value. The reference below is the bigint arithmetic, written out here.
+t.test('toString and toDecimal on safe integers equal the bigint arithmetic', async (t) => {
+  const reference = (n: bigint, d: bigint): { string: string; decimal: string } => {
+    let rest = d
+    let twos = 0
+    let fives = 0
+    while (rest % 2n === 0n) {
+      rest /= 2n
+      twos++
+    }
+    while (rest % 5n === 0n) {
+      rest /= 5n
+      fives++
+    }
+    const digits = (scaled: bigint, places: number): string => {
+      const negative = scaled < 0n
+      const text = (negative ? -scaled : scaled).toString().padStart(places + 1, '0')
+      return `${negative ? '-' : ''}${text.slice(0, -places)}.${text.slice(-places)}`
+    }
+    if (rest !== 1n) {
+      const text = digits((n * 10n ** 6n) / d, 6)
+      return { string: `${n}/${d}`, decimal: `${n < 0n && !text.startsWith('-') ? '-' : ''}${text}…` }
+    }
+    const places = Math.max(twos, fives)
+    const text = places === 0 ? n.toString() : digits((n * 10n ** BigInt(places)) / d, places)
+    return { string: text, decimal: text }
+  }
+  const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? (a < 0n ? -a : a) : gcd(b, a % b))
+  // a fixed pseudo-random sequence (no Math.random: a failure must replay)
+  let seed = 12345
+  const next = (bound: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648
+    return seed % bound
+  }
+  const denominators = [
+    1,
+    2,
+    3,
+    4,
+    5,
+    7,
+    8,
+    16,
+    25,
+    31,
+    73,
+    100,
+    365,
+    366,
+    1024,
+    3125,
+    10000,
+    2 ** 20,
+    5 ** 10,
+  ]
+  const numerators = [0, 1, -1, 5, -7, 123456789, -987654321, 2 ** 40 + 3, -(2 ** 45) - 1, 9007199254740991]
+  for (let i = 0; i < 300; i++) {
+    const n = BigInt(
+      i < 100 ? numerators[i % numerators.length]! : (next(2 ** 30) - 2 ** 29) * (next(1000) + 1),
+    )
+    const d = BigInt(denominators[next(denominators.length)]!)
+    const g = gcd(n, d) || 1n
+    const value = Rational.of(n, d)
+    const expected = reference(n / g, d / g)
+    t.equal(value.toString(), expected.string, `${n}/${d} toString`)
+    t.equal(value.toDecimal(), expected.decimal, `${n}/${d} toDecimal`)
+  }
+})
