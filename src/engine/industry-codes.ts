@@ -29,13 +29,22 @@ export const SECTIONS: Readonly<Record<string, readonly [number, number]>> = {
   T: [97, 97],
 }
 
-/** The section letter a 2-digit division belongs to, or undefined when no section has it. */
-export const sectionOf = (division: string): string | undefined => {
-  const n = Number.parseInt(division, 10)
-  return Object.keys(SECTIONS).find((s) => {
+const findSection = (n: number): string | undefined =>
+  Object.keys(SECTIONS).find((s) => {
     const [lo, hi] = SECTIONS[s]!
     return lo <= n && n <= hi
   })
+
+/** sectionOf of every 2-digit division, made once from SECTIONS (every application is checked). */
+const SECTION_OF_DIVISION: readonly (string | undefined)[] = Array.from({ length: 100 }, (_, n) =>
+  findSection(n),
+)
+
+/** The section letter a 2-digit division belongs to, or undefined when no section has it. */
+export const sectionOf = (division: string): string | undefined => {
+  const n = Number.parseInt(division, 10)
+  if (n >= 0 && n < 100) return SECTION_OF_DIVISION[n]
+  return findSection(n)
 }
 
 /** Why a code is not a valid GB/T 4754-2017 code, or null when it is. */

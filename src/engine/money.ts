@@ -209,6 +209,7 @@ export class Rational {
     if (this.bn !== null) return null
     const scaled = this.sn * 100
     if (!Number.isSafeInteger(scaled)) return null
+    if (this.sd === 1) return scaled === 0 ? 0 : scaled // whole yuan (most amounts): no division
     // % and the division of a multiple are exact on safe integers (no float rounding)
     const r = scaled % this.sd
     const q = (scaled - r) / this.sd
