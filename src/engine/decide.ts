@@ -275,7 +275,8 @@ export const decideCompact = (application: Application, options: EvaluateOptions
   for (const { outcome } of decided)
     if (outcome.amount !== null && outcome.status !== 'unfunded')
       total = total.plus(Rational.parse(outcome.amount))
-  const runs = [...gateRuns, ...decided.map((d) => d.run)]
+  const runs: (GateRun | MeasureRun)[] = gateRuns.slice()
+  for (const d of decided) runs.push(d.run)
   const parametersUsed = collectParameters(runs, presentsDecimals(version))
   const { indexOf } = parametersUsed
   for (const run of runs) run.facts.p = run.reads.map(indexOf)
@@ -351,10 +352,10 @@ const ofTheRuleset = (read: ParameterRead): boolean => {
   return known
 }
 
-/** The first position of `ranks` (ascending) whose rank is ≥ `rank`. */
-const lowerBound = (ranks: readonly number[], rank: number): number => {
+/** The first position of `ranks` (ascending, the first `length`) whose rank is ≥ `rank`. */
+const lowerBound = (ranks: readonly number[], rank: number, length = ranks.length): number => {
   let lo = 0
-  let hi = ranks.length
+  let hi = length
   while (lo < hi) {
     const mid = (lo + hi) >>> 1
     if (ranks[mid]! < rank) lo = mid + 1
@@ -373,25 +374,32 @@ const lowerBound = (ranks: readonly number[], rank: number): number => {
 const rankedReads = (
   runs: readonly { reads: readonly ParameterRead[] }[],
 ): { reads: ParameterRead[]; ranks: number[] } | null => {
-  const reads: ParameterRead[] = []
-  const ranks: number[] = []
+  // sized once for every read (then trimmed): no growing while inserting
+  let total = 0
+  for (const run of runs) total += run.reads.length
+  const reads: ParameterRead[] = new Array(total)
+  const ranks: number[] = new Array(total)
+  let n = 0
   for (const run of runs) {
     for (const r of run.reads) {
       const rank = rankOf(r)
       if (rank === undefined) return null
-      const at = lowerBound(ranks, rank)
-      if (at < ranks.length && ranks[at] === rank) {
+      const at = lowerBound(ranks, rank, n)
+      if (at < n && ranks[at] === rank) {
         if (reads[at] === r) continue
         return null // two reads of one rank (never within one parameter set): the general path
       }
-      for (let k = ranks.length; k > at; k--) {
+      for (let k = n; k > at; k--) {
         ranks[k] = ranks[k - 1]!
         reads[k] = reads[k - 1]!
       }
       ranks[at] = rank
       reads[at] = r
+      n++
     }
   }
+  reads.length = n
+  ranks.length = n
   return { reads, ranks }
 }
 
@@ -430,8 +438,9 @@ const collectParameters = (
     indexOf = (read) => all.indexOf(read)
   }
   // the rows read of each table parameter, by its position
-  const rows = new Map<number, Set<string>>()
-  if (onlyRowsRead) {
+  let rows: Map<number, Set<string>> | undefined
+  if (onlyRowsRead && runs.some((run) => run.rows.length > 0)) {
+    rows = new Map()
     for (const run of runs) {
       for (const row of run.rows) {
         const i = indexOf(row.read)
@@ -442,7 +451,7 @@ const collectParameters = (
     }
   }
   const list: ParameterEntry[] = unique.map((u, i) => {
-    const keys = u.value === null ? undefined : rows.get(i)
+    const keys = u.value === null ? undefined : rows?.get(i)
     if (ofTheRuleset(u)) return keys ? [u.name, u.from, [...keys].sort()] : [u.name, u.from]
     return keys
       ? toTuple({ ...u, value: tableRows(u.value as Readonly<Record<string, string>>, keys) })
