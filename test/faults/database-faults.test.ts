@@ -95,6 +95,10 @@ t.test('faults under load: nothing lost, nothing twice, caps exact, audit verifi
     ADMIN_KEY_FILE: join(keyDir, 'admin-key.txt'),
     DATABASE_POOL_SIZE: '8',
     SHUTDOWN_TIMEOUT_SECONDS: '10',
+    // The API only queues batches here (pg-boss still starts, supervises and reconnects): this file
+    // is about applications, and a polling batch worker in each instance only slowed it down. A
+    // worker process killed mid-batch is test/batches/worker-kill.test.ts's.
+    BATCH_WORKERS: '0',
   }
   const ports = [await freePort(), await freePort()]
   const instances: Instance[] = [startInstance('A', ports[0]!, env), startInstance('B', ports[1]!, env)]

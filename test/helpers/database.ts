@@ -1,12 +1,19 @@
 // The database a test file runs against: real PostgreSQL when TEST_DATABASE_URL is set (a fresh
 // database per test file, dropped at the end, so files can run in parallel), otherwise an in-memory
 // PGlite. With CI=true an unreachable PostgreSQL fails the run; it never silently falls back.
+//
+// On PostgreSQL a migrated database is a copy of a template migrated once per run (CREATE DATABASE
+// … TEMPLATE), not migrated again in every file: the template is named after the migrations'
+// contents, so a changed or added migration makes a new one, and a test that needs the migrations
+// themselves asks for `migrate: false` and runs them.
 
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import pg from 'pg'
 import type { Test } from 'tap'
 import { type DatabaseHandle, openPglite, openPostgres, type PostgresOptions } from '../../src/db/database.ts'
-import { migrateToLatest } from '../../src/db/migrator.ts'
+import { MIGRATIONS_DIR, migrateToLatest } from '../../src/db/migrator.ts'
 
 export const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'] || null
 export const onPostgres = TEST_DATABASE_URL !== null
@@ -27,6 +34,60 @@ const admin = async (url: string, statement: string): Promise<void> => {
   }
 }
 
+/** sha256 of the migration files (names and contents), 12 hex digits: which template is current. */
+const migrationsSignature = async (): Promise<string> => {
+  const hash = createHash('sha256')
+  const files = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.ts')).sort()
+  for (const file of files) {
+    hash
+      .update(file)
+      .update('\0')
+      .update(await readFile(join(MIGRATIONS_DIR, file)))
+      .update('\0')
+  }
+  return hash.digest('hex').slice(0, 12)
+}
+
+let template: Promise<string> | null = null
+
+/**
+ * The migrated template of this run: `<database of TEST_DATABASE_URL>_t_<migrations' signature>`
+ * (.ci/run drops it with its database). Built once, under an advisory lock, by whichever test file
+ * gets there first; the others wait for it and copy it. Marked IS_TEMPLATE only once migrated, so a
+ * half-built one (a killed run) is dropped and built again.
+ */
+const migratedTemplate = (url: string): Promise<string> => {
+  template ??= (async () => {
+    const base = new URL(url).pathname.slice(1) || 'postgres'
+    const name = `${base}_t_${await migrationsSignature()}`.toLowerCase().replace(/[^a-z0-9_]/g, '_')
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 })
+    await client.connect()
+    try {
+      // Session-level: released when this connection ends, even if the build throws.
+      await client.query(`select pg_advisory_lock(hashtext('yunnan-incentives test template'))`)
+      const found = await client.query<{ datistemplate: boolean }>(
+        'select datistemplate from pg_database where datname = $1',
+        [name],
+      )
+      if (found.rows[0]?.datistemplate !== true) {
+        await client.query(`drop database if exists ${name} with (force)`)
+        await client.query(`create database ${name}`)
+        const handle = openPostgres(withDatabase(url, name), 1)
+        try {
+          await migrateToLatest(handle.db)
+        } finally {
+          await handle.close()
+        }
+        await client.query(`alter database ${name} is_template true`)
+      }
+    } finally {
+      await client.end()
+    }
+    return name
+  })()
+  return template
+}
+
 /** Opens a migrated database for this test file and closes (and drops) it when the file ends. */
 export const testDatabase = async (
   t: Test,
@@ -40,7 +101,12 @@ export const testDatabase = async (
     return handle
   }
   const name = `test_${randomBytes(6).toString('hex')}`
-  await admin(TEST_DATABASE_URL, `create database ${name}`)
+  await admin(
+    TEST_DATABASE_URL,
+    migrate
+      ? `create database ${name} template ${await migratedTemplate(TEST_DATABASE_URL)}`
+      : `create database ${name}`,
+  )
   const url = withDatabase(TEST_DATABASE_URL, name)
   const handles: DatabaseHandle[] = []
   const open = () => {
@@ -49,7 +115,6 @@ export const testDatabase = async (
     return h
   }
   const handle = open()
-  if (migrate) await migrateToLatest(handle.db)
   t.teardown(async () => {
     for (const h of handles) await h.close()
     await admin(TEST_DATABASE_URL, `drop database if exists ${name} with (force)`)
