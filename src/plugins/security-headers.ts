@@ -3,10 +3,11 @@
 //   Content-Security-Policy for everything we serve. They are the same for every response, so they
 //   are computed once, at startup, by Helmet itself (its middleware run on a recording response),
 //   and set by one hook: @fastify/helmet rebuilt the middleware, parsed the CSP directives and
-//   made two closures on every request (issue #10's profile: ~4 % of a request's CPU). Only self-hosted scripts and styles: /docs
-//   (Swagger UI) loads its bundle, initializer and stylesheets from /docs/static, and the future
-//   web console must do the same. `img-src data:` is for the SVG icons Swagger UI inlines.
-//   test/plugins/docs-csp.test.ts loads /docs in Chromium and fails on any CSP violation.
+//   made two closures on every request (issue #10's profile: ~4 % of a request's CPU).
+//   Only self-hosted scripts and styles: /docs (Swagger UI) loads its bundle, initializer and
+//   stylesheets from /docs/static, and the web console must do the same. `img-src data:` is for
+//   the SVG icons Swagger UI inlines. test/plugins/docs-csp.test.ts loads /docs in Chromium and
+//   fails on any CSP violation.
 // - Cache-Control: no-store on anything that depends on the caller (a request with Authorization,
 //   a route that needs a key), so no proxy or browser cache keeps one enterprise's answer.
 // - @fastify/cors, only for the origins listed in CORS_ORIGINS (none: no CORS headers at all).
