@@ -48,6 +48,10 @@ export interface Figures {
     plumbingCompiled: LoadFigures
     hello: LoadFigures
     helloDuration: number
+    /** seconds of load before each measured route */
+    warmUpSeconds: number
+    /** the server on a core of its own, autocannon on the other (taskset) */
+    pinned: boolean
     requestBytes: number
     responseBytes: number
     sameResponse: boolean
@@ -134,8 +138,12 @@ const markdown = (f: Figures, rows: readonly Row[]): string => {
     '',
     `- HTTP: the server runs in a child process (\`node --import tsx bench/server.ts\`, the app of ` +
       '`buildApp`, logger off, plus the two bench routes); autocannon runs in the parent process. ' +
-      `On ${m.nproc} cores each gets about one core. ${f.connections} connections, no pipelining; ` +
-      `2 s + 2 s + 1 s warm-up not counted. Request body ${fmt(f.http.requestBytes)} B, response ` +
+      (f.http.pinned
+        ? `The server is pinned to CPU 0 and autocannon to the other ${Number(m.nproc) - 1} (taskset) while they run. `
+        : `Not pinned: on ${m.nproc} cores each gets about one core. `) +
+      `${f.connections} connections, no pipelining; each route warmed up for ${f.http.warmUpSeconds} s (not counted) ` +
+      'just before it is measured. "server CPU" is the server process\'s user + system time per answered request, ' +
+      `steadier than req/s on a shared machine. Request body ${fmt(f.http.requestBytes)} B, response ` +
       `${fmt(f.http.responseBytes)} B; plumbing response byte-identical: ${f.http.sameResponse ? 'yes' : '**no**'}. ` +
       `Non-2xx: evaluations ${notTwoHundred(f.http.evaluations)}; plumbing ${notTwoHundred(f.http.plumbing)}; ` +
       `hello ${notTwoHundred(f.http.hello)}.`,

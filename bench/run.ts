@@ -21,7 +21,7 @@
 import { execFileSync, fork } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { loadavg } from 'node:os'
+import { availableParallelism, loadavg } from 'node:os'
 import { join } from 'node:path'
 import autocannon, { type Request, type Result } from 'autocannon'
 import type { Caller } from '../src/auth/api-keys.ts'
@@ -59,6 +59,10 @@ const ROOT = join(import.meta.dirname, '..')
 const DURATION = Number(process.env['BENCH_DURATION'] || '10')
 const ENGINE_SECONDS = Number(process.env['BENCH_ENGINE_SECONDS'] || '3')
 const CONNECTIONS = 50
+/** seconds of load before each measured route, not counted */
+const WARM_UP_SECONDS = 2
+/** BENCH_ONLY=http: the HTTP load tests (2–4) alone, printed, BENCHMARKS.md left as it is */
+const HTTP_ONLY = process.env['BENCH_ONLY'] === 'http'
 const POOL_SIZE = loadConfig(process.env).poolSize
 
 const log = (line: string) => process.stdout.write(`${line}\n`)
@@ -185,6 +189,9 @@ const engineBenchmark = (): EngineFigures => {
 
 interface Server {
   url: string
+  pid: number
+  /** the server's CPU time so far (user + system, µs) */
+  cpu(): Promise<number>
   stop(): Promise<void>
 }
 
@@ -210,12 +217,56 @@ const startServer = (databaseUrl: string | null): Promise<Server> =>
         })
         child.send('stop')
       })
+    const cpu = () =>
+      new Promise<number>((done) => {
+        const answer = (message: ServerMessage) => {
+          if (!('cpuMicroseconds' in message)) return
+          child.off('message', answer)
+          done(message.cpuMicroseconds)
+        }
+        child.on('message', answer)
+        child.send('cpu')
+      })
     child.once('message', (message: ServerMessage) => {
       if ('error' in message) reject(new Error(`bench server failed to start: ${message.error}`))
-      else resolve({ url: `http://127.0.0.1:${message.port}`, stop })
+      else if ('port' in message)
+        resolve({ url: `http://127.0.0.1:${message.port}`, pid: child.pid!, cpu, stop })
     })
     child.once('exit', (code) => reject(new Error(`bench server exited with code ${code}`)))
   })
+
+// ---------------------------------------------------------------------------------------------
+// Pinning: as in the issue's measurement, the server gets a core of its own (taskset), and this
+// process (autocannon) the others, so neither steals the other's core mid-run. BENCH_PIN=0 turns
+// it off; without taskset or with one core nothing is pinned (and the report says so).
+
+const CORES = availableParallelism()
+const PIN = process.env['BENCH_PIN'] !== '0' && CORES >= 2 && hasTaskset()
+
+function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Sets the CPU affinity of every thread of a process (a child's later threads inherit it). */
+const pin = (pid: number, cpus: string): void => {
+  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' })
+}
+
+/** The server on core 0, this process on the others, for the HTTP load tests; undone by the result. */
+const pinForLoad = (server: Server): (() => void) => {
+  if (!PIN) return () => {}
+  pin(server.pid, '0')
+  pin(process.pid, `1-${CORES - 1}`)
+  return () => {
+    pin(server.pid, `0-${CORES - 1}`)
+    pin(process.pid, `0-${CORES - 1}`)
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Load tests
@@ -227,6 +278,8 @@ export interface LoadFigures {
   errors: number
   p50: number
   p99: number
+  /** the server's CPU per answered request (µs), when the server was measured */
+  cpuMicroseconds?: number
 }
 
 const summarise = (result: Result): LoadFigures => {
@@ -244,8 +297,18 @@ const summarise = (result: Result): LoadFigures => {
   }
 }
 
-const load = async (url: string, requests: Request[], duration = DURATION): Promise<LoadFigures> =>
-  summarise(await autocannon({ url, connections: CONNECTIONS, duration, requests }))
+const load = async (
+  url: string,
+  requests: Request[],
+  duration = DURATION,
+  server?: Server,
+): Promise<LoadFigures> => {
+  const before = server ? await server.cpu() : 0
+  const figures = summarise(await autocannon({ url, connections: CONNECTIONS, duration, requests }))
+  if (!server) return figures
+  const answered = figures.ok + Object.values(figures.other).reduce((a, b) => a + b, 0)
+  return { ...figures, cpuMicroseconds: ((await server.cpu()) - before) / Math.max(1, answered) }
+}
 
 const describe = (f: LoadFigures): string => {
   const problems = [
@@ -254,6 +317,7 @@ const describe = (f: LoadFigures): string => {
   ]
   return (
     `${fmt(f.perSecond)} req/s, p50 ${fmt(f.p50)} ms, p99 ${fmt(f.p99)} ms` +
+    (f.cpuMicroseconds === undefined ? '' : `, server CPU ${fmt(f.cpuMicroseconds)} µs/request`) +
     (problems.length ? ` (NOT 2xx: ${problems.join(', ')})` : '')
   )
 }
@@ -268,6 +332,101 @@ const probe = async (
 ): Promise<{ status: number; body: string }> => {
   const response = await fetch(`${url}${path}`, init)
   return { status: response.status, body: await response.text() }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2–4. HTTP
+
+/**
+ * 2–4: the routes under load, one after the other, each warmed up first (2 s, not counted) so no
+ * route pays for the JIT or a cold cache that the one before it did not. While they run the server
+ * is pinned to a core of its own and autocannon to the other (pinForLoad).
+ */
+const httpBenchmark = async (server: Server): Promise<Figures['http']> => {
+  const url = server.url
+  const body = JSON.stringify(FULL_REQUEST)
+  // The full explanation (explain=full) against its plumbing ceiling; the default summary against
+  // a trivial route.
+  const evaluationRequest: Request = {
+    method: 'POST',
+    path: '/v1/evaluations?explain=full',
+    headers: JSON_HEADERS,
+    body,
+  }
+  const summaryRequest: Request = { method: 'POST', path: '/v1/evaluations', headers: JSON_HEADERS, body }
+  const plumbingRequest: Request = { method: 'POST', path: '/bench/plumbing', headers: JSON_HEADERS, body }
+  const compiledRequest: Request = {
+    method: 'POST',
+    path: '/bench/plumbing-compiled',
+    headers: JSON_HEADERS,
+    body,
+  }
+  const liveRequest: Request = { method: 'GET', path: '/health/live' }
+  const real = await probe(url, '/v1/evaluations?explain=full', {
+    method: 'POST',
+    headers: JSON_HEADERS,
+    body,
+  })
+  const summaryProbe = await probe(url, '/v1/evaluations', { method: 'POST', headers: JSON_HEADERS, body })
+  const fake = await probe(url, '/bench/plumbing', { method: 'POST', headers: JSON_HEADERS, body })
+  if (real.status !== 200 || fake.status !== 200 || summaryProbe.status !== 200) {
+    throw new Error(
+      `probe: /v1/evaluations ${real.status} (summary ${summaryProbe.status}), /bench/plumbing ${fake.status}: ${real.body.slice(0, 300)}`,
+    )
+  }
+  const sameResponse = real.body === fake.body
+  log(
+    `   request ${fmt(Buffer.byteLength(body))} B; response ${fmt(Buffer.byteLength(real.body))} B ` +
+      `(plumbing ${fmt(Buffer.byteLength(fake.body))} B, byte-identical: ${sameResponse ? 'yes' : 'NO'})`,
+  )
+  log(
+    PIN
+      ? `   pinned: the server on CPU 0, autocannon on CPU 1–${CORES - 1} (taskset; BENCH_PIN=0 to turn off)`
+      : '   not pinned (BENCH_PIN=0, one core, or no taskset)',
+  )
+  const unpin = pinForLoad(server)
+  try {
+    const measure = async (title: string, request: Request, duration = DURATION) => {
+      log(`\n${title}, ${CONNECTIONS} connections, ${duration} s (after ${WARM_UP_SECONDS} s of warm-up)`)
+      await load(url, [request], WARM_UP_SECONDS)
+      const figures = await load(url, [request], duration, server)
+      log(`   ${describe(figures)}`)
+      return figures
+    }
+    const evaluations = await measure('2. POST /v1/evaluations?explain=full', evaluationRequest)
+    const summary = await measure(
+      `2b. POST /v1/evaluations (summary, ${fmt(Buffer.byteLength(summaryProbe.body))} B)`,
+      summaryRequest,
+    )
+    const plumbing = await measure(
+      '3. POST /bench/plumbing (same schemas, precomputed response)',
+      plumbingRequest,
+    )
+    const plumbingCompiled = await measure(
+      "3b. POST /bench/plumbing-compiled (Fastify's compiled serializer)",
+      compiledRequest,
+    )
+    const helloDuration = Math.max(1, Math.round(DURATION / 2))
+    const hello = await measure('4. GET /health/live', liveRequest, helloDuration)
+    log(`   (2)/(3) = ${ratio(evaluations.perSecond, plumbing.perSecond).toFixed(2)}`)
+    log(`   (2b)/(4) = ${ratio(summary.perSecond, hello.perSecond).toFixed(2)}`)
+    return {
+      evaluations,
+      summary,
+      summaryBytes: Buffer.byteLength(summaryProbe.body),
+      plumbing,
+      plumbingCompiled,
+      hello,
+      helloDuration,
+      warmUpSeconds: WARM_UP_SECONDS,
+      pinned: PIN,
+      requestBytes: Buffer.byteLength(body),
+      responseBytes: Buffer.byteLength(real.body),
+      sameResponse,
+    }
+  } finally {
+    unpin()
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -377,6 +536,18 @@ const main = async (): Promise<void> => {
     `machine: nproc ${m.nproc}, ${m.cpu}, Node ${m.node}, load average ${m.loadBefore.map((x) => x.toFixed(2)).join(' ')}`,
   )
 
+  if (HTTP_ONLY) {
+    const server = await startServer(null)
+    try {
+      log(`\nBENCH_ONLY=http: 2–4 only (no engine, no database); BENCHMARKS.md is not written`)
+      await httpBenchmark(server)
+    } finally {
+      await server.stop()
+    }
+    log(`\n${((Date.now() - started) / 1000).toFixed(0)} s in all`)
+    return
+  }
+
   // 1 ------------------------------------------------------------------------------------------
   log('\n1. engine, in process, one thread')
   const engine = engineBenchmark()
@@ -425,69 +596,7 @@ const main = async (): Promise<void> => {
     log(`\nserver: child process (node --import tsx bench/server.ts) at ${url}; autocannon in this process`)
 
     // 2–4 ----------------------------------------------------------------------------------------
-    const body = JSON.stringify(FULL_REQUEST)
-    // The full explanation (explain=full) against its plumbing ceiling; the default summary against
-    // a trivial route.
-    const evaluationRequest: Request = {
-      method: 'POST',
-      path: '/v1/evaluations?explain=full',
-      headers: JSON_HEADERS,
-      body,
-    }
-    const summaryRequest: Request = { method: 'POST', path: '/v1/evaluations', headers: JSON_HEADERS, body }
-    const plumbingRequest: Request = { method: 'POST', path: '/bench/plumbing', headers: JSON_HEADERS, body }
-    const compiledRequest: Request = {
-      method: 'POST',
-      path: '/bench/plumbing-compiled',
-      headers: JSON_HEADERS,
-      body,
-    }
-    const real = await probe(url, '/v1/evaluations?explain=full', {
-      method: 'POST',
-      headers: JSON_HEADERS,
-      body,
-    })
-    const summaryProbe = await probe(url, '/v1/evaluations', { method: 'POST', headers: JSON_HEADERS, body })
-    const fake = await probe(url, '/bench/plumbing', { method: 'POST', headers: JSON_HEADERS, body })
-    if (real.status !== 200 || fake.status !== 200) {
-      throw new Error(
-        `probe: /v1/evaluations ${real.status}, /bench/plumbing ${fake.status}: ${real.body.slice(0, 300)}`,
-      )
-    }
-    const sameResponse = real.body === fake.body
-    log(
-      `   request ${fmt(Buffer.byteLength(body))} B; response ${fmt(Buffer.byteLength(real.body))} B ` +
-        `(plumbing ${fmt(Buffer.byteLength(fake.body))} B, byte-identical: ${sameResponse ? 'yes' : 'NO'})`,
-    )
-
-    log('   warming up (2 s + 2 s + 1 s, not reported)')
-    await load(url, [evaluationRequest], 2)
-    await load(url, [plumbingRequest], 2)
-    await load(url, [{ method: 'GET', path: '/health/live' }], 1)
-
-    log(`\n2. POST /v1/evaluations?explain=full, ${CONNECTIONS} connections, ${DURATION} s`)
-    const evaluations = await load(url, [evaluationRequest])
-    log(`   ${describe(evaluations)}`)
-    log(
-      `\n2b. POST /v1/evaluations (summary, ${fmt(Buffer.byteLength(summaryProbe.body))} B), ${CONNECTIONS} connections, ${DURATION} s`,
-    )
-    const summary = await load(url, [summaryRequest])
-    log(`   ${describe(summary)}`)
-    log(
-      `\n3. POST /bench/plumbing (same schemas, precomputed response), ${CONNECTIONS} connections, ${DURATION} s`,
-    )
-    const plumbing = await load(url, [plumbingRequest])
-    log(`   ${describe(plumbing)}`)
-    log(
-      `\n3b. POST /bench/plumbing-compiled (Fastify's compiled serializer), ${CONNECTIONS} connections, ${DURATION} s`,
-    )
-    const plumbingCompiled = await load(url, [compiledRequest])
-    log(`   ${describe(plumbingCompiled)}`)
-    const helloDuration = Math.max(1, Math.round(DURATION / 2))
-    log(`\n4. GET /health/live, ${CONNECTIONS} connections, ${helloDuration} s`)
-    const hello = await load(url, [{ method: 'GET', path: '/health/live' }], helloDuration)
-    log(`   ${describe(hello)}`)
-    log(`   (2)/(3) = ${ratio(evaluations.perSecond, plumbing.perSecond).toFixed(2)}`)
+    const http = await httpBenchmark(server)
 
     // 5–6 ----------------------------------------------------------------------------------------
     let persisted: {
@@ -621,18 +730,7 @@ const main = async (): Promise<void> => {
       connections: CONNECTIONS,
       poolSize: POOL_SIZE,
       engine,
-      http: {
-        evaluations,
-        summary,
-        summaryBytes: Buffer.byteLength(summaryProbe.body),
-        plumbing,
-        plumbingCompiled,
-        hello,
-        helloDuration,
-        requestBytes: Buffer.byteLength(body),
-        responseBytes: Buffer.byteLength(real.body),
-        sameResponse,
-      },
+      http,
       database: database
         ? {
             serverVersion: database.serverVersion,
@@ -678,6 +776,11 @@ const commitOf = (): string => {
   }
 }
 
+/** A load test's figures in a row: rate, latency percentiles and the server's CPU per request. */
+const httpFigure = (f: LoadFigures): string =>
+  `${fmt(f.perSecond)} req/s; p50 ${fmt(f.p50)} ms; p99 ${fmt(f.p99)} ms` +
+  (f.cpuMicroseconds === undefined ? '' : `; server CPU ${fmt(f.cpuMicroseconds)} µs/req`)
+
 const renderRows = (f: Figures): Row[] => {
   const { evaluations, plumbing, hello } = f.http
   const rows: Row[] = [
@@ -707,25 +810,25 @@ const renderRows = (f: Figures): Row[] => {
     },
     {
       what: `2. POST /v1/evaluations?explain=full (${fmt(f.http.responseBytes)} B), ${f.connections} conn., ${f.duration} s`,
-      figure: `${fmt(evaluations.perSecond)} req/s; p50 ${fmt(evaluations.p50)} ms; p99 ${fmt(evaluations.p99)} ms`,
+      figure: httpFigure(evaluations),
       target: '—',
       met: '—',
     },
     {
       what: `2b. POST /v1/evaluations, summary by default (${fmt(f.http.summaryBytes)} B), ${f.duration} s`,
-      figure: `${fmt(f.http.summary.perSecond)} req/s; p50 ${fmt(f.http.summary.p50)} ms; p99 ${fmt(f.http.summary.p99)} ms`,
+      figure: httpFigure(f.http.summary),
       target: 'p99 < 20 ms',
       met: met(f.http.summary.p99 < 20 && Object.keys(f.http.summary.other).length === 0),
     },
     {
       what: `3. POST /bench/plumbing (same schemas and response, no engine), ${f.duration} s`,
-      figure: `${fmt(plumbing.perSecond)} req/s; p50 ${fmt(plumbing.p50)} ms; p99 ${fmt(plumbing.p99)} ms`,
+      figure: httpFigure(plumbing),
       target: '—',
       met: '—',
     },
     {
       what: `3b. POST /bench/plumbing-compiled (Fastify's compiled serializer, same bytes), ${f.duration} s`,
-      figure: `${fmt(f.http.plumbingCompiled.perSecond)} req/s; p50 ${fmt(f.http.plumbingCompiled.p50)} ms; p99 ${fmt(f.http.plumbingCompiled.p99)} ms`,
+      figure: httpFigure(f.http.plumbingCompiled),
       target: '—',
       met: '—',
     },
@@ -737,7 +840,7 @@ const renderRows = (f: Figures): Row[] => {
     },
     {
       what: `4. GET /health/live, ${f.http.helloDuration} s`,
-      figure: `${fmt(hello.perSecond)} req/s; p50 ${fmt(hello.p50)} ms; p99 ${fmt(hello.p99)} ms`,
+      figure: httpFigure(hello),
       target: '—',
       met: '—',
     },

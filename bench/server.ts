@@ -14,10 +14,15 @@ import { buildApp } from '../src/app.ts'
 import { type DatabaseHandle, openPostgres } from '../src/db/database.ts'
 import { unavailableDatabase } from '../src/db/unavailable.ts'
 import { evaluate } from '../src/engine/evaluate.ts'
+import { withConsequenceTexts } from '../src/i18n/consequences.ts'
+import { DEFAULT_LANGUAGE } from '../src/i18n/language.ts'
 import { Evaluation, EvaluationRequest } from '../src/schemas/evaluation.ts'
 import { FULL_REQUEST } from './application.ts'
 
-export type ServerMessage = { port: number; database: 'postgres' | 'none' } | { error: string }
+export type ServerMessage =
+  | { port: number; database: 'postgres' | 'none' }
+  | { error: string }
+  | { cpuMicroseconds: number }
 
 const url = process.env['BENCH_DATABASE_URL'] || null
 const poolSize = Number(process.env['BENCH_POOL_SIZE'] || '10')
@@ -31,7 +36,10 @@ const main = async (): Promise<void> => {
     limits: { rateLimitPerKey: 0, rateLimitAnonymous: 0, rateLimitAuthFailures: 0 },
   })
 
-  const precomputed = evaluate(FULL_REQUEST.application)
+  // The answer of POST /v1/evaluations?explain=full to the bench body, computed once as the route
+  // computes it: in the default language (the bench sends no Accept-Language), with the gates'
+  // consequences in words. bench/run.ts checks the bytes are the route's.
+  const precomputed = withConsequenceTexts(evaluate(FULL_REQUEST.application, {}, DEFAULT_LANGUAGE))
   // The plumbing ceiling of POST /v1/evaluations?explain=full: same body schema, same response
   // bytes, same serializer (JSON.stringify, as the route), no engine.
   app.post(
@@ -72,6 +80,12 @@ const main = async (): Promise<void> => {
   }
   process.on('message', (message) => {
     if (message === 'stop') void stop()
+    // The server's CPU time so far (user + system), so the parent can divide a load test's share
+    // by its requests: CPU per request is steadier than req/s on a shared machine.
+    if (message === 'cpu') {
+      const used = process.cpuUsage()
+      process.send?.({ cpuMicroseconds: used.user + used.system } satisfies ServerMessage)
+    }
   })
   // The parent died or closed the channel: do not linger.
   process.on('disconnect', () => void stop())

@@ -41,9 +41,7 @@ export default fp(
   async (app: FastifyInstance) => {
     app.decorateRequest('caller', null)
 
-    app.addHook('onRequest', async (request) => {
-      const header = request.headers.authorization
-      if (header === undefined) return
+    const authenticate = async (request: FastifyRequest, header: string): Promise<void> => {
       const blocked = await app.authFailures.peek(request)
       if (blocked.exceeded) throw tooManyAttempts(blocked.retryAfterSeconds)
       const fail = async (detail: Text) => {
@@ -63,6 +61,14 @@ export default fp(
       if (row.revoked_at)
         throw await fail({ zh: '该 API 密钥已被吊销。', en: 'This API key has been revoked.' })
       request.caller = { keyId: row.id, role: row.role, enterprise: row.enterprise_credit_code }
+    }
+
+    // Callback style: a request without a key (most evaluations) costs no promise; one with a key
+    // is authenticated before the next hook runs, and its error is the request's.
+    app.addHook('onRequest', (request, _reply, done) => {
+      const header = request.headers.authorization
+      if (header === undefined) return done()
+      authenticate(request, header).then(() => done(), done)
     })
 
     app.decorate('requireRole', (...roles: Role[]) => async (request: FastifyRequest) => {

@@ -22,14 +22,17 @@ export const normalisePrefecture = (application: unknown): void => {
 
 export default fp(
   async (app: FastifyInstance) => {
-    app.addHook('preHandler', async (request) => {
+    // Synchronous (done callback): no promise per request.
+    app.addHook('preHandler', (request, _reply, done) => {
       const body = request.body
-      if (!isObject(body)) return
-      // An application (POST /v1/applications), an evaluation request's application, a
-      // correction's corrected facts.
-      normalisePrefecture(body)
-      normalisePrefecture(body['application'])
-      normalisePrefecture(body['facts'])
+      if (isObject(body)) {
+        // An application (POST /v1/applications), an evaluation request's application, a
+        // correction's corrected facts.
+        normalisePrefecture(body)
+        normalisePrefecture(body['application'])
+        normalisePrefecture(body['facts'])
+      }
+      done()
     })
   },
   { name: 'prefecture-input' },

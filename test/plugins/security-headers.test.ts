@@ -4,6 +4,7 @@ import { connect } from 'node:net'
 import t from 'tap'
 import { buildApp } from '../../src/app.ts'
 import { unavailableDatabase } from '../../src/db/unavailable.ts'
+import { HELMET_OPTIONS, helmetHeaders } from '../../src/plugins/security-headers.ts'
 
 t.test('nosniff and CSP everywhere; no-store when the answer depends on the caller', async (t) => {
   const app = await buildApp({ database: unavailableDatabase() })
@@ -21,6 +22,46 @@ t.test('nosniff and CSP everywhere; no-store when the answer depends on the call
   t.equal(secured.headers['cache-control'], 'no-store', 'a route that needs a key, even its 401')
   t.equal(secured.headers['x-content-type-options'], 'nosniff')
   t.equal(pub.headers['access-control-allow-origin'], undefined, 'no CORS unless configured')
+})
+
+// Helmet's headers are computed once at startup (src/plugins/security-headers.ts), not per request:
+// every answer — a route's, a 404, a validation problem, a 401 — must still carry all of them,
+// with the values Helmet gives for our options (as @fastify/helmet set them per request before).
+t.test("Helmet's headers, precomputed, on every kind of answer", async (t) => {
+  const app = await buildApp({ database: unavailableDatabase() })
+  t.teardown(() => app.close())
+  const expected = {
+    'content-security-policy':
+      "default-src 'none';script-src 'self';style-src 'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w=';" +
+      "img-src 'self' data:;font-src 'self';connect-src 'self';manifest-src 'self';base-uri 'self';" +
+      "form-action 'self';frame-ancestors 'none';object-src 'none';script-src-attr 'none'",
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+    'origin-agent-cluster': '?1',
+    'referrer-policy': 'no-referrer',
+    'strict-transport-security': 'max-age=31536000; includeSubDomains',
+    'x-content-type-options': 'nosniff',
+    'x-dns-prefetch-control': 'off',
+    'x-download-options': 'noopen',
+    'x-frame-options': 'SAMEORIGIN',
+    'x-permitted-cross-domain-policies': 'none',
+    'x-xss-protection': '0',
+  }
+  t.same(helmetHeaders(HELMET_OPTIONS), expected, 'what Helmet sets for our options')
+  const answers = [
+    await app.inject({ url: '/health/live' }),
+    await app.inject({ url: '/no/such/route' }),
+    await app.inject({ method: 'POST', url: '/v1/evaluations', payload: {} }),
+    await app.inject({ url: '/v1/keys' }),
+  ]
+  t.same(
+    answers.map((a) => a.statusCode),
+    [200, 404, 400, 401],
+  )
+  for (const answer of answers) {
+    for (const [name, value] of Object.entries(expected)) t.equal(answer.headers[name], value, name)
+    t.equal(answer.headers['cross-origin-embedder-policy'], undefined, 'COEP is off')
+  }
 })
 
 t.test('CORS: only the listed origins', async (t) => {
