@@ -226,6 +226,58 @@ export const insertResults = async (
       decision_id uuid, total_amount numeric, outcomes jsonb, errors jsonb)`.execute(trx)
 }
 
+/**
+ * Locks submitted rows' keys for the rest of the chunk's transaction (transaction-scoped advisory
+ * locks, taken in hash order before any ledger subject, so two chunks never wait on each other in
+ * a cycle): two batches holding the same row, decided at the same time on two workers, take turns,
+ * and the second finds the first's result (resultsByKey) instead of deciding the row again.
+ */
+export const lockRowKeys = async (trx: Executor, keys: readonly string[]): Promise<void> => {
+  if (keys.length === 0) return
+  await sql`
+    select pg_advisory_xact_lock(h)
+    from (select distinct hashtextextended(k, 0) as h
+          from jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) as k
+          order by h) as s`.execute(trx)
+}
+
+/** The results already stored under these row keys (any batch), by key. */
+export const resultsByKey = async (
+  trx: Executor,
+  keys: readonly string[],
+): Promise<Map<string, ResultRow>> => {
+  if (keys.length === 0) return new Map()
+  const rows = await trx
+    .selectFrom('batch_results')
+    .select([
+      'row_no',
+      'status',
+      'row_key',
+      'application_id',
+      'decision_id',
+      'total_amount',
+      'outcomes',
+      'errors',
+    ])
+    .where('row_key', 'in', [...keys])
+    .execute()
+  return new Map(
+    rows.map((r) => [
+      r.row_key as string,
+      {
+        row: r.row_no,
+        status: r.status,
+        rowKey: r.row_key,
+        applicationId: r.application_id,
+        decisionId: r.decision_id,
+        totalAmount: r.total_amount,
+        outcomes: r.outcomes,
+        errors: r.errors,
+      },
+    ]),
+  )
+}
+
 export const markRunning = async (db: Executor, id: string): Promise<void> => {
   await db
     .updateTable('batches')
