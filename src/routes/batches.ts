@@ -211,8 +211,11 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
           '(BATCH_MAX_ROWS, BATCH_MAX_BYTES): more bytes is 413, more rows 422. The upload is streamed and ' +
           'stored row by row; rows the schema refuses are kept as row errors (row number, column, JSON pointer, ' +
           'message) and the other rows go on. The batch then runs on the job queue: 202 with the batch. A ' +
-          '`submit` file whose bytes (SHA-256) were submitted before is the same batch: 200 with that batch, ' +
-          'and nothing is granted twice (each row’s idempotency key is the file hash and the row number).',
+          '`submit` file whose bytes (SHA-256) were submitted before is the same batch: 200 with that batch. ' +
+          'Whatever the bytes, an application is granted once: each submitted row’s idempotency key is the ' +
+          'SHA-256 of its application’s canonical JSON (RFC 8785), so a row whose application any earlier batch ' +
+          'submitted (a file re-saved or re-encoded, a bad row corrected, rows added, a row repeated) answers the ' +
+          'decision stored then and is counted as `duplicate`.',
         security: [{ apiKey: [] }],
         querystring: BatchUploadQuery,
         body: {
