@@ -6,7 +6,6 @@
 // the next call starts at `next_row`: no row lost, none decided twice.
 
 import type { Kysely } from 'kysely'
-import { hashCanonical } from '../audit/canonical-json.ts'
 import type { Caller } from '../auth/api-keys.ts'
 import {
   advanceBatch,
@@ -44,11 +43,14 @@ export interface RowOutcome {
 
 /** Runs chunks of the batch until it is done or the slice is used up. */
 /**
- * A submitted row's idempotency key: the SHA-256 of its application's canonical JSON (RFC 8785),
- * i.e. its facts, whatever file, format, encoding, header language or row number brought them.
- * Rows of batches stored before this key was chosen keep their keys `<file hash>:<row>`.
+ * A submitted row's idempotency key, computed when the file is uploaded (routes/batches.ts): the
+ * SHA-256 of its application's canonical JSON (RFC 8785) — its facts, whatever the file's format,
+ * encoding, header language or row number — and `occurrence`, counting that same application within
+ * the file (1 for its first row), so two identical rows of one file stay two applications, as if
+ * posted alone twice. Rows uploaded before migration 2026-12-03T1720 keep `<file hash>:<row>`.
  */
-export const rowKeyOf = (facts: unknown): string => `application:${hashCanonical(facts)}`
+export const rowKeyOf = (factsHash: string, occurrence: number): string =>
+  `application:${factsHash}:${occurrence}`
 
 export const runBatchSlice = async (
   db: Kysely<Database>,
@@ -87,7 +89,13 @@ const runChunk = async (
   // re-saved, re-encoded, with its headers in the other language, a bad row corrected, rows added),
   // answers the decision stored then; it is never decided, nor granted, twice.
   const submit = batch.mode === 'submit'
-  const keys = new Map(submit ? valid.map((v) => [v.row, rowKeyOf(v.facts)] as const) : [])
+  const keys = new Map(
+    submit
+      ? inputs
+          .filter((i) => i.facts)
+          .map((i) => [i.row, i.rowKey ?? `${batch.contentHash}:${i.row}`] as const)
+      : [],
+  )
   await lockRowKeys(trx, [...keys.values()])
   const earlier = await resultsByKey(trx, [...keys.values()])
   const firstInChunk = new Map<string, number>()

@@ -90,6 +90,8 @@ export interface InputRow {
   row: number
   facts: unknown
   errors: unknown
+  /** submit: the row's idempotency key, computed at upload (src/batches/row-keys.ts) */
+  rowKey?: string | null
 }
 
 /** A slice of uploaded rows, in one statement. */
@@ -99,11 +101,15 @@ export const insertInputs = async (
   rows: readonly InputRow[],
 ): Promise<void> => {
   if (rows.length === 0) return
-  const json = JSON.stringify(rows.map((r) => ({ row_no: r.row, facts: r.facts, errors: r.errors })))
+  const json = JSON.stringify(
+    rows.map((r) => ({ row_no: r.row, facts: r.facts, errors: r.errors, row_key: r.rowKey ?? null })),
+  )
   await sql`
-    insert into batch_inputs (batch_id, row_no, facts, errors)
-    select ${batchId}::uuid, row_no, facts, errors
-    from jsonb_to_recordset(${json}::jsonb) as r(row_no integer, facts jsonb, errors jsonb)`.execute(db)
+    insert into batch_inputs (batch_id, row_no, facts, errors, row_key)
+    select ${batchId}::uuid, row_no, facts, errors, row_key
+    from jsonb_to_recordset(${json}::jsonb) as r(row_no integer, facts jsonb, errors jsonb, row_key text)`.execute(
+    db,
+  )
 }
 
 /**
@@ -180,13 +186,13 @@ export const readInputs = async (
   (
     await trx
       .selectFrom('batch_inputs')
-      .select(['row_no', 'facts', 'errors'])
+      .select(['row_no', 'facts', 'errors', 'row_key'])
       .where('batch_id', '=', batchId)
       .where('row_no', '>=', from)
       .where('row_no', '<=', to)
       .orderBy('row_no')
       .execute()
-  ).map((r) => ({ row: r.row_no, facts: r.facts, errors: r.errors }))
+  ).map((r) => ({ row: r.row_no, facts: r.facts, errors: r.errors, rowKey: r.row_key }))
 
 export interface ResultRow {
   row: number

@@ -54,7 +54,7 @@ export const Batch = Type.Object(
     counts: Type.Record(Type.String(), Type.Integer(), {
       description:
         'outcomes of the decided rows by status (eligible, ineligible, capped, needs-review, unfunded), and ' +
-        '`duplicate`: rows whose application an earlier batch or row had submitted, answered by its decision',
+        '`duplicate`: rows an earlier batch had submitted (the same application, the same occurrence in its file), answered by that decision',
     }),
     errors: Type.Array(BatchRowError, { description: `the first ${100} row errors, in row order` }),
     error: Type.Union([Type.String(), Type.Null()], { description: 'why the batch failed, if it did' }),

@@ -1,10 +1,12 @@
 // The same applications submitted again (issue #11: "uploading the same file again never grants
 // twice"), as accidents and adversaries would: the same bytes on two API instances at once, the same
 // rows re-saved (CRLF, BOM, Chinese headers, JSON Lines instead of CSV), a file whose bad row was
-// corrected and uploaded again, a row repeated in one file. A batch is recognised by its bytes, but
-// that alone does not stop a re-encoded file; each submitted row's idempotency key is its facts'
-// canonical hash (src/batches/run.ts rowKeyOf), so whichever file brings an application again, it
-// answers the decision stored the first time. Every check compares the ledgers with a single run.
+// corrected and uploaded again with rows added. A batch is recognised by its bytes, but that alone
+// does not stop a re-encoded file; each submitted row's idempotency key is its facts' canonical hash
+// and its occurrence in the file (src/batches/run.ts rowKeyOf), so whichever file brings an
+// application again, it answers the decision stored the first time — while two identical rows of
+// one file stay two applications, as if posted alone twice. Every check compares the ledgers with a
+// single run.
 
 import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
@@ -77,7 +79,7 @@ const singleRun = async (t: Test, rows: unknown[]) => {
 }
 
 t.test('the same applications in another file grant nothing twice', async (t) => {
-  const expected = await singleRun(t, [rowA(), rowB(), rowC()])
+  const expected = await singleRun(t, [rowA(), rowB(), rowC(), rowC()])
   t.ok(expected.totals.length > 0 && expected.ledgerEntries > 0, 'the single run granted something')
 
   const database = await testDatabase(t)
@@ -123,7 +125,7 @@ t.test('the same applications in another file grant nothing twice', async (t) =>
     }
   })
 
-  t.test('a bad row corrected, a row added, a row repeated: only the new rows are decided', async (t) => {
+  t.test('a bad row corrected, rows added: only the new rows are decided', async (t) => {
     const bad = { ...rowB(), applicationDate: 'yesterday' }
     const withError = await upload(app, keys.finance, jsonl([rowA(), bad]))
     await idle(app)
@@ -131,18 +133,29 @@ t.test('the same applications in another file grant nothing twice', async (t) =>
       rows: { decided: 1, failed: 1 },
       counts: { duplicate: 1 },
     })
-    // The bureau corrects row 2, adds a third, and repeats row 3 by a slip of the copy-paste.
-    const corrected = await upload(app, keys.finance, jsonl([rowA(), rowB(), rowC(), rowC()]))
+    // The bureau corrects row 2 and adds two rows: the same application twice (two applications,
+    // as when posted alone twice — e.g. two loans of one project are two rows).
+    const file = jsonl([rowA(), rowB(), rowC(), rowC()])
+    const corrected = await upload(app, keys.finance, file)
     t.equal(corrected.statusCode, 202)
     await idle(app)
     const batch = await batchOf(app, keys.finance, corrected.json().id)
-    t.match(batch, { status: 'done', rows: { decided: 4, failed: 0 }, counts: { duplicate: 2 } })
+    t.match(batch, { status: 'done', rows: { decided: 4, failed: 0 }, counts: { duplicate: 1 } })
     const lines = await resultsOf(app, keys.finance, batch.id)
     const byRow = (row: number) => lines.filter((l) => l.row === row)
     t.equal(byRow(1)[0].decisionId, firstLine.decisionId, 'row 1 answers the first upload')
     t.not(byRow(2)[0].decisionId, null, 'row 2, corrected, is decided')
-    t.equal(byRow(4)[0].decisionId, byRow(3)[0].decisionId, 'row 4 repeats row 3: the same decision')
-    t.same(await ledgerState(database), expected, 'the ledgers equal one run of the three applications')
+    t.not(byRow(4)[0].decisionId, byRow(3)[0].decisionId, 'rows 3 and 4, the same facts: two applications')
+    t.same(await ledgerState(database), expected, 'the ledgers equal one run of the four rows')
+    // The same file re-saved with CRLF line ends: every row, the repeated one included, answers.
+    const resaved = await upload(app, keys.finance, file.replaceAll('\n', '\r\n'))
+    t.equal(resaved.statusCode, 202)
+    await idle(app)
+    t.match(await batchOf(app, keys.finance, resaved.json().id), {
+      rows: { decided: 4 },
+      counts: { duplicate: 4 },
+    })
+    t.same(await ledgerState(database), expected, 'nothing more granted')
   })
 })
 
