@@ -71,7 +71,11 @@ const budgets: FastifyPluginAsyncTypebox = async (app) => {
   // can take longer than CONNECTION_TIMEOUT_MS of silence: Node would then cut the socket, and the
   // bureau would see no answer to a change that may well commit. The answer waits for the funding
   // instead; the database's statement and lock timeouts still bound every statement of it.
-  const waitForFunding = (request: FastifyRequest) => request.raw.socket?.setTimeout(0)
+  // (An injected request — tests — has no real socket to set.)
+  const waitForFunding = (request: FastifyRequest) => {
+    const socket = request.raw.socket as { setTimeout?: (ms: number) => unknown } | undefined
+    if (typeof socket?.setTimeout === 'function') socket.setTimeout(0)
+  }
 
   app.put(
     '/v1/budgets/:year/:measure',
