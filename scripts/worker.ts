@@ -6,7 +6,7 @@
 
 import { parseArgs } from 'node:util'
 import pino from 'pino'
-import { batchQueueFor } from '../src/batches/queue.ts'
+import { batchQueueFor, installBatchQueue } from '../src/batches/queue.ts'
 import { loadConfigOrExit } from '../src/config.ts'
 import { openDatabase } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrator.ts'
@@ -30,6 +30,8 @@ const logger = pino({ level: config.logLevel })
 const migrating = await openDatabase({ ...config, role: null, statementTimeoutMs: 0, lockTimeoutMs: 0 })
 await migrateToLatest(migrating.db)
 await migrating.close()
+// pg-boss's schema and queue as the connecting user; the workers then run as DATABASE_ROLE.
+await installBatchQueue(config.databaseUrl, config.databaseRole, config.batches.jobExpireSeconds)
 const database = await openDatabase({ ...config, role: config.databaseRole })
 const queue = batchQueueFor(database, config, logger, workers)
 await queue.start()

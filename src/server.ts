@@ -7,7 +7,7 @@ import closeWithGrace from 'close-with-grace'
 import pino from 'pino'
 import { buildApp } from './app.ts'
 import { deliverFirstAdminKey } from './auth/first-admin-key.ts'
-import { batchQueueFor } from './batches/queue.ts'
+import { batchQueueFor, installBatchQueue } from './batches/queue.ts'
 import { loadConfigOrExit } from './config.ts'
 import { ensureAdminKey } from './db/bootstrap.ts'
 import { openDatabase } from './db/database.ts'
@@ -57,6 +57,9 @@ const main = async (): Promise<void> => {
   const migrated = await migrateToLatest(database.db)
   for (const r of migrated.results ?? []) logger.info({ migration: r.migrationName }, `migration ${r.status}`)
   if (config.databaseUrl) {
+    // pg-boss's schema and the batch queue, as the connecting user too; DATABASE_ROLE is granted
+    // what its workers need, and pg-boss then runs as that role (src/batches/queue.ts).
+    await installBatchQueue(config.databaseUrl, config.databaseRole, config.batches.jobExpireSeconds)
     await database.close()
     database = await openDatabase({ ...config, role: config.databaseRole, onConnectionError })
     if (config.databaseRole) logger.info({ role: config.databaseRole }, 'running as the service role')

@@ -12,6 +12,7 @@ import PgBoss from 'pg-boss'
 import type { Config } from '../config.ts'
 import { failBatch, unfinishedBatches } from '../db/batches-repository.ts'
 import type { DatabaseHandle } from '../db/database.ts'
+import { grantQueueSchema, type QueueDb, type QueuePool, queuePool } from '../db/queue-connection.ts'
 import type { Database } from '../db/schema.ts'
 import { type RunOptions, runBatchSlice } from './run.ts'
 
@@ -84,6 +85,12 @@ export class InProcessQueue implements BatchQueue {
 
 export interface PgBossOptions extends RunOptions {
   connectionString: string
+  /**
+   * DATABASE_ROLE: pg-boss's connections SET this role, as the API's pool does (src/db/database.ts),
+   * and then neither create nor migrate its schema: installBatchQueue does that beforehand, as the
+   * connecting user, with the migrations. null: pg-boss works as the connecting user.
+   */
+  role?: string | null
   /** workers in this process (0: only enqueue) */
   workers: number
   /** seconds a job may stay active before pg-boss retries it elsewhere */
@@ -96,15 +103,24 @@ export interface PgBossOptions extends RunOptions {
 export class PgBossQueue implements BatchQueue {
   readonly boss: PgBoss
   private started = false
+  private readonly pool: QueuePool | null
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly options: PgBossOptions,
     private readonly log: Logger = quiet,
   ) {
+    const max = Math.max(2, options.workers + 1)
+    const role = options.role ?? null
+    this.pool = role
+      ? queuePool(options.connectionString, role, max, (err) =>
+          this.log.warn({ err }, 'pg-boss connection lost'),
+        )
+      : null
     this.boss = new PgBoss({
-      connectionString: options.connectionString,
-      max: Math.max(2, options.workers + 1),
+      ...(this.pool ? { db: this.pool } : { connectionString: options.connectionString, max }),
+      // As the service role, the schema is installBatchQueue's (the role may not create tables).
+      migrate: role === null,
       supervise: true,
       schedule: false,
       maintenanceIntervalSeconds: options.maintenanceSeconds,
@@ -117,14 +133,8 @@ export class PgBossQueue implements BatchQueue {
     if (this.started) return
     await this.boss.start()
     this.started = true
-    await this.boss.createQueue(QUEUE, {
-      name: QUEUE,
-      expireInSeconds: this.options.expireSeconds,
-      // A slice that failed (a lost connection, a deadlock past the retries) is tried again; its
-      // chunk rolled back, so the retry starts where the last committed chunk stopped.
-      retryLimit: 20,
-      retryDelay: 1,
-    })
+    // Creates the queue when it is missing; an existing one (installBatchQueue's) is left as it is.
+    await this.boss.createQueue(QUEUE, queueOptions(this.options.expireSeconds))
     for (let i = 0; i < this.options.workers; i++) {
       await this.boss.work<{ batchId: string }>(
         QUEUE,
@@ -146,9 +156,41 @@ export class PgBossQueue implements BatchQueue {
   }
 
   async stop(): Promise<void> {
-    if (!this.started) return
-    await this.boss.stop({ graceful: true, wait: true, timeout: 30_000 })
-    this.started = false
+    if (this.started) {
+      await this.boss.stop({ graceful: true, wait: true, timeout: 30_000 })
+      this.started = false
+    }
+    await this.pool?.close()
+  }
+}
+
+const queueOptions = (expireSeconds: number) => ({
+  name: QUEUE,
+  expireInSeconds: expireSeconds,
+  // A slice that failed (a lost connection, a deadlock past the retries) is tried again; its
+  // chunk rolled back, so the retry starts where the last committed chunk stopped.
+  retryLimit: 20,
+  retryDelay: 1,
+})
+
+/**
+ * Installs (or migrates) pg-boss's schema and the batch queue as the connecting user — with the
+ * migrations, before the service switches to DATABASE_ROLE — and, when a role is given, grants it
+ * what pg-boss's workers and maintenance do (read and write the queue's tables, no DDL), as
+ * migration 2026-11-29T1300 does for the service's own tables.
+ */
+export const installBatchQueue = async (
+  connectionString: string,
+  role: string | null,
+  expireSeconds: number,
+): Promise<void> => {
+  const boss = new PgBoss({ connectionString, max: 1, supervise: false, schedule: false })
+  await boss.start()
+  try {
+    await boss.createQueue(QUEUE, queueOptions(expireSeconds))
+    if (role) await grantQueueSchema(boss.getDb() as QueueDb, role)
+  } finally {
+    await boss.stop({ graceful: false, wait: true })
   }
 }
 
@@ -158,7 +200,7 @@ export class PgBossQueue implements BatchQueue {
  */
 export const batchQueueFor = (
   database: DatabaseHandle,
-  config: Pick<Config, 'databaseUrl' | 'batches'>,
+  config: Pick<Config, 'databaseUrl' | 'databaseRole' | 'batches'>,
   log: Logger = quiet,
   workers = config.batches.workers,
 ): BatchQueue => {
@@ -173,6 +215,7 @@ export const batchQueueFor = (
       expireSeconds: config.batches.jobExpireSeconds,
       maintenanceSeconds: config.batches.maintenanceSeconds,
       pollingSeconds: config.batches.pollingSeconds,
+      role: config.databaseRole,
     },
     log,
   )

@@ -11,9 +11,11 @@ import {
   advanceBatch,
   insertResults,
   lockBatch,
+  lockRowKeys,
   markRunning,
   type ResultRow,
   readInputs,
+  resultsByKey,
 } from '../db/batches-repository.ts'
 import { inTransaction } from '../db/retry.ts'
 import type { Database } from '../db/schema.ts'
@@ -40,6 +42,16 @@ export interface RowOutcome {
 }
 
 /** Runs chunks of the batch until it is done or the slice is used up. */
+/**
+ * A submitted row's idempotency key, computed when the file is uploaded (routes/batches.ts): the
+ * SHA-256 of its application's canonical JSON (RFC 8785) — its facts, whatever the file's format,
+ * encoding, header language or row number — and `occurrence`, counting that same application within
+ * the file (1 for its first row), so two identical rows of one file stay two applications, as if
+ * posted alone twice. Rows uploaded before migration 2026-12-03T1720 keep `<file hash>:<row>`.
+ */
+export const rowKeyOf = (factsHash: string, occurrence: number): string =>
+  `application:${factsHash}:${occurrence}`
+
 export const runBatchSlice = async (
   db: Kysely<Database>,
   batchId: string,
@@ -73,14 +85,53 @@ const runChunk = async (
   const valid: ChunkRow[] = inputs.flatMap((i) =>
     i.facts ? [{ row: i.row, facts: i.facts as Application }] : [],
   )
-  const decided = new Map(
-    (await decideChunk(trx, caller, valid, batch.mode === 'submit')).map((r) => [r.row, r]),
+  // submit: a row whose application was already submitted, by this batch or any other (a file
+  // re-saved, re-encoded, with its headers in the other language, a bad row corrected, rows added),
+  // answers the decision stored then; it is never decided, nor granted, twice.
+  const submit = batch.mode === 'submit'
+  const keys = new Map(
+    submit
+      ? inputs
+          .filter((i) => i.facts)
+          .map((i) => [i.row, i.rowKey ?? `${batch.contentHash}:${i.row}`] as const)
+      : [],
   )
+  await lockRowKeys(trx, [...keys.values()])
+  const earlier = await resultsByKey(trx, [...keys.values()])
+  const firstInChunk = new Map<string, number>()
+  const fresh = valid.filter((v) => {
+    const key = keys.get(v.row)
+    if (key === undefined) return true
+    if (earlier.has(key) || firstInChunk.has(key)) return false
+    firstInChunk.set(key, v.row)
+    return true
+  })
+  const decided = new Map((await decideChunk(trx, caller, fresh, submit)).map((r) => [r.row, r]))
+  const chunkResults = new Map<number, ResultRow>()
 
   const counts = { ...batch.outcomeCounts }
   let rowsDecided = batch.rowsDecided
   let rowsFailed = batch.rowsFailed
   const results: ResultRow[] = inputs.map((input): ResultRow => {
+    const key = keys.get(input.row)
+    const answered =
+      key === undefined
+        ? undefined
+        : (earlier.get(key) ??
+          (firstInChunk.get(key) === input.row ? undefined : chunkResults.get(firstInChunk.get(key)!)))
+    if (answered && answered.status === 'decided') {
+      // The earlier row's application, decision and outcomes; counted as a duplicate, not again by
+      // outcome, so the batch's counts are what this batch granted.
+      rowsDecided += 1
+      counts['duplicate'] = (counts['duplicate'] ?? 0) + 1
+      return { ...answered, row: input.row, rowKey: null, errors: null }
+    }
+    if (answered) {
+      // The same facts as an earlier row of this chunk that the engine refused: the same errors.
+      rowsFailed += 1
+      const errors = (answered.errors as RowError[]).map((e) => ({ ...e, row: input.row }))
+      return { ...answered, row: input.row, errors }
+    }
     const r = decided.get(input.row)
     if (!r || r.status === 'error') {
       rowsFailed += 1
@@ -92,7 +143,7 @@ const runChunk = async (
             message: e.message,
           }))
         : (input.errors as RowError[])
-      return {
+      const refused: ResultRow = {
         row: input.row,
         status: 'error',
         rowKey: null,
@@ -102,6 +153,8 @@ const runChunk = async (
         outcomes: null,
         errors,
       }
+      chunkResults.set(input.row, refused)
+      return refused
     }
     rowsDecided += 1
     const outcomes: RowOutcome[] = r.evaluation.outcomes.map((o) => {
@@ -113,18 +166,20 @@ const runChunk = async (
         reasons: o.reasons.map((x) => ({ code: x.code, zh: x.message.zh, en: x.message.en })),
       }
     })
-    return {
+    const result: ResultRow = {
       row: input.row,
       status: 'decided',
-      // The row's idempotency key: the batch's identity (its bytes' hash) and the row. Unique: a
-      // row of a file is stored once, whichever batch or worker gets to it.
-      rowKey: batch.mode === 'submit' ? `${batch.contentHash}:${input.row}` : null,
+      // The row's idempotency key (rowKeyOf). Unique: an application is stored once, whichever
+      // batch, file or worker gets to it.
+      rowKey: key ?? null,
       applicationId: r.applicationId,
       decisionId: r.decisionId,
       totalAmount: r.evaluation.totalAmount,
       outcomes,
       errors: null,
     }
+    chunkResults.set(input.row, result)
+    return result
   })
   await insertResults(trx, batchId, results)
   const done = to >= batch.totalRows

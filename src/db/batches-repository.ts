@@ -90,6 +90,8 @@ export interface InputRow {
   row: number
   facts: unknown
   errors: unknown
+  /** submit: the row's idempotency key, computed at upload (src/batches/row-keys.ts) */
+  rowKey?: string | null
 }
 
 /** A slice of uploaded rows, in one statement. */
@@ -99,11 +101,15 @@ export const insertInputs = async (
   rows: readonly InputRow[],
 ): Promise<void> => {
   if (rows.length === 0) return
-  const json = JSON.stringify(rows.map((r) => ({ row_no: r.row, facts: r.facts, errors: r.errors })))
+  const json = JSON.stringify(
+    rows.map((r) => ({ row_no: r.row, facts: r.facts, errors: r.errors, row_key: r.rowKey ?? null })),
+  )
   await sql`
-    insert into batch_inputs (batch_id, row_no, facts, errors)
-    select ${batchId}::uuid, row_no, facts, errors
-    from jsonb_to_recordset(${json}::jsonb) as r(row_no integer, facts jsonb, errors jsonb)`.execute(db)
+    insert into batch_inputs (batch_id, row_no, facts, errors, row_key)
+    select ${batchId}::uuid, row_no, facts, errors, row_key
+    from jsonb_to_recordset(${json}::jsonb) as r(row_no integer, facts jsonb, errors jsonb, row_key text)`.execute(
+    db,
+  )
 }
 
 /**
@@ -180,13 +186,13 @@ export const readInputs = async (
   (
     await trx
       .selectFrom('batch_inputs')
-      .select(['row_no', 'facts', 'errors'])
+      .select(['row_no', 'facts', 'errors', 'row_key'])
       .where('batch_id', '=', batchId)
       .where('row_no', '>=', from)
       .where('row_no', '<=', to)
       .orderBy('row_no')
       .execute()
-  ).map((r) => ({ row: r.row_no, facts: r.facts, errors: r.errors }))
+  ).map((r) => ({ row: r.row_no, facts: r.facts, errors: r.errors, rowKey: r.row_key }))
 
 export interface ResultRow {
   row: number
@@ -224,6 +230,58 @@ export const insertResults = async (
     select ${batchId}::uuid, row_no, status, row_key, application_id, decision_id, total_amount, outcomes, errors
     from jsonb_to_recordset(${json}::jsonb) as r(row_no integer, status text, row_key text, application_id uuid,
       decision_id uuid, total_amount numeric, outcomes jsonb, errors jsonb)`.execute(trx)
+}
+
+/**
+ * Locks submitted rows' keys for the rest of the chunk's transaction (transaction-scoped advisory
+ * locks, taken in hash order before any ledger subject, so two chunks never wait on each other in
+ * a cycle): two batches holding the same row, decided at the same time on two workers, take turns,
+ * and the second finds the first's result (resultsByKey) instead of deciding the row again.
+ */
+export const lockRowKeys = async (trx: Executor, keys: readonly string[]): Promise<void> => {
+  if (keys.length === 0) return
+  await sql`
+    select pg_advisory_xact_lock(h)
+    from (select distinct hashtextextended(k, 0) as h
+          from jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) as k
+          order by h) as s`.execute(trx)
+}
+
+/** The results already stored under these row keys (any batch), by key. */
+export const resultsByKey = async (
+  trx: Executor,
+  keys: readonly string[],
+): Promise<Map<string, ResultRow>> => {
+  if (keys.length === 0) return new Map()
+  const rows = await trx
+    .selectFrom('batch_results')
+    .select([
+      'row_no',
+      'status',
+      'row_key',
+      'application_id',
+      'decision_id',
+      'total_amount',
+      'outcomes',
+      'errors',
+    ])
+    .where('row_key', 'in', [...keys])
+    .execute()
+  return new Map(
+    rows.map((r) => [
+      r.row_key as string,
+      {
+        row: r.row_no,
+        status: r.status,
+        rowKey: r.row_key,
+        applicationId: r.application_id,
+        decisionId: r.decision_id,
+        totalAmount: r.total_amount,
+        outcomes: r.outcomes,
+        errors: r.errors,
+      },
+    ]),
+  )
 }
 
 export const markRunning = async (db: Executor, id: string): Promise<void> => {

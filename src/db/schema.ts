@@ -204,6 +204,8 @@ export interface BatchInputsTable {
   row_no: number
   facts: Json | null
   errors: Json | null
+  /** submit: the row's idempotency key (migration 2026-12-03T1720); null for older rows */
+  row_key: string | null
 }
 
 export interface BatchResultsTable {

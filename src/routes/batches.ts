@@ -10,9 +10,10 @@ import ExcelJS from 'exceljs'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import interestSubsidyExample from '../../examples/interest-subsidy.json' with { type: 'json' }
+import { hashCanonical } from '../audit/canonical-json.ts'
 import { COLUMNS, type Column } from '../batches/columns.ts'
 import { BatchFileError, type ParsedRow, readBatch } from '../batches/parse.ts'
-import type { RowOutcome } from '../batches/run.ts'
+import { type RowOutcome, rowKeyOf } from '../batches/run.ts'
 import {
   type BatchRow,
   batchErrors,
@@ -211,8 +212,11 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
           '(BATCH_MAX_ROWS, BATCH_MAX_BYTES): more bytes is 413, more rows 422. The upload is streamed and ' +
           'stored row by row; rows the schema refuses are kept as row errors (row number, column, JSON pointer, ' +
           'message) and the other rows go on. The batch then runs on the job queue: 202 with the batch. A ' +
-          '`submit` file whose bytes (SHA-256) were submitted before is the same batch: 200 with that batch, ' +
-          'and nothing is granted twice (each row’s idempotency key is the file hash and the row number).',
+          '`submit` file whose bytes (SHA-256) were submitted before is the same batch: 200 with that batch. ' +
+          'Whatever the bytes, a row is granted once: each submitted row’s idempotency key is the SHA-256 of its ' +
+          'application’s canonical JSON (RFC 8785) and its occurrence in the file (two identical rows of one ' +
+          'file are two applications), so a row that an earlier batch submitted (a file re-saved or re-encoded, ' +
+          'a bad row corrected, rows added) answers the decision stored then and is counted as `duplicate`.',
         security: [{ apiKey: [] }],
         querystring: BatchUploadQuery,
         body: {
@@ -240,6 +244,15 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
         submittedBy: caller.keyId,
         submittedRole: caller.role,
       })
+      // submit: each row's idempotency key (rowKeyOf), counting each application's rows in the file.
+      const occurrences = new Map<string, number>()
+      const rowKey = (r: ParsedRow): string | null => {
+        if (request.query.mode !== 'submit' || r.facts === null) return null
+        const hash = hashCanonical(r.facts)
+        const n = (occurrences.get(hash) ?? 0) + 1
+        occurrences.set(hash, n)
+        return rowKeyOf(hash, n)
+      }
       let read: Awaited<ReturnType<typeof readBatch>>
       try {
         read = await readBatch(body, {
@@ -251,7 +264,7 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
             insertInputs(
               db,
               id,
-              rows.map((r) => ({ row: r.row, facts: r.facts, errors: r.errors })),
+              rows.map((r) => ({ row: r.row, facts: r.facts, errors: r.errors, rowKey: rowKey(r) })),
             ),
         })
       } catch (error) {

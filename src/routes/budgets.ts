@@ -3,6 +3,7 @@
 // what waits. Setting a higher amount funds the queue in submission order (src/decisions/budgets.ts).
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
 import { BudgetBelowDrawn, type BudgetSubject, listBudgets } from '../db/budget-repository.ts'
 import { setBudget } from '../decisions/budgets.ts'
 import type { MeasureId } from '../engine/types.ts'
@@ -66,14 +67,25 @@ const budgets: FastifyPluginAsyncTypebox = async (app) => {
     response: { 200: BudgetSetResult, ...problemResponses(400, 401, 403, 409, 503) },
   }
 
+  // A top-up funds the whole queue in its one transaction (a correction per funded outcome), which
+  // can take longer than CONNECTION_TIMEOUT_MS of silence: Node would then cut the socket, and the
+  // bureau would see no answer to a change that may well commit. The answer waits for the funding
+  // instead; the database's statement and lock timeouts still bound every statement of it.
+  // (An injected request — tests — has no real socket to set.)
+  const waitForFunding = (request: FastifyRequest) => {
+    const socket = request.raw.socket as { setTimeout?: (ms: number) => unknown } | undefined
+    if (typeof socket?.setTimeout === 'function') socket.setTimeout(0)
+  }
+
   app.put(
     '/v1/budgets/:year/:measure',
     {
       preHandler: app.requireRole('finance'),
       schema: { ...schema, summary: "Set a measure's province-wide budget for a year", params: BudgetParams },
     },
-    async (request) =>
-      put(
+    async (request) => {
+      waitForFunding(request)
+      return put(
         {
           ledger: 'budget',
           year: Number(request.params.year),
@@ -82,7 +94,8 @@ const budgets: FastifyPluginAsyncTypebox = async (app) => {
         },
         request.body,
         callerOf(request),
-      ),
+      )
+    },
   )
 
   app.put(
@@ -95,8 +108,9 @@ const budgets: FastifyPluginAsyncTypebox = async (app) => {
         params: PrefectureBudgetParams,
       },
     },
-    async (request) =>
-      put(
+    async (request) => {
+      waitForFunding(request)
+      return put(
         {
           ledger: 'budget',
           year: Number(request.params.year),
@@ -105,7 +119,8 @@ const budgets: FastifyPluginAsyncTypebox = async (app) => {
         },
         request.body,
         callerOf(request),
-      ),
+      )
+    },
   )
 
   app.get(

@@ -34,7 +34,9 @@ export const Batch = Type.Object(
     format: Type.Enum(['csv', 'jsonl'] as const),
     status: Type.Enum(['receiving', 'queued', 'running', 'done', 'failed'] as const),
     contentHash: Type.Union([Type.String(), Type.Null()], {
-      description: 'SHA-256 of the uploaded bytes: a submitted file is recognised by it when uploaded again.',
+      description:
+        'SHA-256 of the uploaded bytes: a submitted file is recognised by it when uploaded again. (Rows are ' +
+        'recognised by their application’s canonical hash, whatever file brings them: see POST /v1/batches.)',
     }),
     rows: Type.Object(
       {
@@ -50,7 +52,9 @@ export const Batch = Type.Object(
     }),
     etaSeconds: Type.Union([Type.Number(), Type.Null()], { description: 'seconds left at that rate' }),
     counts: Type.Record(Type.String(), Type.Integer(), {
-      description: 'outcomes of the decided rows by status (eligible, ineligible, capped, needs-review)',
+      description:
+        'outcomes of the decided rows by status (eligible, ineligible, capped, needs-review, unfunded), and ' +
+        '`duplicate`: rows an earlier batch had submitted (the same application, the same occurrence in its file), answered by that decision',
     }),
     errors: Type.Array(BatchRowError, { description: `the first ${100} row errors, in row order` }),
     error: Type.Union([Type.String(), Type.Null()], { description: 'why the batch failed, if it did' }),

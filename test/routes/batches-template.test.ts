@@ -1,0 +1,71 @@
+// The XLSX batch template (GET /v1/batches/template.xlsx, issue #11 "a template at
+// GET /v1/batches/template.csv and .xlsx"): Chinese headers, POLICY.md §5 example 1 as its row, a
+// sheet describing every column — and, filled in and saved as CSV (as the bureau's spreadsheet would),
+// it uploads as is. Runs on PGlite and on PostgreSQL.
+
+import ExcelJS from 'exceljs'
+import t from 'tap'
+import { COLUMNS } from '../../src/batches/columns.ts'
+import type { InProcessQueue } from '../../src/batches/queue.ts'
+import { testApp } from '../helpers/app.ts'
+import { testDatabase } from '../helpers/database.ts'
+import { bearer, keysFor } from '../helpers/fixtures.ts'
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+t.test(
+  'template.xlsx: Chinese headers, the example row, the columns described; saved as CSV it uploads',
+  async (t) => {
+    const database = await testDatabase(t)
+    const app = await testApp(t, database)
+    const keys = await keysFor(database)
+
+    const response = await app.inject({ url: '/v1/batches/template.xlsx', headers: bearer(keys.finance) })
+    t.equal(response.statusCode, 200)
+    t.equal(response.headers['content-type'], XLSX)
+    t.match(response.headers['content-disposition'], /batch-template\.xlsx/)
+    const workbook = new ExcelJS.Workbook()
+    await workbook.xlsx.load(response.rawPayload as never)
+    const [sheet, about] = workbook.worksheets
+    const header = (sheet!.getRow(1).values as unknown[]).slice(1)
+    t.same(
+      header,
+      COLUMNS.map((c) => c.zh),
+      'the header row: every column, in Chinese',
+    )
+    t.equal(header[0], '申请日期')
+    const described = (about!.getColumn(2).values as unknown[]).slice(2)
+    t.same(
+      described,
+      COLUMNS.map((c) => c.path),
+      'the second sheet describes every column',
+    )
+
+    // Saved as CSV (UTF-8), as a spreadsheet would: the bureau's file for a dry run.
+    const csv = Buffer.from(await workbook.csv.writeBuffer({ sheetName: sheet!.name })).toString('utf8')
+    const upload = await app.inject({
+      method: 'POST',
+      url: '/v1/batches?mode=dry-run',
+      headers: { ...bearer(keys.finance), 'content-type': 'text/csv' },
+      payload: csv,
+    })
+    t.equal(upload.statusCode, 202, upload.body)
+    await (app.batchQueue as InProcessQueue).idle()
+    const results = (
+      await app.inject({ url: `/v1/batches/${upload.json().id}/results`, headers: bearer(keys.finance) })
+    ).body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    t.same(
+      results.filter((r) => r.status === 'eligible').map((r) => [r.measure, r.amount]),
+      [['interest-subsidy', '7200000.00']],
+      'the example row decides as POLICY.md §5 example 1',
+    )
+
+    for (const role of ['auditor', 'enterpriseA'] as const) {
+      const refused = await app.inject({ url: '/v1/batches/template.xlsx', headers: bearer(keys[role]) })
+      t.equal(refused.statusCode, 403, `${role}: finance only`)
+    }
+  },
+)
