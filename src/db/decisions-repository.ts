@@ -2,7 +2,7 @@
 
 import { sql } from 'kysely'
 import { canonicalize } from '../audit/canonical-json.ts'
-import type { CompactEvaluation } from '../engine/decide.ts'
+import type { StoredRecord } from '../engine/stored-record.ts'
 import { type ApplicationEntity, applicationEntity, type DecisionEntity, decisionEntity } from './entities.ts'
 import type { Executor } from './executor.ts'
 import { IDEMPOTENCY_TTL_HOURS, KeyTakenError } from './idempotency-repository.ts'
@@ -235,10 +235,13 @@ export interface DecisionWrite {
   application: (ApplicationEntity & { createdAt: string }) | null
   decision: DecisionEntity & {
     decisionHash: string
-    evaluation: CompactEvaluation
+    /** the compact record as stored (format 2, src/engine/stored-record.ts) */
+    evaluation: StoredRecord
     recordFormat: 'compact'
     createdAt: string
   }
+  /** each measure's outcome: the decision_outcomes rows */
+  outcomes: { measure: string; status: string; amount: string | null }[]
   creditCode: string
   /** what the grant report groups by: the facts' prefecture (null without a project), the application date */
   report: { prefecture: string | null; applicationDate: string }
@@ -377,7 +380,7 @@ const payloadOf = (w: DecisionWrite) => {
       created_at: d.createdAt,
     },
     // One element per decision_outcomes row, every column named (the function inserts them all).
-    outcomes: d.evaluation.outcomes.map((o) => ({
+    outcomes: w.outcomes.map((o) => ({
       decision_id: d.id,
       measure: o.measure,
       status: o.status,
