@@ -50,7 +50,6 @@ const main = async () => {
     }
     // warm up (first pages of every relation), then measure
     for (let i = 0; i < 20; i++) await post(`warm-${i}`)
-    await query(bench.url, 'checkpoint')
     const before = await sizes(bench.url)
     let n = 0
     const started = Date.now()

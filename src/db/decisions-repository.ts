@@ -7,6 +7,7 @@ import { type ApplicationEntity, applicationEntity, type DecisionEntity, decisio
 import type { Executor } from './executor.ts'
 import { IDEMPOTENCY_TTL_HOURS, KeyTakenError } from './idempotency-repository.ts'
 import type { JournalRow } from './ledger-repository.ts'
+import type { ResponseReplay } from './schema.ts'
 
 export interface StoredApplication extends ApplicationEntity {
   seq: string
@@ -227,7 +228,9 @@ export interface KeyCompletion {
   /** what the request asks for: the same key with another hash is refused (422) */
   requestHash: string
   status: number
-  body: string
+  /** the response body, stored as is; or (migration 2026-12-03T1700) `replay`, what it is rendered from */
+  body?: string
+  replay?: ResponseReplay
 }
 
 export interface DecisionWrite {
@@ -404,7 +407,7 @@ const payloadOf = (w: DecisionWrite) => {
       key: w.completion.key,
       request_hash: w.completion.requestHash,
       status: w.completion.status,
-      body: w.completion.body,
+      ...(w.completion.replay ? { replay: w.completion.replay } : { body: w.completion.body }),
       ttl_hours: IDEMPOTENCY_TTL_HOURS,
     },
     audit: {
