@@ -5,11 +5,14 @@
 // retry is answered by rendering the stored decision again (migration 2026-12-03T1700), not by
 // storing the first response's bytes.
 
-const NOT_ASCII = /[^\u0000-\u007f]/
+const isAscii = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false
+  return true
+}
 
 /** jsonb's order of two keys. For ASCII keys (nearly all) length and code units are bytes. */
 const byJsonbOrder = (a: string, b: string): number => {
-  if (!NOT_ASCII.test(a) && !NOT_ASCII.test(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)
+  if (isAscii(a) && isAscii(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)
   const la = Buffer.byteLength(a)
   const lb = Buffer.byteLength(b)
   if (la !== lb) return la - lb
