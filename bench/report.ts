@@ -30,7 +30,7 @@ export interface Figures {
     /** the explained Evaluation (full render), JSON bytes */
     responseBytes: number
     /** decideCompact of the same application, in the same run */
-    compact: { perSecond: number; bytes: number; rendersTheSame: boolean }
+    compact: { perSecond: number; bytes: number; workingBytes?: number; rendersTheSame: boolean }
     /** a one-measure application (examples/interest-subsidy.json), both ways */
     oneMeasure: {
       measure: string

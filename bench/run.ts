@@ -29,6 +29,7 @@ import { loadConfig } from '../src/config.ts'
 import { openPostgres } from '../src/db/database.ts'
 import { precheck, submitApplication } from '../src/decisions/decide.ts'
 import { decideCompact, evaluate, renderEvaluation } from '../src/engine/evaluate.ts'
+import { storedRecord } from '../src/engine/stored-record.ts'
 import { type Application, MEASURE_IDS, type MeasureId } from '../src/engine/types.ts'
 import { deepProcessing } from '../test/helpers/fixtures.ts'
 import { FULL_APPLICATION, FULL_REQUEST } from './application.ts'
@@ -171,7 +172,9 @@ const engineBenchmark = (): EngineFigures => {
     responseBytes: Buffer.byteLength(JSON.stringify(evaluation)),
     compact: {
       perSecond: timed.compact!.perSecond,
-      bytes: Buffer.byteLength(JSON.stringify(compact)),
+      // what a decision stores and hashes: the record in its stored form (format 2, migration T1700)
+      bytes: Buffer.byteLength(JSON.stringify(storedRecord(compact))),
+      workingBytes: Buffer.byteLength(JSON.stringify(compact)),
       rendersTheSame,
     },
     oneMeasure: {
@@ -791,8 +794,8 @@ const renderRows = (f: Figures): Row[] => {
       met: '—',
     },
     {
-      what: '1b. Engine, compact record (decideCompact), 12 measures',
-      figure: `${fmt(f.engine.compact.perSecond)} /s; ${fmt(f.engine.compact.bytes)} B`,
+      what: '1b. Engine, compact record (decideCompact), 12 measures; stored (working form)',
+      figure: `${fmt(f.engine.compact.perSecond)} /s; ${fmt(f.engine.compact.bytes)} B (${fmt(f.engine.compact.workingBytes ?? 0)} B)`,
       target: '≥ 100 000 /s; ≤ 8 KB',
       met: met(f.engine.compact.perSecond >= 100_000 && f.engine.compact.bytes <= 8192),
     },

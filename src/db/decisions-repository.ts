@@ -2,11 +2,12 @@
 
 import { sql } from 'kysely'
 import { canonicalize } from '../audit/canonical-json.ts'
-import type { CompactEvaluation } from '../engine/decide.ts'
+import type { StoredRecord } from '../engine/stored-record.ts'
 import { type ApplicationEntity, applicationEntity, type DecisionEntity, decisionEntity } from './entities.ts'
 import type { Executor } from './executor.ts'
 import { IDEMPOTENCY_TTL_HOURS, KeyTakenError } from './idempotency-repository.ts'
 import type { JournalRow } from './ledger-repository.ts'
+import type { ResponseReplay } from './schema.ts'
 
 export interface StoredApplication extends ApplicationEntity {
   seq: string
@@ -227,7 +228,9 @@ export interface KeyCompletion {
   /** what the request asks for: the same key with another hash is refused (422) */
   requestHash: string
   status: number
-  body: string
+  /** the response body, stored as is; or (migration 2026-12-03T1700) `replay`, what it is rendered from */
+  body?: string
+  replay?: ResponseReplay
 }
 
 export interface DecisionWrite {
@@ -235,10 +238,13 @@ export interface DecisionWrite {
   application: (ApplicationEntity & { createdAt: string }) | null
   decision: DecisionEntity & {
     decisionHash: string
-    evaluation: CompactEvaluation
+    /** the compact record as stored (format 2, src/engine/stored-record.ts) */
+    evaluation: StoredRecord
     recordFormat: 'compact'
     createdAt: string
   }
+  /** each measure's outcome: the decision_outcomes rows */
+  outcomes: { measure: string; status: string; amount: string | null }[]
   creditCode: string
   /** what the grant report groups by: the facts' prefecture (null without a project), the application date */
   report: { prefecture: string | null; applicationDate: string }
@@ -377,7 +383,7 @@ const payloadOf = (w: DecisionWrite) => {
       created_at: d.createdAt,
     },
     // One element per decision_outcomes row, every column named (the function inserts them all).
-    outcomes: d.evaluation.outcomes.map((o) => ({
+    outcomes: w.outcomes.map((o) => ({
       decision_id: d.id,
       measure: o.measure,
       status: o.status,
@@ -401,7 +407,7 @@ const payloadOf = (w: DecisionWrite) => {
       key: w.completion.key,
       request_hash: w.completion.requestHash,
       status: w.completion.status,
-      body: w.completion.body,
+      ...(w.completion.replay ? { replay: w.completion.replay } : { body: w.completion.body }),
       ttl_hours: IDEMPOTENCY_TTL_HOURS,
     },
     audit: {

@@ -11,6 +11,7 @@
 
 import { sql } from 'kysely'
 import type { Executor } from './executor.ts'
+import type { ResponseReplay } from './schema.ts'
 
 /** How long a completed key is kept (at least 24 h, as documented). */
 export const IDEMPOTENCY_TTL_HOURS = 48
@@ -25,6 +26,8 @@ export class KeyTakenError extends Error {
 
 export type StoredKey =
   | { state: 'done'; requestHash: string; status: number; body: string }
+  /** answered; its response is rendered again from the stored decision (migration 2026-12-03T1700) */
+  | { state: 'done'; requestHash: string; status: number; replay: ResponseReplay }
   /** left in progress by the previous version's claim; its lease runs out in `retryAfterSeconds` */
   | { state: 'in-progress'; requestHash: string; retryAfterSeconds: number }
 
@@ -37,6 +40,7 @@ export const findKey = async (db: Executor, callerKeyId: string, key: string): P
       'state',
       'response_status',
       'response_body',
+      'response_replay',
       sql<string>`greatest(0, ceil(extract(epoch from lease_expires_at - now())))`.as('lease_left'),
     ])
     .where('caller_key_id', '=', callerKeyId)
@@ -51,6 +55,13 @@ export const findKey = async (db: Executor, callerKeyId: string, key: string): P
       retryAfterSeconds: Math.max(1, Number(row.lease_left)),
     }
   }
+  if (row.response_body === null && row.response_replay !== null)
+    return {
+      state: 'done',
+      requestHash: row.request_hash,
+      status: row.response_status!,
+      replay: row.response_replay,
+    }
   return {
     state: 'done',
     requestHash: row.request_hash,

@@ -119,6 +119,15 @@ export interface LedgerEntriesTable {
   created_at: Timestamp
 }
 
+/** How a stored decision's response is rendered again for a retry (migration 2026-12-03T1700). */
+export interface ResponseReplay {
+  /** the decision the response shows (with its application) */
+  decision: string
+  explain: 'summary' | 'full'
+  /** the first request's language: the retry's body and Content-Language are in it */
+  language: 'zh-CN' | 'en'
+}
+
 export interface IdempotencyKeysTable {
   caller_key_id: string
   key: string
@@ -126,6 +135,8 @@ export interface IdempotencyKeysTable {
   state: 'in-progress' | 'done'
   response_status: number | null
   response_body: string | null
+  /** what a retry's response is rendered from (migration 2026-12-03T1700); null when the body is stored */
+  response_replay: ColumnType<ResponseReplay | null, never, never>
   created_at: Timestamp
   expires_at: ColumnType<Date, Date | string, Date | string>
   /** names the current claim of an in-progress key (null on rows written before leases) */

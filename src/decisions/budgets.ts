@@ -30,6 +30,7 @@ import type { Database } from '../db/schema.ts'
 import { subjectKey } from '../engine/ledgers.ts'
 import { parseFen } from '../engine/money.ts'
 import { correctInTransaction } from './decide.ts'
+import { summaryOf } from './stored-evaluation.ts'
 
 export interface BudgetSet {
   budget: BudgetRow
@@ -88,9 +89,7 @@ const fundQueue = async (
       application,
       `budget top-up: ${subject.year} ${subject.measure}${subject.prefecture ? ` (${subject.prefecture})` : ''} funds its queue in submission order (POLICY.md §3)`,
     )
-    const outcome = (
-      decision.evaluation as { outcomes: { measure: string; status: string; amount: string | null }[] }
-    ).outcomes.find((o) => o.measure === head.measure)
+    const outcome = summaryOf(decision).outcomes.find((o) => o.measure === head.measure)
     // Decided afresh, the outcome may still wait (its facts' other limits changed meanwhile): it
     // keeps its place (its application's), and the queue behind it waits too.
     if (outcome?.status === 'unfunded') break

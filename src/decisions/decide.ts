@@ -43,6 +43,7 @@ import {
   subjectKey,
   unpackClaim,
 } from '../engine/ledgers.ts'
+import { type StoredRecord, storedRecord } from '../engine/stored-record.ts'
 import type { Application, MeasureId } from '../engine/types.ts'
 
 /** What jsonb gives back: plain JSON (Rationals become strings, undefined members vanish). */
@@ -187,7 +188,8 @@ export const prepareDecision = (
     ruleset: evaluation.ruleset,
     asOf: evaluation.asOf,
     totalAmount: evaluation.totalAmount,
-    evaluation,
+    // the record as stored and hashed: format 2, the same facts in fewer bytes (issue #10)
+    evaluation: storedRecord(evaluation),
     // in the record (parametersUsed); the column holds them only for full evaluations stored before
     parameters: null,
     history: asStored(history),
@@ -233,11 +235,12 @@ export const prepareDecision = (
     application: newApplication ? application : null,
     decision: {
       ...entity,
-      evaluation,
+      evaluation: entity.evaluation as StoredRecord,
       recordFormat: 'compact',
       decisionHash: decision.decisionHash,
       createdAt: now,
     },
+    outcomes: evaluation.outcomes.map((o) => ({ measure: o.measure, status: o.status, amount: o.amount })),
     creditCode: facts.enterprise.creditCode,
     report: { prefecture: facts.project?.prefecture ?? null, applicationDate: facts.applicationDate },
     cumulative: rows.cumulative,

@@ -1,5 +1,6 @@
 // The versioned reader of a stored decision's evaluation (migration 2026-12-03T1545). A decision
-// stored from then on holds the engine's compact record (record_format 'compact'); the explained
+// stored from then on holds the engine's compact record (record_format 'compact'; from migration
+// 2026-12-03T1700 in its stored form, format 2, src/engine/stored-record.ts); the explained
 // evaluation an auditor reads, its summary and the parameters it used are rendered from that record
 // and the facts it decided. Decisions stored before hold the full evaluation of their ruleset
 // (1.0.0, 1.1.0, 1.2.0) as it was then, with its parametersUsed copied beside it; they are read as
@@ -10,6 +11,7 @@ import type { CompactEvaluation } from '../engine/decide.ts'
 import { renderEvaluation, summarizeEvaluation } from '../engine/evaluate.ts'
 import type { ParameterRead } from '../engine/parameters/types.ts'
 import { readOf } from '../engine/render.ts'
+import { recordOf, type StoredRecord } from '../engine/stored-record.ts'
 import type { TraceLanguage } from '../engine/trace.ts'
 import type { Application, Evaluation } from '../engine/types.ts'
 import { summarise } from './explain.ts'
@@ -21,8 +23,11 @@ export interface StoredEvaluation {
   recordFormat?: 'compact'
 }
 
+// A compact record is format 1 (stored from migration 2026-12-03T1545: the engine's working form) or
+// format 2 (from T1700: the same facts in fewer bytes, `format: 2`, src/engine/stored-record.ts);
+// recordOf reads either to the working form, from which everything below renders.
 const compactOf = (d: StoredEvaluation): CompactEvaluation | null =>
-  d.recordFormat === 'compact' ? (d.evaluation as CompactEvaluation) : null
+  d.recordFormat === 'compact' ? recordOf(d.evaluation as CompactEvaluation | StoredRecord) : null
 
 /**
  * The explained evaluation, as plain JSON (what a response or a field-by-field comparison reads),

@@ -12,7 +12,7 @@ import {
 } from '../db/decisions-repository.ts'
 import { inputHash, precheck, submitApplication } from '../decisions/decide.ts'
 import { explainOf } from '../decisions/explain.ts'
-import { presentApplication, presentDecision } from '../decisions/present.ts'
+import { presentApplication, presentDecision, storedResponse } from '../decisions/present.ts'
 import type { Application as Facts } from '../engine/types.ts'
 import { callerOf, visibleTo } from '../plugins/auth.ts'
 import { HttpProblem } from '../plugins/problems.ts'
@@ -106,10 +106,14 @@ const applications: FastifyPluginAsyncTypebox = async (app) => {
             inputHash: requestHash,
             precomputed,
             respond: (decided) => {
-              body = JSON.stringify(
-                presentApplication(decided.application, [decided.decision], explain, request.language),
+              const response = storedResponse(
+                decided.application,
+                decided.decision,
+                explain,
+                request.language,
               )
-              return { body, completion }
+              body = response.body
+              return { body, completion: { ...completion, replay: response.replay } }
             },
           })
           return body

@@ -7,7 +7,7 @@ import { hashCanonical } from '../audit/canonical-json.ts'
 import { DecisionAlreadySuperseded, findApplication, findDecision } from '../db/decisions-repository.ts'
 import { correctDecision, precheck } from '../decisions/decide.ts'
 import { explainOf } from '../decisions/explain.ts'
-import { presentApplication, presentDecision } from '../decisions/present.ts'
+import { presentDecision, storedResponse } from '../decisions/present.ts'
 import { replayDecision } from '../decisions/replay.ts'
 import type { Application as Facts } from '../engine/types.ts'
 import { callerOf, visibleTo } from '../plugins/auth.ts'
@@ -153,15 +153,14 @@ const decisions: FastifyPluginAsyncTypebox = async (app) => {
               {
                 ...(precomputed ? { precomputed } : {}),
                 respond: (decided) => {
-                  body = JSON.stringify(
-                    presentApplication(
-                      decided.application,
-                      [decided.decision],
-                      explainOf(request.query, request.headers.prefer),
-                      request.language,
-                    ),
+                  const response = storedResponse(
+                    decided.application,
+                    decided.decision,
+                    explainOf(request.query, request.headers.prefer),
+                    request.language,
                   )
-                  return { body, completion }
+                  body = response.body
+                  return { body, completion: { ...completion, replay: response.replay } }
                 },
               },
             )

@@ -7,6 +7,10 @@
 // A fresh key costs nothing before the work. When the key is taken — answered already, or being
 // answered by a concurrent request, which the database makes this one wait for — the work rolls
 // back (KeyTakenError) and the key's row answers: its stored response, or 422 for another body.
+// From migration 2026-12-03T1700 the key stores what its response shows (the decision, explain, the
+// language) instead of the body, and the response is rendered again from the stored rows: the first
+// response is rendered from the values as jsonb gives them back (src/db/jsonb-order.ts), so both
+// are the same bytes.
 
 import type { FastifyReply } from 'fastify'
 import type { Kysely } from 'kysely'
@@ -14,6 +18,7 @@ import type { KeyCompletion } from '../db/decisions-repository.ts'
 import { findKey, KeyTakenError } from '../db/idempotency-repository.ts'
 import { TransientDatabaseError } from '../db/retry.ts'
 import type { Database } from '../db/schema.ts'
+import { renderStoredResponse } from '../decisions/present.ts'
 import { HttpProblem } from '../plugins/problems.ts'
 
 export const unavailable = (error: TransientDatabaseError) =>
@@ -113,6 +118,13 @@ export const idempotently = async (
     }
     if (stored.requestHash !== requestHash) throw reused()
     if (stored.state === 'in-progress') throw inProgress(stored.retryAfterSeconds)
+    if ('replay' in stored) {
+      // Rendered again from the stored decision, in the first request's language (its bytes and its
+      // Content-Language, which the language plugin's onSend sets from request.language).
+      const body = await renderStoredResponse(db, stored.replay)
+      ;(request.reply as FastifyReply).request.language = stored.replay.language
+      return sendStored(request.reply, stored.status, body)
+    }
     return sendStored(request.reply, stored.status, stored.body)
   }
 }

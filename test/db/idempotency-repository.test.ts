@@ -33,15 +33,62 @@ t.test('keys', async (t) => {
     const first = await post('k1')
     t.equal(first.statusCode, 201)
     const stored = await findKey(database.db, caller, 'k1')
-    t.match(stored, { state: 'done', status: 201, body: first.body })
+    // Migration 2026-12-03T1700: the key stores what the response shows, not its bytes.
+    t.match(stored, {
+      state: 'done',
+      status: 201,
+      replay: { decision: first.json().decisions[0].id, explain: 'summary', language: 'zh-CN' },
+    })
+    t.notOk(stored && 'body' in stored, 'no body stored')
     const before = await count()
     const again = await post('k1')
     t.equal(again.statusCode, 201)
-    t.equal(again.body, first.body, 'byte for byte')
+    t.equal(again.body, first.body, 'rendered again, byte for byte')
     t.equal(await count(), before, 'stored once')
     t.equal((await post('k1', '2000000.00')).statusCode, 422, 'another body')
     t.equal(await count(), before)
+    // A key answered before migration 2026-12-03T1700 holds its body: replayed as stored.
+    await sql`update idempotency_keys set response_body = '{"answered":"before T1700"}', response_replay = null
+              where key = 'k1'`.execute(database.db)
+    t.equal((await post('k1')).body, '{"answered":"before T1700"}', 'a stored body is replayed as it is')
   })
+
+  t.test(
+    'a replay is rendered as the first answer: explained, in its language, not superseded',
+    async (t) => {
+      const send = (language: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/v1/applications?explain=full',
+          headers: { ...bearer(keys.finance), 'idempotency-key': 'k-full', 'accept-language': language },
+          payload: deepProcessing('p-full', '3000000.00'),
+        })
+      const first = await send('en')
+      t.equal(first.statusCode, 201)
+      t.equal(first.headers['content-language'], 'en')
+      const decisionId: string = first.json().decisions[0].id
+      // Corrected since: the stored decision is superseded now, the first answer did not say so.
+      const correction = await app.inject({
+        method: 'POST',
+        url: `/v1/decisions/${decisionId}/corrections`,
+        headers: { ...bearer(keys.finance), 'idempotency-key': 'k-full-correction' },
+        payload: { reason: 'a test correction' },
+      })
+      t.equal(correction.statusCode, 201)
+      const again = await send('zh-CN')
+      t.equal(again.statusCode, 201)
+      t.equal(again.body, first.body, 'the same bytes: English trace, supersededBy null')
+      t.equal(again.headers['content-language'], 'en', "the first request's language")
+      const retried = await app.inject({
+        method: 'POST',
+        url: `/v1/decisions/${decisionId}/corrections`,
+        headers: { ...bearer(keys.finance), 'idempotency-key': 'k-full-correction' },
+        payload: { reason: 'a test correction' },
+      })
+      t.equal(retried.statusCode, 201)
+      t.equal(retried.body, correction.body, 'a correction replays byte for byte too')
+    },
+  )
 
   t.test('expired keys no longer count, and are purged', async (t) => {
     await sql`update idempotency_keys set expires_at = now() - interval '1 second' where key = 'k1'`.execute(
@@ -101,6 +148,9 @@ t.test('keys', async (t) => {
     const taken = await post('legacy-dead', '1000000.00', 'p-legacy')
     t.equal(taken.statusCode, 201, 'its lease run out: the same request takes it over')
     t.equal(await count(), before + 1)
-    t.match(await findKey(database.db, caller, 'legacy-dead'), { state: 'done', body: taken.body })
+    t.match(await findKey(database.db, caller, 'legacy-dead'), {
+      state: 'done',
+      replay: { explain: 'summary' },
+    })
   })
 })

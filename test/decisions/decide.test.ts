@@ -7,6 +7,7 @@ import t from 'tap'
 import type { Caller } from '../../src/auth/api-keys.ts'
 import { precheck, submitApplication } from '../../src/decisions/decide.ts'
 import { decideCompact, evaluate } from '../../src/engine/evaluate.ts'
+import { storedRecord } from '../../src/engine/stored-record.ts'
 import type { Application, History } from '../../src/engine/types.ts'
 import { withConsequenceTexts } from '../../src/i18n/consequences.ts'
 import { testApp } from '../helpers/app.ts'
@@ -82,7 +83,7 @@ t.test('the write path', async (t) => {
     })
     t.equal(second.decision.asOf, '2015-07-01', 'something granted: decided afresh with the history')
     const history = second.decision.history as History
-    t.same(second.decision.evaluation, decideCompact(again, { history }))
+    t.same(second.decision.evaluation, storedRecord(decideCompact(again, { history })))
   })
 
   t.test('what is stored is the compact record', async (t) => {
@@ -95,7 +96,7 @@ t.test('the write path', async (t) => {
     ).rows[0]!
     t.equal(row.record_format, 'compact')
     t.equal(row.parameters, null, 'the parameters read are in the record, not copied beside it')
-    t.same(row.evaluation, decideCompact(facts))
+    t.same(row.evaluation, storedRecord(decideCompact(facts)), 'the record, stored in format 2')
     const full = Buffer.byteLength(JSON.stringify(evaluate(facts)))
     t.ok(
       row.bytes * 3 <= full,

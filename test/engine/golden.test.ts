@@ -14,7 +14,8 @@
 //   3. a table parameter (landPrice.standardPlotRatio) lists only the rows the decision read;
 //   4. a cash outcome whose exact amount is not whole fen ends with the step that rounds it
 //      ("round(2066472.602739…)" → the amount).
-// - A compact record read back from JSON renders exactly as the record itself.
+// - A compact record read back from JSON renders exactly as the record itself, and so does its
+//   stored form (format 2, src/engine/stored-record.ts), in English and in Chinese.
 
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -26,6 +27,7 @@ import { Rational } from '../../src/engine/money.ts'
 import { DEFAULT_PARAMETERS } from '../../src/engine/parameters/index.ts'
 import type { ParameterOverride } from '../../src/engine/parameters/types.ts'
 import { RULESET, type RulesetVersion } from '../../src/engine/ruleset.ts'
+import { recordOf, type StoredRecord, storedRecord } from '../../src/engine/stored-record.ts'
 import type { Application, Evaluation, MeasureId } from '../../src/engine/types.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..')
@@ -103,6 +105,19 @@ const check = (
     JSON.stringify(renderEvaluation(JSON.parse(JSON.stringify(compact)), application, 'en')),
     JSON.stringify(rendered),
     `${name}: the stored record renders the same`,
+  )
+  // What a decision stores since migration 2026-12-03T1700: format 2, read back through JSON.
+  const stored = recordOf(JSON.parse(JSON.stringify(storedRecord(compact))) as StoredRecord)
+  t.same(stored, JSON.parse(JSON.stringify(compact)), `${name}: the format-2 record reads back to the record`)
+  t.equal(
+    JSON.stringify(renderEvaluation(stored, application, 'en')),
+    JSON.stringify(rendered),
+    `${name}: the format-2 record renders the same, byte for byte`,
+  )
+  t.equal(
+    JSON.stringify(renderEvaluation(stored, application, 'zh-CN')),
+    JSON.stringify(renderEvaluation(compact, application, 'zh-CN')),
+    `${name}: and in Chinese`,
   )
   t.equal(
     JSON.stringify(rendered),
