@@ -111,15 +111,6 @@ const UNAVAILABLE_DETAIL: Record<UnavailableReason, Text> = {
   },
 }
 
-/** An engine error's class, in Chinese (its message, from the engine, is English). */
-const ENGINE_ERROR_ZH: Record<string, string> = {
-  StraddlesParameterChange: '纳税期间跨越了参数变更日，请按变更日拆分',
-  InvalidInput: '输入值格式错误或超出范围',
-  UnknownParameter: '未知的参数',
-  InvalidParameterValue: '参数值的类型不符',
-  TaxNotInForce: '该期间内此税种不存在',
-}
-
 const text = (value: string | Text, language: Language, translate = false): string => {
   if (typeof value !== 'string') return localize(value, language)
   const known = translate ? titleText(value) : null
@@ -161,9 +152,11 @@ export default fp(
         })
       }
 
+      // The engine writes its messages in both languages (src/engine/errors.ts): the detail and
+      // each field's are sent wholly in the request's language.
       if (isEngineError(error)) {
-        const listed = error.details['errors'] as { pointer: string; message: string }[] | undefined
-        const errors = (listed ?? [{ pointer: error.pointer, message: error.message }]).map((e) => ({
+        const listed = error.details['errors'] as { pointer: string; message: Text }[] | undefined
+        const errors = (listed ?? [{ pointer: error.pointer, message: error.text }]).map((e) => ({
           detail: e.message,
           pointer: pointerFromPath(e.pointer),
         }))
@@ -172,7 +165,7 @@ export default fp(
           title: 'The facts given cannot be evaluated',
           status: error.code === 'StraddlesParameterChange' || error.code === 'TaxNotInForce' ? 422 : 400,
           code: error.code,
-          detail: { zh: `${ENGINE_ERROR_ZH[error.code] ?? '输入有误'}：${error.message}`, en: error.message },
+          detail: error.text,
           instance,
           errors,
           ...(error.details['date'] ? { date: error.details['date'] } : {}),

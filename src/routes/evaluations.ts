@@ -22,8 +22,8 @@ import { problemResponses } from '../schemas/problem.ts'
  * "/application", so the problem's pointers are moved there to name the field the caller sent.
  */
 const underApplication = (error: EngineError): EngineError => {
-  const listed = error.details['errors'] as { pointer: string; message: string }[] | undefined
-  return new EngineError(error.code, `/application${error.pointer}`, error.message, {
+  const listed = error.details['errors'] as { pointer: string }[] | undefined
+  return new EngineError(error.code, `/application${error.pointer}`, error.text, {
     ...error.details,
     ...(listed ? { errors: listed.map((e) => ({ ...e, pointer: `/application${e.pointer}` })) } : {}),
   })
