@@ -111,6 +111,27 @@ const UNAVAILABLE_DETAIL: Record<UnavailableReason, Text> = {
   },
 }
 
+/**
+ * Fastify's own refusals of a request, in both languages: its message (and the JSON parser's) is
+ * English, kept as the English; the Chinese says the same for the ones a client meets.
+ */
+const CLIENT_ERRORS_ZH: Record<string, (error: FastifyError) => string> = {
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => '内容类型为 application/json 时，请求体不能为空',
+  FST_ERR_CTP_BODY_TOO_LARGE: () => '请求体过大',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: (e) =>
+    `不支持的媒体类型${/: (.+)$/.exec(e.message)?.[1] ? `：${/: (.+)$/.exec(e.message)![1]}` : ''}`,
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => '请求体的长度与 Content-Length 不符',
+}
+
+const clientErrorDetail = (error: FastifyError, malformedJson: boolean): Text => {
+  if (malformedJson) {
+    const position = /position (\d+)/.exec(error.message)?.[1]
+    return { zh: `请求体不是有效的 JSON${position ? `（位置 ${position}）` : ''}`, en: error.message }
+  }
+  const zh = error.code ? CLIENT_ERRORS_ZH[error.code] : undefined
+  return { zh: zh ? zh(error) : error.message, en: error.message }
+}
+
 const text = (value: string | Text, language: Language, translate = false): string => {
   if (typeof value !== 'string') return localize(value, language)
   const known = translate ? titleText(value) : null
@@ -225,14 +246,15 @@ export default fp(
       }
       // Fastify's own client errors: malformed JSON, unsupported media type, body too large…
       const malformedJson = error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError
+      const detail = clientErrorDetail(error, malformedJson)
       return send(reply, {
         type: malformedJson ? PROBLEM_TYPES.validation : 'about:blank',
         title: malformedJson ? 'Malformed JSON body' : (error.name ?? 'Bad Request'),
         status,
-        detail: error.message,
+        detail,
         instance,
         ...(error.code ? { code: error.code } : {}),
-        ...(malformedJson ? { errors: [{ detail: error.message, pointer: '#' }] } : {}),
+        ...(malformedJson ? { errors: [{ detail, pointer: '#' }] } : {}),
       })
     })
 
