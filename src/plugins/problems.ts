@@ -123,6 +123,17 @@ const CLIENT_ERRORS_ZH: Record<string, (error: FastifyError) => string> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => '请求体的长度与 Content-Length 不符',
 }
 
+/** The titles (src/i18n/problems.ts translates them) of the statuses Fastify refuses requests with. */
+const STATUS_TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  408: 'Request Timeout',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+}
+
 const clientErrorDetail = (error: FastifyError, malformedJson: boolean): Text => {
   if (malformedJson) {
     const position = /position (\d+)/.exec(error.message)?.[1]
@@ -186,7 +197,8 @@ export default fp(
           title: 'The facts given cannot be evaluated',
           status: error.code === 'StraddlesParameterChange' || error.code === 'TaxNotInForce' ? 422 : 400,
           code: error.code,
-          detail: error.text,
+          // A list names each field by the request's pointer, as a schema refusal does.
+          detail: listed ? validationDetail(errors) : error.text,
           instance,
           errors,
           ...(error.details['date'] ? { date: error.details['date'] } : {}),
@@ -249,7 +261,9 @@ export default fp(
       const detail = clientErrorDetail(error, malformedJson)
       return send(reply, {
         type: malformedJson ? PROBLEM_TYPES.validation : 'about:blank',
-        title: malformedJson ? 'Malformed JSON body' : (error.name ?? 'Bad Request'),
+        title: malformedJson
+          ? 'Malformed JSON body'
+          : (STATUS_TITLES[status] ?? (error.name === 'FastifyError' ? 'Bad Request' : error.name)),
         status,
         detail,
         instance,

@@ -65,7 +65,7 @@ t.test('applications', async (t) => {
     // The detail is wholly in the request's language: Chinese by default, English on request.
     t.equal(
       finance.json().detail,
-      '/enterprise/creditCode：统一社会信用代码的校验码为"X"，按 GB 32100 应为"G"',
+      '#/enterprise/creditCode: 统一社会信用代码的校验码为"X"，按 GB 32100 应为"G"',
     )
     const english = await app.inject({
       method: 'POST',
@@ -75,9 +75,9 @@ t.test('applications', async (t) => {
     })
     t.equal(
       english.json().detail,
-      '/enterprise/creditCode: the check character of the unified social credit code is "X"; GB 32100 gives "G"',
+      '#/enterprise/creditCode: the check character of the unified social credit code is "X"; GB 32100 gives "G"',
     )
-    t.equal(english.json().errors[0].detail, english.json().detail.replace('/enterprise/creditCode: ', ''))
+    t.equal(english.json().errors[0].detail, english.json().detail.replace('#/enterprise/creditCode: ', ''))
     t.equal(await count(database, 'applications'), 0)
     t.equal(await count(database, 'audit_log'), before, 'no audit entry either')
   })
