@@ -1,15 +1,19 @@
-// `npm run audit:verify -- --database-url postgres://… [--from-seq N] [--to-seq N] [--checkpoint file.json]`
+// `npm run audit:verify -- [--database-url postgres://… | --data-dir ./data] [--from-seq N] [--to-seq N] [--checkpoint file.json]`
 //
 // Verifies the audit log straight from the database, for an auditor who does not trust the running
 // service: the same routine as GET /v1/audit/verify (src/audit/verify.ts), without the app. The
-// database URL defaults to DATABASE_URL; `--data-dir ./data` reads an embedded (PGlite) database
-// instead, which only works while no service runs on it (PGlite serves one process: the directory
-// is locked, and this says so). A checkpoint file holds { "size", "root", "head_hash" } as
+// database is, in order: --database-url, --data-dir, DATABASE_URL, else the embedded database the
+// service uses without DATABASE_URL (DATA_DIR, default ./data — what `npm start` created). An
+// embedded (PGlite) directory can be read only while no service runs on it (PGlite serves one
+// process: the directory is locked, and this says so); a directory that holds no database is
+// refused rather than created empty (an empty log would verify). A checkpoint file holds { "size", "root", "head_hash" } as
 // GET /v1/audit/checkpoint returned it. Prints the result as JSON.
 // Exit status: 0 valid, 1 invalid (or the checkpoint does not hold), 2 usage error or the database
 // could not be read.
 
+import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { Checkpoint } from '../src/audit/merkle.ts'
 import { parseCheckpoint } from '../src/audit/verify.ts'
@@ -17,10 +21,13 @@ import type { DatabaseHandle } from '../src/db/database.ts'
 
 const USAGE =
   'usage: npm run audit:verify -- [--database-url postgres://… | --data-dir ./data] [--from-seq N] ' +
-  '[--to-seq N] [--checkpoint file.json]\n  (the database URL defaults to DATABASE_URL; --data-dir reads ' +
-  'an embedded PGlite database while no service runs on it)\n'
+  '[--to-seq N] [--checkpoint file.json]\n  (without either: DATABASE_URL, else the embedded database in ' +
+  'DATA_DIR or ./data, as npm start uses it; an embedded database is read while no service runs on it)\n'
 
 class UsageError extends Error {}
+
+/** Whether a directory holds a PostgreSQL (PGlite) data directory: its PG_VERSION file. */
+const holdsDatabase = (dir: string): boolean => existsSync(join(dir, 'PG_VERSION'))
 
 const parse = async () => {
   let values: Record<string, string | boolean | undefined>
@@ -41,13 +48,20 @@ const parse = async () => {
     throw new UsageError((err as Error).message)
   }
   if (values['help']) return null
-  const dataDir = values['data-dir'] as string | undefined
-  const databaseUrl = dataDir
+  if (values['data-dir'] && values['database-url'])
+    throw new UsageError('pass --database-url or --data-dir, not both')
+  const databaseUrl = values['data-dir']
     ? undefined
-    : ((values['database-url'] as string | undefined) ?? process.env['DATABASE_URL'])
-  if (dataDir && values['database-url']) throw new UsageError('pass --database-url or --data-dir, not both')
-  if (!databaseUrl && !dataDir) {
-    throw new UsageError('no database: pass --database-url (or set DATABASE_URL), or --data-dir')
+    : (values['database-url'] as string | undefined) || process.env['DATABASE_URL'] || undefined
+  // No URL: the embedded database, where the service keeps it (src/config.ts: DATA_DIR, ./data).
+  const dataDir = databaseUrl
+    ? undefined
+    : (values['data-dir'] as string | undefined) || process.env['DATA_DIR'] || './data'
+  if (dataDir !== undefined && !holdsDatabase(dataDir)) {
+    throw new UsageError(
+      `no database: ${dataDir} holds no embedded database (start the service once to create it), ` +
+        'and no --database-url or DATABASE_URL was given',
+    )
   }
   const seq = (name: 'from-seq' | 'to-seq', min: number): number | undefined => {
     const value = values[name] as string | undefined

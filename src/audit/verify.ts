@@ -282,7 +282,7 @@ const grown = (
 
 export type CurrentCheckpoint =
   | { ok: true; checkpoint: Checkpoint & { head_seq: number; issued_at: string } }
-  | { ok: false; detail: string }
+  | { ok: false; detail: { zh: string; en: string } }
 
 /**
  * The checkpoint of the log now: size and head_seq are the head row's seq, root the RFC 6962
@@ -299,18 +299,43 @@ export async function currentCheckpoint(
   let last = GENESIS_HASH
   for await (const batch of readEntryHashes(db, headRow.seq, batchSize)) {
     for (const { seq, entryHash } of batch) {
-      if (seq !== tree.size + 1) return { ok: false, detail: `Audit entry ${tree.size + 1} is missing.` }
+      if (seq !== tree.size + 1)
+        return {
+          ok: false,
+          detail: {
+            zh: `缺少第 ${tree.size + 1} 条审计条目。`,
+            en: `Audit entry ${tree.size + 1} is missing.`,
+          },
+        }
       if (!HASH.test(entryHash))
-        return { ok: false, detail: `Audit entry ${seq} has a malformed entry hash.` }
+        return {
+          ok: false,
+          detail: {
+            zh: `第 ${seq} 条审计条目的条目哈希格式错误。`,
+            en: `Audit entry ${seq} has a malformed entry hash.`,
+          },
+        }
       tree.push(entryHash)
       last = entryHash
     }
   }
   if (tree.size !== headRow.seq) {
-    return { ok: false, detail: `The audit log ends at ${tree.size} but its head is at ${headRow.seq}.` }
+    return {
+      ok: false,
+      detail: {
+        zh: `审计日志止于第 ${tree.size} 条，但其头部位于第 ${headRow.seq} 条。`,
+        en: `The audit log ends at ${tree.size} but its head is at ${headRow.seq}.`,
+      },
+    }
   }
   if (last !== headRow.entry_hash) {
-    return { ok: false, detail: `Audit entry ${headRow.seq} does not have the head's hash.` }
+    return {
+      ok: false,
+      detail: {
+        zh: `第 ${headRow.seq} 条审计条目的哈希与头部记录的不符。`,
+        en: `Audit entry ${headRow.seq} does not have the head's hash.`,
+      },
+    }
   }
   return {
     ok: true,

@@ -15,7 +15,7 @@ import type { TraceLanguage } from '../engine/trace.ts'
 import type { Application, History } from '../engine/types.ts'
 import { withConsequenceTexts } from '../i18n/consequences.ts'
 import type { Explain } from './explain.ts'
-import { fullEvaluation, summaryOf } from './stored-evaluation.ts'
+import { fullEvaluation, languageOf, summaryOf } from './stored-evaluation.ts'
 
 /** `facts`: those of the decision's application (the full trace shows them as inputs). */
 export const presentDecision = (
@@ -34,6 +34,9 @@ export const presentDecision = (
   decisionHash: d.decisionHash,
   history: d.history as History,
   evaluation: withConsequenceTexts(explain === 'full' ? fullEvaluation(d, facts, language) : summaryOf(d)),
+  // The language of the trace's steps and notes, said in the body: a stored idempotent response is
+  // replayed as it was written, whatever the retry asks for (src/routes/idempotency.ts reads it).
+  ...(explain === 'full' ? { traceLanguage: languageOf(d, language) } : {}),
 })
 
 export const presentApplication = (

@@ -3,6 +3,8 @@
 // e.g. "C3311", "3311", "C33", "33". The engine compares codes by their digits; the letter, when
 // given, must be the section the division belongs to.
 
+import type { Text } from './trace.ts'
+
 const INDUSTRY_CODE = /^([A-T])?(\d{2,4})$/
 
 /** GB/T 4754-2017 sections and the 2-digit divisions each contains (inclusive ranges). */
@@ -48,15 +50,25 @@ export const sectionOf = (division: string): string | undefined => {
 }
 
 /** Why a code is not a valid GB/T 4754-2017 code, or null when it is. */
-export const industryCodeProblem = (code: string): string | null => {
+export const industryCodeProblem = (code: string): Text | null => {
   const m = INDUSTRY_CODE.exec(code)
   if (!m)
-    return 'expected a GB/T 4754-2017 code: an optional uppercase section letter A–T, then 2 to 4 digits (e.g. "C3311")'
+    return {
+      zh: '应为 GB/T 4754-2017 行业代码：可选的大写门类字母 A–T，后接 2 至 4 位数字（如 "C3311"）',
+      en: 'expected a GB/T 4754-2017 code: an optional uppercase section letter A–T, then 2 to 4 digits (e.g. "C3311")',
+    }
   const division = m[2]!.slice(0, 2)
   const section = sectionOf(division)
-  if (section === undefined) return `division ${division} does not exist in GB/T 4754-2017`
+  if (section === undefined)
+    return {
+      zh: `GB/T 4754-2017 中没有大类 ${division}`,
+      en: `division ${division} does not exist in GB/T 4754-2017`,
+    }
   if (m[1] !== undefined && m[1] !== section)
-    return `division ${division} belongs to section ${section}, not ${m[1]}`
+    return {
+      zh: `大类 ${division} 属于门类 ${section}，而不是 ${m[1]}`,
+      en: `division ${division} belongs to section ${section}, not ${m[1]}`,
+    }
   return null
 }
 

@@ -30,7 +30,12 @@ import {
 import { type Rational, ZERO } from './money.ts'
 import type { FactReader, ParameterSet, TableRowRead } from './parameters/parameter-set.ts'
 import type { ParameterRead } from './parameters/types.ts'
-import { appliesRulings20261203, presentsDecimals, type RulesetVersion } from './ruleset.ts'
+import {
+  appliesRulings20261203,
+  namesValuesByLabel,
+  presentsDecimals,
+  type RulesetVersion,
+} from './ruleset.ts'
 import type { CountedRecordFact } from './tax.ts'
 import type { Text, Trace } from './trace.ts'
 import type { Application, MeasureId, OutcomeStatus, Reason } from './types.ts'
@@ -102,6 +107,8 @@ export class FactRecorder {
   readonly params: FactReader
   /** how exact values show in the texts the decision stores (reasons, details, condition inputs) */
   readonly show: Presentation
+  /** reasons name vocabulary values by their labels (ruleset ≥ 1.3.0; src/engine/labels.ts) */
+  readonly labels: boolean
 
   constructor(
     readonly scope: string,
@@ -112,6 +119,7 @@ export class FactRecorder {
   ) {
     this.params = parameters.factReader(this.reads, this.rows)
     this.show = presentation(ruleset)
+    this.labels = namesValuesByLabel(ruleset)
   }
 
   /**

@@ -11,12 +11,16 @@
 //   as decimals ("316438.356164…", never fractions such as "23100000/73") and the one rounding of a
 //   measure (half-up to the fen) is shown as its last step; of a table parameter, a decision records
 //   only the rows it read. Decisions are replayed field by field, so a change of what a decision
-//   shows is a version of its own: 1.0.0 and 1.1.0 decisions still render as they were stored.
+//   shows is a version of its own: 1.0.0 and 1.1.0 decisions still render as they were stored;
+// - 1.3.0: the same rules, worded for people: a reason that names an input's value from a vocabulary
+//   (build type, park level, catalogue class, platform kind) names it by its label in each language
+//   ("项目建设性质为扩建", "the project is an expansion"), not by its id inside Chinese text
+//   ("项目建设性质为expansion"). Reasons are stored with the decision, so 1.0.0–1.2.0 keep their words.
 
-export const RULESET_VERSIONS = ['1.0.0', '1.1.0', '1.2.0'] as const
+export const RULESET_VERSIONS = ['1.0.0', '1.1.0', '1.2.0', '1.3.0'] as const
 export type RulesetVersion = (typeof RULESET_VERSIONS)[number]
 
-export const RULESET = { id: 'yunnan-2014-industrial-transformation', version: '1.2.0' } as const satisfies {
+export const RULESET = { id: 'yunnan-2014-industrial-transformation', version: '1.3.0' } as const satisfies {
   id: string
   version: RulesetVersion
 }
@@ -33,6 +37,10 @@ export const appliesRulings20261203 = (version: RulesetVersion): boolean => vers
  */
 export const presentsDecimals = (version: RulesetVersion): boolean =>
   version !== '1.0.0' && version !== '1.1.0'
+
+/** Whether a ruleset version's reasons name vocabulary values by their labels (1.3.0 on). */
+export const namesValuesByLabel = (version: RulesetVersion): boolean =>
+  version !== '1.0.0' && version !== '1.1.0' && version !== '1.2.0'
 
 /** POLICY.md §0 (ruling of 2026-12-03): the window's clauses are §4 (2013 base year, 2017 targets)
  * and §8–§9 (the 2020 horizon); the first rules cited §1. */

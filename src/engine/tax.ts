@@ -72,14 +72,24 @@ export const formatPeriod = (p: Period): string => `${p.from}…${p.to}`
 /** A date input the tax rewards rely on (commissioning, registration); InvalidInput otherwise. */
 export const checkDate = (value: unknown, pointer: string): string => {
   if (typeof value !== 'string' || !isIsoDate(value))
-    throw new EngineError('InvalidInput', pointer, `${pointer}: expected a date YYYY-MM-DD`, { value })
+    throw new EngineError(
+      'InvalidInput',
+      pointer,
+      { zh: `${pointer}：应为日期 YYYY-MM-DD`, en: `${pointer}: expected a date YYYY-MM-DD` },
+      { value },
+    )
   return value
 }
 
 /** A year or a rank: a whole number, at least `min`; InvalidInput otherwise. */
 export const checkWholeNumber = (value: unknown, pointer: string, min: number): number => {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw new EngineError('InvalidInput', pointer, `${pointer}: expected a whole number ≥ ${min}`, { value })
+    throw new EngineError(
+      'InvalidInput',
+      pointer,
+      { zh: `${pointer}：应为不小于 ${min} 的整数`, en: `${pointer}: expected a whole number ≥ ${min}` },
+      { value },
+    )
   }
   return value
 }
@@ -90,7 +100,10 @@ export const parseTaxAmount = (value: unknown, pointer: string): Rational => {
     throw new EngineError(
       'InvalidInput',
       pointer,
-      `${pointer}: a tax amount is yuan as a decimal string, not negative, with at most 2 decimals (got ${JSON.stringify(value)})`,
+      {
+        zh: `${pointer}：税额应为以元为单位的非负十进制字符串，最多两位小数（收到 ${JSON.stringify(value)}）`,
+        en: `${pointer}: a tax amount is yuan as a decimal string, not negative, with at most 2 decimals (got ${JSON.stringify(value)})`,
+      },
       { value },
     )
   }
@@ -116,7 +129,10 @@ export const checkTaxRecords = (records: readonly TaxRecord[], pointer: string):
       throw new EngineError(
         'InvalidInput',
         `${at}/to`,
-        `${at}: the tax period ends (${record.to}) before it begins (${record.from})`,
+        {
+          zh: `${at}：纳税期间的结束日（${record.to}）早于开始日（${record.from}）`,
+          en: `${at}: the tax period ends (${record.to}) before it begins (${record.from})`,
+        },
         { from: record.from, to: record.to },
       )
     }
@@ -146,7 +162,10 @@ export const localShareFor = (
     throw new EngineError(
       'StraddlesParameterChange',
       recordPointer,
-      `${recordPointer}: the tax period ${formatPeriod(period)} straddles ${date}, the date the local retained share of ${TAX_NAMES[tax].en} (${name}) changes; split the record at ${date}`,
+      {
+        zh: `${recordPointer}：纳税期间${formatPeriod(period)}跨越了${date}，即${TAX_NAMES[tax].zh}地方留成比例（${name}）变更之日；请在${date}处拆分该记录`,
+        en: `${recordPointer}: the tax period ${formatPeriod(period)} straddles ${date}, the date the local retained share of ${TAX_NAMES[tax].en} (${name}) changes; split the record at ${date}`,
+      },
       { date, parameter: name, from: period.from, to: period.to },
     )
   }
@@ -156,7 +175,10 @@ export const localShareFor = (
     throw new EngineError(
       'TaxNotInForce',
       pointer,
-      `${pointer}: ${TAX_NAMES[tax].en} is reported for ${formatPeriod(period)}, but no local retained share of it is in force then (${name} is unset from ${read.from})`,
+      {
+        zh: `${pointer}：申报了${formatPeriod(period)}的${TAX_NAMES[tax].zh}，但该期间没有生效的地方留成比例（${name}自${read.from}起无值）`,
+        en: `${pointer}: ${TAX_NAMES[tax].en} is reported for ${formatPeriod(period)}, but no local retained share of it is in force then (${name} is unset from ${read.from})`,
+      },
       { tax, parameter: name, date: read.from, from: period.from, to: period.to },
     )
   }
@@ -523,7 +545,10 @@ const refuseOverlaps = (records: readonly TaxRecord[], pointer: string): void =>
       throw new EngineError(
         'InvalidInput',
         `${pointer}/${i}`,
-        `${pointer}/${i}: reports ${TAX_NAMES[tax].en} for ${formatPeriod(overlap)}, which ${pointer}/${j} reports too; a tax day is counted once`,
+        {
+          zh: `${pointer}/${i}：申报了${formatPeriod(overlap)}的${TAX_NAMES[tax].zh}，${pointer}/${j}也申报了该期间；每个纳税日只计一次`,
+          en: `${pointer}/${i}: reports ${TAX_NAMES[tax].en} for ${formatPeriod(overlap)}, which ${pointer}/${j} reports too; a tax day is counted once`,
+        },
         { tax, from: overlap.from, to: overlap.to, other: `${pointer}/${j}` },
       )
     }

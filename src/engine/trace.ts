@@ -73,16 +73,19 @@ export interface ConditionSpec {
 
 /**
  * Writes a trace as a computation goes: conditions (with input and threshold), parameter reads
- * (through `params`, with value and period), arithmetic steps, notes. Measures and the finance
- * computations both explain themselves through it.
+ * (through `params`, with value and period), arithmetic steps, notes. The finance computations
+ * explain themselves through it (measures record facts, src/engine/facts.ts). Steps and notes are
+ * given in both languages and written in `language`, as a rendered measure trace is.
  */
 export class TraceRecorder {
   readonly trace: Trace
   readonly params: ParameterReader
+  readonly language: TraceLanguage
 
-  constructor(clause: string, parameters: ParameterSet) {
+  constructor(clause: string, parameters: ParameterSet, language: TraceLanguage = 'en') {
     this.trace = emptyTrace(clause)
     this.params = parameters.reader(this.trace)
+    this.language = language
   }
 
   /** Records a condition and returns whether it holds. */
@@ -103,16 +106,16 @@ export class TraceRecorder {
    * Records an arithmetic step and returns its value, so code and trace cannot disagree. Money
    * results show as yuan ("7200000.00", exact beyond the fen when need be); others exactly.
    */
-  step(description: string, expression: string, value: Rational, unit: 'yuan' | 'number' = 'yuan'): Rational {
+  step(description: Text, expression: string, value: Rational, unit: 'yuan' | 'number' = 'yuan'): Rational {
     this.trace.steps.push({
-      description,
+      description: inLanguage(description, this.language),
       expression,
       result: unit === 'yuan' ? value.toYuan() : value.toString(),
     })
     return value
   }
 
-  note(text: string): void {
-    this.trace.notes.push(text)
+  note(text: Text): void {
+    this.trace.notes.push(inLanguage(text, this.language))
   }
 }

@@ -13,11 +13,13 @@
 // - amounts in yuan: non-negative decimal strings with at most 2 decimals; other quantities and
 //   ratios: non-negative decimal strings (shares and building coefficients ≤ 1);
 // - the vocabularies of types.ts, whole-number years and ranks, and duplicate ids among claims.
+// Every message is written in Chinese and English ({ zh, en }); the API answers in the request's.
 
 import { isIsoDate } from './dates.ts'
 import { EngineError } from './errors.ts'
 import { industryCodeProblem } from './industry-codes.ts'
 import { isPrefectureId, PREFECTURE_IDS } from './prefectures.ts'
+import type { Text } from './trace.ts'
 import {
   type Application,
   BUILD_TYPES,
@@ -33,7 +35,8 @@ import {
 
 export interface InputProblem {
   pointer: string
-  message: string
+  /** what is wrong, in both languages */
+  message: Text
 }
 
 /** GB 32100-2015: the 31 characters of the code, in the order of their values 0–30. */
@@ -61,8 +64,9 @@ export const creditCodeCheckCharacter = (first17: string): string => {
 const VALID_CREDIT_CODES = new Set<string>()
 
 /** Why a unified social credit code is invalid, or null when it is valid. */
-export const creditCodeProblem = (code: unknown): string | null => {
-  if (typeof code !== 'string') return 'the unified social credit code must be a string'
+export const creditCodeProblem = (code: unknown): Text | null => {
+  if (typeof code !== 'string')
+    return { zh: '统一社会信用代码必须是字符串', en: 'the unified social credit code must be a string' }
   if (VALID_CREDIT_CODES.has(code)) return null
   const problem = creditCodeProblemOf(code)
   if (problem === null) {
@@ -72,28 +76,41 @@ export const creditCodeProblem = (code: unknown): string | null => {
   return problem
 }
 
-const creditCodeProblemOf = (code: string): string | null => {
+const creditCodeProblemOf = (code: string): Text | null => {
   if (code.length !== CREDIT_CODE_LENGTH)
-    return `the unified social credit code has ${CREDIT_CODE_LENGTH} characters, not ${code.length}`
+    return {
+      zh: `统一社会信用代码应为${CREDIT_CODE_LENGTH}位，而不是${code.length}位`,
+      en: `the unified social credit code has ${CREDIT_CODE_LENGTH} characters, not ${code.length}`,
+    }
   let allInAlphabet = true
   for (let i = 0; i < code.length && allInAlphabet; i++)
     allInAlphabet = CREDIT_CODE_ALPHABET.includes(code[i]!)
   const bad = allInAlphabet ? [] : [...code].filter((c) => !CREDIT_CODE_ALPHABET.includes(c))
   if (bad.length > 0) {
-    return (
-      `the unified social credit code may contain only digits and the uppercase letters ` +
-      `A–H, J–N, P–R, T, U, W–Y (found ${[...new Set(bad)].map((c) => `"${c}"`).join(', ')})`
-    )
+    const found = [...new Set(bad)].map((c) => `"${c}"`)
+    return {
+      zh: `统一社会信用代码只能包含数字和大写字母 A–H、J–N、P–R、T、U、W–Y（发现 ${found.join('、')}）`,
+      en:
+        `the unified social credit code may contain only digits and the uppercase letters ` +
+        `A–H, J–N, P–R, T, U, W–Y (found ${found.join(', ')})`,
+    }
   }
   const expected = creditCodeCheckCharacter(code.slice(0, CREDIT_CODE_LENGTH - 1))
-  if (code[CREDIT_CODE_LENGTH - 1] !== expected)
-    return `the check character of the unified social credit code is "${code[CREDIT_CODE_LENGTH - 1]}"; GB 32100 gives "${expected}"`
+  const given = code[CREDIT_CODE_LENGTH - 1]
+  if (given !== expected)
+    return {
+      zh: `统一社会信用代码的校验码为"${given}"，按 GB 32100 应为"${expected}"`,
+      en: `the check character of the unified social credit code is "${given}"; GB 32100 gives "${expected}"`,
+    }
   return null
 }
 
 const AMOUNT = /^\d+(\.\d{1,2})?$/
 const QUANTITY = /^\d+(\.\d+)?$/
 const RATIO_AT_MOST_ONE = /^(0(\.\d+)?|1(\.0+)?)$/
+
+const REQUIRED: Text = { zh: '必填', en: 'is required' }
+const MUST_BE_OBJECT: Text = { zh: '必须是对象', en: 'must be an object' }
 
 /**
  * A check of one value: module-level functions made once (not closures per Collector), since every
@@ -104,14 +121,14 @@ type Check = (c: Collector, value: unknown, pointer: string) => void
 class Collector {
   readonly problems: InputProblem[] = []
 
-  add(pointer: string, message: string): void {
+  add(pointer: string, message: Text): void {
     this.problems.push({ pointer, message })
   }
 
   /** Runs `check` when the value is present; reports it as required otherwise when asked. */
   field(value: unknown, pointer: string, check: Check, required = false): void {
     if (value === undefined || value === null) {
-      if (required) this.add(pointer, 'is required')
+      if (required) this.add(pointer, REQUIRED)
       return
     }
     check(this, value, pointer)
@@ -124,13 +141,13 @@ class Collector {
   ): void {
     if (value === undefined || value === null) return
     if (!Array.isArray(value)) {
-      this.add(pointer, 'must be a list')
+      this.add(pointer, { zh: '必须是列表', en: 'must be a list' })
       return
     }
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i]
       if (item === null || typeof item !== 'object' || Array.isArray(item))
-        this.add(`${pointer}/${i}`, 'must be an object')
+        this.add(`${pointer}/${i}`, MUST_BE_OBJECT)
       else each(item as Record<string, unknown>, `${pointer}/${i}`)
     }
   }
@@ -150,63 +167,76 @@ class Collector {
       const first = seen.get(key)
       if (first === undefined) seen.set(key, i)
       else
-        this.add(
-          `${pointer}/${i}/${field}`,
-          `duplicates ${pointer}/${first} (${key}): each may be claimed once`,
-        )
+        this.add(`${pointer}/${i}/${field}`, {
+          zh: `与 ${pointer}/${first} 重复（${key}）：每项只能申报一次`,
+          en: `duplicates ${pointer}/${first} (${key}): each may be claimed once`,
+        })
     })
   }
 }
 
 const date: Check = (c, value, pointer) => {
   if (typeof value !== 'string' || !isIsoDate(value))
-    c.add(pointer, `must be a real calendar date YYYY-MM-DD, not ${JSON.stringify(value)}`)
+    c.add(pointer, {
+      zh: `必须是实际存在的日历日期 YYYY-MM-DD，而不是 ${JSON.stringify(value)}`,
+      en: `must be a real calendar date YYYY-MM-DD, not ${JSON.stringify(value)}`,
+    })
 }
 
 const amount: Check = (c, value, pointer) => {
   if (typeof value !== 'string' || !AMOUNT.test(value))
-    c.add(
-      pointer,
-      `must be an amount in yuan: a non-negative decimal string with at most 2 decimals, e.g. "1200.50", not ${JSON.stringify(value)}`,
-    )
+    c.add(pointer, {
+      zh: `必须是以元为单位的金额：非负的十进制字符串，最多两位小数，如 "1200.50"，而不是 ${JSON.stringify(value)}`,
+      en: `must be an amount in yuan: a non-negative decimal string with at most 2 decimals, e.g. "1200.50", not ${JSON.stringify(value)}`,
+    })
 }
 
 const quantity: Check = (c, value, pointer) => {
   if (typeof value !== 'string' || !QUANTITY.test(value))
-    c.add(pointer, `must be a non-negative decimal string, e.g. "0.84", not ${JSON.stringify(value)}`)
+    c.add(pointer, {
+      zh: `必须是非负的十进制字符串，如 "0.84"，而不是 ${JSON.stringify(value)}`,
+      en: `must be a non-negative decimal string, e.g. "0.84", not ${JSON.stringify(value)}`,
+    })
 }
 
 const ratio: Check = (c, value, pointer) => {
   if (typeof value !== 'string' || !RATIO_AT_MOST_ONE.test(value))
-    c.add(
-      pointer,
-      `must be a ratio between 0 and 1 as a decimal string, e.g. "0.50", not ${JSON.stringify(value)}`,
-    )
+    c.add(pointer, {
+      zh: `必须是 0 到 1 之间的比例（十进制字符串），如 "0.50"，而不是 ${JSON.stringify(value)}`,
+      en: `must be a ratio between 0 and 1 as a decimal string, e.g. "0.50", not ${JSON.stringify(value)}`,
+    })
 }
 
 const boolean: Check = (c, value, pointer) => {
-  if (typeof value !== 'boolean') c.add(pointer, 'must be true or false')
+  if (typeof value !== 'boolean') c.add(pointer, { zh: '必须是 true 或 false', en: 'must be true or false' })
 }
 
 const text: Check = (c, value, pointer) => {
-  if (typeof value !== 'string' || value.trim() === '') c.add(pointer, 'must be a non-empty string')
+  if (typeof value !== 'string' || value.trim() === '')
+    c.add(pointer, { zh: '必须是非空字符串', en: 'must be a non-empty string' })
 }
 
 const year: Check = (c, value, pointer) => {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1900 || value > 9999)
-    c.add(pointer, 'must be a year, a whole number such as 2015')
+    c.add(pointer, {
+      zh: '必须是年份，即 2015 这样的整数',
+      en: 'must be a year, a whole number such as 2015',
+    })
 }
 
 const positiveInteger: Check = (c, value, pointer) => {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
-    c.add(pointer, 'must be a whole number of at least 1')
+    c.add(pointer, { zh: '必须是不小于 1 的整数', en: 'must be a whole number of at least 1' })
 }
 
 const oneOf =
   (allowed: readonly string[]): Check =>
   (c, value, pointer) => {
     if (typeof value !== 'string' || !allowed.includes(value))
-      c.add(pointer, `must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`)
+      c.add(pointer, {
+        zh: `必须是以下之一：${allowed.join(', ')}，而不是 ${JSON.stringify(value)}`,
+        en: `must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`,
+      })
   }
 
 const EMERGING_INDUSTRY = oneOf(EMERGING_INDUSTRIES)
@@ -220,16 +250,17 @@ const STANDARD_KIND = oneOf(STANDARD_KINDS)
 const TALENT_ROLE = oneOf(TALENT_ROLES)
 
 const industryCode: Check = (c, code, pointer) => {
-  const problem = typeof code === 'string' ? industryCodeProblem(code) : 'must be a string'
+  const problem =
+    typeof code === 'string' ? industryCodeProblem(code) : { zh: '必须是字符串', en: 'must be a string' }
   if (problem) c.add(pointer, problem)
 }
 
 const prefecture: Check = (c, id, pointer) => {
   if (typeof id !== 'string' || !isPrefectureId(id))
-    c.add(
-      pointer,
-      `must be the pinyin id of a Yunnan prefecture (${PREFECTURE_IDS.join(', ')}), not ${JSON.stringify(id)}`,
-    )
+    c.add(pointer, {
+      zh: `必须是云南省州（市）的拼音标识（${PREFECTURE_IDS.join(', ')}），而不是 ${JSON.stringify(id)}`,
+      en: `must be the pinyin id of a Yunnan prefecture (${PREFECTURE_IDS.join(', ')}), not ${JSON.stringify(id)}`,
+    })
 }
 
 const object = (value: unknown): Record<string, unknown> | null =>
@@ -248,7 +279,10 @@ const taxRecords = (c: Collector, value: unknown, pointer: string): void =>
       isIsoDate(record.to) &&
       record.from > record.to
     )
-      c.add(`${p}/to`, `the period ends (${record.to}) before it starts (${record.from})`)
+      c.add(`${p}/to`, {
+        zh: `期间的结束日（${record.to}）早于开始日（${record.from}）`,
+        en: `the period ends (${record.to}) before it starts (${record.from})`,
+      })
     for (const tax of ['vat', 'enterpriseIncomeTax', 'businessTax'])
       c.field(record[tax], `${p}/${tax}`, amount)
   })
@@ -256,10 +290,10 @@ const taxRecords = (c: Collector, value: unknown, pointer: string): void =>
 const enterprise = (c: Collector, value: unknown): void => {
   const e = object(value)
   if (!e) {
-    c.add('/enterprise', 'is required')
+    c.add('/enterprise', REQUIRED)
     return
   }
-  if (e.creditCode === undefined) c.add('/enterprise/creditCode', 'is required')
+  if (e.creditCode === undefined) c.add('/enterprise/creditCode', REQUIRED)
   else {
     const problem = creditCodeProblem(e.creditCode)
     if (problem) c.add('/enterprise/creditCode', problem)
@@ -270,7 +304,7 @@ const enterprise = (c: Collector, value: unknown): void => {
   taxRecords(c, e.taxRecords, '/enterprise/taxRecords')
   const ranking = object(e.emergingIndustryRanking)
   if (e.emergingIndustryRanking !== undefined && e.emergingIndustryRanking !== null && !ranking)
-    c.add('/enterprise/emergingIndustryRanking', 'must be an object')
+    c.add('/enterprise/emergingIndustryRanking', MUST_BE_OBJECT)
   if (ranking) {
     const p = '/enterprise/emergingIndustryRanking'
     c.field(ranking.industry, `${p}/industry`, EMERGING_INDUSTRY, true)
@@ -283,7 +317,7 @@ const project = (c: Collector, value: unknown): void => {
   if (value === undefined || value === null) return
   const p = object(value)
   if (!p) {
-    c.add('/project', 'must be an object')
+    c.add('/project', MUST_BE_OBJECT)
     return
   }
   c.field(p.id, '/project/id', text, true)
@@ -298,7 +332,7 @@ const project = (c: Collector, value: unknown): void => {
 
   if (p.park !== undefined && p.park !== null) {
     const park = object(p.park)
-    if (!park) c.add('/project/park', 'must be an object')
+    if (!park) c.add('/project/park', MUST_BE_OBJECT)
     else {
       c.field(park.id, '/project/park/id', text, true)
       c.field(park.name, '/project/park/name', text, true)
@@ -309,7 +343,7 @@ const project = (c: Collector, value: unknown): void => {
 
   c.field(p.capacityProduct, '/project/capacityProduct', CAPACITY_PRODUCT)
   const capacity = object(p.capacity)
-  if (p.capacity !== undefined && !capacity) c.add('/project/capacity', 'must be an object')
+  if (p.capacity !== undefined && !capacity) c.add('/project/capacity', MUST_BE_OBJECT)
   if (capacity) {
     c.field(capacity.newCapacity, '/project/capacity/newCapacity', quantity)
     c.field(capacity.replacedCapacity, '/project/capacity/replacedCapacity', quantity)
@@ -327,7 +361,7 @@ const project = (c: Collector, value: unknown): void => {
   c.field(p.majorTransformationProject, '/project/majorTransformationProject', boolean)
 
   const land = object(p.land)
-  if (p.land !== undefined && !land) c.add('/project/land', 'must be an object')
+  if (p.land !== undefined && !land) c.add('/project/land', MUST_BE_OBJECT)
   if (land) {
     c.field(land.areaMu, '/project/land/areaMu', quantity, true)
     c.field(land.quotedPricePerMu, '/project/land/quotedPricePerMu', amount)
@@ -341,7 +375,7 @@ const project = (c: Collector, value: unknown): void => {
   }
 
   const power = object(p.power)
-  if (p.power !== undefined && !power) c.add('/project/power', 'must be an object')
+  if (p.power !== undefined && !power) c.add('/project/power', MUST_BE_OBJECT)
   if (power) {
     c.field(power.voltageKv, '/project/power/voltageKv', quantity, true)
     c.field(power.unitEnergyConsumption, '/project/power/unitEnergyConsumption', quantity, true)
@@ -353,7 +387,7 @@ const claims = (c: Collector, value: unknown): void => {
   if (value === undefined || value === null) return
   const claims = object(value)
   if (!claims) {
-    c.add('/claims', 'must be an object')
+    c.add('/claims', MUST_BE_OBJECT)
     return
   }
   c.field(claims.top3AwardYear, '/claims/top3AwardYear', year)
@@ -407,9 +441,18 @@ const textProblems = (value: unknown, path: (string | number)[], out: InputProbl
     if (!SUSPECT.test(value)) return
     const pointer = path.map((k) => `/${typeof k === 'string' ? escapeKey(k) : k}`).join('')
     if (value.includes('\u0000'))
-      out.push({ pointer, message: 'must not contain the NUL character (U+0000)' })
+      out.push({
+        pointer,
+        message: { zh: '不得包含 NUL 字符（U+0000）', en: 'must not contain the NUL character (U+0000)' },
+      })
     else if (LONE_SURROGATE.test(value))
-      out.push({ pointer, message: 'is not valid Unicode text (a lone surrogate)' })
+      out.push({
+        pointer,
+        message: {
+          zh: '不是有效的 Unicode 文本（含孤立的代理字符）',
+          en: 'is not valid Unicode text (a lone surrogate)',
+        },
+      })
   } else if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       path.push(i)
@@ -442,9 +485,12 @@ export const validateApplication = (application: Application): void => {
   const problems = applicationProblems(application)
   if (problems.length === 0) return
   const first = problems[0]!
-  const message =
+  const message: Text =
     problems.length === 1
-      ? `${first.pointer}: ${first.message}`
-      : `${problems.length} invalid inputs: ${problems.map((p) => `${p.pointer}: ${p.message}`).join('; ')}`
+      ? { zh: `${first.pointer}：${first.message.zh}`, en: `${first.pointer}: ${first.message.en}` }
+      : {
+          zh: `${problems.length} 项输入无效：${problems.map((p) => `${p.pointer}：${p.message.zh}`).join('；')}`,
+          en: `${problems.length} invalid inputs: ${problems.map((p) => `${p.pointer}: ${p.message.en}`).join('; ')}`,
+        }
   throw new EngineError('InvalidInput', first.pointer, message, { errors: problems })
 }

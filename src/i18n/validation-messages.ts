@@ -3,6 +3,13 @@
 // is what Ajv says (or our rule for a shared pattern); the Chinese is written here per keyword.
 
 import {
+  CREDIT_CODE_PATTERN,
+  DECIMAL_PATTERN,
+  INDUSTRY_CODE_PATTERN,
+  MONEY_PATTERN,
+  RATIO_PATTERN,
+} from '../schemas/application.ts'
+import {
   ISO_DATE_PATTERN,
   ISO_DATE_RULE,
   PARAMETER_NAME_PATTERN,
@@ -33,6 +40,23 @@ const PATTERN_RULES: Record<string, Text> = {
   },
 }
 
+/**
+ * The application's own patterns, said in Chinese instead of the regular expression (the English
+ * stays Ajv's, which names the pattern): money, decimals, ratios, codes, years, hashes.
+ */
+const PATTERN_WORDS_ZH: Record<string, string> = {
+  [MONEY_PATTERN]: '必须是以元为单位的金额：十进制字符串，最多 15 位整数、两位小数，如 "1200.50"',
+  [DECIMAL_PATTERN]: '必须是非负的十进制字符串，如 "0.84"',
+  [RATIO_PATTERN]: '必须是 0 到 1 之间的比例（十进制字符串），如 "0.50"',
+  [CREDIT_CODE_PATTERN]: '必须是 18 位统一社会信用代码（数字和大写字母，不含 I、O、S、V、Z）',
+  [INDUSTRY_CODE_PATTERN]:
+    '必须是 GB/T 4754-2017 行业代码：可选的大写门类字母，后接 2 至 4 位数字（如 "C3311"）',
+  '^\\d{1,15}\\.\\d{2}$': '必须是以元为单位、恰好两位小数的金额，如 "50000000.00"',
+  '^(19|2\\d)\\d{2}$': '必须是 1900 至 2999 年之间的年份',
+  '^(19|2[0-9])[0-9]{2}$': '必须是 1900 至 2999 年之间的年份',
+  '^[0-9a-f]{64}$': '必须是 64 位小写十六进制的 SHA-256 哈希',
+}
+
 const TYPE_NAMES: Record<string, string> = {
   string: '字符串',
   number: '数字',
@@ -61,7 +85,8 @@ export const fieldErrorText = (v: AjvError): Text => {
   switch (v.keyword) {
     case 'pattern': {
       const rule = PATTERN_RULES[String(p['pattern'])]
-      return prefixed(rule ?? { zh: `必须符合模式 "${String(p['pattern'])}"`, en })
+      const zh = PATTERN_WORDS_ZH[String(p['pattern'])]
+      return prefixed(rule ?? { zh: zh ?? `必须符合模式 "${String(p['pattern'])}"`, en })
     }
     case 'format':
       return FORMATS[String(p['format'])] ?? { zh: `必须符合格式 "${String(p['format'])}"`, en }

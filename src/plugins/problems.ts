@@ -111,13 +111,36 @@ const UNAVAILABLE_DETAIL: Record<UnavailableReason, Text> = {
   },
 }
 
-/** An engine error's class, in Chinese (its message, from the engine, is English). */
-const ENGINE_ERROR_ZH: Record<string, string> = {
-  StraddlesParameterChange: '纳税期间跨越了参数变更日，请按变更日拆分',
-  InvalidInput: '输入值格式错误或超出范围',
-  UnknownParameter: '未知的参数',
-  InvalidParameterValue: '参数值的类型不符',
-  TaxNotInForce: '该期间内此税种不存在',
+/**
+ * Fastify's own refusals of a request, in both languages: its message (and the JSON parser's) is
+ * English, kept as the English; the Chinese says the same for the ones a client meets.
+ */
+const CLIENT_ERRORS_ZH: Record<string, (error: FastifyError) => string> = {
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => '内容类型为 application/json 时，请求体不能为空',
+  FST_ERR_CTP_BODY_TOO_LARGE: () => '请求体过大',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: (e) =>
+    `不支持的媒体类型${/: (.+)$/.exec(e.message)?.[1] ? `：${/: (.+)$/.exec(e.message)![1]}` : ''}`,
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => '请求体的长度与 Content-Length 不符',
+}
+
+/** The titles (src/i18n/problems.ts translates them) of the statuses Fastify refuses requests with. */
+const STATUS_TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  408: 'Request Timeout',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+}
+
+const clientErrorDetail = (error: FastifyError, malformedJson: boolean): Text => {
+  if (malformedJson) {
+    const position = /position (\d+)/.exec(error.message)?.[1]
+    return { zh: `请求体不是有效的 JSON${position ? `（位置 ${position}）` : ''}`, en: error.message }
+  }
+  const zh = error.code ? CLIENT_ERRORS_ZH[error.code] : undefined
+  return { zh: zh ? zh(error) : error.message, en: error.message }
 }
 
 const text = (value: string | Text, language: Language, translate = false): string => {
@@ -161,9 +184,11 @@ export default fp(
         })
       }
 
+      // The engine writes its messages in both languages (src/engine/errors.ts): the detail and
+      // each field's are sent wholly in the request's language.
       if (isEngineError(error)) {
-        const listed = error.details['errors'] as { pointer: string; message: string }[] | undefined
-        const errors = (listed ?? [{ pointer: error.pointer, message: error.message }]).map((e) => ({
+        const listed = error.details['errors'] as { pointer: string; message: Text }[] | undefined
+        const errors = (listed ?? [{ pointer: error.pointer, message: error.text }]).map((e) => ({
           detail: e.message,
           pointer: pointerFromPath(e.pointer),
         }))
@@ -172,7 +197,8 @@ export default fp(
           title: 'The facts given cannot be evaluated',
           status: error.code === 'StraddlesParameterChange' || error.code === 'TaxNotInForce' ? 422 : 400,
           code: error.code,
-          detail: { zh: `${ENGINE_ERROR_ZH[error.code] ?? '输入有误'}：${error.message}`, en: error.message },
+          // A list names each field by the request's pointer, as a schema refusal does.
+          detail: listed ? validationDetail(errors) : error.text,
           instance,
           errors,
           ...(error.details['date'] ? { date: error.details['date'] } : {}),
@@ -232,14 +258,17 @@ export default fp(
       }
       // Fastify's own client errors: malformed JSON, unsupported media type, body too large…
       const malformedJson = error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError
+      const detail = clientErrorDetail(error, malformedJson)
       return send(reply, {
         type: malformedJson ? PROBLEM_TYPES.validation : 'about:blank',
-        title: malformedJson ? 'Malformed JSON body' : (error.name ?? 'Bad Request'),
+        title: malformedJson
+          ? 'Malformed JSON body'
+          : (STATUS_TITLES[status] ?? (error.name === 'FastifyError' ? 'Bad Request' : error.name)),
         status,
-        detail: error.message,
+        detail,
         instance,
         ...(error.code ? { code: error.code } : {}),
-        ...(malformedJson ? { errors: [{ detail: error.message, pointer: '#' }] } : {}),
+        ...(malformedJson ? { errors: [{ detail, pointer: '#' }] } : {}),
       })
     })
 

@@ -137,8 +137,8 @@ const audit: FastifyPluginAsyncTypebox = async (app) => {
           title: 'The audit log is inconsistent',
           status: 500,
           detail: {
-            zh: `${result.detail} GET /v1/audit/verify 会指出问题所在。`,
-            en: `${result.detail} GET /v1/audit/verify says where.`,
+            zh: `${result.detail.zh}GET /v1/audit/verify 会指出问题所在。`,
+            en: `${result.detail.en} GET /v1/audit/verify says where.`,
           },
         })
       }

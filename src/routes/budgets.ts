@@ -53,8 +53,16 @@ const budgets: FastifyPluginAsyncTypebox = async (app) => {
         type: '/problems/budget-below-drawn',
         title: 'Conflict',
         status: 409,
-        detail: `The amount ${error.amount} is below what approvals already drew from this budget, ${error.drawn}.`,
-        errors: [{ detail: `must be at least ${error.drawn}`, pointer: '#/amount' }],
+        detail: {
+          zh: `金额${error.amount}低于该预算已拨付的${error.drawn}。`,
+          en: `The amount ${error.amount} is below what approvals already drew from this budget, ${error.drawn}.`,
+        },
+        errors: [
+          {
+            detail: { zh: `不得低于${error.drawn}`, en: `must be at least ${error.drawn}` },
+            pointer: '#/amount',
+          },
+        ],
       })
     }
   }

@@ -21,9 +21,15 @@ import { problemResponses } from '../schemas/problem.ts'
  * The engine points into the application ("/project/taxRecords/0"); the request body holds it under
  * "/application", so the problem's pointers are moved there to name the field the caller sent.
  */
+/** A JSON pointer into the application, at the start of a message or after a space or bracket. */
+const ENGINE_POINTER = /(^|[\s(（，,])(\/(?:applicationDate|enterprise|project|claims)(?=[\s/:：)），,]|$))/g
+
 const underApplication = (error: EngineError): EngineError => {
-  const listed = error.details['errors'] as { pointer: string; message: string }[] | undefined
-  return new EngineError(error.code, `/application${error.pointer}`, error.message, {
+  const listed = error.details['errors'] as { pointer: string }[] | undefined
+  // The message names fields by the engine's pointers ("/project/taxRecords/0: …"): the request's.
+  const moved = (text: string) => text.replace(ENGINE_POINTER, '$1/application$2')
+  const text = { zh: moved(error.text.zh), en: moved(error.text.en) }
+  return new EngineError(error.code, `/application${error.pointer}`, text, {
     ...error.details,
     ...(listed ? { errors: listed.map((e) => ({ ...e, pointer: `/application${e.pointer}` })) } : {}),
   })

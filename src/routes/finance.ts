@@ -45,7 +45,10 @@ const finance: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { asOf, parameters: overrides, period, entities } = request.body
       const { parameters, overriddenParameters } = withOverrides(overrides)
-      const result = landDevelopmentFund({ period, entities }, { asOf: asOf ?? period.to, parameters })
+      const result = landDevelopmentFund(
+        { period, entities },
+        { asOf: asOf ?? period.to, parameters, language: request.language },
+      )
       return { ...result, overriddenParameters }
     },
   )
@@ -67,7 +70,11 @@ const finance: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { asOf, parameters: overrides, ...input } = request.body
       const { parameters, overriddenParameters } = withOverrides(overrides)
-      const result = parkTaxRetention(input, { asOf: asOf ?? `${input.year}-12-31`, parameters })
+      const result = parkTaxRetention(input, {
+        asOf: asOf ?? `${input.year}-12-31`,
+        parameters,
+        language: request.language,
+      })
       return { ...result, overriddenParameters }
     },
   )
@@ -86,7 +93,7 @@ const finance: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { asOf, parameters: overrides, disbursements } = request.body
       const { parameters, overriddenParameters } = withOverrides(overrides)
-      const result = fundConcentration({ disbursements }, { asOf, parameters })
+      const result = fundConcentration({ disbursements }, { asOf, parameters, language: request.language })
       return { ...result, overriddenParameters }
     },
   )
@@ -114,7 +121,11 @@ const finance: FastifyPluginAsyncTypebox = async (app) => {
       const year = Number(request.query.year)
       const groups = await paidGroupsOfYear(app.database.db, year)
       const asOf = request.query.asOf ?? `${request.query.year}-12-31`
-      const result = fundConcentrationFromPaid(groups, { asOf, parameters: DEFAULT_PARAMETERS })
+      const result = fundConcentrationFromPaid(groups, {
+        asOf,
+        parameters: DEFAULT_PARAMETERS,
+        language: request.language,
+      })
       return { ...result, year, overriddenParameters: [] }
     },
   )

@@ -19,6 +19,7 @@ import { findKey, KeyTakenError } from '../db/idempotency-repository.ts'
 import { TransientDatabaseError } from '../db/retry.ts'
 import type { Database } from '../db/schema.ts'
 import { renderStoredResponse } from '../decisions/present.ts'
+import type { Language } from '../i18n/language.ts'
 import { HttpProblem } from '../plugins/problems.ts'
 
 export const unavailable = (error: TransientDatabaseError) =>
@@ -69,15 +70,31 @@ const reused = () =>
   })
 
 /**
- * Sends a response body exactly as it was stored, so a replayed idempotent response is
- * byte-identical to the first one (no second serialisation).
+ * The language a stored body is written in, when it holds language-dependent text: an explained
+ * decision says it ("traceLanguage", src/decisions/present.ts). The sequence can only be that member:
+ * inside a JSON string its quotes would be escaped, and the facts admit no unknown member. A summary
+ * holds no language-dependent text (null: the request's language stands).
  */
-const sendStored = (reply: unknown, status: number, body: string) =>
-  (reply as FastifyReply)
+const STORED_LANGUAGE = /"traceLanguage":"(zh-CN|en)"/
+export const storedLanguage = (body: string): Language | null =>
+  (STORED_LANGUAGE.exec(body)?.[1] as Language | undefined) ?? null
+
+/**
+ * Sends a response body exactly as it was stored, so a replayed idempotent response is
+ * byte-identical to the first one (no second serialisation); Content-Language names the language
+ * it was written in (the first request's), not the retry's.
+ */
+const sendStored = (reply: unknown, status: number, body: string, replayed: boolean) => {
+  const r = reply as FastifyReply
+  // A fresh body is in the request's language already: only a replay is looked at.
+  const language = replayed ? storedLanguage(body) : null
+  if (language !== null) r.request.language = language
+  return r
     .code(status)
     .type('application/json; charset=utf-8')
     .serializer((s: unknown) => s as string)
     .send(body)
+}
 
 export interface IdempotentRequest {
   db: Kysely<Database>
@@ -106,7 +123,7 @@ export const idempotently = async (
   const { db, callerKeyId, key, requestHash, status } = request
   try {
     const body = await work({ callerKeyId, key, requestHash, status })
-    return sendStored(request.reply, status, body)
+    return sendStored(request.reply, status, body, false)
   } catch (error) {
     if (error instanceof TransientDatabaseError) throw unavailable(error)
     if (!(error instanceof KeyTakenError || error instanceof HttpProblem)) throw error
@@ -123,8 +140,9 @@ export const idempotently = async (
       // Content-Language, which the language plugin's onSend sets from request.language).
       const body = await renderStoredResponse(db, stored.replay)
       ;(request.reply as FastifyReply).request.language = stored.replay.language
-      return sendStored(request.reply, stored.status, body)
+      return sendStored(request.reply, stored.status, body, false)
     }
-    return sendStored(request.reply, stored.status, stored.body)
+    // Stored before T1700: the body itself, whose traceLanguage (if any) names its language.
+    return sendStored(request.reply, stored.status, stored.body, true)
   }
 }

@@ -61,7 +61,12 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
       try {
         return {
           asOf,
-          progress: indicatorProgress(actuals, { asOf, parameters, pointer: '/actuals' }),
+          progress: indicatorProgress(actuals, {
+            asOf,
+            parameters,
+            pointer: '/actuals',
+            language: request.language,
+          }),
           overriddenParameters: [...parameters.overridden],
         }
       } catch (error) {

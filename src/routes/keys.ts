@@ -91,13 +91,15 @@ const keys: FastifyPluginAsyncTypebox = async (app) => {
       const { role, enterprise, label } = request.body
       if (role === 'enterprise') {
         const problem =
-          enterprise === undefined ? 'is required for role enterprise' : creditCodeProblem(enterprise)
+          enterprise === undefined
+            ? { zh: '角色为 enterprise 时必填', en: 'is required for role enterprise' }
+            : creditCodeProblem(enterprise)
         if (problem) {
           throw new HttpProblem({
             type: '/problems/validation-error',
             title: 'Request validation failed',
             status: 400,
-            detail: `enterprise ${problem}`,
+            detail: { zh: `enterprise：${problem.zh}`, en: `enterprise ${problem.en}` },
             errors: [{ detail: problem, pointer: '#/enterprise' }],
           })
         }

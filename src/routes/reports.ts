@@ -4,6 +4,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { GRANT_GROUP_COLUMNS, type GrantGroupColumn, grantReport } from '../db/reports-repository.ts'
+import type { Text } from '../i18n/language.ts'
 import { HttpProblem } from '../plugins/problems.ts'
 import { CSV_MEDIA_TYPE, grantReportCsv, grantReportXlsx, XLSX_MEDIA_TYPE } from '../reports/grant-export.ts'
 import { HEADER_VALUE_PATTERN } from '../schemas/common.ts'
@@ -41,12 +42,12 @@ export const formatFromAccept = (accept: string | undefined): Format | null => {
   return best?.format ?? null
 }
 
-const badParameter = (parameter: string, detail: string) =>
+const badParameter = (parameter: string, detail: Text) =>
   new HttpProblem({
     type: '/problems/validation-error',
     title: 'Request validation failed',
     status: 400,
-    detail: `${parameter}: ${detail}`,
+    detail: { zh: `${parameter}：${detail.zh}`, en: `${parameter}: ${detail.en}` },
     errors: [{ parameter, detail }],
   })
 
@@ -111,16 +112,28 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
           type: 'about:blank',
           title: 'Not Acceptable',
           status: 406,
-          detail: `Accept names none of application/json, text/csv, ${XLSX_MEDIA_TYPE}; or use ?format=.`,
-          errors: [{ header: 'accept', detail: 'names no format this report is available in' }],
+          detail: {
+            zh: `Accept 未列出 application/json、text/csv、${XLSX_MEDIA_TYPE} 中的任何一种；或使用 ?format=。`,
+            en: `Accept names none of application/json, text/csv, ${XLSX_MEDIA_TYPE}; or use ?format=.`,
+          },
+          errors: [
+            {
+              header: 'accept',
+              detail: { zh: '未列出本报表可提供的格式', en: 'names no format this report is available in' },
+            },
+          ],
         })
       const groupBy = (q.groupBy ?? GRANT_GROUP_COLUMNS.join(','))
         .split(',')
         .filter(Boolean) as GrantGroupColumn[]
       const repeated = groupBy.find((c, i) => groupBy.indexOf(c) !== i)
-      if (repeated !== undefined) throw badParameter('groupBy', `names ${repeated} twice`)
+      if (repeated !== undefined)
+        throw badParameter('groupBy', { zh: `${repeated} 出现了两次`, en: `names ${repeated} twice` })
       if (q.from !== undefined && q.to !== undefined && q.from > q.to)
-        throw badParameter('to', `must be on or after from (${q.from})`)
+        throw badParameter('to', {
+          zh: `不得早于 from（${q.from}）`,
+          en: `must be on or after from (${q.from})`,
+        })
       const statuses = q.status?.split(',')
       const report = await grantReport(app.database.db, { groupBy, from: q.from, to: q.to, statuses })
       if (format === 'json') {

@@ -35,6 +35,14 @@ export const Decision = Type.Object(
         "What was already granted when the decision was made: the ledger's grants for the subjects it read (ruleset 1.1.0), or the summary decisions of ruleset 1.0.0 stored.",
     }),
     evaluation: EvaluationAnswer,
+    traceLanguage: Type.Optional(
+      Type.Union([Type.Literal('zh-CN'), Type.Literal('en')], {
+        description:
+          'With explain=full: the language of the trace’s steps and notes — the request’s (Accept-Language), ' +
+          'English for a decision stored in full before compact records, and for an idempotent replay the ' +
+          'first request’s (the stored bytes are returned as they were; Content-Language says the same).',
+      }),
+    ),
   },
   {
     additionalProperties: false,

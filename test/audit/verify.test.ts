@@ -178,7 +178,7 @@ const seed = async (db: Executor): Promise<Log> => {
 const log = await seed(db)
 const checkpointNow = async (): Promise<Checkpoint & { head_seq: number }> => {
   const result = await currentCheckpoint(db)
-  if (!result.ok) throw new Error(result.detail)
+  if (!result.ok) throw new Error(result.detail.en)
   return result.checkpoint
 }
 const original = await checkpointNow()

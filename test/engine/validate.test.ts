@@ -95,27 +95,48 @@ t.test('unified social credit code (GB 32100)', async (t) => {
     'check character computed from weights 3^i mod 31',
   )
 
-  t.match(creditCodeProblem('91530300MA6K5A1B2H'), /check character .*"H".*"G"/, 'wrong check character')
-  t.match(creditCodeProblem('91530100MA6N2X3P4Y'), /check character/, 'wrong check character (X expected)')
-  t.match(creditCodeProblem('91530400MA6L7Q8R11'), /check character/, 'a digit check character off by one')
+  t.match(creditCodeProblem('91530300MA6K5A1B2H')?.en, /check character .*"H".*"G"/, 'wrong check character')
+  t.match(
+    creditCodeProblem('91530100MA6N2X3P4Y')?.en,
+    /check character/,
+    'wrong check character (X expected)',
+  )
+  // Both languages, for the API's Accept-Language (zh-CN by default): the Chinese names the same characters.
+  t.same(
+    creditCodeProblem('91530300MA6K5A1B2H'),
+    {
+      zh: '统一社会信用代码的校验码为"H"，按 GB 32100 应为"G"',
+      en: 'the check character of the unified social credit code is "H"; GB 32100 gives "G"',
+    },
+    'the message in Chinese and English',
+  )
+  t.match(
+    creditCodeProblem('91530400MA6L7Q8R11')?.en,
+    /check character/,
+    'a digit check character off by one',
+  )
   for (const letter of ['I', 'O', 'S', 'V', 'Z']) {
     t.match(
-      creditCodeProblem(`91530300MA6K5A1B2${letter}`),
+      creditCodeProblem(`91530300MA6K5A1B2${letter}`)?.en,
       new RegExp(`"${letter}"`),
       `the letter ${letter} is not in the alphabet`,
     )
-    t.match(creditCodeProblem(`9153030${letter}MA6K5A1B2G`), /may contain only/, `${letter} inside the code`)
+    t.match(
+      creditCodeProblem(`9153030${letter}MA6K5A1B2G`)?.en,
+      /may contain only/,
+      `${letter} inside the code`,
+    )
   }
-  t.match(creditCodeProblem('91530300ma6k5a1b2g'), /may contain only/, 'lowercase is rejected')
+  t.match(creditCodeProblem('91530300ma6k5a1b2g')?.en, /may contain only/, 'lowercase is rejected')
   t.match(
-    creditCodeProblem('91530300MA6K5A1B2g'),
+    creditCodeProblem('91530300MA6K5A1B2g')?.en,
     /may contain only/,
     'a lowercase check character is rejected',
   )
-  t.match(creditCodeProblem('91530300MA6K5A1B2'), /18 characters, not 17/, 'too short')
-  t.match(creditCodeProblem('91530300MA6K5A1B2GG'), /18 characters, not 19/, 'too long')
-  t.match(creditCodeProblem(''), /18 characters, not 0/, 'empty')
-  t.match(creditCodeProblem(915303), /must be a string/, 'not a string')
+  t.match(creditCodeProblem('91530300MA6K5A1B2')?.en, /18 characters, not 17/, 'too short')
+  t.match(creditCodeProblem('91530300MA6K5A1B2GG')?.en, /18 characters, not 19/, 'too long')
+  t.match(creditCodeProblem('')?.en, /18 characters, not 0/, 'empty')
+  t.match(creditCodeProblem(915303)?.en, /must be a string/, 'not a string')
   t.equal(
     creditCodeProblem(`91110000${'MA6K5A1B2'}${creditCodeCheckCharacter('91110000MA6K5A1B2')}`),
     null,
@@ -140,16 +161,16 @@ t.test('GB/T 4754-2017 industry codes', async (t) => {
     'S96',
   ])
     t.equal(industryCodeProblem(code), null, `${code} is valid`)
-  t.match(industryCodeProblem('B33'), /belongs to section C, not B/, 'letter does not match the division')
-  t.match(industryCodeProblem('A06'), /belongs to section B/, 'division 06 is section B')
-  t.match(industryCodeProblem('C44'), /belongs to section D/, 'division 44 is section D')
-  t.match(industryCodeProblem('00'), /does not exist/, 'division 00 does not exist')
-  t.match(industryCodeProblem('98'), /does not exist/, 'division 98 does not exist')
-  t.match(industryCodeProblem('U97'), /optional uppercase section letter/, 'section U does not exist')
-  t.match(industryCodeProblem('c3311'), /optional uppercase section letter/, 'lowercase letter')
-  t.match(industryCodeProblem('C3'), /2 to 4 digits/, 'one digit')
-  t.match(industryCodeProblem('C33111'), /2 to 4 digits/, 'five digits')
-  t.match(industryCodeProblem('CC33'), /2 to 4 digits/, 'two letters')
+  t.match(industryCodeProblem('B33')?.en, /belongs to section C, not B/, 'letter does not match the division')
+  t.match(industryCodeProblem('A06')?.en, /belongs to section B/, 'division 06 is section B')
+  t.match(industryCodeProblem('C44')?.en, /belongs to section D/, 'division 44 is section D')
+  t.match(industryCodeProblem('00')?.en, /does not exist/, 'division 00 does not exist')
+  t.match(industryCodeProblem('98')?.en, /does not exist/, 'division 98 does not exist')
+  t.match(industryCodeProblem('U97')?.en, /optional uppercase section letter/, 'section U does not exist')
+  t.match(industryCodeProblem('c3311')?.en, /optional uppercase section letter/, 'lowercase letter')
+  t.match(industryCodeProblem('C3')?.en, /2 to 4 digits/, 'one digit')
+  t.match(industryCodeProblem('C33111')?.en, /2 to 4 digits/, 'five digits')
+  t.match(industryCodeProblem('CC33')?.en, /2 to 4 digits/, 'two letters')
 })
 
 t.test('prefectures: the 16 of Yunnan with pinyin ids and GB/T 2260 codes', async (t) => {
@@ -161,7 +182,7 @@ t.test('prefectures: the 16 of Yunnan with pinyin ids and GB/T 2260 codes', asyn
   )
   t.same(problemsOf(withEdit((a) => (a.project.prefecture = 'dali'))), [])
   t.match(problemsOf(withEdit((a) => (a.project.prefecture = '530300'))), [
-    { pointer: '/project/prefecture', message: /pinyin id/ },
+    { pointer: '/project/prefecture', message: { en: /pinyin id/ } },
   ])
   t.match(problemsOf(withEdit((a) => (a.project.prefecture = 'Qujing'))), [
     { pointer: '/project/prefecture' },
@@ -194,7 +215,7 @@ t.test('dates must be real calendar dates', async (t) => {
     { pointer: '/enterprise/taxRecords/0/to' },
   ])
   t.match(problemsOf(withEdit((a) => (a.applicationDate = undefined))), [
-    { pointer: '/applicationDate', message: 'is required' },
+    { pointer: '/applicationDate', message: { en: 'is required' } },
   ])
 })
 
@@ -202,7 +223,7 @@ t.test('a tax record must not end before it starts', async (t) => {
   t.match(problemsOf(withEdit((a) => (a.enterprise.taxRecords[0].from = '2016-01-01'))), [
     {
       pointer: '/enterprise/taxRecords/0/to',
-      message: /ends \(2015-12-31\) before it starts \(2016-01-01\)/,
+      message: { en: /ends \(2015-12-31\) before it starts \(2016-01-01\)/ },
     },
   ])
   t.same(
@@ -252,7 +273,7 @@ t.test('ratios and quantities', async (t) => {
     { pointer: '/project/power/voltageKv' },
   ])
   t.match(problemsOf(withEdit((a) => delete a.project.land.areaMu)), [
-    { pointer: '/project/land/areaMu', message: 'is required' },
+    { pointer: '/project/land/areaMu', message: { en: 'is required' } },
   ])
 })
 
@@ -276,7 +297,7 @@ t.test('vocabularies', async (t) => {
 
 t.test('duplicate ids in claims', async (t) => {
   t.match(problemsOf(withEdit((a) => (a.claims.rdPlatforms[1].id = 'a'))), [
-    { pointer: '/claims/rdPlatforms/1/id', message: /duplicates \/claims\/rdPlatforms\/0/ },
+    { pointer: '/claims/rdPlatforms/1/id', message: { en: /duplicates \/claims\/rdPlatforms\/0/ } },
   ])
   t.match(
     problemsOf(
@@ -323,6 +344,11 @@ t.test('every problem is listed in one InvalidInput error', async (t) => {
     ],
   )
   t.match(error.message, /^5 invalid inputs: /)
+  t.match(
+    error.text.zh,
+    /^5 项输入无效：\/applicationDate：必须是实际存在的日历日期/,
+    'the summary in Chinese',
+  )
 })
 
 t.test('a single problem: its pointer and message', async (t) => {
@@ -333,21 +359,22 @@ t.test('a single problem: its pointer and message', async (t) => {
   if (!isEngineError(error)) return
   t.equal(error.pointer, '/enterprise/creditCode')
   t.match(error.message, /^\/enterprise\/creditCode: .*"I"/)
+  t.match(error.text.zh, /^\/enterprise\/creditCode：统一社会信用代码只能包含.*"I"/)
   t.equal((error.details.errors as unknown[]).length, 1)
 })
 
 t.test('the shape of the application', async (t) => {
   t.match(problemsOf(withEdit((a) => (a.enterprise = undefined))), [
-    { pointer: '/enterprise', message: 'is required' },
+    { pointer: '/enterprise', message: { en: 'is required' } },
   ])
   t.match(problemsOf(withEdit((a) => (a.enterprise.creditCode = undefined))), [
-    { pointer: '/enterprise/creditCode', message: 'is required' },
+    { pointer: '/enterprise/creditCode', message: { en: 'is required' } },
   ])
   t.match(problemsOf(withEdit((a) => (a.project = 'p-1'))), [
-    { pointer: '/project', message: 'must be an object' },
+    { pointer: '/project', message: { en: 'must be an object' } },
   ])
   t.match(problemsOf(withEdit((a) => (a.claims = []))), [
-    { pointer: '/claims', message: 'must be an object' },
+    { pointer: '/claims', message: { en: 'must be an object' } },
   ])
   t.match(problemsOf(withEdit((a) => (a.claims.rdPlatforms = {}))), [{ pointer: '/claims/rdPlatforms' }])
   t.match(problemsOf(withEdit((a) => (a.claims.rdPlatforms[0] = 'a'))), [
@@ -374,7 +401,7 @@ t.test('the shape of the application', async (t) => {
     { pointer: '/project/meetsAccessConditions' },
   ])
   t.match(problemsOf(withEdit((a) => (a.project.industryCode = 3311))), [
-    { pointer: '/project/industryCode', message: 'must be a string' },
+    { pointer: '/project/industryCode', message: { en: 'must be a string' } },
   ])
 })
 

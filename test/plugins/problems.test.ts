@@ -76,7 +76,43 @@ t.test('problems', async (t) => {
   t.test('a body that is not JSON: 415', async (t) => {
     const res = await post('hello', 'text/plain')
     t.equal(res.statusCode, 415)
-    problem(res)
+    t.match(problem(res), { title: 'Unsupported Media Type' }, 'the status title, not the error class')
+    const zh = await app.inject({
+      method: 'POST',
+      url: '/v1/evaluations',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'hello',
+    })
+    t.match(
+      zh.json(),
+      { title: '不支持的媒体类型', detail: /^不支持的媒体类型/ },
+      'wholly Chinese by default',
+    )
+  })
+
+  t.test('an engine refusal names the request’s field, in the request’s language', async (t) => {
+    const application = {
+      applicationDate: '2015-06-01',
+      enterprise: { creditCode: '91530300MA6K5A1B2X', name: 'x' },
+    }
+    const send = (language: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/evaluations',
+        headers: { 'content-type': 'application/json', 'accept-language': language },
+        payload: { application },
+      })
+    const zh = (await send('zh-CN')).json()
+    t.equal(
+      zh.detail,
+      '#/application/enterprise/creditCode: 统一社会信用代码的校验码为"X"，按 GB 32100 应为"G"',
+    )
+    t.notMatch(zh.detail.replace(/^#\S+: /, ''), /[a-z]{3,}/, 'no English words in the Chinese detail')
+    const en = (await send('en')).json()
+    t.equal(
+      en.detail,
+      '#/application/enterprise/creditCode: the check character of the unified social credit code is "X"; GB 32100 gives "G"',
+    )
   })
 
   t.test('text that cannot be hashed or stored: 400 naming the field', async (t) => {

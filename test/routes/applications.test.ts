@@ -62,8 +62,67 @@ t.test('applications', async (t) => {
     const finance = await post(keys.finance, badCode)
     t.equal(finance.statusCode, 400, 'a wrong check character is refused')
     t.match(finance.json().errors, [{ pointer: '#/enterprise/creditCode' }])
+    // The detail is wholly in the request's language: Chinese by default, English on request.
+    t.equal(
+      finance.json().detail,
+      '#/enterprise/creditCode: 统一社会信用代码的校验码为"X"，按 GB 32100 应为"G"',
+    )
+    const english = await app.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: { ...bearer(keys.finance), 'idempotency-key': crypto.randomUUID(), 'accept-language': 'en' },
+      payload: badCode,
+    })
+    t.equal(
+      english.json().detail,
+      '#/enterprise/creditCode: the check character of the unified social credit code is "X"; GB 32100 gives "G"',
+    )
+    t.equal(english.json().errors[0].detail, english.json().detail.replace('#/enterprise/creditCode: ', ''))
     t.equal(await count(database, 'applications'), 0)
     t.equal(await count(database, 'audit_log'), before, 'no audit entry either')
+  })
+
+  t.test('an idempotent replay of an explained submission says the language it was written in', async (t) => {
+    const body = deepProcessing('p-language', '1000000.00')
+    const key = crypto.randomUUID()
+    const send = (language: string, query = '?explain=full') =>
+      app.inject({
+        method: 'POST',
+        url: `/v1/applications${query}`,
+        headers: { ...bearer(keys.enterpriseA), 'idempotency-key': key, 'accept-language': language },
+        payload: body,
+      })
+    const first = await send('en')
+    t.equal(first.statusCode, 201)
+    t.equal(first.headers['content-language'], 'en')
+    t.equal(first.json().decisions[0].traceLanguage, 'en')
+    const steps = first.json().decisions[0].evaluation.outcomes[0].trace.steps
+    t.equal(steps[0].description, 'subsidy before the cap', 'the steps are in English')
+
+    const retry = await send('zh-CN')
+    t.equal(retry.statusCode, 201)
+    t.equal(retry.body, first.body, 'the stored bytes, byte for byte')
+    t.equal(retry.headers['content-language'], 'en', 'named as written, not as the retry asked')
+    t.match(retry.headers.vary, /Accept-Language/)
+
+    const summaryRetry = await send('zh-CN', '')
+    t.equal(summaryRetry.body, first.body, 'the same key answers the stored bytes, whatever explain asks')
+    t.equal(summaryRetry.headers['content-language'], 'en')
+
+    // A summary holds no language-dependent text: its replay keeps the retry's language.
+    const summaryKey = crypto.randomUUID()
+    const summary = (language: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/applications',
+        headers: { ...bearer(keys.enterpriseA), 'idempotency-key': summaryKey, 'accept-language': language },
+        payload: deepProcessing('p-language-summary', '1000000.00'),
+      })
+    const summaryFirst = await summary('en')
+    t.notOk('traceLanguage' in summaryFirst.json().decisions[0], 'a summary names no trace language')
+    const summaryAgain = await summary('zh-CN')
+    t.equal(summaryAgain.body, summaryFirst.body)
+    t.equal(summaryAgain.headers['content-language'], 'zh-CN')
   })
 
   const ids: string[] = []

@@ -46,9 +46,28 @@ t.test('land development fund: 5% of land transfer revenue other than industrial
   const { overriddenParameters: _, ...result } = body
   const direct = landDevelopmentFund(
     { period: { from: '2015-01-01', to: '2015-12-31' }, entities },
-    { asOf: '2015-12-31', parameters: DEFAULT_PARAMETERS },
+    { asOf: '2015-12-31', parameters: DEFAULT_PARAMETERS, language: 'zh-CN' },
   )
   t.same(result, JSON.parse(JSON.stringify(direct)), 'nothing is dropped on the way out')
+  // The steps follow Accept-Language like a measure's trace: Chinese by default, English on request.
+  t.equal(body.trace.steps[0].description, 'qujing：工业用地以外的土地出让收入')
+  t.match(body.entities[2].reasons[0].message, { zh: /“province”级不在/, en: /the level "province"/ })
+  const english = await app.inject({
+    method: 'POST',
+    url: '/v1/finance/land-development-fund',
+    payload: landFund(entities),
+    headers: { 'accept-language': 'en' },
+  })
+  t.equal(english.headers['content-language'], 'en')
+  t.equal(
+    english.json().trace.steps[0].description,
+    'qujing: land transfer revenue other than industrial land',
+  )
+  t.same(
+    english.json().trace.steps.map((s: { expression: string; result: string }) => [s.expression, s.result]),
+    body.trace.steps.map((s: { expression: string; result: string }) => [s.expression, s.result]),
+    'the same arithmetic in either language',
+  )
 
   const whatIf = await post(
     '/v1/finance/land-development-fund',
@@ -85,6 +104,26 @@ t.test('land development fund: refused input names the field', async (t) => {
   )
   t.equal(over.statusCode, 400)
   t.equal(over.json().errors[0].pointer, '#/entities/0/industrialLandTransferRevenue')
+  t.equal(
+    over.json().detail,
+    '工业用地出让收入2.00元超过了土地出让总收入1.00元',
+    'the detail wholly in Chinese',
+  )
+  const overEnglish = await app.inject({
+    method: 'POST',
+    url: '/v1/finance/land-development-fund',
+    payload: landFund([
+      {
+        id: 'q',
+        level: 'prefecture',
+        totalLandTransferRevenue: '1.00',
+        industrialLandTransferRevenue: '2.00',
+      },
+    ]),
+    headers: { 'accept-language': 'en' },
+  })
+  t.equal(overEnglish.json().detail, 'industrial land transfer revenue 2.00 exceeds the total 1.00')
+  t.equal(overEnglish.json().errors[0].detail, 'industrial land transfer revenue 2.00 exceeds the total 1.00')
 
   const number = await post(
     '/v1/finance/land-development-fund',

@@ -57,9 +57,26 @@ t.test('progress of a level indicator on the linear path, and of a growth indica
       { indicator: 'light-industry-share', year: 2015, value: '0.47' },
       { indicator: 'industrial-value-added-growth', year: 2015, value: '0.11' },
     ],
-    { asOf: '2015-12-31' },
+    { asOf: '2015-12-31', language: 'zh-CN' },
   )
   t.same(body.progress, JSON.parse(JSON.stringify(direct)), 'nothing is dropped on the way out')
+  // Steps and notes follow Accept-Language (Chinese by default), like a measure's trace.
+  t.same(
+    body.progress[0].trace.steps.map((s: { description: string }) => s.description),
+    ['自基期值向目标值的进度', '2013年至2017年的线性进度在2015年的值'],
+  )
+  const english = await app.inject({
+    method: 'POST',
+    url: '/v1/indicators/progress',
+    payload: {
+      actuals: [{ indicator: 'light-industry-share', year: 2015, value: '0.47' }],
+    },
+    headers: { 'accept-language': 'en' },
+  })
+  t.same(
+    english.json().progress[0].trace.steps.map((s: { description: string }) => s.description),
+    ['progress from the base-year value toward the target', 'linear path from 2013 to 2017, at 2015'],
+  )
 })
 
 t.test('an override of the targets is used and listed', async (t) => {

@@ -5,6 +5,7 @@
 // the same script is tested in test/audit/verify.test.ts.
 
 import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
@@ -26,11 +27,13 @@ const childEnv = Object.fromEntries(
 childEnv['DATABASE_URL'] = ''
 
 /** The real command line: `npm run audit:verify -- …` in the repository. */
-const npmRun = async (...args: string[]) => {
+const npmRun = async (...args: string[]) => npmRunWith({}, ...args)
+
+const npmRunWith = async (env: Record<string, string>, ...args: string[]) => {
   try {
     const { stdout, stderr } = await execFileAsync('npm', ['run', 'audit:verify', '--', ...args], {
       cwd: ROOT,
-      env: childEnv,
+      env: { ...childEnv, ...env },
     })
     return { code: 0, stdout, stderr }
   } catch (err) {
@@ -55,6 +58,21 @@ t.test('stdout is only the JSON, on the embedded database, with the service stop
   t.equal(ok.code, 0, ok.stderr)
   t.doesNotThrow(() => JSON.parse(ok.stdout), 'stdout parses as one JSON document (no npm banner)')
   t.match(JSON.parse(ok.stdout), { valid: true, checked: 3, first_bad_seq: null })
+})
+
+t.test('no --data-dir and no DATABASE_URL: the embedded database where the service keeps it', async (t) => {
+  // DATA_DIR as npm start reads it (./data when unset, src/config.ts).
+  const ok = await npmRunWith({ DATA_DIR: dataDir })
+  t.equal(ok.code, 0, ok.stderr)
+  t.match(JSON.parse(ok.stdout), { valid: true, checked: 3, first_bad_seq: null }, 'stdout is the JSON only')
+
+  // A directory with no database is refused, not created empty (an empty log would verify).
+  const nowhere = join(t.testdir({}), 'no-data')
+  const none = await npmRunWith({ DATA_DIR: nowhere })
+  t.equal(none.code, 2)
+  t.equal(none.stdout, '', 'nothing on stdout')
+  t.match(none.stderr, /no-data holds no embedded database/)
+  t.notOk(existsSync(nowhere), 'nothing was created')
 })
 
 t.test('a directory the service holds: exit 2, the holder named on stderr, stdout empty', async (t) => {

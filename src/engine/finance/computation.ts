@@ -7,21 +7,21 @@ import type { IsoDate } from '../dates.ts'
 import { EngineError } from '../errors.ts'
 import { Rational } from '../money.ts'
 import type { ParameterSet } from '../parameters/parameter-set.ts'
-import { TraceRecorder } from '../trace.ts'
+import { type Text, type TraceLanguage, TraceRecorder } from '../trace.ts'
 
 export interface FinanceOptions {
   /** the date the parameters are read at */
   asOf: IsoDate
   parameters: ParameterSet
+  /** the language of the trace's steps and notes (the API's negotiated one; English by default) */
+  language?: TraceLanguage
 }
 
 export class Computation extends TraceRecorder {
-  constructor(
-    clause: string,
-    readonly asOf: IsoDate,
-    parameters: ParameterSet,
-  ) {
-    super(clause, parameters)
+  readonly asOf: IsoDate
+  constructor(clause: string, options: FinanceOptions) {
+    super(clause, options.parameters, options.language)
+    this.asOf = options.asOf
   }
 }
 
@@ -33,12 +33,21 @@ export const parseAmount = (value: unknown, pointer: string): Rational => {
     throw new EngineError(
       'InvalidInput',
       pointer,
-      'expected an amount in yuan ≥ 0 as a decimal string with at most 2 decimals, e.g. "1200000.00"',
+      {
+        zh: '应为以元为单位、不小于 0、最多两位小数的十进制字符串金额，如 "1200000.00"',
+        en: 'expected an amount in yuan ≥ 0 as a decimal string with at most 2 decimals, e.g. "1200000.00"',
+      },
       { value },
     )
   }
   return Rational.parse(value)
 }
+
+/** The message of an id that is missing or empty. */
+export const NON_EMPTY_ID: Text = { zh: '应为非空的标识', en: 'expected a non-empty id' }
+
+/** The message of an id given twice. */
+export const duplicateId = (id: string): Text => ({ zh: `标识 "${id}" 重复`, en: `duplicate id "${id}"` })
 
 /** Escapes one JSON pointer segment (RFC 6901). */
 export const pointerSegment = (key: string): string => key.replaceAll('~', '~0').replaceAll('/', '~1')

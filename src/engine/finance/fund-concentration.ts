@@ -12,7 +12,7 @@ import { EngineError } from '../errors.ts'
 import { type Rational, sum } from '../money.ts'
 import type { Trace } from '../trace.ts'
 import type { Reason } from '../types.ts'
-import { Computation, type FinanceOptions, parseAmount } from './computation.ts'
+import { Computation, duplicateId, type FinanceOptions, NON_EMPTY_ID, parseAmount } from './computation.ts'
 
 export interface Disbursement {
   id: string
@@ -46,31 +46,48 @@ export const fundConcentration = (
   options: FinanceOptions,
 ): FundConcentrationResult => {
   if (!Array.isArray(input.disbursements))
-    throw new EngineError('InvalidInput', '/disbursements', 'expected a list of disbursements')
+    throw new EngineError('InvalidInput', '/disbursements', {
+      zh: '应为拨付记录的列表',
+      en: 'expected a list of disbursements',
+    })
   const seen = new Set<string>()
   const parsed = input.disbursements.map((d, i) => {
     if (typeof d.id !== 'string' || d.id === '')
-      throw new EngineError('InvalidInput', `/disbursements/${i}/id`, 'expected a non-empty id')
+      throw new EngineError('InvalidInput', `/disbursements/${i}/id`, NON_EMPTY_ID)
     if (seen.has(d.id))
-      throw new EngineError('InvalidInput', `/disbursements/${i}/id`, `duplicate id "${d.id}"`, { id: d.id })
+      throw new EngineError('InvalidInput', `/disbursements/${i}/id`, duplicateId(d.id), { id: d.id })
     seen.add(d.id)
     if (typeof d.key !== 'boolean')
-      throw new EngineError('InvalidInput', `/disbursements/${i}/key`, 'expected true or false')
+      throw new EngineError('InvalidInput', `/disbursements/${i}/key`, {
+        zh: '应为 true 或 false',
+        en: 'expected true or false',
+      })
     return { amount: parseAmount(d.amount, `/disbursements/${i}/amount`), key: d.key }
   })
 
-  const c = new Computation('§18', options.asOf, options.parameters)
+  const c = new Computation('§18', options)
   const minimum = c.params.decimal('fundConcentration.minimumKeyShare', options.asOf)
   const keyAmounts = parsed.filter((d) => d.key).map((d) => d.amount)
   const otherAmounts = parsed.filter((d) => !d.key).map((d) => d.amount)
   const addition = (xs: Rational[]) => (xs.length ? xs.map((x) => x.toYuan()).join(' + ') : '0')
   const key = c.step(
-    'disbursed to key industries, enterprises and projects',
+    {
+      zh: '用于重点产业、重点企业和重点项目的拨付额',
+      en: 'disbursed to key industries, enterprises and projects',
+    },
     addition(keyAmounts),
     sum(keyAmounts),
   )
-  const other = c.step('disbursed otherwise', addition(otherAmounts), sum(otherAmounts))
-  const disbursed = c.step('disbursed in all', `${key.toYuan()} + ${other.toYuan()}`, key.plus(other))
+  const other = c.step(
+    { zh: '其他拨付额', en: 'disbursed otherwise' },
+    addition(otherAmounts),
+    sum(otherAmounts),
+  )
+  const disbursed = c.step(
+    { zh: '拨付总额', en: 'disbursed in all' },
+    `${key.toYuan()} + ${other.toYuan()}`,
+    key.plus(other),
+  )
 
   const totals = {
     disbursed: disbursed.toMoney(),
@@ -87,7 +104,10 @@ export const fundConcentration = (
     minimumShare: minimum === null ? null : minimum.toString(),
   }
   if (disbursed.isZero()) {
-    c.note('nothing was disbursed: the share of key disbursements is undefined')
+    c.note({
+      zh: '无任何拨付：重点投向比例无从计算',
+      en: 'nothing was disbursed: the share of key disbursements is undefined',
+    })
     return {
       ...base,
       share: null,
@@ -104,13 +124,16 @@ export const fundConcentration = (
   }
 
   const share = c.step(
-    'share of key disbursements',
+    { zh: '重点投向资金比例', en: 'share of key disbursements' },
     `${key.toYuan()} ÷ ${disbursed.toYuan()}`,
     key.dividedBy(disbursed),
     'number',
   )
   if (minimum === null) {
-    c.note(`fundConcentration.minimumKeyShare is not in force on ${options.asOf}`)
+    c.note({
+      zh: `fundConcentration.minimumKeyShare 在${options.asOf}未生效`,
+      en: `fundConcentration.minimumKeyShare is not in force on ${options.asOf}`,
+    })
     return {
       ...base,
       share: share.toString(),

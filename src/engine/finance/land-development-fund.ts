@@ -10,10 +10,11 @@
 
 import { isIsoDate, type Period } from '../dates.ts'
 import { EngineError } from '../errors.ts'
+import { GOVERNMENT_LEVEL_LABELS, labelOf } from '../labels.ts'
 import { Rational, sum } from '../money.ts'
 import type { Trace } from '../trace.ts'
 import type { Reason } from '../types.ts'
-import { Computation, type FinanceOptions, parseAmount } from './computation.ts'
+import { Computation, duplicateId, type FinanceOptions, NON_EMPTY_ID, parseAmount } from './computation.ts'
 
 export interface LandTransferRevenue {
   /** prefecture (pinyin, e.g. "qujing") or county id */
@@ -67,10 +68,11 @@ const checkPeriod = (period: Period): void => {
     throw new EngineError(
       'InvalidInput',
       '/period',
-      'expected a period { from, to } of dates with from ≤ to',
       {
-        period,
+        zh: '应为期间 { from, to }：两个日期，且 from ≤ to',
+        en: 'expected a period { from, to } of dates with from ≤ to',
       },
+      { period },
     )
   }
 }
@@ -80,19 +82,22 @@ export const landDevelopmentFund = (
   options: FinanceOptions,
 ): LandDevelopmentFundResult => {
   checkPeriod(input.period)
-  const c = new Computation('§14', options.asOf, options.parameters)
+  const c = new Computation('§14', options)
   const rate = c.params.decimal('landDevelopmentFund.rate', options.asOf)
   const levels = c.params.list('landDevelopmentFund.levels', options.asOf)
   if (rate === null)
-    c.note(`landDevelopmentFund.rate is not in force on ${options.asOf}: nothing is set aside`)
+    c.note({
+      zh: `landDevelopmentFund.rate 在${options.asOf}未生效：不提取资金`,
+      en: `landDevelopmentFund.rate is not in force on ${options.asOf}: nothing is set aside`,
+    })
 
   const seen = new Set<string>()
   const entities = input.entities.map((entity, i): LandDevelopmentFundEntity => {
     const pointer = `/entities/${i}`
     if (typeof entity.id !== 'string' || entity.id === '')
-      throw new EngineError('InvalidInput', `${pointer}/id`, 'expected a non-empty id')
+      throw new EngineError('InvalidInput', `${pointer}/id`, NON_EMPTY_ID)
     if (seen.has(entity.id))
-      throw new EngineError('InvalidInput', `${pointer}/id`, `duplicate id "${entity.id}"`, { id: entity.id })
+      throw new EngineError('InvalidInput', `${pointer}/id`, duplicateId(entity.id), { id: entity.id })
     seen.add(entity.id)
     const total = parseAmount(entity.totalLandTransferRevenue, `${pointer}/totalLandTransferRevenue`)
     const industrial = parseAmount(
@@ -103,7 +108,10 @@ export const landDevelopmentFund = (
       throw new EngineError(
         'InvalidInput',
         `${pointer}/industrialLandTransferRevenue`,
-        `industrial land transfer revenue ${industrial.toYuan()} exceeds the total ${total.toYuan()}`,
+        {
+          zh: `工业用地出让收入${industrial.toYuan()}元超过了土地出让总收入${total.toYuan()}元`,
+          en: `industrial land transfer revenue ${industrial.toYuan()} exceeds the total ${total.toYuan()}`,
+        },
         { id: entity.id },
       )
     }
@@ -136,11 +144,12 @@ export const landDevelopmentFund = (
       holds: levels.includes(entity.level),
     })
     if (!atLevel) {
+      const level = labelOf(GOVERNMENT_LEVEL_LABELS, entity.level)
       const reason: Reason = {
         code: 'LEVEL_NOT_COVERED',
         message: {
-          zh: `级别“${entity.level}”不在提取用地开发资金的范围内`,
-          en: `level "${entity.level}" does not set the fund aside`,
+          zh: `${level.zh}级不在提取用地开发资金的范围内`,
+          en: `the level ${level.en} does not set the fund aside`,
         },
         field: `${pointer}/level`,
       }
@@ -148,18 +157,25 @@ export const landDevelopmentFund = (
     }
 
     const base = c.step(
-      `${entity.id}: land transfer revenue other than industrial land`,
+      {
+        zh: `${entity.id}：工业用地以外的土地出让收入`,
+        en: `${entity.id}: land transfer revenue other than industrial land`,
+      },
       `${total.toYuan()} − ${industrial.toYuan()}`,
       total.minus(industrial),
     )
-    const amount = c.step(`${entity.id}: fund to set aside`, `${rate} × ${base.toYuan()}`, rate.times(base))
+    const amount = c.step(
+      { zh: `${entity.id}：应提取的用地开发资金`, en: `${entity.id}: fund to set aside` },
+      `${rate} × ${base.toYuan()}`,
+      rate.times(base),
+    )
     return { ...row, applicable: true, base: base.toMoney(), amount: amount.toMoney(), reasons: [] }
   })
 
   const totalAmount = sum(entities.map((e) => Rational.parse(e.amount)))
   if (entities.some((e) => e.applicable)) {
     c.step(
-      'total set aside (sum of the rounded amounts)',
+      { zh: '提取总额（各舍入后金额之和）', en: 'total set aside (sum of the rounded amounts)' },
       entities
         .filter((e) => e.applicable)
         .map((e) => e.amount)

@@ -18,10 +18,21 @@
 // Rounded half-up to the fen once, at the end.
 
 import { EngineError } from '../errors.ts'
+import { labelOf, PARK_LEVEL_LABELS } from '../labels.ts'
 import { Rational, sum, ZERO } from '../money.ts'
-import type { Trace } from '../trace.ts'
+import { TAX_NAMES } from '../tax.ts'
+import type { Text, Trace } from '../trace.ts'
 import type { Reason } from '../types.ts'
 import { Computation, type FinanceOptions, parseAmount, pointerSegment } from './computation.ts'
+
+/**
+ * A tax type in the step text: its name when it is one of ours ("vat: …" was the English trace before
+ * 2026-12-03, kept as the id there), else the key as given.
+ */
+const taxName = (taxType: string): Text =>
+  Object.hasOwn(TAX_NAMES, taxType)
+    ? { zh: TAX_NAMES[taxType as keyof typeof TAX_NAMES].zh, en: taxType }
+    : { zh: taxType, en: taxType }
 
 export interface ParkTaxRetentionInput {
   park: { id: string; level: string }
@@ -65,13 +76,21 @@ export interface ParkTaxRetentionResult {
 
 const checkYear = (value: unknown, pointer: string): number => {
   if (typeof value !== 'number' || !Number.isSafeInteger(value))
-    throw new EngineError('InvalidInput', pointer, 'expected a year as a whole number', { value })
+    throw new EngineError(
+      'InvalidInput',
+      pointer,
+      { zh: '应为以整数表示的年份', en: 'expected a year as a whole number' },
+      { value },
+    )
   return value
 }
 
 const checkRevenue = (value: unknown, pointer: string): Record<string, string> => {
   if (value === null || typeof value !== 'object' || Array.isArray(value))
-    throw new EngineError('InvalidInput', pointer, 'expected an object mapping tax types to amounts')
+    throw new EngineError('InvalidInput', pointer, {
+      zh: '应为从税种到金额的对象',
+      en: 'expected an object mapping tax types to amounts',
+    })
   return value as Record<string, string>
 }
 
@@ -82,15 +101,14 @@ export const parkTaxRetention = (
   const baseYear = checkYear(input.baseYear, '/baseYear')
   const year = checkYear(input.year, '/year')
   if (year <= baseYear)
-    throw new EngineError(
-      'InvalidInput',
-      '/year',
-      `the year ${year} must come after the base year ${baseYear}`,
-    )
+    throw new EngineError('InvalidInput', '/year', {
+      zh: `年份${year}必须晚于基期年份${baseYear}`,
+      en: `the year ${year} must come after the base year ${baseYear}`,
+    })
   const baseRevenue = checkRevenue(input.baseYearRevenue, '/baseYearRevenue')
   const currentRevenue = checkRevenue(input.currentYearRevenue, '/currentYearRevenue')
 
-  const c = new Computation('§18', options.asOf, options.parameters)
+  const c = new Computation('§18', options)
   const park = { id: input.park.id, level: input.park.level }
   const result = (
     applicable: boolean,
@@ -138,8 +156,8 @@ export const parkTaxRetention = (
       {
         code: 'PARK_LEVEL_NOT_COVERED',
         message: {
-          zh: `园区级别（${park.level}）不属于省级工业园区，不适用新增税收省级部分留园区政策`,
-          en: `a park of level "${park.level}" does not keep the provincial share of its new tax revenue`,
+          zh: `园区级别（${labelOf(PARK_LEVEL_LABELS, park.level).zh}）不属于省级工业园区，不适用新增税收省级部分留园区政策`,
+          en: `a ${labelOf(PARK_LEVEL_LABELS, park.level).en} park does not keep the provincial share of its new tax revenue`,
         },
         field: '/park/level',
       },
@@ -155,7 +173,10 @@ export const parkTaxRetention = (
       throw new EngineError(
         'InvalidInput',
         `${pointer}/${pointerSegment(taxType)}`,
-        `no provincial share is set for tax type "${taxType}" (parameter parkTaxRetention.provincialShare)`,
+        {
+          zh: `参数 parkTaxRetention.provincialShare 中没有税种“${taxType}”的省级分享比例`,
+          en: `no provincial share is set for tax type "${taxType}" (parameter parkTaxRetention.provincialShare)`,
+        },
         { taxType, known: Object.keys(shares) },
       )
     }
@@ -166,13 +187,17 @@ export const parkTaxRetention = (
     const current = Object.hasOwn(currentRevenue, taxType)
       ? parseAmount(currentRevenue[taxType], `/currentYearRevenue/${pointerSegment(taxType)}`)
       : ZERO
+    const name = taxName(taxType)
     const increase = c.step(
-      `${taxType}: new revenue ${year} over ${baseYear}`,
+      {
+        zh: `${name.zh}：${year}年较${baseYear}年新增的税收`,
+        en: `${name.en}: new revenue ${year} over ${baseYear}`,
+      },
       `${current.toYuan()} − ${base.toYuan()}`,
       current.minus(base),
     )
     const part = c.step(
-      `${taxType}: provincial share of the new revenue`,
+      { zh: `${name.zh}：新增税收中的省级分享部分`, en: `${name.en}: provincial share of the new revenue` },
       `${share} × ${increase.toYuan()}`,
       share.times(increase),
     )
@@ -191,16 +216,20 @@ export const parkTaxRetention = (
   })
 
   const newRevenue = c.step(
-    'net new revenue over all tax types',
+    { zh: '各税种合计的净新增税收', en: 'net new revenue over all tax types' },
     lines.length ? lines.map((l) => l.increase.toYuan()).join(' + ') : '0',
     sum(lines.map((l) => l.increase)),
   )
   const net = c.step(
-    'net provincial share of the new revenue',
+    { zh: '新增税收中省级分享部分的净额', en: 'net provincial share of the new revenue' },
     lines.length ? lines.map((l) => l.part.toYuan()).join(' + ') : '0',
     sum(lines.map((l) => l.part)),
   )
-  const amount = c.step('retained by the park', `max(0, ${net.toYuan()})`, net.max(ZERO))
+  const amount = c.step(
+    { zh: '留给园区的金额', en: 'retained by the park' },
+    `max(0, ${net.toYuan()})`,
+    net.max(ZERO),
+  )
   const increased = c.condition({
     id: 'provincial-share-increased',
     description: {

@@ -5,6 +5,8 @@
 // top3Reward.maxRank of an emerging industry is a key enterprise. Pure: the caller reads the data.
 
 import { EngineError } from '../errors.ts'
+import { labelsOf } from '../labels.ts'
+import type { Text } from '../trace.ts'
 import { Computation, type FinanceOptions } from './computation.ts'
 import { type Disbursement, type FundConcentrationResult, fundConcentration } from './fund-concentration.ts'
 
@@ -15,6 +17,13 @@ export const KEY_DESIGNATIONS = [
   'emerging-top3-enterprise',
 ] as const
 export type KeyDesignation = (typeof KEY_DESIGNATIONS)[number]
+
+const KEY_DESIGNATION_LABELS: Readonly<Record<KeyDesignation, Text>> = {
+  'emerging-industry': { zh: '新兴产业项目', en: 'emerging industry' },
+  'key-transformation-library': { zh: '重点技改项目库项目', en: 'key transformation project library' },
+  'major-transformation-project': { zh: '重大转型升级项目', en: 'major transformation project' },
+  'emerging-top3-enterprise': { zh: '新兴产业综合排名前三的企业', en: 'emerging-industry top-3 enterprise' },
+}
 
 /** Paid outcomes that share their designations: one group of stored disbursements. */
 export interface PaidGroup {
@@ -59,13 +68,16 @@ export const fundConcentrationFromPaid = (
   options: FinanceOptions,
 ): StoredFundConcentrationResult => {
   // Read through a recorder, so the result's trace names these parameters with the engine's own.
-  const c = new Computation('§18', options.asOf, options.parameters)
+  const c = new Computation('§18', options)
   const keyDesignations = c.params.list('fundConcentration.keyDesignations', options.asOf)
   const maxRank = c.params.integer('top3Reward.maxRank', options.asOf)
   const seen = new Set<string>()
   const described = groups.map((g, i) => {
     if (!Number.isSafeInteger(g.count) || g.count < 1)
-      throw new EngineError('InvalidInput', `/groups/${i}/count`, 'expected a count of at least 1')
+      throw new EngineError('InvalidInput', `/groups/${i}/count`, {
+        zh: '数量应不小于 1',
+        en: 'expected a count of at least 1',
+      })
     const designations = designationsOf(g, maxRank)
     const base = designations.length > 0 ? designations.join('+') : 'none'
     // Two ranks above maxRank give the same designations: their groups are told apart by rank.
@@ -84,9 +96,11 @@ export const fundConcentrationFromPaid = (
   // The engine saw one disbursement per group; the counts are of the paid outcomes behind them.
   const count = described.reduce((n, g) => n + g.count, 0)
   const keyCount = described.filter((g) => g.key).reduce((n, g) => n + g.count, 0)
-  c.note(
-    `${count} paid outcomes in ${described.length} groups by designation; key when designated ${keyDesignations.join(', ') || '(nothing)'}`,
-  )
+  const designated = labelsOf(KEY_DESIGNATION_LABELS, keyDesignations)
+  c.note({
+    zh: `已拨付结果${count}项，按认定分为${described.length}组；认定为${designated.zh || '（无）'}之一的为重点投向`,
+    en: `${count} paid outcomes in ${described.length} groups by designation; key when designated ${keyDesignations.join(', ') || '(nothing)'}`,
+  })
   const trace = {
     ...result.trace,
     parameters: [...c.trace.parameters, ...result.trace.parameters],

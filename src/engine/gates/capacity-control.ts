@@ -14,27 +14,13 @@
 
 import { defineCondition, defineNote, defineStep } from '../facts.ts'
 import { defineGate } from '../gate.ts'
+import { BUILD_TYPE_LABELS, CAPACITY_PRODUCT_LABELS, labelOf, labelsOf } from '../labels.ts'
 import { Rational } from '../money.ts'
 import { appliesRulings20261203 } from '../ruleset.ts'
 import type { Text } from '../trace.ts'
 import type { CapacityProduct } from '../types.ts'
 
-const PRODUCT_NAMES: Record<CapacityProduct, Text> = {
-  'copper-smelting': { zh: '铜冶炼', en: 'copper smelting' },
-  'lead-smelting': { zh: '铅冶炼', en: 'lead smelting' },
-  'zinc-smelting': { zh: '锌冶炼', en: 'zinc smelting' },
-  'tin-smelting': { zh: '锡冶炼', en: 'tin smelting' },
-  'calcium-carbide': { zh: '电石', en: 'calcium carbide' },
-  coke: { zh: '焦炭', en: 'coke' },
-  'yellow-phosphorus': { zh: '黄磷', en: 'yellow phosphorus' },
-  'crude-steel': { zh: '钢铁', en: 'crude steel' },
-}
-
-const BUILD_TYPE_NAMES: Readonly<Record<string, string>> = {
-  'new-build': '新建',
-  expansion: '改扩建',
-  renovation: '技术改造',
-}
+const PRODUCT_NAMES: Readonly<Record<CapacityProduct, Text>> = CAPACITY_PRODUCT_LABELS
 
 const SCOPE = 'capacity-control'
 /** args: [barred] — a barred product (crude steel) adds capacity; the others are new builds */
@@ -110,7 +96,7 @@ const NOT_APPLICABLE = defineNote(SCOPE, {
           en: 'the project makes no capacity-controlled product: §6 does not apply',
         }
       : {
-          zh: `${PRODUCT_NAMES[product as CapacityProduct]?.zh ?? product}项目的${BUILD_TYPE_NAMES[buildType as string] ?? buildType}不新增§6控制的产能（${(buildTypes as string[]).map((t) => BUILD_TYPE_NAMES[t] ?? t).join('、')}）：不适用§6`,
+          zh: `${labelOf(PRODUCT_NAMES, product).zh}项目的${labelOf(BUILD_TYPE_LABELS, buildType).zh}不新增§6控制的产能（${labelsOf(BUILD_TYPE_LABELS, buildTypes as string[]).zh}）：不适用§6`,
           en: `a ${buildType} of ${product} adds no capacity §6 controls (${(buildTypes as string[]).join(', ')}): §6 does not apply`,
         },
 })

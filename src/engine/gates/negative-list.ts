@@ -12,6 +12,7 @@
 import { defineCondition, defineNote } from '../facts.ts'
 import { defineGate } from '../gate.ts'
 import { industryMatches } from '../industry-codes.ts'
+import { labelOf, POLICY_CLASS_LABELS } from '../labels.ts'
 import { prefecture } from '../prefectures.ts'
 import type { Text } from '../trace.ts'
 
@@ -115,10 +116,15 @@ export const negativeList = defineGate({
     const denied = params.list('negativeList.deniedClasses', asOf)
     run.check(CLASS_NOT_DENIED, undefined, undefined, !denied.includes(project.policyClass), () => ({
       code: 'ELIMINATED_CLASS',
-      message: {
-        zh: `项目属于《产业结构调整指导目录》${project.policyClass}类（淘汰类）`,
-        en: `the project's catalogue class "${project.policyClass}" is on the negative list (eliminated)`,
-      },
+      message: run.labels
+        ? {
+            zh: `项目属于《产业结构调整指导目录》${labelOf(POLICY_CLASS_LABELS, project.policyClass).zh}，列入负面清单`,
+            en: `the project's catalogue class (${labelOf(POLICY_CLASS_LABELS, project.policyClass).en}) is on the negative list`,
+          }
+        : {
+            zh: `项目属于《产业结构调整指导目录》${project.policyClass}类（淘汰类）`,
+            en: `the project's catalogue class "${project.policyClass}" is on the negative list (eliminated)`,
+          },
       field: '/project/policyClass',
     }))
 
@@ -142,7 +148,9 @@ export const negativeList = defineGate({
         code: 'RESTRICTED_NEW_BUILD',
         message: {
           zh: '项目属于限制类新建项目',
-          en: `the project is a new build of the "${project.policyClass}" class (restricted)`,
+          en: run.labels
+            ? `the project is a new build of the ${labelOf(POLICY_CLASS_LABELS, project.policyClass).en}`
+            : `the project is a new build of the "${project.policyClass}" class (restricted)`,
         },
         field: '/project/policyClass',
       }),

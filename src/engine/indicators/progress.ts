@@ -19,7 +19,14 @@ import { Rational } from '../money.ts'
 import { DEFAULT_PARAMETERS } from '../parameters/index.ts'
 import { indicatorParameterName } from '../parameters/indicators.ts'
 import type { ParameterSet } from '../parameters/parameter-set.ts'
-import { type Comparison, emptyTrace, type Text, type Trace } from '../trace.ts'
+import {
+  type Comparison,
+  emptyTrace,
+  inLanguage,
+  type Text,
+  type Trace,
+  type TraceLanguage,
+} from '../trace.ts'
 import {
   INDICATORS,
   type IndicatorDefinition,
@@ -41,6 +48,8 @@ export interface IndicatorProgressOptions {
   parameters?: ParameterSet
   /** JSON pointer of the actuals list in the request, for error fields */
   pointer?: string
+  /** the language of the trace's steps and notes (the API's negotiated one; English by default) */
+  language?: TraceLanguage
 }
 
 export interface IndicatorProgress {
@@ -69,7 +78,7 @@ const TARGET_KEY = /^target(\d{4})$/
 
 const byId: ReadonlyMap<string, IndicatorDefinition> = new Map(INDICATORS.map((i) => [i.id, i]))
 
-const invalid = (pointer: string, message: string, details: Record<string, unknown> = {}): EngineError =>
+const invalid = (pointer: string, message: Text, details: Record<string, unknown> = {}): EngineError =>
   new EngineError('InvalidInput', pointer, message, details)
 
 export const indicatorProgress = (
@@ -78,8 +87,13 @@ export const indicatorProgress = (
 ): IndicatorProgress[] => {
   const parameters = options.parameters ?? DEFAULT_PARAMETERS
   const root = options.pointer ?? ''
-  if (!Array.isArray(actuals)) throw invalid(root, 'expected a list of { indicator, year, value }')
-  return actuals.map((actual, i) => progressOf(actual, `${root}/${i}`, options.asOf, parameters))
+  if (!Array.isArray(actuals))
+    throw invalid(root, {
+      zh: '应为 { indicator, year, value } 的列表',
+      en: 'expected a list of { indicator, year, value }',
+    })
+  const language = options.language ?? 'en'
+  return actuals.map((actual, i) => progressOf(actual, `${root}/${i}`, options.asOf, parameters, language))
 }
 
 const progressOf = (
@@ -87,23 +101,35 @@ const progressOf = (
   pointer: string,
   asOf: IsoDate,
   parameters: ParameterSet,
+  language: TraceLanguage,
 ): IndicatorProgress => {
   const definition = byId.get(actual.indicator)
   if (!definition) {
-    throw invalid(`${pointer}/indicator`, `unknown indicator "${actual.indicator}"`, {
-      known: INDICATORS.map((x) => x.id),
-    })
+    throw invalid(
+      `${pointer}/indicator`,
+      {
+        zh: `未知的指标 "${actual.indicator}"（GET /v1/indicators 列出全部指标）`,
+        en: `unknown indicator "${actual.indicator}"`,
+      },
+      { known: INDICATORS.map((x) => x.id) },
+    )
   }
   const trace = emptyTrace(definition.clause)
   const params = parameters.reader(trace)
   const baseYear = params.integer('indicators.baseYear', asOf)
   const { year } = actual
   if (typeof year !== 'number' || !Number.isSafeInteger(year) || year < baseYear)
-    throw invalid(`${pointer}/year`, `expected a year from the base year ${baseYear} on`, { year })
+    throw invalid(
+      `${pointer}/year`,
+      { zh: `应为基期年份${baseYear}或之后的年份`, en: `expected a year from the base year ${baseYear} on` },
+      { year },
+    )
   if (typeof actual.value !== 'string' || !Rational.isDecimal(actual.value))
-    throw invalid(`${pointer}/value`, 'expected a decimal string, e.g. "0.47" or "2450"', {
-      value: actual.value,
-    })
+    throw invalid(
+      `${pointer}/value`,
+      { zh: '应为十进制字符串，如 "0.47" 或 "2450"', en: 'expected a decimal string, e.g. "0.47" or "2450"' },
+      { value: actual.value },
+    )
   const value = Rational.parse(actual.value)
 
   const table = params.table(indicatorParameterName(definition.id), asOf)
@@ -134,15 +160,25 @@ const progressOf = (
     onTrack: null,
     trace,
   }
-  const step = (description: string, expression: string, v: Rational): Rational => {
-    trace.steps.push({ description, expression, result: v.toString() })
+  const step = (description: Text, expression: string, v: Rational): Rational => {
+    trace.steps.push({ description: inLanguage(description, language), expression, result: v.toString() })
     return v
   }
+  const note = (text: Text): void => {
+    trace.notes.push(inLanguage(text, language))
+  }
   if (!applicable) {
-    trace.notes.push(`no target is set for ${definition.id}`)
+    note({
+      zh: `${definition.name.zh}（${definition.id}）未设目标值`,
+      en: `no target is set for ${definition.id}`,
+    })
     return result
   }
-  if (year > applicable.year) trace.notes.push(`${year} is after the last target year ${applicable.year}`)
+  if (year > applicable.year)
+    note({
+      zh: `${year}年晚于最后一个目标年份${applicable.year}年`,
+      en: `${year} is after the last target year ${applicable.year}`,
+    })
 
   const target = applicable.value
   const strict = definition.strictTargetYears?.includes(applicable.year) ?? false
@@ -166,7 +202,7 @@ const progressOf = (
   if (definition.kind === 'annual-growth') {
     if (!target.isZero())
       result.progress = step(
-        'actual rate over target rate',
+        { zh: '实际增速与目标增速之比', en: 'actual rate over target rate' },
         `${value} ÷ ${target}`,
         value.dividedBy(target),
       ).toString()
@@ -175,12 +211,15 @@ const progressOf = (
   }
 
   if (baseline === null) {
-    trace.notes.push('no base-year value: progress and the linear path are not computed')
+    note({
+      zh: '无基期值：不计算进度和线性进度',
+      en: 'no base-year value: progress and the linear path are not computed',
+    })
     return result
   }
   if (!target.eq(baseline)) {
     result.progress = step(
-      'progress from the base-year value toward the target',
+      { zh: '自基期值向目标值的进度', en: 'progress from the base-year value toward the target' },
       `(${value} − ${baseline}) ÷ (${target} − ${baseline})`,
       value.minus(baseline).dividedBy(target.minus(baseline)),
     ).toString()
@@ -191,7 +230,10 @@ const progressOf = (
     return result
   }
   const expected = step(
-    `linear path from ${baseYear} to ${applicable.year}, at ${year}`,
+    {
+      zh: `${baseYear}年至${applicable.year}年的线性进度在${year}年的值`,
+      en: `linear path from ${baseYear} to ${applicable.year}, at ${year}`,
+    },
     `${baseline} + (${target} − ${baseline}) × (${year} − ${baseYear}) ÷ (${applicable.year} − ${baseYear})`,
     baseline.plus(
       target

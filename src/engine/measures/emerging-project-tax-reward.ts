@@ -13,6 +13,7 @@
 // project), so a later application is paid only for days not yet rewarded (ALREADY_REWARDED when none).
 
 import { defineCondition, defineNote, defineStep } from '../facts.ts'
+import { BUILD_TYPE_LABELS, labelOf } from '../labels.ts'
 import type { Measure } from '../measure.ts'
 import { checkDate, formatPeriod, localTaxesWithin, renderTaxDetails, TAX_RECORDS } from '../tax.ts'
 import { payTaxReward, reportedSubjects, taxDaysSubjects } from '../tax-days.ts'
@@ -111,10 +112,15 @@ export const emergingProjectTaxReward: Measure = {
     if (!newlyBuilt) {
       return run.ineligible(
         'NOT_NEW_BUILD',
-        {
-          zh: `项目建设性质为${project.buildType}，不是新建项目`,
-          en: `the project is ${project.buildType}, not newly built`,
-        },
+        run.labels
+          ? {
+              zh: `项目建设性质为${labelOf(BUILD_TYPE_LABELS, project.buildType).zh}，不是新建项目`,
+              en: `the project is ${labelOf(BUILD_TYPE_LABELS, project.buildType).en}, not newly built`,
+            }
+          : {
+              zh: `项目建设性质为${project.buildType}，不是新建项目`,
+              en: `the project is ${project.buildType}, not newly built`,
+            },
         '/project/buildType',
       )
     }

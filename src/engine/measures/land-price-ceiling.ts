@@ -17,6 +17,7 @@
 
 import { defineCondition, defineNote, defineStep } from '../facts.ts'
 import { industryDivision, industryMatches } from '../industry-codes.ts'
+import { labelsOf, PARK_LEVEL_LABELS } from '../labels.ts'
 import type { Measure } from '../measure.ts'
 import { Rational, ZERO } from '../money.ts'
 import { prefecture } from '../prefectures.ts'
@@ -186,10 +187,15 @@ export const landPriceCeiling: Measure = {
     if (!located) {
       run.reason(
         'NOT_IN_ELIGIBLE_PARK',
-        {
-          zh: `项目不在${parkLevels.join('、')}级园区内，也不在滇中产业聚集区内`,
-          en: `the project is neither in a park of level ${parkLevels.join(', ')} nor in the Central Yunnan zone`,
-        },
+        run.labels
+          ? {
+              zh: `项目不在${labelsOf(PARK_LEVEL_LABELS, parkLevels).zh}园区内，也不在滇中产业聚集区内`,
+              en: `the project is neither in a ${labelsOf(PARK_LEVEL_LABELS, parkLevels).en} park nor in the Central Yunnan zone`,
+            }
+          : {
+              zh: `项目不在${parkLevels.join('、')}级园区内，也不在滇中产业聚集区内`,
+              en: `the project is neither in a park of level ${parkLevels.join(', ')} nor in the Central Yunnan zone`,
+            },
         '/project/park/level',
       )
     }

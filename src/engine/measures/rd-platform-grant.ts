@@ -11,6 +11,7 @@
 // names the earlier grant.
 
 import { defineCondition, defineStep } from '../facts.ts'
+import { labelOf, PLATFORM_KIND_LABELS } from '../labels.ts'
 import type { LedgerSubject } from '../ledgers.ts'
 import type { Measure } from '../measure.ts'
 import { type Rational, sum } from '../money.ts'
@@ -141,10 +142,15 @@ export const rdPlatformGrant: Measure = {
       if (!covered || tier === null) {
         return fail(
           'PLATFORM_KIND_NOT_COVERED',
-          {
-            zh: `平台${platform.id}的类型${platform.kind}不在补助范围内`,
-            en: `platform ${platform.id}: kind ${platform.kind} is not covered`,
-          },
+          run.labels
+            ? {
+                zh: `平台${platform.id}的类型（${labelOf(PLATFORM_KIND_LABELS, platform.kind).zh}）不在补助范围内`,
+                en: `platform ${platform.id}: a ${labelOf(PLATFORM_KIND_LABELS, platform.kind).en} is not covered`,
+              }
+            : {
+                zh: `平台${platform.id}的类型${platform.kind}不在补助范围内`,
+                en: `platform ${platform.id}: kind ${platform.kind} is not covered`,
+              },
           `${field}/kind`,
         )
       }

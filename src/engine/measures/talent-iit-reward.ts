@@ -20,6 +20,7 @@
 // go one each to the largest remainders (ties: the order of the claims), shown in the trace.
 
 import { defineCondition, defineNote, defineStep, type Exact, exact } from '../facts.ts'
+import { labelOf, PARK_LEVEL_LABELS } from '../labels.ts'
 import type { LedgerSubject } from '../ledgers.ts'
 import type { Measure } from '../measure.ts'
 import { allocateFen, formatFen, Rational, sum } from '../money.ts'
@@ -160,13 +161,17 @@ export const talentIitReward: Measure = {
     if (!inPark) {
       return run.ineligible(
         'NOT_IN_QUALIFYING_PARK',
-        {
-          zh: level === null ? '企业不在工业园区内' : `企业所在园区为${level}级，不是省级以上工业园区`,
-          en:
-            level === null
-              ? 'the enterprise is not in an industrial park'
-              : `the enterprise's park is of ${level} level, not provincial or above`,
-        },
+        level === null
+          ? { zh: '企业不在工业园区内', en: 'the enterprise is not in an industrial park' }
+          : run.labels
+            ? {
+                zh: `企业所在园区为${labelOf(PARK_LEVEL_LABELS, level).zh}，不是省级以上工业园区`,
+                en: `the enterprise's park is ${labelOf(PARK_LEVEL_LABELS, level).en}, not provincial or above`,
+              }
+            : {
+                zh: `企业所在园区为${level}级，不是省级以上工业园区`,
+                en: `the enterprise's park is of ${level} level, not provincial or above`,
+              },
         level === null ? '/project/park' : '/project/park/level',
       )
     }

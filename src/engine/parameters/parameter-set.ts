@@ -5,7 +5,7 @@ import type { IsoDate } from '../dates.ts'
 import { addDays, isIsoDate } from '../dates.ts'
 import { EngineError } from '../errors.ts'
 import { Rational } from '../money.ts'
-import type { Trace } from '../trace.ts'
+import type { Text, Trace } from '../trace.ts'
 import type {
   DatedValue,
   ParameterDefinition,
@@ -20,17 +20,20 @@ const BEGINNING: IsoDate = '0000-01-01'
 const isOverrideFromDate = (o: ParameterOverride): o is { from: IsoDate; value: ParameterValue | null } =>
   o !== null && typeof o === 'object' && !Array.isArray(o) && 'from' in o && 'value' in o
 
-const describeKind: Record<ParameterKind, string> = {
-  rate: 'a decimal ratio as a string, e.g. "0.06"',
-  amount: 'an amount in yuan as a decimal string with at most 2 decimals, e.g. "10000000.00"',
-  integer: 'a whole number',
-  date: 'a date YYYY-MM-DD',
-  list: 'an array of strings',
-  table: 'an object mapping ids to decimal strings',
+const describeKind: Record<ParameterKind, Text> = {
+  rate: { zh: '以字符串表示的十进制比例，如 "0.06"', en: 'a decimal ratio as a string, e.g. "0.06"' },
+  amount: {
+    zh: '以元为单位、最多两位小数的十进制字符串金额，如 "10000000.00"',
+    en: 'an amount in yuan as a decimal string with at most 2 decimals, e.g. "10000000.00"',
+  },
+  integer: { zh: '整数', en: 'a whole number' },
+  date: { zh: '日期 YYYY-MM-DD', en: 'a date YYYY-MM-DD' },
+  list: { zh: '字符串数组', en: 'an array of strings' },
+  table: { zh: '从标识到十进制字符串的对象', en: 'an object mapping ids to decimal strings' },
 }
 
 /** Checks a value against its parameter's kind; returns a message when it does not fit. */
-export const checkValue = (kind: ParameterKind, value: unknown): string | null => {
+export const checkValue = (kind: ParameterKind, value: unknown): Text | null => {
   if (value === null) return null
   const ok = (() => {
     switch (kind) {
@@ -52,7 +55,7 @@ export const checkValue = (kind: ParameterKind, value: unknown): string | null =
         )
     }
   })()
-  return ok ? null : `expected ${describeKind[kind]}`
+  return ok ? null : { zh: `应为${describeKind[kind].zh}`, en: `expected ${describeKind[kind].en}` }
 }
 
 interface Entry {
@@ -112,14 +115,26 @@ export class ParameterSet {
     for (const name of names) {
       const entry = this.entries.get(name)
       const field = `${pointer}/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`
-      if (!entry) throw new EngineError('UnknownParameter', field, `unknown parameter "${name}"`, { name })
+      if (!entry)
+        throw new EngineError(
+          'UnknownParameter',
+          field,
+          {
+            zh: `未知的参数 "${name}"（GET /v1/parameters 列出全部参数）`,
+            en: `unknown parameter "${name}"`,
+          },
+          { name },
+        )
       const override = overrides[name]!
       const from = isOverrideFromDate(override) ? override.from : BEGINNING
       const value = isOverrideFromDate(override) ? override.value : override
       if (!isIsoDate(from)) {
-        throw new EngineError('InvalidParameterValue', `${field}/from`, `"from" must be a date YYYY-MM-DD`, {
-          name,
-        })
+        throw new EngineError(
+          'InvalidParameterValue',
+          `${field}/from`,
+          { zh: '"from" 必须是日期 YYYY-MM-DD', en: '"from" must be a date YYYY-MM-DD' },
+          { name },
+        )
       }
       const problem = checkValue(entry.definition.kind, value)
       if (problem) {

@@ -212,7 +212,7 @@ t.test('a value of the wrong kind is InvalidParameterValue', async (t) => {
   }
   t.equal(checkValue('rate', null), null, 'null (not in force) fits every kind')
   t.equal(checkValue('table', { a: '1.5' }), null)
-  t.match(checkValue('amount', '1.005'), /at most 2 decimals/)
+  t.match(checkValue('amount', '1.005'), { zh: /最多两位小数/, en: /at most 2 decimals/ })
 })
 
 t.test('the reader records each read once per name and period', async (t) => {
