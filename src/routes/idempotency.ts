@@ -136,13 +136,13 @@ export const idempotently = async (
     if (stored.requestHash !== requestHash) throw reused()
     if (stored.state === 'in-progress') throw inProgress(stored.retryAfterSeconds)
     if ('replay' in stored) {
-      // Rendered again from the stored decision, in the first request's language (its bytes and its
-      // Content-Language, which the language plugin's onSend sets from request.language).
+      // Rendered again from the stored decision, in the first request's language. An explained body
+      // holds language-dependent text, so its Content-Language names that language (the language
+      // plugin's onSend reads request.language); a summary holds none and keeps the retry's.
       const body = await renderStoredResponse(db, stored.replay)
-      ;(request.reply as FastifyReply).request.language = stored.replay.language
-      return sendStored(request.reply, stored.status, body, false)
+      return sendStored(request.reply, stored.status, body, true)
     }
-    // Stored before T1700: the body itself, whose traceLanguage (if any) names its language.
+    // Stored before T1700: the body itself.
     return sendStored(request.reply, stored.status, stored.body, true)
   }
 }
