@@ -247,6 +247,18 @@ export const lockRowKeys = async (trx: Executor, keys: readonly string[]): Promi
           order by h) as s`.execute(trx)
 }
 
+/** The columns of a stored row result (ResultRow). */
+const RESULT_COLUMNS = [
+  'row_no',
+  'status',
+  'row_key',
+  'application_id',
+  'decision_id',
+  'total_amount',
+  'outcomes',
+  'errors',
+] as const
+
 /** The results already stored under these row keys (any batch), by key. */
 export const resultsByKey = async (
   trx: Executor,
@@ -255,16 +267,7 @@ export const resultsByKey = async (
   if (keys.length === 0) return new Map()
   const rows = await trx
     .selectFrom('batch_results')
-    .select([
-      'row_no',
-      'status',
-      'row_key',
-      'application_id',
-      'decision_id',
-      'total_amount',
-      'outcomes',
-      'errors',
-    ])
+    .select(RESULT_COLUMNS)
     .where('row_key', 'in', [...keys])
     .execute()
   return new Map(
@@ -350,16 +353,7 @@ export const resultsPage = async (
   (
     await db
       .selectFrom('batch_results')
-      .select([
-        'row_no',
-        'status',
-        'row_key',
-        'application_id',
-        'decision_id',
-        'total_amount',
-        'outcomes',
-        'errors',
-      ])
+      .select(RESULT_COLUMNS)
       .where('batch_id', '=', id)
       .where('row_no', '>', afterRow)
       .orderBy('row_no')

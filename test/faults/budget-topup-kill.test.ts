@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import t from 'tap'
+import { deepProcessing } from '../helpers/fixtures.ts'
 import { type Cluster, createCluster, findPostgresBin, freePort } from './helpers/cluster.ts'
 import { adminKeyOf, type Instance, startInstance, waitReady } from './helpers/instance.ts'
 
@@ -79,22 +80,7 @@ t.test(
 
     // The applications, as one submitted batch (projects of their own: only the budget is shared).
     const rows = Array.from({ length: APPLICATIONS }, (_, i) =>
-      JSON.stringify({
-        applicationDate: '2015-06-01',
-        enterprise: { creditCode: '91530300MA6K5A1B2G', name: 'Qujing Deep Processing Co.' },
-        project: {
-          id: `kill-${i}`,
-          name: 'Copper foil line',
-          buildType: 'expansion',
-          industryCode: 'C32',
-          policyClass: 'encouraged',
-          meetsAccessConditions: true,
-          prefecture: 'qujing',
-          inCentralYunnanZone: false,
-          deepProcessing: true,
-          investment: '1000000.00',
-        },
-      }),
+      JSON.stringify(deepProcessing(`kill-${i}`, '1000000.00')),
     )
     const upload = await fetch(`${first.base}/v1/batches?mode=submit`, {
       method: 'POST',
