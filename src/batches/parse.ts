@@ -9,6 +9,7 @@ import { pipeline, Transform, type TransformCallback } from 'node:stream'
 import { Ajv, type ErrorObject } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import { parse } from 'csv-parse'
+import { fieldErrorText } from '../i18n/validation-messages.ts'
 import { Application } from '../schemas/application.ts'
 import { type Column, cellValue, columnAt, columnOf } from './columns.ts'
 
@@ -19,7 +20,10 @@ export interface RowError {
   column: string | null
   /** JSON pointer into the application */
   pointer: string
+  /** what is wrong, in English */
   message: string
+  /** the same in Chinese (absent on rows stored before it was kept); shown by Accept-Language */
+  messageZh?: string
 }
 
 export type ParsedRow =
@@ -64,15 +68,11 @@ const errorsOf = (
           ? `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}`
           : e.instancePath
     const column = columnAt(pointer)
-    return {
-      row,
-      column: column ? header(column) : null,
-      pointer,
-      message:
-        e.keyword === 'additionalProperties'
-          ? 'is not a fact of an application'
-          : (e.message ?? 'is invalid'),
-    }
+    const text =
+      e.keyword === 'additionalProperties'
+        ? { zh: '不是申请的事实项', en: 'is not a fact of an application' }
+        : fieldErrorText(e)
+    return { row, column: column ? header(column) : null, pointer, message: text.en, messageZh: text.zh }
   })
 
 /** Counts and hashes the bytes; past `maxBytes` the stream fails with 413. */
@@ -128,6 +128,7 @@ const fromCsv = (
         column: header,
         pointer: column.pointer,
         message: 'is not valid JSON (a list-valued column holds a JSON array)',
+        messageZh: '不是有效的 JSON（列表类的列须填写 JSON 数组）',
       })
     }
   })
@@ -216,7 +217,15 @@ export const readBatch = async (
           await push({
             row: n,
             facts: null,
-            errors: [{ row: n, column: null, pointer: '', message: 'is not a JSON value' }],
+            errors: [
+              {
+                row: n,
+                column: null,
+                pointer: '',
+                message: 'is not a JSON value',
+                messageZh: '不是 JSON 值',
+              },
+            ],
           })
           return
         }

@@ -141,6 +141,7 @@ const runChunk = async (
             column: columnAt(e.pointer)?.path ?? null,
             pointer: e.pointer,
             message: e.message,
+            messageZh: e.messageZh,
           }))
         : (input.errors as RowError[])
       const refused: ResultRow = {

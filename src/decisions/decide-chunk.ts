@@ -45,7 +45,11 @@ export type ChunkRowResult =
       applicationId: string | null
       decisionId: string | null
     }
-  | { row: number; status: 'error'; errors: { pointer: string; message: string; code: string }[] }
+  | {
+      row: number
+      status: 'error'
+      errors: { pointer: string; message: string; messageZh: string; code: string }[]
+    }
 
 const subjectId = (ledger: string, key: string) => `${ledger}\u0000${key}`
 
@@ -184,7 +188,9 @@ export const decideChunk = async (
       results.push({
         row: r.row,
         status: 'error',
-        errors: [{ pointer: error.pointer, message: error.message, code: error.code }],
+        errors: [
+          { pointer: error.pointer, message: error.text.en, messageZh: error.text.zh, code: error.code },
+        ],
       })
       continue
     }

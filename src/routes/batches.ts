@@ -12,7 +12,7 @@ import { Type } from 'typebox'
 import interestSubsidyExample from '../../examples/interest-subsidy.json' with { type: 'json' }
 import { hashCanonical } from '../audit/canonical-json.ts'
 import { COLUMNS, type Column } from '../batches/columns.ts'
-import { BatchFileError, type ParsedRow, readBatch } from '../batches/parse.ts'
+import { BatchFileError, type ParsedRow, type RowError, readBatch } from '../batches/parse.ts'
 import { type RowOutcome, rowKeyOf } from '../batches/run.ts'
 import {
   type BatchRow,
@@ -26,6 +26,7 @@ import {
   sealBatch,
 } from '../db/batches-repository.ts'
 import type { Executor } from '../db/executor.ts'
+import type { Language } from '../i18n/language.ts'
 import { callerOf } from '../plugins/auth.ts'
 import { HttpProblem } from '../plugins/problems.ts'
 import {
@@ -61,7 +62,15 @@ const uploads = new WeakMap<FastifyRequest, NodeJS.ReadableStream>()
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
-export const presentBatch = (b: BatchRow, errors: unknown[]) => {
+/** Row errors as shown: the message in the request's language (Chinese when it was kept; rows stored
+ * before it was have English only). */
+const shownErrors = (errors: unknown, language: Language) =>
+  ((errors ?? []) as RowError[]).map(({ messageZh, ...e }) => ({
+    ...e,
+    message: language === 'zh-CN' && messageZh !== undefined ? messageZh : e.message,
+  }))
+
+export const presentBatch = (b: BatchRow, errors: unknown[], language: Language) => {
   const done = b.rowsDecided + b.rowsFailed
   const elapsed = b.startedAt ? ((b.finishedAt ?? b.updatedAt).getTime() - b.startedAt.getTime()) / 1000 : 0
   const rate = b.startedAt && elapsed > 0 ? Math.round((done / elapsed) * 10) / 10 : null
@@ -75,7 +84,7 @@ export const presentBatch = (b: BatchRow, errors: unknown[]) => {
     rowsPerSecond: rate,
     etaSeconds: b.status === 'done' ? 0 : rate && rate > 0 ? Math.ceil((b.totalRows - done) / rate) : null,
     counts: b.outcomeCounts,
-    errors: errors as { row: number; column: string | null; pointer: string; message: string }[],
+    errors: shownErrors(errors, language),
     error: b.error,
     createdAt: b.createdAt.toISOString(),
     startedAt: iso(b.startedAt),
@@ -85,7 +94,7 @@ export const presentBatch = (b: BatchRow, errors: unknown[]) => {
 }
 
 /** One line per row and measure (an error row is one line). */
-export const resultLines = (r: ResultRow) => {
+export const resultLines = (r: ResultRow, language: Language) => {
   const base = { row: r.row, rowStatus: r.status, applicationId: r.applicationId, decisionId: r.decisionId }
   if (r.status === 'error')
     return [
@@ -96,12 +105,7 @@ export const resultLines = (r: ResultRow) => {
         amount: null,
         reasonCodes: [],
         reasonZh: '',
-        errors: (r.errors ?? []) as {
-          row: number
-          column: string | null
-          pointer: string
-          message: string
-        }[],
+        errors: shownErrors(r.errors, language),
       },
     ]
   return ((r.outcomes ?? []) as RowOutcome[]).map((o) => ({
@@ -116,12 +120,12 @@ export const resultLines = (r: ResultRow) => {
   }))
 }
 
-async function* allResults(db: Executor, id: string) {
+async function* allResults(db: Executor, id: string, language: Language) {
   let after = 0
   for (;;) {
     const page = await resultsPage(db, id, after, RESULTS_PAGE)
     if (page.length === 0) return
-    for (const r of page) yield* resultLines(r)
+    for (const r of page) yield* resultLines(r, language)
     after = page[page.length - 1]!.row
   }
 }
@@ -283,7 +287,7 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
       const batch = (await findBatch(db, batchId))!
       reply.header('location', `/v1/batches/${batchId}`)
       reply.code(sealed.duplicateOf ? 200 : 202)
-      return presentBatch(batch, await batchErrors(db, batchId, ERRORS_SHOWN))
+      return presentBatch(batch, await batchErrors(db, batchId, ERRORS_SHOWN), request.language)
     },
   )
 
@@ -359,7 +363,7 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
     async (request) => {
       const batch = await findBatch(app.database.db, request.params.id)
       if (!batch) throw notFound('batch')
-      return presentBatch(batch, await batchErrors(app.database.db, batch.id, ERRORS_SHOWN))
+      return presentBatch(batch, await batchErrors(app.database.db, batch.id, ERRORS_SHOWN), request.language)
     },
   )
 
@@ -405,7 +409,8 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
         return reply.send(
           Readable.from(
             (async function* () {
-              for await (const line of allResults(db, batch.id)) yield `${JSON.stringify(line)}\n`
+              for await (const line of allResults(db, batch.id, request.language))
+                yield `${JSON.stringify(line)}\n`
             })(),
           ),
         )
@@ -417,7 +422,7 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
         return reply.send(
           Readable.from(
             (async function* () {
-              for await (const line of allResults(db, batch.id)) yield flat(line)
+              for await (const line of allResults(db, batch.id, request.language)) yield flat(line)
             })(),
           ).pipe(
             stringify({ header: true, columns: RESULT_COLUMNS.map(([key, header]) => ({ key, header })) }),
@@ -435,7 +440,7 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
       }))
       void (async () => {
         try {
-          for await (const line of allResults(db, batch.id)) {
+          for await (const line of allResults(db, batch.id, request.language)) {
             const row = flat(line)
             // Amounts as numbers formatted to the fen: exact, since they have two decimals.
             sheet.addRow({ ...row, amount: asCellNumber(row.amount) }).commit()

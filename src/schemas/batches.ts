@@ -22,7 +22,10 @@ export const BatchRowError = Type.Object(
       description: 'The CSV column (as the file named it), or null for JSON Lines.',
     }),
     pointer: Type.String({ description: 'JSON pointer (RFC 6901) of the fact in the application.' }),
-    message: Type.String({ description: 'What is wrong, in plain words.' }),
+    message: Type.String({
+      description:
+        'What is wrong, in plain words, in the language Accept-Language picks (zh-CN by default, or en).',
+    }),
   },
   { additionalProperties: false },
 )

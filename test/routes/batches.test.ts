@@ -156,18 +156,43 @@ t.test('batches', async (t) => {
       '2015-06-01,91530300MA6K5A1B2G,A,e-3,Line,expansion,C32,encouraged,maybe,qujing,false,true,100.00,',
       '2015-06-01,91530300MA6K5A1B2G,A,e-4,Line,expansion,C32,encouraged,是,qujing,否,true,100.00,',
     ].join('\n')
-    const { batch } = await run(app, keys.finance, 'dry-run', csv)
+    const { response, batch } = await run(app, keys.finance, 'dry-run', csv)
     t.match(batch, { status: 'done', rows: { total: 4, decided: 1, failed: 3 } })
+    // zh-CN by default (Accept-Language): the messages in Chinese, the money pattern in words.
     t.match(batch.errors, [
-      { row: 1, column: 'project.investment', pointer: '/project/investment', message: /pattern/ },
-      { row: 2, column: 'enterprise.taxRecords', pointer: '/enterprise/taxRecords', message: /JSON/ },
+      {
+        row: 1,
+        column: 'project.investment',
+        pointer: '/project/investment',
+        message: /^必须是以元为单位的金额/,
+      },
+      { row: 2, column: 'enterprise.taxRecords', pointer: '/enterprise/taxRecords', message: /JSON 数组/ },
       {
         row: 3,
         column: 'project.meetsAccessConditions',
         pointer: '/project/meetsAccessConditions',
-        message: /boolean/,
+        message: '必须是布尔值',
       },
     ])
+    const english = await app.inject({
+      url: response.headers.location as string,
+      headers: { ...bearer(keys.finance), 'accept-language': 'en' },
+    })
+    t.equal(english.headers['content-language'], 'en')
+    t.match(english.json().errors, [
+      { row: 1, message: /pattern/ },
+      { row: 2, message: /JSON/ },
+      { row: 3, message: /boolean/ },
+    ])
+    const csvResults = await app.inject({
+      url: `/v1/batches/${batch.id}/results?format=csv`,
+      headers: { ...bearer(keys.finance), 'accept-language': 'en' },
+    })
+    t.match(
+      csvResults.body,
+      /project\.meetsAccessConditions: must be boolean/,
+      'the results file in English too',
+    )
     const jl = await run(
       app,
       keys.finance,
@@ -176,8 +201,29 @@ t.test('batches', async (t) => {
       'application/jsonl',
     )
     t.match(jl.batch.errors, [
-      { row: 1, column: null, pointer: '/enterprise' },
-      { row: 2, column: null, pointer: '', message: /JSON/ },
+      { row: 1, column: null, pointer: '/enterprise', message: '必填' },
+      { row: 2, column: null, pointer: '', message: '不是 JSON 值' },
+    ])
+
+    // A row the engine refuses (a credit code whose GB 32100 check character is wrong): its message in
+    // both languages too.
+    const refused = deepProcessing('e-check', '100.00')
+    refused.enterprise.creditCode = '91530300MA6K5A1B2X'
+    const engine = await run(app, keys.finance, 'dry-run', JSON.stringify(refused), 'application/jsonl')
+    t.match(engine.batch.errors, [
+      {
+        row: 1,
+        column: 'enterprise.creditCode',
+        pointer: '/enterprise/creditCode',
+        message: /统一社会信用代码的校验码为"X"，按 GB 32100 应为"G"/,
+      },
+    ])
+    const engineEn = await app.inject({
+      url: engine.response.headers.location as string,
+      headers: { ...bearer(keys.finance), 'accept-language': 'en' },
+    })
+    t.match(engineEn.json().errors, [
+      { row: 1, message: /the check character .* is "X"; GB 32100 gives "G"/ },
     ])
   })
 
