@@ -278,8 +278,10 @@ t.test('faults under load: nothing lost, nothing twice, caps exact, audit verifi
   t.teardown(() => db.end().catch(() => {}))
   const stored = await db.query<{ id: string; key: string | null; input_hash: string }>(
     `select a.id, a.input_hash,
-            (select k.key from idempotency_keys k
-              where k.state = 'done' and k.response_body::jsonb ->> 'id' = a.id::text) as key
+            -- The key whose completed response is this application: since migration T1700 a key
+            -- names the decision its response is rendered from (response_replay), not the body.
+            (select k.key from idempotency_keys k join decisions d on d.id::text = k.response_replay ->> 'decision'
+              where k.state = 'done' and d.application_id = a.id) as key
        from applications a where a.project_id like 'fault-project-%'`,
   )
   const storedIds = new Set(stored.rows.map((r) => r.id))
@@ -300,11 +302,11 @@ t.test('faults under load: nothing lost, nothing twice, caps exact, audit verifi
     `select s.subject ->> 'projectId' as project, s.total::text as ledger_total,
             (select coalesce(sum(e.amount), 0)::text from ledger_entries e
               where e.ledger = s.ledger and e.key = s.key) as journal,
-            (select coalesce(sum((o ->> 'amount')::numeric), 0)::text
-               from applications a join decisions d on d.application_id = a.id,
-                    jsonb_array_elements(d.evaluation -> 'outcomes') o
+            -- The decisions' outcomes (stored with each decision; the record itself is compact, format 2).
+            (select coalesce(sum(o.amount), 0)::text
+               from applications a join decision_outcomes o on o.application_id = a.id
               where a.project_id = s.subject ->> 'projectId'
-                and o ->> 'measure' = 'interest-subsidy') as decided
+                and o.measure = 'interest-subsidy') as decided
        from ledger_subjects s
       where s.ledger = 'interest-subsidy' and s.subject ->> 'projectId' like 'fault-project-%'
       order by 1`,
