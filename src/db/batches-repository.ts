@@ -259,6 +259,27 @@ const RESULT_COLUMNS = [
   'errors',
 ] as const
 
+/** A row of RESULT_COLUMNS as a ResultRow. */
+const resultRowOf = (r: {
+  row_no: number
+  status: string
+  row_key: string | null
+  application_id: string | null
+  decision_id: string | null
+  total_amount: ResultRow['totalAmount']
+  outcomes: unknown
+  errors: unknown
+}): ResultRow => ({
+  row: r.row_no,
+  status: r.status as ResultRow['status'],
+  rowKey: r.row_key,
+  applicationId: r.application_id,
+  decisionId: r.decision_id,
+  totalAmount: r.total_amount,
+  outcomes: r.outcomes,
+  errors: r.errors,
+})
+
 /** The results already stored under these row keys (any batch), by key. */
 export const resultsByKey = async (
   trx: Executor,
@@ -270,21 +291,7 @@ export const resultsByKey = async (
     .select(RESULT_COLUMNS)
     .where('row_key', 'in', [...keys])
     .execute()
-  return new Map(
-    rows.map((r) => [
-      r.row_key as string,
-      {
-        row: r.row_no,
-        status: r.status,
-        rowKey: r.row_key,
-        applicationId: r.application_id,
-        decisionId: r.decision_id,
-        totalAmount: r.total_amount,
-        outcomes: r.outcomes,
-        errors: r.errors,
-      },
-    ]),
-  )
+  return new Map(rows.map((r) => [r.row_key as string, resultRowOf(r)]))
 }
 
 export const markRunning = async (db: Executor, id: string): Promise<void> => {
@@ -359,13 +366,4 @@ export const resultsPage = async (
       .orderBy('row_no')
       .limit(limit)
       .execute()
-  ).map((r) => ({
-    row: r.row_no,
-    status: r.status,
-    rowKey: r.row_key,
-    applicationId: r.application_id,
-    decisionId: r.decision_id,
-    totalAmount: r.total_amount,
-    outcomes: r.outcomes,
-    errors: r.errors,
-  }))
+  ).map(resultRowOf)
