@@ -711,6 +711,9 @@ t.test('npm run audit:verify: the same verdict from outside the service', async 
   const url = database.location
   const checkpoint = await checkpointNow()
   const dir = t.testdir({})
+  // With no arguments the verifier opens DATA_DIR (./data by default): point it at a directory with
+  // no database, so a checkout where `npm start` already made ./data still sees "no database".
+  childEnv['DATA_DIR'] = join(dir, 'no-data')
   const file = join(dir, 'checkpoint.json')
   await writeFile(file, JSON.stringify(checkpoint))
 
