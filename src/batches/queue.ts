@@ -6,11 +6,18 @@
 // active until it expires (BATCH_JOB_EXPIRE_SECONDS); pg-boss then retries it and the batch resumes
 // at next_row. PGlite (one connection, no server for pg-boss): the in-process runner calls the same
 // handler, and resumes unfinished batches when it starts.
+//
+// No batch stays `running` for ever (issue #11): a slice that throws on its last try fails its batch
+// at once, with the error; and every maintenance interval a worker process looks for batches that no
+// job will run any more (batchesWithoutJob) — pg-boss gave up on an expired job (a worker killed on
+// every try), the job was cancelled, or it was never sent (the send failed after the upload was
+// sealed) — and fails the first two with pg-boss's reason, and sends the last one its job. A failed
+// batch is retried by the bureau (POST /v1/batches/{id}/retry, or the same file uploaded again).
 
 import type { Kysely } from 'kysely'
 import PgBoss from 'pg-boss'
 import type { Config } from '../config.ts'
-import { failBatch, unfinishedBatches } from '../db/batches-repository.ts'
+import { batchesWithoutJob, failBatch, unfinishedBatches } from '../db/batches-repository.ts'
 import type { DatabaseHandle } from '../db/database.ts'
 import { grantQueueSchema, type QueueDb, type QueuePool, queuePool } from '../db/queue-connection.ts'
 import type { Database } from '../db/schema.ts'
@@ -33,6 +40,8 @@ export interface Logger {
 }
 
 const quiet: Logger = { warn: () => {}, error: () => {} }
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 /** Runs batches one slice at a time in this process, oldest first. */
 export class InProcessQueue implements BatchQueue {
@@ -74,7 +83,11 @@ export class InProcessQueue implements BatchQueue {
           if ((await runBatchSlice(this.db, id, this.options)) === 'more') this.pending.push(id)
         } catch (error) {
           this.log.error({ err: error, batch: id }, 'batch slice failed')
-          await failBatch(this.db, id, error instanceof Error ? error.message : String(error)).catch(() => {})
+          // Failed with its reason; the bureau retries it (POST /v1/batches/{id}/retry). A failure to
+          // record that (the database gone) leaves it running, and the next start resumes it.
+          await failBatch(this.db, id, messageOf(error)).catch((err: unknown) =>
+            this.log.error({ err, batch: id }, 'could not mark the batch failed'),
+          )
         }
       }
     })().finally(() => {
@@ -98,12 +111,18 @@ export interface PgBossOptions extends RunOptions {
   /** how often pg-boss's maintenance looks for expired jobs */
   maintenanceSeconds: number
   pollingSeconds: number
+  /** how many times pg-boss retries a failed or expired slice before the batch fails (default 20) */
+  retryLimit?: number
+  /** seconds before a failed slice is retried (default 1) */
+  retryDelaySeconds?: number
 }
 
 export class PgBossQueue implements BatchQueue {
   readonly boss: PgBoss
   private started = false
   private readonly pool: QueuePool | null
+  private sweeper: NodeJS.Timeout | null = null
+  private sweeping: Promise<void> | null = null
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -134,20 +153,70 @@ export class PgBossQueue implements BatchQueue {
     await this.boss.start()
     this.started = true
     // Creates the queue when it is missing; an existing one (installBatchQueue's) is left as it is.
-    await this.boss.createQueue(QUEUE, queueOptions(this.options.expireSeconds))
+    await this.boss.createQueue(QUEUE, queueOptions(this.options))
     for (let i = 0; i < this.options.workers; i++) {
       await this.boss.work<{ batchId: string }>(
         QUEUE,
-        { batchSize: 1, pollingIntervalSeconds: this.options.pollingSeconds },
+        { batchSize: 1, pollingIntervalSeconds: this.options.pollingSeconds, includeMetadata: true },
         async ([job]) => {
           if (!job) return
-          const state = await runBatchSlice(this.db, job.data.batchId, this.options)
+          const batchId = job.data.batchId
+          let state: Awaited<ReturnType<typeof runBatchSlice>>
+          try {
+            state = await runBatchSlice(this.db, batchId, this.options)
+          } catch (error) {
+            // pg-boss retries the slice (its chunk rolled back); on the last try the batch fails
+            // with the error instead of staying `running` behind a failed job.
+            if (job.retryCount >= job.retryLimit) {
+              this.log.error({ err: error, batch: batchId }, 'batch slice failed on its last try')
+              await failBatch(this.db, batchId, messageOf(error)).catch(() => {})
+            } else this.log.warn({ err: error, batch: batchId, try: job.retryCount }, 'batch slice failed')
+            throw error
+          }
           // The next slice is queued before this one completes: a crash between the two leaves a
           // duplicate job, which finds the rows already done, never a batch without a job.
-          if (state === 'more') await this.boss.send(QUEUE, { batchId: job.data.batchId })
+          if (state === 'more') await this.boss.send(QUEUE, { batchId })
         },
       )
     }
+    if (this.options.workers > 0) {
+      const everyMs = this.options.maintenanceSeconds * 1000
+      this.sweeper = setInterval(() => void this.sweep(), everyMs)
+      this.sweeper.unref()
+      await this.sweep()
+    }
+  }
+
+  /**
+   * Batches no job will run any more: failed with pg-boss's reason when it gave up on their job
+   * (retries spent, or expired on the last try) or the job was cancelled; given a job when there is
+   * none (the send after the upload's seal failed). Safe in several processes at once: failBatch
+   * only fails a batch still queued or running, and a second job for a batch finds its rows done.
+   */
+  sweep(): Promise<void> {
+    if (this.sweeping) return this.sweeping
+    const grace = Math.max(this.options.maintenanceSeconds * 2, 10)
+    this.sweeping = (async () => {
+      try {
+        for (const b of await batchesWithoutJob(this.db, QUEUE, grace)) {
+          if (b.lastState === 'failed' || b.lastState === 'cancelled') {
+            const why =
+              b.lastState === 'cancelled'
+                ? 'its job was cancelled'
+                : `its job failed on its last try: ${b.lastError ?? 'no reason given'}`
+            if (await failBatch(this.db, b.id, why)) this.log.error({ batch: b.id, why }, 'batch failed')
+          } else {
+            this.log.warn({ batch: b.id, lastState: b.lastState }, 'batch without a job: queued again')
+            await this.boss.send(QUEUE, { batchId: b.id })
+          }
+        }
+      } catch (err) {
+        this.log.warn({ err }, 'looking for batches without a job failed')
+      } finally {
+        this.sweeping = null
+      }
+    })()
+    return this.sweeping
   }
 
   async enqueue(batchId: string): Promise<void> {
@@ -156,6 +225,9 @@ export class PgBossQueue implements BatchQueue {
   }
 
   async stop(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper)
+    this.sweeper = null
+    await this.sweeping
     if (this.started) {
       await this.boss.stop({ graceful: true, wait: true, timeout: 30_000 })
       this.started = false
@@ -164,13 +236,16 @@ export class PgBossQueue implements BatchQueue {
   }
 }
 
-const queueOptions = (expireSeconds: number) => ({
+const DEFAULT_RETRY_LIMIT = 20
+
+const queueOptions = (o: { expireSeconds: number; retryLimit?: number; retryDelaySeconds?: number }) => ({
   name: QUEUE,
-  expireInSeconds: expireSeconds,
+  expireInSeconds: o.expireSeconds,
   // A slice that failed (a lost connection, a deadlock past the retries) is tried again; its
-  // chunk rolled back, so the retry starts where the last committed chunk stopped.
-  retryLimit: 20,
-  retryDelay: 1,
+  // chunk rolled back, so the retry starts where the last committed chunk stopped. Past the last
+  // try the batch fails (the handler, or the sweep for an expired job).
+  retryLimit: o.retryLimit ?? DEFAULT_RETRY_LIMIT,
+  retryDelay: o.retryDelaySeconds ?? 1,
 })
 
 /**
@@ -187,7 +262,7 @@ export const installBatchQueue = async (
   const boss = new PgBoss({ connectionString, max: 1, supervise: false, schedule: false })
   await boss.start()
   try {
-    await boss.createQueue(QUEUE, queueOptions(expireSeconds))
+    await boss.createQueue(QUEUE, queueOptions({ expireSeconds }))
     if (role) await grantQueueSchema(boss.getDb() as QueueDb, role)
   } finally {
     await boss.stop({ graceful: false, wait: true })

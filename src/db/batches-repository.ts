@@ -329,12 +329,79 @@ export const advanceBatch = async (
     .execute()
 }
 
-export const failBatch = async (db: Executor, id: string, error: string): Promise<void> => {
-  await db
+/**
+ * A batch that cannot go on: `failed`, with why and the row it stopped at (its next chunk's first
+ * row), so the bureau can read it (GET /v1/batches/{id}) and retry it (retryBatch). Only a batch
+ * still queued or running fails: a batch done meanwhile (another worker finished it) stays done.
+ * Returns whether it failed now.
+ */
+export const failBatch = async (db: Executor, id: string, error: string): Promise<boolean> => {
+  const failed = await db
     .updateTable('batches')
-    .set({ status: 'failed', error, updated_at: sql`now()`, finished_at: sql`now()` })
+    .set({
+      status: 'failed',
+      error: sql<string>`'stopped at row ' || next_row || ' of ' || total_rows || ': ' || ${error}::text`,
+      updated_at: sql`now()`,
+      finished_at: sql`now()`,
+    })
     .where('id', '=', id)
-    .execute()
+    .where('status', 'in', ['queued', 'running'])
+    .executeTakeFirst()
+  return Number(failed.numUpdatedRows) > 0
+}
+
+/**
+ * A failed batch queued again (a new attempt): its reason is cleared and it resumes at next_row —
+ * the rows its committed chunks decided keep their results, and a submitted row's key answers the
+ * decision stored then, so no row is decided or granted twice. Returns whether it was queued again
+ * (it was failed) and its status as it is after; null when there is no such batch.
+ */
+export const retryBatch = async (
+  db: Executor,
+  id: string,
+): Promise<{ retried: boolean; status: BatchStatus } | null> => {
+  const retried = await db
+    .updateTable('batches')
+    .set({ status: 'queued', error: null, finished_at: sql`null`, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .where('status', '=', 'failed')
+    .executeTakeFirst()
+  if (Number(retried.numUpdatedRows) > 0) return { retried: true, status: 'queued' }
+  const batch = await findBatch(db, id)
+  return batch ? { retried: false, status: batch.status } : null
+}
+
+/**
+ * Batches queued or running that no pg-boss job will run (none created, retrying or active), last
+ * changed more than `graceSeconds` ago (an upload is sealed a moment before its job is sent), with
+ * the state and error of their last job: 'failed' when pg-boss gave up (retries spent, or expired
+ * on its last try), 'cancelled', or null when no job is left (never sent: the send failed after the
+ * seal; or archived). The queue's schema is pg-boss's (src/batches/queue.ts).
+ */
+export const batchesWithoutJob = async (
+  db: Executor,
+  queue: string,
+  graceSeconds: number,
+): Promise<{ id: string; lastState: string | null; lastError: string | null }[]> => {
+  const rows = await sql<{ id: string; last_state: string | null; last_error: string | null }>`
+    select b.id, last.state as last_state, last.error as last_error
+    from batches b
+    left join lateral (
+      select j.state::text as state,
+             coalesce(j.output ->> 'message', j.output #>> '{value,message}', j.output::text) as error
+      from pgboss.job j
+      where j.name = ${queue} and j.data ->> 'batchId' = b.id::text
+      order by j.created_on desc
+      limit 1
+    ) last on true
+    where b.status in ('queued', 'running')
+      and b.updated_at < now() - make_interval(secs => ${graceSeconds})
+      and not exists (
+        select 1 from pgboss.job j
+        where j.name = ${queue} and j.data ->> 'batchId' = b.id::text
+          and j.state in ('created', 'retry', 'active'))
+    order by b.seq`.execute(db)
+  return rows.rows.map((r) => ({ id: r.id, lastState: r.last_state, lastError: r.last_error }))
 }
 
 /** The first `limit` error rows' errors, in row order. */

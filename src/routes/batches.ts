@@ -23,6 +23,7 @@ import {
   insertInputs,
   type ResultRow,
   resultsPage,
+  retryBatch,
   sealBatch,
 } from '../db/batches-repository.ts'
 import type { Executor } from '../db/executor.ts'
@@ -216,7 +217,8 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
           '(BATCH_MAX_ROWS, BATCH_MAX_BYTES): more bytes is 413, more rows 422. The upload is streamed and ' +
           'stored row by row; rows the schema refuses are kept as row errors (row number, column, JSON pointer, ' +
           'message) and the other rows go on. The batch then runs on the job queue: 202 with the batch. A ' +
-          '`submit` file whose bytes (SHA-256) were submitted before is the same batch: 200 with that batch. ' +
+          '`submit` file whose bytes (SHA-256) were submitted before is the same batch: 200 with that batch — or, ' +
+          'when that batch failed, 202 with it queued again, as POST /v1/batches/{id}/retry does. ' +
           'Whatever the bytes, a row is granted once: each submitted row’s idempotency key is the SHA-256 of its ' +
           'application’s canonical JSON (RFC 8785) and its occurrence in the file (two identical rows of one ' +
           'file are two applications), so a row that an earlier batch submitted (a file re-saved or re-encoded, ' +
@@ -283,10 +285,13 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
       }
       const sealed = await sealBatch(db, id, read.rows, read.contentHash)
       const batchId = sealed.duplicateOf ?? id
-      if (!sealed.duplicateOf) await app.batchQueue.enqueue(id)
+      // The same file after its batch failed: a new attempt of that batch (issue #11), which resumes
+      // where it stopped; its rows already decided answer their decisions.
+      const started = !sealed.duplicateOf || (await retryBatch(db, batchId))?.retried === true
+      if (started) await app.batchQueue.enqueue(batchId)
       const batch = (await findBatch(db, batchId))!
       reply.header('location', `/v1/batches/${batchId}`)
-      reply.code(sealed.duplicateOf ? 200 : 202)
+      reply.code(started ? 202 : 200)
       return presentBatch(batch, await batchErrors(db, batchId, ERRORS_SHOWN), request.language)
     },
   )
@@ -364,6 +369,47 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
       const batch = await findBatch(app.database.db, request.params.id)
       if (!batch) throw notFound('batch')
       return presentBatch(batch, await batchErrors(app.database.db, batch.id, ERRORS_SHOWN), request.language)
+    },
+  )
+
+  app.post(
+    '/v1/batches/:id/retry',
+    {
+      preHandler: app.requireRole('finance'),
+      schema: {
+        tags: ['batches'],
+        summary: 'Retry a failed batch: it resumes where it stopped',
+        description:
+          'A `failed` batch (its `error` says why and at which row it stopped) is queued again: 202 with the ' +
+          'batch. It resumes at the first row its last attempt did not finish; the rows decided before keep ' +
+          'their results, and a submitted row answers the decision stored for it, so no row is decided or ' +
+          'granted twice. Uploading the same file again does the same. A batch queued or running is answered ' +
+          'as it is (200: nothing to retry); a batch done is 409.',
+        security: [{ apiKey: [] }],
+        params: BatchParams,
+        response: { 200: Batch, 202: Batch, ...problemResponses(400, 401, 403, 404, 409, 503) },
+      },
+    },
+    async (request, reply) => {
+      const db = app.database.db
+      const retry = await retryBatch(db, request.params.id)
+      if (retry === null) throw notFound('batch')
+      if (retry.status === 'done')
+        throw new HttpProblem({
+          type: '/problems/batch-not-failed',
+          title: 'Conflict',
+          status: 409,
+          detail: {
+            zh: '该批次已处理完毕，无需重试。',
+            en: 'The batch is done: there is nothing to retry.',
+          },
+        })
+      if (retry.retried) await app.batchQueue.enqueue(request.params.id)
+      const batch = (await findBatch(db, request.params.id))!
+      reply.header('location', `/v1/batches/${batch.id}`)
+      // 202 when this request queued it again; 200 when it was already queued or running.
+      reply.code(retry.retried ? 202 : 200)
+      return presentBatch(batch, await batchErrors(db, batch.id, ERRORS_SHOWN), request.language)
     },
   )
 
