@@ -96,10 +96,11 @@ export const enqueueUnfunded = async (
     .execute()
 }
 
-/** A budget's queue: the unfunded outcomes of current decisions, in submission order. */
+/** A budget's queue: the unfunded outcomes of current decisions, in submission order (its head: `limit`). */
 export const budgetQueue = async (
   trx: Executor,
   key: string,
+  limit: number | null = null,
 ): Promise<{ decisionId: string; measure: string; amount: string }[]> => {
   const rows = await sql<{ decision_id: string; measure: string; amount: string }>`
     select q.decision_id, q.measure, q.amount
@@ -107,8 +108,16 @@ export const budgetQueue = async (
     join decisions d on d.id = q.decision_id
     join applications a on a.id = d.application_id
     where q.key = ${key} and ${isCurrent}
-    order by a.seq, d.seq`.execute(trx)
+    order by a.seq, d.seq
+    ${limit === null ? sql`` : sql`limit ${limit}`}`.execute(trx)
   return rows.rows.map((r) => ({ decisionId: r.decision_id, measure: r.measure, amount: r.amount }))
+}
+
+/** Locks a budget's row for the rest of the transaction (a funding chunk, src/decisions/budgets.ts). */
+export const lockBudget = async (trx: Executor, subject: BudgetSubject): Promise<void> => {
+  await sql`
+    select 1 from ledger_subjects where ledger = 'budget' and key = ${subjectKey(subject)}
+    for update`.execute(trx)
 }
 
 export class BudgetBelowDrawn extends Error {
