@@ -26,8 +26,9 @@ const DESCRIPTION =
   "date's year; a prefecture's budget, when set, pays that prefecture's applications instead of the " +
   'province-wide one; an amount the remainder cannot cover wholly is wholly unfunded. Raising the ' +
   'amount funds the queue in submission order, as corrections that supersede the queued decisions, in ' +
-  'the same transaction as the change. Every change is audited (entity budget-change). An amount below ' +
-  'what was already drawn is 409.'
+  'chunks of 50, each its own transaction (the change commits with the first); after a failure between ' +
+  'chunks the same PUT again resumes the funding where it stopped, never funding an outcome twice. ' +
+  'Every change is audited (entity budget-change). An amount below what was already drawn is 409.'
 
 const budgets: FastifyPluginAsyncTypebox = async (app) => {
   const put = async (
@@ -75,8 +76,8 @@ const budgets: FastifyPluginAsyncTypebox = async (app) => {
     response: { 200: BudgetSetResult, ...problemResponses(400, 401, 403, 409, 503) },
   }
 
-  // A top-up funds the whole queue in its one transaction (a correction per funded outcome), which
-  // can take longer than CONNECTION_TIMEOUT_MS of silence: Node would then cut the socket, and the
+  // A top-up funds the whole queue before it answers (a correction per funded outcome, in chunks of
+  // their own transactions), which can take longer than CONNECTION_TIMEOUT_MS of silence: Node would then cut the socket, and the
   // bureau would see no answer to a change that may well commit. The answer waits for the funding
   // instead; the database's statement and lock timeouts still bound every statement of it.
   // (An injected request — tests — has no real socket to set.)
