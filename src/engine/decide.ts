@@ -15,7 +15,7 @@ import { defineCondition, defineNote, type TraceFacts } from './facts.ts'
 import type { CompactGate, Gate } from './gate.ts'
 import { GateRun } from './gate.ts'
 import { GATES } from './gates/index.ts'
-import type { CompactOutcome, Measure } from './measure.ts'
+import type { CompactOutcome, FactRecorder, Measure } from './measure.ts'
 import { MeasureRun } from './measure.ts'
 import { MEASURES } from './measures/index.ts'
 import { Rational, ZERO } from './money.ts'
@@ -26,8 +26,8 @@ import {
   parameterOrder,
   RuleNotInForce,
   rankOf,
-  type TableRowRead,
   tableRows,
+  toRef,
   toTuple,
 } from './parameters/parameter-set.ts'
 import type { ParameterRead } from './parameters/types.ts'
@@ -278,8 +278,6 @@ export const decideCompact = (application: Application, options: EvaluateOptions
   const runs: (GateRun | MeasureRun)[] = gateRuns.slice()
   for (const d of decided) runs.push(d.run)
   const parametersUsed = collectParameters(runs, presentsDecimals(version))
-  const { indexOf } = parametersUsed
-  for (const run of runs) run.facts.p = run.reads.map(indexOf)
 
   return {
     ruleset: { id: RULESET.id, version },
@@ -287,7 +285,7 @@ export const decideCompact = (application: Application, options: EvaluateOptions
     gates: gateRuns.map((r) => r.result()),
     outcomes: decided.map((d) => d.outcome),
     totalAmount: total.toMoney(),
-    parametersUsed: parametersUsed.list,
+    parametersUsed,
     overriddenParameters: [...parameters.overridden],
   }
 }
@@ -403,61 +401,71 @@ const rankedReads = (
   return { reads, ranks }
 }
 
-interface CollectedParameters {
-  list: ParameterEntry[]
-  /** a read's index in list: its reference */
-  indexOf: (read: ParameterRead) => number
-}
-
 /**
- * Every parameter read, once per name and period; in plain code-unit order (not localeCompare):
- * deterministic, cheap. From ruleset 1.2.0 a table parameter shows only the rows read. A read of
- * the ruleset's own values is recorded by reference (ParameterRef), any other by copy.
+ * Every parameter read, once per name and period, in plain code-unit order (not localeCompare):
+ * deterministic, cheap; and each run's `facts.p`, the positions of its reads in that list. From
+ * ruleset 1.2.0 a table parameter shows only the rows read. A read of the ruleset's own values is
+ * recorded by reference (ParameterRef, one shared frozen array per read), any other by copy. No
+ * closure is made here: under tsx's keepNames a named one costs a defineProperty per evaluation (a
+ * one-measure decision spent ~8 % of its time there).
  */
-const collectParameters = (
-  runs: readonly { reads: readonly ParameterRead[]; rows: readonly TableRowRead[] }[],
-  onlyRowsRead: boolean,
-): CollectedParameters => {
+const collectParameters = (runs: readonly FactRecorder[], onlyRowsRead: boolean): ParameterEntry[] => {
   // The reads of one name and period are one object (ParameterSet.lookup): identity dedupes them.
   const ranked = rankedReads(runs)
   let unique: ParameterRead[]
-  let indexOf: (read: ParameterRead) => number
+  let ranks: number[] | null = null
   if (ranked) {
-    const { reads, ranks } = ranked
-    unique = reads
-    indexOf = (read) => {
-      const at = lowerBound(ranks, rankOf(read)!)
-      return reads[at] === read ? at : -1
-    }
+    unique = ranked.reads
+    ranks = ranked.ranks
   } else {
     // A decision reads a few dozen values: a linear scan beats building a Set and a Map.
-    const all: ParameterRead[] = []
-    for (const run of runs) for (const r of run.reads) if (!all.includes(r)) all.push(r)
-    all.sort(parameterOrder)
-    unique = all
-    indexOf = (read) => all.indexOf(read)
+    unique = []
+    for (const run of runs) for (const r of run.reads) if (!unique.includes(r)) unique.push(r)
+    unique.sort(parameterOrder)
+  }
+  let anyRows = false
+  for (const run of runs) {
+    const reads = run.reads
+    const p: number[] = new Array(reads.length)
+    for (let k = 0; k < reads.length; k++) p[k] = positionOf(unique, ranks, reads[k]!)
+    run.facts.p = p
+    if (run.rows.length > 0) anyRows = true
   }
   // the rows read of each table parameter, by its position
   let rows: Map<number, Set<string>> | undefined
-  if (onlyRowsRead && runs.some((run) => run.rows.length > 0)) {
+  if (onlyRowsRead && anyRows) {
     rows = new Map()
     for (const run of runs) {
       for (const row of run.rows) {
-        const i = indexOf(row.read)
+        const i = positionOf(unique, ranks, row.read)
         const keys = rows.get(i) ?? new Set<string>()
         keys.add(row.key)
         rows.set(i, keys)
       }
     }
   }
-  const list: ParameterEntry[] = unique.map((u, i) => {
-    const keys = u.value === null ? undefined : rows?.get(i)
-    if (ofTheRuleset(u)) return keys ? [u.name, u.from, [...keys].sort()] : [u.name, u.from]
-    return keys
-      ? toTuple({ ...u, value: tableRows(u.value as Readonly<Record<string, string>>, keys) })
-      : toTuple(u)
-  })
-  return { list, indexOf }
+  const list: ParameterEntry[] = new Array(unique.length)
+  for (let i = 0; i < unique.length; i++) {
+    const u = unique[i]!
+    const keys = rows === undefined || u.value === null ? undefined : rows.get(i)
+    if (ofTheRuleset(u)) list[i] = keys ? [u.name, u.from, [...keys].sort()] : toRef(u)
+    else
+      list[i] = keys
+        ? toTuple({ ...u, value: tableRows(u.value as Readonly<Record<string, string>>, keys) })
+        : toTuple(u)
+  }
+  return list
+}
+
+/** A read's position in `unique`: by binary search on the ranks when every read has one. */
+const positionOf = (
+  unique: readonly ParameterRead[],
+  ranks: readonly number[] | null,
+  read: ParameterRead,
+) => {
+  if (ranks === null) return unique.indexOf(read)
+  const at = lowerBound(ranks, rankOf(read)!)
+  return unique[at] === read ? at : -1
 }
 
 export type { TraceFacts }

@@ -175,6 +175,23 @@ export class FactRecorder {
 
 export type { ConditionSpec } from './trace.ts'
 
+/**
+ * A claimed item (platform, event, standard) refused: the reason goes on the outcome, its code on
+ * the item. A module-level function, not a closure per item: under tsx's keepNames every named
+ * closure costs a defineProperty each time it is made.
+ */
+export const refuseItem = <I extends { reasons: string[] }>(
+  run: MeasureRun,
+  item: I,
+  code: string,
+  message: Text,
+  pointer: string,
+): I => {
+  run.reason(code, message, pointer)
+  item.reasons.push(code)
+  return item
+}
+
 /** Builds one measure's outcome and the facts of its trace. */
 export class MeasureRun extends FactRecorder {
   private readonly reasons: Reason[] = []

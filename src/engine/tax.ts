@@ -112,7 +112,9 @@ export const parseTaxAmount = (value: unknown, pointer: string): Rational => {
 
 /** Checks every record's dates and amounts; throws InvalidInput naming the field. */
 export const checkTaxRecords = (records: readonly TaxRecord[], pointer: string): void => {
-  records.forEach((record, i) => {
+  // plain loops, no callback per record or per tax: every tax reward checks its records again
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i]!
     // the common case (valid, as validateApplication left it) builds no pointer
     const valid =
       typeof record.from === 'string' &&
@@ -120,8 +122,10 @@ export const checkTaxRecords = (records: readonly TaxRecord[], pointer: string):
       isIsoDate(record.from) &&
       isIsoDate(record.to) &&
       record.from <= record.to &&
-      LOCAL_TAXES.every((tax) => record[tax] === undefined || isAmount(record[tax]))
-    if (valid) return
+      (record.vat === undefined || isAmount(record.vat)) &&
+      (record.enterpriseIncomeTax === undefined || isAmount(record.enterpriseIncomeTax)) &&
+      (record.businessTax === undefined || isAmount(record.businessTax))
+    if (valid) continue
     const at = `${pointer}/${i}`
     checkDate(record.from, `${at}/from`)
     checkDate(record.to, `${at}/to`)
@@ -139,7 +143,7 @@ export const checkTaxRecords = (records: readonly TaxRecord[], pointer: string):
     for (const tax of LOCAL_TAXES) {
       if (record[tax] !== undefined) parseTaxAmount(record[tax], `${at}/${tax}`)
     }
-  })
+  }
 }
 
 /**

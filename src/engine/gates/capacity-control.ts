@@ -18,7 +18,7 @@ import { BUILD_TYPE_LABELS, CAPACITY_PRODUCT_LABELS, labelOf, labelsOf } from '.
 import { Rational } from '../money.ts'
 import { appliesRulings20261203 } from '../ruleset.ts'
 import type { Text } from '../trace.ts'
-import type { CapacityProduct } from '../types.ts'
+import type { CapacityProduct, Reason } from '../types.ts'
 
 const PRODUCT_NAMES: Readonly<Record<CapacityProduct, Text>> = CAPACITY_PRODUCT_LABELS
 
@@ -101,6 +101,18 @@ const NOT_APPLICABLE = defineNote(SCOPE, {
         },
 })
 
+/** What a controlled build lacks, as the gate's reason (module-level: no closure per decision under tsx's keepNames). */
+const missingInput = (reasons: Reason[], pointers: string[]): void => {
+  reasons.push({
+    code: 'MISSING_INPUT',
+    message: {
+      zh: `产能控制新建项目缺少所需信息：${pointers.join('、')}`,
+      en: `a new build of a controlled product needs: ${pointers.join(', ')}`,
+    },
+    field: pointers[0]!,
+  })
+}
+
 export const capacityControl = defineGate({
   id: 'capacity-control',
   clause: '§6',
@@ -138,20 +150,10 @@ export const capacityControl = defineGate({
     )
 
     const capacity = project.capacity
-    const missing = (pointers: string[]): void => {
-      reasons.push({
-        code: 'MISSING_INPUT',
-        message: {
-          zh: `产能控制新建项目缺少所需信息：${pointers.join('、')}`,
-          en: `a new build of a controlled product needs: ${pointers.join(', ')}`,
-        },
-        field: pointers[0]!,
-      })
-    }
 
     if (barred) {
       if (!capacity) {
-        missing(['/project/capacity'])
+        missingInput(reasons, ['/project/capacity'])
         return
       }
       const flags = {
@@ -163,7 +165,7 @@ export const capacityControl = defineGate({
         .filter(([, v]) => v === undefined)
         .map(([k]) => `/project/capacity/${k}`)
       if (absent.length > 0) {
-        missing(absent)
+        missingInput(reasons, absent)
         return
       }
       run.check(
@@ -199,7 +201,7 @@ export const capacityControl = defineGate({
         : []),
     ]
     if (!capacity || absent.length > 0) {
-      missing(absent)
+      missingInput(reasons, absent)
       return
     }
 

@@ -13,7 +13,7 @@
 import { defineCondition, defineStep } from '../facts.ts'
 import { labelOf, PLATFORM_KIND_LABELS } from '../labels.ts'
 import type { LedgerSubject } from '../ledgers.ts'
-import type { Measure } from '../measure.ts'
+import { type Measure, refuseItem } from '../measure.ts'
 import { type Rational, sum } from '../money.ts'
 import {
   eventAfterApplication,
@@ -126,11 +126,6 @@ export const rdPlatformGrant: Measure = {
         amount: null,
         reasons: [],
       }
-      const fail = (code: string, message: { zh: string; en: string }, pointer: string): ItemResult => {
-        run.reason(code, message, pointer)
-        item.reasons.push(code)
-        return item
-      }
 
       const tier: PlatformTier | null = nationalKinds.includes(platform.kind)
         ? 'national'
@@ -140,7 +135,9 @@ export const rdPlatformGrant: Measure = {
       item.tier = tier
       const covered = run.test(COVERED, undefined, undefined, tier !== null, [i, platform.id])
       if (!covered || tier === null) {
-        return fail(
+        return refuseItem(
+          run,
+          item,
           'PLATFORM_KIND_NOT_COVERED',
           run.labels
             ? {
@@ -160,7 +157,9 @@ export const rdPlatformGrant: Measure = {
         platform.id,
       ])
       if (!isNew) {
-        return fail(
+        return refuseItem(
+          run,
+          item,
           'NOT_NEWLY_RECOGNISED',
           {
             zh: `平台${platform.id}于${platform.recognisedOn}认定，早于政策实施日${windowStart}`,
@@ -172,7 +171,9 @@ export const rdPlatformGrant: Measure = {
 
       const what = { zh: `平台${platform.id}的认定`, en: `the recognition of platform ${platform.id}` }
       if (run.rulings && !happenedByApplication(run, i, what, platform.recognisedOn)) {
-        return fail(
+        return refuseItem(
+          run,
+          item,
           'EVENT_AFTER_APPLICATION',
           eventAfterApplication(what, platform.recognisedOn, run.application.applicationDate),
           `${field}/recognisedOn`,
@@ -189,7 +190,9 @@ export const rdPlatformGrant: Measure = {
       )
       if (!notYet) {
         const by = earlier && run.rulings ? grantedBy(earlier) : { zh: '', en: '' }
-        return fail(
+        return refuseItem(
+          run,
+          item,
           'ALREADY_GRANTED',
           {
             zh: `平台${platform.id}已获得${tier === 'national' ? '国家级' : '省级'}一次性补助${by.zh}`,

@@ -11,7 +11,7 @@
 
 import { defineCondition, defineStep } from '../facts.ts'
 import type { LedgerSubject } from '../ledgers.ts'
-import type { Measure } from '../measure.ts'
+import { type Measure, refuseItem } from '../measure.ts'
 import { type Rational, sum } from '../money.ts'
 import { describeGrant, eventAfterApplication, grantedBy, happenedByApplication } from '../one-time-grants.ts'
 
@@ -90,15 +90,12 @@ export const researchInstituteAward: Measure = {
         amount: null,
         reasons: [],
       }
-      const fail = (code: string, message: { zh: string; en: string }, pointer: string): ItemResult => {
-        run.reason(code, message, pointer)
-        item.reasons.push(code)
-        return item
-      }
 
       const inWindow = run.test(IN_WINDOW, undefined, undefined, event.date >= windowStart, [i, event.id])
       if (!inWindow) {
-        return fail(
+        return refuseItem(
+          run,
+          item,
           'BEFORE_POLICY_WINDOW',
           {
             zh: `事项${event.id}发生于${event.date}，早于政策实施日${windowStart}`,
@@ -110,7 +107,9 @@ export const researchInstituteAward: Measure = {
 
       const what = { zh: `事项${event.id}`, en: `event ${event.id}` }
       if (run.rulings && !happenedByApplication(run, i, what, event.date)) {
-        return fail(
+        return refuseItem(
+          run,
+          item,
           'EVENT_AFTER_APPLICATION',
           eventAfterApplication(what, event.date, run.application.applicationDate),
           `${field}/date`,
@@ -127,7 +126,9 @@ export const researchInstituteAward: Measure = {
       )
       if (!notYet) {
         const by = earlier && run.rulings ? grantedBy(earlier) : { zh: '', en: '' }
-        return fail(
+        return refuseItem(
+          run,
+          item,
           'ALREADY_GRANTED',
           { zh: `事项${event.id}已获奖励${by.zh}`, en: `event ${event.id} was already awarded${by.en}` },
           `${field}/id`,

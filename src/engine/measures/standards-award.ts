@@ -11,7 +11,7 @@
 
 import { defineCondition, defineStep } from '../facts.ts'
 import type { LedgerSubject } from '../ledgers.ts'
-import type { Measure } from '../measure.ts'
+import { type Measure, refuseItem } from '../measure.ts'
 import { type Rational, sum } from '../money.ts'
 import { describeGrant, eventAfterApplication, grantedBy, happenedByApplication } from '../one-time-grants.ts'
 
@@ -92,18 +92,15 @@ export const standardsAward: Measure = {
         amount: null,
         reasons: [],
       }
-      const fail = (code: string, message: { zh: string; en: string }, pointer: string): ItemResult => {
-        run.reason(code, message, pointer)
-        item.reasons.push(code)
-        return item
-      }
 
       const inWindow = run.test(IN_WINDOW, undefined, undefined, standard.date >= windowStart, [
         i,
         standard.id,
       ])
       if (!inWindow) {
-        return fail(
+        return refuseItem(
+          run,
+          item,
           'BEFORE_POLICY_WINDOW',
           {
             zh: `标准或认定${standard.id}取得于${standard.date}，早于政策实施日${windowStart}`,
@@ -115,7 +112,9 @@ export const standardsAward: Measure = {
 
       const what = { zh: `标准或认定${standard.id}`, en: `standard or certificate ${standard.id}` }
       if (run.rulings && !happenedByApplication(run, i, what, standard.date)) {
-        return fail(
+        return refuseItem(
+          run,
+          item,
           'EVENT_AFTER_APPLICATION',
           eventAfterApplication(what, standard.date, run.application.applicationDate),
           `${field}/date`,
@@ -132,7 +131,9 @@ export const standardsAward: Measure = {
       )
       if (!notYet) {
         const by = earlier && run.rulings ? grantedBy(earlier) : { zh: '', en: '' }
-        return fail(
+        return refuseItem(
+          run,
+          item,
           'ALREADY_GRANTED',
           {
             zh: `标准或认定${standard.id}已获奖励${by.zh}`,

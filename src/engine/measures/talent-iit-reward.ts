@@ -215,9 +215,6 @@ export const talentIitReward: Measure = {
         reasons: [],
       }
       items[i] = item
-      const refuse = (code: string, message: Text, field: string): void => {
-        item.reasons.push({ code, message, field })
-      }
 
       const designated = run.test(
         DESIGNATED,
@@ -227,7 +224,8 @@ export const talentIitReward: Measure = {
         person,
       )
       if (!designated) {
-        refuse(
+        refuseTalent(
+          item,
           'NOT_DESIGNATED_TALENT',
           {
             zh: `${who}不是认定的优秀企业高管或高级技术人才`,
@@ -247,7 +245,8 @@ export const talentIitReward: Measure = {
         person,
       )
       if (!inWindow) {
-        refuse(
+        refuseTalent(
+          item,
           'YEAR_OUTSIDE_POLICY_WINDOW',
           {
             zh: `${year}年度不在政策适用期${windowStart}至${windowEnd}内`,
@@ -283,7 +282,8 @@ export const talentIitReward: Measure = {
         const byZh = earlier
           ? `决定${earlier.decisionId ?? '未知'}，企业${earlier.creditCode ?? '未知'}`
           : '本申请中的前一项'
-        refuse(
+        refuseTalent(
+          item,
           run.rulings && (sameEnterprise || earlier === undefined) ? 'ALREADY_REWARDED' : 'ALREADY_GRANTED',
           run.rulings
             ? {
@@ -305,7 +305,8 @@ export const talentIitReward: Measure = {
         [...person, consecutive],
       )
       if (!withinRun) {
-        refuse(
+        refuseTalent(
+          item,
           'CONSECUTIVE_YEARS_EXHAUSTED',
           {
             zh: `${who}自${first}年起的连续${consecutive}年奖励期（${first}—${last}）不含${year}年`,
@@ -322,7 +323,8 @@ export const talentIitReward: Measure = {
       item.localRetainedShare = run.show.yuan(local)
       // Under the rulings an item above zero is paid from the one rounding of the outcome.
       if (run.rulings ? reward.isZero() : reward.toFenHalfUp() <= 0n) {
-        refuse(
+        refuseTalent(
+          item,
           'NO_INDIVIDUAL_INCOME_TAX',
           {
             zh: `${who}${year}年度无个人所得税地方留成部分`,
@@ -372,6 +374,11 @@ export const talentIitReward: Measure = {
     }
     return run.cash(total, details)
   },
+}
+
+/** A talent's year refused, with its reason (module-level: no closure per talent under tsx's keepNames). */
+const refuseTalent = (item: Item, code: string, message: Text, field: string): void => {
+  item.reasons.push({ code, message, field })
 }
 
 const subjectOf = (personId: string): LedgerSubject => ({ ledger: 'talent-award-year', personId })

@@ -297,6 +297,7 @@ const ranked = (read: ParameterRead, rank: number): ParameterRead => {
   const tuple: ParameterTuple = read.overridden
     ? [read.name, read.value, read.from, read.to, read.clause, true]
     : [read.name, read.value, read.from, read.to, read.clause]
+  Object.defineProperty(read, REF, { value: Object.freeze([read.name, read.from]), enumerable: false })
   return Object.defineProperty(read, TUPLE, { value: tuple, enumerable: false })
 }
 
@@ -323,6 +324,15 @@ export const toTuple = (r: ParameterRead): ParameterTuple => {
     : [r.name, r.value, r.from, r.to, r.clause]
   return tuple
 }
+
+const REF = Symbol('ref')
+
+/**
+ * A read as a reference to the ruleset's value, [name, from]: one frozen array per shared read
+ * (made once with it), not a new one per decision.
+ */
+export const toRef = (r: ParameterRead): ParameterRef =>
+  (r as { [REF]?: ParameterRef })[REF] ?? [r.name, r.from]
 
 /** The read a tuple records. */
 export const fromTuple = (t: ParameterTuple): ParameterRead => ({
