@@ -123,6 +123,8 @@ export class PgBossQueue implements BatchQueue {
   private readonly pool: QueuePool | null
   private sweeper: NodeJS.Timeout | null = null
   private sweeping: Promise<void> | null = null
+  /** this process's workers (pg-boss ids), woken when this process enqueues */
+  private readonly workerIds: string[] = []
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -155,7 +157,7 @@ export class PgBossQueue implements BatchQueue {
     // Creates the queue when it is missing; an existing one (installBatchQueue's) is left as it is.
     await this.boss.createQueue(QUEUE, queueOptions(this.options))
     for (let i = 0; i < this.options.workers; i++) {
-      await this.boss.work<{ batchId: string }>(
+      const workerId = await this.boss.work<{ batchId: string }>(
         QUEUE,
         { batchSize: 1, pollingIntervalSeconds: this.options.pollingSeconds, includeMetadata: true },
         async ([job]) => {
@@ -178,6 +180,7 @@ export class PgBossQueue implements BatchQueue {
           if (state === 'more') await this.boss.send(QUEUE, { batchId })
         },
       )
+      this.workerIds.push(workerId)
     }
     if (this.options.workers > 0) {
       const everyMs = this.options.maintenanceSeconds * 1000
@@ -222,6 +225,10 @@ export class PgBossQueue implements BatchQueue {
   async enqueue(batchId: string): Promise<void> {
     await this.start()
     await this.boss.send(QUEUE, { batchId })
+    // An idle worker of this process takes the job now rather than at its next poll (up to
+    // BATCH_QUEUE_POLLING_SECONDS later: most of a small batch's time). Workers of other processes
+    // still find it when they poll.
+    for (const id of this.workerIds) this.boss.notifyWorker(id)
   }
 
   async stop(): Promise<void> {
@@ -231,6 +238,7 @@ export class PgBossQueue implements BatchQueue {
     if (this.started) {
       await this.boss.stop({ graceful: true, wait: true, timeout: 30_000 })
       this.started = false
+      this.workerIds.length = 0
     }
     await this.pool?.close()
   }

@@ -15,7 +15,7 @@ import { lockBudgets } from '../db/budget-repository.ts'
 import { type StoredApplication, storeDecisionWrites } from '../db/decisions-repository.ts'
 import type { Executor } from '../db/executor.ts'
 import { historyFor, lockSubjects, readSubjects, type Subject, subjectsOf } from '../db/ledger-repository.ts'
-import { budgetCandidates } from '../engine/budgets.ts'
+import { budgetCandidates, budgetYear } from '../engine/budgets.ts'
 import { type CompactEvaluation, decideCompact } from '../engine/decide.ts'
 import { EngineError } from '../engine/evaluate.ts'
 import {
@@ -64,10 +64,14 @@ class ChunkLedger {
 
   constructor(history: History) {
     for (const t of history.totals ?? []) this.totals.set(subjectId(t.ledger, t.key), parseFen(t.total))
-    for (const g of history.grants ?? []) {
-      const id = subjectId(g.ledger, g.key)
-      this.grants.set(id, [...(this.grants.get(id) ?? []), g])
-    }
+    for (const g of history.grants ?? []) this.addGrant(subjectId(g.ledger, g.key), g)
+  }
+
+  /** Appends in place (the map owns its arrays; historyOf hands out copies): linear in the chunk. */
+  private addGrant(id: string, grant: LedgerGrant): void {
+    const list = this.grants.get(id)
+    if (list) list.push(grant)
+    else this.grants.set(id, [grant])
   }
 
   /** What historyFor would return for these subjects now (same members, same order). */
@@ -115,7 +119,7 @@ class ChunkLedger {
         decisionId,
         creditCode,
       }
-      this.grants.set(id, [...(this.grants.get(id) ?? []), grant])
+      this.addGrant(id, grant)
     }
   }
 }
@@ -151,6 +155,20 @@ class ChunkBudgets {
 }
 
 /**
+ * One application per budget scope the chunk's rows fall in: a row's budget candidates are those of
+ * its budget year and prefecture (BUDGET_RULES.year and .scope, src/engine/budgets.ts), so a chunk
+ * of 500 rows of one year and prefecture looks up 16 candidates once, not 8 000.
+ */
+const budgetScopes = (rows: readonly ChunkRow[]): Application[] => {
+  const scopes = new Map<string, Application>()
+  for (const r of rows) {
+    const scope = `${budgetYear(r.facts)}\u0000${r.facts.project?.prefecture ?? '\u0000'}`
+    if (!scopes.has(scope)) scopes.set(scope, r.facts)
+  }
+  return [...scopes.values()]
+}
+
+/**
  * Decides `rows` (in row order) in the caller's transaction. `store`: lock, decide and store every
  * row as an application with its decision, ledger grants and audit entries; otherwise read and
  * decide only. A row the engine refuses (EngineError) is an error row; the others go on.
@@ -166,11 +184,10 @@ export const decideChunk = async (
   // Budgets first, as every decision locks them ('budget' sorts before every other ledger). A dry
   // run locks them too (briefly, for its chunk) so it reads the pools as a submit would.
   const budgets = new ChunkBudgets(
-    await lockBudgets(
-      trx,
-      rows.flatMap((r) => budgetCandidates(r.facts)),
-      { storedApplicationId: null, supersededId: null },
-    ),
+    await lockBudgets(trx, budgetScopes(rows).flatMap(budgetCandidates), {
+      storedApplicationId: null,
+      supersededId: null,
+    }),
   )
   const locked = store ? await lockSubjects(trx, all) : await readSubjects(trx, all)
   const ledger = new ChunkLedger(await historyFor(trx, all, locked))
