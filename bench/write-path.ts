@@ -1,0 +1,97 @@
+// The write path of POST /v1/applications in process, on a fresh PostgreSQL database (issue #10,
+// "The stored decision is one round trip"): the statements each request sends (pg.Client.query calls,
+// by their first words), and the CPU time of this process per request, sequential (one in flight) so
+// the time is the route's own. `npx tsx bench/write-path.ts [N]`; WRITE_PATH_PROFILE=1 adds a CPU
+// profile of the measured part (write-path.cpuprofile in the OS temporary directory; open it in
+// Chrome DevTools).
+
+import { writeFile } from 'node:fs/promises'
+import { Session } from 'node:inspector/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import { buildApp } from '../src/app.ts'
+import { openPostgres } from '../src/db/database.ts'
+import { historyFor, readSubjects, subjectsOf } from '../src/db/ledger-repository.ts'
+import type { Application } from '../src/engine/types.ts'
+import { deepProcessing } from '../test/helpers/fixtures.ts'
+import { createBenchDatabase, dropBenchDatabase } from './postgres.ts'
+
+const N = Number(process.argv[2] ?? '300')
+
+const statements = new Map<string, number>()
+let counting = false
+const originalQuery = pg.Client.prototype.query
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  if (counting) {
+    const first = args[0]
+    const text = typeof first === 'string' ? first : String((first as { text?: string })?.text ?? '?')
+    const head = text.replace(/\s+/g, ' ').trim().slice(0, 48)
+    statements.set(head, (statements.get(head) ?? 0) + 1)
+  }
+  return (originalQuery as (...a: unknown[]) => unknown).apply(this, args)
+} as typeof pg.Client.prototype.query
+
+const main = async () => {
+  const bench = await createBenchDatabase()
+  const database = openPostgres(bench.url, 10)
+  try {
+    const app = await buildApp({
+      database,
+      limits: { rateLimitPerKey: 0, rateLimitAnonymous: 0, rateLimitAuthFailures: 0 },
+    })
+    const post = async (id: string) => {
+      const r = await app.inject({
+        method: 'POST',
+        url: '/v1/applications',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${bench.enterpriseKey}`,
+          'idempotency-key': id,
+        },
+        payload: JSON.stringify(deepProcessing(id, '120000000.00')),
+      })
+      if (r.statusCode !== 201) throw new Error(`${r.statusCode}: ${r.body.slice(0, 300)}`)
+    }
+    for (let i = 0; i < 100; i++) await post(`warm-${i}`)
+    const session = process.env['WRITE_PATH_PROFILE'] ? new Session() : null
+    if (session) {
+      session.connect()
+      await session.post('Profiler.enable')
+      await session.post('Profiler.start')
+    }
+    counting = true
+    const cpu = process.cpuUsage()
+    const started = performance.now()
+    for (let i = 0; i < N; i++) await post(`m-${i}`)
+    const used = process.cpuUsage(cpu)
+    const wall = performance.now() - started
+    counting = false
+    if (session) {
+      const { profile } = await session.post('Profiler.stop')
+      await writeFile(join(tmpdir(), 'write-path.cpuprofile'), JSON.stringify(profile))
+    }
+    let total = 0
+    for (const n of statements.values()) total += n
+    console.log(`${N} POST /v1/applications, one at a time: ${(wall / N).toFixed(2)} ms wall each,`)
+    console.log(`  ${((used.user + used.system) / N / 1000).toFixed(2)} ms CPU of this process each`)
+    console.log(`  ${(total / N).toFixed(2)} statements (round trips) each:`)
+    for (const [head, n] of [...statements].sort((a, b) => b[1] - a[1]))
+      console.log(`   ${(n / N).toFixed(2)}  ${head}`)
+    // Whether the route can reuse its precheck (src/decisions/decide.ts: only when the history under
+    // the subjects is empty): the history the next application of the same enterprise would see.
+    const facts = deepProcessing('next', '120000000.00') as Application
+    const subjects = subjectsOf(facts)
+    const history = await historyFor(database.db, subjects, await readSubjects(database.db, subjects))
+    console.log(
+      `  the next application's history: ${history.totals?.length ?? 0} totals, ${history.grants?.length ?? 0} grants` +
+        ` over ${subjects.length} subjects (${subjects.map((s) => s.ledger).join(', ')})`,
+    )
+    await app.close()
+  } finally {
+    await database.close()
+    await dropBenchDatabase(bench.name)
+  }
+}
+
+await main()
