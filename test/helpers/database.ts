@@ -141,11 +141,15 @@ export const secondPool = (
 
 /**
  * For tests that need several real connections (concurrency): they run only on PostgreSQL. Without
- * TEST_DATABASE_URL they are skipped *visibly*; under CI=true that is an error, never a skip.
+ * TEST_DATABASE_URL they are skipped *visibly*; under CI (any value but empty, 0 or false: CI
+ * services set `true`, people type `1`) that is an error, never a skip.
  */
+export const underCi = (value: string | undefined): boolean =>
+  value !== undefined && !['', '0', 'false'].includes(value.trim().toLowerCase())
+
 export const requirePostgres = (t: Test, what: string): boolean => {
   if (onPostgres) return true
-  if (process.env['CI'] === 'true') {
+  if (underCi(process.env['CI'])) {
     t.fail(`${what} needs PostgreSQL: set TEST_DATABASE_URL (CI must run it, not skip it)`)
     return false
   }
