@@ -28,6 +28,7 @@ const OPERATION_IDS: Record<string, string> = {
   'get /v1/decisions/{id}': 'getDecision',
   'get /v1/enterprises/{creditCode}/ledger': 'getEnterpriseLedger',
   'post /v1/decisions/{id}/replay': 'replayDecision',
+  'post /v1/batches/{id}/retry': 'retryBatch',
   'post /v1/decisions/{id}/corrections': 'correctDecision',
   'post /v1/keys': 'createApiKey',
   'get /v1/keys': 'listApiKeys',

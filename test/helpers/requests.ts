@@ -58,6 +58,8 @@ export const VALID_BODIES: Record<string, (creditCode?: string) => unknown> = {
     actuals: [{ indicator: 'light-industry-share', year: 2015, value: '0.47' }],
   }),
   replayDecision: () => undefined,
+  // No body; the fuzzer's {id} is a decision's, so it checks the unknown-batch answer (404).
+  retryBatch: () => undefined,
   correctDecision: () => ({ reason: 'recomputed after an audit' }),
   createApiKey: () => ({ role: 'auditor', label: 'matrix' }),
   setBudget: () => ({ amount: '50000000.00', note: 'appropriation' }),
