@@ -59,6 +59,7 @@ const ROLES: Record<string, 'public' | Role[]> = {
   setPrefectureBudget: ['finance'],
   listBudgets: ['finance', 'auditor'],
   uploadBatch: ['finance'],
+  retryBatch: ['finance'],
   getBatchTemplateCsv: ['finance'],
   getBatchTemplateXlsx: ['finance'],
   getBatch: ['finance', 'auditor'],

@@ -89,6 +89,15 @@ export const PROBLEM_TYPE_LIST: readonly ProblemType[] = [
     },
   },
   {
+    slug: 'batch-not-failed',
+    status: 409,
+    title: { zh: '批次已完成，无需重试', en: 'The batch is done: nothing to retry' },
+    explanation: {
+      zh: '只有状态为 failed 的批次可以重试。该批次已处理完毕，其结果可在 `GET /v1/batches/{id}/results` 查看。',
+      en: 'Only a `failed` batch can be retried. This batch is done; its results are at `GET /v1/batches/{id}/results`.',
+    },
+  },
+  {
     slug: 'batch-too-many-rows',
     status: 422,
     title: { zh: '批量文件行数过多', en: 'Too many rows in the batch' },
