@@ -15,7 +15,7 @@ import { lockBudgets } from '../db/budget-repository.ts'
 import { type StoredApplication, storeDecisionWrites } from '../db/decisions-repository.ts'
 import type { Executor } from '../db/executor.ts'
 import { historyFor, lockSubjects, readSubjects, type Subject, subjectsOf } from '../db/ledger-repository.ts'
-import { budgetCandidates, budgetYear } from '../engine/budgets.ts'
+import { budgetCandidates, budgetScopeKey } from '../engine/budgets.ts'
 import { type CompactEvaluation, decideCompact } from '../engine/decide.ts'
 import { EngineError } from '../engine/evaluate.ts'
 import {
@@ -155,14 +155,14 @@ class ChunkBudgets {
 }
 
 /**
- * One application per budget scope the chunk's rows fall in: a row's budget candidates are those of
- * its budget year and prefecture (BUDGET_RULES.year and .scope, src/engine/budgets.ts), so a chunk
- * of 500 rows of one year and prefecture looks up 16 candidates once, not 8 000.
+ * One application per budget scope the chunk's rows fall in (budgetScopeKey: rows of one scope have
+ * the same candidates), so a chunk of 500 rows of one year and prefecture looks up 16 candidates
+ * once, not 8 000.
  */
 const budgetScopes = (rows: readonly ChunkRow[]): Application[] => {
   const scopes = new Map<string, Application>()
   for (const r of rows) {
-    const scope = `${budgetYear(r.facts)}\u0000${r.facts.project?.prefecture ?? '\u0000'}`
+    const scope = budgetScopeKey(r.facts)
     if (!scopes.has(scope)) scopes.set(scope, r.facts)
   }
   return [...scopes.values()]

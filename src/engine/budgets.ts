@@ -44,8 +44,17 @@ export const budgetYear = (application: Application): number =>
 /** Measures that pay money: only they can draw a budget. */
 export const BUDGETED_MEASURES: readonly MeasureId[] = MEASURES.filter((m) => m.cash).map((m) => m.id)
 
+/**
+ * What an application's budget candidates depend on — its budget year and prefecture, nothing else —
+ * as one key: applications with the same key have the same candidates (a batch chunk looks them up
+ * once per key, src/decisions/decide-chunk.ts).
+ */
+export const budgetScopeKey = (application: Application): string =>
+  `${budgetYear(application)}\u0000${application.project?.prefecture ?? '\u0000'}`
+
 /** Every budget subject that could pay one of the application's outcomes: what the database looks up. */
 export const budgetCandidates = (application: Application): LedgerSubject[] => {
+  // Reads only what budgetScopeKey reads.
   const year = budgetYear(application)
   const prefecture = application.project?.prefecture ?? null
   return BUDGETED_MEASURES.flatMap((measure): LedgerSubject[] => [

@@ -2,7 +2,7 @@
 // engine decides `unfunded` from it after the measure's own caps (src/engine/budgets.ts).
 
 import t from 'tap'
-import { budgetCandidates } from '../../src/engine/budgets.ts'
+import { budgetCandidates, budgetScopeKey } from '../../src/engine/budgets.ts'
 import { evaluate } from '../../src/engine/evaluate.ts'
 import { type BudgetState, subjectKey } from '../../src/engine/ledgers.ts'
 import type { Application, History } from '../../src/engine/types.ts'
@@ -133,3 +133,15 @@ t.test(
     )
   },
 )
+
+t.test('budgetScopeKey: one key, the same candidates; another year or prefecture, another key', async (t) => {
+  const other = deepProcessing('p-other', '250000.00', '2015-11-30')
+  t.equal(budgetScopeKey(other), budgetScopeKey(facts), 'same year and prefecture, other facts')
+  t.same(budgetCandidates(other), budgetCandidates(facts))
+  const nextYear = deepProcessing('p-1', '1000000.00', '2016-06-01')
+  t.not(budgetScopeKey(nextYear), budgetScopeKey(facts))
+  t.notSame(budgetCandidates(nextYear), budgetCandidates(facts))
+  const elsewhere: Application = { ...facts, project: { ...facts.project!, prefecture: 'dali' } }
+  t.not(budgetScopeKey(elsewhere), budgetScopeKey(facts))
+  t.notSame(budgetCandidates(elsewhere), budgetCandidates(facts))
+})
