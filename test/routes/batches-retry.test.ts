@@ -144,3 +144,54 @@ t.test('a queued or running batch: a retry answers it as it is (nothing to retry
   t.equal(retry.statusCode, 200, retry.body)
   t.equal(retry.json().status, 'queued')
 })
+
+t.test('retries at once (POSTs and re-uploads): one of them queues the batch, no row twice', async (t) => {
+  const database = await testDatabase(t)
+  await installFault(database)
+  const queue = new InProcessQueue(database.db, { chunkRows: 2, sliceMs: 60_000 })
+  t.teardown(() => queue.stop())
+  const app = await testApp(t, database, { batchQueue: queue })
+  const keys = await keysFor(database)
+  const finance = bearer(keys.finance)
+  const file = Array.from({ length: 5 }, (_, i) =>
+    JSON.stringify(deepProcessing(`race-${i}`, '40000000.00')),
+  ).join('\n')
+  const upload = () =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/batches?mode=submit',
+      headers: { ...finance, 'content-type': JSONL },
+      payload: file,
+    })
+  await fault(database, true)
+  const id = (await upload()).json().id as string
+  await queue.idle()
+  t.match((await app.inject({ url: `/v1/batches/${id}`, headers: finance })).json(), { status: 'failed' })
+  await fault(database, false)
+
+  const answers = await Promise.all([
+    ...Array.from({ length: 3 }, () =>
+      app.inject({ method: 'POST', url: `/v1/batches/${id}/retry`, headers: finance }),
+    ),
+    upload(),
+    upload(),
+  ])
+  const statuses = answers.map((a) => a.statusCode)
+  t.equal(statuses.filter((s) => s === 202).length, 1, `one attempt queued it (${statuses.join(' ')})`)
+  t.ok(
+    statuses.every((s) => s === 202 || s === 200 || s === 409),
+    'the others answer the batch as it is, or that it is done',
+  )
+  t.ok(
+    answers.every((a) => a.json().id === id || a.json().type === '/problems/batch-not-failed'),
+    'all of the same batch',
+  )
+  await queue.idle()
+  t.match((await app.inject({ url: `/v1/batches/${id}`, headers: finance })).json(), {
+    status: 'done',
+    rows: { total: 5, done: 5, decided: 5 },
+  })
+  t.equal(await count(database, 'applications'), 5, 'every application stored once')
+  t.equal(await count(database, 'decisions'), 5)
+  t.equal(await count(database, 'batch_results'), 5)
+})
