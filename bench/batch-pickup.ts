@@ -3,35 +3,20 @@
 // against another checkout's (BENCH_BASELINE, as in BENCHMARKS.md) in alternating rounds, in one process:
 //   mkdir -p /tmp/base && git archive main src examples migrations tsconfig.json package.json | tar -x -C /tmp/base
 //   ln -s $PWD/node_modules /tmp/base/node_modules && BENCH_BASELINE=/tmp/base npx tsx bench/batch-pickup.ts
-import { randomBytes, randomUUID } from 'node:crypto'
-import pg from 'pg'
+import { randomUUID } from 'node:crypto'
 import { PgBossQueue } from '../src/batches/queue.ts'
 import { createBatch, findBatch, insertInputs, sealBatch } from '../src/db/batches-repository.ts'
 import { openPostgres } from '../src/db/database.ts'
-import { migrateToLatest } from '../src/db/migrator.ts'
-import { deepProcessing, keysFor } from '../test/helpers/fixtures.ts'
+import { deepProcessing } from '../test/helpers/fixtures.ts'
+import { createBenchDatabase, dropBenchDatabase } from './postgres.ts'
 
 const base = (await import(`${process.env['BENCH_BASELINE'] ?? '/tmp/base'}/src/batches/queue.ts`)) as {
   PgBossQueue: typeof PgBossQueue
 }
-const adminUrl = 'postgres://postgres@127.0.0.1:5432/postgres'
-const name = `bench_pick_${randomBytes(5).toString('hex')}`
-const admin = async (url: string, text: string) => {
-  const c = new pg.Client({ connectionString: url })
-  await c.connect()
-  try {
-    return await c.query(text)
-  } finally {
-    await c.end()
-  }
-}
-await admin(adminUrl, `create database ${name}`)
-const u = new URL(adminUrl)
-u.pathname = `/${name}`
-const database = openPostgres(u.toString(), 4)
+// A migrated database with the test keys, dropped at the end (bench/postgres.ts, as every bench).
+const bench = await createBenchDatabase()
+const database = openPostgres(bench.url, 4)
 try {
-  await migrateToLatest(database.db)
-  await keysFor(database)
   const key = await database.db
     .selectFrom('api_keys')
     .select(['id'])
@@ -45,7 +30,7 @@ try {
       ['branch', PgBossQueue],
     ] as const) {
       const q = new Q(database.db, {
-        connectionString: u.toString(),
+        connectionString: bench.url,
         workers: 1,
         chunkRows: 500,
         sliceMs: 10_000,
@@ -86,5 +71,5 @@ try {
     )
 } finally {
   await database.close()
-  await admin(adminUrl, `drop database if exists ${name} with (force)`)
+  await dropBenchDatabase(bench.name)
 }
