@@ -5,9 +5,10 @@ import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import pg from 'pg'
-import { openPostgres } from '../src/db/database.ts'
+import { buildApp } from '../src/app.ts'
+import { type DatabaseHandle, openPostgres } from '../src/db/database.ts'
 import { MIGRATIONS_DIR, migrateToLatest } from '../src/db/migrator.ts'
-import { keysFor } from '../test/helpers/fixtures.ts'
+import { deepProcessing, keysFor } from '../test/helpers/fixtures.ts'
 import { percentile } from './stats.ts'
 
 /** Where the bench databases are created: BENCH_ADMIN_URL, else the local server (trust auth). */
@@ -166,4 +167,30 @@ export const baselineInserts = async (
   } finally {
     await pool.end()
   }
+}
+
+/**
+ * An app in process on `database`, without rate limits, and a poster of the bench's application
+ * (deepProcessing, one new project per id) as the enterprise: POST /v1/applications, 201 or throws.
+ */
+export const benchApplications = async (database: DatabaseHandle, enterpriseKey: string) => {
+  const app = await buildApp({
+    database,
+    limits: { rateLimitPerKey: 0, rateLimitAnonymous: 0, rateLimitAuthFailures: 0 },
+  })
+  const post = async (id: string) => {
+    const r = await app.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${enterpriseKey}`,
+        'idempotency-key': id,
+      },
+      payload: JSON.stringify(deepProcessing(id, '120000000.00')),
+    })
+    if (r.statusCode !== 201) throw new Error(`${r.statusCode}: ${r.body.slice(0, 300)}`)
+    return r
+  }
+  return { app, post }
 }

@@ -4,10 +4,8 @@
 // application, by relation. `npx tsx bench/storage.ts [N]`. Sizes are bytes; the same caveats as
 // bench/run.ts section 5 (the WAL includes full-page images after a checkpoint).
 
-import { buildApp } from '../src/app.ts'
 import { openPostgres } from '../src/db/database.ts'
-import { deepProcessing } from '../test/helpers/fixtures.ts'
-import { createBenchDatabase, dropBenchDatabase, query } from './postgres.ts'
+import { benchApplications, createBenchDatabase, dropBenchDatabase, query } from './postgres.ts'
 
 const N = Number(process.argv[2] ?? '400')
 const CONCURRENCY = 10
@@ -30,24 +28,7 @@ const main = async () => {
   const bench = await createBenchDatabase()
   const database = openPostgres(bench.url, CONCURRENCY)
   try {
-    const app = await buildApp({
-      database,
-      limits: { rateLimitPerKey: 0, rateLimitAnonymous: 0, rateLimitAuthFailures: 0 },
-    })
-    const post = async (id: string) => {
-      const r = await app.inject({
-        method: 'POST',
-        url: '/v1/applications',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${bench.enterpriseKey}`,
-          'idempotency-key': id,
-        },
-        payload: JSON.stringify(deepProcessing(id, '120000000.00')),
-      })
-      if (r.statusCode !== 201) throw new Error(`${r.statusCode}: ${r.body.slice(0, 300)}`)
-      return r
-    }
+    const { app, post } = await benchApplications(database, bench.enterpriseKey)
     // warm up (first pages of every relation), then measure
     for (let i = 0; i < 20; i++) await post(`warm-${i}`)
     const before = await sizes(bench.url)

@@ -10,12 +10,11 @@ import { Session } from 'node:inspector/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { buildApp } from '../src/app.ts'
 import { openPostgres } from '../src/db/database.ts'
 import { historyFor, readSubjects, subjectsOf } from '../src/db/ledger-repository.ts'
 import type { Application } from '../src/engine/types.ts'
 import { deepProcessing } from '../test/helpers/fixtures.ts'
-import { createBenchDatabase, dropBenchDatabase } from './postgres.ts'
+import { benchApplications, createBenchDatabase, dropBenchDatabase } from './postgres.ts'
 
 const N = Number(process.argv[2] ?? '300')
 
@@ -36,23 +35,7 @@ const main = async () => {
   const bench = await createBenchDatabase()
   const database = openPostgres(bench.url, 10)
   try {
-    const app = await buildApp({
-      database,
-      limits: { rateLimitPerKey: 0, rateLimitAnonymous: 0, rateLimitAuthFailures: 0 },
-    })
-    const post = async (id: string) => {
-      const r = await app.inject({
-        method: 'POST',
-        url: '/v1/applications',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${bench.enterpriseKey}`,
-          'idempotency-key': id,
-        },
-        payload: JSON.stringify(deepProcessing(id, '120000000.00')),
-      })
-      if (r.statusCode !== 201) throw new Error(`${r.statusCode}: ${r.body.slice(0, 300)}`)
-    }
+    const { app, post } = await benchApplications(database, bench.enterpriseKey)
     for (let i = 0; i < 100; i++) await post(`warm-${i}`)
     const session = process.env['WRITE_PATH_PROFILE'] ? new Session() : null
     if (session) {
