@@ -48,7 +48,7 @@ export interface BudgetSet {
   funded: { supersededDecisionId: string; decisionId: string; measure: string; amount: string }[]
 }
 
-/** Corrections per funding transaction (BUDGET_FUNDING_CHUNK). */
+/** Corrections per funding transaction (setBudget's `chunkOutcomes`; tests pass smaller ones). */
 export const DEFAULT_FUNDING_CHUNK = 50
 
 export const setBudget = async (

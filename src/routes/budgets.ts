@@ -5,7 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { BudgetBelowDrawn, type BudgetSubject, listBudgets } from '../db/budget-repository.ts'
-import { setBudget } from '../decisions/budgets.ts'
+import { DEFAULT_FUNDING_CHUNK, setBudget } from '../decisions/budgets.ts'
 import type { MeasureId } from '../engine/types.ts'
 import { callerOf } from '../plugins/auth.ts'
 import { HttpProblem } from '../plugins/problems.ts'
@@ -26,7 +26,8 @@ const DESCRIPTION =
   "date's year; a prefecture's budget, when set, pays that prefecture's applications instead of the " +
   'province-wide one; an amount the remainder cannot cover wholly is wholly unfunded. Raising the ' +
   'amount funds the queue in submission order, as corrections that supersede the queued decisions, in ' +
-  'chunks of 50, each its own transaction (the change commits with the first); after a failure between ' +
+  `chunks of ${DEFAULT_FUNDING_CHUNK}, each its own transaction (the change commits with the first); ` +
+  'after a failure between ' +
   'chunks the same PUT again resumes the funding where it stopped, never funding an outcome twice. ' +
   'Every change is audited (entity budget-change). An amount below what was already drawn is 409.'
 
