@@ -8,9 +8,15 @@
 
 import { sql } from 'kysely'
 import t from 'tap'
+import type { Application } from '../../src/engine/types.ts'
 import { testApp } from '../helpers/app.ts'
 import { requirePostgres, secondPool, testDatabase } from '../helpers/database.ts'
-import { bearer, deepProcessing, keysFor } from '../helpers/fixtures.ts'
+import { bearer, deepProcessing, ENTERPRISE_A, ENTERPRISE_B, keysFor } from '../helpers/fixtures.ts'
+
+const withEnterprise = (facts: Application, creditCode: string): Application => ({
+  ...facts,
+  enterprise: { ...facts.enterprise, creditCode },
+})
 
 const APPLICATIONS = 120
 const DUE = 60_000_00n // fen: 6% of 1 000 000.00 (the interest subsidy of each project)
@@ -36,7 +42,11 @@ t.test('top-ups racing with applications on two instances: never overspent, queu
       method: 'POST',
       url: '/v1/applications',
       headers: { ...bearer(keys.finance), 'idempotency-key': `race-${i}` },
-      payload: deepProcessing(`p-race-${i}`, '1000000.00'),
+      // Two enterprises draw the one province-wide budget, alternately.
+      payload: withEnterprise(
+        deepProcessing(`p-race-${i}`, '1000000.00'),
+        i % 2 ? ENTERPRISE_B : ENTERPRISE_A,
+      ),
     }),
   )
   // The top-ups, one after the other (each raises the last), while the applications are in flight.
