@@ -13,11 +13,20 @@
 // every try), the job was cancelled, or it was never sent (the send failed after the upload was
 // sealed) — and fails the first two with pg-boss's reason, and sends the last one its job. A failed
 // batch is retried by the bureau (POST /v1/batches/{id}/retry, or the same file uploaded again).
+// Nor does a batch stay `receiving` for ever when the process receiving its upload is killed
+// mid-stream: the same sweep fails it ("upload did not complete") once no slice of it was stored for
+// `uploadGraceSeconds`; on PGlite the runner does it when it starts (no upload can be in progress
+// in a process that has just started, and no other process shares the directory).
 
 import type { Kysely } from 'kysely'
 import PgBoss from 'pg-boss'
 import type { Config } from '../config.ts'
-import { batchesWithoutJob, failBatch, unfinishedBatches } from '../db/batches-repository.ts'
+import {
+  batchesWithoutJob,
+  failBatch,
+  failBatchesNotUploaded,
+  unfinishedBatches,
+} from '../db/batches-repository.ts'
 import type { DatabaseHandle } from '../db/database.ts'
 import { grantQueueSchema, type QueueDb, type QueuePool, queuePool } from '../db/queue-connection.ts'
 import type { Database } from '../db/schema.ts'
@@ -61,6 +70,8 @@ export class InProcessQueue implements BatchQueue {
   }
 
   async start(): Promise<void> {
+    for (const id of await failBatchesNotUploaded(this.db, 0))
+      this.log.error({ batch: id }, 'batch failed: its upload did not complete')
     for (const id of await unfinishedBatches(this.db)) await this.enqueue(id)
   }
 
@@ -115,7 +126,15 @@ export interface PgBossOptions extends RunOptions {
   retryLimit?: number
   /** seconds before a failed slice is retried (default 1) */
   retryDelaySeconds?: number
+  /**
+   * seconds an upload may store no slice before the sweep fails its batch (default
+   * DEFAULT_UPLOAD_GRACE_SECONDS; batchQueueFor: twice REQUEST_TIMEOUT_MS, which bounds a live upload)
+   */
+  uploadGraceSeconds?: number
 }
+
+/** An upload's grace when none is given: twice the default REQUEST_TIMEOUT_MS (30 s). */
+export const DEFAULT_UPLOAD_GRACE_SECONDS = 60
 
 export class PgBossQueue implements BatchQueue {
   readonly boss: PgBoss
@@ -201,6 +220,9 @@ export class PgBossQueue implements BatchQueue {
     const grace = Math.max(this.options.maintenanceSeconds * 2, 10)
     this.sweeping = (async () => {
       try {
+        const uploadGrace = this.options.uploadGraceSeconds ?? DEFAULT_UPLOAD_GRACE_SECONDS
+        for (const id of await failBatchesNotUploaded(this.db, uploadGrace))
+          this.log.error({ batch: id }, 'batch failed: its upload did not complete')
         for (const b of await batchesWithoutJob(this.db, QUEUE, grace)) {
           if (b.lastState === 'failed' || b.lastState === 'cancelled') {
             const why =
@@ -283,7 +305,7 @@ export const installBatchQueue = async (
  */
 export const batchQueueFor = (
   database: DatabaseHandle,
-  config: Pick<Config, 'databaseUrl' | 'databaseRole' | 'batches'>,
+  config: Pick<Config, 'databaseUrl' | 'databaseRole' | 'batches' | 'limits'>,
   log: Logger = quiet,
   workers = config.batches.workers,
 ): BatchQueue => {
@@ -299,6 +321,8 @@ export const batchQueueFor = (
       maintenanceSeconds: config.batches.maintenanceSeconds,
       pollingSeconds: config.batches.pollingSeconds,
       role: config.databaseRole,
+      // A live upload's whole request arrives within REQUEST_TIMEOUT_MS: twice that, it is dead.
+      uploadGraceSeconds: Math.ceil((2 * config.limits.requestTimeoutMs) / 1000),
     },
     log,
   )
