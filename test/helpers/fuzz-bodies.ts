@@ -39,7 +39,12 @@ export const fuzzBodies = async (t: Test, half: 'stored' | 'stateless'): Promise
   // test/routes/batches.test.ts's (1 000 batch runs would only slow this file down).
   const app = await testApp(t, database, {
     limits: { rateLimitPerKey: 0, rateLimitAnonymous: 0, rateLimitAuthFailures: 0 },
-    batchQueue: { enqueue: async () => {}, start: async () => {}, stop: async () => {} },
+    batchQueue: {
+      enqueue: async () => {},
+      fundBudget: async () => {},
+      start: async () => {},
+      stop: async () => {},
+    },
   })
   const keys = await keysFor(database)
 

@@ -29,7 +29,12 @@ const count = async (database: DatabaseHandle, table: string) =>
   )
 
 /** A queue that runs nothing: the test runs the job's slices itself, one chunk at a time. */
-const manualQueue = { enqueue: async () => {}, start: async () => {}, stop: async () => {} }
+const manualQueue = {
+  enqueue: async () => {},
+  fundBudget: async () => {},
+  start: async () => {},
+  stop: async () => {},
+}
 
 t.test(
   'cancel mid-run: the decided rows stay, no other row is decided; retried, it finishes once',
