@@ -85,7 +85,15 @@ export const presentBatch = (b: BatchRow, errors: unknown[], language: Language)
     contentHash: b.contentHash,
     rows: { total: b.totalRows, done, decided: b.rowsDecided, failed: b.rowsFailed },
     rowsPerSecond: rate,
-    etaSeconds: b.status === 'done' ? 0 : rate && rate > 0 ? Math.ceil((b.totalRows - done) / rate) : null,
+    // Nothing is left to run in a batch done; none will run in one failed or cancelled until retried.
+    etaSeconds:
+      b.status === 'done'
+        ? 0
+        : b.status === 'failed' || b.status === 'cancelled'
+          ? null
+          : rate && rate > 0
+            ? Math.ceil((b.totalRows - done) / rate)
+            : null,
     counts: b.outcomeCounts,
     errors: shownErrors(errors, language),
     error: b.error,
@@ -401,7 +409,7 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
       const db = app.database.db
       const retry = await retryBatch(db, request.params.id)
       if (retry === null) throw notFound('batch')
-      if (!retry.retried && !retry.uploaded && retry.status === 'failed')
+      if (!retry.retried && !retry.uploaded && (retry.status === 'failed' || retry.status === 'cancelled'))
         throw new HttpProblem({
           type: '/problems/batch-upload-incomplete',
           title: 'Conflict',

@@ -72,6 +72,7 @@ t.test(
       {
         id,
         status: 'cancelled',
+        etaSeconds: null,
         rows: { total: ROWS, done: 2, decided: 2, failed: 0 },
         counts: { eligible: 2 },
       },
@@ -194,6 +195,12 @@ t.test(
     t.equal(retry.statusCode, 409, 'nothing to resume')
     t.match(retry.json(), { type: '/problems/batch-upload-incomplete' })
     t.match((await findBatch(database.db, id))!, { status: 'failed' }, 'and it stays failed')
+    // Cancelled (the bureau gives up on it), it is still nothing to retry.
+    const cancelled = await app.inject({ method: 'POST', url: `/v1/batches/${id}/cancel`, headers: finance })
+    t.match(cancelled.json(), { status: 'cancelled', etaSeconds: null })
+    const again = await app.inject({ method: 'POST', url: `/v1/batches/${id}/retry`, headers: finance })
+    t.equal(again.statusCode, 409, 'cancelled, still nothing to resume')
+    t.match(again.json(), { type: '/problems/batch-upload-incomplete' })
   },
 )
 
