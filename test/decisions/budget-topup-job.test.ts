@@ -261,3 +261,40 @@ t.test('pg-boss: the funding job fails mid-queue, pg-boss retries it, funded onc
     async () => (await app.inject({ url: '/v1/audit/verify', headers: bearer(keys.auditor) })).json().valid,
   )
 })
+
+t.test(
+  'pg-boss: a funding whose job was never sent (the PUT’s process died) is found by the sweep',
+  async (t) => {
+    if (!requirePostgres(t, 'the sweep of budget fundings without a job')) return
+    const database = await testDatabase(t)
+    // The PUT's process: its first chunk commits, then it dies before sending the job (a queue that
+    // sends nothing).
+    const { app, keys, put, before } = await setUp(t, database, recorder())
+    const answer = await put(ALL_PAID)
+    t.equal(answer.json().budget.funding.inProgress, true, 'the funding is recorded')
+    await sql`update budget_fundings set updated_at = now() - interval '1 minute'`.execute(database.db)
+    const workers = new PgBossQueue(database.db, {
+      connectionString: database.location,
+      workers: 1,
+      chunkRows: 500,
+      sliceMs: 60_000,
+      fundingChunkOutcomes: CHUNK,
+      expireSeconds: 30,
+      maintenanceSeconds: 1,
+      pollingSeconds: 1,
+    })
+    t.teardown(() => workers.stop())
+    await workers.start() // its sweep runs at once, and every second after
+    const end = Date.now() + 30_000
+    while ((await sql`select 1 from budget_fundings`.execute(database.db)).rows.length > 0) {
+      if (Date.now() > end) throw new Error('timed out waiting for the funding to finish')
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    await checkFundedOnce(
+      t,
+      database,
+      before,
+      async () => (await app.inject({ url: '/v1/audit/verify', headers: bearer(keys.auditor) })).json().valid,
+    )
+  },
+)
