@@ -4,12 +4,15 @@
 // before returning — exactly what main's PUT route called. Each round: a fresh PostgreSQL database
 // (bench/postgres.ts), a budget of 60 000.00 paid by the first application, QUEUED more applications
 // of 60 000.00 due each waiting, then the top-up that covers them all. Alternating rounds, one process;
-// wall time and this process's CPU time (the server's CPU is not in it) to the answer, and to the
-// whole queue funded.
+// wall time and this process's CPU time (on PostgreSQL the server's CPU is not in it; with
+// BENCH_PGLITE=1 the database is an in-memory PGlite in this process, so it is) to the answer, and
+// to the whole queue funded.
 //   npx tsx bench/budget-topup.ts [queued=240] [rounds=2]
+//   BENCH_PGLITE=1 npx tsx bench/budget-topup.ts [queued=240] [rounds=2]
 import { buildApp } from '../src/app.ts'
 import type { Caller } from '../src/auth/api-keys.ts'
-import { openPostgres } from '../src/db/database.ts'
+import { type DatabaseHandle, openPglite, openPostgres } from '../src/db/database.ts'
+import { migrateToLatest } from '../src/db/migrator.ts'
 import { continueFunding, setBudget } from '../src/decisions/budgets.ts'
 import { subjectKey } from '../src/engine/ledgers.ts'
 import { bearer, deepProcessing, keysFor } from '../test/helpers/fixtures.ts'
@@ -31,9 +34,28 @@ const cpuMs = () => {
   return (u.user + u.system) / 1000
 }
 
-const round = async (label: 'branch' | 'baseline') => {
+const PGLITE = process.env['BENCH_PGLITE'] === '1'
+
+/** A fresh database for a round, and how to drop it. */
+const freshDatabase = async (): Promise<{ database: DatabaseHandle; drop: () => Promise<void> }> => {
+  if (PGLITE) {
+    const database = await openPglite('memory://')
+    await migrateToLatest(database.db)
+    return { database, drop: () => database.close() }
+  }
   const bench = await createBenchDatabase()
   const database = openPostgres(bench.url, 4)
+  return {
+    database,
+    drop: async () => {
+      await database.close()
+      await dropBenchDatabase(bench.name)
+    },
+  }
+}
+
+const round = async (label: 'branch' | 'baseline') => {
+  const { database, drop } = await freshDatabase()
   try {
     const keys = await keysFor(database)
     const app = await buildApp({ database, batchQueue: noQueue })
@@ -76,8 +98,7 @@ const round = async (label: 'branch' | 'baseline') => {
     await app.close()
     return { answered, all }
   } finally {
-    await database.close()
-    await dropBenchDatabase(bench.name)
+    await drop()
   }
 }
 

@@ -28,7 +28,7 @@
 
 import type { Kysely } from 'kysely'
 import PgBoss from 'pg-boss'
-import type { Config } from '../config.ts'
+import { type Config, DEFAULT_LIMITS } from '../config.ts'
 import {
   batchesWithoutJob,
   failBatch,
@@ -188,8 +188,15 @@ export interface PgBossOptions extends QueueOptions {
   uploadGraceSeconds?: number
 }
 
-/** An upload's grace when none is given: twice the default REQUEST_TIMEOUT_MS (30 s). */
-export const DEFAULT_UPLOAD_GRACE_SECONDS = 60
+/**
+ * How long an upload may store no slice before the sweep fails it: twice REQUEST_TIMEOUT_MS, since a
+ * live upload's whole request (headers and body) arrives within that, or Node cuts it off.
+ */
+export const uploadGraceSeconds = (requestTimeoutMs: number): number =>
+  Math.ceil((2 * requestTimeoutMs) / 1000)
+
+/** An upload's grace when none is given: that of the default REQUEST_TIMEOUT_MS. */
+export const DEFAULT_UPLOAD_GRACE_SECONDS = uploadGraceSeconds(DEFAULT_LIMITS.requestTimeoutMs)
 
 export class PgBossQueue implements BatchQueue {
   readonly boss: PgBoss
@@ -410,8 +417,7 @@ export const batchQueueFor = (
       maintenanceSeconds: config.batches.maintenanceSeconds,
       pollingSeconds: config.batches.pollingSeconds,
       role: config.databaseRole,
-      // A live upload's whole request arrives within REQUEST_TIMEOUT_MS: twice that, it is dead.
-      uploadGraceSeconds: Math.ceil((2 * config.limits.requestTimeoutMs) / 1000),
+      uploadGraceSeconds: uploadGraceSeconds(config.limits.requestTimeoutMs),
     },
     log,
   )
