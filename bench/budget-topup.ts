@@ -9,11 +9,12 @@
 // to the whole queue funded.
 //   npx tsx bench/budget-topup.ts [queued=240] [rounds=2]
 //   BENCH_PGLITE=1 npx tsx bench/budget-topup.ts [queued=240] [rounds=2]
+//   BENCH_MODES=branch,direct,baseline …   (which variants, in this order each round)
 import { buildApp } from '../src/app.ts'
 import type { Caller } from '../src/auth/api-keys.ts'
 import { type DatabaseHandle, openPglite, openPostgres } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrator.ts'
-import { continueFunding, setBudget } from '../src/decisions/budgets.ts'
+import { changeBudget, continueFunding, setBudget } from '../src/decisions/budgets.ts'
 import { subjectKey } from '../src/engine/ledgers.ts'
 import { bearer, deepProcessing, keysFor } from '../test/helpers/fixtures.ts'
 import { createBenchDatabase, dropBenchDatabase } from './postgres.ts'
@@ -54,7 +55,14 @@ const freshDatabase = async (): Promise<{ database: DatabaseHandle; drop: () => 
   }
 }
 
-const round = async (label: 'branch' | 'baseline') => {
+/**
+ * branch: the PUT route, then the funding job's continueFunding; direct: the same two steps without
+ * HTTP (changeBudget, then continueFunding); baseline: setBudget, the whole queue at once.
+ */
+type Mode = 'branch' | 'direct' | 'baseline'
+const MODES = (process.env['BENCH_MODES'] ?? 'branch,baseline').split(',') as Mode[]
+
+const round = async (label: Mode) => {
   const { database, drop } = await freshDatabase()
   try {
     const keys = await keysFor(database)
@@ -87,6 +95,10 @@ const round = async (label: 'branch' | 'baseline') => {
       const r = await put(amount)
       answered = { wall: performance.now() - wall0, cpu: cpuMs() - cpu0, funded: r.json().funded.length }
       await continueFunding(database.db, subjectKey(subject))
+    } else if (label === 'direct') {
+      const r = await changeBudget(database.db, caller, subject, amount, null)
+      answered = { wall: performance.now() - wall0, cpu: cpuMs() - cpu0, funded: r.funded.length }
+      await continueFunding(database.db, subjectKey(subject))
     } else {
       const r = await setBudget(database.db, caller, subject, amount, null)
       answered = { wall: performance.now() - wall0, cpu: cpuMs() - cpu0, funded: r.funded.length }
@@ -104,7 +116,7 @@ const round = async (label: 'branch' | 'baseline') => {
 
 const rows: string[] = []
 for (let r = 0; r < ROUNDS; r++)
-  for (const label of ['branch', 'baseline'] as const) {
+  for (const label of MODES) {
     const { answered, all } = await round(label)
     rows.push(
       `${label.padEnd(8)} round ${r + 1}: answer ${(answered.wall / 1000).toFixed(2)} s wall, ${(answered.cpu / 1000).toFixed(2)} s CPU (${answered.funded} funded); whole queue ${(all.wall / 1000).toFixed(2)} s wall, ${(all.cpu / 1000).toFixed(2)} s CPU`,
