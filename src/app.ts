@@ -8,6 +8,7 @@ import { type BatchQueue, InProcessQueue } from './batches/queue.ts'
 import { DEFAULT_RUN_OPTIONS } from './batches/run.ts'
 import { DEFAULT_LIMITS, type Limits } from './config.ts'
 import type { DatabaseHandle } from './db/database.ts'
+import { DEFAULT_FUNDING_CHUNK } from './decisions/budgets.ts'
 import auth from './plugins/auth.ts'
 import compression from './plugins/compression.ts'
 import webConsole from './plugins/console.ts'
@@ -58,6 +59,11 @@ export interface AppOptions {
   batchQueue?: BatchQueue
   /** BATCH_MAX_ROWS, BATCH_MAX_BYTES; the defaults (100 000 rows, 100 MB) when absent */
   batchLimits?: Partial<BatchLimits>
+  /**
+   * corrections in a top-up's first chunk, the one PUT /v1/budgets answers after (DEFAULT_FUNDING_CHUNK
+   * when absent; tests pass smaller ones); the funding job's chunks are the queue's (fundingChunkOutcomes)
+   */
+  budgetFundingChunk?: number
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
@@ -111,7 +117,12 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
   app.removeContentTypeParser('text/plain')
 
   app.decorate('database', options.database)
-  const ownQueue = options.batchQueue ? null : new InProcessQueue(options.database.db, DEFAULT_RUN_OPTIONS)
+  const ownQueue = options.batchQueue
+    ? null
+    : new InProcessQueue(options.database.db, {
+        ...DEFAULT_RUN_OPTIONS,
+        fundingChunkOutcomes: options.budgetFundingChunk ?? DEFAULT_FUNDING_CHUNK,
+      })
   app.decorate('batchQueue', options.batchQueue ?? ownQueue!)
   if (ownQueue) app.addHook('onClose', () => ownQueue.stop())
   // First: every answer, errors included, is in the request's language (src/i18n/).
@@ -137,7 +148,7 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
   await app.register(keys)
   await app.register(currentKey)
   await app.register(audit)
-  await app.register(budgets)
+  await app.register(budgets, { fundingChunk: options.budgetFundingChunk ?? DEFAULT_FUNDING_CHUNK })
   await app.register(batches, { limits: options.batchLimits ?? {} })
   await app.register(reports)
   await app.register(webConsole)

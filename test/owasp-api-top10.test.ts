@@ -60,6 +60,7 @@ const ROLES: Record<string, 'public' | Role[]> = {
   listBudgets: ['finance', 'auditor'],
   uploadBatch: ['finance'],
   retryBatch: ['finance'],
+  cancelBatch: ['finance'],
   getBatchTemplateCsv: ['finance'],
   getBatchTemplateXlsx: ['finance'],
   getBatch: ['finance', 'auditor'],

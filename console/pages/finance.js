@@ -24,6 +24,9 @@ const COLUMN_NAMES = {
     remaining: '剩余',
     unfundedCount: '待资金件数',
     unfundedAmount: '待资金金额',
+    // A top-up's funding still in progress (GET /v1/budgets `funding`): the job funds the rest.
+    inProgress: '追加拨付进行中',
+    toFund: '待拨付件数',
     prefecture: '州市',
     measure: '措施',
     year: '年度',

@@ -13,21 +13,50 @@
 // every try), the job was cancelled, or it was never sent (the send failed after the upload was
 // sealed) — and fails the first two with pg-boss's reason, and sends the last one its job. A failed
 // batch is retried by the bureau (POST /v1/batches/{id}/retry, or the same file uploaded again).
+// Nor does a batch stay `receiving` for ever when the process receiving its upload is killed
+// mid-stream: the same sweep fails it ("upload did not complete") once no slice of it was stored for
+// `uploadGraceSeconds`; on PGlite the runner does it when it starts (no upload can be in progress
+// in a process that has just started, and no other process shares the directory).
+//
+// The same runners continue a budget top-up's funding (src/decisions/budgets.ts): the PUT funds the
+// first chunk of the budget's queue and records the funding under way; a job (pg-boss queue
+// FUNDING_QUEUE, or the in-process runner) calls continueFunding for a slice and sends the next one
+// while more remains. A job killed or failed mid-queue: pg-boss retries it; when none is left (never
+// sent, or pg-boss gave up) the sweep sends one; on PGlite the runner resumes every funding under way
+// when it starts. Each chunk funds the queue's head as it stands, so a second job, a retry or a
+// repeated PUT never funds an outcome twice.
 
 import type { Kysely } from 'kysely'
 import PgBoss from 'pg-boss'
-import type { Config } from '../config.ts'
-import { batchesWithoutJob, failBatch, unfinishedBatches } from '../db/batches-repository.ts'
+import { type Config, DEFAULT_LIMITS } from '../config.ts'
+import {
+  batchesWithoutJob,
+  failBatch,
+  failBatchesNotUploaded,
+  unfinishedBatches,
+} from '../db/batches-repository.ts'
+import { fundingsWithoutJob, pendingFundings } from '../db/budget-repository.ts'
 import type { DatabaseHandle } from '../db/database.ts'
 import { grantQueueSchema, type QueueDb, type QueuePool, queuePool } from '../db/queue-connection.ts'
 import type { Database } from '../db/schema.ts'
+import { continueFunding, DEFAULT_FUNDING_CHUNK } from '../decisions/budgets.ts'
 import { type RunOptions, runBatchSlice } from './run.ts'
 
 export const QUEUE = 'batches'
+/** pg-boss queue of budget fundings under way (data: { key }, the budget's ledger key). */
+export const FUNDING_QUEUE = 'budget-funding'
+
+/** How the runners work: batch slices (RunOptions), and the chunks of a budget's funding. */
+export interface QueueOptions extends RunOptions {
+  /** corrections per funding transaction (DEFAULT_FUNDING_CHUNK when absent) */
+  fundingChunkOutcomes?: number
+}
 
 export interface BatchQueue {
   /** queues a batch whose upload is complete */
   enqueue(batchId: string): Promise<void>
+  /** queues the rest of a budget's funding (its budget_fundings record is committed) */
+  fundBudget(key: string): Promise<void>
   /** starts taking jobs (if this process runs workers) */
   start(): Promise<void>
   /** stops taking jobs and waits for the running slice */
@@ -43,25 +72,38 @@ const quiet: Logger = { warn: () => {}, error: () => {} }
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
-/** Runs batches one slice at a time in this process, oldest first. */
+/** A job of the in-process runner: a batch's slice, or a budget funding's. */
+type Job = { kind: 'batch'; id: string } | { kind: 'funding'; key: string }
+
+const sameJob = (a: Job, b: Job) =>
+  a.kind === 'batch' ? b.kind === 'batch' && a.id === b.id : b.kind === 'funding' && a.key === b.key
+
+/** Runs batches and budget fundings one slice at a time in this process, oldest first. */
 export class InProcessQueue implements BatchQueue {
-  private readonly pending: string[] = []
+  private readonly pending: Job[] = []
   private running: Promise<void> | null = null
   private stopped = false
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly options: RunOptions,
+    private readonly options: QueueOptions,
     private readonly log: Logger = quiet,
   ) {}
 
   async enqueue(batchId: string): Promise<void> {
-    if (!this.pending.includes(batchId)) this.pending.push(batchId)
-    this.kick()
+    this.push({ kind: 'batch', id: batchId })
+  }
+
+  async fundBudget(key: string): Promise<void> {
+    this.push({ kind: 'funding', key })
   }
 
   async start(): Promise<void> {
+    for (const id of await failBatchesNotUploaded(this.db, 0))
+      this.log.error({ batch: id }, 'batch failed: its upload did not complete')
     for (const id of await unfinishedBatches(this.db)) await this.enqueue(id)
+    // Fundings a killed process left under way resume where their last chunk stopped.
+    for (const key of await pendingFundings(this.db)) await this.fundBudget(key)
   }
 
   async stop(): Promise<void> {
@@ -74,13 +116,23 @@ export class InProcessQueue implements BatchQueue {
     while (this.running) await this.running
   }
 
+  private push(job: Job): void {
+    if (!this.pending.some((p) => sameJob(p, job))) this.pending.push(job)
+    this.kick()
+  }
+
   private kick(): void {
     if (this.running || this.stopped) return
     this.running = (async () => {
       while (!this.stopped && this.pending.length > 0) {
-        const id = this.pending.shift()!
+        const job = this.pending.shift()!
+        if (job.kind === 'funding') {
+          await this.fund(job)
+          continue
+        }
+        const id = job.id
         try {
-          if ((await runBatchSlice(this.db, id, this.options)) === 'more') this.pending.push(id)
+          if ((await runBatchSlice(this.db, id, this.options)) === 'more') this.pending.push(job)
         } catch (error) {
           this.log.error({ err: error, batch: id }, 'batch slice failed')
           // Failed with its reason; the bureau retries it (POST /v1/batches/{id}/retry). A failure to
@@ -94,9 +146,23 @@ export class InProcessQueue implements BatchQueue {
       this.running = null
     })
   }
+
+  private async fund(job: Extract<Job, { kind: 'funding' }>): Promise<void> {
+    try {
+      const slice = await continueFunding(this.db, job.key, {
+        chunkOutcomes: this.options.fundingChunkOutcomes ?? DEFAULT_FUNDING_CHUNK,
+        sliceMs: this.options.sliceMs,
+      })
+      if (slice.state === 'more') this.pending.push(job)
+    } catch (error) {
+      // Its chunk rolled back; the funding stays recorded: the next start, or the same PUT again,
+      // resumes it from the queue's head.
+      this.log.error({ err: error, budget: job.key }, 'budget funding failed; it resumes at the next start')
+    }
+  }
 }
 
-export interface PgBossOptions extends RunOptions {
+export interface PgBossOptions extends QueueOptions {
   connectionString: string
   /**
    * DATABASE_ROLE: pg-boss's connections SET this role, as the API's pool does (src/db/database.ts),
@@ -115,7 +181,22 @@ export interface PgBossOptions extends RunOptions {
   retryLimit?: number
   /** seconds before a failed slice is retried (default 1) */
   retryDelaySeconds?: number
+  /**
+   * seconds an upload may store no slice before the sweep fails its batch (default
+   * DEFAULT_UPLOAD_GRACE_SECONDS; batchQueueFor: twice REQUEST_TIMEOUT_MS, which bounds a live upload)
+   */
+  uploadGraceSeconds?: number
 }
+
+/**
+ * How long an upload may store no slice before the sweep fails it: twice REQUEST_TIMEOUT_MS, since a
+ * live upload's whole request (headers and body) arrives within that, or Node cuts it off.
+ */
+export const uploadGraceSeconds = (requestTimeoutMs: number): number =>
+  Math.ceil((2 * requestTimeoutMs) / 1000)
+
+/** An upload's grace when none is given: that of the default REQUEST_TIMEOUT_MS. */
+export const DEFAULT_UPLOAD_GRACE_SECONDS = uploadGraceSeconds(DEFAULT_LIMITS.requestTimeoutMs)
 
 export class PgBossQueue implements BatchQueue {
   readonly boss: PgBoss
@@ -125,6 +206,8 @@ export class PgBossQueue implements BatchQueue {
   private sweeping: Promise<void> | null = null
   /** this process's workers (pg-boss ids), woken when this process enqueues */
   private readonly workerIds: string[] = []
+  /** this process's funding worker (pg-boss id), woken when this process queues a funding */
+  private readonly fundingWorkerIds: string[] = []
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -154,8 +237,9 @@ export class PgBossQueue implements BatchQueue {
     if (this.started) return
     await this.boss.start()
     this.started = true
-    // Creates the queue when it is missing; an existing one (installBatchQueue's) is left as it is.
-    await this.boss.createQueue(QUEUE, queueOptions(this.options))
+    // Creates the queues when missing; existing ones (installBatchQueue's) are left as they are.
+    await this.boss.createQueue(QUEUE, queueOptions(QUEUE, this.options))
+    await this.boss.createQueue(FUNDING_QUEUE, queueOptions(FUNDING_QUEUE, this.options))
     for (let i = 0; i < this.options.workers; i++) {
       const workerId = await this.boss.work<{ batchId: string }>(
         QUEUE,
@@ -183,6 +267,22 @@ export class PgBossQueue implements BatchQueue {
       this.workerIds.push(workerId)
     }
     if (this.options.workers > 0) {
+      // One funding worker per process: a funding's chunks take turns on its budget's lock anyway.
+      const fundingWorkerId = await this.boss.work<{ key: string }>(
+        FUNDING_QUEUE,
+        { batchSize: 1, pollingIntervalSeconds: this.options.pollingSeconds },
+        async ([job]) => {
+          if (!job) return
+          const slice = await continueFunding(this.db, job.data.key, {
+            chunkOutcomes: this.options.fundingChunkOutcomes ?? DEFAULT_FUNDING_CHUNK,
+            sliceMs: this.options.sliceMs,
+          })
+          // Sent before this job completes: a crash between the two leaves two jobs, and the second
+          // finds the queue's head already funded, never a funding without a job.
+          if (slice.state === 'more') await this.boss.send(FUNDING_QUEUE, { key: job.data.key })
+        },
+      )
+      this.fundingWorkerIds.push(fundingWorkerId)
       const everyMs = this.options.maintenanceSeconds * 1000
       this.sweeper = setInterval(() => void this.sweep(), everyMs)
       this.sweeper.unref()
@@ -201,6 +301,13 @@ export class PgBossQueue implements BatchQueue {
     const grace = Math.max(this.options.maintenanceSeconds * 2, 10)
     this.sweeping = (async () => {
       try {
+        const uploadGrace = this.options.uploadGraceSeconds ?? DEFAULT_UPLOAD_GRACE_SECONDS
+        for (const id of await failBatchesNotUploaded(this.db, uploadGrace))
+          this.log.error({ batch: id }, 'batch failed: its upload did not complete')
+        for (const key of await fundingsWithoutJob(this.db, FUNDING_QUEUE, grace)) {
+          this.log.warn({ budget: key }, 'budget funding without a job: queued again')
+          await this.boss.send(FUNDING_QUEUE, { key })
+        }
         for (const b of await batchesWithoutJob(this.db, QUEUE, grace)) {
           if (b.lastState === 'failed' || b.lastState === 'cancelled') {
             const why =
@@ -231,6 +338,12 @@ export class PgBossQueue implements BatchQueue {
     for (const id of this.workerIds) this.boss.notifyWorker(id)
   }
 
+  async fundBudget(key: string): Promise<void> {
+    await this.start()
+    await this.boss.send(FUNDING_QUEUE, { key })
+    for (const id of this.fundingWorkerIds) this.boss.notifyWorker(id)
+  }
+
   async stop(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper)
     this.sweeper = null
@@ -239,6 +352,7 @@ export class PgBossQueue implements BatchQueue {
       await this.boss.stop({ graceful: true, wait: true, timeout: 30_000 })
       this.started = false
       this.workerIds.length = 0
+      this.fundingWorkerIds.length = 0
     }
     await this.pool?.close()
   }
@@ -246,8 +360,11 @@ export class PgBossQueue implements BatchQueue {
 
 const DEFAULT_RETRY_LIMIT = 20
 
-const queueOptions = (o: { expireSeconds: number; retryLimit?: number; retryDelaySeconds?: number }) => ({
-  name: QUEUE,
+const queueOptions = (
+  name: string,
+  o: { expireSeconds: number; retryLimit?: number; retryDelaySeconds?: number },
+) => ({
+  name,
   expireInSeconds: o.expireSeconds,
   // A slice that failed (a lost connection, a deadlock past the retries) is tried again; its
   // chunk rolled back, so the retry starts where the last committed chunk stopped. Past the last
@@ -270,7 +387,8 @@ export const installBatchQueue = async (
   const boss = new PgBoss({ connectionString, max: 1, supervise: false, schedule: false })
   await boss.start()
   try {
-    await boss.createQueue(QUEUE, queueOptions({ expireSeconds }))
+    await boss.createQueue(QUEUE, queueOptions(QUEUE, { expireSeconds }))
+    await boss.createQueue(FUNDING_QUEUE, queueOptions(FUNDING_QUEUE, { expireSeconds }))
     if (role) await grantQueueSchema(boss.getDb() as QueueDb, role)
   } finally {
     await boss.stop({ graceful: false, wait: true })
@@ -283,7 +401,7 @@ export const installBatchQueue = async (
  */
 export const batchQueueFor = (
   database: DatabaseHandle,
-  config: Pick<Config, 'databaseUrl' | 'databaseRole' | 'batches'>,
+  config: Pick<Config, 'databaseUrl' | 'databaseRole' | 'batches' | 'limits'>,
   log: Logger = quiet,
   workers = config.batches.workers,
 ): BatchQueue => {
@@ -299,6 +417,7 @@ export const batchQueueFor = (
       maintenanceSeconds: config.batches.maintenanceSeconds,
       pollingSeconds: config.batches.pollingSeconds,
       role: config.databaseRole,
+      uploadGraceSeconds: uploadGraceSeconds(config.limits.requestTimeoutMs),
     },
     log,
   )

@@ -73,7 +73,9 @@ const runChunk = async (
 ): Promise<'done' | 'more' | 'missing'> => {
   const batch = await lockBatch(trx, batchId)
   if (!batch) return 'missing'
-  if (batch.status === 'done' || batch.status === 'failed') return 'done'
+  // Nothing more to decide: done, failed, or cancelled by the bureau (between two chunks: the rows
+  // of the chunks committed before stay decided).
+  if (batch.status === 'done' || batch.status === 'failed' || batch.status === 'cancelled') return 'done'
   const from = batch.nextRow
   const to = Math.min(batch.totalRows, from + chunkRows - 1)
   const inputs = from <= to ? await readInputs(trx, batchId, from, to) : []

@@ -7,7 +7,7 @@ import type { Executor } from './executor.ts'
 
 export type BatchMode = 'dry-run' | 'submit'
 export type BatchFormat = 'csv' | 'jsonl'
-export type BatchStatus = 'receiving' | 'queued' | 'running' | 'done' | 'failed'
+export type BatchStatus = 'receiving' | 'queued' | 'running' | 'done' | 'failed' | 'cancelled'
 
 export interface BatchRow {
   id: string
@@ -127,6 +127,8 @@ export const sealBatch = async (
       .updateTable('batches')
       .set({ total_rows: totalRows, content_hash: contentHash, status: 'queued', updated_at: sql`now()` })
       .where('id', '=', id)
+      // A batch the sweep gave up on (failBatchesNotUploaded) stays failed: it is answered as it is.
+      .where('status', '=', 'receiving')
       .execute()
     return { duplicateOf: null }
   } catch (error) {
@@ -351,25 +353,86 @@ export const failBatch = async (db: Executor, id: string, error: string): Promis
 }
 
 /**
- * A failed batch queued again (a new attempt): its reason is cleared and it resumes at next_row —
- * the rows its committed chunks decided keep their results, and a submitted row's key answers the
- * decision stored then, so no row is decided or granted twice. Returns whether it was queued again
- * (it was failed) and its status as it is after; null when there is no such batch.
+ * A failed or cancelled batch queued again (a new attempt): its reason is cleared and it resumes at
+ * next_row — the rows its committed chunks decided keep their results, and a submitted row's key
+ * answers the decision stored then, so no row is decided or granted twice. A batch whose upload
+ * never completed (no content hash: failBatchesNotUploaded) has no rows to resume: it is not queued.
+ * Returns whether it was queued again and its status as it is after; null when there is no such batch.
  */
 export const retryBatch = async (
   db: Executor,
   id: string,
-): Promise<{ retried: boolean; status: BatchStatus } | null> => {
+): Promise<{ retried: boolean; status: BatchStatus; uploaded: boolean } | null> => {
   const retried = await db
     .updateTable('batches')
     .set({ status: 'queued', error: null, finished_at: sql`null`, updated_at: sql`now()` })
     .where('id', '=', id)
-    .where('status', '=', 'failed')
+    .where('status', 'in', ['failed', 'cancelled'])
+    .where('content_hash', 'is not', null)
     .executeTakeFirst()
-  if (Number(retried.numUpdatedRows) > 0) return { retried: true, status: 'queued' }
+  if (Number(retried.numUpdatedRows) > 0) return { retried: true, status: 'queued', uploaded: true }
   const batch = await findBatch(db, id)
-  return batch ? { retried: false, status: batch.status } : null
+  return batch ? { retried: false, status: batch.status, uploaded: batch.contentHash !== null } : null
 }
+
+/**
+ * The bureau stops a batch (POST /v1/batches/{id}/cancel): `cancelled`, so no chunk decides another
+ * of its rows. The update waits for the batch row's lock, which a running chunk holds until it
+ * commits (lockBatch): the chunk's rows stay decided (they are decisions, with their results), and
+ * the next chunk, locking the batch, finds it cancelled and stops. Only a batch queued, running or
+ * failed is cancelled; returns whether it was cancelled now and its status after; null when there
+ * is no such batch.
+ */
+export const cancelBatch = async (
+  db: Executor,
+  id: string,
+): Promise<{ cancelled: boolean; status: BatchStatus } | null> => {
+  const cancelled = await db
+    .updateTable('batches')
+    .set({ status: 'cancelled', error: null, updated_at: sql`now()`, finished_at: sql`now()` })
+    .where('id', '=', id)
+    .where('status', 'in', ['queued', 'running', 'failed'])
+    .executeTakeFirst()
+  if (Number(cancelled.numUpdatedRows) > 0) return { cancelled: true, status: 'cancelled' }
+  const batch = await findBatch(db, id)
+  return batch ? { cancelled: false, status: batch.status } : null
+}
+
+/** An upload still streaming in: its batch was active now (each slice of rows stored touches it). */
+export const touchUpload = async (db: Executor, id: string): Promise<void> => {
+  await db
+    .updateTable('batches')
+    .set({ updated_at: sql`now()` })
+    .where('id', '=', id)
+    .where('status', '=', 'receiving')
+    .execute()
+}
+
+/**
+ * Uploads that will never complete: batches still `receiving` with no slice stored for
+ * `graceSeconds` (the process receiving them was killed mid-stream; a live upload touches its batch
+ * with every slice, and its whole request must arrive within REQUEST_TIMEOUT_MS). They are `failed`,
+ * "upload did not complete", so none stays `receiving` for ever; their rows are kept for the record
+ * but never decided (a retry refuses them: the file is uploaded again). Returns their ids.
+ */
+export const failBatchesNotUploaded = async (db: Executor, graceSeconds: number): Promise<string[]> =>
+  (
+    await db
+      .updateTable('batches')
+      .set({
+        status: 'failed',
+        error: UPLOAD_DID_NOT_COMPLETE,
+        updated_at: sql`now()`,
+        finished_at: sql`now()`,
+      })
+      .where('status', '=', 'receiving')
+      .where('updated_at', '<', sql<Date>`now() - make_interval(secs => ${graceSeconds})`)
+      .returning('id')
+      .execute()
+  ).map((r) => r.id)
+
+/** Why a batch whose upload was cut off failed. */
+export const UPLOAD_DID_NOT_COMPLETE = 'upload did not complete'
 
 /**
  * Batches queued or running that no pg-boss job will run (none created, retrying or active), last

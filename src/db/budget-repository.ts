@@ -252,11 +252,26 @@ export interface BudgetRow {
   drawn: string
   remaining: string
   queue: { count: number; amount: string }
+  /**
+   * A top-up's funding still under way (a budget_fundings row: the funding job continues it), and
+   * how many queued outcomes the remainder covers, head first, that it has still to fund (0 when none
+   * is under way).
+   */
+  funding: { inProgress: boolean; toFund: number }
   note: string | null
 }
 
-/** Every budget of a year (or of every year), with its queue: by year, measure, province-wide first. */
-export const listBudgets = async (db: Executor, year: number | null): Promise<BudgetRow[]> => {
+/**
+ * Every budget of a year (or of every year), with its queue: by year, measure, province-wide first.
+ * `funding: false` leaves out what a funding under way has still to fund (a walk of the queue), for
+ * the funding's own reads of the remainder.
+ */
+export const listBudgets = async (
+  db: Executor,
+  year: number | null,
+  options: { funding?: boolean } = {},
+): Promise<BudgetRow[]> => {
+  const funding = options.funding ?? true
   const rows = await sql<{
     subject: BudgetSubject
     cap: string
@@ -264,10 +279,13 @@ export const listBudgets = async (db: Executor, year: number | null): Promise<Bu
     remaining: string
     count: number
     queued: string
+    funding: boolean
+    to_fund: number
     note: string | null
   }>`
     select s.subject, s.cap, s.total, (s.cap - s.total)::numeric(18, 2)::text as remaining,
            coalesce(q.count, 0)::int as count, coalesce(q.amount, 0)::numeric(18, 2)::text as queued,
+           (f.key is not null) as funding, coalesce(t.to_fund, 0)::int as to_fund,
            (select c.note from budget_changes c where c.key = s.key order by c.id desc limit 1) as note
     from ledger_subjects s
     left join (
@@ -276,6 +294,21 @@ export const listBudgets = async (db: Executor, year: number | null): Promise<Bu
       where ${isCurrent}
       group by q.key
     ) q on q.key = s.key
+    left join budget_fundings f on f.key = s.key
+    -- What the funding has still to fund: the queue's head, in submission order, as far as the
+    -- remainder covers it wholly (it stops at the first outcome it cannot cover: POLICY.md §3).
+    left join lateral (
+      select count(*) as to_fund
+      from (
+        select sum(q.amount) over (order by a.seq, d.seq rows unbounded preceding) as running
+        from budget_queue q
+        join decisions d on d.id = q.decision_id
+        join applications a on a.id = d.application_id
+        -- Only while a funding is under way (a one-time filter: no walk otherwise).
+        where ${funding ? sql`f.key is not null` : sql`false`} and q.key = s.key and ${isCurrent}
+      ) r
+      where r.running <= s.cap - s.total
+    ) t on true
     where s.ledger = 'budget' and s.cap is not null
       ${year === null ? sql`` : sql`and (s.subject ->> 'year')::int = ${year}`}
     order by (s.subject ->> 'year')::int, s.subject ->> 'measure', s.subject ->> 'prefecture' nulls first`.execute(
@@ -289,16 +322,100 @@ export const listBudgets = async (db: Executor, year: number | null): Promise<Bu
     drawn: r.total,
     remaining: r.remaining,
     queue: { count: Number(r.count), amount: r.queued },
+    funding: { inProgress: r.funding, toFund: Number(r.to_fund) },
     note: r.note,
   }))
 }
 
 /** One budget's state (for the answer to a change), read in the caller's transaction. */
-export const findBudget = async (db: Executor, subject: BudgetSubject): Promise<BudgetRow | null> => {
-  const all = await listBudgets(db, subject.year)
+export const findBudget = async (
+  db: Executor,
+  subject: BudgetSubject,
+  options: { funding?: boolean } = {},
+): Promise<BudgetRow | null> => {
+  const all = await listBudgets(db, subject.year, options)
   return (
     all.find(
       (b) => b.measure === subject.measure && b.prefecture === subject.prefecture && b.year === subject.year,
     ) ?? null
   )
 }
+
+/**
+ * A top-up's funding still under way (migration 2026-12-04T1830): written in the transaction of its
+ * first chunk when more of the queue remains, deleted in the chunk that finds the queue done. Every
+ * write holds the budget's lock (lockBudget, or setBudgetAmount's), so chunks of two fundings of one
+ * budget take turns. `requestedBy`/`requestedRole`: the key whose top-up it is (its corrections are
+ * that key's, as if the PUT had funded the whole queue).
+ */
+export interface BudgetFunding {
+  key: string
+  subject: BudgetSubject
+  requestedBy: string
+  requestedRole: string
+}
+
+export const recordFunding = async (
+  trx: Executor,
+  subject: BudgetSubject,
+  requestedBy: string,
+  requestedRole: string,
+): Promise<void> => {
+  await sql`
+    insert into budget_fundings (key, subject, requested_by, requested_role)
+    values (${subjectKey(subject)}, ${JSON.stringify(subject)}::jsonb, ${requestedBy}, ${requestedRole})
+    on conflict (key) do update
+      set requested_by = excluded.requested_by, requested_role = excluded.requested_role, updated_at = now()`.execute(
+    trx,
+  )
+}
+
+/** A chunk of the funding committed: still under way (the sweep looks for fundings gone quiet). */
+export const touchFunding = async (trx: Executor, key: string): Promise<void> => {
+  await trx.updateTable('budget_fundings').set({ updated_at: sql`now()` }).where('key', '=', key).execute()
+}
+
+export const endFunding = async (trx: Executor, key: string): Promise<void> => {
+  await trx.deleteFrom('budget_fundings').where('key', '=', key).execute()
+}
+
+export const findFunding = async (db: Executor, key: string): Promise<BudgetFunding | null> => {
+  const row = await db
+    .selectFrom('budget_fundings')
+    .select(['key', 'subject', 'requested_by', 'requested_role'])
+    .where('key', '=', key)
+    .executeTakeFirst()
+  return row
+    ? {
+        key: row.key,
+        subject: row.subject as BudgetSubject,
+        requestedBy: row.requested_by,
+        requestedRole: row.requested_role,
+      }
+    : null
+}
+
+/** Every funding under way, oldest first: what an in-process runner resumes when it starts. */
+export const pendingFundings = async (db: Executor): Promise<string[]> =>
+  (await db.selectFrom('budget_fundings').select('key').orderBy('created_at').execute()).map((r) => r.key)
+
+/**
+ * Fundings under way that no pg-boss job will continue (none created, retrying or active), quiet for
+ * more than `graceSeconds` (a top-up records its funding a moment before it sends the job): the job
+ * was never sent (the PUT's process died after its first chunk committed), or pg-boss gave up on it.
+ * The queue's schema is pg-boss's (src/batches/queue.ts).
+ */
+export const fundingsWithoutJob = async (
+  db: Executor,
+  queue: string,
+  graceSeconds: number,
+): Promise<string[]> =>
+  (
+    await sql<{ key: string }>`
+      select f.key from budget_fundings f
+      where f.updated_at < now() - make_interval(secs => ${graceSeconds})
+        and not exists (
+          select 1 from pgboss.job j
+          where j.name = ${queue} and j.data ->> 'key' = f.key and j.state in ('created', 'retry', 'active'))
+      order by f.created_at`.execute(db)
+  ).rows.map((r) => r.key)

@@ -184,17 +184,16 @@ export interface BudgetQueueTable {
   amount: Numeric
 }
 
+/** A batch's status; `cancelled` from migration 2026-12-04T1830. */
+type BatchStatusColumn = 'receiving' | 'queued' | 'running' | 'done' | 'failed' | 'cancelled'
+
 export interface BatchesTable {
   id: string
   seq: IdentitySeq
   mode: 'dry-run' | 'submit'
   format: 'csv' | 'jsonl'
   content_hash: string | null
-  status: ColumnType<
-    'receiving' | 'queued' | 'running' | 'done' | 'failed',
-    'receiving' | 'queued' | 'running' | 'done' | 'failed' | undefined,
-    'receiving' | 'queued' | 'running' | 'done' | 'failed'
-  >
+  status: ColumnType<BatchStatusColumn, BatchStatusColumn | undefined, BatchStatusColumn>
   total_rows: ColumnType<number, number | undefined, number>
   next_row: ColumnType<number, number | undefined, number>
   rows_decided: ColumnType<number, number | undefined, number>
@@ -231,6 +230,16 @@ export interface BatchResultsTable {
   errors: Json | null
 }
 
+/** A budget whose queue a top-up is still funding (migration 2026-12-04T1830). */
+export interface BudgetFundingsTable {
+  key: string
+  subject: ColumnType<unknown, string, string>
+  requested_by: string
+  requested_role: string
+  created_at: Timestamp
+  updated_at: ColumnType<Date, never, Date | string>
+}
+
 export interface Database {
   batches: BatchesTable
   batch_inputs: BatchInputsTable
@@ -248,4 +257,5 @@ export interface Database {
   audit_head: AuditHeadTable
   budget_changes: BudgetChangesTable
   budget_queue: BudgetQueueTable
+  budget_fundings: BudgetFundingsTable
 }

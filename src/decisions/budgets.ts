@@ -15,6 +15,15 @@
 // same PUT again — or any later one — resumes where funding stopped, in submission order, and two
 // top-ups at once take turns on the lock and never fund an outcome twice; the ledger's CHECK
 // (total <= cap) refuses any overdraft whatever happens.
+//
+// The PUT answers after the first chunk (changeBudget; issue #11: 240 outcomes took 12 s before it
+// answered): when more of the queue remains, that chunk's transaction records the funding under way
+// (budget_fundings) and the funding job (src/batches/queue.ts: pg-boss, or in process on PGlite)
+// continues it, chunk after chunk (continueFunding), each chunk deleting the record when it finds the
+// queue done. A job killed or failed mid-queue leaves the record: pg-boss retries the job, the sweep
+// sends one when none is left, the in-process runner resumes it at its next start, and the same PUT
+// again resumes it too — always from the queue's head as it stands, so in submission order and never
+// funding an outcome twice.
 
 import type { Kysely } from 'kysely'
 import type { AuditEntryInput } from '../audit/chain.ts'
@@ -26,9 +35,13 @@ import {
   type BudgetSubject,
   budgetChangeEntity,
   budgetQueue,
+  endFunding,
   findBudget,
+  findFunding,
   lockBudget,
+  recordFunding,
   setBudgetAmount,
+  touchFunding,
 } from '../db/budget-repository.ts'
 import { findApplication, findDecision } from '../db/decisions-repository.ts'
 import { entityHash } from '../db/entities.ts'
@@ -51,16 +64,28 @@ export interface BudgetSet {
 /** Corrections per funding transaction (setBudget's `chunkOutcomes`; tests pass smaller ones). */
 export const DEFAULT_FUNDING_CHUNK = 50
 
-export const setBudget = async (
+/** What the first chunk of a change did: `more`, the funding continues (recorded for the job). */
+export interface BudgetChanged {
+  change: BudgetChange | null
+  funded: BudgetSet['funded']
+  more: boolean
+}
+
+/**
+ * Sets the amount and funds the first chunk of the queue, in one transaction (the change commits
+ * with it). When more of the queue remains it records the funding under way in that transaction, for
+ * the funding job (continueFunding); when the queue is done it clears any earlier record.
+ */
+export const changeBudget = async (
   db: Kysely<Database>,
   caller: Caller,
   subject: BudgetSubject,
   amount: string,
   note: string | null,
   options: { chunkOutcomes?: number } = {},
-): Promise<BudgetSet> => {
+): Promise<BudgetChanged> => {
   const chunk = options.chunkOutcomes ?? DEFAULT_FUNDING_CHUNK
-  const first = await inTransaction(db, async (trx) => {
+  return inTransaction(db, async (trx) => {
     const { change } = await setBudgetAmount(trx, subject, amount, note, caller.keyId)
     if (change) {
       const time = new Date().toISOString()
@@ -73,19 +98,69 @@ export const setBudget = async (
       }
       await appendAudit(trx, [entry])
     }
-    return { change, ...(await fundQueue(trx, caller, subject, chunk)) }
+    const first = await fundQueue(trx, caller, subject, chunk)
+    if (first.more) await recordFunding(trx, subject, caller.keyId, caller.role)
+    else await endFunding(trx, subjectKey(subject))
+    return { change, ...first }
   })
-  const funded = [...first.funded]
-  let more = first.more
-  while (more) {
+}
+
+/**
+ * Continues a budget's funding under way (its budget_fundings record): chunk after chunk, each its
+ * own transaction holding the budget's lock, until the queue is done (the record deleted: 'done')
+ * or `sliceMs` has passed ('more': the caller queues the next slice). No record: 'done' at once (a
+ * funding finished by another job or PUT). Safe to run twice at once: the chunks take turns on the
+ * lock and each reads the queue afresh.
+ */
+export const continueFunding = async (
+  db: Kysely<Database>,
+  key: string,
+  options: { chunkOutcomes?: number; sliceMs?: number } = {},
+): Promise<{ state: 'done' | 'more'; funded: BudgetSet['funded'] }> => {
+  const chunk = options.chunkOutcomes ?? DEFAULT_FUNDING_CHUNK
+  const deadline = Date.now() + (options.sliceMs ?? Number.POSITIVE_INFINITY)
+  const funded: BudgetSet['funded'] = []
+  for (;;) {
     const next = await inTransaction(db, async (trx) => {
-      // The chunk's lock on the budget (taken by setBudgetAmount in the first chunk).
-      await lockBudget(trx, subject)
-      return fundQueue(trx, caller, subject, chunk)
+      const recorded = await findFunding(trx, key)
+      if (!recorded) return null
+      await lockBudget(trx, recorded.subject)
+      // Read again under the lock: a chunk that held it before may have finished the queue.
+      const funding = await findFunding(trx, key)
+      if (!funding) return null
+      const caller: Caller = {
+        keyId: funding.requestedBy,
+        role: funding.requestedRole as Caller['role'],
+        enterprise: null,
+      }
+      const done = await fundQueue(trx, caller, funding.subject, chunk)
+      if (done.more) await touchFunding(trx, key)
+      else await endFunding(trx, key)
+      return done
     })
+    if (next === null) return { state: 'done', funded }
     funded.push(...next.funded)
-    more = next.more
+    if (!next.more) return { state: 'done', funded }
+    if (Date.now() >= deadline) return { state: 'more', funded }
   }
+}
+
+/**
+ * Sets the amount and funds the whole queue before returning (the first chunk with the change, the
+ * rest by continueFunding here): for scripts and tests. The PUT route answers after the first chunk
+ * and leaves the rest to the funding job.
+ */
+export const setBudget = async (
+  db: Kysely<Database>,
+  caller: Caller,
+  subject: BudgetSubject,
+  amount: string,
+  note: string | null,
+  options: { chunkOutcomes?: number } = {},
+): Promise<BudgetSet> => {
+  const first = await changeBudget(db, caller, subject, amount, note, options)
+  const funded = [...first.funded]
+  if (first.more) funded.push(...(await continueFunding(db, subjectKey(subject), options)).funded)
   const budget = await findBudget(db, subject)
   return { budget: budget!, change: first.change, funded }
 }
@@ -105,7 +180,7 @@ const fundQueue = async (
   const funded: BudgetSet['funded'] = []
   for (const head of await budgetQueue(trx, key, limit + 1)) {
     if (funded.length === limit) return { funded, more: true }
-    const budget = await findBudget(trx, subject)
+    const budget = await findBudget(trx, subject, { funding: false })
     if (!budget || parseFen(head.amount) > parseFen(budget.remaining)) break
     const previous = await findDecision(trx, head.decisionId)
     const application = previous && (await findApplication(trx, previous.applicationId))

@@ -93,8 +93,26 @@ export const PROBLEM_TYPE_LIST: readonly ProblemType[] = [
     status: 409,
     title: { zh: '批次已完成，无需重试', en: 'The batch is done: nothing to retry' },
     explanation: {
-      zh: '只有状态为 failed 的批次可以重试。该批次已处理完毕，其结果可在 `GET /v1/batches/{id}/results` 查看。',
-      en: 'Only a `failed` batch can be retried. This batch is done; its results are at `GET /v1/batches/{id}/results`.',
+      zh: '只有状态为 failed 或 cancelled 的批次可以重试。该批次已处理完毕，其结果可在 `GET /v1/batches/{id}/results` 查看。',
+      en: 'Only a `failed` or `cancelled` batch can be retried. This batch is done; its results are at `GET /v1/batches/{id}/results`.',
+    },
+  },
+  {
+    slug: 'batch-not-cancellable',
+    status: 409,
+    title: { zh: '批次无法取消', en: 'The batch cannot be cancelled' },
+    explanation: {
+      zh: '只有排队中（queued）、运行中（running）或失败（failed）的批次可以取消。已处理完毕的批次的结果均为已保存的决定，可在 `GET /v1/batches/{id}/results` 查看；仍在上传（receiving）的批次在上传完成后才能取消。',
+      en: 'Only a `queued`, `running` or `failed` batch can be cancelled. A batch that is done has stored a decision for every row (its results are at `GET /v1/batches/{id}/results`); a batch still `receiving` its upload can be cancelled once the upload completes.',
+    },
+  },
+  {
+    slug: 'batch-upload-incomplete',
+    status: 409,
+    title: { zh: '批次上传未完成，无法重试', en: 'The batch upload did not complete: nothing to retry' },
+    explanation: {
+      zh: '该批次的上传在传输中途中断（例如接收它的进程被终止），其文件从未完整收到，因此无法从中断处继续。请重新上传该文件：这将创建一个新批次。',
+      en: 'The upload of this batch was cut off mid-stream (e.g. the process receiving it was killed): its file never arrived whole, so there is nothing to resume. Upload the file again: that makes a new batch.',
     },
   },
   {

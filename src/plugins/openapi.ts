@@ -29,6 +29,7 @@ const OPERATION_IDS: Record<string, string> = {
   'get /v1/enterprises/{creditCode}/ledger': 'getEnterpriseLedger',
   'post /v1/decisions/{id}/replay': 'replayDecision',
   'post /v1/batches/{id}/retry': 'retryBatch',
+  'post /v1/batches/{id}/cancel': 'cancelBatch',
   'post /v1/decisions/{id}/corrections': 'correctDecision',
   'post /v1/keys': 'createApiKey',
   'get /v1/keys': 'listApiKeys',

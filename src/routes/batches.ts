@@ -17,6 +17,7 @@ import { type RowOutcome, rowKeyOf } from '../batches/run.ts'
 import {
   type BatchRow,
   batchErrors,
+  cancelBatch,
   createBatch,
   deleteBatch,
   findBatch,
@@ -25,6 +26,7 @@ import {
   resultsPage,
   retryBatch,
   sealBatch,
+  touchUpload,
 } from '../db/batches-repository.ts'
 import type { Executor } from '../db/executor.ts'
 import type { Language } from '../i18n/language.ts'
@@ -83,7 +85,15 @@ export const presentBatch = (b: BatchRow, errors: unknown[], language: Language)
     contentHash: b.contentHash,
     rows: { total: b.totalRows, done, decided: b.rowsDecided, failed: b.rowsFailed },
     rowsPerSecond: rate,
-    etaSeconds: b.status === 'done' ? 0 : rate && rate > 0 ? Math.ceil((b.totalRows - done) / rate) : null,
+    // Nothing is left to run in a batch done; none will run in one failed or cancelled until retried.
+    etaSeconds:
+      b.status === 'done'
+        ? 0
+        : b.status === 'failed' || b.status === 'cancelled'
+          ? null
+          : rate && rate > 0
+            ? Math.ceil((b.totalRows - done) / rate)
+            : null,
     counts: b.outcomeCounts,
     errors: shownErrors(errors, language),
     error: b.error,
@@ -266,12 +276,15 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
           maxBytes: limits.maxBytes,
           maxRows: limits.maxRows,
           sliceRows: UPLOAD_SLICE,
-          onSlice: (rows: ParsedRow[]) =>
-            insertInputs(
+          onSlice: async (rows: ParsedRow[]) => {
+            await insertInputs(
               db,
               id,
               rows.map((r) => ({ row: r.row, facts: r.facts, errors: r.errors, rowKey: rowKey(r) })),
-            ),
+            )
+            // Still arriving: the sweep fails only uploads silent for longer than its grace.
+            await touchUpload(db, id)
+          },
         })
       } catch (error) {
         // Nothing of a refused upload is kept.
@@ -378,13 +391,15 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
       preHandler: app.requireRole('finance'),
       schema: {
         tags: ['batches'],
-        summary: 'Retry a failed batch: it resumes where it stopped',
+        summary: 'Retry a failed or cancelled batch: it resumes where it stopped',
         description:
-          'A `failed` batch (its `error` says why and at which row it stopped) is queued again: 202 with the ' +
+          'A `failed` batch (its `error` says why and at which row it stopped) or a `cancelled` one is queued ' +
+          'again: 202 with the ' +
           'batch. It resumes at the first row its last attempt did not finish; the rows decided before keep ' +
           'their results, and a submitted row answers the decision stored for it, so no row is decided or ' +
           'granted twice. Uploading the same file again does the same. A batch queued or running is answered ' +
-          'as it is (200: nothing to retry); a batch done is 409.',
+          'as it is (200: nothing to retry); a batch done is 409, and so is a batch whose upload did not ' +
+          'complete (upload the file again).',
         security: [{ apiKey: [] }],
         params: BatchParams,
         response: { 200: Batch, 202: Batch, ...problemResponses(400, 401, 403, 404, 409, 503) },
@@ -394,6 +409,16 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
       const db = app.database.db
       const retry = await retryBatch(db, request.params.id)
       if (retry === null) throw notFound('batch')
+      if (!retry.retried && !retry.uploaded && (retry.status === 'failed' || retry.status === 'cancelled'))
+        throw new HttpProblem({
+          type: '/problems/batch-upload-incomplete',
+          title: 'Conflict',
+          status: 409,
+          detail: {
+            zh: '该批次的上传未完成，没有可继续处理的内容：请重新上传文件。',
+            en: 'The upload of this batch did not complete: there is nothing to resume. Upload the file again.',
+          },
+        })
       if (retry.status === 'done')
         throw new HttpProblem({
           type: '/problems/batch-not-failed',
@@ -409,6 +434,51 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
       reply.header('location', `/v1/batches/${batch.id}`)
       // 202 when this request queued it again; 200 when it was already queued or running.
       reply.code(retry.retried ? 202 : 200)
+      return presentBatch(batch, await batchErrors(db, batch.id, ERRORS_SHOWN), request.language)
+    },
+  )
+
+  app.post(
+    '/v1/batches/:id/cancel',
+    {
+      preHandler: app.requireRole('finance'),
+      schema: {
+        tags: ['batches'],
+        summary: 'Cancel a batch: the rows decided stay, the rest are not decided',
+        description:
+          'A batch `queued`, `running` or `failed` is `cancelled`: 200 with the batch. A running chunk finishes ' +
+          'first (the cancel waits for it): the rows decided before stay decided — they are stored ' +
+          'decisions, with their results and counts — and no further row is decided. A cancelled batch is ' +
+          'retried like a failed one (POST /v1/batches/{id}/retry, or the same file uploaded again): it ' +
+          'resumes at the first row not decided, and no row is decided twice. A batch already cancelled is ' +
+          'answered as it is (200); a batch done, or still receiving its upload, is 409.',
+        security: [{ apiKey: [] }],
+        params: BatchParams,
+        response: { 200: Batch, ...problemResponses(400, 401, 403, 404, 409, 503) },
+      },
+    },
+    async (request, reply) => {
+      const db = app.database.db
+      const cancel = await cancelBatch(db, request.params.id)
+      if (cancel === null) throw notFound('batch')
+      if (cancel.status === 'done' || cancel.status === 'receiving')
+        throw new HttpProblem({
+          type: '/problems/batch-not-cancellable',
+          title: 'Conflict',
+          status: 409,
+          detail:
+            cancel.status === 'done'
+              ? {
+                  zh: '该批次已处理完毕，无法取消：每一行均已有决定。',
+                  en: 'The batch is done: every row has its decision, there is nothing to cancel.',
+                }
+              : {
+                  zh: '该批次仍在上传中，上传完成后才能取消。',
+                  en: 'The batch is still receiving its upload: it can be cancelled once the upload completes.',
+                },
+        })
+      const batch = (await findBatch(db, request.params.id))!
+      reply.header('location', `/v1/batches/${batch.id}`)
       return presentBatch(batch, await batchErrors(db, batch.id, ERRORS_SHOWN), request.language)
     },
   )

@@ -4,8 +4,9 @@
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
-import { BudgetBelowDrawn, type BudgetSubject, listBudgets } from '../db/budget-repository.ts'
-import { DEFAULT_FUNDING_CHUNK, setBudget } from '../decisions/budgets.ts'
+import { BudgetBelowDrawn, type BudgetSubject, findBudget, listBudgets } from '../db/budget-repository.ts'
+import { changeBudget, DEFAULT_FUNDING_CHUNK } from '../decisions/budgets.ts'
+import { subjectKey } from '../engine/ledgers.ts'
 import type { MeasureId } from '../engine/types.ts'
 import { callerOf } from '../plugins/auth.ts'
 import { HttpProblem } from '../plugins/problems.ts'
@@ -26,21 +27,36 @@ const DESCRIPTION =
   "date's year; a prefecture's budget, when set, pays that prefecture's applications instead of the " +
   'province-wide one; an amount the remainder cannot cover wholly is wholly unfunded. Raising the ' +
   'amount funds the queue in submission order, as corrections that supersede the queued decisions, in ' +
-  `chunks of ${DEFAULT_FUNDING_CHUNK}, each its own transaction (the change commits with the first); ` +
-  'after a failure between ' +
-  'chunks the same PUT again resumes the funding where it stopped, never funding an outcome twice. ' +
-  'Every change is audited (entity budget-change). An amount below what was already drawn is 409.'
+  `chunks of ${DEFAULT_FUNDING_CHUNK} corrections, each its own transaction. The answer comes after the ` +
+  'first chunk, which commits the new amount: `funded` lists what it funded, and when more of the queue ' +
+  'remains a job continues the funding, chunk after chunk, in submission order — `budget.funding` says ' +
+  'it is in progress and how many queued outcomes it has still to fund (GET /v1/budgets shows the same ' +
+  'while it runs). A job killed or failed mid-queue is resumed (retried, or sent again by the sweep; on ' +
+  'the embedded database at the next start), and the same PUT again resumes it too; no outcome is ' +
+  'funded twice. Every change is audited (entity budget-change). An amount below what was already ' +
+  'drawn is 409.'
 
-const budgets: FastifyPluginAsyncTypebox = async (app) => {
+const budgets: FastifyPluginAsyncTypebox<{ fundingChunk: number }> = async (app, options) => {
   const put = async (
+    request: FastifyRequest,
     subject: BudgetSubject,
     body: { amount: string; note?: string },
     caller: ReturnType<typeof callerOf>,
   ) => {
     try {
-      const result = await setBudget(app.database.db, caller, subject, body.amount, body.note ?? null)
+      const db = app.database.db
+      const result = await changeBudget(db, caller, subject, body.amount, body.note ?? null, {
+        chunkOutcomes: options.fundingChunk,
+      })
+      // The rest of the queue: the funding job's. Its record is committed, so a failure to send
+      // the job loses nothing: the sweep (or the next start, on PGlite) sends it.
+      if (result.more)
+        await app.batchQueue
+          .fundBudget(subjectKey(subject))
+          .catch((err: unknown) => request.log.warn({ err }, 'could not queue the budget funding'))
+      const budget = await findBudget(db, subject)
       return {
-        budget: result.budget,
+        budget: budget!,
         change: result.change && {
           id: result.change.id,
           amount: result.change.amount,
@@ -77,10 +93,10 @@ const budgets: FastifyPluginAsyncTypebox = async (app) => {
     response: { 200: BudgetSetResult, ...problemResponses(400, 401, 403, 409, 503) },
   }
 
-  // A top-up funds the whole queue before it answers (a correction per funded outcome, in chunks of
-  // their own transactions), which can take longer than CONNECTION_TIMEOUT_MS of silence: Node would then cut the socket, and the
-  // bureau would see no answer to a change that may well commit. The answer waits for the funding
-  // instead; the database's statement and lock timeouts still bound every statement of it.
+  // A top-up answers after its first chunk (up to DEFAULT_FUNDING_CHUNK corrections, a few seconds),
+  // which under load can come close to CONNECTION_TIMEOUT_MS of silence: Node would then cut the
+  // socket, and the bureau would see no answer to a change that may well commit. The answer waits
+  // for the chunk instead; the database's statement and lock timeouts still bound every statement.
   // (An injected request — tests — has no real socket to set.)
   const waitForFunding = (request: FastifyRequest) => {
     const socket = request.raw.socket as { setTimeout?: (ms: number) => unknown } | undefined
@@ -96,6 +112,7 @@ const budgets: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       waitForFunding(request)
       return put(
+        request,
         {
           ledger: 'budget',
           year: Number(request.params.year),
@@ -121,6 +138,7 @@ const budgets: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       waitForFunding(request)
       return put(
+        request,
         {
           ledger: 'budget',
           year: Number(request.params.year),
@@ -141,7 +159,7 @@ const budgets: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['budgets'],
         summary: 'Budgets with what was drawn and what waits',
         description:
-          'Every budget pool (of `year`, or of every year): amount, drawn, remaining, and the queue of unfunded outcomes (count and amount due).',
+          'Every budget pool (of `year`, or of every year): amount, drawn, remaining, the queue of unfunded outcomes (count and amount due), and the funding of a top-up still in progress (how many queued outcomes it has still to fund).',
         security: [{ apiKey: [] }],
         querystring: BudgetsQuery,
         response: { 200: BudgetList, ...problemResponses(400, 401, 403) },

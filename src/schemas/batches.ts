@@ -35,7 +35,13 @@ export const Batch = Type.Object(
     id: Type.String({ format: 'uuid' }),
     mode: BatchMode,
     format: Type.Enum(['csv', 'jsonl'] as const),
-    status: Type.Enum(['receiving', 'queued', 'running', 'done', 'failed'] as const),
+    status: Type.Enum(['receiving', 'queued', 'running', 'done', 'failed', 'cancelled'] as const, {
+      description:
+        '`receiving` (the upload is streaming in), `queued`, `running`, `done`; `failed` (`error` says why and ' +
+        'at which row; an upload that did not complete fails too); `cancelled` by the bureau (POST ' +
+        '/v1/batches/{id}/cancel: the rows decided before stay decided, the rest are not). A failed or ' +
+        'cancelled batch can be retried (POST /v1/batches/{id}/retry).',
+    }),
     contentHash: Type.Union([Type.String(), Type.Null()], {
       description:
         'SHA-256 of the uploaded bytes: a submitted file is recognised by it when uploaded again. (Rows are ' +

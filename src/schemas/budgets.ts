@@ -67,6 +67,21 @@ export const Budget = Type.Object(
       },
       { additionalProperties: false },
     ),
+    funding: Type.Object(
+      {
+        inProgress: Type.Boolean({
+          description:
+            'A top-up is still funding the queue: the PUT answered after its first chunk, and a job funds ' +
+            'the rest, chunk after chunk, in submission order.',
+        }),
+        toFund: Type.Integer({
+          description:
+            'Queued outcomes the funding has still to fund: the head of the queue, in submission order, as ' +
+            'far as the remaining amount covers it wholly. 0 when no funding is in progress.',
+        }),
+      },
+      { additionalProperties: false, description: 'The funding of a top-up, while it runs.' },
+    ),
     note: Type.Union([Type.String(), Type.Null()], { description: 'The note of the latest change.' }),
   },
   { additionalProperties: false, $id: 'Budget' },
@@ -104,7 +119,9 @@ export const BudgetSetResult = Type.Object(
       ),
       {
         description:
-          'Queued (unfunded) outcomes this change funded, in submission order, each by a correction that supersedes its decision.',
+          'Queued (unfunded) outcomes this change funded in its first chunk, in submission order, each by a ' +
+          'correction that supersedes its decision; the rest of the queue is funded by a job ' +
+          '(`budget.funding`).',
       },
     ),
   },

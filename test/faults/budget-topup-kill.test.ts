@@ -3,8 +3,9 @@
 // in pg_stat_activity). On a throwaway PostgreSQL cluster (helpers/cluster.ts), never the shared one.
 // Then, after a restart:
 //   - the killed top-up left nothing: the old amount, no correction, the queue whole and in order;
-//   - the top-up sent again funds the queue once, in submission order, and the same top-up a third
-//     time funds nothing (each queued outcome funded at most once);
+//   - the top-up sent again answers after its first chunk, its job funds the rest of the queue once,
+//     in submission order, and the same top-up a third time funds nothing (each queued outcome
+//     funded at most once);
 //   - the budget is never overspent: drawn = the amount = what the current decisions pay = its journal;
 //   - the audit chain verifies.
 
@@ -156,15 +157,41 @@ t.test(
 
     // Restart; the top-up again, then once more.
     const second = await start('A2')
-    // Funding 240 outcomes takes longer than CONNECTION_TIMEOUT_MS (10 s) of silence here: the answer
-    // must still come (src/routes/budgets.ts lifts the socket's idle cut for a top-up).
+    // The top-up answers after its first chunk of corrections; the funding job (this instance's
+    // BATCH_WORKERS) funds the rest.
     const startedAt = Date.now()
     const again = await put(second.base, TOP_UP)
     t.equal(again.status, 200, 'the top-up answers')
-    t.comment(`the top-up funding ${QUEUED} outcomes answered after ${Date.now() - startedAt} ms`)
-    const funded = ((await again.json()) as { funded: { supersededDecisionId: string }[] }).funded
+    t.comment(`the top-up over ${QUEUED} queued outcomes answered after ${Date.now() - startedAt} ms`)
+    const answer = (await again.json()) as {
+      funded: { supersededDecisionId: string }[]
+      budget: { funding: { inProgress: boolean; toFund: number } }
+    }
     t.same(
-      funded.map((f) => f.supersededDecisionId),
+      answer.funded.map((f) => f.supersededDecisionId),
+      before.slice(10, 10 + answer.funded.length).map((r) => r.id),
+      `its first chunk funded the head of the queue, in submission order (${answer.funded.length})`,
+    )
+    t.ok(answer.funded.length < QUEUED, 'and answered before the whole queue was funded')
+    t.match(answer.budget.funding, { inProgress: true }, 'the funding continues as a job')
+    let funding = answer.budget.funding
+    for (let i = 0; i < 1200 && funding.inProgress; i++) {
+      await sleep(100)
+      const list = (await (await fetch(`${second.base}/v1/budgets?year=2015`, { headers })).json()) as {
+        budgets: { funding: typeof funding }[]
+      }
+      funding = list.budgets[0]!.funding
+    }
+    t.same(
+      funding,
+      { inProgress: false, toFund: 0 },
+      `the job funded the rest (${Date.now() - startedAt} ms in all)`,
+    )
+    const corrections = await db.query<{ supersedes: string }>(
+      'select supersedes from decisions where supersedes is not null order by seq',
+    )
+    t.same(
+      corrections.rows.map((r) => r.supersedes),
       before.slice(10).map((r) => r.id),
       'the whole queue funded, in submission order',
     )

@@ -39,7 +39,12 @@ export const fuzzBodies = async (t: Test, half: 'stored' | 'stateless'): Promise
   // test/routes/batches.test.ts's (1 000 batch runs would only slow this file down).
   const app = await testApp(t, database, {
     limits: { rateLimitPerKey: 0, rateLimitAnonymous: 0, rateLimitAuthFailures: 0 },
-    batchQueue: { enqueue: async () => {}, start: async () => {}, stop: async () => {} },
+    batchQueue: {
+      enqueue: async () => {},
+      fundBudget: async () => {},
+      start: async () => {},
+      stop: async () => {},
+    },
   })
   const keys = await keysFor(database)
 
@@ -58,6 +63,7 @@ export const fuzzBodies = async (t: Test, half: 'stored' | 'stateless'): Promise
     uploadBatch: keys.finance,
     replayDecision: keys.auditor,
     retryBatch: keys.finance,
+    cancelBatch: keys.finance,
     correctDecision: keys.finance,
     createApiKey: keys.admin,
     setBudget: keys.finance,
@@ -247,11 +253,11 @@ export const fuzzBodies = async (t: Test, half: 'stored' | 'stateless'): Promise
           runs,
           'every run sent a request',
         )
-        // A fuzzer that never gets past validation tests only the validator. Retry takes no body and
-        // its {id} here is a decision's, never a batch's: it checks that the ignored bytes break
-        // nothing and that an unknown batch is a documented 404; test/routes/batches-retry.test.ts
-        // retries real failed batches.
-        if (op.operationId !== 'retryBatch')
+        // A fuzzer that never gets past validation tests only the validator. Retry and cancel take no
+        // body and their {id} here is a decision's, never a batch's: it checks that the ignored bytes
+        // break nothing and that an unknown batch is a documented 404; test/routes/batches-retry.test.ts
+        // and batches-cancel.test.ts retry and cancel real batches.
+        if (op.operationId !== 'retryBatch' && op.operationId !== 'cancelBatch')
           t.ok(
             [...statuses.keys()].some((s) => s < 300),
             `some bodies were accepted (${summary})`,

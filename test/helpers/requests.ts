@@ -60,6 +60,7 @@ export const VALID_BODIES: Record<string, (creditCode?: string) => unknown> = {
   replayDecision: () => undefined,
   // No body; the fuzzer's {id} is a decision's, so it checks the unknown-batch answer (404).
   retryBatch: () => undefined,
+  cancelBatch: () => undefined,
   correctDecision: () => ({ reason: 'recomputed after an audit' }),
   createApiKey: () => ({ role: 'auditor', label: 'matrix' }),
   setBudget: () => ({ amount: '50000000.00', note: 'appropriation' }),
