@@ -42,7 +42,11 @@ export interface DecisionsTable {
   ruleset_version: string
   as_of: ColumnType<string, string, never>
   total_amount: Numeric
-  evaluation: Json
+  /**
+   * The record's JSON as text (migration 2026-12-04T1810-lean-outcomes: it is read whole, never
+   * queried in SQL, and text compresses a third smaller than jsonb); decisionEntity parses it.
+   */
+  evaluation: Json<string>
   /** 'full' (stored before 2026-12-03T1545) or 'compact' (the engine's compact record) */
   record_format: ColumnType<string, string | undefined, never>
   /** a full evaluation's parametersUsed; null with a compact record */

@@ -7,6 +7,7 @@
 
 import { sql } from 'kysely'
 import t from 'tap'
+import { verifyAudit } from '../../src/audit/verify.ts'
 import { migrateToLatest, migrator } from '../../src/db/migrator.ts'
 import { testApp } from '../helpers/app.ts'
 import { testDatabase } from '../helpers/database.ts'
@@ -148,7 +149,24 @@ t.test('plain ineligible outcomes are folded, and read back whole', async (t) =>
           select decision_id, measure, status, amount::text as amount, current from ${sql.table(table)}
           order by decision_id, measure`.execute(db)
       ).rows
+    // What the API shows of a decision, and its replay (read from the record, jsonb or text).
+    const shown = async () => {
+      const get = await app.inject({
+        method: 'GET',
+        url: `/v1/decisions/${decision.id}?explain=full`,
+        headers: bearer(keys.auditor),
+      })
+      t.equal(get.statusCode, 200)
+      const replay = await app.inject({
+        method: 'POST',
+        url: `/v1/decisions/${decision.id}/replay`,
+        headers: bearer(keys.auditor),
+      })
+      t.equal(replay.json().identical, true, 'the stored decision replays field by field')
+      return get.body
+    }
     const before = await every('decision_outcomes_all')
+    const body = await shown()
     const down = await migrator(db).migrateDown()
     if (down.error) throw down.error
     t.same(
@@ -156,7 +174,12 @@ t.test('plain ineligible outcomes are folded, and read back whole', async (t) =>
       ['2026-12-04T1810-lean-outcomes'],
     )
     t.same(await every('decision_outcomes'), before, 'down: one row per outcome again')
+    // The record stored as jsonb, as before the migration: the same bytes shown.
+    t.equal(await shown(), body, 'down: the decision shown byte for byte')
     await migrateToLatest(db)
     t.same(await every('decision_outcomes_all'), before, 'up again: the same outcomes')
+    t.equal(await shown(), body, 'up again (the jsonb record converted to text): byte for byte')
+    const audit = await verifyAudit(db)
+    t.equal(audit.valid, true, 'every audit entry verifies (entity hashes from the converted records)')
   })
 })
