@@ -32,6 +32,11 @@
 //    stored decision, old or new, reads back the same value, and its entity hash is unchanged.
 //    store_decision and store_decisions are unchanged for this: jsonb_populate_record writes an
 //    object into a text column as that same text.
+// 6. audit_log loses the unique index on entry_hash (audit_log_entry_hash_key, 150 B per entry, three
+//    entries per application): no query looks an entry up by its hash (reads are by seq, the primary
+//    key, or by entity), and the chain is what makes an entry unique and unalterable: entry_hash
+//    covers prev_hash and seq, so two equal hashes would be a SHA-256 collision, and any alteration
+//    is found by verification, index or not.
 // `current` is cleared on both tables by the same trigger when a correction is stored; both tables
 // are append-only but for that.
 //
@@ -117,6 +122,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       where current`.execute(db)
 
   await sql`alter table decisions alter column evaluation type text using evaluation::text`.execute(db)
+  await sql`alter table audit_log drop constraint audit_log_entry_hash_key`.execute(db)
 
   // Every outcome as one row, as decision_outcomes held them before this migration (less the two
   // dropped columns): what the report and the list read.
@@ -599,6 +605,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     end $$`.execute(db)
   await sql`drop function store_outcomes(jsonb)`.execute(db)
   await sql`alter table decisions alter column evaluation type jsonb using evaluation::jsonb`.execute(db)
+  await sql`alter table audit_log add constraint audit_log_entry_hash_key unique (entry_hash)`.execute(db)
   await sql`drop view decision_outcomes_all`.execute(db)
   await sql`drop index decision_outcomes_report`.execute(db)
   await sql`alter table decision_outcomes add column enterprise_credit_code text, add column decided_at timestamptz`.execute(
