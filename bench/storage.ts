@@ -10,11 +10,14 @@
 // names the binary, else `pg_config --bindir`), the WAL of this database alone is counted: every
 // record with a block of this database, and the commit records of those transactions.
 
-import { execFileSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import { openPostgres } from '../src/db/database.ts'
-import { benchApplications, createBenchDatabase, dropBenchDatabase, query } from './postgres.ts'
+import {
+  benchApplications,
+  createBenchDatabase,
+  dropBenchDatabase,
+  query,
+  walOfDatabase,
+} from './postgres.ts'
 
 const N = Number(process.argv[2] ?? '400')
 const CONCURRENCY = 10
@@ -54,46 +57,6 @@ const sizes = async (url: string) => {
         } satisfies RelationBytes,
       ]),
     ),
-  }
-}
-
-/** This database's WAL between two LSNs, from pg_waldump; null when it cannot be read here. */
-const walOfDatabase = async (url: string, from: string, to: string) => {
-  try {
-    const [info] = await query(
-      url,
-      `select (select oid from pg_database where datname = current_database())::text as oid,
-              current_setting('data_directory') as dir`,
-    )
-    const dir = join(String(info?.['dir']), 'pg_wal')
-    const bin =
-      process.env['BENCH_PG_WALDUMP'] ||
-      join(execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim(), 'pg_waldump')
-    if (!existsSync(dir) || !existsSync(bin)) return null
-    const out = execFileSync(bin, ['-p', dir, '-s', from, '-e', to], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 30,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    })
-    const mine = ` rel 1663/${info?.['oid']}/`
-    const txs = new Set<string>()
-    let bytes = 0
-    let fpi = 0
-    const pending: { tx: string; len: number }[] = []
-    for (const line of out.split('\n')) {
-      const m = /len \(rec\/tot\):\s*(\d+)\/\s*(\d+), tx:\s*(\d+)/.exec(line)
-      if (!m) continue
-      const total = Number(m[2])
-      if (line.includes(mine)) {
-        bytes += total
-        fpi += total - Number(m[1])
-        if (m[3] !== '0') txs.add(m[3]!)
-      } else if (!line.includes(' rel ')) pending.push({ tx: m[3]!, len: total })
-    }
-    for (const p of pending) if (txs.has(p.tx)) bytes += p.len
-    return { bytes, fpi }
-  } catch {
-    return null
   }
 }
 
