@@ -127,7 +127,7 @@ try {
   }
   const counts = await admin(
     u.toString(),
-    `select (select count(*) from audit_log) audit, (select count(*) from ledger_entries) entries, (select count(*) from decision_outcomes) outcomes, (select pg_total_relation_size('decisions')) decisions_bytes, (select pg_total_relation_size('applications')) applications_bytes, (select pg_total_relation_size('decision_outcomes')) outcomes_bytes, (select pg_total_relation_size('audit_log')) audit_bytes`,
+    `select (select count(*) from audit_log) audit, (select count(*) from ledger_entries) entries, (select count(*) from decision_outcomes_all) outcomes, (select count(*) from decision_outcomes) outcome_rows, (select pg_total_relation_size('decisions')) decisions_bytes, (select pg_total_relation_size('applications')) applications_bytes, (select pg_total_relation_size('decision_outcomes') + pg_total_relation_size('decision_ineligible')) outcomes_bytes, (select pg_total_relation_size('audit_log')) audit_bytes`,
   )
   process.stdout.write(`${JSON.stringify(counts.rows[0])}\n`)
 } finally {

@@ -1,7 +1,9 @@
 // PostgreSQL for the persisted benchmarks: a fresh database per run (created, migrated, dropped),
 // the audit chain switched off and back on, and the baseline (plain single-row INSERTs through pg).
 
+import { execFileSync, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import pg from 'pg'
@@ -75,6 +77,55 @@ export const dropBenchDatabase = async (name: string): Promise<void> => {
 
 export const query = async (url: string, text: string): Promise<Record<string, unknown>[]> =>
   withClient(url, async (client) => (await client.query(text)).rows)
+
+/**
+ * This database's WAL between two LSNs, from pg_waldump: every record with a block of this database,
+ * and the commit records of those transactions. The server's LSN moves with every database on it
+ * (other test runs copy template databases), so the LSN difference is only an upper bound. Null when
+ * pg_waldump cannot read the server's pg_wal here (another machine, or no permission);
+ * BENCH_PG_WALDUMP names the binary, else `pg_config --bindir`.
+ */
+export const walOfDatabase = async (url: string, from: string, to: string) => {
+  try {
+    const [info] = await query(
+      url,
+      `select (select oid from pg_database where datname = current_database())::text as oid,
+              current_setting('data_directory') as dir`,
+    )
+    const dir = join(String(info?.['dir']), 'pg_wal')
+    const bin =
+      process.env['BENCH_PG_WALDUMP'] ||
+      join(execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim(), 'pg_waldump')
+    if (!existsSync(dir) || !existsSync(bin)) return null
+    // pg_waldump exits non-zero when the last record before `to` is not flushed yet (others' work):
+    // what it printed up to there is kept (this database's transactions committed, so flushed).
+    const out = spawnSync(bin, ['-p', dir, '-s', from, '-e', to], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).stdout
+    if (!out) return null
+    const mine = ` rel 1663/${info?.['oid']}/`
+    const txs = new Set<string>()
+    let bytes = 0
+    let fpi = 0
+    const pending: { tx: string; len: number }[] = []
+    for (const line of out.split('\n')) {
+      const m = /len \(rec\/tot\):\s*(\d+)\/\s*(\d+), tx:\s*(\d+)/.exec(line)
+      if (!m) continue
+      const total = Number(m[2])
+      if (line.includes(mine)) {
+        bytes += total
+        fpi += total - Number(m[1])
+        if (m[3] !== '0') txs.add(m[3]!)
+      } else if (!line.includes(' rel ')) pending.push({ tx: m[3]!, len: total })
+    }
+    for (const p of pending) if (txs.has(p.tx)) bytes += p.len
+    return { bytes, fpi }
+  } catch {
+    return null
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // The audit chain off and on again

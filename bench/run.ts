@@ -44,6 +44,7 @@ import {
   createBenchDatabase,
   dropBenchDatabase,
   query,
+  walOfDatabase,
 } from './postgres.ts'
 import {
   type Figures,
@@ -687,12 +688,14 @@ const main = async (): Promise<void> => {
           )[0] as { d: string }
         ).d,
       )
+      // This database's own WAL when pg_waldump can read it, else the server's LSN difference.
+      const ownWal = await walOfDatabase(db.url, storageBefore.lsn, storageAfter.lsn)
       const perApplication = {
-        wal: walBytes / stored,
+        wal: (ownWal?.bytes ?? walBytes) / stored,
         table: (Number(storageAfter.bytes) - Number(storageBefore.bytes)) / stored,
       }
       log(
-        `   per stored application: ${fmt(perApplication.table)} B of table data (tables, indexes, TOAST), ${fmt(perApplication.wal)} B of WAL`,
+        `   per stored application: ${fmt(perApplication.table)} B of table data (tables, indexes, TOAST), ${fmt(perApplication.wal)} B of WAL (${ownWal ? "this database's, from pg_waldump" : "the server's LSN difference: every database's"})`,
       )
       const auditPerApplication =
         (afterOn.audit - afterOff.audit) / Math.max(1, afterOn.applications - afterOff.applications)

@@ -172,7 +172,8 @@ export const listApplications = async (db: Executor, f: ApplicationFilter): Prom
       eb.exists(
         eb
           .selectFrom('decisions as d')
-          .innerJoin('decision_outcomes as o', 'o.decision_id', 'd.id')
+          // Every outcome, the folded ineligible ones included (migration 2026-12-04T1810-lean-outcomes).
+          .innerJoin('decision_outcomes_all as o', 'o.decision_id', 'd.id')
           .select(eb.lit(1).as('one'))
           .whereRef('d.application_id', '=', 'applications.id')
           .where((e) =>
@@ -382,7 +383,8 @@ const payloadOf = (w: DecisionWrite) => {
       decision_hash: d.decisionHash,
       created_at: d.createdAt,
     },
-    // One element per decision_outcomes row, every column named (the function inserts them all).
+    // One element per outcome, every column named; store_outcomes (migration 2026-12-04T1810) folds
+    // the plain ineligible ones into the decision's decision_ineligible row.
     outcomes: w.outcomes.map((o) => ({
       decision_id: d.id,
       measure: o.measure,
@@ -392,9 +394,7 @@ const payloadOf = (w: DecisionWrite) => {
       prefecture: w.report.prefecture,
       year: Number(w.report.applicationDate.slice(0, 4)),
       application_date: w.report.applicationDate,
-      enterprise_credit_code: w.creditCode,
       ...reportAmounts(o.status, o.amount),
-      decided_at: d.createdAt,
       current: true,
     })),
     credit_code: w.creditCode,

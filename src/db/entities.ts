@@ -122,7 +122,9 @@ export const decisionEntity = (row: {
   ruleset: { id: row.ruleset_id, version: row.ruleset_version },
   asOf: row.as_of,
   totalAmount: row.total_amount,
-  evaluation: row.evaluation,
+  // Text from migration 2026-12-04T1810-lean-outcomes on (jsonb before): the JSON jsonb gave back,
+  // parsed as the driver parsed the jsonb, so every stored record reads the same value as before.
+  evaluation: typeof row.evaluation === 'string' ? JSON.parse(row.evaluation) : row.evaluation,
   parameters: row.parameters,
   history: row.history,
   supersedes: row.supersedes,

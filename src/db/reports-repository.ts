@@ -1,6 +1,9 @@
 // The finance bureau's totals (issue #11), read from the report columns of decision_outcomes
 // (migration 2026-12-03T1620-grant-report) — never by parsing jsonb per request — over current
-// (not superseded) decisions only, so a correction is never counted twice.
+// (not superseded) decisions only, so a correction is never counted twice. From migration
+// 2026-12-04T1810-lean-outcomes the plain ineligible outcomes are one decision_ineligible row per
+// decision: the report reads the view decision_outcomes_all, which unfolds them (both tables have a
+// partial index on `current` ordered by application date that holds every column read here).
 
 import { type Kysely, sql } from 'kysely'
 import type { Database } from './schema.ts'
@@ -66,7 +69,7 @@ export const grantReport = async (db: Kysely<Database>, f: GrantReportFilter): P
     .setAccessMode('read only')
     .execute(async (trx) => {
       const base = trx
-        .selectFrom('decision_outcomes')
+        .selectFrom('decision_outcomes_all')
         // A literal predicate, so the planner matches the partial indexes (… where current).
         .where(sql<boolean>`current`)
         .$if(f.from !== undefined, (q) => q.where('application_date', '>=', f.from as never))
@@ -151,7 +154,8 @@ export const paidGroupsOfYear = async (db: Kysely<Database>, year: number): Prom
            count(*)::int as count,
            sum(o.amount_paid)::text as amount
     from decision_outcomes o join applications a on a.id = o.application_id
-    where o.current and o.year = ${year} and o.amount_paid > 0
+    where o.current and o.application_date between ${`${year}-01-01`} and ${`${year}-12-31`}
+      and o.amount_paid > 0
     group by 1, 2, 3, 4
     order by 1, 2, 3, 4 nulls first`.execute(db)
   return rows.rows.map((r) => ({

@@ -42,7 +42,11 @@ export interface DecisionsTable {
   ruleset_version: string
   as_of: ColumnType<string, string, never>
   total_amount: Numeric
-  evaluation: Json
+  /**
+   * The record's JSON as text (migration 2026-12-04T1810-lean-outcomes: it is read whole, never
+   * queried in SQL, and text compresses a third smaller than jsonb); decisionEntity parses it.
+   */
+  evaluation: Json<string>
   /** 'full' (stored before 2026-12-03T1545) or 'compact' (the engine's compact record) */
   record_format: ColumnType<string, string | undefined, never>
   /** a full evaluation's parametersUsed; null with a compact record */
@@ -67,14 +71,32 @@ export interface DecisionOutcomesTable {
   /** year of the application date */
   year: number
   application_date: ColumnType<string, string, never>
-  enterprise_credit_code: string
   amount_due: Numeric
   amount_paid: Numeric
   amount_unfunded: Numeric
-  /** the decision's created_at */
-  decided_at: Timestamp
   /** false once a correction supersedes the decision (set by a trigger, never by the service) */
   current: ColumnType<boolean, boolean, never>
+}
+
+/**
+ * A decision's plain ineligible outcomes (status ineligible, amount null), one row per decision
+ * (migration 2026-12-04T1810-lean-outcomes): `measures` has the bit of each (outcome_measures).
+ */
+export interface DecisionIneligibleTable {
+  decision_id: string
+  application_id: string
+  prefecture: string | null
+  year: number
+  application_date: ColumnType<string, string, never>
+  /** OR of 1 << outcome_measures.bit; int8 */
+  measures: ColumnType<string, string, never>
+  current: ColumnType<boolean, boolean, never>
+}
+
+/** The frozen bit of each measure in decision_ineligible.measures (src/engine/record-codes.ts order). */
+export interface OutcomeMeasuresTable {
+  bit: number
+  measure: string
 }
 
 export interface LedgerSubjectsTable {
@@ -248,6 +270,10 @@ export interface Database {
   applications: ApplicationsTable
   decisions: DecisionsTable
   decision_outcomes: DecisionOutcomesTable
+  decision_ineligible: DecisionIneligibleTable
+  outcome_measures: OutcomeMeasuresTable
+  /** the view of every outcome, one row each: decision_outcomes and decision_ineligible unfolded */
+  decision_outcomes_all: DecisionOutcomesTable
   ledger_subjects: LedgerSubjectsTable
   ledger_once: LedgerOnceTable
   ledger_periods: LedgerPeriodsTable

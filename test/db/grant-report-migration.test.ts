@@ -4,6 +4,10 @@
 // columns from its decision and application (computed here independently from the dump), the
 // superseded decision's outcomes are not current, the table stays append-only but for clearing
 // `current`, and a correction stored afterwards clears it through the trigger.
+// Migration 2026-12-04T1810-lean-outcomes then folds the plain ineligible outcomes into one
+// decision_ineligible row per decision and drops two columns: every outcome is read back here from
+// the view decision_outcomes_all (the dropped columns from their joins), every figure of the report
+// is the same before and after it, and both tables stay append-only.
 
 import { sql } from 'kysely'
 import t from 'tap'
@@ -15,6 +19,7 @@ import { legacyDatabase, legacyDump } from '../helpers/legacy-dump.ts'
 type Row = Record<string, unknown>
 const dump = legacyDump as Record<string, Row[]>
 const BEFORE = '2026-12-03T1610-batches'
+const BEFORE_LEAN = '2026-12-03T1720-finance-fixes'
 
 t.test('report columns backfilled on the 1.0.0 data', async (t) => {
   const database = await legacyDatabase(t)
@@ -24,6 +29,18 @@ t.test('report columns backfilled on the 1.0.0 data', async (t) => {
     if (r.error) throw r.error
   }
   await to(BEFORE)
+  await to(BEFORE_LEAN)
+  // Every figure the report groups, before the outcomes are folded (compared after).
+  const figures = (table: string) => sql<Row>`
+    select measure, status, year, prefecture, application_date::text as date, current, count(*)::int as n,
+           count(distinct decision_id)::int as decisions, count(distinct application_id)::int as applications,
+           sum(amount_due)::text as due, sum(amount_paid)::text as paid, sum(amount_unfunded)::text as unfunded,
+           count(amount)::int as amounts
+    from ${sql.table(table)} group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6`
+  const figuresBefore = (await figures('decision_outcomes').execute(db)).rows
+  const rowsBefore = Number(
+    (await sql<{ n: number }>`select count(*)::int as n from decision_outcomes`.execute(db)).rows[0]!.n,
+  )
   await migrateToLatest(db)
 
   const decisions = new Map(dump['decisions']!.map((d) => [d['id'] as string, d]))
@@ -34,11 +51,12 @@ t.test('report columns backfilled on the 1.0.0 data', async (t) => {
   t.equal(superseded.size, 1, 'the dump holds one correction')
 
   const rows = (
-    await sql<Row>`select decision_id, measure, status, amount, application_id, prefecture, year,
-                          application_date::text as application_date, enterprise_credit_code,
-                          amount_due::text as amount_due, amount_paid::text as amount_paid,
-                          amount_unfunded::text as amount_unfunded, decided_at, current
-                   from decision_outcomes`.execute(db)
+    await sql<Row>`select o.decision_id, o.measure, o.status, o.amount, o.application_id, o.prefecture, o.year,
+                          o.application_date::text as application_date, a.enterprise_credit_code,
+                          o.amount_due::text as amount_due, o.amount_paid::text as amount_paid,
+                          o.amount_unfunded::text as amount_unfunded, d.created_at as decided_at, o.current
+                   from decision_outcomes_all o join decisions d on d.id = o.decision_id
+                   join applications a on a.id = o.application_id`.execute(db)
   ).rows
   t.equal(rows.length, dump['decision_outcomes']!.length, 'every outcome row is still there')
   let checked = 0
@@ -82,8 +100,27 @@ t.test('report columns backfilled on the 1.0.0 data', async (t) => {
   ).reduce((s, o) => s + BigInt((o['amount'] as string).replace('.', '')), 0n)
   t.equal(paid.rows[0]!.paid.replace('.', ''), expectedPaid.toString(), 'paid over current decisions')
 
+  t.same(
+    (await figures('decision_outcomes_all').execute(db)).rows,
+    figuresBefore,
+    'every report figure the same after the outcomes are folded',
+  )
+  const stored = (
+    await sql<{ rows: number; folded: number; plain: number }>`
+      select (select count(*)::int from decision_outcomes) as rows,
+             (select count(*)::int from decision_ineligible) as folded,
+             (select count(*)::int from decision_outcomes o join outcome_measures m using (measure)
+               where o.status = 'ineligible' and o.amount is null) as plain`.execute(db)
+  ).rows[0]!
+  t.equal(stored.plain, 0, 'no plain ineligible outcome of a known measure is left as a row')
+  t.ok(
+    stored.folded > 0 && stored.rows < rowsBefore,
+    `${rowsBefore} rows → ${stored.rows} rows + ${stored.folded} folded`,
+  )
+
   t.test('still append-only, but for clearing current', async (t) => {
-    const target = rows.find((r) => r['current'] === true)!
+    const kept = (await sql<Row>`select decision_id, current from decision_outcomes`.execute(db)).rows
+    const target = kept.find((r) => r['current'] === true)!
     await t.rejects(
       sql`update decision_outcomes set amount_paid = 1 where decision_id = ${target['decision_id']}`.execute(
         db,
@@ -92,13 +129,13 @@ t.test('report columns backfilled on the 1.0.0 data', async (t) => {
       'amounts cannot change',
     )
     await t.rejects(
-      sql`update decision_outcomes set current = false, status = 'eligible' where decision_id = ${target['decision_id']}`.execute(
+      sql`update decision_outcomes set current = false, status = case when status = 'eligible' then 'capped' else 'eligible' end where decision_id = ${target['decision_id']}`.execute(
         db,
       ),
       /append-only/,
       'nothing may change with current',
     )
-    const old = rows.find((r) => r['current'] === false)!
+    const old = kept.find((r) => r['current'] === false)!
     await t.rejects(
       sql`update decision_outcomes set current = true where decision_id = ${old['decision_id']}`.execute(db),
       /append-only/,
@@ -108,6 +145,20 @@ t.test('report columns backfilled on the 1.0.0 data', async (t) => {
       sql`delete from decision_outcomes where decision_id = ${target['decision_id']}`.execute(db),
       /append-only/,
       'no delete',
+    )
+    const folded = (await sql<Row>`select decision_id from decision_ineligible where current`.execute(db))
+      .rows[0]!
+    await t.rejects(
+      sql`update decision_ineligible set measures = 1 where decision_id = ${folded['decision_id']}`.execute(
+        db,
+      ),
+      /append-only/,
+      'folded outcomes cannot change',
+    )
+    await t.rejects(
+      sql`delete from decision_ineligible where decision_id = ${folded['decision_id']}`.execute(db),
+      /append-only/,
+      'no delete of folded outcomes',
     )
   })
 
@@ -128,7 +179,7 @@ t.test('report columns backfilled on the 1.0.0 data', async (t) => {
     t.equal(r.statusCode, 201)
     const id = r.json().decisions.at(-1).id
     const flags = await sql<{ decision_id: string; current: boolean; n: number }>`
-      select decision_id, current, count(*)::int as n from decision_outcomes
+      select decision_id, current, count(*)::int as n from decision_outcomes_all
       where decision_id in (${current['id']}, ${id}) group by decision_id, current`.execute(db)
     t.same(
       flags.rows.map((f) => [f.decision_id, f.current, Number(f.n)]).sort(),

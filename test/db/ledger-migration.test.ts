@@ -112,7 +112,7 @@ t.test('migrating decisions stored by ruleset 1.0.0', async (t) => {
       history: unknown
       as_of: string
       facts: Application
-    }>`select d.id, d.evaluation, d.parameters, d.history, d.as_of::text, a.facts
+    }>`select d.id, d.evaluation::jsonb as evaluation, d.parameters, d.history, d.as_of::text, a.facts
        from decisions d join applications a on a.id = d.application_id order by d.seq`.execute(db)
     t.equal(decisions.rows.length, dump['decisions']!.length)
     for (const d of decisions.rows) {

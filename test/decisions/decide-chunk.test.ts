@@ -88,7 +88,7 @@ const state = async (database: DatabaseHandle) => {
   return {
     outcomes: (
       await q<{ decision_id: string; measure: string; status: string; amount: string | null }>(
-        sql`select decision_id, measure, status, amount::text from decision_outcomes order by measure`,
+        sql`select decision_id, measure, status, amount::text from decision_outcomes_all order by measure`,
       )
     )
       .map((o) => `${row(o.decision_id)} ${o.measure} ${o.status} ${o.amount}`)
