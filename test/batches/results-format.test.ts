@@ -92,6 +92,20 @@ t.test('batch results read byte for byte as before, stored lean or the old way',
       for (const [format, text] of Object.entries(out)) compare(t, `${mode}.${language}.${format}`, text)
     }
 
+    // Stored lean: codes and amounts in the rows, each reason text once in the batch's texts.
+    const stored = (
+      await sql<{ lean: boolean; texts: number; reasons: number }>`
+        select bool_and(jsonb_typeof(outcomes -> 0) = 'array') as lean,
+               (select count(*)::int from batch_reason_texts where batch_id = ${id}::uuid) as texts,
+               sum((select count(*) from jsonb_array_elements(outcomes) o, jsonb_array_elements(o -> 3)))::int as reasons
+        from batch_results where batch_id = ${id}::uuid and status = 'decided'`.execute(database.db)
+    ).rows[0]!
+    t.ok(stored.lean, 'outcomes stored lean')
+    t.ok(
+      stored.texts > 0 && stored.texts < stored.reasons,
+      `${stored.texts} texts for ${stored.reasons} reasons`,
+    )
+
     // The same results stored as before the change (reason texts in each row): read the same.
     const old = randomId()
     await sql`insert into batches (id, mode, format, status, total_rows, next_row, submitted_by, submitted_role)
