@@ -96,11 +96,11 @@ try {
         (
           await admin(
             u.toString(),
-            `select coalesce(sum(pg_column_size(r.*)), 0) + coalesce((select sum(pg_column_size(t.*)) from batch_reason_texts t where t.batch_id = '${id}'), 0) as b from batch_results r where batch_id = '${id}'`,
+            `select coalesce(sum(coalesce(pg_column_size(r.outcomes), 0) + coalesce(pg_column_size(r.outcome_codes), 0)), 0) + coalesce((select sum(pg_column_size(t.*)) from batch_reason_texts t where t.batch_id = '${id}'), 0) as b from batch_results r where batch_id = '${id}'`,
           ).catch(() =>
             admin(
               u.toString(),
-              `select sum(pg_column_size(r.*)) as b from batch_results r where batch_id = '${id}'`,
+              `select sum(pg_column_size(r.outcomes)) as b from batch_results r where batch_id = '${id}'`,
             ),
           )
         ).rows[0].b,
@@ -125,7 +125,7 @@ try {
   }
   for (const [label, s] of totals)
     process.stdout.write(
-      `${mode} ${label} (mean of ${rounds}): node ${(s.node / rounds).toFixed(0)} + postgres ${(s.postgres / rounds).toFixed(0)} = ${((s.node + s.postgres) / rounds).toFixed(0)} µs CPU/row; wall ${(s.wall / rounds).toFixed(0)} µs/row; ${(s.bytes / rounds).toFixed(0)} B/row stored\n`,
+      `${mode} ${label} (mean of ${rounds}): node ${(s.node / rounds).toFixed(0)} + postgres ${(s.postgres / rounds).toFixed(0)} = ${((s.node + s.postgres) / rounds).toFixed(0)} µs CPU/row; wall ${(s.wall / rounds).toFixed(0)} µs/row; ${(s.bytes / rounds).toFixed(0)} B/row of outcomes stored (with the batch's reason texts)\n`,
     )
 } finally {
   await database.close()

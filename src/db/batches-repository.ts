@@ -216,7 +216,8 @@ export interface RowOutcome {
 }
 
 /**
- * An outcome as stored since migration 2026-12-04T1820 (lean): [measure, status, amount, reasons] —
+ * An outcome as stored since migration 2026-12-04T1820 (lean, in batch_results.outcome_codes: the JSON
+ * text of the row's outcomes, null for an error row): [measure, status, amount, reasons] —
  * the measure as its frozen code (MEASURE_IDS index; its id when it has none), the amount in fen (a
  * JSON number, exact below 2^53 fen; the yuan string when it would not read back the same), and each
  * reason as [code, index of its texts in the batch's batch_reason_texts]. Rows stored before keep
@@ -342,26 +343,28 @@ export const insertResults = async (
       application_id: r.applicationId,
       decision_id: r.decisionId,
       total_amount: r.totalAmount,
-      outcomes:
+      outcome_codes:
         r.outcomes === null
           ? null
-          : (r.outcomes as RowOutcome[]).map(
-              (o): LeanOutcome => [
-                MEASURE_CODE.get(o.measure) ?? o.measure,
-                o.status,
-                leanAmount(o.amount),
-                o.reasons.map((x) => [x.code, indexes.get(textKey(x.zh, x.en))!]),
-              ],
+          : JSON.stringify(
+              (r.outcomes as RowOutcome[]).map(
+                (o): LeanOutcome => [
+                  MEASURE_CODE.get(o.measure) ?? o.measure,
+                  o.status,
+                  leanAmount(o.amount),
+                  o.reasons.map((x) => [x.code, indexes.get(textKey(x.zh, x.en))!]),
+                ],
+              ),
             ),
       errors: r.errors,
     })),
   )
   await sql`
     insert into batch_results (batch_id, row_no, status, row_key, application_id, decision_id, total_amount,
-                               outcomes, errors)
-    select ${batchId}::uuid, row_no, status, row_key, application_id, decision_id, total_amount, outcomes, errors
+                               outcome_codes, errors)
+    select ${batchId}::uuid, row_no, status, row_key, application_id, decision_id, total_amount, outcome_codes, errors
     from jsonb_to_recordset(${json}::jsonb) as r(row_no integer, status text, row_key text, application_id uuid,
-      decision_id uuid, total_amount numeric, outcomes jsonb, errors jsonb)`.execute(trx)
+      decision_id uuid, total_amount numeric, outcome_codes text, errors jsonb)`.execute(trx)
 }
 
 /**
@@ -388,6 +391,7 @@ const RESULT_COLUMNS = [
   'decision_id',
   'total_amount',
   'outcomes',
+  'outcome_codes',
   'errors',
 ] as const
 
@@ -400,6 +404,7 @@ const resultRowOf = (r: {
   decision_id: string | null
   total_amount: ResultRow['totalAmount']
   outcomes: unknown
+  outcome_codes: string | null
   errors: unknown
 }): ResultRow => ({
   row: r.row_no,
@@ -408,7 +413,8 @@ const resultRowOf = (r: {
   applicationId: r.application_id,
   decisionId: r.decision_id,
   totalAmount: r.total_amount,
-  outcomes: r.outcomes,
+  // lean (LeanOutcome[]) since migration 2026-12-04T1820; before, RowOutcome objects in `outcomes`
+  outcomes: r.outcome_codes === null ? r.outcomes : JSON.parse(r.outcome_codes),
   errors: r.errors,
 })
 

@@ -95,9 +95,10 @@ t.test('batch results read byte for byte as before, stored lean or the old way',
     // Stored lean: codes and amounts in the rows, each reason text once in the batch's texts.
     const stored = (
       await sql<{ lean: boolean; texts: number; reasons: number }>`
-        select bool_and(jsonb_typeof(outcomes -> 0) = 'array') as lean,
+        select bool_and(outcomes is null and outcome_codes is not null) as lean,
                (select count(*)::int from batch_reason_texts where batch_id = ${id}::uuid) as texts,
-               sum((select count(*) from jsonb_array_elements(outcomes) o, jsonb_array_elements(o -> 3)))::int as reasons
+               sum((select count(*) from jsonb_array_elements(outcome_codes::jsonb) o,
+                      jsonb_array_elements(o -> 3)))::int as reasons
         from batch_results where batch_id = ${id}::uuid and status = 'decided'`.execute(database.db)
     ).rows[0]!
     t.ok(stored.lean, 'outcomes stored lean')
