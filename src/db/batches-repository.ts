@@ -238,7 +238,18 @@ const leanAmount = (amount: string | null): number | string | null => {
   return Number.isSafeInteger(fen) && formatFenNumber(fen) === amount ? fen : amount
 }
 
-const textKey = (zh: string, en: string) => `${zh}\u0000${en}`
+/** Reason texts by zh then en (two lookups of the engine's strings: no key built per reason). */
+class TextMap<T> {
+  private readonly byZh = new Map<string, Map<string, T>>()
+  get(zh: string, en: string): T | undefined {
+    return this.byZh.get(zh)?.get(en)
+  }
+  set(zh: string, en: string, value: T): void {
+    const byEn = this.byZh.get(zh)
+    if (byEn) byEn.set(en, value)
+    else this.byZh.set(zh, new Map([[en, value]]))
+  }
+}
 
 /** The outcomes of a row as stored, lean or not, as results show them. */
 const decodeOutcomes = (
@@ -273,8 +284,9 @@ const reasonTextIndexes = async (
   trx: Executor,
   batchId: string,
   texts: readonly { zh: string; en: string }[],
-): Promise<Map<string, number>> => {
-  if (texts.length === 0) return new Map()
+): Promise<TextMap<number>> => {
+  const indexes = new TextMap<number>()
+  if (texts.length === 0) return indexes
   const rows = await sql<{ idx: number; zh: string; en: string }>`
     with wanted as (
       select w.zh, w.en, w.ord
@@ -300,7 +312,8 @@ const reasonTextIndexes = async (
       returning idx, zh, en
     )
     select idx, zh, en from have union all select idx, zh, en from added`.execute(trx)
-  return new Map(rows.rows.map((r) => [textKey(r.zh, r.en), Number(r.idx)]))
+  for (const r of rows.rows) indexes.set(r.zh, r.en, Number(r.idx))
+  return indexes
 }
 
 /** The texts of these (batch, index) pairs, by batch then index. */
@@ -327,14 +340,16 @@ export const insertResults = async (
   rows: readonly ResultRow[],
 ): Promise<void> => {
   if (rows.length === 0) return
-  const distinct = new Map<string, { zh: string; en: string }>()
+  const seen = new TextMap<true>()
+  const distinct: { zh: string; en: string }[] = []
   for (const r of rows)
     for (const o of (r.outcomes ?? []) as RowOutcome[])
       for (const x of o.reasons) {
-        const key = textKey(x.zh, x.en)
-        if (!distinct.has(key)) distinct.set(key, { zh: x.zh, en: x.en })
+        if (seen.get(x.zh, x.en)) continue
+        seen.set(x.zh, x.en, true)
+        distinct.push({ zh: x.zh, en: x.en })
       }
-  const indexes = await reasonTextIndexes(trx, batchId, [...distinct.values()])
+  const indexes = await reasonTextIndexes(trx, batchId, distinct)
   const json = JSON.stringify(
     rows.map((r) => ({
       row_no: r.row,
@@ -343,18 +358,18 @@ export const insertResults = async (
       application_id: r.applicationId,
       decision_id: r.decisionId,
       total_amount: r.totalAmount,
+      // a JSON value here, stored as its text exactly as written (json_to_recordset keeps a json
+      // field's text: no second escaping, no jsonb spacing)
       outcome_codes:
         r.outcomes === null
           ? null
-          : JSON.stringify(
-              (r.outcomes as RowOutcome[]).map(
-                (o): LeanOutcome => [
-                  MEASURE_CODE.get(o.measure) ?? o.measure,
-                  o.status,
-                  leanAmount(o.amount),
-                  o.reasons.map((x) => [x.code, indexes.get(textKey(x.zh, x.en))!]),
-                ],
-              ),
+          : (r.outcomes as RowOutcome[]).map(
+              (o): LeanOutcome => [
+                MEASURE_CODE.get(o.measure) ?? o.measure,
+                o.status,
+                leanAmount(o.amount),
+                o.reasons.map((x) => [x.code, indexes.get(x.zh, x.en)!]),
+              ],
             ),
       errors: r.errors,
     })),
@@ -362,9 +377,10 @@ export const insertResults = async (
   await sql`
     insert into batch_results (batch_id, row_no, status, row_key, application_id, decision_id, total_amount,
                                outcome_codes, errors)
-    select ${batchId}::uuid, row_no, status, row_key, application_id, decision_id, total_amount, outcome_codes, errors
-    from jsonb_to_recordset(${json}::jsonb) as r(row_no integer, status text, row_key text, application_id uuid,
-      decision_id uuid, total_amount numeric, outcome_codes text, errors jsonb)`.execute(trx)
+    select ${batchId}::uuid, row_no, status, row_key, application_id, decision_id, total_amount,
+           outcome_codes::text, errors
+    from json_to_recordset(${json}::json) as r(row_no integer, status text, row_key text, application_id uuid,
+      decision_id uuid, total_amount numeric, outcome_codes json, errors jsonb)`.execute(trx)
 }
 
 /**
