@@ -149,20 +149,18 @@ t.test('lean results read back exactly; texts once per batch, dense, never left 
     /killed/,
   )
   t.equal((await texts(a)).length, 4, 'nothing of the rolled-back chunk')
-  await database.db
-    .transaction()
-    .execute((trx) =>
-      insertResults(trx, a, [
-        decided(4, [
-          {
-            measure: 'interest-subsidy',
-            status: 'ineligible',
-            amount: null,
-            reasons: [reason('Y', '乙', 'b')],
-          },
-        ]),
+  await database.db.transaction().execute((trx) =>
+    insertResults(trx, a, [
+      decided(4, [
+        {
+          measure: 'interest-subsidy',
+          status: 'ineligible',
+          amount: null,
+          reasons: [reason('Y', '乙', 'b')],
+        },
       ]),
-    )
+    ]),
+  )
   t.same((await texts(a)).at(-1), { idx: 4, zh: '乙', en: 'b' })
   t.same(await resultsPage(database.db, a, 0, 10), [
     ...first,
@@ -173,20 +171,18 @@ t.test('lean results read back exactly; texts once per batch, dense, never left 
   // Another batch: its own texts from 0; an earlier batch's row, answered by key, reads with the
   // earlier batch's texts, and stored again in this batch, with this batch's.
   const b = await newBatch()
-  await database.db
-    .transaction()
-    .execute((trx) =>
-      insertResults(trx, b, [
-        decided(1, [
-          {
-            measure: 'interest-subsidy',
-            status: 'ineligible',
-            amount: null,
-            reasons: [reason('Z', '丙', 'c')],
-          },
-        ]),
+  await database.db.transaction().execute((trx) =>
+    insertResults(trx, b, [
+      decided(1, [
+        {
+          measure: 'interest-subsidy',
+          status: 'ineligible',
+          amount: null,
+          reasons: [reason('Z', '丙', 'c')],
+        },
       ]),
-    )
+    ]),
+  )
   const earlier = (await resultsByKey(database.db, ['application:x:1'])).get('application:x:1')!
   t.same(earlier, first[0], 'read with the earlier batch’s texts')
   const copy = { ...earlier, row: 2, rowKey: null }
