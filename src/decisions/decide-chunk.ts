@@ -28,7 +28,7 @@ import {
   unpackClaim,
 } from '../engine/ledgers.ts'
 import { formatFen, parseFen } from '../engine/money.ts'
-import type { Application } from '../engine/types.ts'
+import type { Application, Reason } from '../engine/types.ts'
 import { inputHash, newApplication, prepareDecision, unfundedRows, withBudgets } from './decide.ts'
 
 export interface ChunkRow {
@@ -48,13 +48,30 @@ export interface ChunkEvaluation {
   outcomes: Pick<CompactEvaluation['outcomes'][number], 'measure' | 'status' | 'amount' | 'reasons'>[]
 }
 
-const kept = (e: CompactEvaluation): ChunkEvaluation => ({
+/**
+ * A chunk's reasons, one object per distinct reason (code, texts, field): the rows of a chunk give
+ * the same few dozen reasons hundreds of times, and each row's copies would otherwise stay alive
+ * until the chunk's results are written.
+ */
+class ChunkReasons {
+  private readonly byZh = new Map<string, Reason[]>()
+  one(r: Reason): Reason {
+    const same = this.byZh.get(r.message.zh)
+    const found = same?.find((x) => x.code === r.code && x.message.en === r.message.en && x.field === r.field)
+    if (found) return found
+    if (same) same.push(r)
+    else this.byZh.set(r.message.zh, [r])
+    return r
+  }
+}
+
+const kept = (e: CompactEvaluation, reasons: ChunkReasons): ChunkEvaluation => ({
   totalAmount: e.totalAmount,
   outcomes: e.outcomes.map((o) => ({
     measure: o.measure,
     status: o.status,
     amount: o.amount,
-    reasons: o.reasons,
+    reasons: o.reasons.length === 0 ? [] : o.reasons.map((r) => reasons.one(r)),
   })),
 })
 
@@ -214,6 +231,7 @@ export const decideChunk = async (
   const locked = store ? await lockSubjects(trx, all) : await readSubjects(trx, all)
   const ledger = new ChunkLedger(await historyFor(trx, all, locked))
   const results: ChunkRowResult[] = []
+  const reasons = new ChunkReasons()
   const writes = []
   const queued: { decisionId: string; rows: ReturnType<typeof unfundedRows> }[] = []
   for (const [i, r] of rows.entries()) {
@@ -241,7 +259,7 @@ export const decideChunk = async (
       results.push({
         row: r.row,
         status: 'decided',
-        evaluation: kept(evaluation),
+        evaluation: kept(evaluation, reasons),
         applicationId: null,
         decisionId: null,
       })
@@ -262,7 +280,7 @@ export const decideChunk = async (
     results.push({
       row: r.row,
       status: 'decided',
-      evaluation: kept(evaluation),
+      evaluation: kept(evaluation, reasons),
       applicationId: application.id,
       decisionId: prepared.decided.decision.id,
     })
