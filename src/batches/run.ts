@@ -14,6 +14,7 @@ import {
   lockRowKeys,
   markRunning,
   type ResultRow,
+  type RowOutcome,
   readInputs,
   resultsByKey,
 } from '../db/batches-repository.ts'
@@ -33,13 +34,7 @@ export interface RunOptions {
 
 export const DEFAULT_RUN_OPTIONS: RunOptions = { chunkRows: 500, sliceMs: 10_000 }
 
-/** One outcome of a decided row as results show it. */
-export interface RowOutcome {
-  measure: string
-  status: string
-  amount: string | null
-  reasons: { code: string; zh: string; en: string }[]
-}
+export type { RowOutcome } from '../db/batches-repository.ts'
 
 /** Runs chunks of the batch until it is done or the slice is used up. */
 /**

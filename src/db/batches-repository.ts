@@ -3,6 +3,8 @@
 // transaction with the chunk's decisions, so progress and results can never disagree with them.
 
 import { sql } from 'kysely'
+import { formatFenNumber, parseFen } from '../engine/money.ts'
+import { MEASURE_IDS } from '../engine/record-codes.ts'
 import type { Executor } from './executor.ts'
 
 export type BatchMode = 'dry-run' | 'submit'
@@ -207,13 +209,149 @@ export interface ResultRow {
   errors: unknown
 }
 
-/** A chunk's results, in one statement. */
+/** One outcome of a decided row as results show it (src/batches/run.ts builds them). */
+export interface RowOutcome {
+  measure: string
+  status: string
+  amount: string | null
+  reasons: { code: string; zh: string; en: string }[]
+}
+
+/**
+ * An outcome as stored since migration 2026-12-04T1820 (lean, in batch_results.outcome_codes: the JSON
+ * text of the row's outcomes, null for an error row): [measure, status, amount, reasons] —
+ * the measure as its frozen code (MEASURE_IDS index; its id when it has none), the amount in fen (a
+ * JSON number, exact below 2^53 fen; the yuan string when it would not read back the same), and each
+ * reason as [code, index of its texts in the batch's batch_reason_texts]. Rows stored before keep
+ * RowOutcome objects, texts included; both read the same (decodeOutcomes).
+ */
+type LeanOutcome = [number | string, string, number | string | null, [string, number][]]
+
+const MEASURE_CODE = new Map(MEASURE_IDS.map((id, i) => [id, i]))
+
+const leanAmount = (amount: string | null): number | string | null => {
+  if (amount === null) return null
+  let fen: number
+  try {
+    fen = Number(parseFen(amount))
+  } catch {
+    return amount
+  }
+  return Number.isSafeInteger(fen) && formatFenNumber(fen) === amount ? fen : amount
+}
+
+/** Reason texts by zh then en (two lookups of the engine's strings: no key built per reason). */
+class TextMap<T> {
+  private readonly byZh = new Map<string, Map<string, T>>()
+  get(zh: string, en: string): T | undefined {
+    return this.byZh.get(zh)?.get(en)
+  }
+  set(zh: string, en: string, value: T): void {
+    const byEn = this.byZh.get(zh)
+    if (byEn) byEn.set(en, value)
+    else this.byZh.set(zh, new Map([[en, value]]))
+  }
+}
+
+/** The outcomes of a row as stored, lean or not, as results show them. */
+const decodeOutcomes = (
+  outcomes: unknown,
+  texts: (idx: number) => { zh: string; en: string },
+): RowOutcome[] | null => {
+  if (!Array.isArray(outcomes)) return outcomes as null
+  return outcomes.map((o: RowOutcome | LeanOutcome): RowOutcome => {
+    if (!Array.isArray(o)) return o
+    const [m, status, amount, reasons] = o
+    return {
+      measure: typeof m === 'number' ? MEASURE_IDS[m]! : m,
+      status,
+      amount: typeof amount === 'number' ? formatFenNumber(amount) : amount,
+      reasons: reasons.map(([code, idx]) => ({ code, ...texts(idx) })),
+    }
+  })
+}
+
+/** The text indexes a stored row's lean outcomes refer to. */
+const textIndexes = (outcomes: unknown, into: Set<number>): void => {
+  if (!Array.isArray(outcomes)) return
+  for (const o of outcomes)
+    if (Array.isArray(o)) for (const [, idx] of o[3] as [string, number][]) into.add(idx)
+}
+
+/**
+ * The indexes of these texts in the batch's batch_reason_texts, the missing ones appended (in one
+ * statement). The caller holds the batch's row lock (lockBatch), so no other chunk appends meanwhile.
+ */
+const reasonTextIndexes = async (
+  trx: Executor,
+  batchId: string,
+  texts: readonly { zh: string; en: string }[],
+): Promise<TextMap<number>> => {
+  const indexes = new TextMap<number>()
+  if (texts.length === 0) return indexes
+  const rows = await sql<{ idx: number; zh: string; en: string }>`
+    with wanted as (
+      select w.zh, w.en, w.ord
+      from unnest(${texts.map((x) => x.zh)}::text[], ${texts.map((x) => x.en)}::text[]) with ordinality as w(zh, en, ord)
+    ),
+    have as (
+      select t.idx, t.zh, t.en
+      from batch_reason_texts t join wanted w
+        on t.batch_id = ${batchId}::uuid and md5(t.zh || E'\n' || t.en) = md5(w.zh || E'\n' || w.en)
+           and t.zh = w.zh and t.en = w.en
+    ),
+    missing as (
+      select w.zh, w.en, row_number() over (order by w.ord) - 1 as n
+      from wanted w
+      where not exists (select 1 from have h where h.zh = w.zh and h.en = w.en)
+    ),
+    added as (
+      insert into batch_reason_texts (batch_id, idx, zh, en)
+      select ${batchId}::uuid,
+             (select coalesce(max(idx), -1) + 1 from batch_reason_texts where batch_id = ${batchId}::uuid) + m.n,
+             m.zh, m.en
+      from missing m
+      returning idx, zh, en
+    )
+    select idx, zh, en from have union all select idx, zh, en from added`.execute(trx)
+  for (const r of rows.rows) indexes.set(r.zh, r.en, Number(r.idx))
+  return indexes
+}
+
+/** The texts of these (batch, index) pairs, by batch then index. */
+const reasonTexts = async (
+  db: Executor,
+  wanted: readonly { batchId: string; idx: number }[],
+): Promise<Map<string, { zh: string; en: string }>> => {
+  if (wanted.length === 0) return new Map()
+  const rows = await sql<{ batch_id: string; idx: number; zh: string; en: string }>`
+    select t.batch_id, t.idx, t.zh, t.en
+    from batch_reason_texts t
+    join unnest(${wanted.map((w) => w.batchId)}::uuid[], ${wanted.map((w) => w.idx)}::integer[]) as w(batch_id, idx)
+      on t.batch_id = w.batch_id and t.idx = w.idx`.execute(db)
+  return new Map(rows.rows.map((r) => [`${r.batch_id}:${r.idx}`, { zh: r.zh, en: r.en }]))
+}
+
+/**
+ * A chunk's results: their reason texts looked up or appended in the batch's texts (one statement),
+ * then the rows, lean, in one statement.
+ */
 export const insertResults = async (
   trx: Executor,
   batchId: string,
   rows: readonly ResultRow[],
 ): Promise<void> => {
   if (rows.length === 0) return
+  const seen = new TextMap<true>()
+  const distinct: { zh: string; en: string }[] = []
+  for (const r of rows)
+    for (const o of (r.outcomes ?? []) as RowOutcome[])
+      for (const x of o.reasons) {
+        if (seen.get(x.zh, x.en)) continue
+        seen.set(x.zh, x.en, true)
+        distinct.push({ zh: x.zh, en: x.en })
+      }
+  const indexes = await reasonTextIndexes(trx, batchId, distinct)
   const json = JSON.stringify(
     rows.map((r) => ({
       row_no: r.row,
@@ -222,16 +360,29 @@ export const insertResults = async (
       application_id: r.applicationId,
       decision_id: r.decisionId,
       total_amount: r.totalAmount,
-      outcomes: r.outcomes,
+      // a JSON value here, stored as its text exactly as written (json_to_recordset keeps a json
+      // field's text: no second escaping, no jsonb spacing)
+      outcome_codes:
+        r.outcomes === null
+          ? null
+          : (r.outcomes as RowOutcome[]).map(
+              (o): LeanOutcome => [
+                MEASURE_CODE.get(o.measure) ?? o.measure,
+                o.status,
+                leanAmount(o.amount),
+                o.reasons.map((x) => [x.code, indexes.get(x.zh, x.en)!]),
+              ],
+            ),
       errors: r.errors,
     })),
   )
   await sql`
     insert into batch_results (batch_id, row_no, status, row_key, application_id, decision_id, total_amount,
-                               outcomes, errors)
-    select ${batchId}::uuid, row_no, status, row_key, application_id, decision_id, total_amount, outcomes, errors
-    from jsonb_to_recordset(${json}::jsonb) as r(row_no integer, status text, row_key text, application_id uuid,
-      decision_id uuid, total_amount numeric, outcomes jsonb, errors jsonb)`.execute(trx)
+                               outcome_codes, errors)
+    select ${batchId}::uuid, row_no, status, row_key, application_id, decision_id, total_amount,
+           outcome_codes::text, errors
+    from json_to_recordset(${json}::json) as r(row_no integer, status text, row_key text, application_id uuid,
+      decision_id uuid, total_amount numeric, outcome_codes json, errors jsonb)`.execute(trx)
 }
 
 /**
@@ -258,10 +409,11 @@ const RESULT_COLUMNS = [
   'decision_id',
   'total_amount',
   'outcomes',
+  'outcome_codes',
   'errors',
 ] as const
 
-/** A row of RESULT_COLUMNS as a ResultRow. */
+/** A row of RESULT_COLUMNS as a ResultRow (its outcomes as stored: decoded by withTexts). */
 const resultRowOf = (r: {
   row_no: number
   status: string
@@ -270,6 +422,7 @@ const resultRowOf = (r: {
   decision_id: string | null
   total_amount: ResultRow['totalAmount']
   outcomes: unknown
+  outcome_codes: string | null
   errors: unknown
 }): ResultRow => ({
   row: r.row_no,
@@ -278,7 +431,8 @@ const resultRowOf = (r: {
   applicationId: r.application_id,
   decisionId: r.decision_id,
   totalAmount: r.total_amount,
-  outcomes: r.outcomes,
+  // lean (LeanOutcome[]) since migration 2026-12-04T1820; before, RowOutcome objects in `outcomes`
+  outcomes: r.outcome_codes === null ? r.outcomes : JSON.parse(r.outcome_codes),
   errors: r.errors,
 })
 
@@ -290,10 +444,42 @@ export const resultsByKey = async (
   if (keys.length === 0) return new Map()
   const rows = await trx
     .selectFrom('batch_results')
-    .select(RESULT_COLUMNS)
+    .select([...RESULT_COLUMNS, 'batch_id'])
     .where('row_key', 'in', [...keys])
     .execute()
-  return new Map(rows.map((r) => [r.row_key as string, resultRowOf(r)]))
+  const decoded = await withTexts(
+    trx,
+    rows.map((r) => ({ batchId: r.batch_id, row: resultRowOf(r) })),
+  )
+  return new Map(decoded.map((r) => [r.rowKey as string, r]))
+}
+
+/** Stored rows (of any batches) with their outcomes as results show them, reason texts looked up. */
+const withTexts = async (
+  db: Executor,
+  rows: readonly { batchId: string; row: ResultRow }[],
+): Promise<ResultRow[]> => {
+  const wanted: { batchId: string; idx: number }[] = []
+  const seen = new Set<string>()
+  for (const { batchId, row } of rows) {
+    const indexes = new Set<number>()
+    textIndexes(row.outcomes, indexes)
+    for (const idx of indexes) {
+      const key = `${batchId}:${idx}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      wanted.push({ batchId, idx })
+    }
+  }
+  const texts = await reasonTexts(db, wanted)
+  return rows.map(({ batchId, row }) => ({
+    ...row,
+    outcomes: decodeOutcomes(row.outcomes, (idx) => {
+      const text = texts.get(`${batchId}:${idx}`)
+      if (!text) throw new Error(`batch ${batchId}: reason text ${idx} missing`)
+      return text
+    }),
+  }))
 }
 
 export const markRunning = async (db: Executor, id: string): Promise<void> => {
@@ -487,13 +673,16 @@ export const resultsPage = async (
   afterRow: number,
   limit: number,
 ): Promise<ResultRow[]> =>
-  (
-    await db
-      .selectFrom('batch_results')
-      .select(RESULT_COLUMNS)
-      .where('batch_id', '=', id)
-      .where('row_no', '>', afterRow)
-      .orderBy('row_no')
-      .limit(limit)
-      .execute()
-  ).map(resultRowOf)
+  withTexts(
+    db,
+    (
+      await db
+        .selectFrom('batch_results')
+        .select(RESULT_COLUMNS)
+        .where('batch_id', '=', id)
+        .where('row_no', '>', afterRow)
+        .orderBy('row_no')
+        .limit(limit)
+        .execute()
+    ).map((r) => ({ batchId: id, row: resultRowOf(r) })),
+  )

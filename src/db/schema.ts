@@ -249,6 +249,8 @@ export interface BatchResultsTable {
   decision_id: string | null
   total_amount: Numeric | null
   outcomes: Json | null
+  /** lean outcomes (JSON text, src/db/batches-repository.ts), migration 2026-12-04T1820 */
+  outcome_codes: string | null
   errors: Json | null
 }
 
@@ -262,10 +264,18 @@ export interface BudgetFundingsTable {
   updated_at: ColumnType<Date, never, Date | string>
 }
 
+export interface BatchReasonTextsTable {
+  batch_id: string
+  idx: number
+  zh: string
+  en: string
+}
+
 export interface Database {
   batches: BatchesTable
   batch_inputs: BatchInputsTable
   batch_results: BatchResultsTable
+  batch_reason_texts: BatchReasonTextsTable
   api_keys: ApiKeysTable
   applications: ApplicationsTable
   decisions: DecisionsTable

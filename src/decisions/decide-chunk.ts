@@ -28,7 +28,7 @@ import {
   unpackClaim,
 } from '../engine/ledgers.ts'
 import { formatFen, parseFen } from '../engine/money.ts'
-import type { Application } from '../engine/types.ts'
+import type { Application, Reason } from '../engine/types.ts'
 import { inputHash, newApplication, prepareDecision, unfundedRows, withBudgets } from './decide.ts'
 
 export interface ChunkRow {
@@ -36,11 +36,50 @@ export interface ChunkRow {
   facts: Application
 }
 
+/**
+ * What a chunk's caller keeps of a row's evaluation (src/batches/run.ts: the row's results and the
+ * batch's counts). The rest — traces, details, ledger claims, parameters — is let go as soon as the
+ * row is decided (issue #11 "Speed"): a chunk that kept its 500 evaluations alive until its results
+ * were written made every young-generation collection copy them, which cost the dry run about a
+ * third of the engine's own time (CPU per row, measured with bench/batch-speed.ts).
+ */
+export interface ChunkEvaluation {
+  totalAmount: CompactEvaluation['totalAmount']
+  outcomes: Pick<CompactEvaluation['outcomes'][number], 'measure' | 'status' | 'amount' | 'reasons'>[]
+}
+
+/**
+ * A chunk's reasons, one object per distinct reason (code, texts, field): the rows of a chunk give
+ * the same few dozen reasons hundreds of times, and each row's copies would otherwise stay alive
+ * until the chunk's results are written.
+ */
+class ChunkReasons {
+  private readonly byZh = new Map<string, Reason[]>()
+  one(r: Reason): Reason {
+    const same = this.byZh.get(r.message.zh)
+    const found = same?.find((x) => x.code === r.code && x.message.en === r.message.en && x.field === r.field)
+    if (found) return found
+    if (same) same.push(r)
+    else this.byZh.set(r.message.zh, [r])
+    return r
+  }
+}
+
+const kept = (e: CompactEvaluation, reasons: ChunkReasons): ChunkEvaluation => ({
+  totalAmount: e.totalAmount,
+  outcomes: e.outcomes.map((o) => ({
+    measure: o.measure,
+    status: o.status,
+    amount: o.amount,
+    reasons: o.reasons.length === 0 ? [] : o.reasons.map((r) => reasons.one(r)),
+  })),
+})
+
 export type ChunkRowResult =
   | {
       row: number
       status: 'decided'
-      evaluation: CompactEvaluation
+      evaluation: ChunkEvaluation
       /** submit only: what was stored */
       applicationId: string | null
       decisionId: string | null
@@ -192,6 +231,7 @@ export const decideChunk = async (
   const locked = store ? await lockSubjects(trx, all) : await readSubjects(trx, all)
   const ledger = new ChunkLedger(await historyFor(trx, all, locked))
   const results: ChunkRowResult[] = []
+  const reasons = new ChunkReasons()
   const writes = []
   const queued: { decisionId: string; rows: ReturnType<typeof unfundedRows> }[] = []
   for (const [i, r] of rows.entries()) {
@@ -216,7 +256,13 @@ export const decideChunk = async (
       const claims = evaluation.outcomes.flatMap((o) => o.ledger.map((c) => unpackClaim(o.measure, c)))
       ledger.apply(claims, null, r.facts.enterprise.creditCode)
       budgets.apply(claims, unfunded)
-      results.push({ row: r.row, status: 'decided', evaluation, applicationId: null, decisionId: null })
+      results.push({
+        row: r.row,
+        status: 'decided',
+        evaluation: kept(evaluation, reasons),
+        applicationId: null,
+        decisionId: null,
+      })
       continue
     }
     const application: StoredApplication = newApplication(caller, r.facts, inputHash(r.facts))
@@ -234,7 +280,7 @@ export const decideChunk = async (
     results.push({
       row: r.row,
       status: 'decided',
-      evaluation,
+      evaluation: kept(evaluation, reasons),
       applicationId: application.id,
       decisionId: prepared.decided.decision.id,
     })
