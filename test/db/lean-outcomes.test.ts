@@ -167,11 +167,17 @@ t.test('plain ineligible outcomes are folded, and read back whole', async (t) =>
     }
     const before = await every('decision_outcomes_all')
     const body = await shown()
-    const down = await migrator(db).migrateDown()
+    // Down to the migration before this one: later migrations (if any) are undone first.
+    const down = await migrator(db).migrateTo('2026-12-03T1720-finance-fixes')
     if (down.error) throw down.error
-    t.same(
-      down.results?.map((r) => r.migrationName),
-      ['2026-12-04T1810-lean-outcomes'],
+    t.equal(
+      down.results?.at(-1)?.migrationName,
+      '2026-12-04T1810-lean-outcomes',
+      'this migration undone last',
+    )
+    t.ok(
+      down.results?.every((r) => r.direction === 'Down' && r.status === 'Success'),
+      'every migration after 2026-12-03T1720 undone',
     )
     t.same(await every('decision_outcomes'), before, 'down: one row per outcome again')
     // The record stored as jsonb, as before the migration: the same bytes shown.
