@@ -3,7 +3,9 @@
 //      application with decision, ledger grants and audit entries — against a plain COPY of the same
 //      rows (row number + the application as jsonb) into a table (goal ≥ 0.5×);
 //   b. a `dry-run` batch of the same rows against the engine's in-process rate on the same rows
-//      (evaluate, one thread; goal ≥ 0.5×).
+//      (decideCompact, the dry run's own engine work, one thread, best of three rounds; goal ≥ 0.5×).
+//      Until 2026-12-04 the reference was `evaluate` (decide + full render), about 3× slower than
+//      what a dry run's rows cost the engine: 7b figures before that date are not comparable.
 // N is BENCH_BATCH_ROWS (default 10 000, so that a whole `npm run bench` stays within a few minutes;
 // the issue's figure is 100 000: `BENCH_BATCH_ROWS=100000 npx tsx bench/batches.ts`, about 20 minutes
 // on the 2-core machine at load ~20). Each batch's phases are printed from its row: upload and the
@@ -20,7 +22,7 @@ import { buildApp } from '../src/app.ts'
 import { PgBossQueue } from '../src/batches/queue.ts'
 import { openPostgres } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrator.ts'
-import { evaluate } from '../src/engine/evaluate.ts'
+import { decideCompact } from '../src/engine/decide.ts'
 import type { Application } from '../src/engine/types.ts'
 import { deepProcessing, keysFor } from '../test/helpers/fixtures.ts'
 import type { Row } from './report.ts'
@@ -60,6 +62,15 @@ const admin = async (url: string, text: string) => {
   }
 }
 
+/** Seconds the engine takes over the rows, as a dry run decides them (no history: none is stored). */
+const engineRound = (rows: readonly Application[]): number => {
+  const started = performance.now()
+  let sink = 0
+  for (const r of rows) sink += decideCompact(r).outcomes.length
+  if (sink === 0) throw new Error('no outcomes')
+  return (performance.now() - started) / 1000
+}
+
 export const batchBenchmark = async (
   adminUrl: string,
   n = BATCH_ROWS,
@@ -91,10 +102,13 @@ export const batchBenchmark = async (
     writeFileSync(copyFile, lines.map((l, i) => `${i + 1},"${l.replaceAll('"', '""')}"`).join('\n'))
     chmodSync(copyFile, 0o644)
     await admin(url, 'create table bench_copy (row_no integer primary key, facts jsonb not null)')
-    let started = performance.now()
+    const started = performance.now()
     await admin(url, `copy bench_copy from '${copyFile}' with (format csv)`)
     const copySeconds = (performance.now() - started) / 1000
     log(`   COPY of ${n} rows: ${copySeconds.toFixed(2)} s (${fmt(n / copySeconds)} rows/s)`)
+
+    for (const r of rows.slice(0, 1000)) decideCompact(r)
+    const engineBefore = engineRound(rows)
 
     const app = await buildApp({ database, batchQueue: queue })
     await queue.start()
@@ -146,13 +160,11 @@ export const batchBenchmark = async (
     log(`   submit of ${n} rows: ${submitSeconds.toFixed(2)} s (${fmt(n / submitSeconds)} rows/s)`)
     await app.close()
 
-    // b. the engine in process on the same rows (warmed up on the first thousand).
-    for (const r of rows.slice(0, 1000)) evaluate(r)
-    started = performance.now()
-    let sink = 0
-    for (const r of rows) sink += evaluate(r).outcomes.length
-    const engineSeconds = (performance.now() - started) / 1000
-    if (sink === 0) throw new Error('no outcomes')
+    // b. the engine in process on the same rows: decideCompact, the work a dry run's rows get
+    // (src/decisions/decide-chunk.ts), not the full render. Best of three rounds after a warm-up,
+    // one of them before the batches ran: a single short round follows the load and the heap the
+    // batches left, and swung 11k–53k rows/s between runs.
+    const engineSeconds = Math.min(engineBefore, engineRound(rows), engineRound(rows))
     log(`   engine on the same rows: ${engineSeconds.toFixed(2)} s (${fmt(n / engineSeconds)} rows/s)`)
     return {
       rows: n,
