@@ -415,9 +415,13 @@ export const ONE = Rational.int(1)
 
 /** Formats whole fen (a safe integer) as yuan with exactly two decimals: 720000000 → "7200000.00". */
 export const formatFenNumber = (fen: number): string => {
+  // yuan and fen apart, by exact integer arithmetic on a safe integer: no padded string cut in
+  // three (the money texts of every outcome and detail are made here)
   const negative = fen < 0
-  const digits = String(negative ? -fen : fen).padStart(3, '0')
-  return `${negative ? '-' : ''}${digits.slice(0, -2)}.${digits.slice(-2)}`
+  const abs = negative ? -fen : fen
+  const cents = abs % 100
+  const yuan = (abs - cents) / 100
+  return `${negative ? '-' : ''}${yuan}.${cents < 10 ? `0${cents}` : cents}`
 }
 
 /** Formats whole fen as yuan with exactly two decimals: 720000000n → "7200000.00". */
