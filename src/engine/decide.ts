@@ -146,6 +146,9 @@ interface Window {
   version: RulesetVersion
   /** whether the application date lies within the policy window */
   inWindow: boolean
+  /** the reads of the window's bounds on asOf, looked up once per decision (every trace records them) */
+  startRead: ParameterRead | undefined
+  endRead: ParameterRead | undefined
 }
 
 function newRunOf(w: Window, m: Measure): MeasureRun {
@@ -155,8 +158,13 @@ function newRunOf(w: Window, m: Measure): MeasureRun {
 // The window is a condition like any other: every outcome's trace records it, with both bounds as
 // parameters read, whether the date is inside or not (POLICY.md §0 ruling of 2026-12-03).
 function recordWindowOf(w: Window, r: MeasureRun): void {
-  r.params.read('policy.windowStart', w.asOf)
-  r.params.read('policy.windowEnd', w.asOf)
+  if (r.reads.length === 0 && w.startRead !== undefined && w.endRead !== undefined) {
+    // a fresh run (every caller's): what its two reads would record, from the decision's lookups
+    r.reads.push(w.startRead, w.endRead)
+  } else {
+    r.params.read('policy.windowStart', w.asOf)
+    r.params.read('policy.windowEnd', w.asOf)
+  }
   r.test(WITHIN_WINDOW, undefined, undefined, w.inWindow)
 }
 
@@ -198,15 +206,28 @@ export const decideCompact = (application: Application, options: EvaluateOptions
   const measures = wanted ? MEASURES.filter((m) => wanted.includes(m.id)) : MEASURES
   // (No function is named inside this hot path: under tsx's keepNames every named closure costs a
   // defineProperty per evaluation.)
-  const window: Window = { application, asOf, history, parameters, version, inWindow: false }
+  const window: Window = {
+    application,
+    asOf,
+    history,
+    parameters,
+    version,
+    inWindow: false,
+    startRead: undefined,
+    endRead: undefined,
+  }
 
   const gateRuns: GateRun[] = []
   let decided: Decided[]
 
   // The window itself (its reads are recorded in the traces of the outcomes it decides). An
   // override that unsets a bound (null) leaves that side open.
-  const start = (parameters.lookup('policy.windowStart', asOf)!.value as IsoDate | null) ?? '0000-01-01'
-  const end = (parameters.lookup('policy.windowEnd', asOf)!.value as IsoDate | null) ?? '9999-12-31'
+  const startRead = parameters.lookup('policy.windowStart', asOf)!
+  const endRead = parameters.lookup('policy.windowEnd', asOf)!
+  window.startRead = startRead
+  window.endRead = endRead
+  const start = (startRead.value as IsoDate | null) ?? '0000-01-01'
+  const end = (endRead.value as IsoDate | null) ?? '9999-12-31'
   const inWindow = start <= application.applicationDate && application.applicationDate <= end
   window.inWindow = inWindow
   // Rules read before the policy started have no values: nothing can be granted as of then.
