@@ -146,7 +146,14 @@ export class Rational {
       // cross-reduce first: keeps the products small (0.25 × 1200000/31 stays far below 2^53)
       const g1 = gcdSmall(this.sn, o.sd)
       const g2 = gcdSmall(o.sn, this.sd)
-      const r = small((this.sn / g1) * (o.sn / g2), (this.sd / g2) * (o.sd / g1))
+      const n = (this.sn / g1) * (o.sn / g2)
+      const d = (this.sd / g2) * (o.sd / g1)
+      // Both factors are reduced (every Rational is), so after the cross-reduction no prime divides
+      // both n and d: the result is reduced as it stands, and small()'s gcd would be 1. Zero is left
+      // to small() (0/d reduces to 0/1).
+      if (n !== 0 && Number.isSafeInteger(n) && Number.isSafeInteger(d))
+        return new (Rational as unknown as RationalCtor)(n, d, null, null)
+      const r = small(n, d)
       if (r) return r
     }
     return Rational.of(this.n * o.n, this.d * o.d)
