@@ -388,8 +388,28 @@ const decimalDigitsSmall = (scaled: number, places: number): string => {
 const gcdSmall = (a: number, b: number): number => {
   let x = a < 0 ? -a : a
   let y = b < 0 ? -b : b
+  // gcd(x, 1) = 1 (a whole number, a denominator of 1): no division at all
+  if (x === 1 || y === 1) return 1
+  // Both within 32 bits (most amounts in yuan, every rate and day count): the loop of gcd32, whose
+  // % V8 compiles to an integer division; beyond, % on doubles is a call to fmod (the gcd's % was
+  // ~4 % of a 12-measure decision).
+  if (x <= INT32_MAX && y <= INT32_MAX) return gcd32(x, y)
   while (y !== 0) {
     const r = x % y
+    x = y
+    y = r
+  }
+  return x === 0 ? 1 : x
+}
+
+const INT32_MAX = 0x7fffffff
+
+/** gcdSmall of two whole numbers in 0 … 2^31 − 1. */
+const gcd32 = (a: number, b: number): number => {
+  let x = a | 0
+  let y = b | 0
+  while (y !== 0) {
+    const r = (x % y) | 0
     x = y
     y = r
   }
