@@ -218,7 +218,7 @@ export class Rational {
     if (!Number.isSafeInteger(scaled)) return null
     if (this.sd === 1) return scaled === 0 ? 0 : scaled // whole yuan (most amounts): no division
     // % and the division of a multiple are exact on safe integers (no float rounding)
-    const r = scaled % this.sd
+    const r = remainder(scaled, this.sd)
     const q = (scaled - r) / this.sd
     if (Math.abs(r) * 2 >= this.sd) return scaled < 0 ? q - 1 : q + 1
     return q === 0 ? 0 : q // no negative zero
@@ -403,6 +403,40 @@ const gcdSmall = (a: number, b: number): number => {
 }
 
 const INT32_MAX = 0x7fffffff
+const TWO_POW_52 = 2 ** 52
+
+/**
+ * a % b for a safe integer a and a whole b > 0, as JS gives it (the sign of a), without fmod when it
+ * can: int32 operands divide as integers; below 2^52 the quotient, truncated, is off by at most one
+ * and the product and difference are exact, so one correction gives the exact remainder. Money texts
+ * and the fen rounding take remainders of amounts in fen, beyond int32 (V8's % on doubles calls fmod).
+ */
+export const remainder = (a: number, b: number): number => {
+  if (a <= INT32_MAX && a >= -INT32_MAX && b <= INT32_MAX) return remainder32(a, b)
+  if (a < TWO_POW_52 && a > -TWO_POW_52 && b < TWO_POW_52) {
+    let r = a - Math.trunc(a / b) * b
+    if (a >= 0) {
+      if (r < 0) r += b
+      else if (r >= b) r -= b
+    } else if (r > 0) r -= b
+    else if (r <= -b) r += b
+    return r === 0 ? signedZero(a) : r
+  }
+  return a % b
+}
+
+/** 0 with the sign a % b gives it: -0 for a negative multiple of b (and for -0), else 0. */
+const signedZero = (a: number): number => (1 / a < 0 ? -0 : 0)
+
+/** remainder() of int32 operands: an integer division, on the magnitude (integer % has no -0). */
+const remainder32 = (a: number, b: number): number => {
+  if (a < 0) {
+    const r = (-a | 0) % (b | 0)
+    return r === 0 ? -0 : -r
+  }
+  const r = (a | 0) % (b | 0)
+  return r === 0 ? signedZero(a) : r
+}
 
 /** gcdSmall of two whole numbers in 0 … 2^31 − 1. */
 const gcd32 = (a: number, b: number): number => {
@@ -446,7 +480,7 @@ export const formatFenNumber = (fen: number): string => {
   // three (the money texts of every outcome and detail are made here)
   const negative = fen < 0
   const abs = negative ? -fen : fen
-  const cents = abs % 100
+  const cents = remainder(abs, 100)
   const yuan = (abs - cents) / 100
   return `${negative ? '-' : ''}${yuan}.${cents < 10 ? `0${cents}` : cents}`
 }
