@@ -303,8 +303,9 @@ export const decideCompact = (application: Application, options: EvaluateOptions
   for (const { outcome } of decided)
     if (outcome.amount !== null && outcome.status !== 'unfunded')
       total = total.plus(Rational.parse(outcome.amount))
-  const runs: (GateRun | MeasureRun)[] = gateRuns.slice()
-  for (const d of decided) runs.push(d.run)
+  const runs: (GateRun | MeasureRun)[] = new Array(gateRuns.length + decided.length)
+  for (let i = 0; i < gateRuns.length; i++) runs[i] = gateRuns[i]!
+  for (let i = 0; i < decided.length; i++) runs[gateRuns.length + i] = decided[i]!.run
   const parametersUsed = collectParameters(runs, presentsDecimals(version))
 
   return {
@@ -314,7 +315,7 @@ export const decideCompact = (application: Application, options: EvaluateOptions
     outcomes: decided.map((d) => d.outcome),
     totalAmount: total.toMoney(),
     parametersUsed,
-    overriddenParameters: [...parameters.overridden],
+    overriddenParameters: parameters.overridden.slice(),
   }
 }
 
