@@ -187,13 +187,33 @@ const register = <D extends { key: string }>(
   return def
 }
 
+// Every definition of a kind is stored with the same members in the same order (an absent one
+// undefined): recording a fact reads def.key (and def.input, def.threshold) of a hundred
+// definitions, and one hidden class per kind keeps those reads monomorphic instead of one shape per
+// combination of the optional members written.
+
 /** Declares a condition of `scope` (a measure or gate id; "" for one that several rules share). */
 export const defineCondition = (scope: string, def: ConditionDef): ConditionDef =>
-  register(CONDITIONS, CONDITIONS_BY_SCOPE, scope, def)
+  register(CONDITIONS, CONDITIONS_BY_SCOPE, scope, {
+    key: def.key,
+    id: def.id,
+    clause: def.clause,
+    description: def.description,
+    comparison: def.comparison,
+    input: def.input,
+    threshold: def.threshold,
+  })
 export const defineStep = (scope: string, def: StepDef): StepDef =>
-  register(STEPS, STEPS_BY_SCOPE, scope, def)
+  register(STEPS, STEPS_BY_SCOPE, scope, {
+    key: def.key,
+    expand: def.expand,
+    preceding: def.preceding,
+    description: def.description,
+    expression: def.expression,
+    unit: def.unit,
+  })
 export const defineNote = (scope: string, def: NoteDef): NoteDef =>
-  register(NOTES, NOTES_BY_SCOPE, scope, def)
+  register(NOTES, NOTES_BY_SCOPE, scope, { key: def.key, text: def.text })
 
 /** Every definition, by kind (test/i18n/trace.test.ts checks each has both languages). */
 export const definitions = () => ({

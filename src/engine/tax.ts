@@ -35,6 +35,7 @@ import {
 import type { LedgerGrant, RewardedTax } from './ledgers.ts'
 import type { MeasureRun } from './measure.ts'
 import { Rational, ZERO } from './money.ts'
+import { decimalOf } from './parameters/parameter-set.ts'
 import type { Text, TraceStep } from './trace.ts'
 import type { TaxRecord } from './types.ts'
 
@@ -186,7 +187,7 @@ export const localShareFor = (
       { tax, parameter: name, date: read.from, from: period.from, to: period.to },
     )
   }
-  return Rational.parse(read.value as string)
+  return decimalOf(read)
 }
 
 export interface CountedTax {

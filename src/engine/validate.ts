@@ -113,10 +113,14 @@ const REQUIRED: Text = { zh: '必填', en: 'is required' }
 const MUST_BE_OBJECT: Text = { zh: '必须是对象', en: 'must be an object' }
 
 /**
- * A check of one value: module-level functions made once (not closures per Collector), since every
- * evaluation validates its application (a one-measure evaluation spends most of its time here).
+ * A check of one value: why it is wrong, or null. Module-level functions made once (not closures per
+ * Collector), since every evaluation validates its application (a one-measure evaluation spends most
+ * of its time here); the pointer is the caller's, built only for a value that is wrong.
  */
-type Check = (c: Collector, value: unknown, pointer: string) => void
+type Check = (value: unknown) => Text | null
+
+/** What a list checks of each item (module-level functions, as checks are). */
+type ItemCheck = (c: Collector, item: Record<string, unknown>, pointer: string, index: number) => void
 
 class Collector {
   readonly problems: InputProblem[] = []
@@ -131,14 +135,24 @@ class Collector {
       if (required) this.add(pointer, REQUIRED)
       return
     }
-    check(this, value, pointer)
+    const problem = check(value)
+    if (problem !== null) this.add(pointer, problem)
   }
 
-  list(
-    value: unknown,
-    pointer: string,
-    each: (item: Record<string, unknown>, pointer: string) => void,
-  ): void {
+  /**
+   * field() of a list item's member, at `${list}/${index}${member}`: the pointer is built only when
+   * the value is wrong (a list of a dozen items built ~50 pointers per evaluation, all discarded).
+   */
+  item(value: unknown, list: string, index: number, member: string, check: Check, required = false): void {
+    if (value === undefined || value === null) {
+      if (required) this.add(`${list}/${index}${member}`, REQUIRED)
+      return
+    }
+    const problem = check(value)
+    if (problem !== null) this.add(`${list}/${index}${member}`, problem)
+  }
+
+  list(value: unknown, pointer: string, each: ItemCheck): void {
     if (value === undefined || value === null) return
     if (!Array.isArray(value)) {
       this.add(pointer, { zh: '必须是列表', en: 'must be a list' })
@@ -148,7 +162,7 @@ class Collector {
       const item: unknown = value[i]
       if (item === null || typeof item !== 'object' || Array.isArray(item))
         this.add(`${pointer}/${i}`, MUST_BE_OBJECT)
-      else each(item as Record<string, unknown>, `${pointer}/${i}`)
+      else each(this, item as Record<string, unknown>, pointer, i)
     }
   }
 
@@ -160,6 +174,7 @@ class Collector {
     field: string,
   ): void {
     if (!Array.isArray(value) || value.length < 2) return
+    if (distinctPlainKeys(value, keyOf)) return
     const seen = new Map<string, number>()
     value.forEach((item, i) => {
       if (item === null || typeof item !== 'object') return
@@ -175,69 +190,102 @@ class Collector {
   }
 }
 
-const date: Check = (c, value, pointer) => {
-  if (typeof value !== 'string' || !isIsoDate(value))
-    c.add(pointer, {
-      zh: `必须是实际存在的日历日期 YYYY-MM-DD，而不是 ${JSON.stringify(value)}`,
-      en: `must be a real calendar date YYYY-MM-DD, not ${JSON.stringify(value)}`,
-    })
+/**
+ * Whether the keys of a list's items are plain (a string, or a string and a finite number) and no
+ * two are equal: then no two of their JSON texts are equal either, and unique() has nothing to
+ * report without stringifying a key or building a Map. Anything else: false (unique() decides).
+ */
+const distinctPlainKeys = (
+  items: readonly unknown[],
+  keyOf: (item: Record<string, unknown>) => unknown,
+): boolean => {
+  const keys: unknown[] = []
+  const numbers: unknown[] = []
+  for (const item of items) {
+    if (item === null || typeof item !== 'object') continue
+    const key = keyOf(item as Record<string, unknown>)
+    let text: unknown
+    let number: unknown
+    if (typeof key === 'string') text = key
+    else if (
+      Array.isArray(key) &&
+      key.length === 2 &&
+      typeof key[0] === 'string' &&
+      typeof key[1] === 'number' &&
+      Number.isFinite(key[1])
+    ) {
+      text = key[0]
+      number = key[1]
+    } else return false
+    for (let j = 0; j < keys.length; j++) if (keys[j] === text && numbers[j] === number) return false
+    keys.push(text)
+    numbers.push(number)
+  }
+  return true
 }
 
-const amount: Check = (c, value, pointer) => {
-  if (typeof value !== 'string' || !AMOUNT.test(value))
-    c.add(pointer, {
-      zh: `必须是以元为单位的金额：非负的十进制字符串，最多两位小数，如 "1200.50"，而不是 ${JSON.stringify(value)}`,
-      en: `must be an amount in yuan: a non-negative decimal string with at most 2 decimals, e.g. "1200.50", not ${JSON.stringify(value)}`,
-    })
-}
+const date: Check = (value) =>
+  typeof value !== 'string' || !isIsoDate(value)
+    ? {
+        zh: `必须是实际存在的日历日期 YYYY-MM-DD，而不是 ${JSON.stringify(value)}`,
+        en: `must be a real calendar date YYYY-MM-DD, not ${JSON.stringify(value)}`,
+      }
+    : null
 
-const quantity: Check = (c, value, pointer) => {
-  if (typeof value !== 'string' || !QUANTITY.test(value))
-    c.add(pointer, {
-      zh: `必须是非负的十进制字符串，如 "0.84"，而不是 ${JSON.stringify(value)}`,
-      en: `must be a non-negative decimal string, e.g. "0.84", not ${JSON.stringify(value)}`,
-    })
-}
+const amount: Check = (value) =>
+  typeof value !== 'string' || !AMOUNT.test(value)
+    ? {
+        zh: `必须是以元为单位的金额：非负的十进制字符串，最多两位小数，如 "1200.50"，而不是 ${JSON.stringify(value)}`,
+        en: `must be an amount in yuan: a non-negative decimal string with at most 2 decimals, e.g. "1200.50", not ${JSON.stringify(value)}`,
+      }
+    : null
 
-const ratio: Check = (c, value, pointer) => {
-  if (typeof value !== 'string' || !RATIO_AT_MOST_ONE.test(value))
-    c.add(pointer, {
-      zh: `必须是 0 到 1 之间的比例（十进制字符串），如 "0.50"，而不是 ${JSON.stringify(value)}`,
-      en: `must be a ratio between 0 and 1 as a decimal string, e.g. "0.50", not ${JSON.stringify(value)}`,
-    })
-}
+const quantity: Check = (value) =>
+  typeof value !== 'string' || !QUANTITY.test(value)
+    ? {
+        zh: `必须是非负的十进制字符串，如 "0.84"，而不是 ${JSON.stringify(value)}`,
+        en: `must be a non-negative decimal string, e.g. "0.84", not ${JSON.stringify(value)}`,
+      }
+    : null
 
-const boolean: Check = (c, value, pointer) => {
-  if (typeof value !== 'boolean') c.add(pointer, { zh: '必须是 true 或 false', en: 'must be true or false' })
-}
+const ratio: Check = (value) =>
+  typeof value !== 'string' || !RATIO_AT_MOST_ONE.test(value)
+    ? {
+        zh: `必须是 0 到 1 之间的比例（十进制字符串），如 "0.50"，而不是 ${JSON.stringify(value)}`,
+        en: `must be a ratio between 0 and 1 as a decimal string, e.g. "0.50", not ${JSON.stringify(value)}`,
+      }
+    : null
 
-const text: Check = (c, value, pointer) => {
-  if (typeof value !== 'string' || value.trim() === '')
-    c.add(pointer, { zh: '必须是非空字符串', en: 'must be a non-empty string' })
-}
+const boolean: Check = (value) =>
+  typeof value !== 'boolean' ? { zh: '必须是 true 或 false', en: 'must be true or false' } : null
 
-const year: Check = (c, value, pointer) => {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1900 || value > 9999)
-    c.add(pointer, {
-      zh: '必须是年份，即 2015 这样的整数',
-      en: 'must be a year, a whole number such as 2015',
-    })
-}
+const text: Check = (value) =>
+  typeof value !== 'string' || value.trim() === ''
+    ? { zh: '必须是非空字符串', en: 'must be a non-empty string' }
+    : null
 
-const positiveInteger: Check = (c, value, pointer) => {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
-    c.add(pointer, { zh: '必须是不小于 1 的整数', en: 'must be a whole number of at least 1' })
-}
+const year: Check = (value) =>
+  typeof value !== 'number' || !Number.isInteger(value) || value < 1900 || value > 9999
+    ? {
+        zh: '必须是年份，即 2015 这样的整数',
+        en: 'must be a year, a whole number such as 2015',
+      }
+    : null
+
+const positiveInteger: Check = (value) =>
+  typeof value !== 'number' || !Number.isInteger(value) || value < 1
+    ? { zh: '必须是不小于 1 的整数', en: 'must be a whole number of at least 1' }
+    : null
 
 const oneOf =
   (allowed: readonly string[]): Check =>
-  (c, value, pointer) => {
-    if (typeof value !== 'string' || !allowed.includes(value))
-      c.add(pointer, {
-        zh: `必须是以下之一：${allowed.join(', ')}，而不是 ${JSON.stringify(value)}`,
-        en: `must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`,
-      })
-  }
+  (value) =>
+    typeof value !== 'string' || !allowed.includes(value)
+      ? {
+          zh: `必须是以下之一：${allowed.join(', ')}，而不是 ${JSON.stringify(value)}`,
+          en: `must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`,
+        }
+      : null
 
 const EMERGING_INDUSTRY = oneOf(EMERGING_INDUSTRIES)
 const BUILD_TYPE = oneOf(BUILD_TYPES)
@@ -249,43 +297,45 @@ const RESEARCH_EVENT_KIND = oneOf(RESEARCH_EVENT_KINDS)
 const STANDARD_KIND = oneOf(STANDARD_KINDS)
 const TALENT_ROLE = oneOf(TALENT_ROLES)
 
-const industryCode: Check = (c, code, pointer) => {
-  const problem =
-    typeof code === 'string' ? industryCodeProblem(code) : { zh: '必须是字符串', en: 'must be a string' }
-  if (problem) c.add(pointer, problem)
-}
+const industryCode: Check = (code) =>
+  typeof code === 'string' ? industryCodeProblem(code) : { zh: '必须是字符串', en: 'must be a string' }
 
-const prefecture: Check = (c, id, pointer) => {
-  if (typeof id !== 'string' || !isPrefectureId(id))
-    c.add(pointer, {
-      zh: `必须是云南省州（市）的拼音标识（${PREFECTURE_IDS.join(', ')}），而不是 ${JSON.stringify(id)}`,
-      en: `must be the pinyin id of a Yunnan prefecture (${PREFECTURE_IDS.join(', ')}), not ${JSON.stringify(id)}`,
-    })
-}
+const prefecture: Check = (id) =>
+  typeof id !== 'string' || !isPrefectureId(id)
+    ? {
+        zh: `必须是云南省州（市）的拼音标识（${PREFECTURE_IDS.join(', ')}），而不是 ${JSON.stringify(id)}`,
+        en: `must be the pinyin id of a Yunnan prefecture (${PREFECTURE_IDS.join(', ')}), not ${JSON.stringify(id)}`,
+      }
+    : null
 
 const object = (value: unknown): Record<string, unknown> | null =>
   value !== null && typeof value === 'object' && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : null
 
-const taxRecords = (c: Collector, value: unknown, pointer: string): void =>
-  c.list(value, pointer, (record, p) => {
-    c.field(record.from, `${p}/from`, date, true)
-    c.field(record.to, `${p}/to`, date, true)
-    if (
-      typeof record.from === 'string' &&
-      typeof record.to === 'string' &&
-      isIsoDate(record.from) &&
-      isIsoDate(record.to) &&
-      record.from > record.to
-    )
-      c.add(`${p}/to`, {
-        zh: `期间的结束日（${record.to}）早于开始日（${record.from}）`,
-        en: `the period ends (${record.to}) before it starts (${record.from})`,
-      })
-    for (const tax of ['vat', 'enterpriseIncomeTax', 'businessTax'])
-      c.field(record[tax], `${p}/${tax}`, amount)
-  })
+/** The amounts of a tax record, with their members' pointers. */
+const TAX_MEMBERS = [
+  ['vat', '/vat'],
+  ['enterpriseIncomeTax', '/enterpriseIncomeTax'],
+  ['businessTax', '/businessTax'],
+] as const
+
+const taxRecord: ItemCheck = (c, record, list, i) => {
+  c.item(record.from, list, i, '/from', date, true)
+  c.item(record.to, list, i, '/to', date, true)
+  if (
+    typeof record.from === 'string' &&
+    typeof record.to === 'string' &&
+    isIsoDate(record.from) &&
+    isIsoDate(record.to) &&
+    record.from > record.to
+  )
+    c.add(`${list}/${i}/to`, {
+      zh: `期间的结束日（${record.to}）早于开始日（${record.from}）`,
+      en: `the period ends (${record.to}) before it starts (${record.from})`,
+    })
+  for (const [tax, member] of TAX_MEMBERS) c.item(record[tax], list, i, member, amount)
+}
 
 const enterprise = (c: Collector, value: unknown): void => {
   const e = object(value)
@@ -301,7 +351,7 @@ const enterprise = (c: Collector, value: unknown): void => {
   c.field(e.name, '/enterprise/name', text, true)
   c.field(e.registeredOn, '/enterprise/registeredOn', date)
   c.field(e.techSmeCertified, '/enterprise/techSmeCertified', boolean)
-  taxRecords(c, e.taxRecords, '/enterprise/taxRecords')
+  c.list(e.taxRecords, '/enterprise/taxRecords', taxRecord)
   const ranking = object(e.emergingIndustryRanking)
   if (e.emergingIndustryRanking !== undefined && e.emergingIndustryRanking !== null && !ranking)
     c.add('/enterprise/emergingIndustryRanking', MUST_BE_OBJECT)
@@ -312,6 +362,11 @@ const enterprise = (c: Collector, value: unknown): void => {
     c.field(ranking.rank, `${p}/rank`, positiveInteger, true)
   }
 }
+const CAPACITY_FLAGS = [
+  ['resourcesOutsideProvince', '/project/capacity/resourcesOutsideProvince'],
+  ['energyOutsideProvince', '/project/capacity/energyOutsideProvince'],
+  ['marketOutsideProvince', '/project/capacity/marketOutsideProvince'],
+] as const
 
 const project = (c: Collector, value: unknown): void => {
   if (value === undefined || value === null) return
@@ -348,15 +403,14 @@ const project = (c: Collector, value: unknown): void => {
     c.field(capacity.newCapacity, '/project/capacity/newCapacity', quantity)
     c.field(capacity.replacedCapacity, '/project/capacity/replacedCapacity', quantity)
     c.field(capacity.selfProducedRawMaterialShare, '/project/capacity/selfProducedRawMaterialShare', ratio)
-    for (const flag of ['resourcesOutsideProvince', 'energyOutsideProvince', 'marketOutsideProvince'])
-      c.field(capacity[flag], `/project/capacity/${flag}`, boolean)
+    for (const [flag, pointer] of CAPACITY_FLAGS) c.field(capacity[flag], pointer, boolean)
   }
 
   c.field(p.deepProcessing, '/project/deepProcessing', boolean)
   c.field(p.chainExtension, '/project/chainExtension', boolean)
   c.field(p.investment, '/project/investment', amount)
   c.field(p.commissionedOn, '/project/commissionedOn', date)
-  taxRecords(c, p.taxRecords, '/project/taxRecords')
+  c.list(p.taxRecords, '/project/taxRecords', taxRecord)
   c.field(p.keyTransformationLibrary, '/project/keyTransformationLibrary', boolean)
   c.field(p.majorTransformationProject, '/project/majorTransformationProject', boolean)
 
@@ -383,6 +437,36 @@ const project = (c: Collector, value: unknown): void => {
   }
 }
 
+const rdPlatform: ItemCheck = (c, item, list, i) => {
+  c.item(item.id, list, i, '/id', text, true)
+  c.item(item.kind, list, i, '/kind', PLATFORM_KIND, true)
+  c.item(item.recognisedOn, list, i, '/recognisedOn', date, true)
+}
+
+const researchEvent: ItemCheck = (c, item, list, i) => {
+  c.item(item.id, list, i, '/id', text, true)
+  c.item(item.kind, list, i, '/kind', RESEARCH_EVENT_KIND, true)
+  c.item(item.date, list, i, '/date', date, true)
+}
+
+const standard: ItemCheck = (c, item, list, i) => {
+  c.item(item.id, list, i, '/id', text, true)
+  c.item(item.kind, list, i, '/kind', STANDARD_KIND, true)
+  c.item(item.date, list, i, '/date', date, true)
+}
+
+const talent: ItemCheck = (c, item, list, i) => {
+  c.item(item.personId, list, i, '/personId', text, true)
+  c.item(item.name, list, i, '/name', text, true)
+  c.item(item.role, list, i, '/role', TALENT_ROLE, true)
+  c.item(item.designatedExcellent, list, i, '/designatedExcellent', boolean, true)
+  c.item(item.year, list, i, '/year', year, true)
+  c.item(item.individualIncomeTax, list, i, '/individualIncomeTax', amount, true)
+}
+
+const idOf = (item: Record<string, unknown>): unknown => item.id
+const personYearOf = (item: Record<string, unknown>): unknown => [item.personId, item.year]
+
 const claims = (c: Collector, value: unknown): void => {
   if (value === undefined || value === null) return
   const claims = object(value)
@@ -392,36 +476,17 @@ const claims = (c: Collector, value: unknown): void => {
   }
   c.field(claims.top3AwardYear, '/claims/top3AwardYear', year)
 
-  c.list(claims.rdPlatforms, '/claims/rdPlatforms', (item, p) => {
-    c.field(item.id, `${p}/id`, text, true)
-    c.field(item.kind, `${p}/kind`, PLATFORM_KIND, true)
-    c.field(item.recognisedOn, `${p}/recognisedOn`, date, true)
-  })
-  c.unique(claims.rdPlatforms, '/claims/rdPlatforms', (item) => item.id, 'id')
+  c.list(claims.rdPlatforms, '/claims/rdPlatforms', rdPlatform)
+  c.unique(claims.rdPlatforms, '/claims/rdPlatforms', idOf, 'id')
 
-  c.list(claims.researchEvents, '/claims/researchEvents', (item, p) => {
-    c.field(item.id, `${p}/id`, text, true)
-    c.field(item.kind, `${p}/kind`, RESEARCH_EVENT_KIND, true)
-    c.field(item.date, `${p}/date`, date, true)
-  })
-  c.unique(claims.researchEvents, '/claims/researchEvents', (item) => item.id, 'id')
+  c.list(claims.researchEvents, '/claims/researchEvents', researchEvent)
+  c.unique(claims.researchEvents, '/claims/researchEvents', idOf, 'id')
 
-  c.list(claims.standards, '/claims/standards', (item, p) => {
-    c.field(item.id, `${p}/id`, text, true)
-    c.field(item.kind, `${p}/kind`, STANDARD_KIND, true)
-    c.field(item.date, `${p}/date`, date, true)
-  })
-  c.unique(claims.standards, '/claims/standards', (item) => item.id, 'id')
+  c.list(claims.standards, '/claims/standards', standard)
+  c.unique(claims.standards, '/claims/standards', idOf, 'id')
 
-  c.list(claims.talents, '/claims/talents', (item, p) => {
-    c.field(item.personId, `${p}/personId`, text, true)
-    c.field(item.name, `${p}/name`, text, true)
-    c.field(item.role, `${p}/role`, TALENT_ROLE, true)
-    c.field(item.designatedExcellent, `${p}/designatedExcellent`, boolean, true)
-    c.field(item.year, `${p}/year`, year, true)
-    c.field(item.individualIncomeTax, `${p}/individualIncomeTax`, amount, true)
-  })
-  c.unique(claims.talents, '/claims/talents', (item) => [item.personId, item.year], 'personId')
+  c.list(claims.talents, '/claims/talents', talent)
+  c.unique(claims.talents, '/claims/talents', personYearOf, 'personId')
 }
 
 // A lone UTF-16 surrogate: not Unicode text, so it can be neither hashed canonically (RFC 8785
@@ -468,10 +533,25 @@ const textProblems = (value: unknown, path: (string | number)[], out: InputProbl
   }
 }
 
+/**
+ * Whether any string of `value` holds a suspect character: textProblems' walk without the path it
+ * keeps (almost every application has none; then there is nothing for textProblems to report).
+ */
+const anySuspect = (value: unknown): boolean => {
+  if (typeof value === 'string') return SUSPECT.test(value)
+  if (value === null || typeof value !== 'object') return false
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (anySuspect(value[i])) return true
+    return false
+  }
+  for (const k in value) if (anySuspect((value as Record<string, unknown>)[k])) return true
+  return false
+}
+
 /** Every problem of an application, in document order; empty when it is valid. */
 export const applicationProblems = (application: Application): InputProblem[] => {
   const c = new Collector()
-  textProblems(application, [], c.problems)
+  if (anySuspect(application)) textProblems(application, [], c.problems)
   const app = application as unknown as Record<string, unknown>
   c.field(app.applicationDate, '/applicationDate', date, true)
   enterprise(c, app.enterprise)

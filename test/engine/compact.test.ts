@@ -190,3 +190,39 @@ t.test(
     )
   },
 )
+
+// decideCompact lists parametersUsed through a dense table of (name, period) slots, and falls back
+// to sorting when a read has no slot (a period index beyond the table). The two must give the same
+// order and the same trace references: here one reform of the interest rate (its read in a slot)
+// against five chained reforms (its read is the sixth period: the fallback).
+t.test('parametersUsed: the same order and references with or without the slot table', async (t) => {
+  const reform = (from: string, value: string) => ({ 'interestSubsidy.rate': { from, value } })
+  const once = DEFAULT_PARAMETERS.withOverrides(reform('2016-01-01', '0.05'))
+  let chained = DEFAULT_PARAMETERS
+  for (const [from, value] of [
+    ['2015-01-01', '0.01'],
+    ['2015-03-01', '0.02'],
+    ['2015-05-01', '0.03'],
+    ['2015-07-01', '0.04'],
+    ['2016-01-01', '0.05'],
+  ] as const)
+    chained = chained.withOverrides(reform(from, value))
+  const rate = (p: typeof chained) => p.definition('interestSubsidy.rate')!.values
+  t.equal(rate(once).length, 2, 'one reform: the read is the 2nd period (a slot)')
+  t.equal(rate(chained).length, 6, 'five reforms: the read is the 6th period (no slot)')
+  // a decision that reads fewer parameters (no project: no gate), before and after the fallback
+  const { project: _, ...withoutProject } = FULL_APPLICATION
+  const few = () => decideCompact(withoutProject, { measures: ['startup-tech-sme-tax-reward'] })
+  const before = few()
+  const slotted = decideCompact(FULL_APPLICATION, { parameters: once })
+  const sorted = decideCompact(FULL_APPLICATION, { parameters: chained })
+  t.strictSame(sorted.outcomes, slotted.outcomes, 'every outcome and trace reference alike')
+  t.strictSame(sorted.gates, slotted.gates)
+  t.strictSame(sorted.parametersUsed, slotted.parametersUsed, 'the same entries in the same order')
+  const names = slotted.parametersUsed.map((p) => p[0])
+  t.strictSame(names, [...names].sort(), 'by name (code-unit order)')
+  // the fallback leaves the table empty: the next decision lists what it read, nothing else
+  const after = few()
+  t.ok(after.parametersUsed.length < slotted.parametersUsed.length)
+  t.strictSame(after, before, 'the same record as before the fallback')
+})

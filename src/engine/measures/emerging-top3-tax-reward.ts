@@ -14,9 +14,9 @@
 // already rewarded is ALREADY_REWARDED, naming the decision, and the award year's tax days are kept in
 // the tax-days ledger of the enterprise.
 
-import { type IsoDate, intersect } from '../dates.ts'
+import { type IsoDate, intersect, type Period } from '../dates.ts'
 import { defineCondition, defineStep } from '../facts.ts'
-import type { LedgerSubject } from '../ledgers.ts'
+import type { LedgerSubject, RewardedTax } from '../ledgers.ts'
 import type { Measure } from '../measure.ts'
 import { ZERO } from '../money.ts'
 import { windowClause } from '../ruleset.ts'
@@ -284,10 +284,12 @@ export const emergingTop3TaxReward: Measure = {
         ? undefined
         : checkDate(enterprise.registeredOn, '/enterprise/registeredOn')
     const previousYear = calendarYear(awardYear - 1)
-    const gaps = [previousYear, year].flatMap((p) => {
+    // plain loops, not flatMap (V8 runs flatMap through a generic path: ~5 % of this measure)
+    const gaps: Period[] = []
+    for (const p of [previousYear, year]) {
       const from: IsoDate = registeredOn !== undefined && registeredOn > p.from ? registeredOn : p.from
-      return from <= p.to ? uncoveredPeriods(records, { from, to: p.to }) : []
-    })
+      if (from <= p.to) for (const gap of uncoveredPeriods(records, { from, to: p.to })) gaps.push(gap)
+    }
     if (gaps.length > 0) {
       const listed = gaps.map(formatPeriod)
       const years = [...new Set(gaps.map((g) => g.from.slice(0, 4)))]
@@ -307,14 +309,14 @@ export const emergingTop3TaxReward: Measure = {
     // The reward is the increase of a whole year over the year before: a year some of whose days a
     // top-3 reward already paid cannot be paid in part (no pro rata of an increase), so it counts as
     // rewarded — our reading of the ruling "a tax period is rewarded once" for this measure.
-    const taken = run.rulings
-      ? LOCAL_TAXES.flatMap((tax) =>
-          run.granted
-            .rewardedDays(days[tax])
-            .filter((g) => intersect(g.period, year) !== null)
-            .map((g) => ({ tax, period: g.period, decisionId: g.decisionId })),
-        )
-      : []
+    const taken: { tax: RewardedTax; period: Period; decisionId: string | null }[] = []
+    if (run.rulings) {
+      for (const tax of LOCAL_TAXES) {
+        for (const g of run.granted.rewardedDays(days[tax]))
+          if (intersect(g.period, year) !== null)
+            taken.push({ tax, period: g.period, decisionId: g.decisionId })
+      }
+    }
     if (taken.length > 0) {
       run.test(
         DAYS_NOT_YET,
