@@ -31,9 +31,10 @@ export async function up(db: Kysely<any>): Promise<void> {
       to_date date,
       credit_code text,
       queued integer,
-      primary key (batch_id, from_row, seq)
+      -- One index, in the order a chunk reads them (a batch's claims on a subject) and a batch done
+      -- deletes them (the batch's): a second index cost every insert its upkeep.
+      primary key (batch_id, ledger, key, from_row, seq)
     )`.execute(db)
-  await sql`create index batch_dry_claims_subject on batch_dry_claims (batch_id, ledger, key)`.execute(db)
   await sql
     .raw(
       `do $$ begin

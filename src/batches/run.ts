@@ -104,8 +104,9 @@ const runChunk = async (
     firstInChunk.set(key, v.row)
     return true
   })
-  // A dry run's rows see the would-be claims of its chunks before this one (kept with the batch).
-  const dryRun = submit ? undefined : { batchId, fromRow: from }
+  // A dry run's rows see the would-be claims of its chunks before this one (kept with the batch);
+  // its last chunk's are kept for no chunk.
+  const dryRun = submit ? undefined : { batchId, fromRow: from, last: to >= batch.totalRows }
   const decided = new Map((await decideChunk(trx, caller, fresh, submit, dryRun)).map((r) => [r.row, r]))
   const chunkResults = new Map<number, ResultRow>()
 
@@ -184,8 +185,8 @@ const runChunk = async (
   })
   await insertResults(trx, batchId, results)
   const done = to >= batch.totalRows
-  // No chunk of a dry run done reads its claims again.
-  if (done && !submit) await deleteDryClaims(trx, batchId)
+  // No chunk of a dry run done reads its claims again (a batch of one chunk kept none).
+  if (done && !submit && from > 1) await deleteDryClaims(trx, batchId)
   await advanceBatch(trx, batchId, { nextRow: to + 1, rowsDecided, rowsFailed, outcomeCounts: counts, done })
   return done ? 'done' : 'more'
 }

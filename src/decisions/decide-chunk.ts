@@ -306,14 +306,14 @@ const budgetScopes = (rows: readonly ChunkRow[]): Application[] => {
  * row as an application with its decision, ledger grants and audit entries; otherwise read and
  * decide only. A row the engine refuses (EngineError) is an error row; the others go on.
  * `dryRun` (a dry run's chunk of a batch): the batch whose earlier chunks' claims the rows see, and
- * this chunk's first row (its claims are kept under it, for the chunks after).
+ * this chunk's first row (its claims are kept under it, for the chunks after; none after the last).
  */
 export const decideChunk = async (
   trx: Executor,
   caller: Caller,
   rows: readonly ChunkRow[],
   store: boolean,
-  dryRun?: { batchId: string; fromRow: number },
+  dryRun?: { batchId: string; fromRow: number; last: boolean },
 ): Promise<ChunkRowResult[]> => {
   const rowSubjects = rows.map((r) => subjectsOf(r.facts))
   const all = subjectsOf(...rows.map((r) => r.facts))
@@ -391,7 +391,7 @@ export const decideChunk = async (
       decisionId: prepared.decided.decision.id,
     })
   }
-  if (carry && dryRun) await insertDryClaims(trx, dryRun.batchId, dryRun.fromRow, carry.all)
+  if (carry && dryRun && !dryRun.last) await insertDryClaims(trx, dryRun.batchId, dryRun.fromRow, carry.all)
   if (store) {
     // Unfunded outcomes wait in their budget's queue, in row order (stored after their decisions).
     await storeDecisionWrites(
