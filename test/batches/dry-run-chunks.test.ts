@@ -6,6 +6,8 @@
 // project's rows split by a chunk boundary were each granted the full cap.
 
 import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { sql } from 'kysely'
 import t, { type Test } from 'tap'
 import { runBatchSlice } from '../../src/batches/run.ts'
@@ -22,7 +24,7 @@ import {
 import { setBudgetAmount } from '../../src/db/budget-repository.ts'
 import type { Application } from '../../src/engine/types.ts'
 import { testDatabase } from '../helpers/database.ts'
-import { deepProcessing, keysFor } from '../helpers/fixtures.ts'
+import { deepProcessing, ENTERPRISE_A, ENTERPRISE_B, keysFor } from '../helpers/fixtures.ts'
 
 const prepared = async (t: Test) => {
   const database = await testDatabase(t)
@@ -148,4 +150,29 @@ t.test('a dry run whose chunk fails mid-batch, retried: no claim lost, none coun
   t.equal((await findBatch(database.db, id))?.status, 'done')
   t.same(await results(id), oneChunk, 'the same preview as in one chunk')
   t.same(await claimsKept(id), [], 'the batch done keeps no claim')
+})
+
+t.test('a dry run carries one-time grants and rewarded tax days across chunks', async (t) => {
+  const { preview } = await prepared(t)
+  const example = JSON.parse(
+    readFileSync(join(import.meta.dirname, '../../examples/startup-tech-sme-tax-reward.json'), 'utf8'),
+  ) as { application: Application }
+  // One R&D platform claimed by two enterprises (granted once), and the same tax periods twice (days
+  // rewarded once), each pair split by every chunk boundary of chunks of one row.
+  const platform = (enterprise: string): Application => ({
+    applicationDate: '2015-09-01',
+    enterprise: { creditCode: enterprise, name: 'R&D' },
+    claims: {
+      rdPlatforms: [
+        { id: 'nerc-rare-metals', kind: 'national-engineering-research-center', recognisedOn: '2015-05-01' },
+      ],
+    },
+  })
+  const facts = [platform(ENTERPRISE_A), example.application, platform(ENTERPRISE_B), example.application]
+  const oneChunk = await preview(facts, 500)
+  t.ok(oneChunk[0]!.includes('rd-platform-grant eligible 3000000.00'), 'the platform granted')
+  t.ok(oneChunk[2]!.includes('rd-platform-grant ineligible null'), 'once')
+  t.ok(oneChunk[1]!.includes('startup-tech-sme-tax-reward eligible 33500.00'), 'the days rewarded')
+  t.ok(oneChunk[3]!.includes('startup-tech-sme-tax-reward ineligible null'), 'once')
+  t.same(await preview(facts, 1), oneChunk, 'a chunk per row: the same preview')
 })
