@@ -13,6 +13,7 @@ import t, { type Test } from 'tap'
 import { runBatchSlice } from '../../src/batches/run.ts'
 import type { RowOutcome } from '../../src/db/batches-repository.ts'
 import {
+  cancelBatch,
   createBatch,
   failBatch,
   findBatch,
@@ -175,4 +176,20 @@ t.test('a dry run carries one-time grants and rewarded tax days across chunks', 
   t.ok(oneChunk[1]!.includes('startup-tech-sme-tax-reward eligible 33500.00'), 'the days rewarded')
   t.ok(oneChunk[3]!.includes('startup-tech-sme-tax-reward ineligible null'), 'once')
   t.same(await preview(facts, 1), oneChunk, 'a chunk per row: the same preview')
+})
+
+t.test('a dry run cancelled between chunks, retried: the same preview', async (t) => {
+  const { database, batchOf, results, preview, claimsKept } = await prepared(t)
+  const facts = [...SAME_PROJECT, ...SAME_PROJECT]
+  const oneChunk = await preview(facts, 500)
+  const id = await batchOf(facts, 'cancelled')
+  // A slice of no time decides one chunk (rows 1-2), then hands the batch back: cancelled then.
+  t.equal(await runBatchSlice(database.db, id, { chunkRows: 2, sliceMs: 0 }), 'more')
+  t.match(await cancelBatch(database.db, id), { cancelled: true })
+  t.equal(await runBatchSlice(database.db, id, { chunkRows: 2, sliceMs: 60_000 }), 'done', 'no chunk runs')
+  t.same(await claimsKept(id), [1], "the decided chunk's claims kept")
+  t.equal((await retryBatch(database.db, id))?.retried, true)
+  await runBatchSlice(database.db, id, { chunkRows: 2, sliceMs: 60_000 })
+  t.same(await results(id), oneChunk, 'the same preview as in one chunk')
+  t.same(await claimsKept(id), [], 'the batch done keeps no claim')
 })
