@@ -327,7 +327,8 @@ export const decideChunk = async (
   const locked = store ? await lockSubjects(trx, all) : await readSubjects(trx, all)
   const ledger = new ChunkLedger(await historyFor(trx, all, locked))
   const carry = store || !dryRun ? null : new DryChunkClaims()
-  if (carry && dryRun) {
+  // The first chunk has no chunk before it.
+  if (carry && dryRun && dryRun.fromRow > 1) {
     const earlier = await readDryClaims(trx, dryRun.batchId, dryRun.fromRow, [
       ...all,
       ...budgetStates.map((b) => ({ ledger: 'budget', key: b.key })),
