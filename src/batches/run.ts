@@ -18,6 +18,7 @@ import {
   readInputs,
   resultsByKey,
 } from '../db/batches-repository.ts'
+import { deleteDryClaims } from '../db/dry-claims-repository.ts'
 import { inTransaction } from '../db/retry.ts'
 import type { Database } from '../db/schema.ts'
 import { type ChunkRow, decideChunk } from '../decisions/decide-chunk.ts'
@@ -103,7 +104,10 @@ const runChunk = async (
     firstInChunk.set(key, v.row)
     return true
   })
-  const decided = new Map((await decideChunk(trx, caller, fresh, submit)).map((r) => [r.row, r]))
+  // A dry run's rows see the would-be claims of its chunks before this one (kept with the batch);
+  // its last chunk's are kept for no chunk.
+  const dryRun = submit ? undefined : { batchId, fromRow: from, last: to >= batch.totalRows }
+  const decided = new Map((await decideChunk(trx, caller, fresh, submit, dryRun)).map((r) => [r.row, r]))
   const chunkResults = new Map<number, ResultRow>()
 
   const counts = { ...batch.outcomeCounts }
@@ -181,6 +185,8 @@ const runChunk = async (
   })
   await insertResults(trx, batchId, results)
   const done = to >= batch.totalRows
+  // No chunk of a dry run done reads its claims again (a batch of one chunk kept none).
+  if (done && !submit && from > 1) await deleteDryClaims(trx, batchId)
   await advanceBatch(trx, batchId, { nextRow: to + 1, rowsDecided, rowsFailed, outcomeCounts: counts, done })
   return done ? 'done' : 'more'
 }

@@ -271,11 +271,28 @@ export interface BatchReasonTextsTable {
   en: string
 }
 
+/** A dry run's would-be ledger claims (migration 2026-12-04T1840, src/db/dry-claims-repository.ts). */
+export interface BatchDryClaimsTable {
+  batch_id: string
+  from_row: number
+  seq: number
+  ledger: string
+  key: string
+  kind: 'cumulative' | 'once' | 'days' | 'queued'
+  amount: Numeric | null
+  item: string | null
+  from_date: string | null
+  to_date: string | null
+  credit_code: string | null
+  queued: number | null
+}
+
 export interface Database {
   batches: BatchesTable
   batch_inputs: BatchInputsTable
   batch_results: BatchResultsTable
   batch_reason_texts: BatchReasonTextsTable
+  batch_dry_claims: BatchDryClaimsTable
   api_keys: ApiKeysTable
   applications: ApplicationsTable
   decisions: DecisionsTable

@@ -7,12 +7,19 @@
 // set-based statement (storeDecisionWrites: store_decisions, one insert per table for the chunk, the
 // audit entries appended in row order in the same call).
 //
-// A dry run reads the same subjects without locking or creating them and writes nothing: its rows
-// still see the claims of the rows before them, so it previews what `submit` would decide.
+// A dry run reads the same subjects without locking or creating them and writes nothing to the
+// ledgers: its rows still see the claims of the rows before them, so it previews what `submit` would
+// decide. The rows before it in the batch's earlier chunks too (issue #11 "dry-run evaluates every
+// row against the ledgers as they stand"): a dry run of a batch keeps its chunks' would-be claims
+// with the batch (src/db/dry-claims-repository.ts), written in the chunk's transaction, and a chunk
+// adds those of the chunks before it to the ledger and budgets as they stand — so a project's rows
+// split by a chunk boundary do not each get the full cap, whatever the chunk size, and a chunk
+// re-decided after a failure sees exactly the claims of the rows before it (its own were rolled back).
 
 import type { Caller } from '../auth/api-keys.ts'
 import { lockBudgets } from '../db/budget-repository.ts'
 import { type StoredApplication, storeDecisionWrites } from '../db/decisions-repository.ts'
+import { type DryClaim, insertDryClaims, readDryClaims } from '../db/dry-claims-repository.ts'
 import type { Executor } from '../db/executor.ts'
 import { historyFor, lockSubjects, readSubjects, type Subject, subjectsOf } from '../db/ledger-repository.ts'
 import { budgetCandidates, budgetScopeKey } from '../engine/budgets.ts'
@@ -106,6 +113,26 @@ class ChunkLedger {
     for (const g of history.grants ?? []) this.addGrant(subjectId(g.ledger, g.key), g)
   }
 
+  /** The batch's earlier chunks' claims (dry run), in row order: as apply would have applied them. */
+  carry(claims: readonly DryClaim[]): void {
+    for (const c of claims) {
+      if (c.ledger === 'budget') continue
+      const id = subjectId(c.ledger, c.key)
+      if (c.kind === 'cumulative') this.totals.set(id, (this.totals.get(id) ?? 0n) + parseFen(c.amount!))
+      else if (c.kind === 'once' || c.kind === 'days')
+        this.addGrant(id, {
+          ledger: c.ledger as LedgerName,
+          key: c.key,
+          kind: c.kind,
+          item: c.item,
+          period: c.kind === 'days' ? { from: c.from!, to: c.to! } : null,
+          amount: c.amount === null ? null : formatFen(parseFen(c.amount)),
+          decisionId: null,
+          creditCode: c.creditCode,
+        })
+    }
+  }
+
   /** Appends in place (the map owns its arrays; historyOf hands out copies): linear in the chunk. */
   private addGrant(id: string, grant: LedgerGrant): void {
     const list = this.grants.get(id)
@@ -176,6 +203,16 @@ class ChunkBudgets {
     this.states = new Map(states.map((b) => [b.key, { ...b }]))
   }
 
+  /** The batch's earlier chunks' draws and queued outcomes (dry run): as apply would have applied them. */
+  carry(claims: readonly DryClaim[]): void {
+    for (const c of claims) {
+      const b = c.ledger === 'budget' ? this.states.get(c.key) : undefined
+      if (!b) continue
+      if (c.kind === 'cumulative') b.drawn = formatFen(parseFen(b.drawn) + parseFen(c.amount!))
+      else if (c.kind === 'queued') b.queued += c.queued!
+    }
+  }
+
   get current(): BudgetState[] {
     return [...this.states.values()]
   }
@@ -190,6 +227,63 @@ class ChunkBudgets {
       const b = this.states.get(u.key)
       if (b) b.queued += 1
     }
+  }
+}
+
+/**
+ * A dry-run chunk's would-be claims, as the batch keeps them for its next chunks: running totals
+ * (budget draws included) summed per subject, one-time grants and rewarded days one by one in row
+ * order, unfunded outcomes counted per budget.
+ */
+class DryChunkClaims {
+  private readonly totals = new Map<string, { ledger: string; key: string; fen: bigint }>()
+  private readonly queued = new Map<string, number>()
+  private readonly grants: DryClaim[] = []
+
+  add(claims: readonly LedgerClaim[], unfunded: readonly { key: string }[], creditCode: string): void {
+    for (const c of claims) {
+      const ledger = c.subject.ledger
+      const key = subjectKey(c.subject)
+      if (c.kind === 'cumulative') {
+        const id = subjectId(ledger, key)
+        const t = this.totals.get(id)
+        if (t) t.fen += parseFen(c.amount)
+        else this.totals.set(id, { ledger, key, fen: parseFen(c.amount) })
+        continue
+      }
+      this.grants.push({
+        ledger,
+        key,
+        kind: c.kind,
+        amount: c.kind === 'once' && c.amount !== null ? formatFen(parseFen(c.amount)) : null,
+        item: c.kind === 'once' ? c.item : null,
+        from: c.kind === 'days' ? c.period.from : null,
+        to: c.kind === 'days' ? c.period.to : null,
+        creditCode,
+        queued: null,
+      })
+    }
+    for (const u of unfunded) this.queued.set(u.key, (this.queued.get(u.key) ?? 0) + 1)
+  }
+
+  get all(): DryClaim[] {
+    const none = { item: null, from: null, to: null, creditCode: null }
+    return [
+      ...this.grants,
+      ...[...this.totals.values()].map(
+        (t): DryClaim => ({
+          ledger: t.ledger,
+          key: t.key,
+          kind: 'cumulative',
+          amount: formatFen(t.fen),
+          ...none,
+          queued: null,
+        }),
+      ),
+      ...[...this.queued].map(
+        ([key, n]): DryClaim => ({ ledger: 'budget', key, kind: 'queued', amount: null, ...none, queued: n }),
+      ),
+    ]
   }
 }
 
@@ -211,25 +305,37 @@ const budgetScopes = (rows: readonly ChunkRow[]): Application[] => {
  * Decides `rows` (in row order) in the caller's transaction. `store`: lock, decide and store every
  * row as an application with its decision, ledger grants and audit entries; otherwise read and
  * decide only. A row the engine refuses (EngineError) is an error row; the others go on.
+ * `dryRun` (a dry run's chunk of a batch): the batch whose earlier chunks' claims the rows see, and
+ * this chunk's first row (its claims are kept under it, for the chunks after; none after the last).
  */
 export const decideChunk = async (
   trx: Executor,
   caller: Caller,
   rows: readonly ChunkRow[],
   store: boolean,
+  dryRun?: { batchId: string; fromRow: number; last: boolean },
 ): Promise<ChunkRowResult[]> => {
   const rowSubjects = rows.map((r) => subjectsOf(r.facts))
   const all = subjectsOf(...rows.map((r) => r.facts))
   // Budgets first, as every decision locks them ('budget' sorts before every other ledger). A dry
   // run locks them too (briefly, for its chunk) so it reads the pools as a submit would.
-  const budgets = new ChunkBudgets(
-    await lockBudgets(trx, budgetScopes(rows).flatMap(budgetCandidates), {
-      storedApplicationId: null,
-      supersededId: null,
-    }),
-  )
+  const budgetStates = await lockBudgets(trx, budgetScopes(rows).flatMap(budgetCandidates), {
+    storedApplicationId: null,
+    supersededId: null,
+  })
+  const budgets = new ChunkBudgets(budgetStates)
   const locked = store ? await lockSubjects(trx, all) : await readSubjects(trx, all)
   const ledger = new ChunkLedger(await historyFor(trx, all, locked))
+  const carry = store || !dryRun ? null : new DryChunkClaims()
+  // The first chunk has no chunk before it.
+  if (carry && dryRun && dryRun.fromRow > 1) {
+    const earlier = await readDryClaims(trx, dryRun.batchId, dryRun.fromRow, [
+      ...all,
+      ...budgetStates.map((b) => ({ ledger: 'budget', key: b.key })),
+    ])
+    ledger.carry(earlier)
+    budgets.carry(earlier)
+  }
   const results: ChunkRowResult[] = []
   const reasons = new ChunkReasons()
   const writes = []
@@ -256,6 +362,7 @@ export const decideChunk = async (
       const claims = evaluation.outcomes.flatMap((o) => o.ledger.map((c) => unpackClaim(o.measure, c)))
       ledger.apply(claims, null, r.facts.enterprise.creditCode)
       budgets.apply(claims, unfunded)
+      carry?.add(claims, unfunded, r.facts.enterprise.creditCode)
       results.push({
         row: r.row,
         status: 'decided',
@@ -285,6 +392,7 @@ export const decideChunk = async (
       decisionId: prepared.decided.decision.id,
     })
   }
+  if (carry && dryRun && !dryRun.last) await insertDryClaims(trx, dryRun.batchId, dryRun.fromRow, carry.all)
   if (store) {
     // Unfunded outcomes wait in their budget's queue, in row order (stored after their decisions).
     await storeDecisionWrites(

@@ -1,53 +1,195 @@
 // A dry run previews what a submit would decide (src/decisions/decide-chunk.ts): rows that share a
-// ledger subject see the claims of the rows before them. Within a chunk they do; across chunks they
-// do not (each chunk reads the ledger afresh, and a dry run writes nothing to it), so a project's
-// rows split by a chunk boundary are each granted the full cap. Found while measuring issue #11
-// "Speed"; left open (todo): carrying the claims across chunks, and across a worker's restart, needs
-// them kept with the batch.
+// ledger subject, or a budget pool, see the claims of the rows before them — within a chunk, and
+// across chunks (issue #11 "dry-run evaluates every row against the ledgers as they stand"): a dry
+// run writes nothing to the ledgers, so its chunks' would-be claims are kept with the batch
+// (batch_dry_claims, written in each chunk's transaction) and read by the chunks after. Before, a
+// project's rows split by a chunk boundary were each granted the full cap.
 
 import { randomUUID } from 'node:crypto'
-import t from 'tap'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { sql } from 'kysely'
+import t, { type Test } from 'tap'
 import { runBatchSlice } from '../../src/batches/run.ts'
 import type { RowOutcome } from '../../src/db/batches-repository.ts'
-import { createBatch, insertInputs, resultsPage, sealBatch } from '../../src/db/batches-repository.ts'
+import {
+  cancelBatch,
+  createBatch,
+  failBatch,
+  findBatch,
+  insertInputs,
+  resultsPage,
+  retryBatch,
+  sealBatch,
+} from '../../src/db/batches-repository.ts'
+import { setBudgetAmount } from '../../src/db/budget-repository.ts'
+import type { Application } from '../../src/engine/types.ts'
 import { testDatabase } from '../helpers/database.ts'
-import { deepProcessing, keysFor } from '../helpers/fixtures.ts'
+import { deepProcessing, ENTERPRISE_A, ENTERPRISE_B, keysFor } from '../helpers/fixtures.ts'
 
-t.test(
-  'a dry run decides the same whatever its chunk size',
-  { todo: 'claims are not carried from one chunk to the next' },
-  async (t) => {
-    const database = await testDatabase(t)
-    await keysFor(database)
-    const key = await database.db
-      .selectFrom('api_keys')
-      .select('id')
-      .where('role', '=', 'finance')
-      .executeTakeFirstOrThrow()
-    // Four claims of one project on the interest subsidy's cap.
-    const facts = Array.from({ length: 4 }, () => deepProcessing('same', '90000000.00'))
-    const preview = async (chunkRows: number) => {
-      const id = randomUUID()
-      await createBatch(database.db, {
-        id,
-        mode: 'dry-run',
-        format: 'jsonl',
-        submittedBy: key.id,
-        submittedRole: 'finance',
-      })
-      await insertInputs(
+const prepared = async (t: Test) => {
+  const database = await testDatabase(t)
+  await keysFor(database)
+  const key = await database.db
+    .selectFrom('api_keys')
+    .select('id')
+    .where('role', '=', 'finance')
+    .executeTakeFirstOrThrow()
+  const claimsKept = async (id: string) =>
+    (
+      await sql<{ from_row: number }>`
+        select from_row from batch_dry_claims where batch_id = ${id}::uuid order by from_row, seq`.execute(
         database.db,
-        id,
-        facts.map((f, i) => ({ row: i + 1, facts: f, errors: null })),
       )
-      await sealBatch(database.db, id, facts.length, `dry-run-${chunkRows}`)
-      await runBatchSlice(database.db, id, { chunkRows, sliceMs: 60_000 })
-      return (await resultsPage(database.db, id, 0, 10)).map((r) =>
-        (r.outcomes as RowOutcome[]).map((o) => `${o.measure} ${o.status} ${o.amount}`),
-      )
-    }
-    const oneChunk = await preview(500)
-    t.match(oneChunk[3], ['interest-subsidy capped 0.00'], 'the cap reached by the rows before')
-    t.same(await preview(1), oneChunk, 'a chunk per row: the same preview')
-  },
-)
+    ).rows.map((r) => r.from_row)
+  /** A dry-run batch of these rows, sealed, not run. */
+  const batchOf = async (facts: readonly Application[], name: string) => {
+    const id = randomUUID()
+    await createBatch(database.db, {
+      id,
+      mode: 'dry-run',
+      format: 'jsonl',
+      submittedBy: key.id,
+      submittedRole: 'finance',
+    })
+    await insertInputs(
+      database.db,
+      id,
+      facts.map((f, i) => ({ row: i + 1, facts: f, errors: null })),
+    )
+    await sealBatch(database.db, id, facts.length, name)
+    return id
+  }
+  const results = async (id: string) =>
+    (await resultsPage(database.db, id, 0, 100)).map((r) =>
+      (r.outcomes as RowOutcome[]).map((o) => `${o.measure} ${o.status} ${o.amount}`),
+    )
+  const preview = async (facts: readonly Application[], chunkRows: number) => {
+    const id = await batchOf(facts, `dry-run-${chunkRows}-${randomUUID()}`)
+    await runBatchSlice(database.db, id, { chunkRows, sliceMs: 60_000 })
+    t.same(await claimsKept(id), [], `chunks of ${chunkRows}: the batch done keeps no claim`)
+    return results(id)
+  }
+  return { database, key, batchOf, results, preview, claimsKept }
+}
+
+const interest = (rows: string[][]) => rows.map((r) => r.find((o) => o.startsWith('interest-subsidy ')))
+
+// Four claims of one project on the interest subsidy's cap.
+const SAME_PROJECT = Array.from({ length: 4 }, () => deepProcessing('same', '90000000.00'))
+
+t.test('a dry run decides the same whatever its chunk size', async (t) => {
+  const { preview } = await prepared(t)
+  const oneChunk = await preview(SAME_PROJECT, 500)
+  t.match(oneChunk[3], ['interest-subsidy capped 0.00'], 'the cap reached by the rows before')
+  t.same(await preview(SAME_PROJECT, 1), oneChunk, 'a chunk per row: the same preview')
+  t.same(await preview(SAME_PROJECT, 3), oneChunk, 'chunks of 3: the same preview')
+})
+
+t.test('a dry run carries its budget draws and unfunded outcomes across chunks', async (t) => {
+  const { database, key, preview } = await prepared(t)
+  // A 2015 interest-subsidy budget of 12 000 000.00: the shared project draws 5 400 000.00 +
+  // 4 600 000.00 (its cap), then line-b's 5 400 000.00 no longer fits in the 2 000 000.00 left
+  // (unfunded), and line-c's 600 000.00, which would fit, waits behind it in the queue.
+  await database.db
+    .transaction()
+    .execute((trx) =>
+      setBudgetAmount(
+        trx,
+        { ledger: 'budget', year: 2015, measure: 'interest-subsidy', prefecture: null },
+        '12000000.00',
+        null,
+        key.id,
+      ),
+    )
+  const facts = [
+    deepProcessing('same', '90000000.00'),
+    deepProcessing('same', '90000000.00'),
+    deepProcessing('line-b', '90000000.00'),
+    deepProcessing('line-c', '10000000.00'),
+    deepProcessing('same', '90000000.00'),
+  ]
+  const oneChunk = await preview(facts, 500)
+  t.same(
+    interest(oneChunk),
+    [
+      'interest-subsidy eligible 5400000.00',
+      'interest-subsidy eligible 4600000.00',
+      'interest-subsidy unfunded 5400000.00',
+      'interest-subsidy unfunded 600000.00',
+      'interest-subsidy capped 0.00',
+    ],
+    'one chunk: the budget drawn, then the queue',
+  )
+  t.same(await preview(facts, 1), oneChunk, 'a chunk per row: the same preview')
+  t.same(await preview(facts, 2), oneChunk, 'chunks of 2: the same preview')
+})
+
+t.test('a dry run whose chunk fails mid-batch, retried: no claim lost, none counted twice', async (t) => {
+  const { database, batchOf, results, preview, claimsKept } = await prepared(t)
+  const facts = [...SAME_PROJECT, ...SAME_PROJECT]
+  const oneChunk = await preview(facts, 500)
+  const id = await batchOf(facts, 'failing')
+  // Rows 3 and 4 (the second chunk of two) fail once their claims are written: when their results
+  // are (as a worker killed at that point, or a database error).
+  await sql`
+    create function fail_row_4() returns trigger language plpgsql as $$
+      begin
+        if new.row_no = 4 then raise exception 'row 4 fails'; end if;
+        return new;
+      end $$`.execute(database.db)
+  await sql`
+    create trigger fail_row_4 before insert on batch_results
+    for each row execute function fail_row_4()`.execute(database.db)
+  await t.rejects(runBatchSlice(database.db, id, { chunkRows: 2, sliceMs: 60_000 }), /row 4 fails/)
+  t.same(await claimsKept(id), [1], 'only the committed chunk keeps its claims')
+  t.ok(await failBatch(database.db, id, 'row 4 fails'))
+  await sql`drop trigger fail_row_4 on batch_results`.execute(database.db)
+  t.equal((await retryBatch(database.db, id))?.retried, true)
+  // Retried with chunks of another size: rows 3.. see rows 1-2's claims, once, and not their own.
+  await runBatchSlice(database.db, id, { chunkRows: 3, sliceMs: 60_000 })
+  t.equal((await findBatch(database.db, id))?.status, 'done')
+  t.same(await results(id), oneChunk, 'the same preview as in one chunk')
+  t.same(await claimsKept(id), [], 'the batch done keeps no claim')
+})
+
+t.test('a dry run carries one-time grants and rewarded tax days across chunks', async (t) => {
+  const { preview } = await prepared(t)
+  const example = JSON.parse(
+    readFileSync(join(import.meta.dirname, '../../examples/startup-tech-sme-tax-reward.json'), 'utf8'),
+  ) as { application: Application }
+  // One R&D platform claimed by two enterprises (granted once), and the same tax periods twice (days
+  // rewarded once), each pair split by every chunk boundary of chunks of one row.
+  const platform = (enterprise: string): Application => ({
+    applicationDate: '2015-09-01',
+    enterprise: { creditCode: enterprise, name: 'R&D' },
+    claims: {
+      rdPlatforms: [
+        { id: 'nerc-rare-metals', kind: 'national-engineering-research-center', recognisedOn: '2015-05-01' },
+      ],
+    },
+  })
+  const facts = [platform(ENTERPRISE_A), example.application, platform(ENTERPRISE_B), example.application]
+  const oneChunk = await preview(facts, 500)
+  t.ok(oneChunk[0]!.includes('rd-platform-grant eligible 3000000.00'), 'the platform granted')
+  t.ok(oneChunk[2]!.includes('rd-platform-grant ineligible null'), 'once')
+  t.ok(oneChunk[1]!.includes('startup-tech-sme-tax-reward eligible 33500.00'), 'the days rewarded')
+  t.ok(oneChunk[3]!.includes('startup-tech-sme-tax-reward ineligible null'), 'once')
+  t.same(await preview(facts, 1), oneChunk, 'a chunk per row: the same preview')
+})
+
+t.test('a dry run cancelled between chunks, retried: the same preview', async (t) => {
+  const { database, batchOf, results, preview, claimsKept } = await prepared(t)
+  const facts = [...SAME_PROJECT, ...SAME_PROJECT]
+  const oneChunk = await preview(facts, 500)
+  const id = await batchOf(facts, 'cancelled')
+  // A slice of no time decides one chunk (rows 1-2), then hands the batch back: cancelled then.
+  t.equal(await runBatchSlice(database.db, id, { chunkRows: 2, sliceMs: 0 }), 'more')
+  t.match(await cancelBatch(database.db, id), { cancelled: true })
+  t.equal(await runBatchSlice(database.db, id, { chunkRows: 2, sliceMs: 60_000 }), 'done', 'no chunk runs')
+  t.same(await claimsKept(id), [1], "the decided chunk's claims kept")
+  t.equal((await retryBatch(database.db, id))?.retried, true)
+  await runBatchSlice(database.db, id, { chunkRows: 2, sliceMs: 60_000 })
+  t.same(await results(id), oneChunk, 'the same preview as in one chunk')
+  t.same(await claimsKept(id), [], 'the batch done keeps no claim')
+})

@@ -78,4 +78,26 @@ t.test('the batch queue runs as DATABASE_ROLE, not as the connecting user', asyn
   t.ok((await completed()) >= 1, 'its pg-boss job completed')
   const stored = await sql<{ n: string }>`select count(*)::text as n from applications`.execute(owner.db)
   t.equal(stored.rows[0]!.n, '5', 'every row stored')
+
+  // A dry run of several chunks keeps its rows' would-be claims with the batch for the chunks after
+  // (batch_dry_claims: written, read, deleted when done), as the role too.
+  const dry = await app.inject({
+    method: 'POST',
+    url: '/v1/batches?mode=dry-run',
+    headers: { ...bearer(keys.finance), 'content-type': 'application/jsonl' },
+    payload: Array.from({ length: 5 }, () => JSON.stringify(deepProcessing('role-dry', '90000000.00'))).join(
+      '\n',
+    ),
+  })
+  t.equal(dry.statusCode, 202, dry.body)
+  let dryBatch = dry.json()
+  while (dryBatch.status !== 'done' && dryBatch.status !== 'failed' && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 200))
+    dryBatch = (await app.inject({ url: `/v1/batches/${dryBatch.id}`, headers: bearer(keys.finance) })).json()
+  }
+  t.match(
+    dryBatch,
+    { status: 'done', rows: { total: 5, decided: 5, failed: 0 } },
+    'the dry run ran to the end',
+  )
 })
