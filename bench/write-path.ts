@@ -5,13 +5,23 @@
 // profile of the measured part (write-path.cpuprofile in the OS temporary directory; open it in
 // Chrome DevTools).
 
+import { readFileSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { Session } from 'node:inspector/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { sql } from 'kysely'
 import pg from 'pg'
-import { openPostgres } from '../src/db/database.ts'
+import type { Caller } from '../src/auth/api-keys.ts'
+import { type DatabaseHandle, openPostgres } from '../src/db/database.ts'
 import { historyFor, readSubjects, subjectsOf } from '../src/db/ledger-repository.ts'
+import {
+  inputHash,
+  precheck,
+  submitApplication,
+  submitLocked,
+  writePathCounts,
+} from '../src/decisions/decide.ts'
 import type { Application } from '../src/engine/types.ts'
 import { deepProcessing } from '../test/helpers/fixtures.ts'
 import { benchApplications, createBenchDatabase, dropBenchDatabase } from './postgres.ts'
@@ -70,11 +80,96 @@ const main = async () => {
       `  the next application's history: ${history.totals?.length ?? 0} totals, ${history.grants?.length ?? 0} grants` +
         ` over ${subjects.length} subjects (${subjects.map((s) => s.ledger).join(', ')})`,
     )
+    const counts = { ...writePathCounts }
+    console.log(
+      `  paths of every POST so far: ${counts.checked} in two statements (${counts.reused} reusing the precheck's record), ` +
+        `${counts.stale} stale, ${counts.locked} locked`,
+    )
     await app.close()
+    await compare(database, bench.url)
   } finally {
     await database.close()
     await dropBenchDatabase(bench.name)
   }
+}
+
+/** The CPU time (ms) the database's backends have used so far (PostgreSQL on this machine, /proc). */
+const backendCpu = async (monitor: pg.Client, name: string): Promise<number> => {
+  const pids = await monitor.query<{ pid: number }>(
+    'select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+    [name],
+  )
+  const tick = 1000 / 100 // USER_HZ
+  let ms = 0
+  for (const { pid } of pids.rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+      ms += (Number(fields[11]) + Number(fields[12])) * tick
+    } catch {
+      return Number.NaN // not on this machine, or not readable
+    }
+  }
+  return ms
+}
+
+/**
+ * The two paths in process, alternating rounds of ROUND applications each (every one a new project,
+ * as the route's): submitApplication (the read, then store_decision_checked) against submitLocked
+ * (begin, lockBudgets, lockSubjects, historyFor, store_decision, commit), the precheck's record reused
+ * by both as the route does. Per application: statements, CPU of this process, CPU of the database's
+ * backends (/proc, 10 ms ticks: read over whole rounds), wall. Sums over the rounds.
+ */
+const compare = async (database: DatabaseHandle, url: string) => {
+  const name = new URL(url).pathname.slice(1)
+  const [key] = (
+    await sql<{ id: string }>`select id from api_keys where role = 'enterprise' limit 1`.execute(database.db)
+  ).rows
+  const caller: Caller = {
+    keyId: key!.id,
+    role: 'enterprise',
+    enterprise: deepProcessing('x', '1.00').enterprise.creditCode,
+  }
+  const ROUND = Math.max(20, Math.round(N / 5))
+  const monitor = new pg.Client({ connectionString: url })
+  await monitor.connect()
+  const sums = {
+    checked: { n: 0, statements: 0, cpu: 0, backend: 0, wall: 0 },
+    locked: { n: 0, statements: 0, cpu: 0, backend: 0, wall: 0 },
+  }
+  let n = 0
+  for (let round = 0; round < 10; round++) {
+    for (const path of round % 2 === 0
+      ? (['checked', 'locked'] as const)
+      : (['locked', 'checked'] as const)) {
+      statements.clear()
+      const backend = await backendCpu(monitor, name)
+      counting = true
+      const cpu = process.cpuUsage()
+      const started = performance.now()
+      for (let i = 0; i < ROUND; i++) {
+        const facts = deepProcessing(`cmp-${n++}`, '120000000.00') as Application
+        const options = { inputHash: inputHash(facts), precomputed: precheck(facts) }
+        if (path === 'checked') await submitApplication(database.db, caller, facts, options)
+        else await submitLocked(database.db, caller, facts, options)
+      }
+      const used = process.cpuUsage(cpu)
+      const wall = performance.now() - started
+      counting = false
+      const s = sums[path]
+      s.n += ROUND
+      s.cpu += (used.user + used.system) / 1000
+      s.wall += wall
+      s.backend += (await backendCpu(monitor, name)) - backend
+      for (const k of statements.values()) s.statements += k
+    }
+  }
+  await monitor.end()
+  console.log(`\nin process, alternating rounds of ${ROUND} (sums over ${sums.checked.n} each):`)
+  for (const [path, s] of Object.entries(sums))
+    console.log(
+      `  ${path.padEnd(8)} ${(s.statements / s.n).toFixed(2)} statements, ${(s.cpu / s.n).toFixed(3)} ms CPU here, ` +
+        `${(s.backend / s.n).toFixed(3)} ms CPU in PostgreSQL, ${(s.wall / s.n).toFixed(2)} ms wall per application`,
+    )
 }
 
 await main()

@@ -1,13 +1,13 @@
 // Applications and their decisions: insert (never update), read, list with keyset pagination.
 
-import { sql } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { canonicalize } from '../audit/canonical-json.ts'
 import type { StoredRecord } from '../engine/stored-record.ts'
 import { type ApplicationEntity, applicationEntity, type DecisionEntity, decisionEntity } from './entities.ts'
 import type { Executor } from './executor.ts'
 import { IDEMPOTENCY_TTL_HOURS, KeyTakenError } from './idempotency-repository.ts'
 import type { JournalRow } from './ledger-repository.ts'
-import type { ResponseReplay } from './schema.ts'
+import type { Database, ResponseReplay } from './schema.ts'
 
 export interface StoredApplication extends ApplicationEntity {
   seq: string
@@ -290,6 +290,42 @@ export const storeDecisionWrite = async (trx: Executor, w: DecisionWrite): Promi
       throw new DecisionAlreadySuperseded(d.supersedes)
     if ((error as { code?: unknown } | null)?.code === 'YI002')
       throw new KeyTakenError(w.completion?.key ?? '')
+    throw error
+  }
+}
+
+/** What store_decision_checked checks and queues besides store_decision's payload. */
+export interface DecisionCheck {
+  /** the subjects to lock, in (ledger, key) order, and the budget keys (stateArguments) */
+  state: { subjects: unknown[]; budgets: readonly string[] }
+  /** md5 of the state the decision was made on (readLedgerState) */
+  fingerprint: string
+  /** the decision's unfunded outcomes, for their budgets' queues */
+  queue: readonly { measure: string; key: string; amount: string }[]
+}
+
+/**
+ * Stores a decision made on an unlocked read of the ledger, in one statement and its own transaction
+ * (store_decision_checked, migration 2026-12-04T1800): it takes the locked path's locks in its order,
+ * and calls store_decision only if the state read under them is still the one the decision was made
+ * on. Returns false, with nothing written, when it moved. Throws KeyTakenError as storeDecisionWrite does.
+ * Not inside a transaction: the locks must be the statement's only, taken after the read.
+ */
+export const storeDecisionChecked = async (
+  db: Kysely<Database>,
+  w: DecisionWrite,
+  check: DecisionCheck,
+): Promise<boolean> => {
+  const c = { ...check.state, fingerprint: check.fingerprint, queue: check.queue }
+  try {
+    await sql`select store_decision_checked(${JSON.stringify(payloadOf(w))}::jsonb, ${JSON.stringify(c)}::jsonb)`.execute(
+      db,
+    )
+    return true
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code
+    if (code === 'YI003') return false
+    if (code === 'YI002') throw new KeyTakenError(w.completion?.key ?? '')
     throw error
   }
 }

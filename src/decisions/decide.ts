@@ -12,27 +12,33 @@ import { hashCanonical } from '../audit/canonical-json.ts'
 import type { AuditEntryInput } from '../audit/chain.ts'
 import type { Caller } from '../auth/api-keys.ts'
 import { auditRows } from '../db/audit-repository.ts'
-import { enqueueUnfunded, lockBudgets } from '../db/budget-repository.ts'
+import { budgetKeysOf, enqueueUnfunded, lockBudgets } from '../db/budget-repository.ts'
 import {
   type DecisionWrite,
   type KeyCompletion,
   type StoredApplication,
   type StoredDecision,
+  storeDecisionChecked,
   storeDecisionWrite,
 } from '../db/decisions-repository.ts'
 import { applicationEntity, type DecisionEntity, entityHash } from '../db/entities.ts'
 import type { Executor } from '../db/executor.ts'
+import { databaseUnavailable } from '../db/faults.ts'
+import { KeyTakenError } from '../db/idempotency-repository.ts'
 import {
   claimRows,
   type Grant,
   historyFor,
+  type LedgerState,
   lockSubjects,
+  readLedgerState,
   releaseGrants,
   reversalRows,
   type Subject,
+  stateArguments,
   subjectsOf,
 } from '../db/ledger-repository.ts'
-import { inTransaction } from '../db/retry.ts'
+import { inTransaction, isRetryable } from '../db/retry.ts'
 import type { Database } from '../db/schema.ts'
 import { applicableBudget, BUDGETED_MEASURES, budgetCandidates } from '../engine/budgets.ts'
 import { type CompactEvaluation, decideCompact } from '../engine/decide.ts'
@@ -78,6 +84,11 @@ export interface StoreOptions {
    * same statement: a stored response can never disagree with stored data.
    */
   respond?: (decided: Decided) => { body: string; completion: Omit<KeyCompletion, 'body'> }
+  /**
+   * Called between the unlocked read of a new application's ledger state and its checked store: a
+   * test commits a competing decision here to force the stale path.
+   */
+  afterRead?: () => Promise<void>
 }
 
 interface Supersedes {
@@ -299,16 +310,100 @@ export const newApplication = (caller: Caller, facts: Application, hash?: string
 
 const applicationHash = (a: StoredApplication): string => entityHash(applicationEntity(toRow(a)))
 
-/** Stores and decides a new application, in one transaction. */
+/**
+ * How new applications were stored since the process started (bench/write-path.ts reports them):
+ * in two round trips (`checked`), of which `reused` with the precheck's record; `stale` when the
+ * ledger moved between the read and the checked store, then decided again under the locks (`locked`,
+ * which also counts retryable failures of the checked store).
+ */
+export const writePathCounts = { checked: 0, reused: 0, stale: 0, locked: 0 }
+
+/**
+ * A new application in two statements, no transaction held open across them (issue #10): read what
+ * the engine sees of the ledger, unlocked (readLedgerState); decide; then one statement
+ * (store_decision_checked) takes the locks the locked path takes, in its order, re-reads the state
+ * under them, and stores only if it is the one decided on. Then the decision is the one the locked
+ * path would make (the engine is pure). Returns null, with nothing written, when the state moved or
+ * the store lost a race the locked path retries: the caller decides again under the locks.
+ */
+const submitChecked = async (
+  db: Kysely<Database>,
+  caller: Caller,
+  facts: Application,
+  application: StoredApplication,
+  options: StoreOptions,
+): Promise<Decided | null> => {
+  const subjects = subjectsOf(facts)
+  const budgetKeys = budgetKeysOf(budgetCandidates(facts))
+  let state: LedgerState
+  try {
+    state = await readLedgerState(db, subjects, budgetKeys)
+  } catch (e) {
+    throw databaseUnavailable(e) ?? e
+  }
+  await options.afterRead?.()
+  const history = withBudgets(state.history, facts, state.budgets)
+  const reuse = options.precomputed !== undefined && isEmpty(history)
+  const evaluation = reuse ? options.precomputed! : decideCompact(facts, { history })
+  const prepared = prepareDecision(caller, facts, application, true, null, {
+    subjects,
+    budgets: state.budgets,
+    history,
+    evaluation,
+    released: [],
+    respond: options.respond,
+  })
+  let stored: boolean
+  try {
+    stored = await storeDecisionChecked(db, prepared.write, {
+      state: stateArguments(subjects, budgetKeys),
+      fingerprint: state.fingerprint,
+      queue: unfundedRows(evaluation, facts, history),
+    })
+  } catch (e) {
+    if (e instanceof KeyTakenError) throw e
+    // A deadlock or a lock timeout: the locked path retries it, with backoff.
+    if (isRetryable(e)) return null
+    throw databaseUnavailable(e) ?? e
+  }
+  if (!stored) {
+    writePathCounts.stale++
+    return null
+  }
+  writePathCounts.checked++
+  if (reuse) writePathCounts.reused++
+  return prepared.decided
+}
+
+/**
+ * Stores and decides a new application: in two statements when the ledger does not move between
+ * them (submitChecked), else in one transaction under the locks, as before.
+ */
 export const submitApplication = async (
   db: Kysely<Database>,
   caller: Caller,
   facts: Application,
   options: StoreOptions = {},
+): Promise<Decided> => {
+  const application = newApplication(caller, facts, options.inputHash)
+  const decided = await submitChecked(db, caller, facts, application, options)
+  if (decided !== null) return decided
+  writePathCounts.locked++
+  return submitLocked(db, caller, facts, options, application)
+}
+
+/**
+ * A new application decided and stored in one transaction under the locks: lockBudgets, lockSubjects,
+ * historyFor, store_decision (the path before 2026-12-04T1800, and submitApplication's fallback).
+ */
+export const submitLocked = (
+  db: Kysely<Database>,
+  caller: Caller,
+  facts: Application,
+  options: StoreOptions = {},
+  application: StoredApplication = newApplication(caller, facts, options.inputHash),
 ): Promise<Decided> =>
-  inTransaction(db, (trx) =>
-    decideAndStore(trx, caller, facts, newApplication(caller, facts, options.inputHash), true, null, options),
-  )
+  inTransaction(db, (trx) => decideAndStore(trx, caller, facts, application, true, null, options))
 
 /**
  * A correction: a new decision that supersedes `previous`, with the reason and who made it. With

@@ -1,0 +1,116 @@
+// A stored application in two round trips (issue #10, "The stored decision is one round trip"):
+//
+// 1. `decision_state(subjects, budgets)`: what the engine sees of the ledger for an application, read
+//    without a transaction or a lock — the running totals of its subjects (those above zero), their
+//    one-time grants and rewarded days (in historyFor's order), and the budgets that are set among
+//    its candidates with the unfunded outcomes of current decisions queued in each (lockBudgets'
+//    answer for a new application: everything queued is ahead of it). The caller decides on it, and sends back md5 of it as the fingerprint.
+//
+// 2. `store_decision_checked(p, c)`: one statement (its own transaction). It takes the locks the
+//    locked path takes, in the same order — the budget rows FOR UPDATE in key order (lockBudgets),
+//    then the subject rows by the upsert of lockSubjects, in the order given ((ledger, key)) — then
+//    reads decision_state again, holding them. When its md5 is the fingerprint, the decision made on
+//    the unlocked read is the one the locked path would make (the engine is pure: same facts, same
+//    history), and it calls store_decision(p) unchanged, then queues the unfunded outcomes
+//    (enqueueUnfunded). Otherwise it raises YI003 and the statement rolls back whole: nothing written,
+//    not even a subject row the upsert created; the caller decides again under the locks.
+//
+// Both are VOLATILE (the default): in READ COMMITTED each query inside takes a new snapshot, so the
+// read that follows the locks sees what their previous holders committed (a STABLE function would
+// read with the calling statement's snapshot, taken before the locks were granted).
+//
+// store_decision itself is untouched. Frozen once landed. Runs unchanged on PGlite and PostgreSQL 15.
+
+import { type Kysely, sql } from 'kysely'
+
+const APP_ROLE = 'incentives_app'
+
+// biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and see no app types
+export async function up(db: Kysely<any>): Promise<void> {
+  // Values as text (numeric and dates exactly as pg sends them; no JSON number ever meets a float),
+  // arrays rather than objects (smaller, and the fingerprint is of the jsonb value, whatever its text).
+  await sql`
+    create or replace function decision_state(p_subjects jsonb, p_budgets jsonb) returns jsonb
+    language sql volatile as $$
+      with s as (
+        select e ->> 'ledger' as ledger, e ->> 'key' as key from jsonb_array_elements(p_subjects) e
+      )
+      select jsonb_build_array(
+        coalesce((
+          select jsonb_agg(jsonb_build_array(l.ledger, l.key, l.total::text) order by l.ledger, l.key)
+          from ledger_subjects l
+          where (l.ledger, l.key) in (select ledger, key from s) and l.total <> 0), '[]'::jsonb),
+        coalesce((
+          select jsonb_agg(jsonb_build_array(g.ledger, g.key, g.kind, g.item, g.from_date, g.to_date, g.amount,
+                                             g.decision_id, g.credit_code)
+                           order by g.ledger, g.key, g.item, g.from_date)
+          from (
+            select o.ledger, o.key, 'once'::text as kind, o.item, null::text as from_date, null::text as to_date,
+                   o.amount::text as amount, o.decision_id::text as decision_id, o.credit_code
+            from ledger_once o where (o.ledger, o.key) in (select ledger, key from s)
+            union all
+            select p.ledger, p.key, 'days'::text, null::text, p.from_date::text, p.to_date::text,
+                   null::text, p.decision_id::text, p.credit_code
+            from ledger_periods p where (p.ledger, p.key) in (select ledger, key from s)
+          ) g), '[]'::jsonb),
+        coalesce((
+          select jsonb_agg(jsonb_build_array(b.key, b.subject, b.total::text, b.cap::text, (
+                   select count(*)::int
+                   from budget_queue q
+                   where q.key = b.key
+                     and not exists (select 1 from decisions n where n.supersedes = q.decision_id)))
+                 order by b.key)
+          from ledger_subjects b
+          where b.ledger = 'budget' and b.cap is not null
+            and b.key in (select jsonb_array_elements_text(p_budgets))), '[]'::jsonb))
+    $$`.execute(db)
+
+  await sql`
+    create or replace function store_decision_checked(p jsonb, c jsonb) returns jsonb language plpgsql as $$
+    declare
+      v_now text;
+      v_result jsonb;
+    begin
+      -- The locks of the locked path, in its order: budgets first ('budget' sorts before every other
+      -- ledger), in key order, then the subjects in (ledger, key) order as given, rows created if missing.
+      perform 1 from ledger_subjects
+      where ledger = 'budget' and cap is not null and key in (select jsonb_array_elements_text(c -> 'budgets'))
+      order by key
+      for update;
+      insert into ledger_subjects as l (ledger, key, subject, cap)
+      select e ->> 'ledger', e ->> 'key', e -> 'subject', null
+      from jsonb_array_elements(c -> 'subjects') with ordinality as t(e, n)
+      order by t.n
+      on conflict (ledger, key) do update set total = l.total;
+
+      -- Read again under the locks (a new snapshot): unchanged, or nothing of this is kept.
+      select md5(decision_state(c -> 'subjects', c -> 'budgets')::text) into v_now;
+      if v_now is distinct from c ->> 'fingerprint' then
+        raise exception 'store_decision_checked: the ledger changed since it was read' using errcode = 'YI003';
+      end if;
+
+      v_result := store_decision(p);
+      -- Unfunded outcomes wait in their budget's queue, in submission order (POLICY.md §3).
+      insert into budget_queue (decision_id, measure, key, amount)
+      select (p -> 'decision' ->> 'id')::uuid, q.measure, q.key, q.amount
+      from jsonb_to_recordset(coalesce(c -> 'queue', '[]'::jsonb)) as q(measure text, key text, amount numeric);
+      return v_result;
+    end $$`.execute(db)
+
+  await sql
+    .raw(
+      `do $$ begin
+         if exists (select 1 from pg_roles where rolname = '${APP_ROLE}') then
+           grant execute on function decision_state(jsonb, jsonb) to ${APP_ROLE};
+           grant execute on function store_decision_checked(jsonb, jsonb) to ${APP_ROLE};
+         end if;
+       end $$`,
+    )
+    .execute(db)
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and see no app types
+export async function down(db: Kysely<any>): Promise<void> {
+  await sql`drop function if exists store_decision_checked(jsonb, jsonb)`.execute(db)
+  await sql`drop function if exists decision_state(jsonb, jsonb)`.execute(db)
+}
