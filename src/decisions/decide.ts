@@ -1,10 +1,14 @@
-// Deciding an application and storing the decision, in one transaction: the application, the
-// decision (the engine's compact record: outcomes, ruleset version, every parameter value used, the
-// facts of its trace; and the history the engine saw), the ledger grants it consumes, the
-// Idempotency-Key it claims and completes, and one audit entry per state change — or nothing at all.
-// Round trips inside the transaction: lock the ledger subjects, read what they hold, then one
-// statement (store_decision) for every write. No explained evaluation is built on this path: the
-// auditor's view is rendered from the record when someone reads it (src/decisions/stored-evaluation.ts).
+// Deciding an application and storing the decision, atomically: the application, the decision (the
+// engine's compact record: outcomes, ruleset version, every parameter value used, the facts of its
+// trace; and the history the engine saw), the ledger grants it consumes, the Idempotency-Key it claims
+// and completes, and one audit entry per state change — or nothing at all.
+// A new application (submitApplication) takes two statements (issue #10): the ledger state its
+// subjects and budgets hold, read unlocked; then store_decision_checked, one statement that takes the
+// locks, checks the state did not move and writes everything (store_decision). When it moved, nothing
+// is written and the application is decided again as corrections always are (submitLocked): in one
+// transaction, lock the budgets and the ledger subjects, read what they hold, then one statement
+// (store_decision) for every write. No explained evaluation is built on this path: the auditor's view
+// is rendered from the record when someone reads it (src/decisions/stored-evaluation.ts).
 
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'

@@ -29,7 +29,7 @@ import { parseFen } from '../../src/engine/money.ts'
 import { storedRecord } from '../../src/engine/stored-record.ts'
 import type { Application } from '../../src/engine/types.ts'
 import { testApp } from '../helpers/app.ts'
-import { testDatabase } from '../helpers/database.ts'
+import { onPostgres, testDatabase } from '../helpers/database.ts'
 import { bearer, deepProcessing, ENTERPRISE_B, keysFor } from '../helpers/fixtures.ts'
 import { EXAMPLES } from '../helpers/requests.ts'
 
@@ -194,9 +194,17 @@ t.test(
     const facts = deepProcessing('p-moved', '120000000.00')
     const subjects = subjectsOf(facts)
     const budgetKeys = budgetKeysOf(budgetCandidates(facts))
-    const state = await readLedgerState(database.db, subjects, budgetKeys)
     const before = await counts(database.db)
-    t.same(before, await counts(database.db), 'the read wrote nothing')
+    const state = await readLedgerState(database.db, subjects, budgetKeys)
+    // A crash between the two round trips leaves nothing: the read wrote nothing and holds no
+    // transaction (so no lock) open.
+    t.same(await counts(database.db), before, 'the read wrote nothing')
+    if (onPostgres) {
+      const open = await sql<{ n: number }>`
+        select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and state like 'idle in transaction%'`.execute(database.db)
+      t.equal(open.rows[0]!.n, 0, 'and left no transaction open')
+    }
     const prepared = prepareDecision(caller, facts, newApplication(caller, facts), true, null, {
       subjects,
       budgets: state.budgets,
