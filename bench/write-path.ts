@@ -5,7 +5,6 @@
 // profile of the measured part (write-path.cpuprofile in the OS temporary directory; open it in
 // Chrome DevTools).
 
-import { readFileSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { Session } from 'node:inspector/promises'
 import { tmpdir } from 'node:os'
@@ -24,7 +23,7 @@ import {
 } from '../src/decisions/decide.ts'
 import type { Application } from '../src/engine/types.ts'
 import { deepProcessing } from '../test/helpers/fixtures.ts'
-import { benchApplications, createBenchDatabase, dropBenchDatabase } from './postgres.ts'
+import { backendCpu, benchApplications, createBenchDatabase, dropBenchDatabase } from './postgres.ts'
 
 const N = Number(process.argv[2] ?? '300')
 
@@ -91,25 +90,6 @@ const main = async () => {
     await database.close()
     await dropBenchDatabase(bench.name)
   }
-}
-
-/** The CPU time (ms) the database's backends have used so far (PostgreSQL on this machine, /proc). */
-const backendCpu = async (monitor: pg.Client, name: string): Promise<number> => {
-  const pids = await monitor.query<{ pid: number }>(
-    'select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
-    [name],
-  )
-  const tick = 1000 / 100 // USER_HZ
-  let ms = 0
-  for (const { pid } of pids.rows) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-      ms += (Number(fields[11]) + Number(fields[12])) * tick
-    } catch {
-      return Number.NaN // not on this machine, or not readable
-    }
-  }
-  return ms
 }
 
 /**
