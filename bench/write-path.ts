@@ -26,6 +26,8 @@ import { deepProcessing } from '../test/helpers/fixtures.ts'
 import { backendCpu, benchApplications, createBenchDatabase, dropBenchDatabase } from './postgres.ts'
 
 const N = Number(process.argv[2] ?? '300')
+/** WRITE_PATH_IN_FLIGHT: applications in flight at once in the comparison (default 1; the pool has 10) */
+const IN_FLIGHT = Number(process.env['WRITE_PATH_IN_FLIGHT'] || '1')
 
 const statements = new Map<string, number>()
 let counting = false
@@ -126,12 +128,17 @@ const compare = async (database: DatabaseHandle, url: string) => {
       counting = true
       const cpu = process.cpuUsage()
       const started = performance.now()
-      for (let i = 0; i < ROUND; i++) {
-        const facts = deepProcessing(`cmp-${n++}`, '120000000.00') as Application
-        const options = { inputHash: inputHash(facts), precomputed: precheck(facts) }
-        if (path === 'checked') await submitApplication(database.db, caller, facts, options)
-        else await submitLocked(database.db, caller, facts, options)
-      }
+      let left = ROUND
+      await Promise.all(
+        Array.from({ length: IN_FLIGHT }, async () => {
+          while (left-- > 0) {
+            const facts = deepProcessing(`cmp-${n++}`, '120000000.00') as Application
+            const options = { inputHash: inputHash(facts), precomputed: precheck(facts) }
+            if (path === 'checked') await submitApplication(database.db, caller, facts, options)
+            else await submitLocked(database.db, caller, facts, options)
+          }
+        }),
+      )
       const used = process.cpuUsage(cpu)
       const wall = performance.now() - started
       counting = false
@@ -144,7 +151,9 @@ const compare = async (database: DatabaseHandle, url: string) => {
     }
   }
   await monitor.end()
-  console.log(`\nin process, alternating rounds of ${ROUND} (sums over ${sums.checked.n} each):`)
+  console.log(
+    `\nin process, ${IN_FLIGHT} in flight, alternating rounds of ${ROUND} (sums over ${sums.checked.n} each):`,
+  )
   for (const [path, s] of Object.entries(sums))
     console.log(
       `  ${path.padEnd(8)} ${(s.statements / s.n).toFixed(2)} statements, ${(s.cpu / s.n).toFixed(3)} ms CPU here, ` +
