@@ -9,6 +9,7 @@
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
 import t from 'tap'
+import { buildApp } from '../../src/app.ts'
 import type { Caller } from '../../src/auth/api-keys.ts'
 import { budgetKeysOf } from '../../src/db/budget-repository.ts'
 import { storeDecisionChecked } from '../../src/db/decisions-repository.ts'
@@ -29,7 +30,7 @@ import { parseFen } from '../../src/engine/money.ts'
 import { storedRecord } from '../../src/engine/stored-record.ts'
 import type { Application } from '../../src/engine/types.ts'
 import { testApp } from '../helpers/app.ts'
-import { onPostgres, testDatabase } from '../helpers/database.ts'
+import { onPostgres, requirePostgres, secondPool, testDatabase } from '../helpers/database.ts'
 import { bearer, deepProcessing, ENTERPRISE_B, keysFor } from '../helpers/fixtures.ts'
 import { EXAMPLES } from '../helpers/requests.ts'
 
@@ -273,5 +274,37 @@ t.test(
       [{ decision_id: queued.decision.id, amount: '60000.00' }],
       'the unfunded outcome waits in the queue',
     )
+  },
+)
+
+t.test(
+  'the same Idempotency-Key sent 20 times at once, to two instances: stored once, one answer',
+  async (t) => {
+    if (!requirePostgres(t, 'duplicates racing through the two-statement path')) return
+    const first = await testDatabase(t, { poolSize: 10 })
+    const second = secondPool(t, first, 10)
+    const apps = [await buildApp({ database: first }), await buildApp({ database: second })]
+    t.teardown(async () => {
+      for (const a of apps) await a.close()
+    })
+    const keys = await keysFor(first)
+    // Every duplicate reads the same (empty) state before any of them stores: all but one find the key
+    // taken in store_decision (or the state moved, then the key taken under the locks) and replay.
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        apps[i % 2]!.inject({
+          method: 'POST',
+          url: '/v1/applications',
+          headers: { ...bearer(keys.enterpriseA), 'idempotency-key': 'twenty-at-once' },
+          payload: deepProcessing('p-twenty', '1000000.00'),
+        }),
+      ),
+    )
+    t.same([...new Set(responses.map((r) => r.statusCode))], [201], 'every one answered 201')
+    t.equal(new Set(responses.map((r) => r.body)).size, 1, 'with the same bytes')
+    const stored = await counts(first.db)
+    t.equal(stored['applications'], 1, 'stored once')
+    t.equal(stored['decisions'], 1)
+    t.equal(stored['keys'], 1)
   },
 )
