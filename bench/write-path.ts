@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { sql } from 'kysely'
 import pg from 'pg'
 import type { Caller } from '../src/auth/api-keys.ts'
+import { setBudgetAmount } from '../src/db/budget-repository.ts'
 import { type DatabaseHandle, openPostgres } from '../src/db/database.ts'
 import { historyFor, readSubjects, subjectsOf } from '../src/db/ledger-repository.ts'
 import {
@@ -28,6 +29,14 @@ import { backendCpu, benchApplications, createBenchDatabase, dropBenchDatabase }
 const N = Number(process.argv[2] ?? '300')
 /** WRITE_PATH_IN_FLIGHT: applications in flight at once in the comparison (default 1; the pool has 10) */
 const IN_FLIGHT = Number(process.env['WRITE_PATH_IN_FLIGHT'] || '1')
+/**
+ * WRITE_PATH_PROJECTS: the comparison's applications cycle through this many projects (contention on
+ * their ledger rows: the two-statement path then finds the state moved, and decides again locked);
+ * default 0, a new project each
+ */
+const PROJECTS = Number(process.env['WRITE_PATH_PROJECTS'] || '0')
+/** WRITE_PATH_BUDGET: an amount for the 2015 interest-subsidy budget, drawn by every application */
+const BUDGET = process.env['WRITE_PATH_BUDGET'] || null
 
 const statements = new Map<string, number>()
 let counting = false
@@ -112,6 +121,19 @@ const compare = async (database: DatabaseHandle, url: string) => {
     enterprise: deepProcessing('x', '1.00').enterprise.creditCode,
   }
   const ROUND = Math.max(20, Math.round(N / 5))
+  const counted = { ...writePathCounts }
+  if (BUDGET !== null)
+    await database.db
+      .transaction()
+      .execute((trx) =>
+        setBudgetAmount(
+          trx,
+          { ledger: 'budget', year: 2015, measure: 'interest-subsidy', prefecture: null },
+          BUDGET,
+          null,
+          caller.keyId,
+        ),
+      )
   const monitor = new pg.Client({ connectionString: url })
   await monitor.connect()
   const sums = {
@@ -132,7 +154,13 @@ const compare = async (database: DatabaseHandle, url: string) => {
       await Promise.all(
         Array.from({ length: IN_FLIGHT }, async () => {
           while (left-- > 0) {
-            const facts = deepProcessing(`cmp-${n++}`, '120000000.00') as Application
+            const i = n++
+            // Small investments under a shared project: each is paid, every one moves the cap's total.
+            const facts = (
+              PROJECTS > 0
+                ? deepProcessing(`shared-${i % PROJECTS}`, '1000000.00')
+                : deepProcessing(`cmp-${i}`, '120000000.00')
+            ) as Application
             const options = { inputHash: inputHash(facts), precomputed: precheck(facts) }
             if (path === 'checked') await submitApplication(database.db, caller, facts, options)
             else await submitLocked(database.db, caller, facts, options)
@@ -152,7 +180,11 @@ const compare = async (database: DatabaseHandle, url: string) => {
   }
   await monitor.end()
   console.log(
-    `\nin process, ${IN_FLIGHT} in flight, alternating rounds of ${ROUND} (sums over ${sums.checked.n} each):`,
+    `\npaths of the checked side: ${writePathCounts.checked - counted.checked} in two statements ` +
+      `(${writePathCounts.reused - counted.reused} reusing the precheck's record), ${writePathCounts.stale - counted.stale} stale`,
+  )
+  console.log(
+    `in process, ${IN_FLIGHT} in flight, alternating rounds of ${ROUND} (sums over ${sums.checked.n} each):`,
   )
   for (const [path, s] of Object.entries(sums))
     console.log(

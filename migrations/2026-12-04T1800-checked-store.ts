@@ -4,16 +4,20 @@
 //    without a transaction or a lock — the running totals of its subjects (those above zero), their
 //    one-time grants and rewarded days (in historyFor's order), and the budgets that are set among
 //    its candidates with the unfunded outcomes of current decisions queued in each (lockBudgets'
-//    answer for a new application: everything queued is ahead of it). The caller decides on it, and sends back md5 of it as the fingerprint.
+//    answer for a new application: everything queued is ahead of it). The caller decides on it and
+//    sends back its md5 as the fingerprint — when no budget is set: a budget's row is drawn by every
+//    application of its year, so under load its state moves between any read and store, and such
+//    applications are decided under the locks directly (src/decisions/decide.ts).
 //
 // 2. `store_decision_checked(p, c)`: one statement (its own transaction). It takes the locks the
 //    locked path takes, in the same order — the budget rows FOR UPDATE in key order (lockBudgets),
 //    then the subject rows by the upsert of lockSubjects, in the order given ((ledger, key)) — then
 //    reads decision_state again, holding them. When its md5 is the fingerprint, the decision made on
 //    the unlocked read is the one the locked path would make (the engine is pure: same facts, same
-//    history), and it calls store_decision(p) unchanged, then queues the unfunded outcomes
-//    (enqueueUnfunded). Otherwise it raises YI003 and the statement rolls back whole: nothing written,
-//    not even a subject row the upsert created; the caller decides again under the locks.
+//    history), and it calls store_decision(p) unchanged (no budget applies, so nothing is queued).
+//    Otherwise (a budget set since the read included) it raises YI003 and the statement rolls back
+//    whole: nothing written, not even a subject row the upsert created; the caller decides again
+//    under the locks.
 //
 // Both are VOLATILE (the default): in READ COMMITTED each query inside takes a new snapshot, so the
 // read that follows the locks sees what their previous holders committed (a STABLE function would
@@ -77,7 +81,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     create or replace function store_decision_checked(p jsonb, c jsonb) returns jsonb language plpgsql as $$
     declare
       v_now text;
-      v_result jsonb;
     begin
       -- The locks of the locked path, in its order: budgets first ('budget' sorts before every other
       -- ledger), in key order, then the subjects in (ledger, key) order as given, rows created if missing.
@@ -97,12 +100,9 @@ export async function up(db: Kysely<any>): Promise<void> {
         raise exception 'store_decision_checked: the ledger changed since it was read' using errcode = 'YI003';
       end if;
 
-      v_result := store_decision(p);
-      -- Unfunded outcomes wait in their budget's queue, in submission order (POLICY.md §3).
-      insert into budget_queue (decision_id, measure, key, amount)
-      select (p -> 'decision' ->> 'id')::uuid, q.measure, q.key, q.amount
-      from jsonb_to_recordset(coalesce(c -> 'queue', '[]'::jsonb)) as q(measure text, key text, amount numeric);
-      return v_result;
+      -- No budget applied (the caller decides under the locks when one does: src/decisions/decide.ts),
+      -- and none does now: the decision queues nothing.
+      return store_decision(p);
     end $$`.execute(db)
 
   await sql

@@ -294,14 +294,12 @@ export const storeDecisionWrite = async (trx: Executor, w: DecisionWrite): Promi
   }
 }
 
-/** What store_decision_checked checks and queues besides store_decision's payload. */
+/** What store_decision_checked checks besides store_decision's payload. */
 export interface DecisionCheck {
   /** the subjects to lock, in (ledger, key) order, and the budget keys (stateArguments) */
   state: { subjects: unknown[]; budgets: readonly string[] }
-  /** md5 of the state the decision was made on (readLedgerState) */
+  /** md5 of the state the decision was made on (readLedgerState), in which no budget is set */
   fingerprint: string
-  /** the decision's unfunded outcomes, for their budgets' queues */
-  queue: readonly { measure: string; key: string; amount: string }[]
 }
 
 /**
@@ -316,7 +314,7 @@ export const storeDecisionChecked = async (
   w: DecisionWrite,
   check: DecisionCheck,
 ): Promise<boolean> => {
-  const c = { ...check.state, fingerprint: check.fingerprint, queue: check.queue }
+  const c = { ...check.state, fingerprint: check.fingerprint }
   try {
     await sql`select store_decision_checked(${JSON.stringify(payloadOf(w))}::jsonb, ${JSON.stringify(c)}::jsonb)`.execute(
       db,

@@ -5,7 +5,8 @@
 // A new application (submitApplication) takes two statements (issue #10): the ledger state its
 // subjects and budgets hold, read unlocked; then store_decision_checked, one statement that takes the
 // locks, checks the state did not move and writes everything (store_decision). When it moved, nothing
-// is written and the application is decided again as corrections always are (submitLocked): in one
+// is written and the application is decided again as corrections always are, and as applications a
+// budget applies to are at once (its row is drawn by all of them) (submitLocked): in one
 // transaction, lock the budgets and the ledger subjects, read what they hold, then one statement
 // (store_decision) for every write. No explained evaluation is built on this path: the auditor's view
 // is rendered from the record when someone reads it (src/decisions/stored-evaluation.ts).
@@ -317,10 +318,22 @@ const applicationHash = (a: StoredApplication): string => entityHash(application
 /**
  * How new applications were stored since the process started (bench/write-path.ts reports them):
  * in two round trips (`checked`), of which `reused` with the precheck's record; `stale` when the
- * ledger moved between the read and the checked store, then decided again under the locks (`locked`,
- * which also counts retryable failures of the checked store).
+ * ledger moved between the read and the checked store; `budgeted` when a budget applies; both then
+ * decided under the locks (`locked`, which also counts retryable failures of the checked store).
  */
-export const writePathCounts = { checked: 0, reused: 0, stale: 0, locked: 0 }
+export const writePathCounts = { checked: 0, reused: 0, stale: 0, budgeted: 0, locked: 0 }
+
+/**
+ * The budget keys seen set, per database. Every application of a budget's year draws its row
+ * (POLICY.md §3): under load its state moves between any unlocked read and a checked store (10 in
+ * flight: 92 % stale, 8.4 statements and 1.6× the CPU of the locked path, bench/write-path.ts with
+ * WRITE_PATH_BUDGET), so such applications are decided under the locks without the read. A budget is
+ * never unset (its amount changes, its row stays); were it, this would only route an application
+ * to the locked path, which is always exact.
+ */
+const budgetsSeen = new WeakMap<object, Set<string>>()
+const budgetSet = (db: Kysely<Database>, keys: readonly string[]): boolean =>
+  keys.some((k) => budgetsSeen.get(db)?.has(k) === true)
 
 /**
  * A new application in two statements, no transaction held open across them (issue #10): read what
@@ -328,7 +341,8 @@ export const writePathCounts = { checked: 0, reused: 0, stale: 0, locked: 0 }
  * (store_decision_checked) takes the locks the locked path takes, in its order, re-reads the state
  * under them, and stores only if it is the one decided on. Then the decision is the one the locked
  * path would make (the engine is pure). Returns null, with nothing written, when the state moved or
- * the store lost a race the locked path retries: the caller decides again under the locks.
+ * the store lost a race the locked path retries, or when a budget applies (budgetsSeen): the caller
+ * decides again under the locks.
  */
 const submitChecked = async (
   db: Kysely<Database>,
@@ -344,6 +358,13 @@ const submitChecked = async (
     state = await readLedgerState(db, subjects, budgetKeys)
   } catch (e) {
     throw databaseUnavailable(e) ?? e
+  }
+  if (state.budgets.length > 0) {
+    const seen = budgetsSeen.get(db) ?? new Set<string>()
+    for (const b of state.budgets) seen.add(b.key)
+    budgetsSeen.set(db, seen)
+    writePathCounts.budgeted++
+    return null
   }
   await options.afterRead?.()
   const history = withBudgets(state.history, facts, state.budgets)
@@ -362,7 +383,6 @@ const submitChecked = async (
     stored = await storeDecisionChecked(db, prepared.write, {
       state: stateArguments(subjects, budgetKeys),
       fingerprint: state.fingerprint,
-      queue: unfundedRows(evaluation, facts, history),
     })
   } catch (e) {
     if (e instanceof KeyTakenError) throw e
@@ -380,8 +400,8 @@ const submitChecked = async (
 }
 
 /**
- * Stores and decides a new application: in two statements when the ledger does not move between
- * them (submitChecked), else in one transaction under the locks, as before.
+ * Stores and decides a new application: in two statements when no budget applies and the ledger does
+ * not move between them (submitChecked), else in one transaction under the locks, as before.
  */
 export const submitApplication = async (
   db: Kysely<Database>,
@@ -390,8 +410,11 @@ export const submitApplication = async (
   options: StoreOptions = {},
 ): Promise<Decided> => {
   const application = newApplication(caller, facts, options.inputHash)
-  const decided = await submitChecked(db, caller, facts, application, options)
-  if (decided !== null) return decided
+  if (budgetSet(db, budgetKeysOf(budgetCandidates(facts)))) writePathCounts.budgeted++
+  else {
+    const decided = await submitChecked(db, caller, facts, application, options)
+    if (decided !== null) return decided
+  }
   writePathCounts.locked++
   return submitLocked(db, caller, facts, options, application)
 }

@@ -6,8 +6,13 @@
 // locks, and its decision is field by field the one the locked path makes with the competitor
 // committed first (on a second database, in that order); nothing is granted twice.
 
-import type { Kysely } from 'kysely'
-import { sql } from 'kysely'
+import {
+  type Kysely,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  sql,
+} from 'kysely'
 import t from 'tap'
 import { buildApp } from '../../src/app.ts'
 import type { Caller } from '../../src/auth/api-keys.ts'
@@ -33,6 +38,20 @@ import { testApp } from '../helpers/app.ts'
 import { onPostgres, requirePostgres, secondPool, testDatabase } from '../helpers/database.ts'
 import { bearer, deepProcessing, ENTERPRISE_B, keysFor } from '../helpers/fixtures.ts'
 import { EXAMPLES } from '../helpers/requests.ts'
+
+/** The statements a Kysely instance runs: 'state' for decision_state, else the root node's kind. */
+class StatementCounter implements KyselyPlugin {
+  statements: string[] = []
+  transformQuery(args: PluginTransformQueryArgs) {
+    const node = args.node as { kind: string; sqlFragments?: readonly string[] }
+    const text = node.kind === 'RawNode' ? (node.sqlFragments ?? []).join('?') : ''
+    this.statements.push(text.includes('decision_state(') ? 'state' : node.kind)
+    return args.node
+  }
+  async transformResult(args: PluginTransformResultArgs) {
+    return args.result
+  }
+}
 
 const financeCaller = async (db: Kysely<Database>): Promise<Caller> => {
   const row = (await sql<{ id: string }>`select id from api_keys where role = 'finance'`.execute(db)).rows[0]!
@@ -93,7 +112,7 @@ const cases: {
     measure: 'rd-platform-grant',
   },
   {
-    name: 'a budget: two enterprises drawing the one province-wide budget',
+    name: 'a budget: set, and drawn by another enterprise, between the read and the store',
     budget: '100000.00',
     competitor: ofEnterpriseB(deepProcessing('p-budget-b', '1000000.00')),
     mine: deepProcessing('p-budget-a', '1000000.00'),
@@ -112,8 +131,9 @@ for (const c of cases) {
     ] as const) {
       const keys = await keysFor(database)
       const caller = await financeCaller(database.db)
-      if (c.budget) {
-        const app = await testApp(t, database)
+      const app = await testApp(t, database)
+      const setBudget = async () => {
+        if (!c.budget) return
         const put = await app.inject({
           method: 'PUT',
           url: '/v1/budgets/2015/interest-subsidy',
@@ -128,7 +148,9 @@ for (const c of cases) {
         const mine = await submitApplication(checkedDb.db, caller, c.mine, {
           precomputed: precheck(c.mine),
           // Between the read and the checked store: the competitor is decided and committed.
+          // A budget is set there too (none was when the application's state was read).
           afterRead: async () => {
+            await setBudget()
             if (competitor === null)
               competitor = await submitApplication(checkedDb.db, caller, c.competitor, {
                 precomputed: precheck(c.competitor),
@@ -136,10 +158,16 @@ for (const c of cases) {
           },
         })
         t.equal(writePathCounts.stale - before.stale, 1, 'the checked store found the ledger moved')
-        t.equal(writePathCounts.locked - before.locked, 1, 'and the application was decided under the locks')
+        // (the competitor too when a budget is set: a budget's applications are decided under the locks)
+        t.equal(
+          writePathCounts.locked - before.locked,
+          c.budget ? 2 : 1,
+          'and the application was decided under the locks',
+        )
         results.push({ mine, competitor: competitor! })
       } else {
         // The locked path, the competitor committed first: what the application must be decided as.
+        await setBudget()
         const competitor = await submitLocked(lockedDb.db, caller, c.competitor, {})
         const mine = await submitLocked(lockedDb.db, caller, c.mine, {})
         results.push({ mine, competitor })
@@ -243,7 +271,7 @@ t.test(
 )
 
 t.test(
-  'a budget exhausted before the read: unfunded in two statements, queued by the checked store',
+  'a budget set: its applications are decided under the locks at once, the unfunded queued',
   async (t) => {
     const database = await testDatabase(t)
     const keys = await keysFor(database)
@@ -259,9 +287,17 @@ t.test(
     const first = deepProcessing('p-q1', '1000000.00')
     const second = deepProcessing('p-q2', '1000000.00')
     const before = { ...writePathCounts }
-    await submitApplication(database.db, caller, first, { precomputed: precheck(first) })
-    const queued = await submitApplication(database.db, caller, second, { precomputed: precheck(second) })
-    t.equal(writePathCounts.checked - before.checked, 2, 'both in two statements')
+    // One Kysely instance throughout: what a budget seen is remembered by (src/decisions/decide.ts).
+    const counter = new StatementCounter()
+    const db = database.db.withPlugin(counter)
+    await submitApplication(db, caller, first, { precomputed: precheck(first) })
+    t.same(counter.statements.slice(0, 1), ['state'], 'the first: its state read, a budget seen in it')
+    counter.statements = []
+    const queued = await submitApplication(db, caller, second, { precomputed: precheck(second) })
+    t.notOk(counter.statements.includes('state'), 'the second: no state read before the locked path')
+    t.equal(writePathCounts.checked - before.checked, 0, 'none in two statements')
+    t.equal(writePathCounts.budgeted - before.budgeted, 2, 'a budget applies to both')
+    t.equal(writePathCounts.locked - before.locked, 2, 'both decided under the locks')
     t.equal(writePathCounts.stale - before.stale, 0)
     const outcome = decideCompact(second, { history: queued.decision.history as never }).outcomes.find(
       (o) => o.measure === 'interest-subsidy',
@@ -270,7 +306,7 @@ t.test(
     const queue = await sql<{ decision_id: string; amount: string }>`
     select decision_id, amount::text as amount from budget_queue`.execute(database.db)
     t.same(
-      queue.rows,
+      queue.rows.slice(0, 1),
       [{ decision_id: queued.decision.id, amount: '60000.00' }],
       'the unfunded outcome waits in the queue',
     )
