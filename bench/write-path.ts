@@ -93,7 +93,7 @@ const main = async () => {
     const counts = { ...writePathCounts }
     console.log(
       `  paths of every POST so far: ${counts.checked} in two statements (${counts.reused} reusing the precheck's record), ` +
-        `${counts.stale} stale, ${counts.locked} locked`,
+        `${counts.stale} stale, ${counts.budgeted} with a budget, ${counts.locked} locked`,
     )
     await app.close()
     await compare(database, bench.url)
@@ -181,7 +181,8 @@ const compare = async (database: DatabaseHandle, url: string) => {
   await monitor.end()
   console.log(
     `\npaths of the checked side: ${writePathCounts.checked - counted.checked} in two statements ` +
-      `(${writePathCounts.reused - counted.reused} reusing the precheck's record), ${writePathCounts.stale - counted.stale} stale`,
+      `(${writePathCounts.reused - counted.reused} reusing the precheck's record), ${writePathCounts.stale - counted.stale} stale, ` +
+      `${writePathCounts.budgeted - counted.budgeted} with a budget (decided locked at once)`,
   )
   console.log(
     `in process, ${IN_FLIGHT} in flight, alternating rounds of ${ROUND} (sums over ${sums.checked.n} each):`,
