@@ -15,9 +15,9 @@
 //    reads decision_state again, holding them. When its md5 is the fingerprint, the decision made on
 //    the unlocked read is the one the locked path would make (the engine is pure: same facts, same
 //    history), and it calls store_decision(p) unchanged (no budget applies, so nothing is queued).
-//    Otherwise (a budget set since the read included) it raises YI003 and the statement rolls back
-//    whole: nothing written, not even a subject row the upsert created; the caller decides again
-//    under the locks.
+//    Otherwise (a budget set since the read included) it answers {stale, fingerprint}, the state as
+//    it read it under the locks, with nothing written — not even a subject row the upsert created (a
+//    subtransaction, rolled back) — and no error; the caller decides again on it, or under the locks.
 //
 // Both are VOLATILE (the default): in READ COMMITTED each query inside takes a new snapshot, so the
 // read that follows the locks sees what their previous holders committed (a STABLE function would
@@ -80,26 +80,32 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     create or replace function store_decision_checked(p jsonb, c jsonb) returns jsonb language plpgsql as $$
     declare
-      v_now text;
+      v_state jsonb;
     begin
-      -- The locks of the locked path, in its order: budgets first ('budget' sorts before every other
-      -- ledger), in key order, then the subjects in (ledger, key) order as given, rows created if missing.
-      perform 1 from ledger_subjects
-      where ledger = 'budget' and cap is not null and key in (select jsonb_array_elements_text(c -> 'budgets'))
-      order by key
-      for update;
-      insert into ledger_subjects as l (ledger, key, subject, cap)
-      select e ->> 'ledger', e ->> 'key', e -> 'subject', null
-      from jsonb_array_elements(c -> 'subjects') with ordinality as t(e, n)
-      order by t.n
-      on conflict (ledger, key) do update set total = l.total;
+      -- A block of its own (a subtransaction): when the state moved, what it did — a subject row the
+      -- upsert created — is rolled back, and the function answers without an error (nothing logged).
+      begin
+        -- The locks of the locked path, in its order: budgets first ('budget' sorts before every other
+        -- ledger), in key order, then the subjects in (ledger, key) order as given, rows created if missing.
+        perform 1 from ledger_subjects
+        where ledger = 'budget' and cap is not null and key in (select jsonb_array_elements_text(c -> 'budgets'))
+        order by key
+        for update;
+        insert into ledger_subjects as l (ledger, key, subject, cap)
+        select e ->> 'ledger', e ->> 'key', e -> 'subject', null
+        from jsonb_array_elements(c -> 'subjects') with ordinality as t(e, n)
+        order by t.n
+        on conflict (ledger, key) do update set total = l.total;
 
-      -- Read again under the locks (a new snapshot): unchanged, or nothing of this is kept.
-      select md5(decision_state(c -> 'subjects', c -> 'budgets')::text) into v_now;
-      if v_now is distinct from c ->> 'fingerprint' then
-        raise exception 'store_decision_checked: the ledger changed since it was read' using errcode = 'YI003';
-      end if;
-
+        -- Read again under the locks (a new snapshot): unchanged, or nothing of this is kept.
+        select decision_state(c -> 'subjects', c -> 'budgets') into v_state;
+        if md5(v_state::text) is distinct from c ->> 'fingerprint' then
+          raise exception 'store_decision_checked: the ledger changed since it was read' using errcode = 'YI003';
+        end if;
+      exception when sqlstate 'YI003' then
+        -- The state as it stands (read under the locks, now released), for the caller to decide again.
+        return jsonb_build_object('stale', v_state, 'fingerprint', md5(v_state::text));
+      end;
       -- No budget applied (the caller decides under the locks when one does: src/decisions/decide.ts),
       -- and none does now: the decision queues nothing.
       return store_decision(p);

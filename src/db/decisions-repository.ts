@@ -6,7 +6,7 @@ import type { StoredRecord } from '../engine/stored-record.ts'
 import { type ApplicationEntity, applicationEntity, type DecisionEntity, decisionEntity } from './entities.ts'
 import type { Executor } from './executor.ts'
 import { IDEMPOTENCY_TTL_HOURS, KeyTakenError } from './idempotency-repository.ts'
-import type { JournalRow } from './ledger-repository.ts'
+import type { JournalRow, StateRow } from './ledger-repository.ts'
 import type { Database, ResponseReplay } from './schema.ts'
 
 export interface StoredApplication extends ApplicationEntity {
@@ -306,24 +306,28 @@ export interface DecisionCheck {
  * Stores a decision made on an unlocked read of the ledger, in one statement and its own transaction
  * (store_decision_checked, migration 2026-12-04T1800): it takes the locked path's locks in its order,
  * and calls store_decision only if the state read under them is still the one the decision was made
- * on. Returns false, with nothing written, when it moved. Throws KeyTakenError as storeDecisionWrite does.
- * Not inside a transaction: the locks must be the statement's only, taken after the read.
+ * on. When it moved, nothing is written and the answer is the state as read under the locks (and its
+ * fingerprint). Throws KeyTakenError as storeDecisionWrite does. Not inside a transaction: the locks
+ * must be the statement's only, taken after the read.
  */
 export const storeDecisionChecked = async (
   db: Kysely<Database>,
   w: DecisionWrite,
   check: DecisionCheck,
-): Promise<boolean> => {
+): Promise<{ stored: true } | { stored: false; state: StateRow; fingerprint: string }> => {
   const c = { ...check.state, fingerprint: check.fingerprint }
   try {
-    await sql`select store_decision_checked(${JSON.stringify(payloadOf(w))}::jsonb, ${JSON.stringify(c)}::jsonb)`.execute(
+    const { rows } = await sql<{ r: { stale?: StateRow; fingerprint?: string } }>`
+      select store_decision_checked(${JSON.stringify(payloadOf(w))}::jsonb, ${JSON.stringify(c)}::jsonb) as r`.execute(
       db,
     )
-    return true
+    const r = rows[0]!.r
+    return r.stale !== undefined
+      ? { stored: false, state: r.stale, fingerprint: r.fingerprint! }
+      : { stored: true }
   } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code
-    if (code === 'YI003') return false
-    if (code === 'YI002') throw new KeyTakenError(w.completion?.key ?? '')
+    if ((error as { code?: unknown } | null)?.code === 'YI002')
+      throw new KeyTakenError(w.completion?.key ?? '')
     throw error
   }
 }

@@ -164,7 +164,7 @@ export interface LedgerState {
   fingerprint: string
 }
 
-type StateRow = [
+export type StateRow = [
   totals: [ledger: string, key: string, total: string][],
   grants: [
     ledger: string,
@@ -200,6 +200,15 @@ export const readLedgerState = async (
     db,
   )
   const { state, fingerprint } = rows[0]!
+  return ledgerStateOf(subjects, state, fingerprint)
+}
+
+/** decision_state's answer (also store_decision_checked's when the state moved) as the engine sees it. */
+export const ledgerStateOf = (
+  subjects: readonly Subject[],
+  state: StateRow,
+  fingerprint: string,
+): LedgerState => {
   const [totalRows, grantRows, budgetRows] = state
   // As historyFor builds it: totals in the subjects' order, those above zero; grants in the order read.
   const held = new Map(totalRows.map(([ledger, key, total]) => [lockedKey(ledger, key), total]))

@@ -35,6 +35,7 @@ import {
   type Grant,
   historyFor,
   type LedgerState,
+  ledgerStateOf,
   lockSubjects,
   readLedgerState,
   releaseGrants,
@@ -90,10 +91,10 @@ export interface StoreOptions {
    */
   respond?: (decided: Decided) => { body: string; completion: Omit<KeyCompletion, 'body'> }
   /**
-   * Called between the unlocked read of a new application's ledger state and its checked store: a
-   * test commits a competing decision here to force the stale path.
+   * Called before each checked store of a new application (attempt 1, 2…), after the state it is
+   * decided on was read: a test commits a competing decision here to force the stale path.
    */
-  afterRead?: () => Promise<void>
+  beforeStore?: (attempt: number) => Promise<void>
 }
 
 interface Supersedes {
@@ -336,13 +337,23 @@ const budgetSet = (db: Kysely<Database>, keys: readonly string[]): boolean =>
   keys.some((k) => budgetsSeen.get(db)?.has(k) === true)
 
 /**
+ * How many checked stores a new application tries: the first on the state read unlocked; the second
+ * on the state the first found under the locks (store_decision_checked answers it when it moved, so
+ * deciding again costs one statement, not the locked path's six). A tuning choice, not policy: with
+ * 10 in flight on 5 projects the first is stale for about half of them (bench/write-path.ts,
+ * WRITE_PATH_PROJECTS=5).
+ */
+const CHECKED_ATTEMPTS = 2
+
+/**
  * A new application in two statements, no transaction held open across them (issue #10): read what
  * the engine sees of the ledger, unlocked (readLedgerState); decide; then one statement
  * (store_decision_checked) takes the locks the locked path takes, in its order, re-reads the state
  * under them, and stores only if it is the one decided on. Then the decision is the one the locked
- * path would make (the engine is pure). Returns null, with nothing written, when the state moved or
- * the store lost a race the locked path retries, or when a budget applies (budgetsSeen): the caller
- * decides again under the locks.
+ * path would make (the engine is pure). When the state moved it is decided again on the state found
+ * under the locks, and stored the same way (CHECKED_ATTEMPTS). Returns null, with nothing written,
+ * when the state kept moving, when the store lost a race the locked path retries, or when a budget
+ * applies (budgetsSeen): the caller decides again under the locks.
  */
 const submitChecked = async (
   db: Kysely<Database>,
@@ -359,44 +370,47 @@ const submitChecked = async (
   } catch (e) {
     throw databaseUnavailable(e) ?? e
   }
-  if (state.budgets.length > 0) {
-    const seen = budgetsSeen.get(db) ?? new Set<string>()
-    for (const b of state.budgets) seen.add(b.key)
-    budgetsSeen.set(db, seen)
-    writePathCounts.budgeted++
-    return null
-  }
-  await options.afterRead?.()
-  const history = withBudgets(state.history, facts, state.budgets)
-  const reuse = options.precomputed !== undefined && isEmpty(history)
-  const evaluation = reuse ? options.precomputed! : decideCompact(facts, { history })
-  const prepared = prepareDecision(caller, facts, application, true, null, {
-    subjects,
-    budgets: state.budgets,
-    history,
-    evaluation,
-    released: [],
-    respond: options.respond,
-  })
-  let stored: boolean
-  try {
-    stored = await storeDecisionChecked(db, prepared.write, {
-      state: stateArguments(subjects, budgetKeys),
-      fingerprint: state.fingerprint,
+  for (let attempt = 1; ; attempt++) {
+    if (state.budgets.length > 0) {
+      const seen = budgetsSeen.get(db) ?? new Set<string>()
+      for (const b of state.budgets) seen.add(b.key)
+      budgetsSeen.set(db, seen)
+      writePathCounts.budgeted++
+      return null
+    }
+    await options.beforeStore?.(attempt)
+    const history = withBudgets(state.history, facts, state.budgets)
+    const reuse = options.precomputed !== undefined && isEmpty(history)
+    const evaluation = reuse ? options.precomputed! : decideCompact(facts, { history })
+    const prepared = prepareDecision(caller, facts, application, true, null, {
+      subjects,
+      budgets: state.budgets,
+      history,
+      evaluation,
+      released: [],
+      respond: options.respond,
     })
-  } catch (e) {
-    if (e instanceof KeyTakenError) throw e
-    // A deadlock or a lock timeout: the locked path retries it, with backoff.
-    if (isRetryable(e)) return null
-    throw databaseUnavailable(e) ?? e
-  }
-  if (!stored) {
+    let result: Awaited<ReturnType<typeof storeDecisionChecked>>
+    try {
+      result = await storeDecisionChecked(db, prepared.write, {
+        state: stateArguments(subjects, budgetKeys),
+        fingerprint: state.fingerprint,
+      })
+    } catch (e) {
+      if (e instanceof KeyTakenError) throw e
+      // A deadlock or a lock timeout: the locked path retries it, with backoff.
+      if (isRetryable(e)) return null
+      throw databaseUnavailable(e) ?? e
+    }
+    if (result.stored) {
+      writePathCounts.checked++
+      if (reuse) writePathCounts.reused++
+      return prepared.decided
+    }
     writePathCounts.stale++
-    return null
+    if (attempt >= CHECKED_ATTEMPTS) return null
+    state = ledgerStateOf(subjects, result.state, result.fingerprint)
   }
-  writePathCounts.checked++
-  if (reuse) writePathCounts.reused++
-  return prepared.decided
 }
 
 /**

@@ -149,7 +149,8 @@ for (const c of cases) {
           precomputed: precheck(c.mine),
           // Between the read and the checked store: the competitor is decided and committed.
           // A budget is set there too (none was when the application's state was read).
-          afterRead: async () => {
+          beforeStore: async (attempt) => {
+            if (attempt > 1) return
             await setBudget()
             if (competitor === null)
               competitor = await submitApplication(checkedDb.db, caller, c.competitor, {
@@ -158,11 +159,12 @@ for (const c of cases) {
           },
         })
         t.equal(writePathCounts.stale - before.stale, 1, 'the checked store found the ledger moved')
-        // (the competitor too when a budget is set: a budget's applications are decided under the locks)
+        // Decided again on the state the checked store found, and stored by the second one; with a budget
+        // set, under the locks (the competitor too: a budget's applications are decided locked at once).
         t.equal(
           writePathCounts.locked - before.locked,
-          c.budget ? 2 : 1,
-          'and the application was decided under the locks',
+          c.budget ? 2 : 0,
+          c.budget ? 'a budget now applies: decided under the locks' : 'decided again, stored checked',
         )
         results.push({ mine, competitor: competitor! })
       } else {
@@ -214,6 +216,35 @@ for (const c of cases) {
   })
 }
 
+t.test('the state moves again before the second checked store: decided under the locks', async (t) => {
+  const checkedDb = await testDatabase(t)
+  const lockedDb = await testDatabase(t)
+  const mine = deepProcessing('p-twice', '80000000.00', '2015-09-01')
+  const competitors = [
+    deepProcessing('p-twice', '120000000.00'),
+    deepProcessing('p-twice', '50000000.00', '2015-07-01'),
+  ]
+  await keysFor(checkedDb)
+  await keysFor(lockedDb)
+  const caller = await financeCaller(checkedDb.db)
+  const lockedCaller = await financeCaller(lockedDb.db)
+  const before = { ...writePathCounts }
+  const decided = await submitApplication(checkedDb.db, caller, mine, {
+    precomputed: precheck(mine),
+    // Before each of the two checked stores, a competitor on the same project commits.
+    beforeStore: async (attempt) => {
+      await submitLocked(checkedDb.db, caller, competitors[attempt - 1]!, {})
+    },
+  })
+  t.equal(writePathCounts.stale - before.stale, 2, 'both checked stores found the ledger moved')
+  t.equal(writePathCounts.locked - before.locked, 1, 'then it was decided under the locks')
+  for (const c of competitors) await submitLocked(lockedDb.db, lockedCaller, c, {})
+  const locked = await submitLocked(lockedDb.db, lockedCaller, mine, {})
+  t.same(decided.decision.evaluation, locked.decision.evaluation, 'the decision: as the locked path makes it')
+  t.same(decided.decision.history, locked.decision.history, 'on the same history')
+  t.same(await ledgerState(checkedDb.db), await ledgerState(lockedDb.db), 'the same ledgers')
+})
+
 t.test(
   'a state that moved: refused, nothing written (not even the subject rows the locks create)',
   async (t) => {
@@ -245,23 +276,25 @@ t.test(
         completion: { callerKeyId: caller.keyId, key: 'k-moved', requestHash: 'h', status: 201 },
       }),
     })
-    const check = { state: stateArguments(subjects, budgetKeys), queue: [] }
+    const check = { state: stateArguments(subjects, budgetKeys) }
+    const refused = await storeDecisionChecked(database.db, prepared.write, {
+      ...check,
+      fingerprint: `not-${state.fingerprint}`,
+    })
+    t.equal(refused.stored, false, 'refused')
     t.equal(
-      await storeDecisionChecked(database.db, prepared.write, {
-        ...check,
-        fingerprint: `not-${state.fingerprint}`,
-      }),
-      false,
-      'refused',
+      refused.stored ? null : refused.fingerprint,
+      state.fingerprint,
+      'answering the state as it read it under the locks',
     )
     t.same(
       await counts(database.db),
       before,
       'nothing written: no application, decision, grant, key, audit entry, subject row',
     )
-    t.equal(
+    t.same(
       await storeDecisionChecked(database.db, prepared.write, { ...check, fingerprint: state.fingerprint }),
-      true,
+      { stored: true },
       'the same write with the state as read: stored',
     )
     const after = await counts(database.db)
