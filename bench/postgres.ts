@@ -197,13 +197,14 @@ export const benchApplications = async (database: DatabaseHandle, enterpriseKey:
 }
 
 /**
- * The CPU time (ms, user + system, 10 ms ticks) the backends connected to database `name` have used so
- * far, read from /proc: PostgreSQL on this machine, readable by this user; NaN otherwise. A backend
+ * The CPU time (ms, user + system, 10 ms ticks) the client backends connected to database `name` have
+ * used so far, read from /proc: PostgreSQL on this machine, readable by this user; NaN otherwise. A backend
  * that exits between two readings is not counted: read across a load whose pool stays connected.
  */
 export const backendCpu = async (monitor: pg.Client, name: string): Promise<number> => {
   const pids = await monitor.query<{ pid: number }>(
-    'select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+    // client backends only: autovacuum's workers (datname set too) run when they will, not per request
+    "select pid from pg_stat_activity where datname = $1 and backend_type = 'client backend' and pid <> pg_backend_pid()",
     [name],
   )
   const tick = 1000 / 100 // USER_HZ
