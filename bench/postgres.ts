@@ -3,7 +3,7 @@
 
 import { execFileSync, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import pg from 'pg'
@@ -244,4 +244,28 @@ export const benchApplications = async (database: DatabaseHandle, enterpriseKey:
     return r
   }
   return { app, post }
+}
+
+/**
+ * The CPU time (ms, user + system, 10 ms ticks) the client backends connected to database `name` have
+ * used so far, read from /proc: PostgreSQL on this machine, readable by this user; NaN otherwise. A backend
+ * that exits between two readings is not counted: read across a load whose pool stays connected.
+ */
+export const backendCpu = async (monitor: pg.Client, name: string): Promise<number> => {
+  const pids = await monitor.query<{ pid: number }>(
+    // client backends only: autovacuum's workers (datname set too) run when they will, not per request
+    "select pid from pg_stat_activity where datname = $1 and backend_type = 'client backend' and pid <> pg_backend_pid()",
+    [name],
+  )
+  const tick = 1000 / 100 // USER_HZ
+  let ms = 0
+  for (const { pid } of pids.rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+      ms += (Number(fields[11]) + Number(fields[12])) * tick
+    } catch {
+      return Number.NaN
+    }
+  }
+  return ms
 }

@@ -24,6 +24,7 @@ import { readFileSync } from 'node:fs'
 import { availableParallelism, loadavg } from 'node:os'
 import { join } from 'node:path'
 import autocannon, { type Request, type Result } from 'autocannon'
+import pg from 'pg'
 import type { Caller } from '../src/auth/api-keys.ts'
 import { loadConfig } from '../src/config.ts'
 import { openPostgres } from '../src/db/database.ts'
@@ -40,6 +41,7 @@ import {
   auditRestore,
   type BaselineResult,
   type BenchDatabase,
+  backendCpu,
   baselineInserts,
   createBenchDatabase,
   dropBenchDatabase,
@@ -65,6 +67,12 @@ const CONNECTIONS = 50
 const WARM_UP_SECONDS = 2
 /** BENCH_ONLY=http: the HTTP load tests (2–4) alone, printed, BENCHMARKS.md left as it is */
 const HTTP_ONLY = process.env['BENCH_ONLY'] === 'http'
+/**
+ * BENCH_ONLY=write: 5 (POST /v1/applications, audit on) and 5a (POST /bench/insert) alone, in
+ * alternating rounds (BENCH_ROUNDS, default 2) on one database and server, printed with each round's
+ * ratio (5)/(5a); BENCHMARKS.md left as it is
+ */
+const WRITE_ONLY = process.env['BENCH_ONLY'] === 'write'
 const POOL_SIZE = loadConfig(process.env).poolSize
 
 const log = (line: string) => process.stdout.write(`${line}\n`)
@@ -552,6 +560,12 @@ const main = async (): Promise<void> => {
     return
   }
 
+  if (WRITE_ONLY) {
+    await writeOnly()
+    log(`\n${((Date.now() - started) / 1000).toFixed(0)} s in all`)
+    return
+  }
+
   // 1 ------------------------------------------------------------------------------------------
   log('\n1. engine, in process, one thread')
   const engine = engineBenchmark()
@@ -763,6 +777,81 @@ const main = async (): Promise<void> => {
   } finally {
     await server?.stop()
     await cleanup()
+  }
+}
+
+/** BENCH_ONLY=write: sections 5 and 5a alone, alternating, on the same database and server. */
+const writeOnly = async (): Promise<void> => {
+  const rounds = Number(process.env['BENCH_ROUNDS'] || '2')
+  const database = await createBenchDatabase()
+  log(
+    `\nBENCH_ONLY=write: 5 and 5a only, ${rounds} alternating rounds, ${CONNECTIONS} connections, ${DURATION} s each; BENCHMARKS.md is not written`,
+  )
+  log(
+    `PostgreSQL ${database.serverVersion}: database ${database.name}, fsync ${database.fsync}, synchronous_commit ${database.synchronousCommit}`,
+  )
+  const server = await startServer(database.url)
+  try {
+    const first = await probe(server.url, '/v1/applications', {
+      method: 'POST',
+      headers: {
+        ...JSON_HEADERS,
+        authorization: `Bearer ${database.enterpriseKey}`,
+        'idempotency-key': `probe-${runId}`,
+      },
+      body: JSON.stringify(deepProcessing(`probe-${runId}`, '120000000.00')),
+    })
+    if (first.status !== 201)
+      throw new Error(`probe: /v1/applications ${first.status}: ${first.body.slice(0, 300)}`)
+    // Both routes loaded for WARM_UP_SECONDS first (not counted): the first measured round is not
+    // the one that warms the JIT and opens the pool.
+    await load(
+      server.url,
+      applicationRequests(database.enterpriseKey, 'warm-insert', '/bench/insert'),
+      WARM_UP_SECONDS,
+    )
+    await load(server.url, applicationRequests(database.enterpriseKey, 'warm-on'), WARM_UP_SECONDS)
+    await settle(database.url)
+    const sums = { on: 0, insert: 0 }
+    // PostgreSQL's CPU per request too (its backends, /proc): on two cores it shares them with the server.
+    const monitor = new pg.Client({ connectionString: database.url })
+    await monitor.connect()
+    for (let round = 1; round <= rounds; round++) {
+      const figures: Record<'on' | 'insert', LoadFigures> = {} as never
+      for (const which of round % 2 === 1 ? (['insert', 'on'] as const) : (['on', 'insert'] as const)) {
+        const backend = await backendCpu(monitor, database.name)
+        figures[which] =
+          which === 'insert'
+            ? await load(
+                server.url,
+                applicationRequests(database.enterpriseKey, `insert-${round}`, '/bench/insert'),
+                DURATION,
+                server,
+              )
+            : await load(
+                server.url,
+                applicationRequests(database.enterpriseKey, `on-${round}`),
+                DURATION,
+                server,
+              )
+        if (which === 'on') await settle(database.url)
+        const f = figures[which]
+        const answered = f.ok + Object.values(f.other).reduce((a, b) => a + b, 0)
+        const databaseUs =
+          (((await backendCpu(monitor, database.name)) - backend) * 1000) / Math.max(1, answered)
+        log(
+          `   round ${round}, ${which === 'on' ? '5.  POST /v1/applications' : '5a. POST /bench/insert   '}: ${describe(f)}, ` +
+            `PostgreSQL CPU ${fmt(databaseUs)} µs/request`,
+        )
+        sums[which] += figures[which].perSecond
+      }
+      log(`   round ${round}: (5)/(5a) = ${ratio(figures.on.perSecond, figures.insert.perSecond).toFixed(2)}`)
+    }
+    await monitor.end()
+    log(`\n   all rounds: (5)/(5a) = ${ratio(sums.on, sums.insert).toFixed(2)} (goal ≥ 0.25)`)
+  } finally {
+    await server.stop()
+    await dropBenchDatabase(database.name)
   }
 }
 

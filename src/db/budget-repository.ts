@@ -26,6 +26,11 @@ export interface QueuePosition {
   supersededId: string | null
 }
 
+/** The keys of the budget subjects among `candidates`, each once. */
+export const budgetKeysOf = (candidates: readonly LedgerSubject[]): string[] => [
+  ...new Set(candidates.filter((s) => s.ledger === 'budget').map(subjectKey)),
+]
+
 /**
  * Locks the budgets that are set among `candidates`, in key order, and reads their state: amount,
  * drawn, and how many unfunded outcomes wait ahead of this decision in each queue.
@@ -35,7 +40,7 @@ export const lockBudgets = async (
   candidates: readonly LedgerSubject[],
   position: QueuePosition,
 ): Promise<BudgetState[]> => {
-  const keys = [...new Set(candidates.filter((s) => s.ledger === 'budget').map(subjectKey))]
+  const keys = budgetKeysOf(candidates)
   if (keys.length === 0) return []
   const rows = await sql<{ key: string; subject: BudgetSubject; total: string; cap: string }>`
     select key, subject, total, cap from ledger_subjects

@@ -15,6 +15,7 @@
 
 import { sql } from 'kysely'
 import {
+  type BudgetState,
   type History,
   type LedgerClaim,
   type LedgerGrant,
@@ -156,6 +157,101 @@ export const historyFor = async (
     ...(totals.length > 0 ? { totals } : {}),
     ...(grants.length > 0 ? { grants } : {}),
   }
+}
+
+/**
+ * What the engine sees of the ledger for a new application, read in one statement without a lock or a
+ * transaction (decision_state, migration 2026-12-04T1800): the history historyFor would read under the
+ * locks, the budgets lockBudgets would lock among `budgetKeys` (everything queued counts as ahead of a
+ * new application), and `fingerprint`, md5 of the state as read. store_decision_checked reads it again
+ * under the locks and stores only if it is unchanged.
+ */
+export interface LedgerState {
+  history: History
+  budgets: BudgetState[]
+  fingerprint: string
+}
+
+export type StateRow = [
+  totals: [ledger: string, key: string, total: string][],
+  grants: [
+    ledger: string,
+    key: string,
+    kind: 'once' | 'days',
+    item: string | null,
+    from: string | null,
+    to: string | null,
+    amount: string | null,
+    decisionId: string,
+    creditCode: string | null,
+  ][],
+  budgets: [key: string, subject: BudgetSubjectRow, total: string, cap: string, queued: number][],
+]
+
+type BudgetSubjectRow = Extract<LedgerSubject, { ledger: 'budget' }>
+
+/** The subjects and budgets as decision_state and store_decision_checked take them. */
+export const stateArguments = (subjects: readonly Subject[], budgetKeys: readonly string[]) => ({
+  subjects: subjects.map((s) => ({ ledger: s.ledger, key: s.key, subject: s.subject })),
+  budgets: budgetKeys,
+})
+
+export const readLedgerState = async (
+  db: Executor,
+  subjects: readonly Subject[],
+  budgetKeys: readonly string[],
+): Promise<LedgerState> => {
+  const args = stateArguments(subjects, budgetKeys)
+  const { rows } = await sql<{ state: StateRow; fingerprint: string }>`
+    select s as state, md5(s::text) as fingerprint
+    from decision_state(${JSON.stringify(args.subjects)}::jsonb, ${JSON.stringify(args.budgets)}::jsonb) s`.execute(
+    db,
+  )
+  const { state, fingerprint } = rows[0]!
+  return ledgerStateOf(subjects, state, fingerprint)
+}
+
+/** decision_state's answer (also store_decision_checked's when the state moved) as the engine sees it. */
+export const ledgerStateOf = (
+  subjects: readonly Subject[],
+  state: StateRow,
+  fingerprint: string,
+): LedgerState => {
+  const [totalRows, grantRows, budgetRows] = state
+  // As historyFor builds it: totals in the subjects' order, those above zero; grants in the order read.
+  const held = new Map(totalRows.map(([ledger, key, total]) => [lockedKey(ledger, key), total]))
+  const totals = subjects.flatMap((s) => {
+    const total = held.get(lockedKey(s.ledger, s.key))
+    return total === undefined ? [] : [{ ledger: s.ledger, key: s.key, total }]
+  })
+  const grants = grantRows.map(
+    ([ledger, key, kind, item, from, to, amount, decisionId, creditCode]): LedgerGrant => ({
+      ledger: ledger as LedgerName,
+      key,
+      kind,
+      item,
+      period: from !== null && to !== null ? { from, to } : null,
+      amount,
+      decisionId,
+      creditCode,
+    }),
+  )
+  const history: History =
+    subjects.length === 0
+      ? {}
+      : { ...(totals.length > 0 ? { totals } : {}), ...(grants.length > 0 ? { grants } : {}) }
+  const budgets = budgetRows.map(
+    ([key, subject, total, cap, queued]): BudgetState => ({
+      key,
+      year: subject.year,
+      measure: subject.measure,
+      prefecture: subject.prefecture,
+      amount: cap,
+      drawn: total,
+      queued,
+    }),
+  )
+  return { history, budgets, fingerprint }
 }
 
 /** A row of the journal (ledger_entries) as stored. */

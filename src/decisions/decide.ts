@@ -1,10 +1,15 @@
-// Deciding an application and storing the decision, in one transaction: the application, the
-// decision (the engine's compact record: outcomes, ruleset version, every parameter value used, the
-// facts of its trace; and the history the engine saw), the ledger grants it consumes, the
-// Idempotency-Key it claims and completes, and one audit entry per state change — or nothing at all.
-// Round trips inside the transaction: lock the ledger subjects, read what they hold, then one
-// statement (store_decision) for every write. No explained evaluation is built on this path: the
-// auditor's view is rendered from the record when someone reads it (src/decisions/stored-evaluation.ts).
+// Deciding an application and storing the decision, atomically: the application, the decision (the
+// engine's compact record: outcomes, ruleset version, every parameter value used, the facts of its
+// trace; and the history the engine saw), the ledger grants it consumes, the Idempotency-Key it claims
+// and completes, and one audit entry per state change — or nothing at all.
+// A new application (submitApplication) takes two statements (issue #10): the ledger state its
+// subjects and budgets hold, read unlocked; then store_decision_checked, one statement that takes the
+// locks, checks the state did not move and writes everything (store_decision). When it moved, nothing
+// is written and the application is decided again as corrections always are, and as applications a
+// budget applies to are at once (its row is drawn by all of them) (submitLocked): in one
+// transaction, lock the budgets and the ledger subjects, read what they hold, then one statement
+// (store_decision) for every write. No explained evaluation is built on this path: the auditor's view
+// is rendered from the record when someone reads it (src/decisions/stored-evaluation.ts).
 
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
@@ -12,27 +17,34 @@ import { hashCanonical } from '../audit/canonical-json.ts'
 import type { AuditEntryInput } from '../audit/chain.ts'
 import type { Caller } from '../auth/api-keys.ts'
 import { auditRows } from '../db/audit-repository.ts'
-import { enqueueUnfunded, lockBudgets } from '../db/budget-repository.ts'
+import { budgetKeysOf, enqueueUnfunded, lockBudgets } from '../db/budget-repository.ts'
 import {
   type DecisionWrite,
   type KeyCompletion,
   type StoredApplication,
   type StoredDecision,
+  storeDecisionChecked,
   storeDecisionWrite,
 } from '../db/decisions-repository.ts'
 import { applicationEntity, type DecisionEntity, entityHash } from '../db/entities.ts'
 import type { Executor } from '../db/executor.ts'
+import { databaseUnavailable } from '../db/faults.ts'
+import { KeyTakenError } from '../db/idempotency-repository.ts'
 import {
   claimRows,
   type Grant,
   historyFor,
+  type LedgerState,
+  ledgerStateOf,
   lockSubjects,
+  readLedgerState,
   releaseGrants,
   reversalRows,
   type Subject,
+  stateArguments,
   subjectsOf,
 } from '../db/ledger-repository.ts'
-import { inTransaction } from '../db/retry.ts'
+import { inTransaction, isRetryable } from '../db/retry.ts'
 import type { Database } from '../db/schema.ts'
 import { applicableBudget, BUDGETED_MEASURES, budgetCandidates } from '../engine/budgets.ts'
 import { type CompactEvaluation, decideCompact } from '../engine/decide.ts'
@@ -78,6 +90,11 @@ export interface StoreOptions {
    * same statement: a stored response can never disagree with stored data.
    */
   respond?: (decided: Decided) => { body: string; completion: Omit<KeyCompletion, 'body'> }
+  /**
+   * Called before each checked store of a new application (attempt 1, 2…), after the state it is
+   * decided on was read: a test commits a competing decision here to force the stale path.
+   */
+  beforeStore?: (attempt: number) => Promise<void>
 }
 
 interface Supersedes {
@@ -299,16 +316,135 @@ export const newApplication = (caller: Caller, facts: Application, hash?: string
 
 const applicationHash = (a: StoredApplication): string => entityHash(applicationEntity(toRow(a)))
 
-/** Stores and decides a new application, in one transaction. */
+/**
+ * How new applications were stored since the process started (bench/write-path.ts reports them):
+ * in two round trips (`checked`), of which `reused` with the precheck's record; `stale` when the
+ * ledger moved between the read and the checked store; `budgeted` when a budget applies; both then
+ * decided under the locks (`locked`, which also counts retryable failures of the checked store).
+ */
+export const writePathCounts = { checked: 0, reused: 0, stale: 0, budgeted: 0, locked: 0 }
+
+/**
+ * The budget keys seen set, per database. Every application of a budget's year draws its row
+ * (POLICY.md §3): under load its state moves between any unlocked read and a checked store (10 in
+ * flight: 92 % stale, 8.4 statements and 1.6× the CPU of the locked path, bench/write-path.ts with
+ * WRITE_PATH_BUDGET), so such applications are decided under the locks without the read. A budget is
+ * never unset (its amount changes, its row stays); were it, this would only route an application
+ * to the locked path, which is always exact.
+ */
+const budgetsSeen = new WeakMap<object, Set<string>>()
+const budgetSet = (db: Kysely<Database>, keys: readonly string[]): boolean =>
+  keys.some((k) => budgetsSeen.get(db)?.has(k) === true)
+
+/**
+ * How many checked stores a new application tries: the first on the state read unlocked; the second
+ * on the state the first found under the locks (store_decision_checked answers it when it moved, so
+ * deciding again costs one statement, not the locked path's six). A tuning choice, not policy: with
+ * 10 in flight on 5 projects the first is stale for about half of them (bench/write-path.ts,
+ * WRITE_PATH_PROJECTS=5).
+ */
+const CHECKED_ATTEMPTS = 2
+
+/**
+ * A new application in two statements, no transaction held open across them (issue #10): read what
+ * the engine sees of the ledger, unlocked (readLedgerState); decide; then one statement
+ * (store_decision_checked) takes the locks the locked path takes, in its order, re-reads the state
+ * under them, and stores only if it is the one decided on. Then the decision is the one the locked
+ * path would make (the engine is pure). When the state moved it is decided again on the state found
+ * under the locks, and stored the same way (CHECKED_ATTEMPTS). Returns null, with nothing written,
+ * when the state kept moving, when the store lost a race the locked path retries, or when a budget
+ * applies (budgetsSeen): the caller decides again under the locks.
+ */
+const submitChecked = async (
+  db: Kysely<Database>,
+  caller: Caller,
+  facts: Application,
+  application: StoredApplication,
+  options: StoreOptions,
+): Promise<Decided | null> => {
+  const subjects = subjectsOf(facts)
+  const budgetKeys = budgetKeysOf(budgetCandidates(facts))
+  let state: LedgerState
+  try {
+    state = await readLedgerState(db, subjects, budgetKeys)
+  } catch (e) {
+    throw databaseUnavailable(e) ?? e
+  }
+  for (let attempt = 1; ; attempt++) {
+    if (state.budgets.length > 0) {
+      const seen = budgetsSeen.get(db) ?? new Set<string>()
+      for (const b of state.budgets) seen.add(b.key)
+      budgetsSeen.set(db, seen)
+      writePathCounts.budgeted++
+      return null
+    }
+    await options.beforeStore?.(attempt)
+    const history = withBudgets(state.history, facts, state.budgets)
+    const reuse = options.precomputed !== undefined && isEmpty(history)
+    const evaluation = reuse ? options.precomputed! : decideCompact(facts, { history })
+    const prepared = prepareDecision(caller, facts, application, true, null, {
+      subjects,
+      budgets: state.budgets,
+      history,
+      evaluation,
+      released: [],
+      respond: options.respond,
+    })
+    let result: Awaited<ReturnType<typeof storeDecisionChecked>>
+    try {
+      result = await storeDecisionChecked(db, prepared.write, {
+        state: stateArguments(subjects, budgetKeys),
+        fingerprint: state.fingerprint,
+      })
+    } catch (e) {
+      if (e instanceof KeyTakenError) throw e
+      // A deadlock or a lock timeout: the locked path retries it, with backoff.
+      if (isRetryable(e)) return null
+      throw databaseUnavailable(e) ?? e
+    }
+    if (result.stored) {
+      writePathCounts.checked++
+      if (reuse) writePathCounts.reused++
+      return prepared.decided
+    }
+    writePathCounts.stale++
+    if (attempt >= CHECKED_ATTEMPTS) return null
+    state = ledgerStateOf(subjects, result.state, result.fingerprint)
+  }
+}
+
+/**
+ * Stores and decides a new application: in two statements when no budget applies and the ledger does
+ * not move between them (submitChecked), else in one transaction under the locks, as before.
+ */
 export const submitApplication = async (
   db: Kysely<Database>,
   caller: Caller,
   facts: Application,
   options: StoreOptions = {},
+): Promise<Decided> => {
+  const application = newApplication(caller, facts, options.inputHash)
+  if (budgetSet(db, budgetKeysOf(budgetCandidates(facts)))) writePathCounts.budgeted++
+  else {
+    const decided = await submitChecked(db, caller, facts, application, options)
+    if (decided !== null) return decided
+  }
+  writePathCounts.locked++
+  return submitLocked(db, caller, facts, options, application)
+}
+
+/**
+ * A new application decided and stored in one transaction under the locks: lockBudgets, lockSubjects,
+ * historyFor, store_decision (the path before 2026-12-04T1800, and submitApplication's fallback).
+ */
+export const submitLocked = (
+  db: Kysely<Database>,
+  caller: Caller,
+  facts: Application,
+  options: StoreOptions = {},
+  application: StoredApplication = newApplication(caller, facts, options.inputHash),
 ): Promise<Decided> =>
-  inTransaction(db, (trx) =>
-    decideAndStore(trx, caller, facts, newApplication(caller, facts, options.inputHash), true, null, options),
-  )
+  inTransaction(db, (trx) => decideAndStore(trx, caller, facts, application, true, null, options))
 
 /**
  * A correction: a new decision that supersedes `previous`, with the reason and who made it. With

@@ -5,7 +5,7 @@
 import { type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, sql } from 'kysely'
 import t from 'tap'
 import type { Caller } from '../../src/auth/api-keys.ts'
-import { precheck, submitApplication } from '../../src/decisions/decide.ts'
+import { precheck, submitApplication, submitLocked } from '../../src/decisions/decide.ts'
 import { decideCompact, evaluate } from '../../src/engine/evaluate.ts'
 import { storedRecord } from '../../src/engine/stored-record.ts'
 import type { Application, History } from '../../src/engine/types.ts'
@@ -45,7 +45,7 @@ t.test('the write path', async (t) => {
   const caller = await financeCaller(database)
 
   t.test(
-    'one stored decision: budget and subject locks, history, then ONE statement for every write',
+    'one stored decision: the ledger state read, then ONE statement that locks, checks and writes',
     async (t) => {
       for (const [label, facts] of [
         ['a first application (nothing in the ledger)', deepProcessing('p-rt', '120000000.00')],
@@ -57,9 +57,9 @@ t.test('the write path', async (t) => {
           precomputed: precheck(facts),
           respond: () => ({ body: '{}', completion }),
         })
-        // The budget lookup (RawNode: locks the budgets that apply, none here), the subjects' lock
-        // (insert … on conflict), the history, then store_decision for every write.
-        t.same(counter.statements, ['RawNode', 'InsertQueryNode', 'SelectQueryNode', 'RawNode'], label)
+        // decision_state (unlocked, no transaction), then store_decision_checked: the locks, the
+        // same state read again under them, and store_decision for every write.
+        t.same(counter.statements, ['RawNode', 'RawNode'], label)
       }
       const key = await sql<{ state: string }>`
       select state from idempotency_keys where key like 'rt-%'`.execute(database.db)
@@ -68,6 +68,18 @@ t.test('the write path', async (t) => {
         ['done', 'done'],
         'the key was claimed and completed by that same statement',
       )
+    },
+  )
+
+  t.test(
+    'the locked path: budget and subject locks, history, then ONE statement for every write',
+    async (t) => {
+      const facts = deepProcessing('p-rt-locked', '120000000.00')
+      const counter = new StatementCounter()
+      await submitLocked(database.db.withPlugin(counter), caller, facts, { precomputed: precheck(facts) })
+      // The budget lookup (RawNode: locks the budgets that apply, none here), the subjects' lock
+      // (insert … on conflict), the history, then store_decision for every write.
+      t.same(counter.statements, ['RawNode', 'InsertQueryNode', 'SelectQueryNode', 'RawNode'])
     },
   )
 
