@@ -7,45 +7,23 @@
 // `npx tsx bench/batch-profile.ts [rows per chunk, 500] [chunks, 4]`; BENCH_KEEP_DATABASE=1 keeps
 // the database (its name is printed) for EXPLAIN or psql timings.
 
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import pg from 'pg'
 import { canonicalize } from '../src/audit/canonical-json.ts'
-import type { Caller } from '../src/auth/api-keys.ts'
 import { runBatchSlice } from '../src/batches/run.ts'
 import { createBatch, insertInputs, sealBatch } from '../src/db/batches-repository.ts'
-import { openPostgres } from '../src/db/database.ts'
-import { migrateToLatest } from '../src/db/migrator.ts'
 import { decideChunk } from '../src/decisions/decide-chunk.ts'
 import { decideCompact } from '../src/engine/decide.ts'
 import { evaluate } from '../src/engine/evaluate.ts'
-import { deepProcessing, keysFor } from '../test/helpers/fixtures.ts'
+import { deepProcessing } from '../test/helpers/fixtures.ts'
+import { ADMIN_URL, backendCpu as backendCpuMs, query, scratchDatabase } from './postgres.ts'
 
-const adminUrl = process.env['BENCH_ADMIN_URL'] || 'postgres://postgres@127.0.0.1:5432/postgres'
 const rowsPerChunk = Number(process.argv[2] ?? '500')
 const chunks = Number(process.argv[3] ?? '4')
-const name = `bench_profile_${randomBytes(5).toString('hex')}`
-const admin = async (url: string, text: string) => {
-  const c = new pg.Client({ connectionString: url })
-  await c.connect()
-  try {
-    return await c.query(text)
-  } finally {
-    await c.end()
-  }
-}
-await admin(adminUrl, `create database ${name}`)
-const u = new URL(adminUrl)
-u.pathname = `/${name}`
-const database = openPostgres(u.toString(), 4)
+const { name, url, database, caller, drop } = await scratchDatabase('bench_profile', 4)
+const monitor = new pg.Client({ connectionString: ADMIN_URL })
+await monitor.connect()
 try {
-  await migrateToLatest(database.db)
-  await keysFor(database)
-  const key = await database.db
-    .selectFrom('api_keys')
-    .select(['id'])
-    .where('role', '=', 'finance')
-    .executeTakeFirstOrThrow()
-  const caller: Caller = { keyId: key.id, role: 'finance', enterprise: null }
   const n = rowsPerChunk * chunks
   const facts = Array.from({ length: n }, (_, i) =>
     deepProcessing(`line-${i % Math.max(1, Math.floor(n / 5))}`, '60000000.00'),
@@ -62,20 +40,7 @@ try {
     `engine: decideCompact ${compactUs.toFixed(1)} µs/row, evaluate ${evaluateUs.toFixed(1)} µs/row; record ${canonicalize(record).length} B, facts ${JSON.stringify(facts[0]).length} B, outcomes ${record.outcomes.length}\n`,
   )
   // CPU seconds of this database's backends (PostgreSQL on this machine: /proc), and of this process.
-  const { readFileSync } = await import('node:fs')
-  const backendCpu = async () => {
-    const pids = (
-      await admin(adminUrl, `select pid from pg_stat_activity where datname = '${name}'`)
-    ).rows.map((r) => r.pid)
-    let ticks = 0
-    for (const pid of pids) {
-      try {
-        const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-        ticks += Number(f[11]) + Number(f[12])
-      } catch {}
-    }
-    return ticks / 100
-  }
+  const backendCpu = async () => (await backendCpuMs(monitor, name)) / 1000
   for (const store of [false, true]) {
     let total = 0
     const cpu0 = process.cpuUsage()
@@ -125,14 +90,16 @@ try {
       `job ${mode}: ${((total * 1000) / n).toFixed(1)} µs/row (${((n / total) * 1000).toFixed(0)} rows/s); cpu: node ${(((cpu.user + cpu.system) / 1000 / n) * 1000).toFixed(0)} µs/row, postgres ${((pgCpu * 1e6) / n).toFixed(0)} µs/row\n`,
     )
   }
-  const counts = await admin(
-    u.toString(),
+  const counts = await query(
+    url,
     `select (select count(*) from audit_log) audit, (select count(*) from ledger_entries) entries, (select count(*) from decision_outcomes_all) outcomes, (select count(*) from decision_outcomes) outcome_rows, (select pg_total_relation_size('decisions')) decisions_bytes, (select pg_total_relation_size('applications')) applications_bytes, (select pg_total_relation_size('decision_outcomes') + pg_total_relation_size('decision_ineligible')) outcomes_bytes, (select pg_total_relation_size('audit_log')) audit_bytes`,
   )
-  process.stdout.write(`${JSON.stringify(counts.rows[0])}\n`)
+  process.stdout.write(`${JSON.stringify(counts[0])}\n`)
 } finally {
-  await database.close()
-  if (!process.env['BENCH_KEEP_DATABASE'])
-    await admin(adminUrl, `drop database if exists ${name} with (force)`)
-  else process.stdout.write(`kept ${name}\n`)
+  await monitor.end()
+  if (!process.env['BENCH_KEEP_DATABASE']) await drop()
+  else {
+    await database.close()
+    process.stdout.write(`kept ${name}\n`)
+  }
 }

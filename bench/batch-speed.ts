@@ -6,18 +6,14 @@
 // measures the wait for a core. Also the stored bytes per result row of each.
 // `BASELINE_SRC=dist/baseline/src npx tsx bench/batch-speed.ts [mode dry-run|submit] [rows 2000] [rounds 3]`
 
-import { randomBytes, randomUUID } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
 import { resolve } from 'node:path'
 import pg from 'pg'
-import type { Caller } from '../src/auth/api-keys.ts'
 import { createBatch, insertInputs, sealBatch } from '../src/db/batches-repository.ts'
-import { openPostgres } from '../src/db/database.ts'
-import { migrateToLatest } from '../src/db/migrator.ts'
 import { decideCompact } from '../src/engine/decide.ts'
-import { deepProcessing, keysFor } from '../test/helpers/fixtures.ts'
+import { deepProcessing } from '../test/helpers/fixtures.ts'
+import { ADMIN_URL, backendCpu, query, scratchDatabase } from './postgres.ts'
 
-const adminUrl = process.env['BENCH_ADMIN_URL'] || 'postgres://postgres@127.0.0.1:5432/postgres'
 const mode = (process.argv[2] ?? 'dry-run') as 'dry-run' | 'submit'
 const n = Number(process.argv[3] ?? '2000')
 const rounds = Number(process.argv[4] ?? '3')
@@ -38,42 +34,12 @@ if (baselineSrc)
     chunkSizes[0]!,
   ])
 
-const name = `bench_speed_${randomBytes(5).toString('hex')}`
-const admin = async (url: string, text: string) => {
-  const c = new pg.Client({ connectionString: url })
-  await c.connect()
-  try {
-    return await c.query(text)
-  } finally {
-    await c.end()
-  }
-}
-await admin(adminUrl, `create database ${name}`)
-const u = new URL(adminUrl)
-u.pathname = `/${name}`
-const database = openPostgres(u.toString(), 4)
-const backendCpu = async () => {
-  const pids = (await admin(adminUrl, `select pid from pg_stat_activity where datname = '${name}'`)).rows.map(
-    (r) => r.pid,
-  )
-  let ticks = 0
-  for (const pid of pids) {
-    try {
-      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-      ticks += Number(f[11]) + Number(f[12])
-    } catch {}
-  }
-  return ticks / 100
-}
+const { name, url, database, caller, drop } = await scratchDatabase('bench_speed', 4)
+const monitor = new pg.Client({ connectionString: ADMIN_URL })
+await monitor.connect()
+/** CPU seconds of this database's backends so far. */
+const databaseCpu = async () => (await backendCpu(monitor, name)) / 1000
 try {
-  await migrateToLatest(database.db)
-  await keysFor(database)
-  const key = await database.db
-    .selectFrom('api_keys')
-    .select(['id'])
-    .where('role', '=', 'finance')
-    .executeTakeFirstOrThrow()
-  const caller: Caller = { keyId: key.id, role: 'finance', enterprise: null }
   for (const f of Array.from({ length: 500 }, (_, i) => deepProcessing(`w-${i}`, '60000000.00')))
     decideCompact(f)
   const totals = new Map<string, { node: number; postgres: number; wall: number; bytes: number }>()
@@ -99,24 +65,24 @@ try {
       )
       await sealBatch(database.db, id, n, `${id}`)
       const cpu0 = process.cpuUsage()
-      const pg0 = await backendCpu()
+      const pg0 = await databaseCpu()
       const t = performance.now()
       await run.runBatchSlice(database.db, id, { chunkRows, sliceMs: 3_600_000 })
       const wall = performance.now() - t
       const cpu = process.cpuUsage(cpu0)
-      const pgCpu = (await backendCpu()) - pg0
+      const pgCpu = (await databaseCpu()) - pg0
       const bytes = Number(
         (
-          await admin(
-            u.toString(),
+          await query(
+            url,
             `select coalesce(sum(coalesce(pg_column_size(r.outcomes), 0) + coalesce(pg_column_size(r.outcome_codes), 0)), 0) + coalesce((select sum(pg_column_size(t.*)) from batch_reason_texts t where t.batch_id = '${id}'), 0) as b from batch_results r where batch_id = '${id}'`,
           ).catch(() =>
-            admin(
-              u.toString(),
+            query(
+              url,
               `select sum(pg_column_size(r.outcomes)) as b from batch_results r where batch_id = '${id}'`,
             ),
           )
-        ).rows[0].b,
+        )[0]!['b'],
       )
       const row = {
         node: (cpu.user + cpu.system) / n,
@@ -141,6 +107,6 @@ try {
       `${mode} ${label} (mean of ${rounds}): node ${(s.node / rounds).toFixed(0)} + postgres ${(s.postgres / rounds).toFixed(0)} = ${((s.node + s.postgres) / rounds).toFixed(0)} µs CPU/row; wall ${(s.wall / rounds).toFixed(0)} µs/row; ${(s.bytes / rounds).toFixed(0)} B/row of outcomes stored (with the batch's reason texts)\n`,
     )
 } finally {
-  await database.close()
-  await admin(adminUrl, `drop database if exists ${name} with (force)`)
+  await monitor.end()
+  await drop()
 }

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import pg from 'pg'
 import { buildApp } from '../src/app.ts'
+import type { Caller } from '../src/auth/api-keys.ts'
 import { type DatabaseHandle, openPostgres } from '../src/db/database.ts'
 import { MIGRATIONS_DIR, migrateToLatest } from '../src/db/migrator.ts'
 import { deepProcessing, keysFor } from '../test/helpers/fixtures.ts'
@@ -69,6 +70,31 @@ export const createBenchDatabase = async (): Promise<BenchDatabase> => {
   } finally {
     await handle.close()
   }
+}
+
+/**
+ * A scratch database for a bench script that drives the repositories directly (bench/batch-*.ts,
+ * submit-profile.ts): created, migrated, with the test keys and the finance caller; `drop` closes the
+ * pool and removes the database.
+ */
+export const scratchDatabase = async (prefix: string, poolSize: number) => {
+  const name = `${prefix}_${randomBytes(5).toString('hex')}`
+  await withClient(ADMIN_URL, (client) => client.query(`create database ${name}`))
+  const url = withDatabase(ADMIN_URL, name)
+  const database = openPostgres(url, poolSize)
+  await migrateToLatest(database.db)
+  const keys = await keysFor(database)
+  const finance = await database.db
+    .selectFrom('api_keys')
+    .select('id')
+    .where('role', '=', 'finance')
+    .executeTakeFirstOrThrow()
+  const caller: Caller = { keyId: finance.id, role: 'finance', enterprise: null }
+  const drop = async () => {
+    await database.close()
+    await dropBenchDatabase(name)
+  }
+  return { name, url, database, keys, caller, drop }
 }
 
 export const dropBenchDatabase = async (name: string): Promise<void> => {

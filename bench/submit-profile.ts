@@ -9,43 +9,17 @@
 // the measure only) to show what they cost.
 // `npx tsx bench/submit-profile.ts [rows per chunk, 500] [chunks, 2]`
 
-import { randomBytes } from 'node:crypto'
 import { readFileSync, statSync } from 'node:fs'
 import { sql } from 'kysely'
-import pg from 'pg'
-import type { Caller } from '../src/auth/api-keys.ts'
-import { openPostgres } from '../src/db/database.ts'
-import { migrateToLatest } from '../src/db/migrator.ts'
 import { decideChunk } from '../src/decisions/decide-chunk.ts'
-import { deepProcessing, keysFor } from '../test/helpers/fixtures.ts'
+import { deepProcessing } from '../test/helpers/fixtures.ts'
+import { scratchDatabase } from './postgres.ts'
 
-const adminUrl = process.env['BENCH_ADMIN_URL'] || 'postgres://postgres@127.0.0.1:5432/postgres'
 const logFile = process.env['PG_LOG'] || '/var/log/postgresql/postgresql-15-main.log'
 const rowsPerChunk = Number(process.argv[2] ?? '500')
 const chunks = Number(process.argv[3] ?? '2')
-const name = `bench_submit_${randomBytes(5).toString('hex')}`
-const admin = async (url: string, text: string) => {
-  const c = new pg.Client({ connectionString: url })
-  await c.connect()
-  try {
-    return await c.query(text)
-  } finally {
-    await c.end()
-  }
-}
-await admin(adminUrl, `create database ${name}`)
-const u = new URL(adminUrl)
-u.pathname = `/${name}`
-const database = openPostgres(u.toString(), 1)
+const { database, caller, drop } = await scratchDatabase('bench_submit', 1)
 try {
-  await migrateToLatest(database.db)
-  await keysFor(database)
-  const key = await database.db
-    .selectFrom('api_keys')
-    .select(['id'])
-    .where('role', '=', 'finance')
-    .executeTakeFirstOrThrow()
-  const caller: Caller = { keyId: key.id, role: 'finance', enterprise: null }
   const n = rowsPerChunk * chunks
   const facts = Array.from({ length: n }, (_, i) =>
     deepProcessing(`line-${i % Math.max(1, Math.floor(n / 5))}`, '60000000.00'),
@@ -90,6 +64,5 @@ try {
   for (const [q, s] of [...byStatement].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25))
     process.stdout.write(`${s.ms.toFixed(1).padStart(9)} ms ${String(s.count).padStart(5)}×  ${q}\n`)
 } finally {
-  await database.close()
-  await admin(adminUrl, `drop database if exists ${name} with (force)`)
+  await drop()
 }
