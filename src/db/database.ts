@@ -74,6 +74,27 @@ const handle = (
   }
 }
 
+/**
+ * A backend terminated while its statement runs (pg_terminate_backend, a server shutting down)
+ * answers that statement with a FATAL error, and closes the socket only a moment later: until then
+ * pg still counts the client as queryable, so a client released in between (a lone statement, not a
+ * transaction, which would send ROLLBACK and see the closed socket) went back to the pool and failed
+ * the next checkout's query ("Connection terminated unexpectedly"). A FATAL or PANIC error ends the
+ * client first (`end()` marks it ending at once), so pg-pool discards it on release.
+ */
+const endOnFatal = (client: pg.PoolClient): void => {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown
+  client.query = ((...args: unknown[]) => {
+    const result = query(...args)
+    if (!(result instanceof Promise)) return result
+    return result.catch((error: unknown) => {
+      const severity = (error as { severity?: unknown }).severity
+      if (severity === 'FATAL' || severity === 'PANIC') client.end().catch(() => {})
+      throw error
+    })
+  }) as typeof client.query
+}
+
 export const openPostgres = (
   url: string,
   poolSize: number,
@@ -108,7 +129,10 @@ export const openPostgres = (
   // client is not queryable any more, so pg-pool discards it on release, and the next checkout
   // opens a fresh connection.
   pool.on('error', onConnectionError)
-  pool.on('connect', (client) => client.on('error', onConnectionError))
+  pool.on('connect', (client) => {
+    client.on('error', onConnectionError)
+    endOnFatal(client)
+  })
   // Queries on a client run in order, so this runs before the first query of every connection.
   if (role)
     pool.on(

@@ -178,13 +178,16 @@ t.test('faults on a live PostgreSQL', async (t) => {
           payload: c.facts,
         })
       const pending = submit()
-      // Wait until the request's backend sleeps in the trigger, then kill it.
+      // Wait until the request's backend sleeps in the trigger, then kill it: store_decision_checked
+      // (the two-statement path) or store_decision (the locked one) is its statement. Active only: an
+      // idle connection shows its last statement, and the two-statement path ends on that call.
       let killed = 0
       for (let i = 0; i < 100 && killed === 0; i++) {
         await new Promise((r) => setTimeout(r, 50))
         const r = await admin.query(
           `select pg_terminate_backend(pid) from pg_stat_activity
-            where datname = $1 and backend_type = 'client backend' and query like '%store_decision(%'`,
+            where datname = $1 and backend_type = 'client backend' and state = 'active'
+              and query like '%store_decision%'`,
           [dbName],
         )
         killed = r.rowCount ?? 0

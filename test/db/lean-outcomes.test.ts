@@ -167,8 +167,8 @@ t.test('plain ineligible outcomes are folded, and read back whole', async (t) =>
     }
     const before = await every('decision_outcomes_all')
     const body = await shown()
-    // Down to the migration before this one: later migrations (if any) are undone first.
-    const down = await migrator(db).migrateTo('2026-12-03T1720-finance-fixes')
+    // Down to the migration before this one (2026-12-04T1800): later migrations are undone first.
+    const down = await migrator(db).migrateTo('2026-12-04T1800-checked-store')
     if (down.error) throw down.error
     t.equal(
       down.results?.at(-1)?.migrationName,
@@ -177,7 +177,7 @@ t.test('plain ineligible outcomes are folded, and read back whole', async (t) =>
     )
     t.ok(
       down.results?.every((r) => r.direction === 'Down' && r.status === 'Success'),
-      'every migration after 2026-12-03T1720 undone',
+      'every migration after 2026-12-04T1800 undone',
     )
     t.same(await every('decision_outcomes'), before, 'down: one row per outcome again')
     // The record stored as jsonb, as before the migration: the same bytes shown.
