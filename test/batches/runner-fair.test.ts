@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { InProcessQueue } from '../../src/batches/queue.ts'
 import { testApp } from '../helpers/app.ts'
-import { testDatabase } from '../helpers/database.ts'
+import { onPostgres, testDatabase } from '../helpers/database.ts'
 import { bearer, deepProcessing, keysFor } from '../helpers/fixtures.ts'
 
 /** Rows of the batch, one per chunk: many chunks, so a request has many gaps to be served in. */
@@ -59,6 +59,15 @@ t.test('a batch running on the in-process runner: GET /v1/batches/{id} is answer
   t.ok(batch.rows.done > 0 && batch.rows.done < ROWS, `rows done ${batch.rows.done} of ${ROWS}: mid-job`)
   const ready = await fetch(`${base}/health/ready`)
   t.equal(ready.status, 200, 'the readiness probe too')
+  // A write too: its transaction takes its turn between two chunks.
+  const posted = await fetch(`${base}/v1/applications`, {
+    method: 'POST',
+    headers: { ...bearer(keys.finance), 'content-type': 'application/json', 'idempotency-key': 'fair-post' },
+    body: JSON.stringify(deepProcessing('fair-post', '1000000.00')),
+  })
+  t.equal(posted.status, 201, 'an application submitted mid-job')
+  // On PGlite the job is one chunk per turn, 40 turns: it is still running (PostgreSQL's may be done).
+  if (!onPostgres) t.equal((await progress()).status, 'running', 'the POST answered before the job ends')
 
   await queue.idle()
   const done = await app.inject({ url: location, headers: bearer(keys.finance) })
