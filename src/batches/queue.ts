@@ -39,6 +39,7 @@ import { fundingsWithoutJob, pendingFundings } from '../db/budget-repository.ts'
 import type { DatabaseHandle } from '../db/database.ts'
 import { grantQueueSchema, type QueueDb, type QueuePool, queuePool } from '../db/queue-connection.ts'
 import type { Database } from '../db/schema.ts'
+import { letOthersIn } from '../db/take-turns.ts'
 import { continueFunding, DEFAULT_FUNDING_CHUNK } from '../decisions/budgets.ts'
 import { type RunOptions, runBatchSlice } from './run.ts'
 
@@ -125,6 +126,9 @@ export class InProcessQueue implements BatchQueue {
     if (this.running || this.stopped) return
     this.running = (async () => {
       while (!this.stopped && this.pending.length > 0) {
+        // Between two slices or jobs too, requests waiting are served first (src/db/take-turns.ts).
+        await letOthersIn()
+        if (this.stopped) break
         const job = this.pending.shift()!
         if (job.kind === 'funding') {
           await this.fund(job)

@@ -21,6 +21,7 @@ import {
 import { deleteDryClaims } from '../db/dry-claims-repository.ts'
 import { inTransaction } from '../db/retry.ts'
 import type { Database } from '../db/schema.ts'
+import { letOthersIn } from '../db/take-turns.ts'
 import { type ChunkRow, decideChunk } from '../decisions/decide-chunk.ts'
 import type { Application } from '../engine/types.ts'
 import { columnAt } from './columns.ts'
@@ -59,6 +60,8 @@ export const runBatchSlice = async (
     const state = await inTransaction(db, (trx) => runChunk(trx, batchId, options.chunkRows))
     if (state !== 'more') return state
     if (Date.now() >= deadline) return 'more'
+    // Requests that arrived during the chunk are served before the next one (src/db/take-turns.ts).
+    await letOthersIn()
   }
 }
 

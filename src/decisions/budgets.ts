@@ -48,6 +48,7 @@ import { entityHash } from '../db/entities.ts'
 import type { Executor } from '../db/executor.ts'
 import { inTransaction } from '../db/retry.ts'
 import type { Database } from '../db/schema.ts'
+import { letOthersIn } from '../db/take-turns.ts'
 import { subjectKey } from '../engine/ledgers.ts'
 import { parseFen } from '../engine/money.ts'
 import { correctInTransaction } from './decide.ts'
@@ -142,6 +143,8 @@ export const continueFunding = async (
     funded.push(...next.funded)
     if (!next.more) return { state: 'done', funded }
     if (Date.now() >= deadline) return { state: 'more', funded }
+    // Requests that arrived during the chunk are served before the next one (src/db/take-turns.ts).
+    await letOthersIn()
   }
 }
 
