@@ -92,6 +92,11 @@ const toEntry = (row: AuditRow): AuditEntry => ({
   entry_hash: row.entry_hash,
 })
 
+/** A hash column (32 bytes, migration 2026-12-04T1850) as the lowercase hex the entries hash and
+ *  the API shows; encoded in SQL so PostgreSQL and PGlite return the same text. */
+const hex = (column: 'entity_hash' | 'prev_hash' | 'entry_hash' | 'hash') =>
+  sql<string>`encode(${sql.ref(column)}, 'hex')`.as(column)
+
 const ENTRY_COLUMNS = [
   'seq',
   'at',
@@ -100,9 +105,9 @@ const ENTRY_COLUMNS = [
   'action',
   'entity_type',
   'entity_id',
-  'entity_hash',
-  'prev_hash',
-  'entry_hash',
+  hex('entity_hash'),
+  hex('prev_hash'),
+  hex('entry_hash'),
 ] as const
 
 export interface AuditFilters {
@@ -220,7 +225,7 @@ export async function* readEntryHashes(
   while (after < toSeq) {
     const rows = await db
       .selectFrom('audit_log')
-      .select(['seq', 'entry_hash'])
+      .select(['seq', hex('entry_hash')])
       .where('seq', '>', String(after))
       .where('seq', '<=', String(toSeq))
       .orderBy('seq')
@@ -249,7 +254,7 @@ export const snapshotTime = async (db: Executor): Promise<string> => {
 export const head = async (db: Executor): Promise<ChainHead> => {
   const row = await db
     .selectFrom('audit_head')
-    .select(['seq', 'hash'])
+    .select(['seq', hex('hash')])
     .where('id', '=', 1)
     .executeTakeFirstOrThrow()
   return { seq: Number(row.seq), entry_hash: row.hash }

@@ -175,15 +175,17 @@ export interface AuditLogTable {
   action: string
   entity_type: string
   entity_id: string
-  entity_hash: string
-  prev_hash: string
-  entry_hash: string
+  /** the 32 bytes of each hash (migration 2026-12-04T1850); read as hex with encode(x, 'hex') */
+  entity_hash: Uint8Array
+  prev_hash: Uint8Array
+  entry_hash: Uint8Array
 }
 
 export interface AuditHeadTable {
   id: number
   seq: Numeric
-  hash: string
+  /** 32 bytes, as audit_log's hashes */
+  hash: Uint8Array
 }
 
 export interface BudgetChangesTable {

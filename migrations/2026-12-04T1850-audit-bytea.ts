@@ -1,0 +1,100 @@
+// The audit log's hashes stored as their 32 bytes (issue #10 "reduce the stored size by ≥ 3×").
+// entity_hash, prev_hash and entry_hash of audit_log, and audit_head.hash, were 64-character hex
+// text (65 B each on disk); as bytea they are 33 B: about 96 B less per entry, three entries per
+// application. Nothing hashed changes: an entry's canonical JSON (src/audit/chain.ts) still holds
+// the hashes as lowercase hex, and audit_append below computes entry_hash from exactly the same text
+// as before (the hex of the previous hash, then the canonical JSON), so every entry written before
+// this migration still verifies. Readers (src/db/audit-repository.ts) select encode(x, 'hex'), so
+// the API and the verifier see the same text as before, on PostgreSQL and PGlite alike.
+//
+// Existing rows are converted with decode(x, 'hex'). That is lossless only for lowercase hex of 64
+// digits (encode gives lowercase back): every stored hash was written by encode(sha256(..), 'hex')
+// or Node's digest('hex'), but the migration checks rather than assumes, and refuses to run if any
+// stored value is not, since re-encoding it would change the entry's canonical JSON and break the
+// chain. Runs unchanged on PGlite and PostgreSQL 15.
+
+import { type Kysely, sql } from 'kysely'
+
+const HEX_HASH = '^[0-9a-f]{64}$'
+
+// biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and see no app types
+export async function up(db: Kysely<any>): Promise<void> {
+  const bad = await sql<{ n: string }>`
+    select (select count(*) from audit_log
+             where entity_hash !~ ${HEX_HASH} or prev_hash !~ ${HEX_HASH} or entry_hash !~ ${HEX_HASH})
+         + (select count(*) from audit_head where hash !~ ${HEX_HASH}) as n`.execute(db)
+  if (Number(bad.rows[0]!.n) > 0) {
+    throw new Error(
+      `audit-bytea: ${bad.rows[0]!.n} stored audit hashes are not 64 lowercase hex digits; converting them would change the entries' canonical JSON`,
+    )
+  }
+  // ALTER ... TYPE rewrites the table without firing the append-only UPDATE triggers.
+  await sql`
+    alter table audit_log
+      alter column entity_hash type bytea using decode(entity_hash, 'hex'),
+      alter column prev_hash type bytea using decode(prev_hash, 'hex'),
+      alter column entry_hash type bytea using decode(entry_hash, 'hex')`.execute(db)
+  await sql`alter table audit_head alter column hash type bytea using decode(hash, 'hex')`.execute(db)
+
+  // As in the initial migration, with the hashes held as bytes: the hashed text is unchanged
+  // (v_hex, the previous entry_hash as lowercase hex, then the canonical JSON with it as prev_hash).
+  await sql`
+    create or replace function audit_append(p_entries jsonb) returns bigint language plpgsql as $$
+    declare
+      v_seq bigint;
+      v_hash bytea;
+      v_hex text;
+      v_entry_hash bytea;
+      e jsonb;
+    begin
+      select seq, hash into v_seq, v_hash from audit_head where id = 1 for update;
+      for e in select value from jsonb_array_elements(p_entries) loop
+        v_seq := v_seq + 1;
+        v_hex := encode(v_hash, 'hex');
+        v_entry_hash := sha256(convert_to(
+          v_hex || (e ->> 'prefix') || '"prev_hash":"' || v_hex || '","seq":' || v_seq || (e ->> 'suffix'),
+          'UTF8'));
+        insert into audit_log (seq, at, actor_key_id, actor_role, action, entity_type, entity_id, entity_hash,
+                               prev_hash, entry_hash)
+        values (v_seq, e ->> 'at', e ->> 'actor_key_id', e ->> 'actor_role', e ->> 'action',
+                e ->> 'entity_type', e ->> 'entity_id', decode(e ->> 'entity_hash', 'hex'), v_hash,
+                v_entry_hash);
+        v_hash := v_entry_hash;
+      end loop;
+      update audit_head set seq = v_seq, hash = v_hash where id = 1;
+      return v_seq;
+    end $$`.execute(db)
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and see no app types
+export async function down(db: Kysely<any>): Promise<void> {
+  await sql`
+    alter table audit_log
+      alter column entity_hash type text using encode(entity_hash, 'hex'),
+      alter column prev_hash type text using encode(prev_hash, 'hex'),
+      alter column entry_hash type text using encode(entry_hash, 'hex')`.execute(db)
+  await sql`alter table audit_head alter column hash type text using encode(hash, 'hex')`.execute(db)
+  await sql`
+    create or replace function audit_append(p_entries jsonb) returns bigint language plpgsql as $$
+    declare
+      v_seq bigint;
+      v_hash text;
+      v_entry_hash text;
+      e jsonb;
+    begin
+      select seq, hash into v_seq, v_hash from audit_head where id = 1 for update;
+      for e in select value from jsonb_array_elements(p_entries) loop
+        v_seq := v_seq + 1;
+        v_entry_hash := encode(sha256(convert_to(
+          v_hash || (e ->> 'prefix') || '"prev_hash":"' || v_hash || '","seq":' || v_seq || (e ->> 'suffix'),
+          'UTF8')), 'hex');
+        insert into audit_log (seq, at, actor_key_id, actor_role, action, entity_type, entity_id, entity_hash,
+                               prev_hash, entry_hash)
+        values (v_seq, e ->> 'at', e ->> 'actor_key_id', e ->> 'actor_role', e ->> 'action',
+                e ->> 'entity_type', e ->> 'entity_id', e ->> 'entity_hash', v_hash, v_entry_hash);
+        v_hash := v_entry_hash;
+      end loop;
+      update audit_head set seq = v_seq, hash = v_hash where id = 1;
+      return v_seq;
+    end $$`.execute(db)
+}
