@@ -11,11 +11,22 @@
 // digits (encode gives lowercase back): every stored hash was written by encode(sha256(..), 'hex')
 // or Node's digest('hex'), but the migration checks rather than assumes, and refuses to run if any
 // stored value is not, since re-encoding it would change the entry's canonical JSON and break the
-// chain. Runs unchanged on PGlite and PostgreSQL 15.
+// chain.
+//
+// audit_log.at, the entry's `time`, was Date#toISOString text (25 B); it becomes timestamptz (8 B,
+// where the text column was, right after seq, so aligned without padding). Readers render it with
+// to_char(at at time zone 'UTC', ISO_MS), which gives back the very text written: the migration and
+// audit_append both check that round trip (milliseconds, UTC, four-digit year) and refuse a time
+// that would not come back byte for byte, rather than store an entry that could never verify.
+// The listing's from/to filters were already normalised with toISOString (routes/audit.ts), so
+// comparing them as instants selects exactly the entries the text comparison selected.
+// Runs unchanged on PGlite and PostgreSQL 15.
 
 import { type Kysely, sql } from 'kysely'
 
 const HEX_HASH = '^[0-9a-f]{64}$'
+/** Date#toISOString for years 0000–9999: what every writer of `at` produces. */
+const ISO_MS = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.][0-9]{3}Z$'
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and see no app types
 export async function up(db: Kysely<any>): Promise<void> {
@@ -28,9 +39,18 @@ export async function up(db: Kysely<any>): Promise<void> {
       `audit-bytea: ${bad.rows[0]!.n} stored audit hashes are not 64 lowercase hex digits; converting them would change the entries' canonical JSON`,
     )
   }
+  const badTimes = await sql<{ n: string }>`
+    select count(*) as n from audit_log where at !~ ${ISO_MS}
+       or to_char(at::timestamptz at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') <> at`.execute(db)
+  if (Number(badTimes.rows[0]!.n) > 0) {
+    throw new Error(
+      `audit-bytea: ${badTimes.rows[0]!.n} stored audit times are not Date#toISOString text; as timestamptz they would not read back the same`,
+    )
+  }
   // ALTER ... TYPE rewrites the table without firing the append-only UPDATE triggers.
   await sql`
     alter table audit_log
+      alter column at type timestamptz using at::timestamptz,
       alter column entity_hash type bytea using decode(entity_hash, 'hex'),
       alter column prev_hash type bytea using decode(prev_hash, 'hex'),
       alter column entry_hash type bytea using decode(entry_hash, 'hex')`.execute(db)
@@ -45,18 +65,24 @@ export async function up(db: Kysely<any>): Promise<void> {
       v_hash bytea;
       v_hex text;
       v_entry_hash bytea;
+      v_at timestamptz;
       e jsonb;
     begin
       select seq, hash into v_seq, v_hash from audit_head where id = 1 for update;
       for e in select value from jsonb_array_elements(p_entries) loop
         v_seq := v_seq + 1;
+        v_at := (e ->> 'at')::timestamptz;
+        if to_char(v_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') is distinct from e ->> 'at' then
+          raise exception 'audit time % is not Date#toISOString text: it would not read back the same', e ->> 'at'
+            using errcode = 'invalid_datetime_format';
+        end if;
         v_hex := encode(v_hash, 'hex');
         v_entry_hash := sha256(convert_to(
           v_hex || (e ->> 'prefix') || '"prev_hash":"' || v_hex || '","seq":' || v_seq || (e ->> 'suffix'),
           'UTF8'));
         insert into audit_log (seq, at, actor_key_id, actor_role, action, entity_type, entity_id, entity_hash,
                                prev_hash, entry_hash)
-        values (v_seq, e ->> 'at', e ->> 'actor_key_id', e ->> 'actor_role', e ->> 'action',
+        values (v_seq, v_at, e ->> 'actor_key_id', e ->> 'actor_role', e ->> 'action',
                 e ->> 'entity_type', e ->> 'entity_id', decode(e ->> 'entity_hash', 'hex'), v_hash,
                 v_entry_hash);
         v_hash := v_entry_hash;
@@ -70,6 +96,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`
     alter table audit_log
+      alter column at type text using to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
       alter column entity_hash type text using encode(entity_hash, 'hex'),
       alter column prev_hash type text using encode(prev_hash, 'hex'),
       alter column entry_hash type text using encode(entry_hash, 'hex')`.execute(db)

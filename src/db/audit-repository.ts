@@ -97,9 +97,13 @@ const toEntry = (row: AuditRow): AuditEntry => ({
 const hex = (column: 'entity_hash' | 'prev_hash' | 'entry_hash' | 'hash') =>
   sql<string>`encode(${sql.ref(column)}, 'hex')`.as(column)
 
+/** The entry's time (timestamptz since migration 2026-12-04T1850) as the Date#toISOString text it
+ *  was written as and is hashed as; audit_append refuses a time that would not read back so. */
+const AT_TEXT = sql<string>`to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`.as('at')
+
 const ENTRY_COLUMNS = [
   'seq',
-  'at',
+  AT_TEXT,
   'actor_key_id',
   'actor_role',
   'action',
@@ -116,8 +120,7 @@ export interface AuditFilters {
   entity?: { type: string; id?: string }
   actorKeyId?: string
   action?: string
-  /** ISO 8601 instants, inclusive; compared as text with the stored `at`, which writers produce with
-   *  Date#toISOString (one fixed-width UTC format, so text order is time order). */
+  /** ISO 8601 instants (Date#toISOString), inclusive; compared as instants with the stored `at`. */
   from?: string
   to?: string
 }

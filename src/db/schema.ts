@@ -169,6 +169,7 @@ export interface IdempotencyKeysTable {
 
 export interface AuditLogTable {
   seq: ColumnType<string, never, never>
+  /** timestamptz (migration 2026-12-04T1850); read as Date#toISOString text with to_char, written as such */
   at: string
   actor_key_id: string
   actor_role: string
