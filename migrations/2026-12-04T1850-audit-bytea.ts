@@ -20,6 +20,13 @@
 // that would not come back byte for byte, rather than store an entry that could never verify.
 // The listing's from/to filters were already normalised with toISOString (routes/audit.ts), so
 // comparing them as instants selects exactly the entries the text comparison selected.
+//
+// idempotency_keys.request_hash (hashCanonical of the request: 64 lowercase hex digits) becomes bytea
+// the same way: 32 B less per key, written by store_decision alone (migration 2026-12-04T1810) and
+// read by findKey (src/db/idempotency-repository.ts) as encode(request_hash, 'hex'). store_decision
+// is redefined from its own current definition (pg_get_functiondef) with its one
+// `v_key ->> 'request_hash'` decoded, rather than a 110-line copy that could drift from it; the
+// migration stops if that text is not found exactly once.
 // Runs unchanged on PGlite and PostgreSQL 15.
 
 import { type Kysely, sql } from 'kysely'
@@ -27,6 +34,22 @@ import { type Kysely, sql } from 'kysely'
 const HEX_HASH = '^[0-9a-f]{64}$'
 /** Date#toISOString for years 0000–9999: what every writer of `at` produces. */
 const ISO_MS = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.][0-9]{3}Z$'
+
+const KEY_HASH_TEXT = "v_key ->> 'request_hash'"
+const KEY_HASH_BYTES = "decode(v_key ->> 'request_hash', 'hex')"
+
+/** Redefines store_decision with `from` replaced by `to` (exactly one occurrence). */
+// biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and see no app types
+const rewriteStoreDecision = async (db: Kysely<any>, from: string, to: string): Promise<void> => {
+  const result = await sql<{ def: string }>`
+    select pg_get_functiondef(p.oid) as def from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+     where n.nspname = current_schema() and p.proname = 'store_decision'`.execute(db)
+  const defs = result.rows.map((r) => r.def)
+  if (defs.length !== 1 || defs[0]!.split(from).length !== 2) {
+    throw new Error(`audit-bytea: store_decision does not hold ${from} exactly once`)
+  }
+  await sql.raw(defs[0]!.replace(from, to)).execute(db)
+}
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and see no app types
 export async function up(db: Kysely<any>): Promise<void> {
@@ -37,6 +60,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   if (Number(bad.rows[0]!.n) > 0) {
     throw new Error(
       `audit-bytea: ${bad.rows[0]!.n} stored audit hashes are not 64 lowercase hex digits; converting them would change the entries' canonical JSON`,
+    )
+  }
+  const badKeys = await sql<{ n: string }>`
+    select count(*) as n from idempotency_keys where request_hash !~ ${HEX_HASH}`.execute(db)
+  if (Number(badKeys.rows[0]!.n) > 0) {
+    throw new Error(
+      `audit-bytea: ${badKeys.rows[0]!.n} stored request hashes are not 64 lowercase hex digits`,
     )
   }
   const badTimes = await sql<{ n: string }>`
@@ -55,6 +85,10 @@ export async function up(db: Kysely<any>): Promise<void> {
       alter column prev_hash type bytea using decode(prev_hash, 'hex'),
       alter column entry_hash type bytea using decode(entry_hash, 'hex')`.execute(db)
   await sql`alter table audit_head alter column hash type bytea using decode(hash, 'hex')`.execute(db)
+  await sql`alter table idempotency_keys alter column request_hash type bytea using decode(request_hash, 'hex')`.execute(
+    db,
+  )
+  await rewriteStoreDecision(db, KEY_HASH_TEXT, KEY_HASH_BYTES)
 
   // As in the initial migration, with the hashes held as bytes: the hashed text is unchanged
   // (v_hex, the previous entry_hash as lowercase hex, then the canonical JSON with it as prev_hash).
@@ -101,6 +135,10 @@ export async function down(db: Kysely<any>): Promise<void> {
       alter column prev_hash type text using encode(prev_hash, 'hex'),
       alter column entry_hash type text using encode(entry_hash, 'hex')`.execute(db)
   await sql`alter table audit_head alter column hash type text using encode(hash, 'hex')`.execute(db)
+  await sql`alter table idempotency_keys alter column request_hash type text using encode(request_hash, 'hex')`.execute(
+    db,
+  )
+  await rewriteStoreDecision(db, KEY_HASH_BYTES, KEY_HASH_TEXT)
   await sql`
     create or replace function audit_append(p_entries jsonb) returns bigint language plpgsql as $$
     declare

@@ -153,7 +153,8 @@ export interface ResponseReplay {
 export interface IdempotencyKeysTable {
   caller_key_id: string
   key: string
-  request_hash: string
+  /** 32 bytes (migration 2026-12-04T1850); read as hex with encode(request_hash, 'hex') */
+  request_hash: Uint8Array
   state: 'in-progress' | 'done'
   response_status: number | null
   response_body: string | null

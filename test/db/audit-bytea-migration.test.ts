@@ -7,6 +7,7 @@ import { sql } from 'kysely'
 import t from 'tap'
 import { verifyAudit } from '../../src/audit/verify.ts'
 import { listEntries } from '../../src/db/audit-repository.ts'
+import { findKey } from '../../src/db/idempotency-repository.ts'
 import { createApiKey } from '../../src/db/keys-repository.ts'
 import { migrateToLatest, migrator } from '../../src/db/migrator.ts'
 import { testDatabase } from '../helpers/database.ts'
@@ -21,6 +22,12 @@ t.test('an existing log converts, verifies, reads back the same, and migrates do
     db,
     { role: 'auditor', label: 'auditor' },
     { keyId: admin.record.id, role: 'admin', enterprise: null },
+  )
+  const requestHash = 'ab'.repeat(32)
+  await sql`insert into idempotency_keys (caller_key_id, key, request_hash, state, response_status, response_body,
+                                          expires_at)
+            values (${admin.record.id}, 'k', ${requestHash}, 'done', 201, '{}', now() + interval '1 hour')`.execute(
+    db,
   )
   const text = await sql<Record<string, string>>`
     select seq::text, at, entity_hash, prev_hash, entry_hash from audit_log order by seq`.execute(db)
@@ -46,6 +53,11 @@ t.test('an existing log converts, verifies, reads back the same, and migrates do
     'every entry reads back as it was stored as text',
   )
   t.equal((await verifyAudit(db)).valid, true, 'the old entries verify')
+  t.equal(
+    (await findKey(db, admin.record.id, 'k'))?.requestHash,
+    requestHash,
+    'a stored request hash reads back',
+  )
   await createApiKey(
     db,
     { role: 'auditor', label: 'after' },
@@ -57,6 +69,10 @@ t.test('an existing log converts, verifies, reads back the same, and migrates do
   const back = await sql<Record<string, string>>`
     select seq::text, at, entity_hash, prev_hash, entry_hash from audit_log order by seq`.execute(db)
   t.same(back.rows.slice(0, text.rows.length), text.rows, 'down gives back the same text')
+  const key = await sql<{
+    h: string
+  }>`select request_hash as h from idempotency_keys where key = 'k'`.execute(db)
+  t.equal(key.rows[0]!.h, requestHash, 'and the same request hash')
   // (this code reads the migrated columns: up again to verify)
   await migrateToLatest(db)
   t.equal((await verifyAudit(db)).valid, true, 'and up again, the log verifies')
