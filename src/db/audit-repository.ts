@@ -92,17 +92,26 @@ const toEntry = (row: AuditRow): AuditEntry => ({
   entry_hash: row.entry_hash,
 })
 
+/** A hash column (32 bytes, migration 2026-12-04T1850) as the lowercase hex the entries hash and
+ *  the API shows; encoded in SQL so PostgreSQL and PGlite return the same text. */
+const hex = (column: 'entity_hash' | 'prev_hash' | 'entry_hash' | 'hash') =>
+  sql<string>`encode(${sql.ref(column)}, 'hex')`.as(column)
+
+/** The entry's time (timestamptz since migration 2026-12-04T1850) as the Date#toISOString text it
+ *  was written as and is hashed as; audit_append refuses a time that would not read back so. */
+const AT_TEXT = sql<string>`to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`.as('at')
+
 const ENTRY_COLUMNS = [
   'seq',
-  'at',
+  AT_TEXT,
   'actor_key_id',
   'actor_role',
   'action',
   'entity_type',
   'entity_id',
-  'entity_hash',
-  'prev_hash',
-  'entry_hash',
+  hex('entity_hash'),
+  hex('prev_hash'),
+  hex('entry_hash'),
 ] as const
 
 export interface AuditFilters {
@@ -111,8 +120,7 @@ export interface AuditFilters {
   entity?: { type: string; id?: string }
   actorKeyId?: string
   action?: string
-  /** ISO 8601 instants, inclusive; compared as text with the stored `at`, which writers produce with
-   *  Date#toISOString (one fixed-width UTC format, so text order is time order). */
+  /** ISO 8601 instants (Date#toISOString), inclusive; compared as instants with the stored `at`. */
   from?: string
   to?: string
 }
@@ -220,7 +228,7 @@ export async function* readEntryHashes(
   while (after < toSeq) {
     const rows = await db
       .selectFrom('audit_log')
-      .select(['seq', 'entry_hash'])
+      .select(['seq', hex('entry_hash')])
       .where('seq', '>', String(after))
       .where('seq', '<=', String(toSeq))
       .orderBy('seq')
@@ -249,7 +257,7 @@ export const snapshotTime = async (db: Executor): Promise<string> => {
 export const head = async (db: Executor): Promise<ChainHead> => {
   const row = await db
     .selectFrom('audit_head')
-    .select(['seq', 'hash'])
+    .select(['seq', hex('hash')])
     .where('id', '=', 1)
     .executeTakeFirstOrThrow()
   return { seq: Number(row.seq), entry_hash: row.hash }

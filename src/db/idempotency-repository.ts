@@ -36,7 +36,8 @@ export const findKey = async (db: Executor, callerKeyId: string, key: string): P
   const row = await db
     .selectFrom('idempotency_keys')
     .select([
-      'request_hash',
+      // bytea since migration 2026-12-04T1850: the hex the routes compare, alike on both drivers
+      sql<string>`encode(request_hash, 'hex')`.as('request_hash'),
       'state',
       'response_status',
       'response_body',

@@ -153,7 +153,8 @@ export interface ResponseReplay {
 export interface IdempotencyKeysTable {
   caller_key_id: string
   key: string
-  request_hash: string
+  /** 32 bytes (migration 2026-12-04T1850); read as hex with encode(request_hash, 'hex') */
+  request_hash: Uint8Array
   state: 'in-progress' | 'done'
   response_status: number | null
   response_body: string | null
@@ -169,21 +170,24 @@ export interface IdempotencyKeysTable {
 
 export interface AuditLogTable {
   seq: ColumnType<string, never, never>
+  /** timestamptz (migration 2026-12-04T1850); read as Date#toISOString text with to_char, written as such */
   at: string
   actor_key_id: string
   actor_role: string
   action: string
   entity_type: string
   entity_id: string
-  entity_hash: string
-  prev_hash: string
-  entry_hash: string
+  /** the 32 bytes of each hash (migration 2026-12-04T1850); read as hex with encode(x, 'hex') */
+  entity_hash: Uint8Array
+  prev_hash: Uint8Array
+  entry_hash: Uint8Array
 }
 
 export interface AuditHeadTable {
   id: number
   seq: Numeric
-  hash: string
+  /** 32 bytes, as audit_log's hashes */
+  hash: Uint8Array
 }
 
 export interface BudgetChangesTable {

@@ -86,7 +86,7 @@ const audit: FastifyPluginAsyncTypebox = async (app) => {
         const time = new Date(value)
         if (Number.isNaN(time.getTime()))
           throw badParameter(name, { zh: '必须是 ISO 8601 日期时间', en: 'must be an ISO 8601 date-time' })
-        // The stored `at` is Date#toISOString text: compare in that same form.
+        // The stored `at` reads back as Date#toISOString text: normalise to that same form.
         return time.toISOString()
       }
       const entity = (value: string): AuditFilters['entity'] => {

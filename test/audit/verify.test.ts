@@ -43,6 +43,8 @@ import { createApiKey, revokeApiKey } from '../../src/db/keys-repository.ts'
 import { requirePostgres, testDatabase } from '../helpers/database.ts'
 
 const execFileAsync = promisify(execFile)
+/** A hash as stored in audit_log and audit_head (bytea, migration 2026-12-04T1850) from its hex. */
+const bytes = (hex: string): Buffer => Buffer.from(hex, 'hex')
 const ROOT = join(import.meta.dirname, '..', '..')
 
 /** One bit of a hex hash flipped. */
@@ -290,7 +292,7 @@ t.test('altering one field of an entry: first_bad_seq is that entry', async (t) 
     ['action', 'api-key.deleted'],
     ['actor_role', 'auditor'],
     ['at', '2030-01-01T00:00:00.000Z'],
-    ['entity_hash', 'e'.repeat(64)],
+    ['entity_hash', bytes('e'.repeat(64))],
   ] as const) {
     for (const batchSize of [5_000, 2]) {
       const result = await tampered(
@@ -313,7 +315,7 @@ t.test('altering one field of an entry: first_bad_seq is that entry', async (t) 
     await tampered((trx) =>
       trx
         .updateTable('audit_log')
-        .set({ prev_hash: GENESIS_HASH })
+        .set({ prev_hash: bytes(GENESIS_HASH) })
         .where('seq', '=', String(MIDDLE))
         .execute(),
     ),
@@ -393,7 +395,11 @@ t.test('swapping two entries: first_bad_seq is the first of the two', async (t) 
       ),
     )
     const contents = ({ seq: _seq, ...rest }: typeof a & object) => rest
-    await trx.updateTable('audit_log').set({ entry_hash: 'tmp' }).where('seq', '=', String(MIDDLE)).execute()
+    await trx
+      .updateTable('audit_log')
+      .set({ entry_hash: Buffer.from('tmp') })
+      .where('seq', '=', String(MIDDLE))
+      .execute()
     await trx
       .updateTable('audit_log')
       .set(contents(a!))
@@ -461,13 +467,16 @@ t.test('rewriting the chain from some entry with fresh hashes', async (t) => {
         const next = nextEntry(prev, input)
         await trx
           .updateTable('audit_log')
-          .set({ action: next.action, prev_hash: next.prev_hash, entry_hash: next.entry_hash })
+          .set({ action: next.action, prev_hash: bytes(next.prev_hash), entry_hash: bytes(next.entry_hash) })
           .where('seq', '=', String(entry.seq))
           .execute()
         prev = next
       }
     }
-    await trx.updateTable('audit_head').set({ hash: prev.entry_hash }).execute()
+    await trx
+      .updateTable('audit_head')
+      .set({ hash: bytes(prev.entry_hash) })
+      .execute()
   }
   t.match(await tampered(rewrite), { valid: true }, 'is internally consistent…')
   const result = await tampered(rewrite, { checkpoint: original })
@@ -488,7 +497,7 @@ t.test('the head row must match the last entry', async (t) => {
     await tampered((trx) =>
       trx
         .updateTable('audit_head')
-        .set({ hash: 'f'.repeat(64) })
+        .set({ hash: bytes('f'.repeat(64)) })
         .execute(),
     ),
     { valid: false, first_bad_seq: log.size, problem: 'head-mismatch', expected: 'f'.repeat(64) },

@@ -248,3 +248,29 @@ t.test('currentEntityHashes: a row that is gone, or an id that cannot be one, is
   const entry = (await findEntry(db, appSeq))!
   t.same([...(await currentEntityHashes(db, [entry])).entries()], [[appSeq, entry.entity_hash]])
 })
+
+t.test('a time that would not read back byte for byte is refused, and nothing is appended', async (t) => {
+  // `at` is timestamptz since migration 2026-12-04T1850 and is read back as Date#toISOString text:
+  // each of these is the same instant as some toISOString text but not that text, so storing it
+  // would make the entry's canonical JSON (and its entry_hash) unverifiable.
+  const before = await head(db)
+  for (const time of ['2026-01-01T09:00:00Z', '2026-01-01T17:00:00.000+08:00', '2026-01-01 09:00:00.000Z']) {
+    await t.rejects(
+      appendAudit(db, [
+        {
+          time,
+          actor: { keyId: 'system', role: 'system' },
+          action: 'thing.created',
+          entity: { type: 'thing', id: 'thing-x' },
+          entity_hash: hashCanonical({ time }),
+        },
+      ]),
+      { code: '22007' },
+      time,
+    )
+  }
+  t.same(await head(db), before, 'the head did not move')
+  const last = await findEntry(db, SIZE)
+  t.equal(last?.time, times.at(-1), 'a stored time reads back as written')
+  t.equal(await findEntry(db, before.seq + 1), null, 'no entry after the head')
+})

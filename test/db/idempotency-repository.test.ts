@@ -133,7 +133,7 @@ t.test('keys', async (t) => {
   t.test('rows the previous version left in progress', async (t) => {
     const leftOver = (key: string, hash: string, lease: string) =>
       sql`insert into idempotency_keys (caller_key_id, key, request_hash, state, claim_token, lease_expires_at, expires_at)
-          values (${caller}, ${key}, ${hash}, 'in-progress', gen_random_uuid(), now() + ${lease}::interval,
+          values (${caller}, ${key}, decode(${hash}, 'hex'), 'in-progress', gen_random_uuid(), now() + ${lease}::interval,
                   now() + interval '48 hours')`.execute(database.db)
     // The request hash of a body: what the first request stored for it (read off a done key).
     await post('probe', '1000000.00', 'p-legacy')

@@ -273,7 +273,7 @@ t.test(
       released: [],
       respond: () => ({
         body: '{}',
-        completion: { callerKeyId: caller.keyId, key: 'k-moved', requestHash: 'h', status: 201 },
+        completion: { callerKeyId: caller.keyId, key: 'k-moved', requestHash: 'ab'.repeat(32), status: 201 },
       }),
     })
     const check = { state: stateArguments(subjects, budgetKeys) }

@@ -52,7 +52,12 @@ t.test('the write path', async (t) => {
         ['a second one on the same ledger rows', deepProcessing('p-rt', '80000000.00', '2015-07-01')],
       ] as const) {
         const counter = new StatementCounter()
-        const completion = { callerKeyId: caller.keyId, key: `rt-${label}`, requestHash: 'h', status: 201 }
+        const completion = {
+          callerKeyId: caller.keyId,
+          key: `rt-${label}`,
+          requestHash: 'ab'.repeat(32),
+          status: 201,
+        }
         await submitApplication(database.db.withPlugin(counter), caller, facts, {
           precomputed: precheck(facts),
           respond: () => ({ body: '{}', completion }),
