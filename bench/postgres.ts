@@ -4,13 +4,12 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import pg from 'pg'
 import { buildApp } from '../src/app.ts'
 import type { Caller } from '../src/auth/api-keys.ts'
 import { type DatabaseHandle, openPostgres } from '../src/db/database.ts'
-import { MIGRATIONS_DIR, migrateToLatest } from '../src/db/migrator.ts'
+import { migrateToLatest } from '../src/db/migrator.ts'
 import { deepProcessing, keysFor } from '../test/helpers/fixtures.ts'
 import { percentile } from './stats.ts'
 
@@ -158,14 +157,6 @@ export const walOfDatabase = async (url: string, from: string, to: string) => {
 
 const FUNCTION_DEFINITION = `select pg_get_functiondef('audit_append(jsonb)'::regprocedure) as def`
 
-/** audit_append as the initial migration creates it, made "create or replace". */
-const migrationAuditAppend = async (): Promise<string> => {
-  const source = await readFile(join(MIGRATIONS_DIR, '2026-11-29T1200-initial.ts'), 'utf8')
-  const match = /create function audit_append\(p_entries jsonb\)[\s\S]*?end \$\$/.exec(source)
-  if (!match) throw new Error('audit_append not found in the initial migration')
-  return match[0].replace(/^create function/, 'create or replace function')
-}
-
 /** Replaces audit_append with a no-op; returns the definition it replaced. */
 export const auditOff = async (url: string): Promise<string> =>
   withClient(url, async (client) => {
@@ -176,14 +167,16 @@ export const auditOff = async (url: string): Promise<string> =>
     return before
   })
 
-/** Re-runs the migration's CREATE of audit_append and checks the result is what was replaced. */
+/**
+ * Puts audit_append back as it was: the definition auditOff read (pg_get_functiondef gives a
+ * CREATE OR REPLACE statement; the grants stay with the function), then checks it reads the same.
+ * Not re-read from a migration: later migrations redefine it (2026-12-04T1850, hashes as bytea).
+ */
 export const auditRestore = async (url: string, expected: string): Promise<void> => {
-  const statement = await migrationAuditAppend()
   await withClient(url, async (client) => {
-    await client.query(statement)
+    await client.query(expected)
     const after = String((await client.query(FUNCTION_DEFINITION)).rows[0]?.def)
-    if (after !== expected)
-      throw new Error('audit_append restored from the migration differs from the original')
+    if (after !== expected) throw new Error('audit_append restored differs from the original')
   })
 }
 

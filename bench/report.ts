@@ -161,8 +161,8 @@ const markdown = (f: Figures, rows: readonly Row[]): string => {
       `- Baseline: \`insert into bench_baseline (doc) values ($1)\`, one jsonb column holding a document of ` +
         `the same size (the same facts), ${f.connections} concurrent callers on a pg.Pool of ${f.poolSize}, ` +
         `autocommit, in the parent process: ${fmt(d.baseline.count)} rows, ${d.baseline.errors} errors.`,
-      `- Audit OFF: \`audit_append\` replaced by \`select 0::bigint\` for that run only, then re-created from ` +
-        `the migration's CREATE statement (checked identical with pg_get_functiondef). Order: baseline, OFF, ON. ` +
+      `- Audit OFF: \`audit_append\` replaced by \`select 0::bigint\` for that run only, then put back ` +
+        `from the definition read before (checked identical with pg_get_functiondef). Order: baseline, OFF, ON. ` +
         `Audit entries written during OFF: ${d.auditDuringOff}; per application during ON: ` +
         `${d.auditPerApplication.toFixed(2)}.`,
       `- Non-2xx: ON ${notTwoHundred(d.on)}; OFF ${notTwoHundred(d.off)}.`,

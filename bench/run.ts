@@ -674,7 +674,7 @@ const main = async (): Promise<void> => {
       }
       const afterOff = await counts(db.url)
       log(`   ${describe(off)}`)
-      log('   audit_append restored from the migration (definition checked identical)')
+      log('   audit_append restored as it was (definition checked identical)')
 
       log(`\n5. POST /v1/applications, audit chain ON (as served), ${CONNECTIONS} connections, ${DURATION} s`)
       const storage = async () =>
