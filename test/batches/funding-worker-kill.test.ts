@@ -5,8 +5,6 @@
 // the cent of what the current decisions pay. Runs on a fresh database of the shared PostgreSQL
 // (needs TEST_DATABASE_URL; under CI it fails rather than skip without it).
 
-import { type ChildProcess, spawn } from 'node:child_process'
-import { join } from 'node:path'
 import { sql } from 'kysely'
 import t from 'tap'
 import { PgBossQueue } from '../../src/batches/queue.ts'
@@ -14,36 +12,11 @@ import { DEFAULT_FUNDING_CHUNK } from '../../src/decisions/budgets.ts'
 import { testApp } from '../helpers/app.ts'
 import { requirePostgres, testDatabase } from '../helpers/database.ts'
 import { bearer, deepProcessing, keysFor } from '../helpers/fixtures.ts'
+import { startWorker, until } from '../helpers/workers.ts'
 
 /** Queued outcomes: the PUT's chunk, the killed worker's chunk, and some for the second worker. */
 const QUEUED = 2 * DEFAULT_FUNDING_CHUNK + 20
 const DUE_FEN = 60_000_00n // 6% of 1 000 000.00
-const root = join(import.meta.dirname, '..', '..')
-
-const startWorker = (url: string): ChildProcess =>
-  spawn(process.execPath, ['--import', 'tsx', 'scripts/worker.ts'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      LOG_LEVEL: 'error',
-      BATCH_WORKERS: '1',
-      // A killed worker's job is retried 3 s after it started, looked for every second.
-      BATCH_JOB_EXPIRE_SECONDS: '3',
-      BATCH_QUEUE_MAINTENANCE_SECONDS: '1',
-      BATCH_QUEUE_POLLING_SECONDS: '1',
-    },
-  })
-
-const until = async (what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> => {
-  const end = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
-
 t.test(
   'a funding worker killed mid-queue: another takes over, each outcome funded once, in order',
   async (t) => {

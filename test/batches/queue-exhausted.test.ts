@@ -15,6 +15,7 @@ import type { DatabaseHandle } from '../../src/db/database.ts'
 import { testApp } from '../helpers/app.ts'
 import { requirePostgres, testDatabase } from '../helpers/database.ts'
 import { bearer, deepProcessing, keysFor } from '../helpers/fixtures.ts'
+import { until as untilHolds } from '../helpers/workers.ts'
 
 const queueOn = (database: DatabaseHandle, workers: number) =>
   new PgBossQueue(database.db, {
@@ -29,13 +30,9 @@ const queueOn = (database: DatabaseHandle, workers: number) =>
     retryDelaySeconds: 0,
   })
 
-const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 60_000) => {
-  const end = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
-}
+/** Polled every 200 ms: the sweep runs every maintenance interval, seconds apart. */
+const until = (what: string, check: () => Promise<boolean>, timeoutMs = 60_000) =>
+  untilHolds(what, check, timeoutMs, 200)
 
 const setup = async (t: Test, workers: number) => {
   const database = await testDatabase(t)

@@ -5,8 +5,6 @@
 // Runs on a fresh database of the shared PostgreSQL (needs TEST_DATABASE_URL; under CI it fails
 // rather than skip without it).
 
-import { type ChildProcess, spawn } from 'node:child_process'
-import { join } from 'node:path'
 import { sql } from 'kysely'
 import t from 'tap'
 import { PgBossQueue } from '../../src/batches/queue.ts'
@@ -14,36 +12,11 @@ import { findBatch } from '../../src/db/batches-repository.ts'
 import { testApp } from '../helpers/app.ts'
 import { requirePostgres, testDatabase } from '../helpers/database.ts'
 import { bearer, deepProcessing, keysFor } from '../helpers/fixtures.ts'
+import { startWorker, until } from '../helpers/workers.ts'
 
 const ROWS = 600
-const root = join(import.meta.dirname, '..', '..')
-
-const startWorker = (url: string): ChildProcess =>
-  spawn(process.execPath, ['--import', 'tsx', 'scripts/worker.ts'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      LOG_LEVEL: 'warn',
-      BATCH_WORKERS: '1',
-      BATCH_CHUNK_ROWS: '20',
-      BATCH_SLICE_SECONDS: '2',
-      // A killed worker's job is retried 3 s after it started, looked for every second.
-      BATCH_JOB_EXPIRE_SECONDS: '3',
-      BATCH_QUEUE_MAINTENANCE_SECONDS: '1',
-      BATCH_QUEUE_POLLING_SECONDS: '1',
-    },
-  })
-
-const until = async (what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> => {
-  const end = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
-
+/** Chunks of 20 rows, slices of 2 s: the kill lands mid-batch, between committed chunks. */
+const WORKER = { LOG_LEVEL: 'warn', BATCH_CHUNK_ROWS: '20', BATCH_SLICE_SECONDS: '2' }
 t.test('a worker process killed mid-batch: the batch resumes, no row lost, none decided twice', async (t) => {
   if (!requirePostgres(t, 'killing a pg-boss worker process')) return
   const database = await testDatabase(t)
@@ -73,7 +46,7 @@ t.test('a worker process killed mid-batch: the batch resumes, no row lost, none 
   t.equal(upload.statusCode, 202, upload.body)
   const id = upload.json().id as string
 
-  const first = startWorker(url)
+  const first = startWorker(url, WORKER)
   const killed = new Promise((resolve) => first.once('exit', resolve))
   await until('the first chunks', async () => ((await findBatch(database.db, id))?.nextRow ?? 0) > 60, 60_000)
   first.kill('SIGKILL')
@@ -82,7 +55,7 @@ t.test('a worker process killed mid-batch: the batch resumes, no row lost, none 
   t.ok(atKill.nextRow > 1 && atKill.nextRow <= ROWS, `killed mid-batch, at row ${atKill.nextRow} of ${ROWS}`)
   t.not(atKill.status, 'done')
 
-  const second = startWorker(url)
+  const second = startWorker(url, WORKER)
   t.teardown(() => {
     second.kill('SIGKILL')
   })

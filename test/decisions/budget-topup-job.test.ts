@@ -13,6 +13,7 @@ import { subjectKey } from '../../src/engine/ledgers.ts'
 import { testApp } from '../helpers/app.ts'
 import { requirePostgres, testDatabase } from '../helpers/database.ts'
 import { bearer, deepProcessing, keysFor } from '../helpers/fixtures.ts'
+import { until } from '../helpers/workers.ts'
 
 const subject = { ledger: 'budget', year: 2015, measure: 'interest-subsidy', prefecture: null } as const
 const KEY = subjectKey(subject)
@@ -231,13 +232,6 @@ t.test('pg-boss: the funding job fails mid-queue, pg-boss retries it, funded onc
   t.equal(answer.json().budget.funding.inProgress, true)
 
   // The job's second chunk fails; pg-boss marks the job for a retry.
-  const until = async (what: string, check: () => Promise<boolean>) => {
-    const end = Date.now() + 30_000
-    while (!(await check())) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-      await new Promise((r) => setTimeout(r, 50))
-    }
-  }
   await until('the job to fail', async () => {
     const r = await sql`select 1 from pgboss.job where name = 'budget-funding' and state = 'retry'`.execute(
       database.db,
