@@ -10,8 +10,9 @@ import t from 'tap'
 import { PgBossQueue } from '../../src/batches/queue.ts'
 import { DEFAULT_FUNDING_CHUNK } from '../../src/decisions/budgets.ts'
 import { testApp } from '../helpers/app.ts'
+import { submitInterestSubsidies } from '../helpers/budgets.ts'
 import { requirePostgres, testDatabase } from '../helpers/database.ts'
-import { bearer, deepProcessing, keysFor } from '../helpers/fixtures.ts'
+import { bearer, keysFor } from '../helpers/fixtures.ts'
 import { startWorker, until } from '../helpers/workers.ts'
 
 /** Queued outcomes: the PUT's chunk, the killed worker's chunk, and some for the second worker. */
@@ -45,15 +46,7 @@ t.test(
         payload: { amount },
       })
     t.equal((await put('60000.00')).statusCode, 200)
-    for (let i = 0; i <= QUEUED; i++) {
-      const r = await app.inject({
-        method: 'POST',
-        url: '/v1/applications',
-        headers: { ...finance, 'idempotency-key': `kill-${i}` },
-        payload: deepProcessing(`kill-${i}`, '1000000.00'),
-      })
-      if (r.statusCode !== 201) t.fail(r.body)
-    }
+    await submitInterestSubsidies(t, app, finance, QUEUED + 1, 'kill')
     const queued = (
       await sql<{ id: string }>`
       select d.id from applications a join decisions d on d.application_id = a.id

@@ -10,8 +10,14 @@ import t from 'tap'
 import type { Caller } from '../../src/auth/api-keys.ts'
 import { setBudget } from '../../src/decisions/budgets.ts'
 import { testApp } from '../helpers/app.ts'
+import {
+  clearCorrectionFault,
+  failNthCorrection,
+  interestSubsidyQueue,
+  submitInterestSubsidies,
+} from '../helpers/budgets.ts'
 import { testDatabase } from '../helpers/database.ts'
-import { bearer, deepProcessing, keysFor } from '../helpers/fixtures.ts'
+import { bearer, keysFor } from '../helpers/fixtures.ts'
 
 const subject = { ledger: 'budget', year: 2015, measure: 'interest-subsidy', prefecture: null } as const
 
@@ -27,24 +33,8 @@ t.test('a top-up in chunks: a failure between chunks keeps what was funded; agai
 
   // 6% of 1 000 000.00: each application is due 60 000.00; a budget of 60 000.00 pays the first.
   await setBudget(database.db, who, subject, '60000.00', null)
-  for (let i = 0; i < 6; i++) {
-    const r = await app.inject({
-      method: 'POST',
-      url: '/v1/applications',
-      headers: { ...finance, 'idempotency-key': `chunk-${i}` },
-      payload: deepProcessing(`chunk-${i}`, '1000000.00'),
-    })
-    t.equal(r.statusCode, 201, r.body)
-  }
-  const queue = async () =>
-    (
-      await sql<{ id: string; status: string }>`
-        select d.id, o.status from applications a
-        join decisions d on d.application_id = a.id
-          and not exists (select 1 from decisions n where n.supersedes = d.id)
-        join decision_outcomes o on o.decision_id = d.id and o.measure = 'interest-subsidy'
-        order by a.seq`.execute(database.db)
-    ).rows
+  await submitInterestSubsidies(t, app, finance, 6, 'chunk')
+  const queue = () => interestSubsidyQueue(database)
   const before = await queue()
   t.same(
     before.map((r) => r.status),
@@ -53,20 +43,7 @@ t.test('a top-up in chunks: a failure between chunks keeps what was funded; agai
   )
 
   // The third correction fails (its chunk rolls back): chunks of two, so one chunk is committed.
-  await sql`create table fail_corrections (n integer not null)`.execute(database.db)
-  await sql`insert into fail_corrections values (3)`.execute(database.db)
-  await sql`
-    create function fail_corrections() returns trigger language plpgsql as $$
-    begin
-      if new.supersedes is not null and exists (select 1 from fail_corrections)
-         and (select count(*) from decisions where supersedes is not null)
-             >= (select n from fail_corrections limit 1) - 1 then
-        raise exception 'connection lost (test)';
-      end if;
-      return new;
-    end $$`.execute(database.db)
-  await sql`create trigger fail_corrections before insert on decisions
-            for each row execute function fail_corrections()`.execute(database.db)
+  await failNthCorrection(database, 3)
 
   await t.rejects(
     setBudget(database.db, who, subject, '360000.00', 'whole queue', { chunkOutcomes: 2 }),
@@ -85,7 +62,7 @@ t.test('a top-up in chunks: a failure between chunks keeps what was funded; agai
     'the first chunk funded the head of the queue, in order',
   )
 
-  await sql`delete from fail_corrections`.execute(database.db)
+  await clearCorrectionFault(database)
   const again = await setBudget(database.db, who, subject, '360000.00', 'whole queue', { chunkOutcomes: 2 })
   t.equal(again.change, null, 'the same amount: no new change')
   t.same(

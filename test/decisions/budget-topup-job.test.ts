@@ -11,8 +11,14 @@ import { InProcessQueue, PgBossQueue } from '../../src/batches/queue.ts'
 import type { DatabaseHandle } from '../../src/db/database.ts'
 import { subjectKey } from '../../src/engine/ledgers.ts'
 import { testApp } from '../helpers/app.ts'
+import {
+  clearCorrectionFault,
+  failNthCorrection,
+  interestSubsidyQueue,
+  submitInterestSubsidies,
+} from '../helpers/budgets.ts'
 import { requirePostgres, testDatabase } from '../helpers/database.ts'
-import { bearer, deepProcessing, keysFor } from '../helpers/fixtures.ts'
+import { bearer, keysFor } from '../helpers/fixtures.ts'
 import { until } from '../helpers/workers.ts'
 
 const subject = { ledger: 'budget', year: 2015, measure: 'interest-subsidy', prefecture: null } as const
@@ -22,36 +28,6 @@ const CHUNK = 2
 const WAITING = 6
 /** 6% of 1 000 000.00: each application is due 60 000.00; the first is paid by 60 000.00. */
 const ALL_PAID = '420000.00'
-
-/** The n-th correction (a decision that supersedes another) fails while fail_corrections holds n. */
-const installFault = async (database: DatabaseHandle, n: number) => {
-  await sql`create table fail_corrections (n integer not null)`.execute(database.db)
-  await sql`insert into fail_corrections values (${n})`.execute(database.db)
-  await sql`
-    create function fail_corrections() returns trigger language plpgsql as $$
-    begin
-      if new.supersedes is not null and exists (select 1 from fail_corrections)
-         and (select count(*) from decisions where supersedes is not null)
-             >= (select n from fail_corrections limit 1) - 1 then
-        raise exception 'connection lost (test)';
-      end if;
-      return new;
-    end $$`.execute(database.db)
-  await sql`create trigger fail_corrections before insert on decisions
-            for each row execute function fail_corrections()`.execute(database.db)
-}
-const clearFault = (database: DatabaseHandle) => sql`delete from fail_corrections`.execute(database.db)
-
-/** The current interest-subsidy outcome of every application, in submission order. */
-const queueState = async (database: DatabaseHandle) =>
-  (
-    await sql<{ id: string; status: string }>`
-      select d.id, o.status from applications a
-      join decisions d on d.application_id = a.id
-        and not exists (select 1 from decisions n where n.supersedes = d.id)
-      join decision_outcomes o on o.decision_id = d.id and o.measure = 'interest-subsidy'
-      order by a.seq`.execute(database.db)
-  ).rows
 
 /** A queue that records what it is asked to fund and runs nothing. */
 const recorder = () => {
@@ -83,16 +59,8 @@ const setUp = async (
       payload: { amount },
     })
   t.equal((await put('60000.00')).statusCode, 200)
-  for (let i = 0; i <= WAITING; i++) {
-    const r = await app.inject({
-      method: 'POST',
-      url: '/v1/applications',
-      headers: { ...finance, 'idempotency-key': `job-${i}` },
-      payload: deepProcessing(`job-${i}`, '1000000.00'),
-    })
-    t.equal(r.statusCode, 201, r.body)
-  }
-  const before = await queueState(database)
+  await submitInterestSubsidies(t, app, finance, WAITING + 1, 'job')
+  const before = await interestSubsidyQueue(database)
   t.same(
     before.map((r) => r.status),
     ['eligible', ...Array(WAITING).fill('unfunded')],
@@ -111,7 +79,7 @@ const checkFundedOnce = async (
   verify: () => Promise<boolean>,
 ) => {
   t.same(
-    (await queueState(database)).map((r) => r.status),
+    (await interestSubsidyQueue(database)).map((r) => r.status),
     Array(WAITING + 1).fill('eligible'),
     'every queued outcome funded',
   )
@@ -139,7 +107,7 @@ t.test(
     const database = await testDatabase(t)
     const queue = recorder()
     const { app, keys, put, before, budget } = await setUp(t, database, queue)
-    await installFault(database, 5)
+    await failNthCorrection(database, 5)
 
     const answer = await put(ALL_PAID)
     t.equal(answer.statusCode, 200, answer.body)
@@ -168,7 +136,7 @@ t.test(
     await runner.idle()
     await runner.stop()
     t.same(
-      (await queueState(database)).map((r) => r.status),
+      (await interestSubsidyQueue(database)).map((r) => r.status),
       [...Array(5).fill('eligible'), 'unfunded', 'unfunded'],
       'failed mid-queue: the chunks before stay funded, the head first',
     )
@@ -179,7 +147,7 @@ t.test(
     )
 
     // The process restarts (PGlite: the runner's start resumes every funding under way).
-    await clearFault(database)
+    await clearCorrectionFault(database)
     const restarted = new InProcessQueue(database.db, {
       chunkRows: 500,
       sliceMs: 60_000,
@@ -224,7 +192,7 @@ t.test('pg-boss: the funding job fails mid-queue, pg-boss retries it, funded onc
   })
   t.teardown(() => queue.stop())
   const { app, keys, put, before } = await setUp(t, database, queue)
-  await installFault(database, 5)
+  await failNthCorrection(database, 5)
 
   const answer = await put(ALL_PAID)
   t.equal(answer.statusCode, 200, answer.body)
@@ -239,11 +207,11 @@ t.test('pg-boss: the funding job fails mid-queue, pg-boss retries it, funded onc
     return r.rows.length > 0
   })
   t.same(
-    (await queueState(database)).map((r) => r.status),
+    (await interestSubsidyQueue(database)).map((r) => r.status),
     [...Array(5).fill('eligible'), 'unfunded', 'unfunded'],
     'failed mid-queue: the chunks before stay funded',
   )
-  await clearFault(database)
+  await clearCorrectionFault(database)
   await until('the funding to finish', async () => {
     const r = await sql`select 1 from budget_fundings`.execute(database.db)
     return r.rows.length === 0
