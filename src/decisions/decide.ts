@@ -360,10 +360,10 @@ const submitChecked = async (
   caller: Caller,
   facts: Application,
   application: StoredApplication,
+  budgetKeys: readonly string[],
   options: StoreOptions,
 ): Promise<Decided | null> => {
   const subjects = subjectsOf(facts)
-  const budgetKeys = budgetKeysOf(budgetCandidates(facts))
   let state: LedgerState
   try {
     state = await readLedgerState(db, subjects, budgetKeys)
@@ -424,9 +424,11 @@ export const submitApplication = async (
   options: StoreOptions = {},
 ): Promise<Decided> => {
   const application = newApplication(caller, facts, options.inputHash)
-  if (budgetSet(db, budgetKeysOf(budgetCandidates(facts)))) writePathCounts.budgeted++
+  // The budgets that could apply, found once: the check below and the state read both need them.
+  const budgetKeys = budgetKeysOf(budgetCandidates(facts))
+  if (budgetSet(db, budgetKeys)) writePathCounts.budgeted++
   else {
-    const decided = await submitChecked(db, caller, facts, application, options)
+    const decided = await submitChecked(db, caller, facts, application, budgetKeys, options)
     if (decided !== null) return decided
   }
   writePathCounts.locked++
