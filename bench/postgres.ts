@@ -134,19 +134,32 @@ export const walOfDatabase = async (url: string, from: string, to: string) => {
     const txs = new Set<string>()
     let bytes = 0
     let fpi = 0
+    /** WAL by relfilenode (the record's first block of this database): bytes and records */
+    const byRelation = new Map<string, { bytes: number; records: number }>()
     const pending: { tx: string; len: number }[] = []
     for (const line of out.split('\n')) {
       const m = /len \(rec\/tot\):\s*(\d+)\/\s*(\d+), tx:\s*(\d+)/.exec(line)
       if (!m) continue
       const total = Number(m[2])
-      if (line.includes(mine)) {
+      const at = line.indexOf(mine)
+      if (at >= 0) {
         bytes += total
         fpi += total - Number(m[1])
         if (m[3] !== '0') txs.add(m[3]!)
+        const node = /^\d+/.exec(line.slice(at + mine.length))?.[0] ?? '?'
+        const r = byRelation.get(node) ?? { bytes: 0, records: 0 }
+        r.bytes += total
+        r.records++
+        byRelation.set(node, r)
       } else if (!line.includes(' rel ')) pending.push({ tx: m[3]!, len: total })
     }
-    for (const p of pending) if (txs.has(p.tx)) bytes += p.len
-    return { bytes, fpi }
+    let commits = 0
+    for (const p of pending) {
+      if (!txs.has(p.tx)) continue
+      bytes += p.len
+      commits += p.len
+    }
+    return { bytes, fpi, commits, byRelation }
   } catch {
     return null
   }

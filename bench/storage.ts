@@ -110,6 +110,24 @@ const main = async () => {
         ? 'WAL of this database alone: not measured (pg_waldump cannot read the server’s pg_wal here)'
         : `WAL of this database alone: ${(own.bytes / N).toFixed(0)} B per stored application (of which ${(own.fpi / N).toFixed(0)} B full-page images); the figure above is the whole server's`,
     )
+    if (own !== null) {
+      const names = new Map(
+        (
+          await query(
+            bench.url,
+            `select pg_relation_filenode(c.oid)::text as node, c.relname as name from pg_class c
+              where pg_relation_filenode(c.oid) is not null`,
+          )
+        ).map((r) => [String(r['node']), String(r['name'])]),
+      )
+      console.log('WAL of this database by relation, per stored application (bytes, records):')
+      const rows = [...own.byRelation].sort((a, b) => b[1].bytes - a[1].bytes)
+      for (const [node, r] of rows)
+        console.log(
+          `   ${(names.get(node) ?? node).padEnd(44)} ${(r.bytes / N).toFixed(0).padStart(6)} B ${(r.records / N).toFixed(2).padStart(6)}`,
+        )
+      console.log(`   ${'commit and other records'.padEnd(44)} ${(own.commits / N).toFixed(0).padStart(6)} B`)
+    }
     console.log('largest indexes (whole relation, all rows):')
     for (const r of rel) console.log(`   ${String(r['name']).padEnd(44)} ${r['bytes']}`)
     const [rowBytes] = await query(
