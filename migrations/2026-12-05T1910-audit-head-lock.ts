@@ -14,10 +14,10 @@
 // its own, apart from the bigint keys of src/db/batches-repository.ts lockRowKeys and the migrator's),
 // held to the end of its transaction as the row lock was. In READ COMMITTED the head is then read by a
 // statement that starts after the previous holder committed, so it is the latest. A caller in
-// REPEATABLE READ could read a head older than its lock; the update then names the seq it read and,
-// the head having moved, PostgreSQL refuses it (a concurrent update: 40001), as audit_log's primary
-// key on seq would have refused the entries. The update also raises if no row was changed, so a
-// chain never forks silently.
+// REPEATABLE READ could read a head older than its lock: its first entry then takes a seq that is
+// already taken, which audit_log's primary key refuses (23505; test/db/audit-concurrency.test.ts),
+// and were it not, the head update names the seq it read and, the head having moved, is refused as
+// a concurrent update (40001) or raises on finding no row. A chain never forks silently.
 //
 // audit_append is rewritten from its own current definition (pg_get_functiondef) with two checked
 // replacements rather than a copy that could drift from it; the migration stops if either text is
