@@ -205,7 +205,7 @@ export const prepareDecision = (
     ruleset: evaluation.ruleset,
     asOf: evaluation.asOf,
     totalAmount: evaluation.totalAmount,
-    // the record as stored and hashed: format 2, the same facts in fewer bytes (issue #10)
+    // the record as stored and hashed: format 3, the same facts in fewer bytes (issue #10)
     evaluation: storedRecord(evaluation),
     // in the record (parametersUsed); the column holds them only for full evaluations stored before
     parameters: null,

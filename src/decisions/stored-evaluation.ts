@@ -24,8 +24,9 @@ export interface StoredEvaluation {
 }
 
 // A compact record is format 1 (stored from migration 2026-12-03T1545: the engine's working form) or
-// format 2 (from T1700: the same facts in fewer bytes, `format: 2`, src/engine/stored-record.ts);
-// recordOf reads either to the working form, from which everything below renders.
+// format 2 (from T1700: the same facts in fewer bytes, `format: 2`, src/engine/stored-record.ts) or
+// format 3 (format 2 with missing-input reasons as their bare code); recordOf reads each to the
+// working form, from which everything below renders.
 const compactOf = (d: StoredEvaluation): CompactEvaluation | null =>
   d.recordFormat === 'compact' ? recordOf(d.evaluation as CompactEvaluation | StoredRecord) : null
 

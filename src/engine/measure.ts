@@ -289,12 +289,8 @@ export class MeasureRun extends FactRecorder {
 
   /** A missing input is a result, not an error: it says what is missing, for this measure. */
   missing(pointers: string[], details: Record<string, unknown> = {}): CompactOutcome {
-    return this.ineligible(
-      'MISSING_INPUT',
-      { zh: `缺少所需信息：${pointers.join('、')}`, en: `missing input: ${pointers.join(', ')}` },
-      pointers[0],
-      { ...details, missing: pointers },
-    )
+    const { code, message, field } = missingInputReason(pointers)
+    return this.ineligible(code, message, field, { ...details, missing: pointers })
   }
 
   needsReview(code: string, message: Text, details: Record<string, unknown> = {}): CompactOutcome {
@@ -307,3 +303,18 @@ export class MeasureRun extends FactRecorder {
     return this.outcome('ineligible', null, details)
   }
 }
+
+/**
+ * The reason of an outcome that lacks inputs (details.missing = pointers), as MeasureRun#missing
+ * gives it: a stored record (format 3, src/engine/stored-record.ts) keeps only its code and reads it
+ * back from here, so this text is frozen — a new wording is a new code or a new record format.
+ */
+export const missingInputReason = (pointers: readonly string[]): Reason =>
+  pointers[0] === undefined
+    ? { code: 'MISSING_INPUT', message: missingInputText(pointers) }
+    : { code: 'MISSING_INPUT', message: missingInputText(pointers), field: pointers[0] }
+
+const missingInputText = (pointers: readonly string[]): Text => ({
+  zh: `缺少所需信息：${pointers.join('、')}`,
+  en: `missing input: ${pointers.join(', ')}`,
+})

@@ -113,7 +113,7 @@ t.test('the write path', async (t) => {
     ).rows[0]!
     t.equal(row.record_format, 'compact')
     t.equal(row.parameters, null, 'the parameters read are in the record, not copied beside it')
-    t.same(row.evaluation, storedRecord(decideCompact(facts)), 'the record, stored in format 2')
+    t.same(row.evaluation, storedRecord(decideCompact(facts)), 'the record, stored in format 3')
     const full = Buffer.byteLength(JSON.stringify(evaluate(facts)))
     t.ok(
       row.bytes * 3 <= full,

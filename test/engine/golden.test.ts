@@ -135,7 +135,7 @@ const check = (
     JSON.stringify(rendered),
     `${name}: the stored record renders the same`,
   )
-  // What a decision stores since migration 2026-12-03T1700: format 2, read back through JSON.
+  // What a decision stores since migration 2026-12-03T1700: format 2, and format 3 since 2026-12-05; read back through JSON.
   const stored = recordOf(JSON.parse(JSON.stringify(storedRecord(compact))) as StoredRecord)
   t.same(stored, JSON.parse(JSON.stringify(compact)), `${name}: the format-2 record reads back to the record`)
   t.equal(

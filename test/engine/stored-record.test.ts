@@ -1,4 +1,4 @@
-// The stored compact record, format 2 (src/engine/stored-record.ts): the same facts as the engine's
+// The stored compact record, format 3 (src/engine/stored-record.ts): the same facts as the engine's
 // record in fewer bytes (issue #10: the 12-measure record ≤ 8 KB), read back exactly. Rendering from
 // it is checked byte for byte against the goldens in test/engine/golden.test.ts; here: the frozen code
 // lists, the size, and the forms a record may hold.
@@ -12,8 +12,11 @@ import { MEASURES } from '../../src/engine/measures/index.ts'
 import { DEFAULT_PARAMETERS, PARAMETER_DEFINITIONS } from '../../src/engine/parameters/index.ts'
 import { FACT_KEYS, MEASURE_IDS, PARAMETER_NAMES } from '../../src/engine/record-codes.ts'
 import { isStoredRecord, recordOf, type StoredRecord, storedRecord } from '../../src/engine/stored-record.ts'
+import { deepProcessing } from '../helpers/fixtures.ts'
 
 const digest = (list: readonly string[]) => createHash('sha256').update(JSON.stringify(list)).digest('hex')
+/** The benchmark's stored application: one measure applied for, the others missing inputs. */
+const SPARSE_APPLICATION = deepProcessing('sparse', '120000000.00')
 const roundTrip = (r: StoredRecord) => recordOf(JSON.parse(JSON.stringify(r)) as StoredRecord)
 
 t.test('the code lists begin exactly as they were frozen (entries are only ever appended)', async (t) => {
@@ -93,4 +96,40 @@ t.test('a code the lists do not hold is an error, never another key', async (t) 
   const stored = JSON.parse(JSON.stringify(storedRecord(decideCompact(FULL_APPLICATION))))
   stored.outcomes[0].t.c[0] = 100000
   t.throws(() => recordOf(stored), /unknown code 100000/)
+})
+
+t.test('format 3: a missing-input reason is its bare code, read back word for word', async (t) => {
+  const record = decideCompact(SPARSE_APPLICATION)
+  const stored = JSON.parse(JSON.stringify(storedRecord(record))) as StoredRecord
+  t.equal(stored.format, 3)
+  const bare = stored.outcomes.filter((o) => o.r?.includes('MISSING_INPUT'))
+  t.ok(bare.length >= 5, `${bare.length} outcomes hold the bare code`)
+  const missing = record.outcomes.filter((o) => o.reasons.some((r) => r.code === 'MISSING_INPUT'))
+  t.ok(missing.length >= bare.length, 'only missing-input reasons are bare')
+  t.same(roundTrip(stored), JSON.parse(JSON.stringify(record)), 'read back exactly, texts and fields')
+  t.equal(
+    JSON.stringify(recordOf(stored)),
+    JSON.stringify(record),
+    'members in the same order, so the rendering is the same bytes',
+  )
+
+  // A format 2 record (stored before) holds every reason whole: it reads the same.
+  const format2 = JSON.parse(JSON.stringify(stored))
+  format2.format = 2
+  for (const [i, o] of format2.outcomes.entries()) if (o.r) o.r = record.outcomes[i]!.reasons
+  t.ok(isStoredRecord(format2), 'format 2 is still a stored record')
+  t.same(recordOf(format2), recordOf(stored), 'format 2 and 3 read the same')
+
+  // A missing-input reason worded otherwise is kept whole.
+  const odd = decideCompact(SPARSE_APPLICATION)
+  const outcome = odd.outcomes.find((o) => o.reasons[0]?.code === 'MISSING_INPUT')!
+  outcome.reasons[0] = { ...outcome.reasons[0]!, message: { zh: '另一种措辞', en: 'worded otherwise' } }
+  const kept = storedRecord(odd).outcomes.find((o) => o.m === MEASURE_IDS.indexOf(outcome.measure))!
+  t.same(kept.r, [outcome.reasons[0]], 'kept whole')
+  t.same(roundTrip(storedRecord(odd)), JSON.parse(JSON.stringify(odd)), 'and read back')
+
+  // A bare code with no details.missing to read it from is an error, never an empty reason.
+  const broken = JSON.parse(JSON.stringify(stored))
+  delete broken.outcomes.find((o: { r?: unknown[] }) => o.r?.includes('MISSING_INPUT')).d
+  t.throws(() => recordOf(broken), /bare MISSING_INPUT/)
 })

@@ -303,7 +303,7 @@ t.test('faults under load: nothing lost, nothing twice, caps exact, audit verifi
     `select s.subject ->> 'projectId' as project, s.total::text as ledger_total,
             (select coalesce(sum(e.amount), 0)::text from ledger_entries e
               where e.ledger = s.ledger and e.key = s.key) as journal,
-            -- The decisions' outcomes (stored with each decision; the record itself is compact, format 2).
+            -- The decisions' outcomes (stored with each decision; the record itself is compact, format 3).
             (select coalesce(sum(o.amount), 0)::text
                from applications a join decision_outcomes o on o.application_id = a.id
               where a.project_id = s.subject ->> 'projectId'
