@@ -135,9 +135,9 @@ const check = (
     JSON.stringify(rendered),
     `${name}: the stored record renders the same`,
   )
-  // What a decision stores since migration 2026-12-03T1700: format 2, and format 3 since 2026-12-05; read back through JSON.
+  // What a decision stores (format 3; format 2 from migration 2026-12-03T1700 until it), read back through JSON.
   const stored = recordOf(JSON.parse(JSON.stringify(storedRecord(compact))) as StoredRecord)
-  t.same(stored, JSON.parse(JSON.stringify(compact)), `${name}: the format-2 record reads back to the record`)
+  t.same(stored, JSON.parse(JSON.stringify(compact)), `${name}: the stored record reads back to the record`)
   t.equal(
     JSON.stringify(renderEvaluation(stored, application, 'en')),
     JSON.stringify(rendered),
