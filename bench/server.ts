@@ -6,12 +6,14 @@
 //   Fastify does (parsing, Ajv validation, hooks, fast-json-stringify) but the engine;
 // - GET /bench/hello: a trivial route, the floor of a request.
 // BENCH_DATABASE_URL selects a PostgreSQL database (else a handle without a database: only the
-// stateless routes work); BENCH_POOL_SIZE its pool size. The port is sent to the parent over IPC.
+// stateless routes work); BENCH_POOL_SIZE its pool size; DATABASE_STORE_GROUP as the service reads it. The port is sent to the parent over IPC.
 
 import type { AddressInfo } from 'node:net'
 import { sql } from 'kysely'
 import { buildApp } from '../src/app.ts'
+import { loadConfig } from '../src/config.ts'
 import { type DatabaseHandle, openPostgres } from '../src/db/database.ts'
+import { setStoreGroup } from '../src/db/store-groups.ts'
 import { unavailableDatabase } from '../src/db/unavailable.ts'
 import { evaluate } from '../src/engine/evaluate.ts'
 import { withConsequenceTexts } from '../src/i18n/consequences.ts'
@@ -29,6 +31,7 @@ const poolSize = Number(process.env['BENCH_POOL_SIZE'] || '10')
 
 const main = async (): Promise<void> => {
   const database: DatabaseHandle = url ? openPostgres(url, poolSize) : unavailableDatabase()
+  setStoreGroup(database.db, loadConfig(process.env).storeGroup)
   // One client making tens of thousands of requests is exactly what the rate limits stop: they
   // are turned off (0) here to measure the service, not the limiter.
   const app = await buildApp({

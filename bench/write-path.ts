@@ -12,9 +12,11 @@ import { join } from 'node:path'
 import { sql } from 'kysely'
 import pg from 'pg'
 import type { Caller } from '../src/auth/api-keys.ts'
+import { loadConfig } from '../src/config.ts'
 import { setBudgetAmount } from '../src/db/budget-repository.ts'
 import { type DatabaseHandle, openPostgres } from '../src/db/database.ts'
 import { historyFor, readSubjects, subjectsOf } from '../src/db/ledger-repository.ts'
+import { setStoreGroup } from '../src/db/store-groups.ts'
 import {
   inputHash,
   precheck,
@@ -54,6 +56,7 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
 const main = async () => {
   const bench = await createBenchDatabase()
   const database = openPostgres(bench.url, 10)
+  setStoreGroup(database.db, loadConfig(process.env).storeGroup)
   try {
     const { app, post } = await benchApplications(database, bench.enterpriseKey)
     for (let i = 0; i < 100; i++) await post(`warm-${i}`)

@@ -2,6 +2,7 @@
 // everything else receives a Config. A bad value stops the start with one line naming the variable.
 
 import { join } from 'node:path'
+import { DEFAULT_STORE_GROUP } from './db/store-groups.ts'
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -16,6 +17,8 @@ export interface Config {
   databaseRole: string | null
   /** connections in the pg pool (ignored for PGlite, which has one) */
   poolSize: number
+  /** checked stores one statement may carry when the service is busy (src/db/store-groups.ts; 1: none grouped) */
+  storeGroup: number
   /** where PGlite keeps its files when databaseUrl is null */
   dataDir: string
   /** PGlite: sync every commit to disk (slower); off by default, like PGlite's own default */
@@ -180,6 +183,8 @@ export const loadConfig = (env: Env): Config => {
     logLevel,
     databaseUrl,
     poolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    // At most 32: each member is a subtransaction, and 64 per transaction is PostgreSQL's cache.
+    storeGroup: integer(env, 'DATABASE_STORE_GROUP', DEFAULT_STORE_GROUP, 1, 32),
     dataDir,
     pgliteDurable: boolean(env, 'PGLITE_DURABLE', false),
     // A decision takes milliseconds; a statement still running after 10 s means an overloaded or

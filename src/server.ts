@@ -13,6 +13,7 @@ import { ensureAdminKey } from './db/bootstrap.ts'
 import { openDatabase } from './db/database.ts'
 import { purgeExpiredKeys } from './db/idempotency-repository.ts'
 import { migrateToLatest } from './db/migrator.ts'
+import { setStoreGroup } from './db/store-groups.ts'
 import { type ShutdownHook, shutdown } from './lifecycle.ts'
 
 const main = async (): Promise<void> => {
@@ -65,6 +66,7 @@ const main = async (): Promise<void> => {
     if (config.databaseRole) logger.info({ role: config.databaseRole }, 'running as the service role')
   }
 
+  setStoreGroup(database.db, config.storeGroup)
   const adminKey = await ensureAdminKey(database)
   if (adminKey) {
     // Never the key itself in the log: only where it went.

@@ -6,8 +6,9 @@ import type { StoredRecord } from '../engine/stored-record.ts'
 import { type ApplicationEntity, applicationEntity, type DecisionEntity, decisionEntity } from './entities.ts'
 import type { Executor } from './executor.ts'
 import { IDEMPOTENCY_TTL_HOURS, KeyTakenError } from './idempotency-repository.ts'
-import type { JournalRow, StateRow } from './ledger-repository.ts'
+import type { JournalRow, StateRow, Subject } from './ledger-repository.ts'
 import type { Database, ResponseReplay } from './schema.ts'
+import { storeChecked } from './store-groups.ts'
 
 export interface StoredApplication extends ApplicationEntity {
   seq: string
@@ -297,15 +298,18 @@ export const storeDecisionWrite = async (trx: Executor, w: DecisionWrite): Promi
 
 /** What store_decision_checked checks besides store_decision's payload. */
 export interface DecisionCheck {
-  /** the subjects to lock, in (ledger, key) order, and the budget keys (stateArguments) */
-  state: { subjects: unknown[]; budgets: readonly string[] }
+  /** the subjects to lock, in subjectsOf's (ledger, key) order */
+  subjects: readonly Subject[]
+  /** the budget keys among the application's candidates (budgetKeysOf) */
+  budgets: readonly string[]
   /** md5 of the state the decision was made on (readLedgerState), in which no budget is set */
   fingerprint: string
 }
 
 /**
  * Stores a decision made on an unlocked read of the ledger, in one statement and its own transaction
- * (store_decision_checked, migration 2026-12-04T1800): it takes the locked path's locks in its order,
+ * (store_decision_checked, migration 2026-12-04T1800), grouped with others waiting to be stored when
+ * the service is busy (src/db/store-groups.ts): it takes the locked path's locks in its order,
  * and calls store_decision only if the state read under them is still the one the decision was made
  * on. When it moved, nothing is written and the answer is the state as read under the locks (and its
  * fingerprint). Throws KeyTakenError as storeDecisionWrite does. Not inside a transaction: the locks
@@ -316,13 +320,8 @@ export const storeDecisionChecked = async (
   w: DecisionWrite,
   check: DecisionCheck,
 ): Promise<{ stored: true } | { stored: false; state: StateRow; fingerprint: string }> => {
-  const c = { ...check.state, fingerprint: check.fingerprint }
   try {
-    const { rows } = await sql<{ r: { stale?: StateRow; fingerprint?: string } }>`
-      select store_decision_checked(${JSON.stringify(payloadOf(w))}::jsonb, ${JSON.stringify(c)}::jsonb) as r`.execute(
-      db,
-    )
-    const r = rows[0]!.r
+    const r = await storeChecked(db, { payload: JSON.stringify(payloadOf(w)), check })
     return r.stale !== undefined
       ? { stored: false, state: r.stale, fingerprint: r.fingerprint! }
       : { stored: true }

@@ -33,7 +33,8 @@ export interface Subject {
   subject: LedgerSubject
 }
 
-const compareSubjects = (a: Subject, b: Subject): number =>
+/** (ledger, key) order, by code unit: the order every locker of ledger_subjects takes them in. */
+export const compareSubjects = (a: Subject, b: Subject): number =>
   a.ledger === b.ledger ? (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : a.ledger < b.ledger ? -1 : 1
 
 /** The subjects applications touch, as every measure names them: what must be locked before deciding. */

@@ -41,7 +41,6 @@ import {
   releaseGrants,
   reversalRows,
   type Subject,
-  stateArguments,
   subjectsOf,
 } from '../db/ledger-repository.ts'
 import { inTransaction, isRetryable } from '../db/retry.ts'
@@ -393,7 +392,8 @@ const submitChecked = async (
     let result: Awaited<ReturnType<typeof storeDecisionChecked>>
     try {
       result = await storeDecisionChecked(db, prepared.write, {
-        state: stateArguments(subjects, budgetKeys),
+        subjects,
+        budgets: budgetKeys,
         fingerprint: state.fingerprint,
       })
     } catch (e) {

@@ -166,14 +166,17 @@ const storeReasons = (o: CompactOutcome): NonNullable<StoredOutcome['r']> => {
   if (missing === null) return o.reasons
   // Byte for byte as measure.ts gives it (members in the same order), or kept whole.
   const standard = JSON.stringify(missingInputReason(missing))
-  return o.reasons.map((r) => (r.code === MISSING_INPUT && JSON.stringify(r) === standard ? MISSING_INPUT : r))
+  return o.reasons.map((r) =>
+    r.code === MISSING_INPUT && JSON.stringify(r) === standard ? MISSING_INPUT : r,
+  )
 }
 
 const readReasons = (o: StoredOutcome): CompactOutcome['reasons'] =>
   (o.r ?? []).map((r) => {
     if (r !== MISSING_INPUT) return r
     const missing = o.d ? missingOf(o.d) : null
-    if (missing === null) throw new Error('stored record: a bare MISSING_INPUT reason without details.missing')
+    if (missing === null)
+      throw new Error('stored record: a bare MISSING_INPUT reason without details.missing')
     return missingInputReason(missing)
   })
 

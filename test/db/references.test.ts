@@ -65,9 +65,13 @@ t.test('no row names a missing parent after writes of every kind', async (t) => 
     t.equal(r.statusCode, 201, r.statusCode === 201 ? `${example.name} stored` : r.body)
   }
   t.equal((await budget('360000.00')).statusCode, 200, 'a top-up funds the queue, as corrections')
+  // The first application's current decision: which of the six the budget funded depends on the
+  // order they reached it, and the top-up superseded the queued ones.
+  const first = await app.inject({ url: `/v1/applications/${posted[0]!.json().id}`, headers: finance })
+  const current = (first.json() as { decisions: { id: string }[] }).decisions.at(-1)!.id
   const corrected = await app.inject({
     method: 'POST',
-    url: `/v1/decisions/${posted[0]!.json().decisions[0].id}/corrections`,
+    url: `/v1/decisions/${current}/corrections`,
     headers: { ...finance, 'idempotency-key': 'ref-correction' },
     payload: { reason: 'checked again' },
   })

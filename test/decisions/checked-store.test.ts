@@ -18,7 +18,7 @@ import { buildApp } from '../../src/app.ts'
 import type { Caller } from '../../src/auth/api-keys.ts'
 import { budgetKeysOf } from '../../src/db/budget-repository.ts'
 import { storeDecisionChecked } from '../../src/db/decisions-repository.ts'
-import { readLedgerState, stateArguments, subjectsOf } from '../../src/db/ledger-repository.ts'
+import { readLedgerState, subjectsOf } from '../../src/db/ledger-repository.ts'
 import type { Database } from '../../src/db/schema.ts'
 import {
   type Decided,
@@ -276,7 +276,7 @@ t.test(
         completion: { callerKeyId: caller.keyId, key: 'k-moved', requestHash: 'ab'.repeat(32), status: 201 },
       }),
     })
-    const check = { state: stateArguments(subjects, budgetKeys) }
+    const check = { subjects, budgets: budgetKeys }
     const refused = await storeDecisionChecked(database.db, prepared.write, {
       ...check,
       fingerprint: `not-${state.fingerprint}`,

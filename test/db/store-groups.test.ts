@@ -1,0 +1,151 @@
+// Checked stores grouped into one statement when the service is busy (src/db/store-groups.ts,
+// migration 2026-12-05T1930). Twenty stores are sent in the same tick: two start lanes alone and the
+// other eighteen wait, so the first lane to come free sends sixteen of them as one group — here,
+// every time. The group must give each member what it would get alone:
+// - members claiming what another member of the same group claims (one platform, by two
+//   enterprises; one enterprise's tax days, twice) find the state moved and write nothing: one
+//   grant each, never two;
+// - a member whose Idempotency-Key another member takes makes the group fail as a whole, and each
+//   member is then stored alone: every other member stored, that one refused (KeyTakenError);
+// - every stored member is exactly one application, one decision and its audit entries, and the
+//   chain verifies.
+// On PGlite and PostgreSQL.
+
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { type Kysely, sql } from 'kysely'
+import t from 'tap'
+import { verifyAudit } from '../../src/audit/verify.ts'
+import type { Caller } from '../../src/auth/api-keys.ts'
+import { budgetKeysOf } from '../../src/db/budget-repository.ts'
+import { storeDecisionChecked } from '../../src/db/decisions-repository.ts'
+import { KeyTakenError } from '../../src/db/idempotency-repository.ts'
+import { readLedgerState, subjectsOf } from '../../src/db/ledger-repository.ts'
+import type { Database } from '../../src/db/schema.ts'
+import { setStoreGroup, storeGroupCounts } from '../../src/db/store-groups.ts'
+import { newApplication, precheck, prepareDecision } from '../../src/decisions/decide.ts'
+import { budgetCandidates } from '../../src/engine/budgets.ts'
+import type { Application } from '../../src/engine/types.ts'
+import { testDatabase } from '../helpers/database.ts'
+import { deepProcessing, ENTERPRISE_A, ENTERPRISE_B, keysFor } from '../helpers/fixtures.ts'
+
+const platform = (enterprise: string): Application => ({
+  applicationDate: '2015-09-01',
+  enterprise: { creditCode: enterprise, name: `R&D ${enterprise.slice(-4)}` },
+  claims: {
+    rdPlatforms: [
+      { id: 'nerc-rare-metals', kind: 'national-engineering-research-center', recognisedOn: '2015-05-01' },
+    ],
+  },
+})
+
+const startup = (
+  JSON.parse(
+    readFileSync(join(import.meta.dirname, '../../examples/startup-tech-sme-tax-reward.json'), 'utf8'),
+  ) as { application: Application }
+).application
+
+const financeCaller = async (db: Kysely<Database>): Promise<Caller> => {
+  const row = (await sql<{ id: string }>`select id from api_keys where role = 'finance'`.execute(db)).rows[0]!
+  return { keyId: row.id, role: 'finance', enterprise: null }
+}
+
+/** A checked store of `facts` decided on the state as it stands now (as submitChecked prepares it). */
+const prepare = async (db: Kysely<Database>, caller: Caller, facts: Application, key: string) => {
+  const subjects = subjectsOf(facts)
+  const budgets = budgetKeysOf(budgetCandidates(facts))
+  const state = await readLedgerState(db, subjects, budgets)
+  const prepared = prepareDecision(caller, facts, newApplication(caller, facts), true, null, {
+    subjects,
+    budgets: state.budgets,
+    history: state.history,
+    evaluation: precheck(facts),
+    released: [],
+    respond: () => ({
+      body: '{}',
+      completion: { callerKeyId: caller.keyId, key, requestHash: 'ab'.repeat(32), status: 201 },
+    }),
+  })
+  return { write: prepared.write, check: { subjects, budgets, fingerprint: state.fingerprint } }
+}
+
+for (const sameKey of [false, true])
+  t.test(
+    `twenty checked stores at once: grouped, each answered as alone${sameKey ? ' (two share a key)' : ''}`,
+    async (t) => {
+      const database = await testDatabase(t)
+      await keysFor(database)
+      setStoreGroup(database.db, 16)
+      const db = database.db
+      const caller = await financeCaller(db)
+
+      // All decided on the empty ledger, before any is stored. Positions 2–17 wait and go as one group.
+      const facts: [string, Application][] = [
+        ['first', deepProcessing('p-0', '120000000.00')],
+        ['second', deepProcessing('p-1', '120000000.00')],
+        ['platform-a', platform(ENTERPRISE_A)],
+        ['platform-b', platform(ENTERPRISE_B)],
+        ['startup-1', startup],
+        ['startup-2', startup],
+        [sameKey ? 'same-key' : 'p-same-1', deepProcessing('p-same-1', '120000000.00')],
+        [sameKey ? 'same-key' : 'p-same-2', deepProcessing('p-same-2', '120000000.00')],
+        ...Array.from({ length: 12 }, (_, i): [string, Application] => [
+          `p-${i + 2}`,
+          deepProcessing(`p-${i + 2}`, '120000000.00'),
+        ]),
+      ]
+      const stores = await Promise.all(facts.map(([key, f]) => prepare(db, caller, f, key)))
+      const before = { ...storeGroupCounts }
+      const answers = await Promise.allSettled(stores.map((s) => storeDecisionChecked(db, s.write, s.check)))
+      t.ok(storeGroupCounts.groups > before.groups, 'at least one group was sent')
+      if (sameKey)
+        t.ok(storeGroupCounts.failed > before.failed, 'one failed as a whole: two members claim one key')
+      else
+        t.equal(
+          storeGroupCounts.failed,
+          before.failed,
+          'none failed: the stale members were answered inside it',
+        )
+
+      const outcome = answers.map((a) =>
+        a.status === 'rejected'
+          ? a.reason instanceof KeyTakenError
+            ? 'key taken'
+            : String(a.reason)
+          : a.value.stored
+            ? 'stored'
+            : 'stale',
+      )
+      t.same(outcome.slice(0, 2), ['stored', 'stored'], 'the two sent alone: stored')
+      t.same(outcome.slice(2, 4).sort(), ['stale', 'stored'], 'one platform, two enterprises: one stored')
+      t.same(outcome.slice(4, 6).sort(), ['stale', 'stored'], 'one enterprise’s tax days twice: one stored')
+      if (sameKey)
+        t.same(outcome.slice(6, 8).sort(), ['key taken', 'stored'], 'one key, two requests: one stored')
+      else t.same(outcome.slice(6, 8), ['stored', 'stored'])
+      t.same(outcome.slice(8), Array(12).fill('stored'), 'every other member stored')
+
+      const count = async (table: 'applications' | 'decisions') =>
+        (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(db)).rows[0]!.n
+      const stored = outcome.filter((o) => o === 'stored').length
+      t.equal(stored, sameKey ? 17 : 18)
+      t.equal(await count('applications'), stored, 'one application per stored member')
+      t.equal(await count('decisions'), stored, 'one decision per stored member')
+      const grants = await sql<{ ledger: string; n: number }>`
+    select ledger, count(*)::int as n from ledger_once group by ledger order by ledger`.execute(db)
+      t.same(
+        grants.rows.filter((g) => g.ledger === 'rd-platform-grant'),
+        [{ ledger: 'rd-platform-grant', n: 1 }],
+        'the platform granted once',
+      )
+      const overlaps = await sql<{ n: number }>`
+    select count(*)::int as n from ledger_periods a join ledger_periods b
+      on a.ledger = b.ledger and a.key = b.key and a.ctid < b.ctid
+     and a.from_date <= b.to_date and b.from_date <= a.to_date`.execute(db)
+      t.equal(overlaps.rows[0]!.n, 0, 'no tax day rewarded twice')
+      const keys = await sql<{ n: number }>`select count(*)::int as n from idempotency_keys`.execute(db)
+      t.equal(keys.rows[0]!.n, stored, 'one key completed per stored member')
+      const audit = await verifyAudit(db)
+      t.match(audit, { valid: true, problem: null }, 'the audit chain verifies')
+      t.ok(audit.checked >= stored * 2, `${audit.checked} audit entries, each stored member’s among them`)
+    },
+  )
