@@ -10,10 +10,12 @@
 // while every lane is busy wait, and the next lane to come free sends up to `limit` of them as one
 // statement (store_decisions_checked, migration 2026-12-05T1930): one transaction, one commit, one
 // hold of the audit lock. Each member gets the answer it would get alone (the migration says why);
-// when the group fails as a whole (any member's error rolls it back), each member is sent again
-// alone, so each gets its own answer or error, as without groups.
+// when the database refuses the group (any member's error rolls it back whole), each member is sent
+// again alone, so each gets its own answer or error, as without groups; when the connection is lost
+// mid-group, every member gets that error, as each would alone.
 
 import { type Kysely, sql } from 'kysely'
+import { databaseUnavailable } from './faults.ts'
 import { compareSubjects, type StateRow, type Subject, stateArguments } from './ledger-repository.ts'
 import type { Database } from './schema.ts'
 
@@ -119,15 +121,20 @@ const run = async (db: Kysely<Database>, l: Lanes, first: Waiting): Promise<void
       }
       storeGroupCounts.groups++
       storeGroupCounts.members += members.length
-      let answers: CheckedAnswer[] | null = null
+      let answers: CheckedAnswer[]
       try {
         answers = await storeGroup(db, members)
-      } catch {
-        // Rolled back whole: each member alone, with its own answer or error.
+      } catch (error) {
         storeGroupCounts.failed++
+        // The connection lost, or the server going away: whether the group committed is not known,
+        // and storing its members again could store twice what has no Idempotency-Key. Each member
+        // gets the error (503), as a store alone would; the client's retry with its key tells.
+        if (databaseUnavailable(error)) for (const m of members) m.reject(error)
+        // A statement refused: the group rolled back whole. Each member alone, with its own answer.
+        else await Promise.all(members.map((m) => settle(db, m)))
+        continue
       }
-      if (answers) for (const [i, m] of members.entries()) m.resolve(answers[i]!)
-      else await Promise.all(members.map((m) => settle(db, m)))
+      for (const [i, m] of members.entries()) m.resolve(answers[i]!)
     }
   } finally {
     l.busy--

@@ -9,7 +9,7 @@
 //   member is then stored alone: every other member stored, that one refused (KeyTakenError);
 // - every stored member is exactly one application, one decision and its audit entries, and the
 //   chain verifies.
-// On PGlite and PostgreSQL.
+// On PGlite and PostgreSQL; and on PostgreSQL, a group whose connection is lost mid-statement.
 
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -19,6 +19,7 @@ import { verifyAudit } from '../../src/audit/verify.ts'
 import type { Caller } from '../../src/auth/api-keys.ts'
 import { budgetKeysOf } from '../../src/db/budget-repository.ts'
 import { storeDecisionChecked } from '../../src/db/decisions-repository.ts'
+import { databaseUnavailable } from '../../src/db/faults.ts'
 import { KeyTakenError } from '../../src/db/idempotency-repository.ts'
 import { readLedgerState, subjectsOf } from '../../src/db/ledger-repository.ts'
 import type { Database } from '../../src/db/schema.ts'
@@ -26,7 +27,7 @@ import { setStoreGroup, storeGroupCounts } from '../../src/db/store-groups.ts'
 import { newApplication, precheck, prepareDecision } from '../../src/decisions/decide.ts'
 import { budgetCandidates } from '../../src/engine/budgets.ts'
 import type { Application } from '../../src/engine/types.ts'
-import { testDatabase } from '../helpers/database.ts'
+import { requirePostgres, secondPool, testDatabase } from '../helpers/database.ts'
 import { deepProcessing, ENTERPRISE_A, ENTERPRISE_B, keysFor } from '../helpers/fixtures.ts'
 
 const platform = (enterprise: string): Application => ({
@@ -44,6 +45,9 @@ const startup = (
     readFileSync(join(import.meta.dirname, '../../examples/startup-tech-sme-tax-reward.json'), 'utf8'),
   ) as { application: Application }
 ).application
+
+/** The audit chain's advisory lock (migration 2026-12-05T1910). */
+const AUDIT_LOCK = [1635083369, 1] as const
 
 const financeCaller = async (db: Kysely<Database>): Promise<Caller> => {
   const row = (await sql<{ id: string }>`select id from api_keys where role = 'finance'`.execute(db)).rows[0]!
@@ -149,3 +153,66 @@ for (const sameKey of [false, true])
       t.ok(audit.checked >= stored * 2, `${audit.checked} audit entries, each stored member’s among them`)
     },
   )
+
+// A group cut off by a lost connection may have committed or not: its members must not be stored
+// again one by one (an application without an Idempotency-Key would be stored twice). Each gets
+// the error, as a store alone would. The audit lock, held by another session, keeps every store
+// waiting in the database while its backend is terminated.
+t.test('a group whose connection is lost: every member gets the error, none is sent again', async (t) => {
+  if (!requirePostgres(t, 'terminating the backend of a group')) return
+  const database = await testDatabase(t)
+  await keysFor(database)
+  setStoreGroup(database.db, 16)
+  const db = database.db
+  const caller = await financeCaller(db)
+  const other = secondPool(t, database, 2)
+  const stores = await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      prepare(db, caller, deepProcessing(`cut-${i}`, '120000000.00'), `cut-${i}`),
+    ),
+  )
+  // Backends of this database waiting for the lock in a store sent alone, or in a group: terminated.
+  const cut = async (fn: 'store_decision_checked' | 'store_decisions_checked') => {
+    const { rows } = await sql<{ pid: number }>`
+      select pid from pg_stat_activity
+      where datname = current_database() and wait_event_type = 'Lock' and query like ${`%${fn}(%`}`.execute(
+      other.db,
+    )
+    for (const r of rows) await sql`select pg_terminate_backend(${r.pid})`.execute(other.db)
+    return rows.length
+  }
+  const pause = () => new Promise((r) => setTimeout(r, 10))
+  const before = { ...storeGroupCounts }
+  let groupsCut = 0
+  const settled = await other.db.connection().execute(async (holder) => {
+    await sql`select pg_advisory_lock(${AUDIT_LOCK[0]}, ${AUDIT_LOCK[1]})`.execute(holder)
+    const answers = Promise.allSettled(stores.map((s) => storeDecisionChecked(db, s.write, s.check)))
+    // The two stores sent alone wait for the lock: cut them, and the lanes send the other eighteen
+    // as groups, which wait too: cut each. Whatever is sent after that is not cut: a member sent
+    // again alone would be stored once the lock is let go.
+    for (let alone = 0, i = 0; alone < 2 && i < 1000; i++) {
+      alone += await cut('store_decision_checked')
+      await pause()
+    }
+    for (let i = 0; i < 1000; i++) {
+      groupsCut += await cut('store_decisions_checked')
+      if (
+        storeGroupCounts.members - before.members >= 18 &&
+        storeGroupCounts.failed - before.failed >= groupsCut
+      )
+        if (groupsCut > 0 && storeGroupCounts.groups - before.groups === groupsCut) break
+      await pause()
+    }
+    await sql`select pg_advisory_unlock(${AUDIT_LOCK[0]}, ${AUDIT_LOCK[1]})`.execute(holder)
+    return answers
+  })
+  t.ok(groupsCut > 0, `${groupsCut} grouped statements cut`)
+  t.ok(storeGroupCounts.groups > before.groups, 'groups were sent')
+  t.same(
+    settled.map((a) => (a.status === 'rejected' && databaseUnavailable(a.reason) ? 'unavailable' : a.status)),
+    Array(20).fill('unavailable'),
+    'every member answered: database unavailable (503)',
+  )
+  const stored = await sql<{ n: number }>`select count(*)::int as n from applications`.execute(db)
+  t.equal(stored.rows[0]!.n, 0, 'nothing stored: no member was sent again')
+})
