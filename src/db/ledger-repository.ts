@@ -201,15 +201,23 @@ export const readLedgerState = async (
   db: Executor,
   subjects: readonly Subject[],
   budgetKeys: readonly string[],
-): Promise<LedgerState> => {
-  const args = stateArguments(subjects, budgetKeys)
+): Promise<LedgerState> => (await readLedgerStates(db, [{ subjects, budgets: budgetKeys }]))[0]!
+
+/**
+ * readLedgerState of several applications in one statement (src/db/store-groups.ts), in order: each
+ * decision_state call is a read of its own, as if sent alone.
+ */
+export const readLedgerStates = async (
+  db: Executor,
+  reads: readonly { subjects: readonly Subject[]; budgets: readonly string[] }[],
+): Promise<LedgerState[]> => {
+  const args = reads.map((r) => stateArguments(r.subjects, r.budgets))
   const { rows } = await sql<{ state: StateRow; fingerprint: string }>`
     select s as state, md5(s::text) as fingerprint
-    from decision_state(${JSON.stringify(args.subjects)}::jsonb, ${JSON.stringify(args.budgets)}::jsonb) s`.execute(
-    db,
-  )
-  const { state, fingerprint } = rows[0]!
-  return ledgerStateOf(subjects, state, fingerprint)
+    from jsonb_array_elements(${JSON.stringify(args)}::jsonb) with ordinality as a(r, n)
+    cross join lateral decision_state(a.r -> 'subjects', a.r -> 'budgets') s
+    order by a.n`.execute(db)
+  return rows.map((r, i) => ledgerStateOf(reads[i]!.subjects, r.state, r.fingerprint))
 }
 
 /** decision_state's answer (also store_decision_checked's when the state moved) as the engine sees it. */

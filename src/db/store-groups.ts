@@ -5,18 +5,24 @@
 // descheduled: PostgreSQL spent 3.1–3.7 ms of CPU per stored application at 50 connections against
 // 1.9–2.2 ms one at a time (bench/write-path.ts, BENCH_ONLY=write).
 //
-// So the stores of one process go through a few lanes (STORE_LANES). A store finding a lane free is
-// sent at once, alone, exactly as before: no wait is added when the service is idle. Stores arriving
-// while every lane is busy wait, and the next lane to come free sends up to `limit` of them as one
-// statement (store_decisions_checked, migration 2026-12-05T1930): one transaction, one commit, one
-// hold of the audit lock. Each member gets the answer it would get alone (the migration says why);
-// when the database refuses the group (any member's error rolls it back whole), each member is sent
-// again alone, so each gets its own answer or error, as without groups; when the connection is lost
-// mid-group, every member gets that error, as each would alone.
+// So the stores of one process go through a few lanes (src/db/lanes.ts): alone when a lane is free,
+// else up to `limit` of those waiting as one statement (store_decisions_checked, migration
+// 2026-12-05T1930): one transaction, one commit, one hold of the audit lock. Each member gets the
+// answer it would get alone (the migration says why). The unlocked reads that precede them
+// (readLedgerState) go through lanes of their own, as one statement too: a read has no effect, so
+// reading several at once changes nothing but the round trips (each one a write to a socket, 0.2 ms
+// of the API's CPU on this machine's loopback).
 
 import { type Kysely, sql } from 'kysely'
-import { databaseUnavailable } from './faults.ts'
-import { compareSubjects, type StateRow, type Subject, stateArguments } from './ledger-repository.ts'
+import { Lanes } from './lanes.ts'
+import {
+  compareSubjects,
+  type LedgerState,
+  readLedgerStates,
+  type StateRow,
+  type Subject,
+  stateArguments,
+} from './ledger-repository.ts'
 import type { Database } from './schema.ts'
 
 /**
@@ -27,11 +33,11 @@ import type { Database } from './schema.ts'
 export const DEFAULT_STORE_GROUP = 16
 
 /**
- * Groups of one process in the database at once. One lane groups the most, but a member waiting for
- * a lock (a subject a batch chunk holds) would hold up every store of the process; two keep one lane
- * moving (bench/run.ts BENCH_ONLY=write compares).
+ * Groups of one process in the database at once, per kind. One lane groups the most, but a member
+ * waiting for a lock (a subject a batch chunk holds) would hold up every store of the process; two
+ * keep one lane moving, at no cost measured (BENCH_ONLY=write: 0.20 with one lane, 0.24–0.25 with two).
  */
-const STORE_LANES = 2
+const LANES = 2
 
 /** What a checked store sends: store_decision_checked's two arguments. */
 export interface CheckedStore {
@@ -44,35 +50,11 @@ export interface CheckedStore {
 /** store_decision_checked's answer: stored, or the state found under the locks. */
 export type CheckedAnswer = { stale?: StateRow; fingerprint?: string }
 
-interface Waiting extends CheckedStore {
-  resolve: (answer: CheckedAnswer) => void
-  reject: (error: unknown) => void
+/** An unlocked read of what the engine sees of the ledger (readLedgerState's arguments). */
+export interface StateRead {
+  subjects: readonly Subject[]
+  budgets: readonly string[]
 }
-
-interface Lanes {
-  limit: number
-  busy: number
-  waiting: Waiting[]
-}
-
-const lanesOf = new WeakMap<Kysely<Database>, Lanes>()
-
-const lanes = (db: Kysely<Database>): Lanes => {
-  let l = lanesOf.get(db)
-  if (!l) {
-    l = { limit: DEFAULT_STORE_GROUP, busy: 0, waiting: [] }
-    lanesOf.set(db, l)
-  }
-  return l
-}
-
-/** Sets how many checked stores one statement may carry on this database (1: none grouped). */
-export const setStoreGroup = (db: Kysely<Database>, limit: number): void => {
-  lanes(db).limit = Math.max(1, Math.floor(limit))
-}
-
-/** How the checked stores went, for the benchmarks: groups sent, their members, groups sent again alone. */
-export const storeGroupCounts = { alone: 0, groups: 0, members: 0, failed: 0 }
 
 const checkArgument = (s: CheckedStore) =>
   JSON.stringify({ ...stateArguments(s.check.subjects, s.check.budgets), fingerprint: s.check.fingerprint })
@@ -83,7 +65,7 @@ const storeAlone = async (db: Kysely<Database>, s: CheckedStore): Promise<Checke
   return rows[0]!.r
 }
 
-const storeGroup = async (
+const storeTogether = async (
   db: Kysely<Database>,
   members: readonly CheckedStore[],
 ): Promise<CheckedAnswer[]> => {
@@ -99,57 +81,59 @@ const storeGroup = async (
   return rows[0]!.r
 }
 
-const settle = async (db: Kysely<Database>, w: Waiting): Promise<void> => {
-  try {
-    w.resolve(await storeAlone(db, w))
-  } catch (error) {
-    w.reject(error)
-  }
+interface WritePathLanes {
+  stores: Lanes<CheckedStore, CheckedAnswer>
+  reads: Lanes<StateRead, LedgerState>
 }
 
-const run = async (db: Kysely<Database>, l: Lanes, first: Waiting): Promise<void> => {
-  l.busy++
-  try {
-    storeGroupCounts.alone++
-    await settle(db, first)
-    while (l.waiting.length > 0) {
-      const members = l.waiting.splice(0, l.limit)
-      if (members.length === 1) {
-        storeGroupCounts.alone++
-        await settle(db, members[0]!)
-        continue
-      }
-      storeGroupCounts.groups++
-      storeGroupCounts.members += members.length
-      let answers: CheckedAnswer[]
-      try {
-        answers = await storeGroup(db, members)
-      } catch (error) {
-        storeGroupCounts.failed++
-        // The connection lost, or the server going away: whether the group committed is not known,
-        // and storing its members again could store twice what has no Idempotency-Key. Each member
-        // gets the error (503), as a store alone would; the client's retry with its key tells.
-        if (databaseUnavailable(error)) for (const m of members) m.reject(error)
-        // A statement refused: the group rolled back whole. Each member alone, with its own answer.
-        else await Promise.all(members.map((m) => settle(db, m)))
-        continue
-      }
-      for (const [i, m] of members.entries()) m.resolve(answers[i]!)
+const lanesOf = new WeakMap<Kysely<Database>, WritePathLanes>()
+
+const lanes = (db: Kysely<Database>): WritePathLanes => {
+  let l = lanesOf.get(db)
+  if (!l) {
+    l = {
+      stores: new Lanes(
+        { alone: (s) => storeAlone(db, s), together: (ss) => storeTogether(db, ss) },
+        LANES,
+        DEFAULT_STORE_GROUP,
+      ),
+      reads: new Lanes(
+        {
+          alone: async (r) => (await readLedgerStates(db, [r]))[0]!,
+          together: (rs) => readLedgerStates(db, rs),
+        },
+        LANES,
+        DEFAULT_STORE_GROUP,
+      ),
     }
-  } finally {
-    l.busy--
+    lanesOf.set(db, l)
   }
+  return l
 }
+
+/** Sets how many checked stores (and reads) one statement may carry on this database (1: none grouped). */
+export const setStoreGroup = (db: Kysely<Database>, limit: number): void => {
+  const l = lanes(db)
+  l.stores.limit = Math.max(1, Math.floor(limit))
+  l.reads.limit = l.stores.limit
+}
+
+/** How the checked stores and reads of this database went (src/db/lanes.ts LaneCounts). */
+export const storeGroupCounts = (db: Kysely<Database>) => ({
+  stores: { ...lanes(db).stores.counts },
+  reads: { ...lanes(db).reads.counts },
+})
 
 /**
  * A checked store: sent at once when a lane is free, else with the others waiting, as one group.
  * Answers store_decision_checked's answer; rejects with its error (the caller maps YI002).
  */
 export const storeChecked = (db: Kysely<Database>, store: CheckedStore): Promise<CheckedAnswer> =>
-  new Promise((resolve, reject) => {
-    const l = lanes(db)
-    const w: Waiting = { ...store, resolve, reject }
-    if (l.limit > 1 && l.busy >= STORE_LANES) l.waiting.push(w)
-    else if (l.limit > 1) void run(db, l, w)
-    else void settle(db, w)
-  })
+  lanes(db).stores.send(store)
+
+/** readLedgerState, read with the others waiting when the service is busy. */
+export const readStateGrouped = (
+  db: Kysely<Database>,
+  subjects: readonly Subject[],
+  budgets: readonly string[],
+): Promise<LedgerState> => lanes(db).reads.send({ subjects, budgets })

@@ -37,7 +37,6 @@ import {
   type LedgerState,
   ledgerStateOf,
   lockSubjects,
-  readLedgerState,
   releaseGrants,
   reversalRows,
   type Subject,
@@ -45,6 +44,7 @@ import {
 } from '../db/ledger-repository.ts'
 import { inTransaction, isRetryable } from '../db/retry.ts'
 import type { Database } from '../db/schema.ts'
+import { readStateGrouped } from '../db/store-groups.ts'
 import { applicableBudget, BUDGETED_MEASURES, budgetCandidates } from '../engine/budgets.ts'
 import { type CompactEvaluation, decideCompact } from '../engine/decide.ts'
 import {
@@ -365,7 +365,7 @@ const submitChecked = async (
   const subjects = subjectsOf(facts)
   let state: LedgerState
   try {
-    state = await readLedgerState(db, subjects, budgetKeys)
+    state = await readStateGrouped(db, subjects, budgetKeys)
   } catch (e) {
     throw databaseUnavailable(e) ?? e
   }

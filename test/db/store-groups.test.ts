@@ -23,7 +23,7 @@ import { databaseUnavailable } from '../../src/db/faults.ts'
 import { KeyTakenError } from '../../src/db/idempotency-repository.ts'
 import { readLedgerState, subjectsOf } from '../../src/db/ledger-repository.ts'
 import type { Database } from '../../src/db/schema.ts'
-import { setStoreGroup, storeGroupCounts } from '../../src/db/store-groups.ts'
+import { readStateGrouped, setStoreGroup, storeGroupCounts } from '../../src/db/store-groups.ts'
 import { newApplication, precheck, prepareDecision } from '../../src/decisions/decide.ts'
 import { budgetCandidates } from '../../src/engine/budgets.ts'
 import type { Application } from '../../src/engine/types.ts'
@@ -45,6 +45,9 @@ const startup = (
     readFileSync(join(import.meta.dirname, '../../examples/startup-tech-sme-tax-reward.json'), 'utf8'),
   ) as { application: Application }
 ).application
+
+/** The checked stores' counts of this database (src/db/lanes.ts). */
+const groups = (db: Kysely<Database>) => storeGroupCounts(db).stores
 
 /** The audit chain's advisory lock (migration 2026-12-05T1910). */
 const AUDIT_LOCK = [1635083369, 1] as const
@@ -99,17 +102,11 @@ for (const sameKey of [false, true])
         ]),
       ]
       const stores = await Promise.all(facts.map(([key, f]) => prepare(db, caller, f, key)))
-      const before = { ...storeGroupCounts }
+      const before = groups(db)
       const answers = await Promise.allSettled(stores.map((s) => storeDecisionChecked(db, s.write, s.check)))
-      t.ok(storeGroupCounts.groups > before.groups, 'at least one group was sent')
-      if (sameKey)
-        t.ok(storeGroupCounts.failed > before.failed, 'one failed as a whole: two members claim one key')
-      else
-        t.equal(
-          storeGroupCounts.failed,
-          before.failed,
-          'none failed: the stale members were answered inside it',
-        )
+      t.ok(groups(db).groups > before.groups, 'at least one group was sent')
+      if (sameKey) t.ok(groups(db).failed > before.failed, 'one failed as a whole: two members claim one key')
+      else t.equal(groups(db).failed, before.failed, 'none failed: the stale members were answered inside it')
 
       const outcome = answers.map((a) =>
         a.status === 'rejected'
@@ -148,6 +145,19 @@ for (const sameKey of [false, true])
       t.equal(overlaps.rows[0]!.n, 0, 'no tax day rewarded twice')
       const keys = await sql<{ n: number }>`select count(*)::int as n from idempotency_keys`.execute(db)
       t.equal(keys.rows[0]!.n, stored, 'one key completed per stored member')
+      // The unlocked reads, grouped as the write path groups them when busy: each one what it reads alone.
+      const reads = facts.map(([, f]) => ({
+        subjects: subjectsOf(f),
+        budgets: budgetKeysOf(budgetCandidates(f)),
+      }))
+      const readsBefore = storeGroupCounts(db).reads
+      const grouped = await Promise.all(reads.map((r) => readStateGrouped(db, r.subjects, r.budgets)))
+      t.ok(storeGroupCounts(db).reads.groups > readsBefore.groups, 'the reads were grouped')
+      t.same(
+        grouped,
+        await Promise.all(reads.map((r) => readLedgerState(db, r.subjects, r.budgets))),
+        'each read as it reads alone: history, budgets and fingerprint',
+      )
       const audit = await verifyAudit(db)
       t.match(audit, { valid: true, problem: null }, 'the audit chain verifies')
       t.ok(audit.checked >= stored * 2, `${audit.checked} audit entries, each stored member’s among them`)
@@ -182,7 +192,7 @@ t.test('a group whose connection is lost: every member gets the error, none is s
     return rows.length
   }
   const pause = () => new Promise((r) => setTimeout(r, 10))
-  const before = { ...storeGroupCounts }
+  const before = groups(db)
   let groupsCut = 0
   const settled = await other.db.connection().execute(async (holder) => {
     await sql`select pg_advisory_lock(${AUDIT_LOCK[0]}, ${AUDIT_LOCK[1]})`.execute(holder)
@@ -196,18 +206,15 @@ t.test('a group whose connection is lost: every member gets the error, none is s
     }
     for (let i = 0; i < 1000; i++) {
       groupsCut += await cut('store_decisions_checked')
-      if (
-        storeGroupCounts.members - before.members >= 18 &&
-        storeGroupCounts.failed - before.failed >= groupsCut
-      )
-        if (groupsCut > 0 && storeGroupCounts.groups - before.groups === groupsCut) break
+      if (groups(db).members - before.members >= 18 && groups(db).failed - before.failed >= groupsCut)
+        if (groupsCut > 0 && groups(db).groups - before.groups === groupsCut) break
       await pause()
     }
     await sql`select pg_advisory_unlock(${AUDIT_LOCK[0]}, ${AUDIT_LOCK[1]})`.execute(holder)
     return answers
   })
   t.ok(groupsCut > 0, `${groupsCut} grouped statements cut`)
-  t.ok(storeGroupCounts.groups > before.groups, 'groups were sent')
+  t.ok(groups(db).groups > before.groups, 'groups were sent')
   t.same(
     settled.map((a) => (a.status === 'rejected' && databaseUnavailable(a.reason) ? 'unavailable' : a.status)),
     Array(20).fill('unavailable'),
