@@ -6,11 +6,11 @@
 // Why. On a 2-core machine the write path is CPU-bound, and PostgreSQL spent more on each stored
 // application under load than alone (3.1–3.7 ms of backend CPU at 50 connections against 1.9–2.2 ms
 // one at a time): ten transactions that each take the audit chain's lock and each commit, on two
-// cores, queue behind whichever holder was descheduled. src/db/store-groups.ts sends the
-// applications waiting to be stored as one group while the previous group is in the database: one
-// statement, one commit and one hold of the audit lock for all of them. Measured in process
-// (bench/write-path.ts, 10 in flight, before this migration's other half): 3.30 → 1.96 ms of backend
-// CPU and 1.41 → 0.89 ms of API CPU per application.
+// cores, queue behind whichever holder was descheduled (the disk is not it: an fsync takes 0.17 ms
+// there). src/db/store-groups.ts sends the applications waiting to be stored as one group while the
+// lanes are busy: one statement, one commit and one hold of the audit lock for all of them. Measured
+// in process (bench/write-path.ts, 10 in flight, a prototype before 2026-12-05T1920): 3.30 → 1.96
+// ms of backend CPU and 1.41 → 0.89 ms of API CPU per application.
 //
 // What each member gets is exactly what store_decision_checked gives it alone: it locks its budgets
 // and subjects, re-reads the state under them with a new snapshot — which sees what the members
@@ -18,7 +18,8 @@
 // answers {stale, fingerprint} with nothing of its own written (its subtransaction rolled back), and
 // the caller decides it again. An error of any member (an Idempotency-Key taken, a cap refused, a
 // deadlock) rolls the whole group back; the caller then stores each member alone, so each gets its
-// own answer or error, as without groups.
+// own answer or error, as without groups. (A group whose connection is lost may have committed:
+// then every member gets that error, and none is sent again; src/db/lanes.ts.)
 //
 // The locks. Members lock in their own (ledger, key) order one after the other, so a group would
 // take its rows in no global order and could deadlock with a transaction that takes them in key
@@ -26,8 +27,7 @@
 // existing row of every member's budgets and subjects in the locked path's order (the budgets by key
 // as lockBudgets sorts them in SQL, then `subjects`, the union of the members' subjects that the
 // caller sorts as subjectsOf does), one lookup by primary key each; the members' own locks are then
-// already held. Rows that do not exist yet are created by the member's upsert
-// as before. Runs unchanged on PGlite and PostgreSQL 15. Frozen once landed.
+// already held. Rows that do not exist yet are created by the member's upsert as before. Runs unchanged on PGlite and PostgreSQL 15. Frozen once landed.
 
 import { type Kysely, sql } from 'kysely'
 
