@@ -9,31 +9,20 @@
 // - a dry run after the submit sees the grants the submit made.
 // PGlite and PostgreSQL (where the two claims really run at once, on two connections).
 
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { sql } from 'kysely'
 import t, { type Test } from 'tap'
 import { InProcessQueue } from '../../src/batches/queue.ts'
 import type { Application } from '../../src/engine/types.ts'
 import { testApp } from '../helpers/app.ts'
 import { testDatabase } from '../helpers/database.ts'
-import { bearer, ENTERPRISE_A, ENTERPRISE_B, keysFor } from '../helpers/fixtures.ts'
-
-const platform = (enterprise: string): Application => ({
-  applicationDate: '2015-09-01',
-  enterprise: { creditCode: enterprise, name: `R&D ${enterprise.slice(-4)}` },
-  claims: {
-    rdPlatforms: [
-      { id: 'nerc-rare-metals', kind: 'national-engineering-research-center', recognisedOn: '2015-05-01' },
-    ],
-  },
-})
-
-const startup = (
-  JSON.parse(
-    readFileSync(join(import.meta.dirname, '../../examples/startup-tech-sme-tax-reward.json'), 'utf8'),
-  ) as { application: Application }
-).application
+import {
+  bearer,
+  ENTERPRISE_A,
+  ENTERPRISE_B,
+  keysFor,
+  platformClaim,
+  startupTaxReward,
+} from '../helpers/fixtures.ts'
 
 /** A line of a batch's JSON Lines results: one per row and measure. */
 type Line = { row: number; measure: string | null; status: string | null; amount: string | null }
@@ -97,7 +86,12 @@ const service = async (t: Test, chunkRows: number) => {
 for (const chunkRows of [500, 1]) {
   t.test(`two enterprises, one platform, in one submit batch (chunks of ${chunkRows})`, async (t) => {
     const s = await service(t, chunkRows)
-    const rows = [platform(ENTERPRISE_A), startup, platform(ENTERPRISE_B), startup]
+    const rows = [
+      platformClaim(ENTERPRISE_A),
+      startupTaxReward,
+      platformClaim(ENTERPRISE_B),
+      startupTaxReward,
+    ]
     const id = await s.upload(rows, 'submit')
     t.same(
       await s.results(id, 'rd-platform-grant'),
@@ -124,7 +118,7 @@ for (const chunkRows of [500, 1]) {
     t.equal(await s.upload(rows, 'submit'), id, 'the same file answers its batch')
     // A new file holding the same rows and one more: each known row's key finds its decision, and
     // only the new row is decided, against the ledgers as they stand.
-    const more = await s.upload([...rows, platform(ENTERPRISE_B)], 'submit')
+    const more = await s.upload([...rows, platformClaim(ENTERPRISE_B)], 'submit')
     t.not(more, id, 'another file is another batch')
     t.same(
       await s.results(more, 'rd-platform-grant'),
@@ -138,7 +132,7 @@ for (const chunkRows of [500, 1]) {
     t.equal(applications.rows[0]?.n, rows.length + 1, 'one application per row, none stored twice')
 
     // A dry run now previews against the ledgers as they stand: nothing left to grant.
-    const preview = await s.upload([platform(ENTERPRISE_B)], 'dry-run')
+    const preview = await s.upload([platformClaim(ENTERPRISE_B)], 'dry-run')
     t.same(await s.results(preview, 'rd-platform-grant'), ['ineligible null'], 'the dry run sees the grant')
   })
 }
@@ -146,12 +140,12 @@ for (const chunkRows of [500, 1]) {
 t.test('a batch and a single POST of another enterprise claim one platform at once', async (t) => {
   const s = await service(t, 1)
   const [batchId, posted] = await Promise.all([
-    s.upload([platform(ENTERPRISE_A)], 'submit'),
+    s.upload([platformClaim(ENTERPRISE_A)], 'submit'),
     s.app.inject({
       method: 'POST',
       url: '/v1/applications',
       headers: { ...bearer(s.keys.enterpriseB), 'idempotency-key': 'platform-b' },
-      payload: platform(ENTERPRISE_B),
+      payload: platformClaim(ENTERPRISE_B),
     }),
   ])
   t.equal(posted.statusCode, 201, posted.statusCode === 201 ? 'the POST is stored' : posted.body)

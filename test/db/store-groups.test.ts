@@ -11,8 +11,6 @@
 //   chain verifies.
 // On PGlite and PostgreSQL; and on PostgreSQL, a group whose connection is lost mid-statement.
 
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { type Kysely, sql } from 'kysely'
 import t from 'tap'
 import { verifyAudit } from '../../src/audit/verify.ts'
@@ -28,23 +26,14 @@ import { newApplication, precheck, prepareDecision } from '../../src/decisions/d
 import { budgetCandidates } from '../../src/engine/budgets.ts'
 import type { Application } from '../../src/engine/types.ts'
 import { requirePostgres, secondPool, testDatabase } from '../helpers/database.ts'
-import { deepProcessing, ENTERPRISE_A, ENTERPRISE_B, keysFor } from '../helpers/fixtures.ts'
-
-const platform = (enterprise: string): Application => ({
-  applicationDate: '2015-09-01',
-  enterprise: { creditCode: enterprise, name: `R&D ${enterprise.slice(-4)}` },
-  claims: {
-    rdPlatforms: [
-      { id: 'nerc-rare-metals', kind: 'national-engineering-research-center', recognisedOn: '2015-05-01' },
-    ],
-  },
-})
-
-const startup = (
-  JSON.parse(
-    readFileSync(join(import.meta.dirname, '../../examples/startup-tech-sme-tax-reward.json'), 'utf8'),
-  ) as { application: Application }
-).application
+import {
+  deepProcessing,
+  ENTERPRISE_A,
+  ENTERPRISE_B,
+  keysFor,
+  platformClaim,
+  startupTaxReward,
+} from '../helpers/fixtures.ts'
 
 /** The checked stores' counts of this database (src/db/lanes.ts). */
 const groups = (db: Kysely<Database>) => storeGroupCounts(db).stores
@@ -90,10 +79,10 @@ for (const sameKey of [false, true])
       const facts: [string, Application][] = [
         ['first', deepProcessing('p-0', '120000000.00')],
         ['second', deepProcessing('p-1', '120000000.00')],
-        ['platform-a', platform(ENTERPRISE_A)],
-        ['platform-b', platform(ENTERPRISE_B)],
-        ['startup-1', startup],
-        ['startup-2', startup],
+        ['platform-a', platformClaim(ENTERPRISE_A)],
+        ['platform-b', platformClaim(ENTERPRISE_B)],
+        ['startup-1', startupTaxReward],
+        ['startup-2', startupTaxReward],
         [sameKey ? 'same-key' : 'p-same-1', deepProcessing('p-same-1', '120000000.00')],
         [sameKey ? 'same-key' : 'p-same-2', deepProcessing('p-same-2', '120000000.00')],
         ...Array.from({ length: 12 }, (_, i): [string, Application] => [

@@ -1,5 +1,7 @@
 // Keys and facts shared by the tests of stored applications.
 
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { DatabaseHandle } from '../../src/db/database.ts'
 import { createApiKey } from '../../src/db/keys-repository.ts'
 import type { Application } from '../../src/engine/types.ts'
@@ -44,5 +46,23 @@ export const deepProcessing = (
     investment,
   },
 })
+
+/** One R&D platform (§18: granted once per platform), claimed by `enterprise`. */
+export const platformClaim = (enterprise: string): Application => ({
+  applicationDate: '2015-09-01',
+  enterprise: { creditCode: enterprise, name: `R&D ${enterprise.slice(-4)}` },
+  claims: {
+    rdPlatforms: [
+      { id: 'nerc-rare-metals', kind: 'national-engineering-research-center', recognisedOn: '2015-05-01' },
+    ],
+  },
+})
+
+/** POLICY.md §5's startup tax reward example: its tax days are rewarded once. */
+export const startupTaxReward = (
+  JSON.parse(
+    readFileSync(join(import.meta.dirname, '../../examples/startup-tech-sme-tax-reward.json'), 'utf8'),
+  ) as { application: Application }
+).application
 
 export const bearer = (key: string) => ({ authorization: `Bearer ${key}` })
