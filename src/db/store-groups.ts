@@ -28,7 +28,8 @@ import type { Database } from './schema.ts'
 /**
  * Members of one group at most. A tuning choice, not policy: each member's check is a subtransaction,
  * and PostgreSQL keeps 64 of a transaction's subtransactions in shared memory before every other
- * backend's snapshot has to look further; 16 stays well under, and the gain flattens before it.
+ * backend's snapshot has to look further; 16 stays well under, and groups of 32 measured no better
+ * beyond the rounds' spread (BENCHMARKS.md, "The write path in groups").
  */
 export const DEFAULT_STORE_GROUP = 16
 
