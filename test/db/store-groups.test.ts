@@ -25,6 +25,7 @@ import { readStateGrouped, setStoreGroup, storeGroupCounts } from '../../src/db/
 import { newApplication, precheck, prepareDecision } from '../../src/decisions/decide.ts'
 import { budgetCandidates } from '../../src/engine/budgets.ts'
 import type { Application } from '../../src/engine/types.ts'
+import { financeCaller } from '../helpers/checked-store.ts'
 import { requirePostgres, secondPool, testDatabase } from '../helpers/database.ts'
 import {
   deepProcessing,
@@ -40,11 +41,6 @@ const groups = (db: Kysely<Database>) => storeGroupCounts(db).stores
 
 /** The audit chain's advisory lock (migration 2026-12-05T1910). */
 const AUDIT_LOCK = [1635083369, 1] as const
-
-const financeCaller = async (db: Kysely<Database>): Promise<Caller> => {
-  const row = (await sql<{ id: string }>`select id from api_keys where role = 'finance'`.execute(db)).rows[0]!
-  return { keyId: row.id, role: 'finance', enterprise: null }
-}
 
 /** A checked store of `facts` decided on the state as it stands now (as submitChecked prepares it). */
 const prepare = async (db: Kysely<Database>, caller: Caller, facts: Application, key: string) => {
