@@ -18,6 +18,15 @@
 import { createHash } from 'node:crypto'
 
 export function canonicalize(value: unknown): string {
+  // The quick walk writes what it can write plainly; anything else (a refusal, a toJSON that is not
+  // a Date's, a nesting deeper than any record we store: what a cycle looks like to it) sends the
+  // whole value to the careful walk, which writes it or says where and why it cannot.
+  try {
+    const text = quick('', value, 0)
+    if (text !== undefined) return text
+  } catch (error) {
+    if (error !== CAREFULLY) throw error
+  }
   const text = serialize('', value, [], new Set())
   if (text === undefined) throw new TypeError('canonicalize: the value is undefined, which has no JSON form')
   return text
@@ -30,6 +39,76 @@ export function sha256Hex(data: string | Uint8Array): string {
 
 export function hashCanonical(value: unknown): string {
   return sha256Hex(canonicalize(value))
+}
+
+// The quick walk: the same text as the careful one below for every value it accepts, without its
+// bookkeeping (a path for the pointer of a refusal, the ancestors for cycles), which made hashing a
+// stored decision cost 4× its JSON.stringify (a decision's record and its application are hashed on
+// every stored decision, thousands per batch: issue #10, #11). It throws CAREFULLY, never a
+// refusal of its own, so every refusal keeps the careful walk's words.
+
+/** Thrown by the quick walk for a value it leaves to the careful one. */
+const CAREFULLY = Symbol('canonicalize carefully')
+/** Deeper than any value we hash; a cycle reaches it, and the careful walk names the cycle. */
+const QUICK_DEPTH = 64
+/** A character JSON.stringify escapes, or half of a surrogate pair (a lone one is refused). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it looks for
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/
+
+function quick(key: string, raw: unknown, depth: number): string | undefined {
+  switch (typeof raw) {
+    case 'string':
+      return ESCAPED.test(raw) ? quickString(raw) : `"${raw}"`
+    case 'number':
+      if (!Number.isFinite(raw)) throw CAREFULLY
+      return String(raw)
+    case 'boolean':
+      return raw ? 'true' : 'false'
+    case 'undefined':
+      return undefined
+    case 'object':
+      break
+    default:
+      throw CAREFULLY
+  }
+  if (raw === null) return 'null'
+  if (depth > QUICK_DEPTH) throw CAREFULLY
+  if (Array.isArray(raw)) {
+    if (typeof (raw as { toJSON?: unknown }).toJSON === 'function') throw CAREFULLY
+    let text = '['
+    for (let i = 0; i < raw.length; i++)
+      text += (i === 0 ? '' : ',') + (quick(String(i), raw[i], depth + 1) ?? 'null')
+    return `${text}]`
+  }
+  const prototype = Object.getPrototypeOf(raw)
+  if (prototype !== Object.prototype && prototype !== null) {
+    // A Date writes itself as JSON.stringify writes it; every other kind is the careful walk's call.
+    if (prototype === Date.prototype) return quick(key, (raw as Date).toJSON(key), depth)
+    throw CAREFULLY
+  }
+  const record = raw as Record<string, unknown>
+  if (typeof record['toJSON'] === 'function') throw CAREFULLY
+  const names = Object.keys(record)
+  // Most records are built with their members in order already: sort only when they are not.
+  for (let i = 1; i < names.length; i++)
+    if (names[i - 1]! > names[i]!) {
+      names.sort()
+      break
+    }
+  let text = '{'
+  let first = true
+  for (const name of names) {
+    const member = quick(name, record[name], depth + 1)
+    if (member === undefined) continue
+    text += `${first ? '' : ','}${ESCAPED.test(name) ? quickString(name) : `"${name}"`}:${member}`
+    first = false
+  }
+  return `${text}}`
+}
+
+function quickString(value: string): string {
+  if (!(value as unknown as WellFormed).isWellFormed()) throw CAREFULLY
+  return JSON.stringify(value)
 }
 
 // `path` holds the member names and array indexes down to the value being written (pushed and

@@ -144,6 +144,40 @@ t.test('values that have no faithful JSON form are refused with a TypeError', as
   t.equal(canonicalize([shared, shared]), '[{"x":1},{"x":1}]', 'a repeated object is not a cycle')
 })
 
+t.test(
+  'values of any depth: the quick walk hands deep ones to the careful one, which writes the same',
+  async (t) => {
+    // canonicalize writes what it can in a quick walk and leaves deep values (past 64 levels: a cycle
+    // looks like that to it), toJSON objects and refusals to a careful walk; both must write one text.
+    let deep: unknown = { z: 1, a: '"' }
+    let expected = '{"a":"\\"","z":1}'
+    for (let i = 0; i < 100; i++) {
+      deep = i % 2 === 0 ? [deep, i] : { y: deep, b: String(i) }
+      expected = i % 2 === 0 ? `[${expected},${i}]` : `{"b":"${i}","y":${expected}}`
+    }
+    t.equal(canonicalize(deep), expected, '100 levels, sorted and escaped at every one')
+    const cyclic: unknown[] = []
+    let tail: unknown[] = cyclic
+    for (let i = 0; i < 80; i++) {
+      const next: unknown[] = []
+      tail.push(next)
+      tail = next
+    }
+    tail.push(cyclic)
+    t.throws(() => canonicalize(cyclic), /contains a cycle/, 'a cycle deeper than the quick walk goes')
+    t.equal(
+      canonicalize({ when: [new Date('2024-01-02T03:04:05.678Z')], n: { toJSON: () => [2, 1] } }),
+      '{"n":[2,1],"when":["2024-01-02T03:04:05.678Z"]}',
+      'a Date in the quick walk, a toJSON object in the careful one',
+    )
+    t.equal(
+      canonicalize({ 'é"': 'x', a: '\u0001' }),
+      '{"a":"\\u0001","é\\"":"x"}',
+      'escaped names sort as written',
+    )
+  },
+)
+
 t.test('hashes', async (t) => {
   t.equal(sha256Hex(''), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855')
   t.equal(sha256Hex('abc'), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad')
