@@ -6,6 +6,8 @@
 //      (decideCompact, the dry run's own engine work, one thread, best of three rounds; goal ≥ 0.5×).
 //      Until 2026-12-04 the reference was `evaluate` (decide + full render), about 3× slower than
 //      what a dry run's rows cost the engine: 7b figures before that date are not comparable.
+// Before them, one uncounted 1 000-row batch of each mode on other projects warms the server up (the
+// engine's reference is timed after a warm-up too); figures of 7a/7b before 2026-12-05 ran cold.
 // N is BENCH_BATCH_ROWS (default 10 000, so that a whole `npm run bench` stays within a few minutes;
 // the issue's figure is 100 000: `BENCH_BATCH_ROWS=100000 npx tsx bench/batches.ts`, about 20 minutes
 // on the 2-core machine at load ~20). Each batch's phases are printed from its row: upload and the
@@ -29,6 +31,8 @@ import type { Row } from './report.ts'
 import { fmt, ratio } from './stats.ts'
 
 export const BATCH_ROWS = Number(process.env['BENCH_BATCH_ROWS'] || '10000')
+/** Rows of the warm-up batch run in each mode before the measured one (not counted). */
+const WARM_UP_ROWS = 1000
 
 export interface BatchFigures {
   rows: number
@@ -114,14 +118,14 @@ export const batchBenchmark = async (
     await queue.start()
     await app.listen({ port: 0, host: '127.0.0.1' })
     const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
-    const runBatch = async (mode: string): Promise<number> => {
+    const runBatch = async (mode: string, path = file): Promise<number> => {
       const { createReadStream } = await import('node:fs')
       const { Readable } = await import('node:stream')
       const t0 = performance.now()
       const response = await fetch(`${base}/v1/batches?mode=${mode}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${keys.finance}`, 'content-type': 'application/jsonl' },
-        body: Readable.toWeb(createReadStream(file)) as never,
+        body: Readable.toWeb(createReadStream(path)) as never,
         duplex: 'half',
       } as RequestInit)
       const { id } = (await response.json()) as { id: string }
@@ -154,6 +158,16 @@ export const batchBenchmark = async (
     }
     // BENCH_BATCH_MODES=dry-run (or submit) runs one of the two, for a profile (node --cpu-prof).
     const modes = (process.env['BENCH_BATCH_MODES'] || 'dry-run,submit').split(',')
+    // Warm-up, not counted (as each HTTP route is loaded 2 s before it is measured): one small batch
+    // of each mode on other projects, so the measured ones run the server's compiled code, as the
+    // engine's reference does (best of three rounds after a warm-up), not its first JIT tiers.
+    const warmUpFile = join(tmpdir(), `${name}-warm-up.jsonl`)
+    writeFileSync(
+      warmUpFile,
+      `${Array.from({ length: WARM_UP_ROWS }, (_, i) => JSON.stringify(deepProcessing(`warm-up-${i}`, '60000000.00'))).join('\n')}\n`,
+    )
+    for (const mode of modes) await runBatch(mode, warmUpFile)
+    log(`   warm-up (not counted): one ${WARM_UP_ROWS}-row batch of each mode`)
     const dryRunSeconds = modes.includes('dry-run') ? await runBatch('dry-run') : Number.NaN
     log(`   dry-run of ${n} rows: ${dryRunSeconds.toFixed(2)} s (${fmt(n / dryRunSeconds)} rows/s)`)
     const submitSeconds = modes.includes('submit') ? await runBatch('submit') : Number.NaN
