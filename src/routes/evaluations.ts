@@ -16,6 +16,7 @@ import { withConsequenceTexts } from '../i18n/consequences.ts'
 import { EvaluationRequest } from '../schemas/evaluation.ts'
 import { EvaluationAnswer, Explain } from '../schemas/explain.ts'
 import { problemResponses } from '../schemas/problem.ts'
+import { jsonBytesCompiler } from './json-bytes.ts'
 
 /**
  * The engine points into the application ("/project/taxRecords/0"); the request body holds it under
@@ -54,9 +55,10 @@ const evaluations: FastifyPluginAsyncTypebox = async (app) => {
         body: EvaluationRequest,
         response: { 200: EvaluationAnswer, ...problemResponses(400, 401, 422) },
       },
-      // JSON.stringify: faster than the compiled serializer for these large, union-typed answers
-      // (BENCHMARKS.md); the schema documents them and the tests validate them against it.
-      serializerCompiler: () => JSON.stringify,
+      // JSON.stringify, sent as bytes (./json-bytes.ts): faster than the compiled serializer for
+      // these large, union-typed answers (BENCHMARKS.md); the schema documents them and the tests
+      // validate them against it.
+      serializerCompiler: jsonBytesCompiler,
     },
     async (request, reply) => {
       const explain = explainOf(request.query, request.headers.prefer)
