@@ -16,6 +16,7 @@ import { DEFAULT_PARAMETERS } from '../src/engine/parameters/index.ts'
 import { summarizeEvaluation } from '../src/engine/render.ts'
 import { withConsequenceTexts } from '../src/i18n/consequences.ts'
 import { DEFAULT_LANGUAGE } from '../src/i18n/language.ts'
+import { jsonBytesCompiler } from '../src/routes/json-bytes.ts'
 import { Evaluation, EvaluationRequest } from '../src/schemas/evaluation.ts'
 import { FULL_REQUEST } from './application.ts'
 
@@ -38,7 +39,7 @@ app.post(
   '/bench/plumbing',
   {
     schema: { body: EvaluationRequest, response: { 200: Evaluation } },
-    serializerCompiler: () => JSON.stringify,
+    serializerCompiler: jsonBytesCompiler,
   },
   async () => precomputed,
 )

@@ -18,6 +18,7 @@ import { unavailableDatabase } from '../src/db/unavailable.ts'
 import { evaluate } from '../src/engine/evaluate.ts'
 import { withConsequenceTexts } from '../src/i18n/consequences.ts'
 import { DEFAULT_LANGUAGE } from '../src/i18n/language.ts'
+import { jsonBytesCompiler } from '../src/routes/json-bytes.ts'
 import { Evaluation, EvaluationRequest } from '../src/schemas/evaluation.ts'
 import { FULL_REQUEST } from './application.ts'
 
@@ -44,12 +45,12 @@ const main = async (): Promise<void> => {
   // consequences in words. bench/run.ts checks the bytes are the route's.
   const precomputed = withConsequenceTexts(evaluate(FULL_REQUEST.application, {}, DEFAULT_LANGUAGE))
   // The plumbing ceiling of POST /v1/evaluations?explain=full: same body schema, same response
-  // bytes, same serializer (JSON.stringify, as the route), no engine.
+  // bytes, same serializer (JSON.stringify sent as bytes, src/routes/json-bytes.ts, as the route), no engine.
   app.post(
     '/bench/plumbing',
     {
       schema: { body: EvaluationRequest, response: { 200: Evaluation } },
-      serializerCompiler: () => JSON.stringify,
+      serializerCompiler: jsonBytesCompiler,
     },
     async () => precomputed,
   )
