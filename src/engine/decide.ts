@@ -153,7 +153,8 @@ interface Window {
 }
 
 function newRunOf(w: Window, m: Measure): MeasureRun {
-  return new MeasureRun(m, w.application, w.asOf, w.history, w.parameters, w.version)
+  // decideCompact validated the application before any run (validateApplication)
+  return new MeasureRun(m, w.application, w.asOf, w.history, w.parameters, w.version, true)
 }
 
 // The window is a condition like any other: every outcome's trace records it, with both bounds as
@@ -325,7 +326,15 @@ const decide = (window: Window, measure: Measure, run: MeasureRun, rulings: bool
     return { outcome: measure.evaluate(run), run }
   } catch (error) {
     if (!(error instanceof RuleNotInForce)) throw error
-    const fresh = new MeasureRun(measure, run.application, run.asOf, run.history, run.params.set, run.ruleset)
+    const fresh = new MeasureRun(
+      measure,
+      run.application,
+      run.asOf,
+      run.history,
+      run.params.set,
+      run.ruleset,
+      run.validated,
+    )
     if (rulings) recordWindowOf(window, fresh)
     const outcome = fresh.ineligible(
       'RULE_NOT_IN_FORCE',

@@ -213,6 +213,11 @@ export class MeasureRun extends FactRecorder {
     readonly history: History,
     parameters: ParameterSet,
     ruleset: RulesetVersion,
+    /**
+     * The application passed validateApplication in this decision (decideCompact's runs): what it
+     * checked, a measure need not check again (src/engine/tax.ts: the tax records).
+     */
+    readonly validated = false,
   ) {
     super(measure.id, measure.clause, application, parameters, ruleset)
     this.granted = new LedgerView(history)

@@ -23,7 +23,7 @@ import { windowClause } from '../ruleset.ts'
 import {
   calendarYear,
   checkDate,
-  checkTaxRecords,
+  checkRecordsOf,
   checkWholeNumber,
   formatPeriod,
   LOCAL_TAXES,
@@ -278,7 +278,7 @@ export const emergingTop3TaxReward: Measure = {
 
     const records = enterprise.taxRecords
     if (!records || records.length === 0) return run.missing(['/enterprise/taxRecords'])
-    checkTaxRecords(records, '/enterprise/taxRecords')
+    checkRecordsOf(run, records, '/enterprise/taxRecords')
     const registeredOn =
       enterprise.registeredOn === undefined
         ? undefined
