@@ -193,6 +193,8 @@ export interface BudgetState {
   queued: number
 }
 
+const NO_DAYS: readonly (LedgerGrant & { period: Period })[] = Object.freeze([])
+
 /** Reads a History by subject. */
 export class LedgerView {
   constructor(private readonly history: History) {}
@@ -223,7 +225,9 @@ export class LedgerView {
   }
 
   /** The rewarded day ranges of a `days` subject. */
-  rewardedDays(subject: LedgerSubject): (LedgerGrant & { period: Period })[] {
+  rewardedDays(subject: LedgerSubject): readonly (LedgerGrant & { period: Period })[] {
+    // an empty history: one shared empty list, not two new ones per tax and tax reward
+    if (!this.history.grants?.length) return NO_DAYS
     return this.grants(subject).filter((g): g is LedgerGrant & { period: Period } => g.period !== null)
   }
 }

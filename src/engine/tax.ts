@@ -445,10 +445,13 @@ export const localTaxesWithin = (
   const counted: CountedRecordFact[] = []
   const newDays: LocalTaxes['newDays'] = []
   const alreadyRewarded: LocalTaxes['alreadyRewarded'] = []
+  // Plain loops, and nothing allocated for what the common case (no earlier reward) does not use:
+  // the tax machinery is ~17 % of a 12-measure decision.
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!
     const at = `${pointer}/${i}`
-    const period: Period = { from: record.from, to: record.to }
+    // the record is the period (its from and to): no copy of it
+    const period: Period = record
     const inside = intersect(period, window)
     if (!inside) {
       run.note(OUTSIDE_NOTE, [at, period.from, period.to, label, window.from, window.to])
@@ -457,30 +460,34 @@ export const localTaxesWithin = (
     const daysInside = daysIn(inside)
     const daysTotal = daysIn(period)
     const taxes: CountedTaxFact[] = []
-    for (const tax of LOCAL_TAXES) {
+    for (let t = 0; t < LOCAL_TAXES.length; t++) {
+      const tax = LOCAL_TAXES[t]!
       const text = record[tax]
       if (text === undefined) continue
       const amount = isAmount(text) ? Rational.parse(text) : parseTaxAmount(text, `${at}/${tax}`)
       // The days of this tax that earlier decisions rewarded are not counted again.
       const grants = rewarded?.(tax)
-      const earlier: { period: Period; decisionId: string | null }[] = []
+      let earlier: { period: Period; decisionId: string | null }[] = NONE_EARLIER
       if (grants) {
         for (const g of grants) {
           const overlap = intersect(inside, g.period)
-          if (overlap) earlier.push({ period: overlap, decisionId: g.decisionId })
+          if (!overlap) continue
+          if (earlier === NONE_EARLIER) earlier = []
+          earlier.push({ period: overlap, decisionId: g.decisionId })
         }
       }
-      const open =
-        earlier.length === 0
-          ? [inside]
-          : subtractPeriods(
-              inside,
-              earlier.map((e) => e.period),
-            )
-      for (const p of open) newDays.push({ tax, period: p })
+      let open: Period[] | undefined
+      if (earlier.length === 0) newDays.push({ tax, period: inside })
+      else {
+        open = subtractPeriods(
+          inside,
+          earlier.map((e) => e.period),
+        )
+        for (const p of open) newDays.push({ tax, period: p })
+      }
       if (amount.isZero()) continue
-      const daysOpen = earlier.length === 0 ? daysInside : open.reduce((n, p) => n + daysIn(p), 0)
-      if (earlier.length > 0) {
+      const daysOpen = open === undefined ? daysInside : open.reduce((n, p) => n + daysIn(p), 0)
+      if (open !== undefined) {
         for (const e of earlier) alreadyRewarded.push({ tax, ...e })
         run.test(
           NOT_YET_REWARDED,
@@ -504,7 +511,7 @@ export const localTaxesWithin = (
       const local = share.times(part)
       locals.push(local)
       taxes.push(
-        earlier.length > 0
+        open !== undefined
           ? [
               tax,
               amount.toCompact(),
@@ -520,8 +527,9 @@ export const localTaxesWithin = (
     }
     counted.push([at, period.from, period.to, inside.from, inside.to, daysInside, daysTotal, taxes])
   }
-  const first = run.taxRecords.length
-  run.taxRecords.push(...counted)
+  const all = run.taxRecords
+  const first = all.length
+  for (let k = 0; k < counted.length; k++) all.push(counted[k]!)
   let total = locals[0] ?? ZERO
   for (let k = 1; k < locals.length; k++) total = total.plus(locals[k]!)
   run.step(LOCAL_TAXES_TOTAL, total, locals, [label, window.from, window.to, first, counted.length])
@@ -554,9 +562,12 @@ const formatList = (items: readonly string[]): string => items.join(', ')
  * twice: refused, naming both records (POLICY.md §0, ruling of 2026-12-03).
  */
 const refuseOverlaps = (records: readonly TaxRecord[], pointer: string): void => {
-  records.forEach((record, i) => {
+  // plain loops, and the overlap made only when two records share a day (every tax reward checks)
+  for (let i = 1; i < records.length; i++) {
+    const record = records[i]!
     for (let j = 0; j < i; j++) {
       const other = records[j]!
+      if (record.from > other.to || other.from > record.to) continue
       const overlap = intersect(record, other)
       if (!overlap) continue
       const tax = LOCAL_TAXES.find((t) => record[t] !== undefined && other[t] !== undefined)
@@ -571,8 +582,11 @@ const refuseOverlaps = (records: readonly TaxRecord[], pointer: string): void =>
         { tax, from: overlap.from, to: overlap.to, other: `${pointer}/${j}` },
       )
     }
-  })
+  }
 }
+
+/** The `earlier` of a tax no earlier decision rewarded: shared, never added to. */
+const NONE_EARLIER: { period: Period; decisionId: string | null }[] = []
 
 /** The parts of `window` that no record's period covers, in date order. */
 export const uncoveredPeriods = (records: readonly TaxRecord[], window: Period): Period[] =>
