@@ -134,12 +134,18 @@ export class FactRecorder {
     holds: boolean,
     args?: readonly Arg[],
   ): boolean {
-    const fact: ConditionFact = [def.key, holds]
     const i = def.input ? 0 : input
     const t = def.threshold ? 0 : threshold
-    if (args !== undefined) fact.push(i, t, args)
-    else if (!def.threshold) fact.push(i, t)
-    else if (!def.input) fact.push(i)
+    // each fact made at its length: a push beyond a literal's length moves the array to a larger
+    // backing store (~57 conditions per 12-measure decision)
+    const fact: ConditionFact =
+      args !== undefined
+        ? [def.key, holds, i, t, args]
+        : !def.threshold
+          ? [def.key, holds, i, t]
+          : !def.input
+            ? [def.key, holds, i]
+            : [def.key, holds]
     this.facts.c.push(fact)
     return holds
   }
