@@ -15,7 +15,7 @@
 // Runs inside `npm run bench`, or alone: `npx tsx bench/batches.ts`.
 
 import { randomBytes } from 'node:crypto'
-import { chmodSync, writeFileSync } from 'node:fs'
+import { chmodSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
@@ -85,6 +85,8 @@ export const batchBenchmark = async (
   const url = withDatabase(adminUrl, name)
   const database = openPostgres(url, 10)
   const file = join(tmpdir(), `${name}.jsonl`)
+  const copyFile = join(tmpdir(), `${name}.csv`)
+  const warmUpFile = join(tmpdir(), `${name}-warm-up.jsonl`)
   const queue = new PgBossQueue(database.db, {
     connectionString: url,
     workers: 1,
@@ -102,7 +104,6 @@ export const batchBenchmark = async (
     writeFileSync(file, `${lines.join('\n')}\n`)
 
     // a. the baseline: COPY of the same rows (row number, jsonb) into a table, server-side from a file.
-    const copyFile = join(tmpdir(), `${name}.csv`)
     writeFileSync(copyFile, lines.map((l, i) => `${i + 1},"${l.replaceAll('"', '""')}"`).join('\n'))
     chmodSync(copyFile, 0o644)
     await admin(url, 'create table bench_copy (row_no integer primary key, facts jsonb not null)')
@@ -161,7 +162,6 @@ export const batchBenchmark = async (
     // Warm-up, not counted (as each HTTP route is loaded 2 s before it is measured): one small batch
     // of each mode on other projects, so the measured ones run the server's compiled code, as the
     // engine's reference does (best of three rounds after a warm-up), not its first JIT tiers.
-    const warmUpFile = join(tmpdir(), `${name}-warm-up.jsonl`)
     writeFileSync(
       warmUpFile,
       `${Array.from({ length: WARM_UP_ROWS }, (_, i) => JSON.stringify(deepProcessing(`warm-up-${i}`, '60000000.00'))).join('\n')}\n`,
@@ -193,6 +193,8 @@ export const batchBenchmark = async (
     await queue.stop().catch(() => {})
     await database.close()
     await admin(adminUrl, `drop database if exists ${name} with (force)`).catch(() => {})
+    // the rows' files (several MB a run) do not outlive it
+    for (const f of [file, copyFile, warmUpFile]) rmSync(f, { force: true })
   }
 }
 
