@@ -13,4 +13,4 @@ EXPOSE 3000
 # The first admin key is written to /app/data/admin-key.txt (mode 0600), readable by `node` only.
 RUN mkdir -p /app/data && chown node:node /app/data && chmod 700 /app/data
 USER node
-CMD ["node", "--import", "tsx", "src/server.ts"]
+CMD ["node", "--min-semi-space-size=16", "--import", "tsx", "src/server.ts"]

@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { Application, MeasureId } from '../src/engine/types.ts'
 import { FULL_APPLICATION } from './application.ts'
+import { MEASURING_CORE, PIN, pin } from './pin.ts'
 
 type Engine = typeof import('../src/engine/evaluate.ts')
 
@@ -51,6 +52,10 @@ for (const [name, e] of Object.entries(engines)) {
     sink += e.evaluate(FULL_APPLICATION).outcomes.length
   }
 }
+
+// On one core, every thread (bench/pin.ts: the cores here are not equally fast at every moment).
+if (PIN) pin(process.pid, MEASURING_CORE)
+console.log(PIN ? `pinned to CPU ${MEASURING_CORE} (BENCH_PIN=0 to turn off)` : 'not pinned')
 
 const warmUntil = process.hrtime.bigint() + 2_000_000_000n
 while (process.hrtime.bigint() < warmUntil) for (const run of Object.values(variants)) run()

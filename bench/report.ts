@@ -27,6 +27,8 @@ export interface Figures {
     seconds: number
     statuses: { measure: string; status: string; amount: string | null; reasons: string[] }[]
     allDecided: boolean
+    /** measured with every thread of the process on one core (taskset, bench/pin.ts) */
+    pinned?: boolean
     /** the explained Evaluation (full render), JSON bytes */
     responseBytes: number
     /** decideCompact of the same application, in the same run */
@@ -125,7 +127,11 @@ const markdown = (f: Figures, rows: readonly Row[]): string => {
     '### Details of this run',
     '',
     `- Engine: four variants timed in alternating rounds (best of 3, ${fmt(f.engine.iterations)} full renders in ` +
-      `${f.engine.seconds.toFixed(2)} s in the best round) after a 2 s warm-up: the explained evaluation is ` +
+      `${f.engine.seconds.toFixed(2)} s in the best round) after a 2 s warm-up, ` +
+      (f.engine.pinned
+        ? 'the process (its GC threads too) pinned to CPU 0 (taskset: bench/pin.ts says why)'
+        : 'not pinned') +
+      `: the explained evaluation is ` +
       `${fmt(f.engine.responseBytes)} B of JSON, the compact record ${fmt(f.engine.compact.bytes)} B (rendered from ` +
       `its JSON it gives the same evaluation: ${f.engine.compact.rendersTheSame ? 'yes' : '**no**'}). ` +
       `All 12 measures decided (none MISSING_INPUT): ${f.engine.allDecided ? 'yes' : '**no**'}.`,

@@ -21,7 +21,7 @@
 import { execFileSync, fork } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { availableParallelism, loadavg } from 'node:os'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import autocannon, { type Request, type Result } from 'autocannon'
 import pg from 'pg'
@@ -33,8 +33,10 @@ import { decideCompact, evaluate, renderEvaluation } from '../src/engine/evaluat
 import { storedRecord } from '../src/engine/stored-record.ts'
 import { type Application, MEASURE_IDS, type MeasureId } from '../src/engine/types.ts'
 import { deepProcessing } from '../test/helpers/fixtures.ts'
+import { START_NODE_ARGS } from '../test/helpers/start-command.ts'
 import { FULL_APPLICATION, FULL_REQUEST } from './application.ts'
 import { BATCH_ROWS, type BatchFigures, batchBenchmark, batchRows } from './batches.ts'
+import { CORES, MEASURING_CORE, onOneCore, PIN, pin } from './pin.ts'
 import {
   ADMIN_URL,
   auditOff,
@@ -211,7 +213,8 @@ const startServer = (databaseUrl: string | null): Promise<Server> =>
   new Promise((resolve, reject) => {
     const child = fork(join(ROOT, 'bench', 'server.ts'), [], {
       cwd: ROOT,
-      execArgv: ['--import', 'tsx'],
+      // as `npm start` runs the service: its node flags (test/helpers/start-command.ts)
+      execArgv: START_NODE_ARGS,
       env: {
         ...process.env,
         BENCH_DATABASE_URL: databaseUrl ?? '',
@@ -248,26 +251,8 @@ const startServer = (databaseUrl: string | null): Promise<Server> =>
   })
 
 // ---------------------------------------------------------------------------------------------
-// Pinning: as in the issue's measurement, the server gets a core of its own (taskset), and this
-// process (autocannon) the others, so neither steals the other's core mid-run. BENCH_PIN=0 turns
-// it off; without taskset or with one core nothing is pinned (and the report says so).
-
-const CORES = availableParallelism()
-const PIN = process.env['BENCH_PIN'] !== '0' && CORES >= 2 && hasTaskset()
-
-function hasTaskset(): boolean {
-  try {
-    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** Sets the CPU affinity of every thread of a process (a child's later threads inherit it). */
-const pin = (pid: number, cpus: string): void => {
-  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' })
-}
+// Pinning (bench/pin.ts): as in the issue's measurement, the server gets a core of its own (taskset),
+// and this process (autocannon) the others, so neither steals the other's core mid-run.
 
 /** The server on core 0, this process on the others, for the HTTP load tests; undone by the result. */
 const pinForLoad = (server: Server): (() => void) => {
@@ -568,7 +553,13 @@ const main = async (): Promise<void> => {
 
   // 1 ------------------------------------------------------------------------------------------
   log('\n1. engine, in process, one thread')
-  const engine = engineBenchmark()
+  const { result: engineFigures, pinned: enginePinned } = onOneCore(engineBenchmark)
+  const engine = { ...engineFigures, pinned: enginePinned }
+  log(
+    enginePinned
+      ? `   pinned: this process (all its threads) on CPU ${MEASURING_CORE} (taskset; BENCH_PIN=0 to turn off)`
+      : '   not pinned (BENCH_PIN=0, one core, or no taskset)',
+  )
   for (const s of engine.statuses) {
     log(
       `   ${s.measure.padEnd(28)} ${s.status.padEnd(13)} ${(s.amount ?? '—').padStart(13)}  ${s.reasons.join(',')}`,

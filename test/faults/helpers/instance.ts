@@ -4,6 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { START_NODE_ARGS } from '../../helpers/start-command.ts'
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..')
 
@@ -30,7 +31,7 @@ export interface Instance {
 }
 
 export const startInstance = (name: string, port: number, env: Record<string, string>): Instance => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, [...START_NODE_ARGS, 'src/server.ts'], {
     cwd: ROOT,
     env: childEnv({ PORT: String(port), HOST: '127.0.0.1', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
