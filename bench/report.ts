@@ -28,7 +28,7 @@ export interface Figures {
     statuses: { measure: string; status: string; amount: string | null; reasons: string[] }[]
     allDecided: boolean
     /** measured with every thread of the process on one core (taskset, bench/pin.ts) */
-    pinned?: boolean
+    pinned: boolean
     /** the explained Evaluation (full render), JSON bytes */
     responseBytes: number
     /** decideCompact of the same application, in the same run */

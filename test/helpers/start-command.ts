@@ -1,6 +1,6 @@
 // How `npm start` runs node: the flags of package.json's start script, read from it, so that the
 // processes the tests and the benchmarks start as "the service" (fault instances, the bench server)
-// run as a user's does. test/package-scripts.test.ts keeps the worker script and the Dockerfile in
+// run as a user's does. test/scripts/node-flags.test.ts keeps the worker script and the Dockerfile in
 // step with it.
 
 import { readFileSync } from 'node:fs'

@@ -1,5 +1,5 @@
-// An API instance as production runs it: a separate `node --import tsx src/server.ts` process with
-// its own port and environment. The fault suite kills, restarts and signals these.
+// An API instance as production runs it: a separate `node … src/server.ts` process with `npm start`'s
+// node flags (test/helpers/start-command.ts), its own port and environment. The fault suite kills, restarts and signals these.
 
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
