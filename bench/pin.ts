@@ -48,3 +48,19 @@ export const onOneCore = <T>(measure: () => T): { result: T; pinned: boolean } =
     pin(process.pid, `0-${CORES - 1}`)
   }
 }
+
+/**
+ * onOneCore for work that awaits (section 7: the batches' server, queue and client in this process,
+ * and the engine's reference on the same rows): pinned from its start until it settles.
+ */
+export const onOneCoreWhile = async <T>(
+  measure: () => Promise<T>,
+): Promise<{ result: T; pinned: boolean }> => {
+  if (!PIN) return { result: await measure(), pinned: false }
+  pin(process.pid, MEASURING_CORE)
+  try {
+    return { result: await measure(), pinned: true }
+  } finally {
+    pin(process.pid, `0-${CORES - 1}`)
+  }
+}

@@ -36,7 +36,7 @@ import { deepProcessing } from '../test/helpers/fixtures.ts'
 import { START_NODE_ARGS } from '../test/helpers/start-command.ts'
 import { FULL_APPLICATION, FULL_REQUEST } from './application.ts'
 import { BATCH_ROWS, type BatchFigures, batchBenchmark, batchRows } from './batches.ts'
-import { CORES, MEASURING_CORE, onOneCore, PIN, pin } from './pin.ts'
+import { CORES, MEASURING_CORE, onOneCore, onOneCoreWhile, PIN, pin } from './pin.ts'
 import {
   ADMIN_URL,
   auditOff,
@@ -756,7 +756,15 @@ const main = async (): Promise<void> => {
     if (database) {
       log(`\n7. batches of ${BATCH_ROWS} rows end to end on PostgreSQL (BENCH_BATCH_ROWS)`)
       try {
-        batches = await batchBenchmark(ADMIN_URL, BATCH_ROWS, log)
+        // on the engine's core, as section 1: the dry run and its engine reference on one core, so
+        // their ratio does not depend on which core each landed on (bench/pin.ts)
+        const pinned = await onOneCoreWhile(() => batchBenchmark(ADMIN_URL, BATCH_ROWS, log))
+        batches = pinned.result
+        log(
+          pinned.pinned
+            ? `   pinned: this process (server, queue, client, engine reference) on CPU ${MEASURING_CORE}; PostgreSQL not pinned`
+            : '   not pinned (BENCH_PIN=0, one core, or no taskset)',
+        )
       } catch (error) {
         log(`*** batches failed: ${error instanceof Error ? error.message : String(error)} ***`)
       }

@@ -88,13 +88,7 @@ function quick(key: string, raw: unknown, depth: number): string | undefined {
   }
   const record = raw as Record<string, unknown>
   if (typeof record['toJSON'] === 'function') throw CAREFULLY
-  const names = Object.keys(record)
-  // Most records are built with their members in order already: sort only when they are not.
-  for (let i = 1; i < names.length; i++)
-    if (names[i - 1]! > names[i]!) {
-      names.sort()
-      break
-    }
+  const names = sortedNames(record)
   let text = '{'
   let first = true
   for (const name of names) {
@@ -104,6 +98,27 @@ function quick(key: string, raw: unknown, depth: number): string | undefined {
     first = false
   }
   return `${text}}`
+}
+
+/**
+ * The member names of a record in §3.2.3's order (UTF-16 code units: what `<` compares). Sorted in
+ * place by insertion: records have a few names, many of them built in order already (nothing moves);
+ * Array#sort allocated more than all the rest of a decision's hashing (a sampling heap profile of a
+ * batch submit: 17 % of every byte it allocated).
+ */
+function sortedNames(record: object): string[] {
+  const names = Object.keys(record)
+  for (let i = 1; i < names.length; i++) {
+    const name = names[i]!
+    let j = i - 1
+    if (!(names[j]! > name)) continue
+    while (j >= 0 && names[j]! > name) {
+      names[j + 1] = names[j]!
+      j--
+    }
+    names[j + 1] = name
+  }
+  return names
 }
 
 function quickString(value: string): string {
@@ -175,7 +190,7 @@ function serializeObject(object: object, path: string[], ancestors: Set<object>)
   const record = object as Record<string, unknown>
   let text = '{'
   let first = true
-  for (const name of Object.keys(record).sort()) {
+  for (const name of sortedNames(record)) {
     path.push(name)
     const member = serialize(name, record[name], path, ancestors)
     path.pop()
