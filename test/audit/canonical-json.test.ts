@@ -186,6 +186,19 @@ t.test('hashes', async (t) => {
   t.equal(hashCanonical({ b: 1, a: 2 }), sha256Hex('{"a":2,"b":1}'))
 })
 
+t.test('members are sorted the same however many there are', async (t) => {
+  // few names are sorted in place by insertion, many by Array#sort: one order either way
+  for (const n of [2, 31, 32, 33, 300]) {
+    const names = Array.from({ length: n }, (_, i) => `k${String((i * 7919) % n).padStart(4, '0')}é`)
+    const record = Object.fromEntries(names.map((name, i) => [name, i]))
+    const expected = `{${[...names]
+      .sort()
+      .map((name) => `${JSON.stringify(name)}:${record[name]}`)
+      .join(',')}}`
+    t.equal(canonicalize(record), expected, `${n} names`)
+  }
+})
+
 t.test('properties over arbitrary JSON', async (t) => {
   t.doesNotThrow(
     () =>
