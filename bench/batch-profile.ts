@@ -5,9 +5,12 @@
 // the database's backends (read from /proc: PostgreSQL must run on this machine) — because on a
 // loaded machine the wall time mostly measures the wait for a core.
 // `npx tsx bench/batch-profile.ts [rows per chunk, 500] [chunks, 4]`; BENCH_KEEP_DATABASE=1 keeps
-// the database (its name is printed) for EXPLAIN or psql timings.
+// the database (its name is printed) for EXPLAIN or psql timings. BENCH_HEAP_PROFILE=1 also samples
+// where each job's bytes are allocated (V8's sampling heap profiler, keeping the objects collected
+// since: what the young generation's collections have to deal with) and prints the top sites.
 
 import { randomUUID } from 'node:crypto'
+import { Session } from 'node:inspector/promises'
 import pg from 'pg'
 import { canonicalize } from '../src/audit/canonical-json.ts'
 import { runBatchSlice } from '../src/batches/run.ts'
@@ -18,6 +21,45 @@ import { evaluate } from '../src/engine/evaluate.ts'
 import { deepProcessing } from '../test/helpers/fixtures.ts'
 import { ADMIN_URL, backendCpu as backendCpuMs, query, scratchDatabase } from './postgres.ts'
 
+/** BENCH_HEAP_PROFILE=1: bytes allocated by function, over one job run. */
+const heap =
+  process.env['BENCH_HEAP_PROFILE'] === '1'
+    ? (() => {
+        const session = new Session()
+        session.connect()
+        interface Node {
+          callFrame: { functionName: string; url: string }
+          selfSize: number
+          children: Node[]
+        }
+        return {
+          start: () =>
+            session.post('HeapProfiler.startSampling', {
+              samplingInterval: 16_384,
+              includeObjectsCollectedByMinorGC: true,
+              includeObjectsCollectedByMajorGC: true,
+            } as never),
+          stop: async (): Promise<string> => {
+            const { profile } = (await session.post('HeapProfiler.stopSampling')) as {
+              profile: { head: Node }
+            }
+            const bySite = new Map<string, number>()
+            let total = 0
+            const walk = (n: Node) => {
+              const site = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*\/(src|node_modules)\//, '$1/')}`
+              bySite.set(site, (bySite.get(site) ?? 0) + n.selfSize)
+              total += n.selfSize
+              for (const c of n.children) walk(c)
+            }
+            walk(profile.head)
+            const top = [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 15)
+            return `  allocated ${(total / 1e6).toFixed(0)} MB; by function (self):\n${top
+              .map(([site, bytes]) => `  ${((100 * bytes) / total).toFixed(1).padStart(5)} %  ${site}\n`)
+              .join('')}`
+          },
+        }
+      })()
+    : null
 const rowsPerChunk = Number(process.argv[2] ?? '500')
 const chunks = Number(process.argv[3] ?? '4')
 const { name, url, database, caller, drop } = await scratchDatabase('bench_profile', 4)
@@ -79,16 +121,19 @@ try {
       facts.map((f, i) => ({ row: i + 1, facts: f, errors: null })),
     )
     await sealBatch(database.db, id, n, `${mode}-${name}`)
+    if (heap) await heap.start()
     const cpu0 = process.cpuUsage()
     const pg0 = await backendCpu()
     const t = performance.now()
     await runBatchSlice(database.db, id, { chunkRows: rowsPerChunk, sliceMs: 3_600_000 })
     const total = performance.now() - t
+    const allocated = heap ? await heap.stop() : null
     const cpu = process.cpuUsage(cpu0)
     const pgCpu = (await backendCpu()) - pg0
     process.stdout.write(
       `job ${mode}: ${((total * 1000) / n).toFixed(1)} µs/row (${((n / total) * 1000).toFixed(0)} rows/s); cpu: node ${(((cpu.user + cpu.system) / 1000 / n) * 1000).toFixed(0)} µs/row, postgres ${((pgCpu * 1e6) / n).toFixed(0)} µs/row\n`,
     )
+    if (allocated) process.stdout.write(allocated)
   }
   const counts = await query(
     url,
