@@ -20,6 +20,7 @@ import { decideCompact } from '../src/engine/decide.ts'
 import { evaluate } from '../src/engine/evaluate.ts'
 import { deepProcessing } from '../test/helpers/fixtures.ts'
 import { ADMIN_URL, backendCpu as backendCpuMs, query, scratchDatabase } from './postgres.ts'
+import { topShares } from './stats.ts'
 
 /** BENCH_HEAP_PROFILE=1: bytes allocated by function, over one job run. */
 const heap =
@@ -52,10 +53,7 @@ const heap =
               for (const c of n.children) walk(c)
             }
             walk(profile.head)
-            const top = [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 15)
-            return `  allocated ${(total / 1e6).toFixed(0)} MB; by function (self):\n${top
-              .map(([site, bytes]) => `  ${((100 * bytes) / total).toFixed(1).padStart(5)} %  ${site}\n`)
-              .join('')}`
+            return `  allocated ${(total / 1e6).toFixed(0)} MB; by function (self):\n${topShares(bySite, 15)}`
           },
         }
       })()

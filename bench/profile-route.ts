@@ -10,16 +10,16 @@
 // functions of one file apart; in the bundle each function has its own line, and the comment esbuild
 // puts before each module's code names the source file.
 
-import { fork } from 'node:child_process'
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { build } from 'esbuild'
-import { START_NODE_ARGS } from '../test/helpers/start-command.ts'
+import { loadConfig } from '../src/config.ts'
 import { FULL_REQUEST } from './application.ts'
-import { CORES, PIN, pin } from './pin.ts'
-import type { ServerMessage } from './server.ts'
+import { PIN } from './pin.ts'
+import { pinForLoad, startServer } from './server-child.ts'
+import { topShares } from './stats.ts'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 // two levels below the root, as src/*/ is: the bundle finds migrations/ and console/ where they are
@@ -47,22 +47,16 @@ await build({
   outfile: BUNDLE,
   logLevel: 'warning',
 })
-const child = fork(BUNDLE, [], {
-  cwd: ROOT,
-  execArgv: [...START_NODE_ARGS, '--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`],
-  env: { ...process.env, BENCH_DATABASE_URL: '' },
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+const server = await startServer({
+  databaseUrl: null,
+  poolSize: loadConfig(process.env).poolSize,
+  entry: BUNDLE,
+  nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`],
 })
-const port = await new Promise<number>((resolve, reject) => {
-  child.once('message', (m: ServerMessage) => ('port' in m ? resolve(m.port) : reject(new Error(String(m)))))
-})
-if (PIN) {
-  pin(child.pid!, '0')
-  pin(process.pid, `1-${CORES - 1}`)
-}
+pinForLoad(server)
 const load = (duration: number) =>
   autocannon({
-    url: `http://127.0.0.1:${port}${route.path}`,
+    url: `${server.url}${route.path}`,
     method: route.method,
     connections: 50,
     duration,
@@ -76,10 +70,7 @@ process.stdout.write(
   `${name}: ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ` +
     `${result.non2xx} non-2xx${PIN ? '' : ' (not pinned)'}\n`,
 )
-await new Promise<void>((resolve) => {
-  child.once('exit', () => resolve())
-  child.send('stop')
-})
+await server.stop()
 
 /** The source file of each line of the bundle: esbuild opens each module's code with `// <path>`. */
 const bundleLines = readFileSync(BUNDLE, 'utf8').split('\n')
@@ -116,7 +107,7 @@ profile.samples.forEach((id, i) => {
   selfTime.set(key, (selfTime.get(key) ?? 0) + dt)
   total += dt
 })
-process.stdout.write(`self time, top ${TOP} (${(total / 1e6).toFixed(1)} s sampled):\n`)
-for (const [key, t] of [...selfTime].sort((a, b) => b[1] - a[1]).slice(0, TOP))
-  process.stdout.write(`${((100 * t) / total).toFixed(1).padStart(5)} %  ${key}\n`)
+process.stdout.write(
+  `self time, top ${TOP} (${(total / 1e6).toFixed(1)} s sampled):\n${topShares(selfTime, TOP)}`,
+)
 process.stdout.write(`profile: ${join(PROFILE_DIR, profileFile)}\n`)

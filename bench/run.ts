@@ -18,7 +18,7 @@
 // Environment: BENCH_DURATION (seconds per load test, default 10), BENCH_ENGINE_SECONDS (default 3),
 // BENCH_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres), DATABASE_POOL_SIZE.
 
-import { execFileSync, fork } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
@@ -33,10 +33,9 @@ import { decideCompact, evaluate, renderEvaluation } from '../src/engine/evaluat
 import { storedRecord } from '../src/engine/stored-record.ts'
 import { type Application, MEASURE_IDS, type MeasureId } from '../src/engine/types.ts'
 import { deepProcessing } from '../test/helpers/fixtures.ts'
-import { START_NODE_ARGS } from '../test/helpers/start-command.ts'
 import { FULL_APPLICATION, FULL_REQUEST } from './application.ts'
 import { BATCH_ROWS, type BatchFigures, batchBenchmark, batchRows } from './batches.ts'
-import { CORES, MEASURING_CORE, onOneCore, onOneCoreWhile, PIN, pin } from './pin.ts'
+import { CORES, MEASURING_CORE, onOneCore, onOneCoreWhile, PIN } from './pin.ts'
 import {
   ADMIN_URL,
   auditOff,
@@ -58,7 +57,7 @@ import {
   type WritePathFigures,
   writeBenchmarks,
 } from './report.ts'
-import type { ServerMessage } from './server.ts'
+import { pinForLoad, type Server, startServer } from './server-child.ts'
 import { fmt, ratio } from './stats.ts'
 
 const ROOT = join(import.meta.dirname, '..')
@@ -195,73 +194,6 @@ const engineBenchmark = (): Omit<EngineFigures, 'pinned'> => {
       fullBytes: Buffer.byteLength(JSON.stringify(evaluate(ONE_MEASURE.application, oneOptions))),
       compactBytes: Buffer.byteLength(JSON.stringify(decideCompact(ONE_MEASURE.application, oneOptions))),
     },
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The server child
-
-interface Server {
-  url: string
-  pid: number
-  /** the server's CPU time so far (user + system, µs) */
-  cpu(): Promise<number>
-  stop(): Promise<void>
-}
-
-const startServer = (databaseUrl: string | null): Promise<Server> =>
-  new Promise((resolve, reject) => {
-    const child = fork(join(ROOT, 'bench', 'server.ts'), [], {
-      cwd: ROOT,
-      // as `npm start` runs the service: its node flags (test/helpers/start-command.ts)
-      execArgv: START_NODE_ARGS,
-      env: {
-        ...process.env,
-        BENCH_DATABASE_URL: databaseUrl ?? '',
-        BENCH_POOL_SIZE: String(POOL_SIZE),
-      },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    })
-    const stop = () =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null) return done()
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
-        child.once('exit', () => {
-          clearTimeout(timer)
-          done()
-        })
-        child.send('stop')
-      })
-    const cpu = () =>
-      new Promise<number>((done) => {
-        const answer = (message: ServerMessage) => {
-          if (!('cpuMicroseconds' in message)) return
-          child.off('message', answer)
-          done(message.cpuMicroseconds)
-        }
-        child.on('message', answer)
-        child.send('cpu')
-      })
-    child.once('message', (message: ServerMessage) => {
-      if ('error' in message) reject(new Error(`bench server failed to start: ${message.error}`))
-      else if ('port' in message)
-        resolve({ url: `http://127.0.0.1:${message.port}`, pid: child.pid!, cpu, stop })
-    })
-    child.once('exit', (code) => reject(new Error(`bench server exited with code ${code}`)))
-  })
-
-// ---------------------------------------------------------------------------------------------
-// Pinning (bench/pin.ts): as in the issue's measurement, the server gets a core of its own (taskset),
-// and this process (autocannon) the others, so neither steals the other's core mid-run.
-
-/** The server on core 0, this process on the others, for the HTTP load tests; undone by the result. */
-const pinForLoad = (server: Server): (() => void) => {
-  if (!PIN) return () => {}
-  pin(server.pid, '0')
-  pin(process.pid, `1-${CORES - 1}`)
-  return () => {
-    pin(server.pid, `0-${CORES - 1}`)
-    pin(process.pid, `0-${CORES - 1}`)
   }
 }
 
@@ -534,7 +466,7 @@ const main = async (): Promise<void> => {
   )
 
   if (HTTP_ONLY) {
-    const server = await startServer(null)
+    const server = await startServer({ databaseUrl: null, poolSize: POOL_SIZE })
     try {
       log(`\nBENCH_ONLY=http: 2–4 only (no engine, no database); BENCHMARKS.md is not written`)
       await httpBenchmark(server)
@@ -600,7 +532,7 @@ const main = async (): Promise<void> => {
 
   let server: Server | null = null
   try {
-    server = await startServer(database?.url ?? null)
+    server = await startServer({ databaseUrl: database?.url ?? null, poolSize: POOL_SIZE })
     const url = server.url
     log(`\nserver: child process (node --import tsx bench/server.ts) at ${url}; autocannon in this process`)
 
@@ -789,7 +721,7 @@ const writeOnly = async (): Promise<void> => {
   log(
     `PostgreSQL ${database.serverVersion}: database ${database.name}, fsync ${database.fsync}, synchronous_commit ${database.synchronousCommit}`,
   )
-  const server = await startServer(database.url)
+  const server = await startServer({ databaseUrl: database.url, poolSize: POOL_SIZE })
   try {
     const first = await probe(server.url, '/v1/applications', {
       method: 'POST',

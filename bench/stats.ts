@@ -16,3 +16,14 @@ export const fmt = (value: number, decimals = value < 100 ? 1 : 0): string =>
     : 'n/a'
 
 export const ratio = (a: number, b: number): number => (b > 0 ? a / b : Number.NaN)
+
+/** The `n` largest parts of a total, one line each: "  12.3 %  name" (the profilers' tables). */
+export const topShares = (parts: ReadonlyMap<string, number>, n: number): string => {
+  let total = 0
+  for (const v of parts.values()) total += v
+  return [...parts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([name, v]) => `${((100 * v) / total).toFixed(1).padStart(5)} %  ${name}\n`)
+    .join('')
+}

@@ -115,11 +115,7 @@ function sortedNames(record: object): string[] {
   for (let i = 1; i < names.length; i++) {
     const name = names[i]!
     let j = i - 1
-    if (!(names[j]! > name)) continue
-    while (j >= 0 && names[j]! > name) {
-      names[j + 1] = names[j]!
-      j--
-    }
+    for (; j >= 0 && names[j]! > name; j--) names[j + 1] = names[j]!
     names[j + 1] = name
   }
   return names
