@@ -19,19 +19,24 @@ const n = Number(process.argv[3] ?? '2000')
 const rounds = Number(process.argv[4] ?? '3')
 const baselineSrc = process.env['BASELINE_SRC']
 type Run = typeof import('../src/batches/run.ts')
+type RunOptions = import('../src/batches/run.ts').RunOptions
 // BENCH_CHUNK_ROWS: one variant of this code per chunk size (e.g. "500,2000"); the baseline runs the first.
+// BENCH_STORE_ROWS: likewise per group of stored rows (decideChunk's storeRows, e.g. "100,500").
 const chunkSizes = (process.env['BENCH_CHUNK_ROWS'] || '500').split(',').map(Number)
+const storeSizes = (process.env['BENCH_STORE_ROWS'] || '').split(',').filter(Boolean).map(Number)
 const current = await import('../src/batches/run.ts')
-const variants: [string, Run, number][] = chunkSizes.map((c) => [
-  chunkSizes.length > 1 ? `this@${c}` : 'this',
-  current,
-  c,
-])
+const variants: [string, Run, RunOptions][] = chunkSizes.flatMap((chunkRows) =>
+  (storeSizes.length > 0 ? storeSizes : [undefined]).map((storeRows): [string, Run, RunOptions] => [
+    ['this', chunkSizes.length > 1 ? `@${chunkRows}` : '', storeRows ? `/${storeRows}` : ''].join(''),
+    current,
+    { chunkRows, sliceMs: 3_600_000, ...(storeRows ? { storeRows } : {}) },
+  ]),
+)
 if (baselineSrc)
   variants.unshift([
     'baseline',
     (await import(resolve(baselineSrc, 'batches/run.ts'))) as Run,
-    chunkSizes[0]!,
+    { chunkRows: chunkSizes[0]!, sliceMs: 3_600_000 },
   ])
 
 const { name, url, database, caller, drop } = await scratchDatabase('bench_speed', 4)
@@ -45,7 +50,7 @@ try {
   const totals = new Map<string, { node: number; postgres: number; wall: number; bytes: number }>()
   for (let round = 0; round < rounds; round++) {
     // ABBA: each variant runs first in every other round (the second pays for the first's garbage).
-    for (const [label, run, chunkRows] of round % 2 === 0 ? variants : [...variants].reverse()) {
+    for (const [label, run, options] of round % 2 === 0 ? variants : [...variants].reverse()) {
       // Fresh subjects every batch (a submit batch's rows are stored once), 5 rows per subject.
       const facts = Array.from({ length: n }, (_, i) =>
         deepProcessing(`${label}-${round}-${i % Math.max(1, Math.floor(n / 5))}`, '60000000.00'),
@@ -67,7 +72,7 @@ try {
       const cpu0 = process.cpuUsage()
       const pg0 = await databaseCpu()
       const t = performance.now()
-      await run.runBatchSlice(database.db, id, { chunkRows, sliceMs: 3_600_000 })
+      await run.runBatchSlice(database.db, id, options)
       const wall = performance.now() - t
       const cpu = process.cpuUsage(cpu0)
       const pgCpu = (await databaseCpu()) - pg0

@@ -32,6 +32,8 @@ export interface RunOptions {
   chunkRows: number
   /** how long one call works before it hands the batch back to the queue */
   sliceMs: number
+  /** a submit chunk's rows stored together while the next are decided (decideChunk; default 100) */
+  storeRows?: number
 }
 
 export const DEFAULT_RUN_OPTIONS: RunOptions = { chunkRows: 500, sliceMs: 10_000 }
@@ -57,7 +59,7 @@ export const runBatchSlice = async (
   const deadline = Date.now() + options.sliceMs
   await markRunning(db, batchId)
   for (;;) {
-    const state = await inTransaction(db, (trx) => runChunk(trx, batchId, options.chunkRows))
+    const state = await inTransaction(db, (trx) => runChunk(trx, batchId, options))
     if (state !== 'more') return state
     if (Date.now() >= deadline) return 'more'
     // Requests that arrived during the chunk are served before the next one (src/db/take-turns.ts).
@@ -68,7 +70,7 @@ export const runBatchSlice = async (
 const runChunk = async (
   trx: Parameters<Parameters<typeof inTransaction>[1]>[0],
   batchId: string,
-  chunkRows: number,
+  { chunkRows, storeRows }: RunOptions,
 ): Promise<'done' | 'more' | 'missing'> => {
   const batch = await lockBatch(trx, batchId)
   if (!batch) return 'missing'
@@ -110,7 +112,9 @@ const runChunk = async (
   // A dry run's rows see the would-be claims of its chunks before this one (kept with the batch);
   // its last chunk's are kept for no chunk.
   const dryRun = submit ? undefined : { batchId, fromRow: from, last: to >= batch.totalRows }
-  const decided = new Map((await decideChunk(trx, caller, fresh, submit, dryRun)).map((r) => [r.row, r]))
+  const decided = new Map(
+    (await decideChunk(trx, caller, fresh, submit, dryRun, storeRows)).map((r) => [r.row, r]),
+  )
   const chunkResults = new Map<number, ResultRow>()
 
   const counts = { ...batch.outcomeCounts }

@@ -18,10 +18,16 @@
 
 import type { Caller } from '../auth/api-keys.ts'
 import { lockBudgets } from '../db/budget-repository.ts'
-import { type StoredApplication, storeDecisionWrites } from '../db/decisions-repository.ts'
+import {
+  type DecisionWrite,
+  type QueuedOutcome,
+  type StoredApplication,
+  storeDecisionWrites,
+} from '../db/decisions-repository.ts'
 import { type DryClaim, insertDryClaims, readDryClaims } from '../db/dry-claims-repository.ts'
 import type { Executor } from '../db/executor.ts'
 import { historyFor, lockSubjects, readSubjects, type Subject, subjectsOf } from '../db/ledger-repository.ts'
+import { Pipeline } from '../db/pipeline.ts'
 import { budgetCandidates, budgetScopeKey } from '../engine/budgets.ts'
 import { type CompactEvaluation, decideCompact } from '../engine/decide.ts'
 import { EngineError } from '../engine/evaluate.ts'
@@ -42,6 +48,12 @@ export interface ChunkRow {
   row: number
   facts: Application
 }
+
+/**
+ * Rows whose writes go to PostgreSQL together, while the next ones are decided (decideChunk's
+ * `storeRows`). Measured with bench/batch-speed.ts (BENCHMARKS.md).
+ */
+export const DEFAULT_STORE_ROWS = 100
 
 /**
  * What a chunk's caller keeps of a row's evaluation (src/batches/run.ts: the row's results and the
@@ -307,6 +319,9 @@ const budgetScopes = (rows: readonly ChunkRow[]): Application[] => {
  * decide only. A row the engine refuses (EngineError) is an error row; the others go on.
  * `dryRun` (a dry run's chunk of a batch): the batch whose earlier chunks' claims the rows see, and
  * this chunk's first row (its claims are kept under it, for the chunks after; none after the last).
+ * `storeRows`: the stored rows' writes are sent in groups of this many, each as soon as it is
+ * prepared, so PostgreSQL stores one group while the next is decided (src/db/pipeline.ts); the
+ * groups are stored in row order, in this transaction.
  */
 export const decideChunk = async (
   trx: Executor,
@@ -314,6 +329,7 @@ export const decideChunk = async (
   rows: readonly ChunkRow[],
   store: boolean,
   dryRun?: { batchId: string; fromRow: number; last: boolean },
+  storeRows: number = DEFAULT_STORE_ROWS,
 ): Promise<ChunkRowResult[]> => {
   const rowSubjects = rows.map((r) => subjectsOf(r.facts))
   const all = subjectsOf(...rows.map((r) => r.facts))
@@ -338,68 +354,80 @@ export const decideChunk = async (
   }
   const results: ChunkRowResult[] = []
   const reasons = new ChunkReasons()
-  const writes = []
-  const queued: { decisionId: string; rows: ReturnType<typeof unfundedRows> }[] = []
-  for (const [i, r] of rows.entries()) {
-    const subjects = rowSubjects[i]!
-    const history = withBudgets(ledger.historyOf(subjects), r.facts, budgets.current)
-    let evaluation: CompactEvaluation
-    try {
-      evaluation = decideCompact(r.facts, { history })
-    } catch (error) {
-      if (!(error instanceof EngineError)) throw error
-      results.push({
-        row: r.row,
-        status: 'error',
-        errors: [
-          { pointer: error.pointer, message: error.text.en, messageZh: error.text.zh, code: error.code },
-        ],
+  const pipeline = new Pipeline()
+  let writes: DecisionWrite[] = []
+  // Unfunded outcomes wait in their budget's queue, in row order (stored after their decisions).
+  let queued: QueuedOutcome[] = []
+  const sendWrites = async () => {
+    await pipeline.send(storeDecisionWrites(trx, writes, queued))
+    writes = []
+    queued = []
+  }
+  try {
+    for (const [i, r] of rows.entries()) {
+      const subjects = rowSubjects[i]!
+      const history = withBudgets(ledger.historyOf(subjects), r.facts, budgets.current)
+      let evaluation: CompactEvaluation
+      try {
+        evaluation = decideCompact(r.facts, { history })
+      } catch (error) {
+        if (!(error instanceof EngineError)) throw error
+        results.push({
+          row: r.row,
+          status: 'error',
+          errors: [
+            { pointer: error.pointer, message: error.text.en, messageZh: error.text.zh, code: error.code },
+          ],
+        })
+        continue
+      }
+      const unfunded = unfundedRows(evaluation, r.facts, history)
+      if (!store) {
+        const claims = evaluation.outcomes.flatMap((o) => o.ledger.map((c) => unpackClaim(o.measure, c)))
+        ledger.apply(claims, null, r.facts.enterprise.creditCode)
+        budgets.apply(claims, unfunded)
+        carry?.add(claims, unfunded, r.facts.enterprise.creditCode)
+        results.push({
+          row: r.row,
+          status: 'decided',
+          evaluation: kept(evaluation, reasons),
+          applicationId: null,
+          decisionId: null,
+        })
+        continue
+      }
+      const application: StoredApplication = newApplication(caller, r.facts, inputHash(r.facts))
+      const prepared = prepareDecision(caller, r.facts, application, true, null, {
+        subjects,
+        budgets: budgets.current,
+        history,
+        evaluation,
+        released: [],
       })
-      continue
-    }
-    const unfunded = unfundedRows(evaluation, r.facts, history)
-    if (!store) {
-      const claims = evaluation.outcomes.flatMap((o) => o.ledger.map((c) => unpackClaim(o.measure, c)))
-      ledger.apply(claims, null, r.facts.enterprise.creditCode)
-      budgets.apply(claims, unfunded)
-      carry?.add(claims, unfunded, r.facts.enterprise.creditCode)
+      const decisionId = prepared.decided.decision.id
+      ledger.apply(prepared.claims, decisionId, r.facts.enterprise.creditCode)
+      budgets.apply(prepared.claims, unfunded)
+      for (const u of unfunded) queued.push({ decisionId, ...u })
+      writes.push(prepared.write)
       results.push({
         row: r.row,
         status: 'decided',
         evaluation: kept(evaluation, reasons),
-        applicationId: null,
-        decisionId: null,
+        applicationId: application.id,
+        decisionId,
       })
-      continue
+      if (writes.length >= storeRows) {
+        await sendWrites()
+        // PostgreSQL refused a group: the transaction is lost, deciding more rows is wasted
+        if (pipeline.failed) break
+      }
     }
-    const application: StoredApplication = newApplication(caller, r.facts, inputHash(r.facts))
-    const prepared = prepareDecision(caller, r.facts, application, true, null, {
-      subjects,
-      budgets: budgets.current,
-      history,
-      evaluation,
-      released: [],
-    })
-    ledger.apply(prepared.claims, prepared.decided.decision.id, r.facts.enterprise.creditCode)
-    budgets.apply(prepared.claims, unfunded)
-    if (unfunded.length > 0) queued.push({ decisionId: prepared.decided.decision.id, rows: unfunded })
-    writes.push(prepared.write)
-    results.push({
-      row: r.row,
-      status: 'decided',
-      evaluation: kept(evaluation, reasons),
-      applicationId: application.id,
-      decisionId: prepared.decided.decision.id,
-    })
+    if (writes.length > 0) await sendWrites()
+  } catch (error) {
+    await pipeline.settled()
+    throw error
   }
+  await pipeline.drain()
   if (carry && dryRun && !dryRun.last) await insertDryClaims(trx, dryRun.batchId, dryRun.fromRow, carry.all)
-  if (store) {
-    // Unfunded outcomes wait in their budget's queue, in row order (stored after their decisions).
-    await storeDecisionWrites(
-      trx,
-      writes,
-      queued.flatMap((q) => q.rows.map((u) => ({ decisionId: q.decisionId, ...u }))),
-    )
-  }
   return results
 }

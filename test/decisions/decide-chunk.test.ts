@@ -13,7 +13,7 @@ import type { Caller } from '../../src/auth/api-keys.ts'
 import { setBudgetAmount } from '../../src/db/budget-repository.ts'
 import type { DatabaseHandle } from '../../src/db/database.ts'
 import { submitApplication } from '../../src/decisions/decide.ts'
-import { decideChunk } from '../../src/decisions/decide-chunk.ts'
+import { DEFAULT_STORE_ROWS, decideChunk } from '../../src/decisions/decide-chunk.ts'
 import type { Application } from '../../src/engine/types.ts'
 import { testDatabase } from '../helpers/database.ts'
 import { deepProcessing, keysFor } from '../helpers/fixtures.ts'
@@ -121,60 +121,130 @@ const state = async (database: DatabaseHandle) => {
   }
 }
 
-t.test('a chunk stores its rows in row order exactly as posting them alone', async (t) => {
-  const alone = await prepared(t)
-  for (const facts of ROWS) await submitApplication(alone.database.db, alone.caller, facts)
+// The chunk's writes go to PostgreSQL in groups of `storeRows` rows while the next rows are decided
+// (src/db/pipeline.ts): in one group (the default, 100 rows), and in groups of 2, so that the shared
+// project's rows (1, 3, 6) and the queued rows (4, 7) fall in different groups.
+for (const storeRows of [DEFAULT_STORE_ROWS, 2])
+  t.test(
+    `a chunk stores its rows in row order exactly as posting them alone (groups of ${storeRows})`,
+    async (t) => {
+      const alone = await prepared(t)
+      for (const facts of ROWS) await submitApplication(alone.database.db, alone.caller, facts)
 
-  const chunk = await prepared(t)
-  const counter = new StatementCounter()
-  const results = await chunk.database.db
-    .withPlugin(counter)
-    .transaction()
-    .execute((trx) =>
+      const chunk = await prepared(t)
+      const counter = new StatementCounter()
+      const results = await chunk.database.db
+        .withPlugin(counter)
+        .transaction()
+        .execute((trx) =>
+          decideChunk(
+            trx,
+            chunk.caller,
+            ROWS.map((facts, i) => ({ row: i + 1, facts })),
+            true,
+            undefined,
+            storeRows,
+          ),
+        )
+      t.same(
+        results.map((r) => r.status),
+        ROWS.map(() => 'decided'),
+      )
+      // Budgets (lock, queue ahead), subjects (lock), history, then one store_decisions per group: a
+      // fixed number of statements per chunk and group — never one per row.
+      const groups = Math.ceil(ROWS.length / storeRows)
+      t.equal(counter.count, 4 + groups, `four statements, then one per group of rows (${groups})`)
+
+      const expected = await state(alone.database)
+      const actual = await state(chunk.database)
+      t.same(actual.outcomes, expected.outcomes, 'every outcome and amount as posted alone')
+      t.same(actual.totals, expected.totals, 'running totals: the §18 cap and the budget drawn')
+      t.same(actual.once, expected.once, 'one-time grants')
+      t.same(actual.journal, expected.journal, 'the journal, in the same order')
+      t.same(actual.queue, expected.queue, 'the budget queue')
+      t.same(actual.audit, expected.audit, 'audit entries in the same order')
+
+      // The figures of POLICY.md §5 example 1 and the §18 cap, in row order.
+      const interest = (row: number) => actual.outcomes.find((o) => o.startsWith(`${row} interest-subsidy `))
+      t.equal(interest(1), '1 interest-subsidy eligible 7200000.00', 'row 1: example 1')
+      t.equal(interest(3), '3 interest-subsidy eligible 2800000.00', 'row 3: what is left under the cap')
+      t.match(interest(6), /^6 interest-subsidy (ineligible|capped) /, 'row 6: nothing left')
+      t.equal(interest(4), '4 interest-subsidy unfunded 7200000.00', 'row 4: the budget cannot cover it')
+      t.equal(interest(7), '7 interest-subsidy unfunded 7200000.00', 'row 7: waits behind row 4')
+      t.same(
+        actual.totals
+          .filter((s) => s.ledger === 'budget' || s.ledger === 'interest-subsidy')
+          .map((s) => s.total),
+        ['10000000.00', '0.00', '0.00', '10000000.00'],
+        'budget drawn 10 000 000.00; the shared project at its cap; the unfunded projects drew nothing',
+      )
+
+      const verification = await verifyAudit(chunk.database.db)
+      t.match(verification, { valid: true, first_bad_seq: null }, 'the audit chain and every entity verify')
+      const entries = await sql<{ n: string }>`select count(*)::text as n from audit_log`.execute(
+        chunk.database.db,
+      )
+      t.equal(verification.checked, Number(entries.rows[0]!.n), 'every entry checked')
+    },
+  )
+
+t.test(
+  "a group's store fails while the next rows are decided: its error is thrown, nothing is stored",
+  async (t) => {
+    const chunk = await prepared(t)
+    const before = await state(chunk.database)
+    // Row 4's application (project line-b, in the second group of 2) is refused by PostgreSQL.
+    await sql`create function refuse_line_b() returns trigger language plpgsql as $$
+      begin
+        if new.project_id = 'line-b' then raise exception 'line-b refused (test)'; end if;
+        return new;
+      end $$`.execute(chunk.database.db)
+    await sql`create trigger refuse_line_b before insert on applications
+      for each row execute function refuse_line_b()`.execute(chunk.database.db)
+    const counter = new StatementCounter()
+    await t.rejects(
+      chunk.database.db
+        .withPlugin(counter)
+        .transaction()
+        .execute((trx) =>
+          decideChunk(
+            trx,
+            chunk.caller,
+            ROWS.map((facts, i) => ({ row: i + 1, facts })),
+            true,
+            undefined,
+            2,
+          ),
+        ),
+      /line-b refused \(test\)/,
+      "the failed group's error, not the refusal of the groups sent after it",
+    )
+    t.same(
+      await state(chunk.database),
+      before,
+      'the whole chunk rolled back: nothing stored, granted or queued',
+    )
+    // Four reads and the first group's store answered; the refused group, and any sent after it
+    // before the refusal came back, failed.
+    t.equal(counter.count, 4 + 1, 'nothing succeeded after the refused group')
+    await sql`drop trigger refuse_line_b on applications`.execute(chunk.database.db)
+    const results = await chunk.database.db.transaction().execute((trx) =>
       decideChunk(
         trx,
         chunk.caller,
         ROWS.map((facts, i) => ({ row: i + 1, facts })),
         true,
+        undefined,
+        2,
       ),
     )
-  t.same(
-    results.map((r) => r.status),
-    ROWS.map(() => 'decided'),
-  )
-  // Budgets (lock, queue ahead), subjects (lock), history, store_decisions: the same five
-  // statements for a chunk of any size — never one per row.
-  t.equal(counter.count, 5, 'five statements for the whole chunk')
-
-  const expected = await state(alone.database)
-  const actual = await state(chunk.database)
-  t.same(actual.outcomes, expected.outcomes, 'every outcome and amount as posted alone')
-  t.same(actual.totals, expected.totals, 'running totals: the §18 cap and the budget drawn')
-  t.same(actual.once, expected.once, 'one-time grants')
-  t.same(actual.journal, expected.journal, 'the journal, in the same order')
-  t.same(actual.queue, expected.queue, 'the budget queue')
-  t.same(actual.audit, expected.audit, 'audit entries in the same order')
-
-  // The figures of POLICY.md §5 example 1 and the §18 cap, in row order.
-  const interest = (row: number) => actual.outcomes.find((o) => o.startsWith(`${row} interest-subsidy `))
-  t.equal(interest(1), '1 interest-subsidy eligible 7200000.00', 'row 1: example 1')
-  t.equal(interest(3), '3 interest-subsidy eligible 2800000.00', 'row 3: what is left under the cap')
-  t.match(interest(6), /^6 interest-subsidy (ineligible|capped) /, 'row 6: nothing left')
-  t.equal(interest(4), '4 interest-subsidy unfunded 7200000.00', 'row 4: the budget cannot cover it')
-  t.equal(interest(7), '7 interest-subsidy unfunded 7200000.00', 'row 7: waits behind row 4')
-  t.same(
-    actual.totals.filter((s) => s.ledger === 'budget' || s.ledger === 'interest-subsidy').map((s) => s.total),
-    ['10000000.00', '0.00', '0.00', '10000000.00'],
-    'budget drawn 10 000 000.00; the shared project at its cap; the unfunded projects drew nothing',
-  )
-
-  const verification = await verifyAudit(chunk.database.db)
-  t.match(verification, { valid: true, first_bad_seq: null }, 'the audit chain and every entity verify')
-  const entries = await sql<{ n: string }>`select count(*)::text as n from audit_log`.execute(
-    chunk.database.db,
-  )
-  t.equal(verification.checked, Number(entries.rows[0]!.n), 'every entry checked')
-})
+    t.same(
+      results.map((r) => r.status),
+      ROWS.map(() => 'decided'),
+      'the chunk decided again on the same connection pool: all stored',
+    )
+  },
+)
 
 t.test(
   'a dry-run chunk previews what the chunk would store, reads set-based and writes nothing',
