@@ -224,3 +224,82 @@ t.test('properties over arbitrary JSON', async (t) => {
     'member order in the input does not matter',
   )
 })
+
+/** JCS written plainly, as the RFC says it, for JSON data only: what canonicalize must agree with. */
+const reference = (value: unknown): string => {
+  if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`
+  if (value !== null && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((name) => `${JSON.stringify(name)}:${reference((value as Record<string, unknown>)[name])}`)
+      .join(',')}}`
+  return JSON.stringify(value)
+}
+
+/** The same data with every object's members in sorted order (`sorted`) or reversed, by depth. */
+const reordered = (value: unknown, sorted: (depth: number) => boolean, depth = 0): unknown => {
+  if (Array.isArray(value)) return value.map((v) => reordered(v, sorted, depth + 1))
+  if (value === null || typeof value !== 'object') return value
+  const names = Object.keys(value).sort()
+  if (!sorted(depth)) names.reverse()
+  return Object.fromEntries(
+    names.map((n) => [n, reordered((value as Record<string, unknown>)[n], sorted, depth + 1)]),
+  )
+}
+
+t.test('the plain reference text, whatever the order of members at any depth', async (t) => {
+  // Against an independent, plain writing of the RFC: objects already in order, reversed, mixed by
+  // depth; members skipped or not; names JSON.stringify lists out of §3.2.3's order (integer-like).
+  const cases: [string, unknown, string][] = [
+    ['all in order', { a: [1, 'x', null, true], b: { c: 2 } }, '{"a":[1,"x",null,true],"b":{"c":2}}'],
+    ['a later member out of order', { a: 1, b: { d: 1, c: 2 }, e: 3 }, '{"a":1,"b":{"c":2,"d":1},"e":3}'],
+    [
+      'undefined members before and after',
+      { a: undefined, b: { y: 1, x: 2 }, c: undefined, d: 4 },
+      '{"b":{"x":2,"y":1},"d":4}',
+    ],
+    ['undefined only', { a: undefined, b: 1 }, '{"b":1}'],
+    [
+      'array items before one out of order',
+      [1, { a: 1 }, undefined, { b: 1, a: 2 }, 'z'],
+      '[1,{"a":1},null,{"a":2,"b":1},"z"]',
+    ],
+    [
+      'integer-like names: JSON.stringify lists 9 before 10',
+      { 9: 'nine', 10: 'ten', a: 1 },
+      '{"10":"ten","9":"nine","a":1}',
+    ],
+    [
+      'a Date among members in order',
+      { a: new Date('2024-01-02T03:04:05.678Z'), b: 1 },
+      '{"a":"2024-01-02T03:04:05.678Z","b":1}',
+    ],
+    ['escaped names in order', { '"': 1, '\\': { '\n': 2 } }, '{"\\"":1,"\\\\":{"\\n":2}}'],
+    ['a null-prototype object', Object.assign(Object.create(null), { b: 1, a: 2 }), '{"a":2,"b":1}'],
+  ]
+  for (const [name, value, expected] of cases) t.equal(canonicalize(value), expected, name)
+  t.throws(
+    () => canonicalize({ a: 1, b: 'lone \ud800' }),
+    /lone surrogate/,
+    'a lone surrogate in order is refused',
+  )
+  t.throws(() => canonicalize({ a: 1, '\udc00': 2 }), /lone surrogate/, 'in a name too')
+  t.throws(() => canonicalize({ a: [1, Number.NaN] }), /has no JSON form/, 'NaN in order is refused')
+  t.doesNotThrow(
+    () =>
+      fc.assert(
+        fc.property(fc.jsonValue(), fc.integer({ min: 0, max: 3 }), (value, pattern) => {
+          const variants = [
+            value,
+            reordered(value, () => true),
+            reordered(value, (d) => d % 2 === pattern % 2),
+            reordered(value, (d) => d < pattern),
+          ]
+          const expected = reference(value)
+          return variants.every((v) => canonicalize(v) === expected)
+        }),
+        { numRuns: 500 },
+      ),
+    'the plain reference text, with objects in order, reversed, or mixed by depth',
+  )
+})
