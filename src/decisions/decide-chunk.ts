@@ -3,9 +3,11 @@
 // decision locks in, so a chunk and a single application cannot deadlock); read their history once;
 // decide the rows IN ROW ORDER in memory, each on the history it would have seen had the rows before
 // it been posted alone (their claims applied to an in-memory copy of the ledger: running totals
-// added to the fen, one-time grants and rewarded days appended); then write every decision in one
-// set-based statement (storeDecisionWrites: store_decisions, one insert per table for the chunk, the
-// audit entries appended in row order in the same call).
+// added to the fen, one-time grants and rewarded days appended); and write the decisions set-based,
+// one statement per group of `storeRows` rows (storeDecisionWrites: store_decisions, one insert per
+// table for the group, the audit entries appended in row order in the same call), each group sent as
+// soon as it is prepared so that PostgreSQL stores it while the next group is decided
+// (src/db/pipeline.ts).
 //
 // A dry run reads the same subjects without locking or creating them and writes nothing to the
 // ledgers: its rows still see the claims of the rows before them, so it previews what `submit` would

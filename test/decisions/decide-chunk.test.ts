@@ -75,6 +75,27 @@ const prepared = async (t: Test): Promise<{ database: DatabaseHandle; caller: Ca
   return { database, caller }
 }
 
+/** ROWS decided as one chunk in one transaction (stored or dry), counted by `counter`. */
+const decideRows = (
+  { database, caller }: { database: DatabaseHandle; caller: Caller },
+  counter: StatementCounter,
+  store: boolean,
+  storeRows?: number,
+) =>
+  database.db
+    .withPlugin(counter)
+    .transaction()
+    .execute((trx) =>
+      decideChunk(
+        trx,
+        caller,
+        ROWS.map((facts, i) => ({ row: i + 1, facts })),
+        store,
+        undefined,
+        storeRows,
+      ),
+    )
+
 /** Everything the rows left in the database, with decisions and applications named by row. */
 const state = async (database: DatabaseHandle) => {
   const q = async <R>(query: ReturnType<typeof sql<R>>) => (await query.execute(database.db)).rows
@@ -133,19 +154,7 @@ for (const storeRows of [DEFAULT_STORE_ROWS, 2])
 
       const chunk = await prepared(t)
       const counter = new StatementCounter()
-      const results = await chunk.database.db
-        .withPlugin(counter)
-        .transaction()
-        .execute((trx) =>
-          decideChunk(
-            trx,
-            chunk.caller,
-            ROWS.map((facts, i) => ({ row: i + 1, facts })),
-            true,
-            undefined,
-            storeRows,
-          ),
-        )
+      const results = await decideRows(chunk, counter, true, storeRows)
       t.same(
         results.map((r) => r.status),
         ROWS.map(() => 'decided'),
@@ -203,19 +212,7 @@ t.test(
       for each row execute function refuse_line_b()`.execute(chunk.database.db)
     const counter = new StatementCounter()
     await t.rejects(
-      chunk.database.db
-        .withPlugin(counter)
-        .transaction()
-        .execute((trx) =>
-          decideChunk(
-            trx,
-            chunk.caller,
-            ROWS.map((facts, i) => ({ row: i + 1, facts })),
-            true,
-            undefined,
-            2,
-          ),
-        ),
+      decideRows(chunk, counter, true, 2),
       /line-b refused \(test\)/,
       "the failed group's error, not the refusal of the groups sent after it",
     )
@@ -228,16 +225,7 @@ t.test(
     // before the refusal came back, failed.
     t.equal(counter.count, 4 + 1, 'nothing succeeded after the refused group')
     await sql`drop trigger refuse_line_b on applications`.execute(chunk.database.db)
-    const results = await chunk.database.db.transaction().execute((trx) =>
-      decideChunk(
-        trx,
-        chunk.caller,
-        ROWS.map((facts, i) => ({ row: i + 1, facts })),
-        true,
-        undefined,
-        2,
-      ),
-    )
+    const results = await decideRows(chunk, new StatementCounter(), true, 2)
     t.same(
       results.map((r) => r.status),
       ROWS.map(() => 'decided'),
@@ -255,17 +243,7 @@ t.test(
 
     const dry = await prepared(t)
     const counter = new StatementCounter()
-    const results = await dry.database.db
-      .withPlugin(counter)
-      .transaction()
-      .execute((trx) =>
-        decideChunk(
-          trx,
-          dry.caller,
-          ROWS.map((facts, i) => ({ row: i + 1, facts })),
-          false,
-        ),
-      )
+    const results = await decideRows(dry, counter, false)
     // Budgets (lock, queue ahead), subjects (read), history: four reads for the whole chunk.
     t.equal(counter.count, 4, 'four statements for the whole chunk, none per row')
     const previewed = results
