@@ -32,7 +32,7 @@ export interface RunOptions {
   chunkRows: number
   /** how long one call works before it hands the batch back to the queue */
   sliceMs: number
-  /** a submit chunk's rows stored together while the next are decided (decideChunk; default 100) */
+  /** a submit chunk's rows stored together while the next are decided (decideChunk; DEFAULT_STORE_ROWS) */
   storeRows?: number
 }
 

@@ -1,7 +1,8 @@
 // Statements sent inside a transaction without waiting for their answers, so the caller's CPU work
 // and PostgreSQL's work on what was sent overlap (issue #11 "Speed"). A batch chunk decides its rows
 // in Node and stores them in PostgreSQL; done one after the other, each waits for the other
-// (bench/batch-profile.ts: about 1 ms of Node and 0.5 ms of PostgreSQL per submitted row). Sending
+// (bench/batch-speed.ts: about 0.5 ms of Node's CPU and 0.35 ms of PostgreSQL's per submitted row,
+// BENCHMARKS.md). Sending
 // each group of rows' writes as soon as they are prepared lets PostgreSQL store that group while the
 // next one is decided.
 //
