@@ -280,6 +280,21 @@ t.test('GET fund-concentration: the §18 check over what stored decisions paid i
     passes: null,
     reasons: [{ code: 'NO_DISBURSEMENTS' }],
   })
+  // Before the policy (2014-01-01): nothing paid in 2013, and what 2015 paid read with 2000's
+  // parameters — the check says the rule is not in force, as the POST form does, never a 500.
+  const before = await get('?year=2013')
+  t.equal(before.statusCode, 200, 'a year before the policy')
+  t.match(before.json(), { share: null, passes: null, reasons: [{ code: 'NO_DISBURSEMENTS' }] })
+  const early = await get('?year=2015&asOf=2000-01-01')
+  t.equal(early.statusCode, 200, 'an asOf before the policy')
+  t.match(early.json(), {
+    // no designation is key before the policy's fundConcentration.keyDesignations
+    totals: { disbursed: '6300000.00', key: '0.00' },
+    share: '0',
+    passes: null,
+    minimumShare: null,
+    reasons: [{ code: 'NOT_IN_FORCE' }],
+  })
   t.equal((await get('?year=2015', keys.enterpriseA)).statusCode, 403, 'enterprises do not see the totals')
   const bad = await get('?year=15')
   t.equal(bad.statusCode, 400)

@@ -53,12 +53,14 @@ export type StoredFundConcentrationResult = FundConcentrationResult & {
   groups: StoredDisbursementGroup[]
 }
 
-const designationsOf = (g: PaidGroup, maxRank: number): KeyDesignation[] => {
+/** `maxRank` null: the §18 top-3 reward is not in force on that date, so no enterprise is "top 3". */
+const designationsOf = (g: PaidGroup, maxRank: number | null): KeyDesignation[] => {
   const has: Record<KeyDesignation, boolean> = {
     'emerging-industry': g.emergingIndustry,
     'key-transformation-library': g.keyTransformationLibrary,
     'major-transformation-project': g.majorTransformationProject,
-    'emerging-top3-enterprise': g.emergingIndustryRank !== null && g.emergingIndustryRank <= maxRank,
+    'emerging-top3-enterprise':
+      maxRank !== null && g.emergingIndustryRank !== null && g.emergingIndustryRank <= maxRank,
   }
   return KEY_DESIGNATIONS.filter((d) => has[d])
 }
@@ -70,7 +72,11 @@ export const fundConcentrationFromPaid = (
   // Read through a recorder, so the result's trace names these parameters with the engine's own.
   const c = new Computation('§18', options)
   const keyDesignations = c.params.list('fundConcentration.keyDesignations', options.asOf)
-  const maxRank = c.params.integer('top3Reward.maxRank', options.asOf)
+  // Before the policy is in force (a year before 2014, an asOf before its window) the rank has no
+  // value: the check still runs and says NOT_IN_FORCE, as the POST form does, never a server error.
+  const maxRank = c.params.isSet('top3Reward.maxRank', options.asOf)
+    ? c.params.integer('top3Reward.maxRank', options.asOf)
+    : null
   const seen = new Set<string>()
   const described = groups.map((g, i) => {
     if (!Number.isSafeInteger(g.count) || g.count < 1)

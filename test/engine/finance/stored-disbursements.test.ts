@@ -74,6 +74,24 @@ t.test('a ranked enterprise is key within top3Reward.maxRank only', async (t) =>
   )
 })
 
+t.test('before the policy is in force: nothing key, the check NOT_IN_FORCE, nothing thrown', async (t) => {
+  const r = fundConcentrationFromPaid(
+    [group({ emergingIndustryRank: 1, amount: '70.00' }), group({ emergingIndustry: true, amount: '30.00' })],
+    { ...options, asOf: '2013-12-31' },
+  )
+  t.same(
+    r.groups.map((g) => [g.designations, g.key]),
+    [
+      [[], false],
+      [['emerging-industry'], false],
+    ],
+    'no rank makes a "top 3", and no designation is key while fundConcentration.keyDesignations has no value',
+  )
+  t.equal(r.share, '0')
+  t.equal(r.passes, null)
+  t.match(r.reasons, [{ code: 'NOT_IN_FORCE' }])
+})
+
 t.test('the bureau narrows what counts as key (a parameter override)', async (t) => {
   const narrowed = {
     ...options,
