@@ -12,7 +12,7 @@
 import { sql } from 'kysely'
 import type { BudgetState, LedgerSubject } from '../engine/ledgers.ts'
 import { subjectKey } from '../engine/ledgers.ts'
-import { parseFen } from '../engine/money.ts'
+import { formatFen, parseFen } from '../engine/money.ts'
 import type { MeasureId } from '../engine/types.ts'
 import type { Executor } from './executor.ts'
 
@@ -116,6 +116,60 @@ export const budgetQueue = async (
     order by a.seq, d.seq
     ${limit === null ? sql`` : sql`limit ${limit}`}`.execute(trx)
   return rows.rows.map((r) => ({ decisionId: r.decision_id, measure: r.measure, amount: r.amount }))
+}
+
+/** The province-wide budget of a prefecture budget's year and measure. */
+const provinceOf = (subject: BudgetSubject): BudgetSubject => ({ ...subject, prefecture: null })
+
+/**
+ * Before a prefecture's budget is set: locks the province-wide budget of its year and measure and the
+ * prefecture's own, those that exist, in key order as every decision locks them (lockBudgets), so no
+ * decision and no province-wide funding changes the province's queue while it is read.
+ */
+export const lockWithProvince = async (trx: Executor, subject: BudgetSubject): Promise<void> => {
+  await sql`
+    select 1 from ledger_subjects
+    where ledger = 'budget' and key in (${subjectKey(provinceOf(subject))}, ${subjectKey(subject)})
+    order by key
+    for update`.execute(trx)
+}
+
+/**
+ * The outcomes of a prefecture's applications that wait in the province-wide queue of its budget's
+ * year and measure (queued while the prefecture had no budget of its own): how many, and the amount
+ * due. The caller holds both budgets' locks (lockWithProvince).
+ */
+export const waitingProvinceWide = async (
+  trx: Executor,
+  subject: BudgetSubject,
+): Promise<{ count: number; amount: string }> => {
+  const row = await sql<{ count: number; amount: string }>`
+    select count(*)::int as count, coalesce(sum(q.amount), 0)::text as amount
+    from budget_queue q
+    where q.key = ${subjectKey(provinceOf(subject))}
+      and not exists (select 1 from decisions n where n.supersedes = q.decision_id)
+      and exists (select 1 from decision_outcomes o
+                  where o.decision_id = q.decision_id and o.measure = q.measure
+                    and o.prefecture = ${subject.prefecture})`.execute(trx)
+  return { count: Number(row.rows[0]!.count), amount: formatFen(parseFen(row.rows[0]!.amount)) }
+}
+
+/**
+ * A prefecture's budget cannot be created while outcomes of its applications wait province-wide
+ * (README "Budgets"): it would pay that prefecture's later applications while those wait in another
+ * queue, and a province-wide top-up would then fund them with the prefecture's money (a correction
+ * draws the budget that applies when it is decided). The bureau funds them province-wide first, or
+ * sets prefecture budgets before their applications come.
+ */
+export class PrefectureOutcomesWaiting extends Error {
+  constructor(
+    readonly prefecture: string,
+    readonly count: number,
+    readonly amount: string,
+  ) {
+    super(`${count} outcomes of ${prefecture}'s applications (${amount} due) wait in the province-wide queue`)
+    this.name = 'PrefectureOutcomesWaiting'
+  }
 }
 
 /** Locks a budget's row for the rest of the transaction (a funding chunk, src/decisions/budgets.ts). */

@@ -39,9 +39,12 @@ import {
   findBudget,
   findFunding,
   lockBudget,
+  lockWithProvince,
+  PrefectureOutcomesWaiting,
   recordFunding,
   setBudgetAmount,
   touchFunding,
+  waitingProvinceWide,
 } from '../db/budget-repository.ts'
 import { findApplication, findDecision } from '../db/decisions-repository.ts'
 import { entityHash } from '../db/entities.ts'
@@ -87,6 +90,14 @@ export const changeBudget = async (
 ): Promise<BudgetChanged> => {
   const chunk = options.chunkOutcomes ?? DEFAULT_FUNDING_CHUNK
   return inTransaction(db, async (trx) => {
+    if (subject.prefecture !== null) {
+      await lockWithProvince(trx, subject)
+      if (!(await findBudget(trx, subject, { funding: false }))) {
+        const waiting = await waitingProvinceWide(trx, subject)
+        if (waiting.count > 0)
+          throw new PrefectureOutcomesWaiting(subject.prefecture, waiting.count, waiting.amount)
+      }
+    }
     const { change } = await setBudgetAmount(trx, subject, amount, note, caller.keyId)
     if (change) {
       const time = new Date().toISOString()

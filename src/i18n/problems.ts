@@ -161,6 +161,15 @@ export const PROBLEM_TYPE_LIST: readonly ProblemType[] = [
     },
   },
   {
+    slug: 'budget-prefecture-outcomes-waiting',
+    status: 409,
+    title: { zh: '该州市的申请结果正在全省队列中等待', en: "The prefecture's outcomes wait province-wide" },
+    explanation: {
+      zh: '州市预算设立后支付该州市的申请，而不再由全省预算支付（§3 预算池）。该州市已有申请结果在全省预算队列中等待：若此时设立州市预算，其后的申请会先于它们获得拨付。请先追加全省预算拨付这些结果，或在该州市申请到来之前设立州市预算。',
+      en: "Once set, a prefecture's budget pays that prefecture's applications instead of the province-wide budget (§3 budget pools). Outcomes of its applications already wait in the province-wide queue: set now, its budget would pay its later applications before them. Fund them with a province-wide top-up first, or set prefecture budgets before their applications come.",
+    },
+  },
+  {
     slug: 'idempotency-key-reused',
     status: 422,
     title: { zh: '无法处理的内容', en: 'Unprocessable Content' },

@@ -4,9 +4,16 @@
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
-import { BudgetBelowDrawn, type BudgetSubject, findBudget, listBudgets } from '../db/budget-repository.ts'
+import {
+  BudgetBelowDrawn,
+  type BudgetSubject,
+  findBudget,
+  listBudgets,
+  PrefectureOutcomesWaiting,
+} from '../db/budget-repository.ts'
 import { changeBudget, DEFAULT_FUNDING_CHUNK } from '../decisions/budgets.ts'
 import { subjectKey } from '../engine/ledgers.ts'
+import { prefecture } from '../engine/prefectures.ts'
 import type { MeasureId } from '../engine/types.ts'
 import { callerOf } from '../plugins/auth.ts'
 import { HttpProblem } from '../plugins/problems.ts'
@@ -34,7 +41,8 @@ const DESCRIPTION =
   'while it runs). A job killed or failed mid-queue is resumed (retried, or sent again by the sweep; on ' +
   'the embedded database at the next start), and the same PUT again resumes it too; no outcome is ' +
   'funded twice. Every change is audited (entity budget-change). An amount below what was already ' +
-  'drawn is 409.'
+  "drawn is 409; so is creating a prefecture's budget while outcomes of its applications wait in the " +
+  'province-wide queue (fund them province-wide first).'
 
 const budgets: FastifyPluginAsyncTypebox<{ fundingChunk: number }> = async (app, options) => {
   const put = async (
@@ -66,6 +74,16 @@ const budgets: FastifyPluginAsyncTypebox<{ fundingChunk: number }> = async (app,
         funded: result.funded,
       }
     } catch (error) {
+      if (error instanceof PrefectureOutcomesWaiting)
+        throw new HttpProblem({
+          type: '/problems/budget-prefecture-outcomes-waiting',
+          title: 'Conflict',
+          status: 409,
+          detail: {
+            zh: `${error.count}项${prefecture(error.prefecture)?.zh ?? error.prefecture}申请的结果（应付${error.amount}）正在全省预算队列中等待；请先追加全省预算予以拨付，再设立该州市预算。`,
+            en: `${error.count} outcomes of ${prefecture(error.prefecture)?.en ?? error.prefecture}'s applications (${error.amount} due) wait in the province-wide budget's queue: fund them with a province-wide top-up first, then set this prefecture's budget.`,
+          },
+        })
       if (!(error instanceof BudgetBelowDrawn)) throw error
       throw new HttpProblem({
         type: '/problems/budget-below-drawn',

@@ -231,6 +231,54 @@ t.test('budget pools', async (t) => {
     )
   })
 
+  t.test(
+    "a prefecture's budget is not created while its applications' outcomes wait province-wide",
+    async (t) => {
+      // Qujing's outcomes wait in the province-wide queue (no Qujing budget yet). A Qujing budget created
+      // now would pay Qujing's later applications before them, and a province-wide top-up would then
+      // fund them with Qujing's money (a correction draws the budget that applies when it is decided):
+      // 409, nothing changed. Funded province-wide first, the Qujing budget can be created.
+      t.equal((await put('2017/interest-subsidy', { amount: '0.00' })).statusCode, 200)
+      const first = await submit('p17-1', '10000000.00', '2017-03-01')
+      const second = await submit('p17-2', '10000000.00', '2017-03-02')
+      t.same(
+        [first.outcome.status, second.outcome.status],
+        ['unfunded', 'unfunded'],
+        'the province budget is spent',
+      )
+
+      const refused = await put('2017/interest-subsidy/qujing', { amount: '10000000.00' })
+      t.equal(refused.statusCode, 409)
+      t.match(refused.json(), {
+        type: '/problems/budget-prefecture-outcomes-waiting',
+        status: 409,
+        detail: /^2项曲靖市申请的结果（应付1200000\.00）/,
+      })
+      const budgets = () =>
+        list('2017').then((all) => all.map((b) => [b.prefecture, b.amount, b.drawn, b.queue.count]))
+      t.same(await budgets(), [[null, '0.00', '0.00', 2]], 'no Qujing budget; both still wait province-wide')
+
+      const province = await put('2017/interest-subsidy', { amount: '1200000.00' })
+      t.same(
+        province.json().funded.map((f: { supersededDecisionId: string }) => f.supersededDecisionId),
+        [first.decision.id, second.decision.id],
+        'funded province-wide, in submission order',
+      )
+      t.equal((await put('2017/interest-subsidy/qujing', { amount: '10000000.00' })).statusCode, 200)
+      const third = await submit('p17-3', '10000000.00', '2017-04-01')
+      t.same([third.outcome.status, third.outcome.amount], ['eligible', '600000.00'], 'paid by Qujing now')
+      t.same(await budgets(), [
+        [null, '1200000.00', '1200000.00', 0],
+        ['qujing', '10000000.00', '600000.00', 0],
+      ])
+      t.equal(
+        (await put('2017/interest-subsidy/qujing', { amount: '11000000.00' })).statusCode,
+        200,
+        'raising an existing prefecture budget is never refused for it',
+      )
+    },
+  )
+
   t.test('every change is audited and the log verifies', async (t) => {
     const r = await app.inject({
       method: 'GET',
@@ -241,8 +289,8 @@ t.test('budget pools', async (t) => {
     const entries = r.json().entries
     t.equal(
       entries.filter((e: { action: string }) => e.action === 'budget.set').length,
-      4,
-      'four changes: 150 000.00, 200 000.00, and the two budgets of 2016',
+      8,
+      'eight changes: 150 000.00, 200 000.00, the two budgets of 2016, and the four of 2017 (the Qujing budget refused with 409 changed nothing)',
     )
     for (const id of fundedBy) {
       const d = await app.inject({
