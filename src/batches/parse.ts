@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto'
 import { pipeline, Transform, type TransformCallback } from 'node:stream'
 import { Ajv, type ErrorObject } from 'ajv'
 import addFormatsModule from 'ajv-formats'
-import { parse } from 'csv-parse'
+import { CsvError, parse } from 'csv-parse'
 import { fieldErrorText } from '../i18n/validation-messages.ts'
 import { Application } from '../schemas/application.ts'
 import { type Column, cellValue, columnAt, columnOf } from './columns.ts'
@@ -55,12 +55,25 @@ const ajv = addFormats(
 )
 const validate = ajv.compile(Application)
 
+/**
+ * Row errors kept per row: a row's first errors say what is wrong with it; a row of half a million
+ * unknown keys would otherwise store half a million errors (and its results, tens of MB).
+ */
+export const MAX_ROW_ERRORS = 20
+
+/**
+ * The longest row, in characters of its line (JSON Lines) or record (CSV): the largest application
+ * the schema admits (every list at its maxItems) is about a tenth of it. A longer row is refused
+ * without being parsed, so a line of millions of keys costs neither memory nor time.
+ */
+export const MAX_ROW_CHARS = 1 << 20
+
 const errorsOf = (
   row: number,
   errors: readonly ErrorObject[],
   header: (c: Column) => string | null,
-): RowError[] =>
-  errors.map((e) => {
+): RowError[] => {
+  const kept = errors.slice(0, MAX_ROW_ERRORS).map((e) => {
     const pointer =
       e.keyword === 'required'
         ? `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}`
@@ -74,6 +87,24 @@ const errorsOf = (
         : fieldErrorText(e)
     return { row, column: column ? header(column) : null, pointer, message: text.en, messageZh: text.zh }
   })
+  const more = errors.length - kept.length
+  if (more > 0)
+    kept.push({
+      row,
+      column: null,
+      pointer: '',
+      message: `and ${more} more errors`,
+      messageZh: `另有 ${more} 处错误`,
+    })
+  return kept
+}
+
+/** A row error of the whole row (no column, pointer ''). */
+const rowError = (row: number, message: string, messageZh: string): ParsedRow => ({
+  row,
+  facts: null,
+  errors: [{ row, column: null, pointer: '', message, messageZh }],
+})
 
 /** Counts and hashes the bytes; past `maxBytes` the stream fails with 413. */
 class Metered extends Transform {
@@ -99,6 +130,36 @@ class Metered extends Transform {
   }
 }
 
+/**
+ * The upload's bytes as UTF-8 text, decoded across chunk boundaries (a character split by a chunk is
+ * whole in the text: decoding each chunk alone turned it into two U+FFFD, which changed the row's
+ * facts — and so its idempotency key — with the chunking), a leading BOM dropped, and bytes that are
+ * not UTF-8 refused (422) rather than read as U+FFFD.
+ */
+class Utf8Text extends Transform {
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true })
+  constructor() {
+    super({ readableObjectMode: true })
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.decode(() => this.decoder.decode(chunk, { stream: true }), done)
+  }
+  override _flush(done: TransformCallback): void {
+    this.decode(() => this.decoder.decode(), done)
+  }
+  private decode(text: () => string, done: TransformCallback): void {
+    let decoded: string
+    try {
+      decoded = text()
+    } catch {
+      done(new BatchFileError(422, '/problems/batch-not-utf8', 'The file is not UTF-8 text.'))
+      return
+    }
+    if (decoded.length > 0) this.push(decoded)
+    done()
+  }
+}
+
 const setPath = (target: Record<string, unknown>, path: string, value: unknown): void => {
   const parts = path.split('.')
   let node = target
@@ -115,6 +176,14 @@ const fromCsv = (
   headers: readonly { header: string; column: Column }[],
   cells: readonly string[],
 ): ParsedRow => {
+  // A row cut short, or one with cells past the header's, is not what the file meant: refused, not
+  // decided on the facts that happen to be there.
+  if (cells.length !== headers.length)
+    return rowError(
+      row,
+      `has ${cells.length} cells; the header row has ${headers.length}`,
+      `有 ${cells.length} 个单元格，表头有 ${headers.length} 列`,
+    )
   const facts: Record<string, unknown> = {}
   const errors: RowError[] = []
   headers.forEach(({ header, column }, i) => {
@@ -178,9 +247,18 @@ export const readBatch = async (
   try {
     if (options.format === 'csv') {
       // pipeline: a failure of the byte meter (413) fails the parser too, not a stalled iteration.
+      // relax_column_count: a row with another number of cells than the header is a row error
+      // (fromCsv), not the end of the file; max_record_size: a longer record fails the file (422)
+      // before it is held whole.
       const parser = pipeline(
         metered,
-        parse({ bom: true, relax_column_count: true, skip_empty_lines: true }),
+        new Utf8Text(),
+        parse({
+          bom: true,
+          relax_column_count: true,
+          skip_empty_lines: true,
+          max_record_size: MAX_ROW_CHARS,
+        }),
         () => {},
       )
       let headers: { header: string; column: Column }[] | null = null
@@ -197,6 +275,19 @@ export const readBatch = async (
               )
             return { header: header.replace(/^\uFEFF/, '').trim(), column }
           })
+          // Two columns of one fact (a path and its Chinese name, or a column twice): which would
+          // win is not the file's to leave unsaid.
+          const seen = new Map<string, string>()
+          for (const { header, column } of headers) {
+            const other = seen.get(column.path)
+            if (other !== undefined)
+              throw new BatchFileError(
+                422,
+                '/problems/batch-duplicate-column',
+                `The header row names the fact ${column.path} twice: ${JSON.stringify(other)} and ${JSON.stringify(header)}.`,
+              )
+            seen.set(column.path, header)
+          }
           continue
         }
         n += 1
@@ -205,11 +296,20 @@ export const readBatch = async (
       if (!headers)
         throw new BatchFileError(422, '/problems/batch-empty', 'The file is empty: a header row is required.')
     } else {
-      let buffered = ''
       let n = 0
       const line = async (text: string) => {
         if (text.trim() === '') return
         n += 1
+        if (text.length > MAX_ROW_CHARS) {
+          await push(
+            rowError(
+              n,
+              `is longer than ${MAX_ROW_CHARS} characters: not an application`,
+              `超过 ${MAX_ROW_CHARS} 个字符，不是一份申请`,
+            ),
+          )
+          return
+        }
         let value: unknown
         try {
           value = JSON.parse(text)
@@ -231,26 +331,32 @@ export const readBatch = async (
         }
         await push(validated(n, value, () => null))
       }
-      for await (const chunk of metered as AsyncIterable<Buffer>) {
-        buffered += chunk.toString('utf8')
-        let at = buffered.indexOf('\n')
-        while (at >= 0) {
-          await line(buffered.slice(0, at))
-          buffered = buffered.slice(at + 1)
-          at = buffered.indexOf('\n')
+      // The text of a line not yet ended; only the newly arrived text is searched for its end, so a
+      // long line costs its length once, not once per chunk.
+      let buffered = ''
+      const text = pipeline(metered, new Utf8Text(), () => {})
+      for await (const chunk of text as AsyncIterable<string>) {
+        let start = 0
+        let at = chunk.indexOf('\n')
+        if (at >= 0) {
+          await line(buffered + chunk.slice(0, at))
+          buffered = ''
+          start = at + 1
+          for (at = chunk.indexOf('\n', start); at >= 0; at = chunk.indexOf('\n', start)) {
+            await line(chunk.slice(start, at))
+            start = at + 1
+          }
         }
+        buffered += chunk.slice(start)
       }
       await line(buffered)
     }
   } catch (error) {
     metered.destroy()
     if (error instanceof BatchFileError) throw error
-    if ((error as { code?: string }).code?.startsWith('CSV_'))
-      throw new BatchFileError(
-        422,
-        '/problems/batch-not-csv',
-        `The file is not valid CSV: ${(error as Error).message}`,
-      )
+    // Every csv-parse error is a CsvError (INVALID_OPENING_QUOTE has no CSV_ prefix in its code).
+    if (error instanceof CsvError)
+      throw new BatchFileError(422, '/problems/batch-not-csv', `The file is not valid CSV: ${error.message}`)
     throw error
   }
   if (rows === 0) throw new BatchFileError(422, '/problems/batch-empty', 'The file holds no rows.')

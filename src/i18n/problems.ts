@@ -134,6 +134,24 @@ export const PROBLEM_TYPE_LIST: readonly ProblemType[] = [
     },
   },
   {
+    slug: 'batch-duplicate-column',
+    status: 422,
+    title: { zh: '重复的列', en: 'Duplicate column' },
+    explanation: {
+      zh: 'CSV 表头中有两列指同一项申请事实（同一路径写了两次，或路径与其中文名各一列）。哪一列有效无法确定，未保存任何内容。请删去其中一列。',
+      en: 'Two CSV header cells name the same fact of the application (a path twice, or a path and its Chinese name). Which one holds would be a guess: nothing was kept. Remove one of them.',
+    },
+  },
+  {
+    slug: 'batch-not-utf8',
+    status: 422,
+    title: { zh: '不是 UTF-8 文本', en: 'Not UTF-8 text' },
+    explanation: {
+      zh: '文件含有不是 UTF-8 编码的字节（例如以 GBK 另存的 CSV，或压缩文件）。未保存任何内容。请以“CSV UTF-8”另存后上传。',
+      en: 'The file holds bytes that are not UTF-8 (e.g. a CSV saved as GBK, or a compressed file). Nothing was kept. Save it as "CSV UTF-8" and upload it again.',
+    },
+  },
+  {
     slug: 'batch-empty',
     status: 422,
     title: { zh: '批量文件为空', en: 'Empty batch file' },

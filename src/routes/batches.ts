@@ -190,7 +190,13 @@ const fileRouteProblems = (...statuses: number[]) =>
 const problem = (status: number, type: string, detail: string, pointer?: string) =>
   new HttpProblem({
     type,
-    title: status === 413 ? 'Payload Too Large' : 'Unprocessable Content',
+    // RFC 9457 §4.2.1: with type about:blank the title is the status's phrase
+    title:
+      status === 413
+        ? 'Payload Too Large'
+        : status === 415
+          ? 'Unsupported Media Type'
+          : 'Unprocessable Content',
     status,
     detail,
     ...(pointer ? { errors: [{ detail, pointer }] } : {}),
@@ -250,7 +256,10 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
       const caller = callerOf(request)
       const body = uploads.get(request)
       if (!body) throw problem(415, 'about:blank', 'Send the file as text/csv or application/jsonl.')
-      const format = (request.headers['content-type'] ?? '').startsWith(CSV_TYPE) ? 'csv' : 'jsonl'
+      // media types are case-insensitive (RFC 9110 §8.3.1): Text/CSV is CSV
+      const format = (request.headers['content-type'] ?? '').toLowerCase().startsWith(CSV_TYPE)
+        ? 'csv'
+        : 'jsonl'
       const db = app.database.db
       const id = randomUUID()
       await createBatch(db, {

@@ -72,6 +72,9 @@ t.test('batches', async (t) => {
     t.ok(results.every((r) => r.applicationId === null && r.decisionId === null))
     t.equal(await count(database, 'applications'), 0, 'no application stored')
     t.equal(await count(database, 'ledger_entries'), 0, 'nothing granted')
+    // Media types are case-insensitive (RFC 9110 §8.3.1): the same file as Text/CSV is CSV.
+    const upper = await run(app, keys.finance, 'dry-run', template.body, 'Text/CSV; charset=UTF-8')
+    t.match(upper.batch, { format: 'csv', rows: { decided: 1, failed: 0 } }, 'read as CSV')
   })
 
   t.test('Chinese headers read the same facts; results in CSV and XLSX', async (t) => {
@@ -249,6 +252,16 @@ t.test('batches', async (t) => {
     t.equal(mode.statusCode, 400)
     const text = await upload(app, keys.finance, 'dry-run', 'x', 'text/plain')
     t.equal(text.statusCode, 415)
+    t.match(
+      text.json(),
+      { type: 'about:blank', title: '不支持的媒体类型', status: 415 },
+      'its own title (Chinese by default)',
+    )
+    const quote = await upload(app, keys.finance, 'dry-run', 'a"b,c\n')
+    t.equal(quote.statusCode, 422, 'a stray quote: not CSV, never a 500')
+    t.match(quote.json(), { type: '/problems/batch-not-csv' })
+    const twice = await upload(app, keys.finance, 'dry-run', 'project.investment,投资额\n1.00,2.00\n')
+    t.match(twice.json(), { status: 422, type: '/problems/batch-duplicate-column' })
     t.equal(await count(database, 'batches'), before, 'no batch kept')
     t.equal((await count(database, 'batch_inputs')) >= 0, true)
   })

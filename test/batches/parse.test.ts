@@ -1,0 +1,153 @@
+// Reading an upload (src/batches/parse.ts) as the network delivers it: in chunks that cut lines and
+// UTF-8 characters anywhere. A row's facts do not depend on where the chunks fall (they make its
+// idempotency key: a character decoded as two U+FFFD in one upload and whole in another made the same
+// application two, granted twice); bytes that are not UTF-8, a CSV the parser refuses, and a header
+// naming one fact twice are refused as files (422, nothing kept); a row cut short or too long, and a
+// row of countless errors, are row errors of bounded size.
+
+import { Readable } from 'node:stream'
+import t from 'tap'
+import {
+  BatchFileError,
+  MAX_ROW_CHARS,
+  MAX_ROW_ERRORS,
+  type ParsedRow,
+  readBatch,
+} from '../../src/batches/parse.ts'
+import { deepProcessing } from '../helpers/fixtures.ts'
+
+/** The bytes as a stream of chunks of `size` bytes (the last one shorter). */
+const chunked = (bytes: Buffer, size: number) =>
+  Readable.from(
+    Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) =>
+      bytes.subarray(i * size, (i + 1) * size),
+    ),
+  )
+
+const read = async (format: 'csv' | 'jsonl', bytes: Buffer, size = 64 * 1024) => {
+  const rows: ParsedRow[] = []
+  const result = await readBatch(chunked(bytes, size), {
+    format,
+    maxBytes: 10 * 1024 * 1024,
+    maxRows: 1000,
+    sliceRows: 7,
+    onSlice: async (slice) => {
+      rows.push(...slice)
+    },
+  })
+  return { ...result, rows }
+}
+
+const refusal = async (format: 'csv' | 'jsonl', bytes: Buffer) => {
+  try {
+    await read(format, bytes)
+  } catch (error) {
+    if (error instanceof BatchFileError)
+      return { status: error.status, type: error.type, message: error.message }
+    throw error
+  }
+  return null
+}
+
+/** An application whose enterprise name is 500 Chinese characters (the schema's longest): 1 500 bytes. */
+const chinese = (project: string) => {
+  const facts = deepProcessing(project, '120000000.00')
+  return { ...facts, enterprise: { ...facts.enterprise, name: '曲'.repeat(500) } }
+}
+
+t.test('JSON Lines: the same facts wherever the chunks cut a character, a BOM dropped', async (t) => {
+  const facts = [chinese('line-1'), chinese('line-2'), chinese('line-3')]
+  const text = `\uFEFF${facts.map((f) => JSON.stringify(f)).join('\r\n')}\n`
+  const bytes = Buffer.from(text)
+  // Chunks of 1 to 7 bytes and of 1 000: each cuts some of the 3-byte characters in two or three.
+  for (const size of [1, 2, 4, 5, 7, 1000]) {
+    const { rows } = await read('jsonl', bytes, size)
+    t.same(
+      rows.map((r) => r.facts),
+      facts,
+      `chunks of ${size} bytes: three rows, the names whole`,
+    )
+  }
+})
+
+t.test('CSV: the same facts wherever the chunks cut a character', async (t) => {
+  const csv = Buffer.from(
+    `\uFEFFapplicationDate,enterprise.creditCode,enterprise.name\n2015-06-01,91530300MA6K5A1B2G,${'曲'.repeat(500)}\n`,
+  )
+  for (const size of [1, 5, 1000]) {
+    const { rows } = await read('csv', csv, size)
+    t.same(
+      rows.map((r) => (r.facts as { enterprise: { name: string } } | null)?.enterprise.name),
+      ['曲'.repeat(500)],
+      `chunks of ${size} bytes`,
+    )
+  }
+})
+
+t.test('files refused whole: not UTF-8, not CSV, one fact twice', async (t) => {
+  const latin1 = Buffer.concat([
+    Buffer.from('{"applicationDate":"2015-06-01","enterprise":{"name":"'),
+    Buffer.from([0xc7, 0xfa]),
+    Buffer.from('"}}\n'),
+  ])
+  t.match(await refusal('jsonl', latin1), { status: 422, type: '/problems/batch-not-utf8' }, 'GBK bytes (曲)')
+  t.match(await refusal('csv', Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe])), {
+    status: 422,
+    type: '/problems/batch-not-utf8',
+  })
+  t.match(
+    await refusal('csv', Buffer.from('a"b,c\n')),
+    { status: 422, type: '/problems/batch-not-csv' },
+    'a quote opening inside a field (csv-parse INVALID_OPENING_QUOTE)',
+  )
+  t.match(
+    await refusal('csv', Buffer.from('project.investment,投资额\n1.00,2.00\n')),
+    { status: 422, type: '/problems/batch-duplicate-column', message: /project\.investment twice/ },
+    'a path and its Chinese name',
+  )
+  t.match(await refusal('csv', Buffer.from('applicationDate,applicationDate\n')), {
+    type: '/problems/batch-duplicate-column',
+  })
+})
+
+t.test('CSV: a row of another number of cells than the header is a row error', async (t) => {
+  const { rows } = await read(
+    'csv',
+    Buffer.from(
+      'applicationDate,enterprise.creditCode,enterprise.name\n' +
+        '2015-06-01,91530300MA6K5A1B2G\n' +
+        '2015-06-01,91530300MA6K5A1B2G,Name,999\n' +
+        '2015-06-01,91530300MA6K5A1B2G,Name\n',
+    ),
+  )
+  t.same(
+    rows.map((r) => r.errors?.map((e) => [e.row, e.pointer, e.message]) ?? null),
+    [[[1, '', 'has 2 cells; the header row has 3']], [[2, '', 'has 4 cells; the header row has 3']], null],
+  )
+})
+
+t.test('JSON Lines: errors kept per row are bounded; a line too long is not parsed', async (t) => {
+  const unknown = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`unknown${i}`, i]))
+  const tooLong = JSON.stringify({ ...deepProcessing('long', '1.00'), note: 'x'.repeat(MAX_ROW_CHARS) })
+  const good = JSON.stringify(deepProcessing('good', '120000000.00'))
+  const { rows } = await read(
+    'jsonl',
+    Buffer.from(
+      `${JSON.stringify({ ...deepProcessing('keys', '1.00'), ...unknown })}\n${tooLong}\n${good}\n`,
+    ),
+    4096,
+  )
+  const [keys, long, fine] = rows
+  t.equal(keys!.errors!.length, MAX_ROW_ERRORS + 1, `the first ${MAX_ROW_ERRORS} errors, then how many more`)
+  t.match(keys!.errors![0], { row: 1, pointer: '/unknown0' })
+  t.match(keys!.errors![MAX_ROW_ERRORS], {
+    row: 1,
+    pointer: '',
+    message: `and ${5000 - MAX_ROW_ERRORS} more errors`,
+  })
+  t.same(
+    long!.errors!.map((e) => [e.row, e.message]),
+    [[2, `is longer than ${MAX_ROW_CHARS} characters: not an application`]],
+  )
+  t.same(fine, { row: 3, facts: JSON.parse(good), errors: null }, 'the row after them is read as usual')
+})
