@@ -22,7 +22,7 @@ import { deleteDryClaims } from '../db/dry-claims-repository.ts'
 import { inTransaction } from '../db/retry.ts'
 import type { Database } from '../db/schema.ts'
 import { letOthersIn } from '../db/take-turns.ts'
-import { type ChunkRow, type ChunkRowResult, decideChunk } from '../decisions/decide-chunk.ts'
+import { type ChunkRow, decideChunk } from '../decisions/decide-chunk.ts'
 import type { Application } from '../engine/types.ts'
 import { columnAt } from './columns.ts'
 import type { RowError } from './parse.ts'
@@ -112,102 +112,85 @@ const runChunk = async (
   // A dry run's rows see the would-be claims of its chunks before this one (kept with the batch);
   // its last chunk's are kept for no chunk.
   const dryRun = submit ? undefined : { batchId, fromRow: from, last: to >= batch.totalRows }
-  // The result line of a row decideChunk decided or refused: written with its group, while the
-  // chunk's next rows are decided (decideChunk's afterGroup).
+  const decided = new Map(
+    (await decideChunk(trx, caller, fresh, submit, dryRun, storeRows)).map((r) => [r.row, r]),
+  )
   const chunkResults = new Map<number, ResultRow>()
-  const resultOf = (r: ChunkRowResult): ResultRow => {
-    if (r.status === 'error')
-      return {
-        row: r.row,
+
+  const counts = { ...batch.outcomeCounts }
+  let rowsDecided = batch.rowsDecided
+  let rowsFailed = batch.rowsFailed
+  const results: ResultRow[] = inputs.map((input): ResultRow => {
+    const key = keys.get(input.row)
+    const answered =
+      key === undefined
+        ? undefined
+        : (earlier.get(key) ??
+          (firstInChunk.get(key) === input.row ? undefined : chunkResults.get(firstInChunk.get(key)!)))
+    if (answered && answered.status === 'decided') {
+      // The earlier row's application, decision and outcomes; counted as a duplicate, not again by
+      // outcome, so the batch's counts are what this batch granted.
+      rowsDecided += 1
+      counts['duplicate'] = (counts['duplicate'] ?? 0) + 1
+      return { ...answered, row: input.row, rowKey: null, errors: null }
+    }
+    if (answered) {
+      // The same facts as an earlier row of this chunk that the engine refused: the same errors.
+      rowsFailed += 1
+      const errors = (answered.errors as RowError[]).map((e) => ({ ...e, row: input.row }))
+      return { ...answered, row: input.row, errors }
+    }
+    const r = decided.get(input.row)
+    if (!r || r.status === 'error') {
+      rowsFailed += 1
+      const errors: RowError[] = r
+        ? r.errors.map((e) => ({
+            row: input.row,
+            column: columnAt(e.pointer)?.path ?? null,
+            pointer: e.pointer,
+            message: e.message,
+            messageZh: e.messageZh,
+          }))
+        : (input.errors as RowError[])
+      const refused: ResultRow = {
+        row: input.row,
         status: 'error',
         rowKey: null,
         applicationId: null,
         decisionId: null,
         totalAmount: null,
         outcomes: null,
-        errors: r.errors.map(
-          (e): RowError => ({
-            row: r.row,
-            column: columnAt(e.pointer)?.path ?? null,
-            pointer: e.pointer,
-            message: e.message,
-            messageZh: e.messageZh,
-          }),
-        ),
+        errors,
       }
-    return {
-      row: r.row,
+      chunkResults.set(input.row, refused)
+      return refused
+    }
+    rowsDecided += 1
+    const outcomes: RowOutcome[] = r.evaluation.outcomes.map((o) => {
+      counts[o.status] = (counts[o.status] ?? 0) + 1
+      return {
+        measure: o.measure,
+        status: o.status,
+        amount: o.amount,
+        reasons: o.reasons.map((x) => ({ code: x.code, zh: x.message.zh, en: x.message.en })),
+      }
+    })
+    const result: ResultRow = {
+      row: input.row,
       status: 'decided',
       // The row's idempotency key (rowKeyOf). Unique: an application is stored once, whichever
       // batch, file or worker gets to it.
-      rowKey: keys.get(r.row) ?? null,
+      rowKey: key ?? null,
       applicationId: r.applicationId,
       decisionId: r.decisionId,
       totalAmount: r.evaluation.totalAmount,
-      outcomes: r.evaluation.outcomes.map(
-        (o): RowOutcome => ({
-          measure: o.measure,
-          status: o.status,
-          amount: o.amount,
-          reasons: o.reasons.map((x) => ({ code: x.code, zh: x.message.zh, en: x.message.en })),
-        }),
-      ),
+      outcomes,
       errors: null,
     }
-  }
-  const afterGroup = (group: readonly ChunkRowResult[]) => {
-    const lines = group.map(resultOf)
-    for (const line of lines) chunkResults.set(line.row, line)
-    return insertResults(trx, batchId, lines)
-  }
-  await decideChunk(trx, caller, fresh, submit, { dryRun, storeRows, afterGroup })
-
-  // Every other row's line: a row answered by an earlier one (a duplicate, or the same refused facts)
-  // and a row the upload already refused. The batch's counts over all of them.
-  const counts = { ...batch.outcomeCounts }
-  let rowsDecided = batch.rowsDecided
-  let rowsFailed = batch.rowsFailed
-  const rest: ResultRow[] = []
-  for (const input of inputs) {
-    const own = chunkResults.get(input.row)
-    if (own) {
-      if (own.status === 'error') rowsFailed += 1
-      else {
-        rowsDecided += 1
-        for (const o of own.outcomes as RowOutcome[]) counts[o.status] = (counts[o.status] ?? 0) + 1
-      }
-      continue
-    }
-    const key = keys.get(input.row)
-    const first = key === undefined ? undefined : firstInChunk.get(key)
-    const answered = key === undefined ? undefined : (earlier.get(key) ?? chunkResults.get(first!))
-    if (answered && answered.status === 'decided') {
-      // The earlier row's application, decision and outcomes; counted as a duplicate, not again by
-      // outcome, so the batch's counts are what this batch granted.
-      rowsDecided += 1
-      counts['duplicate'] = (counts['duplicate'] ?? 0) + 1
-      rest.push({ ...answered, row: input.row, rowKey: null, errors: null })
-      continue
-    }
-    rowsFailed += 1
-    if (answered) {
-      // The same facts as an earlier row of this chunk that the engine refused: the same errors.
-      const errors = (answered.errors as RowError[]).map((e) => ({ ...e, row: input.row }))
-      rest.push({ ...answered, row: input.row, errors })
-      continue
-    }
-    rest.push({
-      row: input.row,
-      status: 'error',
-      rowKey: null,
-      applicationId: null,
-      decisionId: null,
-      totalAmount: null,
-      outcomes: null,
-      errors: input.errors as RowError[],
-    })
-  }
-  await insertResults(trx, batchId, rest)
+    chunkResults.set(input.row, result)
+    return result
+  })
+  await insertResults(trx, batchId, results)
   const done = to >= batch.totalRows
   // No chunk of a dry run done reads its claims again (a batch of one chunk kept none).
   if (done && !submit && from > 1) await deleteDryClaims(trx, batchId)

@@ -7,7 +7,7 @@
 // one statement per group of `storeRows` rows (storeDecisionWrites: store_decisions, one insert per
 // table for the group, the audit entries appended in row order in the same call), each group sent as
 // soon as it is prepared so that PostgreSQL stores it while the next group is decided
-// (src/db/pipeline.ts), followed by the caller's statement for the group (a batch: its result lines).
+// (src/db/pipeline.ts).
 //
 // A dry run reads the same subjects without locking or creating them and writes nothing to the
 // ledgers: its rows still see the claims of the rows before them, so it previews what `submit` would
@@ -56,12 +56,6 @@ export interface ChunkRow {
  * `storeRows`). Measured with bench/batch-speed.ts (BENCHMARKS.md).
  */
 export const DEFAULT_STORE_ROWS = 100
-
-/**
- * The chunk's last group holds `storeRows / LAST_GROUP_DIVISOR` rows (at least one): nothing is left
- * to decide while it is stored, so the chunk waits for it, and a small one is stored sooner.
- */
-const LAST_GROUP_DIVISOR = 4
 
 /**
  * What a chunk's caller keeps of a row's evaluation (src/batches/run.ts: the row's results and the
@@ -321,38 +315,23 @@ const budgetScopes = (rows: readonly ChunkRow[]): Application[] => {
   return [...scopes.values()]
 }
 
-/** How decideChunk runs a chunk beyond its rows. */
-export interface ChunkOptions {
-  /**
-   * A dry run's chunk of a batch: the batch whose earlier chunks' claims the rows see, and this
-   * chunk's first row (its claims are kept under it, for the chunks after; none after the last).
-   */
-  dryRun?: { batchId: string; fromRow: number; last: boolean }
-  /**
-   * Rows per group (DEFAULT_STORE_ROWS): each group's writes are sent as soon as its rows are
-   * decided, so PostgreSQL stores one group while the next is decided (src/db/pipeline.ts); the
-   * groups are stored in row order, in the caller's transaction.
-   */
-  storeRows?: number
-  /**
-   * A statement sent after each group's writes with that group's row results (src/batches/run.ts:
-   * their result lines), in the same transaction and pipeline: PostgreSQL writes them while the next
-   * group is decided, a dry run's included (it stores nothing else).
-   */
-  afterGroup?: (rows: readonly ChunkRowResult[]) => Promise<void>
-}
-
 /**
  * Decides `rows` (in row order) in the caller's transaction. `store`: lock, decide and store every
  * row as an application with its decision, ledger grants and audit entries; otherwise read and
  * decide only. A row the engine refuses (EngineError) is an error row; the others go on.
+ * `dryRun` (a dry run's chunk of a batch): the batch whose earlier chunks' claims the rows see, and
+ * this chunk's first row (its claims are kept under it, for the chunks after; none after the last).
+ * `storeRows`: the stored rows' writes are sent in groups of this many, each as soon as it is
+ * prepared, so PostgreSQL stores one group while the next is decided (src/db/pipeline.ts); the
+ * groups are stored in row order, in this transaction.
  */
 export const decideChunk = async (
   trx: Executor,
   caller: Caller,
   rows: readonly ChunkRow[],
   store: boolean,
-  { dryRun, storeRows = DEFAULT_STORE_ROWS, afterGroup }: ChunkOptions = {},
+  dryRun?: { batchId: string; fromRow: number; last: boolean },
+  storeRows: number = DEFAULT_STORE_ROWS,
 ): Promise<ChunkRowResult[]> => {
   const rowSubjects = rows.map((r) => subjectsOf(r.facts))
   const all = subjectsOf(...rows.map((r) => r.facts))
@@ -381,24 +360,13 @@ export const decideChunk = async (
   let writes: DecisionWrite[] = []
   // Unfunded outcomes wait in their budget's queue, in row order (stored after their decisions).
   let queued: QueuedOutcome[] = []
-  // results[groupStart..] are the rows of the group being decided
-  let groupStart = 0
-  const sendGroup = async () => {
-    if (writes.length > 0) await pipeline.send(storeDecisionWrites(trx, writes, queued))
-    if (afterGroup) await pipeline.send(afterGroup(results.slice(groupStart)))
+  const sendWrites = async () => {
+    await pipeline.send(storeDecisionWrites(trx, writes, queued))
     writes = []
     queued = []
-    groupStart = results.length
   }
-  const lastGroupRows = Math.max(1, Math.ceil(storeRows / LAST_GROUP_DIVISOR))
   try {
     for (const [i, r] of rows.entries()) {
-      const pending = results.length - groupStart
-      if (pending >= storeRows || (pending > 0 && rows.length - i === lastGroupRows)) {
-        await sendGroup()
-        // PostgreSQL refused a group: the transaction is lost, deciding more rows is wasted
-        if (pipeline.failed) break
-      }
       const subjects = rowSubjects[i]!
       const history = withBudgets(ledger.historyOf(subjects), r.facts, budgets.current)
       let evaluation: CompactEvaluation
@@ -450,8 +418,13 @@ export const decideChunk = async (
         applicationId: application.id,
         decisionId,
       })
+      if (writes.length >= storeRows) {
+        await sendWrites()
+        // PostgreSQL refused a group: the transaction is lost, deciding more rows is wasted
+        if (pipeline.failed) break
+      }
     }
-    if (results.length > groupStart && !pipeline.failed) await sendGroup()
+    if (writes.length > 0) await sendWrites()
   } catch (error) {
     await pipeline.settled()
     throw error

@@ -1,10 +1,9 @@
-// A batch chunk's result lines are written with the group of rows they belong to, while the chunk's
-// next rows are decided (src/batches/run.ts → decideChunk's afterGroup, src/db/pipeline.ts), and the
-// lines no group writes — a row answered by an earlier one with the same key, a row the upload
-// refused — after the last group. Written in groups or all at once, a batch's results, counts and
-// stored decisions are the same; a result line PostgreSQL refuses in a later group rolls the whole
-// chunk back (nothing stored, granted or recorded, the batch where it was), and the chunk run again
-// decides every row once.
+// A batch chunk (src/batches/run.ts): its rows' decisions stored in groups while the next rows are
+// decided (decideChunk, src/db/pipeline.ts), then one result line per row — a row answered by an
+// earlier one with the same key, a row the upload refused, included. Stored in groups or all at once,
+// a batch's results, counts and stored decisions are the same; a result line PostgreSQL refuses rolls
+// the whole chunk back (nothing stored, granted or recorded, the batch where it was), and the chunk
+// run again decides every row once.
 
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
@@ -22,8 +21,7 @@ import { testDatabase } from '../helpers/database.ts'
 import { deepProcessing, keysFor } from '../helpers/fixtures.ts'
 
 const ROWS = 9
-// Groups of 4 rows: rows 1–4, then 5–8, then row 9 alone (the chunk's last group is a quarter of a
-// group, at least one row). Row 6, refused below, is in the second group.
+// Decisions stored in groups of 4 rows; row 6, whose result line is refused below, is in the second.
 const STORE_ROWS = 4
 
 /**
