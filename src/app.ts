@@ -10,6 +10,7 @@ import { DEFAULT_LIMITS, type Limits } from './config.ts'
 import type { DatabaseHandle } from './db/database.ts'
 import { DEFAULT_FUNDING_CHUNK } from './decisions/budgets.ts'
 import auth from './plugins/auth.ts'
+import { clientErrorHandler } from './plugins/client-errors.ts'
 import compression from './plugins/compression.ts'
 import webConsole from './plugins/console.ts'
 import language from './plugins/language.ts'
@@ -94,6 +95,8 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
     // A request that reaches us while the server closes was sent before the client could know:
     // it is served (with "Connection: close"), not refused (src/lifecycle.ts).
     return503OnClosing: false,
+    // 431, 408 and 400 of Node's HTTP parser as RFC 9457 problems too
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.decorate('lifecycle', { draining: false })

@@ -1,7 +1,8 @@
 // A prefecture may be written as its pinyin id ("yuxi"), its GB/T 2260 code ("530400") or its
 // Chinese name ("玉溪市" or "玉溪"): the schema admits every spelling (PREFECTURE_SPELLINGS), and
-// this hook rewrites it to the pinyin id after validation, before any route reads the body, so
-// decisions, hashes and stored facts only ever hold the id (src/engine/prefectures.ts).
+// this hook rewrites it to the pinyin id after validation, before any route reads the body, the
+// query (?prefecture=) or the path (/v1/budgets/{year}/{measure}/{prefecture}), so decisions,
+// hashes, stored facts and budgets only ever hold the id (src/engine/prefectures.ts).
 
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
@@ -20,6 +21,13 @@ export const normalisePrefecture = (application: unknown): void => {
   if (id !== null && id !== given) project['prefecture'] = id
 }
 
+/** Rewrites a query's or path's `prefecture` (in place) to its pinyin id when it names one. */
+const normaliseField = (values: unknown): void => {
+  if (!isObject(values) || typeof values['prefecture'] !== 'string') return
+  const id = prefectureId(values['prefecture'])
+  if (id !== null) values['prefecture'] = id
+}
+
 export default fp(
   async (app: FastifyInstance) => {
     // Synchronous (done callback): no promise per request.
@@ -32,6 +40,8 @@ export default fp(
         normalisePrefecture(body['application'])
         normalisePrefecture(body['facts'])
       }
+      normaliseField(request.query)
+      normaliseField(request.params)
       done()
     })
   },

@@ -47,7 +47,7 @@ const applications: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v1/applications',
     {
-      preHandler: app.requireRole('enterprise', 'finance'),
+      preValidation: app.requireRole('enterprise', 'finance'),
       schema: {
         tags: ['applications'],
         summary: 'Submit an application: decided now, stored with its decision',
@@ -125,7 +125,7 @@ const applications: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/applications/:id',
     {
-      preHandler: app.requireRole('enterprise', 'finance', 'auditor'),
+      preValidation: app.requireRole('enterprise', 'finance', 'auditor'),
       schema: {
         tags: ['applications'],
         summary: 'An application with its decisions',
@@ -153,7 +153,7 @@ const applications: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/applications',
     {
-      preHandler: app.requireRole('enterprise', 'finance', 'auditor'),
+      preValidation: app.requireRole('enterprise', 'finance', 'auditor'),
       schema: {
         tags: ['applications'],
         summary: 'List applications, newest first (cursor pagination)',

@@ -48,7 +48,7 @@ const seqRange = (query: { from_seq?: string; to_seq?: string }) => {
 }
 
 const audit: FastifyPluginAsyncTypebox = async (app) => {
-  const preHandler = app.requireRole('auditor', 'finance')
+  const preValidation = app.requireRole('auditor', 'finance')
   const snapshot = <T>(work: (trx: Executor) => Promise<T>): Promise<T> =>
     app.database.db
       .transaction()
@@ -59,7 +59,7 @@ const audit: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/audit/entries',
     {
-      preHandler,
+      preValidation,
       schema: {
         tags: ['audit'],
         security: [{ apiKey: [] }],
@@ -116,7 +116,7 @@ const audit: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/audit/checkpoint',
     {
-      preHandler,
+      preValidation,
       schema: {
         tags: ['audit'],
         security: [{ apiKey: [] }],
@@ -149,7 +149,7 @@ const audit: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/audit/verify',
     {
-      preHandler,
+      preValidation,
       schema: {
         tags: ['audit'],
         security: [{ apiKey: [] }],

@@ -13,6 +13,7 @@ import interestSubsidyExample from '../../examples/interest-subsidy.json' with {
 import { hashCanonical } from '../audit/canonical-json.ts'
 import { COLUMNS, type Column } from '../batches/columns.ts'
 import { BatchFileError, type ParsedRow, type RowError, readBatch } from '../batches/parse.ts'
+import { writeResultsWorkbook } from '../batches/results-workbook.ts'
 import { type RowOutcome, rowKeyOf } from '../batches/run.ts'
 import {
   type BatchRow,
@@ -219,7 +220,7 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
   app.post(
     '/v1/batches',
     {
-      preHandler: app.requireRole('finance'),
+      preValidation: app.requireRole('finance'),
       schema: {
         tags: ['batches'],
         summary: 'Upload a batch of applications (CSV or JSON Lines), dry-run or submit',
@@ -321,7 +322,7 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
   app.get(
     '/v1/batches/template.csv',
     {
-      preHandler: app.requireRole('finance'),
+      preValidation: app.requireRole('finance'),
       schema: {
         tags: ['batches'],
         summary: 'The CSV template: every column, with an example row (POLICY.md §5 example 1)',
@@ -347,7 +348,7 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
   app.get(
     '/v1/batches/template.xlsx',
     {
-      preHandler: app.requireRole('finance'),
+      preValidation: app.requireRole('finance'),
       schema: {
         tags: ['batches'],
         summary: 'The template as XLSX: Chinese headers, an example row, and a sheet describing every column',
@@ -378,7 +379,7 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
   app.get(
     '/v1/batches/:id',
     {
-      preHandler: app.requireRole('finance', 'auditor'),
+      preValidation: app.requireRole('finance', 'auditor'),
       schema: {
         tags: ['batches'],
         summary: 'A batch: rows done / total, rows per second, ETA, counts by status, row errors',
@@ -397,7 +398,7 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
   app.post(
     '/v1/batches/:id/retry',
     {
-      preHandler: app.requireRole('finance'),
+      preValidation: app.requireRole('finance'),
       schema: {
         tags: ['batches'],
         summary: 'Retry a failed or cancelled batch: it resumes where it stopped',
@@ -450,7 +451,7 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
   app.post(
     '/v1/batches/:id/cancel',
     {
-      preHandler: app.requireRole('finance'),
+      preValidation: app.requireRole('finance'),
       schema: {
         tags: ['batches'],
         summary: 'Cancel a batch: the rows decided stay, the rest are not decided',
@@ -495,7 +496,7 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
   app.get(
     '/v1/batches/:id/results',
     {
-      preHandler: app.requireRole('finance', 'auditor'),
+      preValidation: app.requireRole('finance', 'auditor'),
       schema: {
         tags: ['batches'],
         summary: 'A batch’s results: one line per row and measure, as JSON Lines, CSV or XLSX',
@@ -550,32 +551,30 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
               for await (const line of allResults(db, batch.id, request.language)) yield flat(line)
             })(),
           ).pipe(
-            stringify({ header: true, columns: RESULT_COLUMNS.map(([key, header]) => ({ key, header })) }),
+            // With a BOM, as the grant report's CSV: Excel then reads the Chinese reasons as UTF-8.
+            stringify({
+              bom: true,
+              header: true,
+              columns: RESULT_COLUMNS.map(([key, header]) => ({ key, header })),
+            }),
           ),
         )
       }
-      // XLSX, streamed: exceljs's streaming writer commits each row as it goes.
+      // XLSX, streamed, on as many sheets as Excel's rows per sheet need (src/batches/results-workbook.ts).
       const out = new PassThrough()
-      const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true })
-      const sheet = workbook.addWorksheet('结果 results')
-      sheet.columns = RESULT_COLUMNS.map(([key, , zh]) => ({
+      const columns = RESULT_COLUMNS.map(([key, , zh]) => ({
         key,
         header: zh,
-        ...(key === 'amount' ? { style: { numFmt: '#,##0.00' } } : {}),
+        ...(key === 'amount' ? { numFmt: '#,##0.00' } : {}),
       }))
-      void (async () => {
-        try {
-          for await (const line of allResults(db, batch.id, request.language)) {
-            const row = flat(line)
-            // Amounts as numbers formatted to the fen: exact, since they have two decimals.
-            sheet.addRow({ ...row, amount: asCellNumber(row.amount) }).commit()
-          }
-          sheet.commit()
-          await workbook.commit()
-        } catch (error) {
-          out.destroy(error as Error)
+      const rows = (async function* () {
+        for await (const line of allResults(db, batch.id, request.language)) {
+          const row = flat(line)
+          // Amounts as numbers formatted to the fen: exact, since they have two decimals.
+          yield { ...row, amount: asCellNumber(row.amount) }
         }
       })()
+      writeResultsWorkbook(out, columns, rows).catch((error: Error) => out.destroy(error))
       reply.type(XLSX_TYPE).header('content-disposition', `attachment; filename="${name}.xlsx"`)
       return reply.send(out)
     },

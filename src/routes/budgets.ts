@@ -124,7 +124,7 @@ const budgets: FastifyPluginAsyncTypebox<{ fundingChunk: number }> = async (app,
   app.put(
     '/v1/budgets/:year/:measure',
     {
-      preHandler: app.requireRole('finance'),
+      preValidation: app.requireRole('finance'),
       schema: { ...schema, summary: "Set a measure's province-wide budget for a year", params: BudgetParams },
     },
     async (request) => {
@@ -146,7 +146,7 @@ const budgets: FastifyPluginAsyncTypebox<{ fundingChunk: number }> = async (app,
   app.put(
     '/v1/budgets/:year/:measure/:prefecture',
     {
-      preHandler: app.requireRole('finance'),
+      preValidation: app.requireRole('finance'),
       schema: {
         ...schema,
         summary: "Set a measure's budget for one prefecture and year",
@@ -172,7 +172,7 @@ const budgets: FastifyPluginAsyncTypebox<{ fundingChunk: number }> = async (app,
   app.get(
     '/v1/budgets',
     {
-      preHandler: app.requireRole('finance', 'auditor'),
+      preValidation: app.requireRole('finance', 'auditor'),
       schema: {
         tags: ['budgets'],
         summary: 'Budgets with what was drawn and what waits',

@@ -31,7 +31,7 @@ const currentKey: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/keys/current',
     {
-      preHandler: app.requireRole('enterprise', 'finance', 'auditor', 'admin'),
+      preValidation: app.requireRole('enterprise', 'finance', 'auditor', 'admin'),
       schema: {
         tags: ['keys'],
         operationId: 'getCurrentApiKey',

@@ -39,7 +39,7 @@ const decisions: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/decisions/:id',
     {
-      preHandler: app.requireRole('enterprise', 'finance', 'auditor'),
+      preValidation: app.requireRole('enterprise', 'finance', 'auditor'),
       schema: {
         tags: ['applications'],
         summary: 'A decision with its full trace',
@@ -65,7 +65,7 @@ const decisions: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v1/decisions/:id/replay',
     {
-      preHandler: app.requireRole('enterprise', 'finance', 'auditor'),
+      preValidation: app.requireRole('enterprise', 'finance', 'auditor'),
       schema: {
         tags: ['applications'],
         summary: 'Replay a decision: is it reproduced exactly?',
@@ -96,7 +96,7 @@ const decisions: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v1/decisions/:id/corrections',
     {
-      preHandler: app.requireRole('finance'),
+      preValidation: app.requireRole('finance'),
       schema: {
         tags: ['applications'],
         summary: 'Correct a decision (finance)',

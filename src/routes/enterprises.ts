@@ -14,7 +14,7 @@ const enterprises: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/enterprises/:creditCode/ledger',
     {
-      preHandler: app.requireRole('enterprise', 'finance', 'auditor'),
+      preValidation: app.requireRole('enterprise', 'finance', 'auditor'),
       schema: {
         tags: ['audit'],
         summary: 'An enterprise’s ledger',

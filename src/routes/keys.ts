@@ -55,7 +55,7 @@ const keys: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v1/keys',
     {
-      preHandler: app.requireRole('admin'),
+      preValidation: app.requireRole('admin'),
       schema: {
         tags: ['keys'],
         summary: 'Create an API key (shown once)',
@@ -116,7 +116,7 @@ const keys: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/keys',
     {
-      preHandler: app.requireRole('admin'),
+      preValidation: app.requireRole('admin'),
       schema: {
         tags: ['keys'],
         summary: 'List API keys (never their secrets)',
@@ -130,7 +130,7 @@ const keys: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/keys/:id',
     {
-      preHandler: app.requireRole('auditor', 'finance', 'admin'),
+      preValidation: app.requireRole('auditor', 'finance', 'admin'),
       schema: {
         tags: ['keys'],
         summary: 'Who a key is: label, role, enterprise, created and revoked',
@@ -153,7 +153,7 @@ const keys: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/v1/keys/:id',
     {
-      preHandler: app.requireRole('admin'),
+      preValidation: app.requireRole('admin'),
       schema: {
         tags: ['keys'],
         summary: 'Revoke an API key',

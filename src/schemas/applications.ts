@@ -1,7 +1,7 @@
 // Stored applications and decisions, as the API shows them.
 
 import { Type } from 'typebox'
-import { PREFECTURE_IDS } from '../engine/prefectures.ts'
+import { PREFECTURE_SPELLINGS } from '../engine/prefectures.ts'
 import { Application, CREDIT_CODE_PATTERN, History, Id, IsoDate } from './application.ts'
 import { HEADER_VALUE_PATTERN, PlainText } from './common.ts'
 import { LedgerHistory, MeasureId, OUTCOME_STATUSES, OutcomeStatus } from './evaluation.ts'
@@ -128,8 +128,9 @@ export const ApplicationQuery = Type.Object(
     measure: Type.Optional(MeasureId),
     prefecture: Type.Optional(
       Type.String({
-        enum: [...PREFECTURE_IDS],
-        description: 'Prefecture id of the project (pinyin), e.g. "qujing".',
+        enum: [...PREFECTURE_SPELLINGS],
+        description:
+          'Prefecture of the project: its id (pinyin, "qujing"), GB/T 2260 code ("530300") or Chinese name ("曲靖市", "曲靖").',
       }),
     ),
     year: Type.Optional(

@@ -2,7 +2,7 @@
 
 import { Type } from 'typebox'
 import { BUDGETED_MEASURES } from '../engine/budgets.ts'
-import { PREFECTURE_IDS } from '../engine/prefectures.ts'
+import { PREFECTURE_SPELLINGS } from '../engine/prefectures.ts'
 import { PlainText } from './common.ts'
 
 /** A budget year in a path or query: four digits, 1900 to 2999 (as request dates are). */
@@ -31,8 +31,9 @@ export const PrefectureBudgetParams = Type.Object(
   {
     year: BudgetYear,
     measure: BudgetMeasure,
-    prefecture: Type.Enum(PREFECTURE_IDS as readonly string[], {
-      description: 'A prefecture id (GET /v1/prefectures): its own budget pool for the measure.',
+    prefecture: Type.Enum(PREFECTURE_SPELLINGS as readonly string[], {
+      description:
+        'A prefecture (GET /v1/prefectures): its id, GB/T 2260 code or Chinese name; its own budget pool for the measure.',
     }),
   },
   { additionalProperties: false },

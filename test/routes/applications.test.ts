@@ -315,6 +315,13 @@ t.test('applications', async (t) => {
       'with the outcome filters',
     )
     t.same(await list('prefecture=lijiang&year=2014'), [])
+    // Its GB/T 2260 code or Chinese name, as every prefecture input (README "Prefectures").
+    for (const spelling of ['530700', '丽江市', '丽江'])
+      t.same(
+        (await list(`prefecture=${encodeURIComponent(spelling)}&year=2015`)).map((i) => i.id),
+        lijiang2015.map((i) => i.id),
+        `prefecture=${spelling}`,
+      )
     for (const [query, parameter] of [
       ['prefecture=springfield', 'prefecture'],
       ['year=15', 'year'],

@@ -92,7 +92,7 @@ t.test('batches', async (t) => {
     t.match(csv.headers['content-type'], /^text\/csv/)
     t.match(
       csv.body,
-      /^row,rowStatus,measure,status,amount,reasonCodes,reasonZh,applicationId,decisionId,errors\n/,
+      /^\uFEFFrow,rowStatus,measure,status,amount,reasonCodes,reasonZh,applicationId,decisionId,errors\n/,
     )
     t.match(csv.body, /1,decided,interest-subsidy,eligible,7200000\.00,/)
     const xlsx = await app.inject({

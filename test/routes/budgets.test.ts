@@ -73,6 +73,14 @@ t.test('budget pools', async (t) => {
     }
     t.equal((await put('2015/interest-subsidy', { amount: '1.00' }, keys.auditor)).statusCode, 403)
     t.equal((await put('2015/interest-subsidy', { amount: '1.00' }, keys.enterpriseA)).statusCode, 403)
+    // The role is checked before the body: a caller without it learns nothing about the schema.
+    t.equal((await put('2015/interest-subsidy', { amount: '1.005' }, keys.auditor)).statusCode, 403)
+    const anonymous = await app.inject({
+      method: 'PUT',
+      url: '/v1/budgets/2015/interest-subsidy',
+      payload: { amount: '1.005' },
+    })
+    t.equal(anonymous.statusCode, 401, 'no key, a bad body: 401, not 400')
     const get = await app.inject({ method: 'GET', url: '/v1/budgets', headers: bearer(keys.enterpriseA) })
     t.equal(get.statusCode, 403, 'enterprises do not read budgets')
     t.same(await list('2015'), [], 'nothing was set by refused requests')
@@ -279,6 +287,22 @@ t.test('budget pools', async (t) => {
     },
   )
 
+  t.test('a prefecture in the path by its code or Chinese name is the same budget', async (t) => {
+    const byName = await put(`2018/interest-subsidy/${encodeURIComponent('曲靖')}`, { amount: '100.00' })
+    t.equal(byName.statusCode, 200)
+    t.match(byName.json().budget, { prefecture: 'qujing', amount: '100.00' })
+    const byCode = await put('2018/interest-subsidy/530300', { amount: '200.00' })
+    t.match(byCode.json(), {
+      budget: { prefecture: 'qujing', amount: '200.00' },
+      change: { previousAmount: '100.00' },
+    })
+    t.same(
+      (await list('2018')).map((b) => [b.prefecture, b.amount]),
+      [['qujing', '200.00']],
+      'one budget, stored under the id',
+    )
+  })
+
   t.test('every change is audited and the log verifies', async (t) => {
     const r = await app.inject({
       method: 'GET',
@@ -289,8 +313,8 @@ t.test('budget pools', async (t) => {
     const entries = r.json().entries
     t.equal(
       entries.filter((e: { action: string }) => e.action === 'budget.set').length,
-      8,
-      'eight changes: 150 000.00, 200 000.00, the two budgets of 2016, and the four of 2017 (the Qujing budget refused with 409 changed nothing)',
+      10,
+      'ten changes: 150 000.00, 200 000.00, the two budgets of 2016, the four of 2017 (the Qujing budget refused with 409 changed nothing) and the two of 2018',
     )
     for (const id of fundedBy) {
       const d = await app.inject({
