@@ -51,6 +51,22 @@ export const PROBLEM_TYPES = {
   notFound: 'about:blank',
 } as const
 
+/** 400 naming a query parameter (errors[].parameter) and why: checks the schema cannot express. */
+export const badParameter = (parameter: string, detail: Text) =>
+  new HttpProblem({
+    type: PROBLEM_TYPES.validation,
+    title: 'Request validation failed',
+    status: 400,
+    detail: { zh: `${parameter}：${detail.zh}`, en: `${parameter}: ${detail.en}` },
+    errors: [{ parameter, detail }],
+  })
+
+/** A `to` before `from` (dates, or instants in one form) selects nothing: 400, not an empty page. */
+export const checkRange = (from: string | undefined, to: string | undefined): void => {
+  if (from !== undefined && to !== undefined && from > to)
+    throw badParameter('to', { zh: `不得早于 from（${from}）`, en: `must be on or after from (${from})` })
+}
+
 const pointerFromPath = (path: string): string => `#${path}`
 
 const escapePointer = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1')

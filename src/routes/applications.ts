@@ -15,7 +15,7 @@ import { explainOf } from '../decisions/explain.ts'
 import { presentApplication, presentDecision, storedResponse } from '../decisions/present.ts'
 import type { Application as Facts } from '../engine/types.ts'
 import { callerOf, visibleTo } from '../plugins/auth.ts'
-import { HttpProblem } from '../plugins/problems.ts'
+import { checkRange, HttpProblem } from '../plugins/problems.ts'
 import { Application } from '../schemas/application.ts'
 import {
   ApplicationPage,
@@ -170,6 +170,7 @@ const applications: FastifyPluginAsyncTypebox = async (app) => {
       const caller = callerOf(request)
       const q = request.query
       const limit = Number(q.limit ?? '20')
+      checkRange(q.from, q.to)
       if (caller.role === 'enterprise' && q.enterprise !== undefined && q.enterprise !== caller.enterprise) {
         return { items: [], nextCursor: null }
       }

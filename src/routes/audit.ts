@@ -10,8 +10,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { currentCheckpoint, verifyAudit } from '../audit/verify.ts'
 import { type AuditFilters, listEntries, MAX_PAGE_SIZE } from '../db/audit-repository.ts'
 import type { Executor } from '../db/executor.ts'
-import type { Text } from '../i18n/language.ts'
-import { HttpProblem, PROBLEM_TYPES } from '../plugins/problems.ts'
+import { badParameter, checkRange, HttpProblem } from '../plugins/problems.ts'
 import {
   AuditCheckpoint,
   AuditEntriesPage,
@@ -22,15 +21,6 @@ import {
 import { problemResponses } from '../schemas/problem.ts'
 
 const DEFAULT_PAGE_SIZE = 100
-
-const badParameter = (parameter: string, detail: Text) =>
-  new HttpProblem({
-    type: PROBLEM_TYPES.validation,
-    title: 'Request validation failed',
-    status: 400,
-    detail: { zh: `${parameter}: ${detail.zh}`, en: `${parameter}: ${detail.en}` },
-    errors: [{ detail, parameter }],
-  })
 
 const optionalNumber = (value: string | undefined): number | undefined =>
   value === undefined ? undefined : Number(value)
@@ -93,14 +83,17 @@ const audit: FastifyPluginAsyncTypebox = async (app) => {
         const colon = value.indexOf(':')
         return colon < 0 ? { type: value } : { type: value.slice(0, colon), id: value.slice(colon + 1) }
       }
+      const from = instant('from')
+      const to = instant('to')
+      checkRange(from, to)
       const filters: AuditFilters = {
         fromSeq,
         toSeq,
         entity: q.entity === undefined ? undefined : entity(q.entity),
         actorKeyId: q.actor,
         action: q.action,
-        from: instant('from'),
-        to: instant('to'),
+        from,
+        to,
       }
       const page = await listEntries(app.database.db, filters, {
         afterSeq: optionalNumber(q.cursor) ?? 0,

@@ -4,8 +4,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { GRANT_GROUP_COLUMNS, type GrantGroupColumn, grantReport } from '../db/reports-repository.ts'
-import type { Text } from '../i18n/language.ts'
-import { HttpProblem } from '../plugins/problems.ts'
+import { badParameter, checkRange, HttpProblem } from '../plugins/problems.ts'
 import { CSV_MEDIA_TYPE, grantReportCsv, grantReportXlsx, XLSX_MEDIA_TYPE } from '../reports/grant-export.ts'
 import { HEADER_VALUE_PATTERN } from '../schemas/common.ts'
 import { problemResponses } from '../schemas/problem.ts'
@@ -41,15 +40,6 @@ export const formatFromAccept = (accept: string | undefined): Format | null => {
   }
   return best?.format ?? null
 }
-
-const badParameter = (parameter: string, detail: Text) =>
-  new HttpProblem({
-    type: '/problems/validation-error',
-    title: 'Request validation failed',
-    status: 400,
-    detail: { zh: `${parameter}：${detail.zh}`, en: `${parameter}: ${detail.en}` },
-    errors: [{ parameter, detail }],
-  })
 
 const reports: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -129,11 +119,7 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
       const repeated = groupBy.find((c, i) => groupBy.indexOf(c) !== i)
       if (repeated !== undefined)
         throw badParameter('groupBy', { zh: `${repeated} 出现了两次`, en: `names ${repeated} twice` })
-      if (q.from !== undefined && q.to !== undefined && q.from > q.to)
-        throw badParameter('to', {
-          zh: `不得早于 from（${q.from}）`,
-          en: `must be on or after from (${q.from})`,
-        })
+      checkRange(q.from, q.to)
       const statuses = q.status?.split(',')
       const report = await grantReport(app.database.db, { groupBy, from: q.from, to: q.to, statuses })
       if (format === 'json') {

@@ -325,6 +325,7 @@ t.test('applications', async (t) => {
     for (const [query, parameter] of [
       ['prefecture=springfield', 'prefecture'],
       ['year=15', 'year'],
+      ['from=2020-01-01&to=2015-01-01', 'to'],
     ]) {
       const bad = await app.inject({ url: `/v1/applications?${query}`, headers: bearer(keys.finance) })
       t.equal(bad.statusCode, 400)
