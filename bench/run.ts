@@ -908,7 +908,7 @@ const renderRows = (f: Figures): Row[] => {
     },
     {
       what: '   storage per stored application: table data (with indexes, TOAST); WAL',
-      figure: `${fmt(d.perApplication.table)} B; ${fmt(d.perApplication.wal)} B`,
+      figure: `${fmt(d.perApplication.table)} B table; ${fmt(d.perApplication.wal)} B WAL`,
       target: '≥ 3× less than 17 KB; 21 KB',
       met: met(d.perApplication.table * 3 <= 17_000 && d.perApplication.wal * 3 <= 21_000),
     },
