@@ -28,19 +28,21 @@ import { problemResponses } from '../schemas/problem.ts'
 import { idempotently } from './idempotency.ts'
 
 /** The things a 404 names, in Chinese. */
-const WHAT_ZH: Record<string, string> = {
+const WHAT_ZH = {
   application: '申请',
+  batch: '批次',
   decision: '决定',
   enterprise: '企业',
   'API key': 'API 密钥',
-}
+} as const
 
-export const notFound = (what: string) =>
+/** 404 for `what`, named in both languages (a new kind of thing needs its Chinese name above). */
+export const notFound = (what: keyof typeof WHAT_ZH) =>
   new HttpProblem({
     type: 'about:blank',
     title: 'Not Found',
     status: 404,
-    detail: { zh: `没有此 ID 的${WHAT_ZH[what] ?? what}。`, en: `No ${what} with this id.` },
+    detail: { zh: `没有此 ID 的${WHAT_ZH[what]}。`, en: `No ${what} with this id.` },
   })
 
 const applications: FastifyPluginAsyncTypebox = async (app) => {

@@ -43,6 +43,7 @@ import {
 } from '../schemas/batches.ts'
 import { problemResponses } from '../schemas/problem.ts'
 import { notFound } from './applications.ts'
+import { formatFromAccept } from './negotiate.ts'
 
 /** How much one upload may be (BATCH_MAX_ROWS, BATCH_MAX_BYTES). */
 export interface BatchLimits {
@@ -141,6 +142,14 @@ async function* allResults(db: Executor, id: string, language: Language) {
     after = page[page.length - 1]!.row
   }
 }
+
+/** The forms of a batch's results, by media type (Accept), JSON Lines first. */
+const RESULT_TYPES = [
+  ['application/jsonl', 'jsonl'],
+  ['application/x-ndjson', 'jsonl'],
+  [CSV_TYPE, 'csv'],
+  [XLSX_TYPE, 'xlsx'],
+] as const
 
 /** Result columns: key, English header (CSV), Chinese header (XLSX). */
 const RESULT_COLUMNS = [
@@ -525,10 +534,18 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
       const db = app.database.db
       const batch = await findBatch(db, request.params.id)
       if (!batch) throw notFound('batch')
-      const accept = request.headers.accept ?? ''
-      const format =
-        request.query.format ??
-        (accept.includes(XLSX_TYPE) ? 'xlsx' : accept.includes(CSV_TYPE) ? 'csv' : 'jsonl')
+      const format = request.query.format ?? formatFromAccept(request.headers.accept, RESULT_TYPES, 'jsonl')
+      reply.header('vary', 'Accept')
+      if (format === null)
+        throw new HttpProblem({
+          type: 'about:blank',
+          title: 'Not Acceptable',
+          status: 406,
+          detail: {
+            zh: `Accept 未列出 application/jsonl、text/csv、${XLSX_TYPE} 中的任何一种；或使用 ?format=。`,
+            en: `Accept names none of application/jsonl, text/csv, ${XLSX_TYPE}; or use ?format=.`,
+          },
+        })
       const name = `batch-${batch.id}-results`
       if (format === 'jsonl') {
         reply.type('application/jsonl; charset=utf-8')

@@ -9,6 +9,7 @@ import { CSV_MEDIA_TYPE, grantReportCsv, grantReportXlsx, XLSX_MEDIA_TYPE } from
 import { HEADER_VALUE_PATTERN } from '../schemas/common.ts'
 import { problemResponses } from '../schemas/problem.ts'
 import { GrantReport, GrantReportQuery } from '../schemas/reports.ts'
+import { formatFromAccept } from './negotiate.ts'
 
 type Format = 'json' | 'csv' | 'xlsx'
 
@@ -17,29 +18,6 @@ const MEDIA_TYPES: [string, Format][] = [
   ['text/csv', 'csv'],
   [XLSX_MEDIA_TYPE, 'xlsx'],
 ]
-
-/**
- * The format an Accept header prefers (RFC 9110 §12.5.1: highest q, then the order given; `*\/*`
- * and `application/*` mean JSON); null when it accepts none of the three.
- */
-export const formatFromAccept = (accept: string | undefined): Format | null => {
-  if (accept === undefined || accept.trim() === '') return 'json'
-  let best: { format: Format; q: number } | null = null
-  for (const part of accept.split(',')) {
-    const [type, ...params] = part.split(';').map((s) => s.trim().toLowerCase())
-    const qParam = params.find((p) => p.startsWith('q='))
-    const q = qParam === undefined ? 1 : Number(qParam.slice(2))
-    if (!Number.isFinite(q) || q <= 0) continue
-    const format =
-      type === '*/*' || type === 'application/*'
-        ? 'json'
-        : type === 'text/*'
-          ? 'csv'
-          : MEDIA_TYPES.find(([media]) => media === type)?.[1]
-    if (format !== undefined && (best === null || q > best.q)) best = { format, q }
-  }
-  return best?.format ?? null
-}
 
 const reports: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -95,7 +73,7 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const q = request.query
-      const format = q.format ?? formatFromAccept(request.headers.accept)
+      const format = q.format ?? formatFromAccept(request.headers.accept, MEDIA_TYPES, 'json')
       reply.header('vary', 'Accept')
       if (format === null)
         throw new HttpProblem({
@@ -121,6 +99,9 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
         throw badParameter('groupBy', { zh: `${repeated} 出现了两次`, en: `names ${repeated} twice` })
       checkRange(q.from, q.to)
       const statuses = q.status?.split(',')
+      const twice = statuses?.find((x, i) => statuses.indexOf(x) !== i)
+      if (twice !== undefined)
+        throw badParameter('status', { zh: `${twice} 出现了两次`, en: `names ${twice} twice` })
       const report = await grantReport(app.database.db, { groupBy, from: q.from, to: q.to, statuses })
       if (format === 'json') {
         return reply.type('application/json; charset=utf-8').send({

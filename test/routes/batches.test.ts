@@ -103,6 +103,16 @@ t.test('batches', async (t) => {
       },
     })
     t.equal(xlsx.statusCode, 200)
+    // Accept as RFC 9110 reads it: q-values, q=0 refusing a type, 406 when nothing offered fits.
+    const results = (accept: string) =>
+      app.inject({ url: `/v1/batches/${batch.id}/results`, headers: { ...bearer(keys.finance), accept } })
+    const refused = await results('text/csv;q=0, application/jsonl;q=0.5')
+    t.match(refused.headers['content-type'], /^application\/jsonl/, 'text/csv;q=0 is not CSV')
+    t.match(refused.headers.vary, /Accept/i)
+    t.match((await results('application/jsonl;q=0.2, text/csv;q=0.9')).headers['content-type'], /^text\/csv/)
+    const none = await results('image/png')
+    t.equal(none.statusCode, 406)
+    t.match(none.json(), { type: 'about:blank', status: 406 })
     const workbook = new ExcelJS.Workbook()
     await workbook.xlsx.load(xlsx.rawPayload as never)
     const sheet = workbook.worksheets[0]!

@@ -337,6 +337,7 @@ t.test('grant report', async (t) => {
       ['?groupBy=county', 'groupBy'],
       ['?groupBy=year,year', 'groupBy'],
       ['?status=paid', 'status'],
+      ['?status=eligible,eligible', 'status'],
       ['?from=2015-02-30', 'from'],
       ['?from=2016-01-01&to=2015-12-31', 'to'],
       ['?format=pdf', 'format'],

@@ -1,0 +1,30 @@
+// Content negotiation for the routes that answer in several formats (the grant report, a batch's
+// results): the format an Accept header prefers (RFC 9110 §12.5.1: highest q, then the order given;
+// q=0 refuses a type), null when it accepts none of them (the route answers 406).
+
+/**
+ * `types`: media type → format, in the route's order of preference; `*\/*` is `wildcard`, `type/*`
+ * the first of `types` of that type. No Accept header (or an empty one) is `wildcard`.
+ */
+export const formatFromAccept = <F extends string>(
+  accept: string | undefined,
+  types: readonly (readonly [string, F])[],
+  wildcard: F,
+): F | null => {
+  if (accept === undefined || accept.trim() === '') return wildcard
+  let best: { format: F; q: number } | null = null
+  for (const part of accept.split(',')) {
+    const [type = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase())
+    const qParam = params.find((p) => p.startsWith('q='))
+    const q = qParam === undefined ? 1 : Number(qParam.slice(2))
+    if (!Number.isFinite(q) || q <= 0) continue
+    const format =
+      type === '*/*'
+        ? wildcard
+        : type.endsWith('/*')
+          ? types.find(([media]) => media.startsWith(type.slice(0, -1)))?.[1]
+          : types.find(([media]) => media === type)?.[1]
+    if (format !== undefined && (best === null || q > best.q)) best = { format, q }
+  }
+  return best?.format ?? null
+}
