@@ -9,6 +9,7 @@ import { pipeline, Transform, type TransformCallback } from 'node:stream'
 import { Ajv, type ErrorObject } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import { CsvError, parse } from 'csv-parse'
+import type { Text } from '../i18n/language.ts'
 import { fieldErrorText } from '../i18n/validation-messages.ts'
 import { Application } from '../schemas/application.ts'
 import { type Column, cellValue, columnAt, columnOf } from './columns.ts'
@@ -30,15 +31,15 @@ export type ParsedRow =
   | { row: number; facts: unknown; errors: null }
   | { row: number; facts: null; errors: RowError[] }
 
-/** A problem with the file as a whole: answered 413 or 422 and nothing is kept. */
+/** A problem with the file as a whole: answered 413 or 422, in the caller's language, and nothing is kept. */
 export class BatchFileError extends Error {
   constructor(
     readonly status: 413 | 422,
     readonly type: string,
-    message: string,
+    readonly text: Text,
     readonly pointer?: string,
   ) {
-    super(message)
+    super(text.en)
     this.name = 'BatchFileError'
   }
 }
@@ -117,11 +118,10 @@ class Metered extends Transform {
     this.bytes += chunk.length
     if (this.bytes > this.maxBytes) {
       done(
-        new BatchFileError(
-          413,
-          '/problems/batch-too-large',
-          `The file is larger than ${this.maxBytes} bytes (BATCH_MAX_BYTES).`,
-        ),
+        new BatchFileError(413, '/problems/batch-too-large', {
+          zh: `文件超过 ${this.maxBytes} 字节（BATCH_MAX_BYTES）。`,
+          en: `The file is larger than ${this.maxBytes} bytes (BATCH_MAX_BYTES).`,
+        }),
       )
       return
     }
@@ -152,7 +152,12 @@ class Utf8Text extends Transform {
     try {
       decoded = text()
     } catch {
-      done(new BatchFileError(422, '/problems/batch-not-utf8', 'The file is not UTF-8 text.'))
+      done(
+        new BatchFileError(422, '/problems/batch-not-utf8', {
+          zh: '文件不是 UTF-8 文本。',
+          en: 'The file is not UTF-8 text.',
+        }),
+      )
       return
     }
     if (decoded.length > 0) this.push(decoded)
@@ -233,11 +238,10 @@ export const readBatch = async (
   const push = async (parsed: ParsedRow) => {
     rows = parsed.row
     if (rows > options.maxRows)
-      throw new BatchFileError(
-        422,
-        '/problems/batch-too-many-rows',
-        `The file has more than ${options.maxRows} rows (BATCH_MAX_ROWS).`,
-      )
+      throw new BatchFileError(422, '/problems/batch-too-many-rows', {
+        zh: `文件超过 ${options.maxRows} 行（BATCH_MAX_ROWS）。`,
+        en: `The file has more than ${options.maxRows} rows (BATCH_MAX_ROWS).`,
+      })
     slice.push(parsed)
     if (slice.length >= options.sliceRows) {
       await options.onSlice(slice)
@@ -268,11 +272,10 @@ export const readBatch = async (
           headers = record.map((header, i) => {
             const column = columnOf(header)
             if (!column)
-              throw new BatchFileError(
-                422,
-                '/problems/batch-unknown-column',
-                `Column ${i + 1} of the header row, ${JSON.stringify(header)}, is not a column of the template (GET /v1/batches/template.csv).`,
-              )
+              throw new BatchFileError(422, '/problems/batch-unknown-column', {
+                zh: `表头第 ${i + 1} 列 ${JSON.stringify(header)} 不是模板中的列（GET /v1/batches/template.csv）。`,
+                en: `Column ${i + 1} of the header row, ${JSON.stringify(header)}, is not a column of the template (GET /v1/batches/template.csv).`,
+              })
             return { header: header.replace(/^\uFEFF/, '').trim(), column }
           })
           // Two columns of one fact (a path and its Chinese name, or a column twice): which would
@@ -281,11 +284,10 @@ export const readBatch = async (
           for (const { header, column } of headers) {
             const other = seen.get(column.path)
             if (other !== undefined)
-              throw new BatchFileError(
-                422,
-                '/problems/batch-duplicate-column',
-                `The header row names the fact ${column.path} twice: ${JSON.stringify(other)} and ${JSON.stringify(header)}.`,
-              )
+              throw new BatchFileError(422, '/problems/batch-duplicate-column', {
+                zh: `表头两次指向事实 ${column.path}：${JSON.stringify(other)} 与 ${JSON.stringify(header)}。`,
+                en: `The header row names the fact ${column.path} twice: ${JSON.stringify(other)} and ${JSON.stringify(header)}.`,
+              })
             seen.set(column.path, header)
           }
           continue
@@ -294,7 +296,10 @@ export const readBatch = async (
         await push(fromCsv(n, headers, record))
       }
       if (!headers)
-        throw new BatchFileError(422, '/problems/batch-empty', 'The file is empty: a header row is required.')
+        throw new BatchFileError(422, '/problems/batch-empty', {
+          zh: '文件为空：需要表头行。',
+          en: 'The file is empty: a header row is required.',
+        })
     } else {
       let n = 0
       const line = async (text: string) => {
@@ -356,10 +361,17 @@ export const readBatch = async (
     if (error instanceof BatchFileError) throw error
     // Every csv-parse error is a CsvError (INVALID_OPENING_QUOTE has no CSV_ prefix in its code).
     if (error instanceof CsvError)
-      throw new BatchFileError(422, '/problems/batch-not-csv', `The file is not valid CSV: ${error.message}`)
+      throw new BatchFileError(422, '/problems/batch-not-csv', {
+        zh: `文件不是有效的 CSV：${error.message}`,
+        en: `The file is not valid CSV: ${error.message}`,
+      })
     throw error
   }
-  if (rows === 0) throw new BatchFileError(422, '/problems/batch-empty', 'The file holds no rows.')
+  if (rows === 0)
+    throw new BatchFileError(422, '/problems/batch-empty', {
+      zh: '文件中没有数据行。',
+      en: 'The file holds no rows.',
+    })
   if (slice.length > 0) await options.onSlice(slice)
   return { rows, contentHash: metered.hash.digest('hex'), bytes: metered.bytes }
 }

@@ -30,7 +30,7 @@ import {
   touchUpload,
 } from '../db/batches-repository.ts'
 import type { Executor } from '../db/executor.ts'
-import type { Language } from '../i18n/language.ts'
+import type { Language, Text } from '../i18n/language.ts'
 import { callerOf } from '../plugins/auth.ts'
 import { HttpProblem } from '../plugins/problems.ts'
 import {
@@ -197,7 +197,7 @@ const fileRouteProblems = (...statuses: number[]) =>
     ]),
   )
 
-const problem = (status: number, type: string, detail: string, pointer?: string) =>
+const problem = (status: number, type: string, detail: Text, pointer?: string) =>
   new HttpProblem({
     type,
     // RFC 9457 §4.2.1: with type about:blank the title is the status's phrase
@@ -265,7 +265,11 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
     async (request, reply) => {
       const caller = callerOf(request)
       const body = uploads.get(request)
-      if (!body) throw problem(415, 'about:blank', 'Send the file as text/csv or application/jsonl.')
+      if (!body)
+        throw problem(415, 'about:blank', {
+          zh: '请以 text/csv 或 application/jsonl 发送文件。',
+          en: 'Send the file as text/csv or application/jsonl.',
+        })
       // media types are case-insensitive (RFC 9110 §8.3.1): Text/CSV is CSV
       const format = (request.headers['content-type'] ?? '').toLowerCase().startsWith(CSV_TYPE)
         ? 'csv'
@@ -311,7 +315,7 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
         if (error instanceof BatchFileError) {
           // The rest of a refused body is not read: the connection closes after the answer.
           reply.header('connection', 'close')
-          throw problem(error.status, error.type, error.message, error.pointer)
+          throw problem(error.status, error.type, error.text, error.pointer)
         }
         throw error
       }

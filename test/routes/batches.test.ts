@@ -252,10 +252,17 @@ t.test('batches', async (t) => {
     t.match(big.json(), { status: 413, detail: /BATCH_MAX_BYTES/ })
     const many = await upload(app, keys.finance, 'dry-run', `applicationDate\n${'2015-06-01\n'.repeat(51)}`)
     t.equal(many.statusCode, 422)
-    t.match(many.json(), { type: '/problems/batch-too-many-rows', detail: /50 rows/ })
+    t.match(many.json(), { type: '/problems/batch-too-many-rows', detail: /超过 50 行/ }, 'in Chinese by default')
     const unknown = await upload(app, keys.finance, 'dry-run', 'applicationDate,colour\n2015-06-01,red\n')
     t.equal(unknown.statusCode, 422)
-    t.match(unknown.json().detail, /Column 2 .*"colour"/)
+    t.match(unknown.json().detail, /表头第 2 列 "colour"/)
+    const english = await app.inject({
+      method: 'POST',
+      url: '/v1/batches?mode=dry-run',
+      headers: { ...bearer(keys.finance), 'content-type': 'text/csv', 'accept-language': 'en' },
+      payload: 'applicationDate,colour\n2015-06-01,red\n',
+    })
+    t.match(english.json().detail, /Column 2 .*"colour"/, 'in English when asked')
     const empty = await upload(app, keys.finance, 'dry-run', '')
     t.equal(empty.statusCode, 422)
     const mode = await upload(app, keys.finance, 'grant-all', 'applicationDate\n')
