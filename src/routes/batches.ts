@@ -43,7 +43,7 @@ import {
 } from '../schemas/batches.ts'
 import { problemResponses } from '../schemas/problem.ts'
 import { notFound } from './applications.ts'
-import { formatFromAccept } from './negotiate.ts'
+import { formatFromAccept, notAcceptable } from './negotiate.ts'
 
 /** How much one upload may be (BATCH_MAX_ROWS, BATCH_MAX_BYTES). */
 export interface BatchLimits {
@@ -540,16 +540,7 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
       if (!batch) throw notFound('batch')
       const format = request.query.format ?? formatFromAccept(request.headers.accept, RESULT_TYPES, 'jsonl')
       reply.header('vary', 'Accept')
-      if (format === null)
-        throw new HttpProblem({
-          type: 'about:blank',
-          title: 'Not Acceptable',
-          status: 406,
-          detail: {
-            zh: `Accept 未列出 application/jsonl、text/csv、${XLSX_TYPE} 中的任何一种；或使用 ?format=。`,
-            en: `Accept names none of application/jsonl, text/csv, ${XLSX_TYPE}; or use ?format=.`,
-          },
-        })
+      if (format === null) throw notAcceptable(['application/jsonl', CSV_TYPE, XLSX_TYPE])
       const name = `batch-${batch.id}-results`
       if (format === 'jsonl') {
         reply.type('application/jsonl; charset=utf-8')

@@ -1,6 +1,8 @@
 // Content negotiation for the routes that answer in several formats (the grant report, a batch's
 // results): the format an Accept header prefers (RFC 9110 §12.5.1: highest q, then the order given;
-// q=0 refuses a type), null when it accepts none of them (the route answers 406).
+// q=0 refuses a type), null when it accepts none of them (the route answers 406, notAcceptable).
+
+import { HttpProblem } from '../plugins/problems.ts'
 
 /**
  * `types`: media type → format, in the route's order of preference; `*\/*` is `wildcard`, `type/*`
@@ -28,3 +30,21 @@ export const formatFromAccept = <F extends string>(
   }
   return best?.format ?? null
 }
+
+/** 406: the Accept header names none of `offered` (the media types, in the route's order). */
+export const notAcceptable = (offered: readonly string[]) =>
+  new HttpProblem({
+    type: 'about:blank',
+    title: 'Not Acceptable',
+    status: 406,
+    detail: {
+      zh: `Accept 未列出 ${offered.join('、')} 中的任何一种；或使用 ?format=。`,
+      en: `Accept names none of ${offered.join(', ')}; or use ?format=.`,
+    },
+    errors: [
+      {
+        header: 'accept',
+        detail: { zh: '未列出可提供的格式', en: 'names no format this is available in' },
+      },
+    ],
+  })

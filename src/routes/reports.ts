@@ -4,12 +4,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { GRANT_GROUP_COLUMNS, type GrantGroupColumn, grantReport } from '../db/reports-repository.ts'
-import { badParameter, checkRange, HttpProblem } from '../plugins/problems.ts'
+import { badParameter, checkRange } from '../plugins/problems.ts'
 import { CSV_MEDIA_TYPE, grantReportCsv, grantReportXlsx, XLSX_MEDIA_TYPE } from '../reports/grant-export.ts'
 import { HEADER_VALUE_PATTERN } from '../schemas/common.ts'
 import { problemResponses } from '../schemas/problem.ts'
 import { GrantReport, GrantReportQuery } from '../schemas/reports.ts'
-import { formatFromAccept } from './negotiate.ts'
+import { formatFromAccept, notAcceptable } from './negotiate.ts'
 
 type Format = 'json' | 'csv' | 'xlsx'
 
@@ -75,22 +75,7 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
       const q = request.query
       const format = q.format ?? formatFromAccept(request.headers.accept, MEDIA_TYPES, 'json')
       reply.header('vary', 'Accept')
-      if (format === null)
-        throw new HttpProblem({
-          type: 'about:blank',
-          title: 'Not Acceptable',
-          status: 406,
-          detail: {
-            zh: `Accept 未列出 application/json、text/csv、${XLSX_MEDIA_TYPE} 中的任何一种；或使用 ?format=。`,
-            en: `Accept names none of application/json, text/csv, ${XLSX_MEDIA_TYPE}; or use ?format=.`,
-          },
-          errors: [
-            {
-              header: 'accept',
-              detail: { zh: '未列出本报表可提供的格式', en: 'names no format this report is available in' },
-            },
-          ],
-        })
+      if (format === null) throw notAcceptable(MEDIA_TYPES.map(([media]) => media))
       const groupBy = (q.groupBy ?? GRANT_GROUP_COLUMNS.join(','))
         .split(',')
         .filter(Boolean) as GrantGroupColumn[]

@@ -25,16 +25,11 @@ import {
 import { setBudgetAmount } from '../../src/db/budget-repository.ts'
 import type { Application } from '../../src/engine/types.ts'
 import { testDatabase } from '../helpers/database.ts'
-import { deepProcessing, ENTERPRISE_A, ENTERPRISE_B, keysFor } from '../helpers/fixtures.ts'
+import { deepProcessing, ENTERPRISE_A, ENTERPRISE_B, keysWithFinanceId } from '../helpers/fixtures.ts'
 
 const prepared = async (t: Test) => {
   const database = await testDatabase(t)
-  await keysFor(database)
-  const key = await database.db
-    .selectFrom('api_keys')
-    .select('id')
-    .where('role', '=', 'finance')
-    .executeTakeFirstOrThrow()
+  const { financeKeyId } = await keysWithFinanceId(database)
   const claimsKept = async (id: string) =>
     (
       await sql<{ from_row: number }>`
@@ -49,7 +44,7 @@ const prepared = async (t: Test) => {
       id,
       mode: 'dry-run',
       format: 'jsonl',
-      submittedBy: key.id,
+      submittedBy: financeKeyId,
       submittedRole: 'finance',
     })
     await insertInputs(
@@ -70,7 +65,7 @@ const prepared = async (t: Test) => {
     t.same(await claimsKept(id), [], `chunks of ${chunkRows}: the batch done keeps no claim`)
     return results(id)
   }
-  return { database, key, batchOf, results, preview, claimsKept }
+  return { database, financeKeyId, batchOf, results, preview, claimsKept }
 }
 
 const interest = (rows: string[][]) => rows.map((r) => r.find((o) => o.startsWith('interest-subsidy ')))
@@ -87,7 +82,7 @@ t.test('a dry run decides the same whatever its chunk size', async (t) => {
 })
 
 t.test('a dry run carries its budget draws and unfunded outcomes across chunks', async (t) => {
-  const { database, key, preview } = await prepared(t)
+  const { database, financeKeyId, preview } = await prepared(t)
   // A 2015 interest-subsidy budget of 12 000 000.00: the shared project draws 5 400 000.00 +
   // 4 600 000.00 (its cap), then line-b's 5 400 000.00 no longer fits in the 2 000 000.00 left
   // (unfunded), and line-c's 600 000.00, which would fit, waits behind it in the queue.
@@ -99,7 +94,7 @@ t.test('a dry run carries its budget draws and unfunded outcomes across chunks',
         { ledger: 'budget', year: 2015, measure: 'interest-subsidy', prefecture: null },
         '12000000.00',
         null,
-        key.id,
+        financeKeyId,
       ),
     )
   const facts = [

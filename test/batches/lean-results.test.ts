@@ -16,7 +16,7 @@ import {
   resultsPage,
 } from '../../src/db/batches-repository.ts'
 import { testDatabase } from '../helpers/database.ts'
-import { keysFor } from '../helpers/fixtures.ts'
+import { keysWithFinanceId } from '../helpers/fixtures.ts'
 
 const decided = (row: number, outcomes: unknown, rowKey: string | null = null): ResultRow => ({
   row,
@@ -33,19 +33,14 @@ const reason = (code: string, zh: string, en: string) => ({ code, zh, en })
 
 t.test('lean results read back exactly; texts once per batch, dense, never left by a rollback', async (t) => {
   const database = await testDatabase(t)
-  await keysFor(database)
-  const key = await database.db
-    .selectFrom('api_keys')
-    .select('id')
-    .where('role', '=', 'finance')
-    .executeTakeFirstOrThrow()
+  const { financeKeyId } = await keysWithFinanceId(database)
   const newBatch = async () => {
     const id = randomUUID()
     await createBatch(database.db, {
       id,
       mode: 'submit',
       format: 'jsonl',
-      submittedBy: key.id,
+      submittedBy: financeKeyId,
       submittedRole: 'finance',
     })
     return id

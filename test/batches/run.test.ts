@@ -18,7 +18,7 @@ import {
 } from '../../src/db/batches-repository.ts'
 import type { DatabaseHandle } from '../../src/db/database.ts'
 import { testDatabase } from '../helpers/database.ts'
-import { deepProcessing, keysFor } from '../helpers/fixtures.ts'
+import { deepProcessing, keysWithFinanceId } from '../helpers/fixtures.ts'
 
 const ROWS = 9
 // Decisions stored in groups of 4 rows; row 6, whose result line is refused below, is in the second.
@@ -52,13 +52,7 @@ const inputs = () =>
 
 const prepared = async (t: Test) => {
   const database = await testDatabase(t)
-  await keysFor(database)
-  const key = await database.db
-    .selectFrom('api_keys')
-    .select('id')
-    .where('role', '=', 'finance')
-    .executeTakeFirstOrThrow()
-  return { database, keyId: key.id }
+  return { database, keyId: (await keysWithFinanceId(database)).financeKeyId }
 }
 
 const newBatch = async (

@@ -25,6 +25,17 @@ export const keysFor = async (database: DatabaseHandle) => {
   }
 }
 
+/** keysFor's keys, and the id of the finance key (what a batch records as its submitter). */
+export const keysWithFinanceId = async (database: DatabaseHandle) => {
+  const keys = await keysFor(database)
+  const finance = await database.db
+    .selectFrom('api_keys')
+    .select('id')
+    .where('role', '=', 'finance')
+    .executeTakeFirstOrThrow()
+  return { keys, financeKeyId: finance.id }
+}
+
 /** A §18 deep-processing project (POLICY.md §5 examples 1–2). */
 export const deepProcessing = (
   projectId: string,

@@ -252,7 +252,11 @@ t.test('batches', async (t) => {
     t.match(big.json(), { status: 413, detail: /BATCH_MAX_BYTES/ })
     const many = await upload(app, keys.finance, 'dry-run', `applicationDate\n${'2015-06-01\n'.repeat(51)}`)
     t.equal(many.statusCode, 422)
-    t.match(many.json(), { type: '/problems/batch-too-many-rows', detail: /超过 50 行/ }, 'in Chinese by default')
+    t.match(
+      many.json(),
+      { type: '/problems/batch-too-many-rows', detail: /超过 50 行/ },
+      'in Chinese by default',
+    )
     const unknown = await upload(app, keys.finance, 'dry-run', 'applicationDate,colour\n2015-06-01,red\n')
     t.equal(unknown.statusCode, 422)
     t.match(unknown.json().detail, /表头第 2 列 "colour"/)
