@@ -10,7 +10,7 @@ import { buildApp } from '../src/app.ts'
 import type { Caller } from '../src/auth/api-keys.ts'
 import { type DatabaseHandle, openPostgres } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrator.ts'
-import { deepProcessing, keysFor } from '../test/helpers/fixtures.ts'
+import { deepProcessing, keysFor, keysWithFinanceId } from '../test/helpers/fixtures.ts'
 import { percentile } from './stats.ts'
 
 /** Where the bench databases are created: BENCH_ADMIN_URL, else the local server (trust auth). */
@@ -82,13 +82,8 @@ export const scratchDatabase = async (prefix: string, poolSize: number) => {
   const url = withDatabase(ADMIN_URL, name)
   const database = openPostgres(url, poolSize)
   await migrateToLatest(database.db)
-  const keys = await keysFor(database)
-  const finance = await database.db
-    .selectFrom('api_keys')
-    .select('id')
-    .where('role', '=', 'finance')
-    .executeTakeFirstOrThrow()
-  const caller: Caller = { keyId: finance.id, role: 'finance', enterprise: null }
+  const { keys, financeKeyId } = await keysWithFinanceId(database)
+  const caller: Caller = { keyId: financeKeyId, role: 'finance', enterprise: null }
   const drop = async () => {
     await database.close()
     await dropBenchDatabase(name)
