@@ -454,6 +454,17 @@ export const resultsByKey = async (
   return new Map(decoded.map((r) => [r.rowKey as string, r]))
 }
 
+/** Which of `keys` a submitted row already holds (batch_results.row_key, unique). */
+export const existingRowKeys = async (db: Executor, keys: readonly string[]): Promise<Set<string>> => {
+  if (keys.length === 0) return new Set()
+  const rows = await db
+    .selectFrom('batch_results')
+    .select('row_key')
+    .where('row_key', 'in', [...keys])
+    .execute()
+  return new Set(rows.map((r) => r.row_key as string))
+}
+
 /** Stored rows (of any batches) with their outcomes as results show them, reason texts looked up. */
 const withTexts = async (
   db: Executor,

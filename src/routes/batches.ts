@@ -12,6 +12,7 @@ import { Type } from 'typebox'
 import interestSubsidyExample from '../../examples/interest-subsidy.json' with { type: 'json' }
 import { hashCanonical } from '../audit/canonical-json.ts'
 import { COLUMNS, type Column } from '../batches/columns.ts'
+import { identityOf } from '../batches/identity.ts'
 import { BatchFileError, type ParsedRow, type RowError, readBatch } from '../batches/parse.ts'
 import { writeResultsWorkbook } from '../batches/results-workbook.ts'
 import { type RowOutcome, rowKeyOf } from '../batches/run.ts'
@@ -21,6 +22,7 @@ import {
   cancelBatch,
   createBatch,
   deleteBatch,
+  existingRowKeys,
   findBatch,
   insertInputs,
   type ResultRow,
@@ -285,12 +287,31 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
       })
       // submit: each row's idempotency key (rowKeyOf), counting each application's rows in the file.
       const occurrences = new Map<string, number>()
-      const rowKey = (r: ParsedRow): string | null => {
-        if (request.query.mode !== 'submit' || r.facts === null) return null
-        const hash = hashCanonical(r.facts)
+      const occurrence = (hash: string): number => {
         const n = (occurrences.get(hash) ?? 0) + 1
         occurrences.set(hash, n)
-        return rowKeyOf(hash, n)
+        return n
+      }
+      // Keys of the slice's rows: over their identity (numbers written one way, src/batches/identity.ts);
+      // a row whose numbers were written otherwise may have been submitted before that (2026-12-06)
+      // under the hash of its facts as written — then it keeps that key, and answers that decision.
+      const rowKeys = async (rows: readonly ParsedRow[]): Promise<(string | null)[]> => {
+        if (request.query.mode !== 'submit') return rows.map(() => null)
+        const keys = rows.map((r) => {
+          if (r.facts === null) return null
+          const facts = identityOf(r.facts)
+          const identity = hashCanonical(facts)
+          const key = rowKeyOf(identity, occurrence(`identity:${identity}`))
+          // numbers already written one way: the key is the one it always had
+          const asWritten = facts === r.facts ? identity : hashCanonical(r.facts)
+          const legacy = rowKeyOf(asWritten, occurrence(`written:${asWritten}`))
+          return { key, legacy: legacy === key ? null : legacy }
+        })
+        const earlier = await existingRowKeys(
+          db,
+          keys.flatMap((k) => (k?.legacy ? [k.legacy] : [])),
+        )
+        return keys.map((k) => (k === null ? null : k.legacy && earlier.has(k.legacy) ? k.legacy : k.key))
       }
       let read: Awaited<ReturnType<typeof readBatch>>
       try {
@@ -300,10 +321,11 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
           maxRows: limits.maxRows,
           sliceRows: UPLOAD_SLICE,
           onSlice: async (rows: ParsedRow[]) => {
+            const keys = await rowKeys(rows)
             await insertInputs(
               db,
               id,
-              rows.map((r) => ({ row: r.row, facts: r.facts, errors: r.errors, rowKey: rowKey(r) })),
+              rows.map((r, i) => ({ row: r.row, facts: r.facts, errors: r.errors, rowKey: keys[i]! })),
             )
             // Still arriving: the sweep fails only uploads silent for longer than its grace.
             await touchUpload(db, id)

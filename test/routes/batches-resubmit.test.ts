@@ -11,7 +11,10 @@
 import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import t, { type Test } from 'tap'
+import { hashCanonical } from '../../src/audit/canonical-json.ts'
 import type { InProcessQueue } from '../../src/batches/queue.ts'
+import { rowKeyOf } from '../../src/batches/run.ts'
+import { resultsPage } from '../../src/db/batches-repository.ts'
 import type { DatabaseHandle } from '../../src/db/database.ts'
 import { testApp } from '../helpers/app.ts'
 import { requirePostgres, secondPool, testDatabase } from '../helpers/database.ts'
@@ -109,6 +112,9 @@ t.test('the same applications in another file grant nothing twice', async (t) =>
         `${JSON.stringify(reorder(rowA()))}\n`,
         JSONL,
       ],
+      // A spreadsheet re-saving the file writes 120000000.00 as 120000000: the same application
+      // (it would otherwise be a new one, granted the 2 800 000.00 left under the project's §18 cap).
+      ['amounts without their decimals, leading zeros', jsonl([renumber(rowA())]), JSONL],
     ]
     for (const [name, file, type] of variants) {
       const response = await upload(app, keys.finance, file, type)
@@ -124,6 +130,34 @@ t.test('the same applications in another file grant nothing twice', async (t) =>
       t.same(await ledgerState(database), afterFirst, `${name}: nothing stored or granted`)
     }
   })
+
+  t.test(
+    'a row submitted before 2026-12-06 under the hash of its numbers as written keeps that key',
+    async (t) => {
+      // Keys hash the facts with their numbers written one way since 2026-12-06; a row stored before
+      // under the hash of "30000000" as written is recognised by that key, never decided again.
+      const old = renumber(deepProcessing('resubmit-d', '30000000.00'))
+      const legacyKey = rowKeyOf(hashCanonical(old), 1)
+      const earlier = crypto.randomUUID()
+      await sql`insert into batches (id, mode, format, status, total_rows, next_row, submitted_by, submitted_role)
+      select ${earlier}::uuid, mode, format, 'done', 1, 2, submitted_by, submitted_role
+      from batches where id = ${first.json().id}::uuid`.execute(database.db)
+      // the first upload's row, stored the way rows were then (reason texts in the row)
+      const [stored] = await resultsPage(database.db, first.json().id, 0, 1)
+      await sql`insert into batch_results (batch_id, row_no, status, row_key, application_id, decision_id,
+        total_amount, outcomes, errors)
+      values (${earlier}::uuid, 1, 'decided', ${legacyKey}, ${stored!.applicationId}, ${stored!.decisionId},
+        ${stored!.totalAmount}, ${JSON.stringify(stored!.outcomes)}::jsonb, null)`.execute(database.db)
+      const before = await ledgerState(database)
+      const again = await upload(app, keys.finance, jsonl([old]))
+      await idle(app)
+      const batch = await batchOf(app, keys.finance, again.json().id)
+      t.match(batch, { status: 'done', rows: { decided: 1 }, counts: { duplicate: 1 } })
+      const [line] = await resultsOf(app, keys.finance, batch.id)
+      t.equal(line.decisionId, firstLine.decisionId, 'answers the decision stored under the old key')
+      t.same(await ledgerState(database), before, 'nothing stored or granted')
+    },
+  )
 
   t.test('a bad row corrected, rows added: only the new rows are decided', async (t) => {
     const bad = { ...rowB(), applicationDate: 'yesterday' }
@@ -160,6 +194,16 @@ t.test('the same applications in another file grant nothing twice', async (t) =>
 })
 
 /** The same object with its keys (at every level) in reverse order. */
+/** Every decimal string written otherwise: "120000000.00" → "0120000000", "0.60" → "00.6". */
+const renumber = (value: unknown): unknown =>
+  typeof value === 'string' && /^\d+\.\d+$/.test(value)
+    ? `0${value.replace(/\.?0+$/, '')}`
+    : Array.isArray(value)
+      ? value.map(renumber)
+      : value !== null && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renumber(v)]))
+        : value
+
 const reorder = (value: unknown): unknown =>
   Array.isArray(value)
     ? value.map(reorder)
