@@ -146,8 +146,7 @@ export const waitingProvinceWide = async (
   const row = await sql<{ count: number; amount: string }>`
     select count(*)::int as count, coalesce(sum(q.amount), 0)::text as amount
     from budget_queue q
-    where q.key = ${subjectKey(provinceOf(subject))}
-      and not exists (select 1 from decisions n where n.supersedes = q.decision_id)
+    where q.key = ${subjectKey(provinceOf(subject))} and ${isCurrent}
       and exists (select 1 from decision_outcomes o
                   where o.decision_id = q.decision_id and o.measure = q.measure
                     and o.prefecture = ${subject.prefecture})`.execute(trx)

@@ -11,21 +11,16 @@ import { prefectureId } from '../engine/prefectures.ts'
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
-/** Rewrites `project.prefecture` of an application (in place) to its pinyin id when it names one. */
-export const normalisePrefecture = (application: unknown): void => {
-  if (!isObject(application) || !isObject(application['project'])) return
-  const project = application['project']
-  const given = project['prefecture']
-  if (typeof given !== 'string') return
-  const id = prefectureId(given)
-  if (id !== null && id !== given) project['prefecture'] = id
-}
-
-/** Rewrites a query's or path's `prefecture` (in place) to its pinyin id when it names one. */
+/** Rewrites `values.prefecture` (in place) to its pinyin id when it names one: a project, a query, a path. */
 const normaliseField = (values: unknown): void => {
   if (!isObject(values) || typeof values['prefecture'] !== 'string') return
   const id = prefectureId(values['prefecture'])
-  if (id !== null) values['prefecture'] = id
+  if (id !== null && id !== values['prefecture']) values['prefecture'] = id
+}
+
+/** Rewrites `project.prefecture` of an application (in place) to its pinyin id when it names one. */
+export const normalisePrefecture = (application: unknown): void => {
+  if (isObject(application)) normaliseField(application['project'])
 }
 
 export default fp(

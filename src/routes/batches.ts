@@ -562,7 +562,7 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
       if (!batch) throw notFound('batch')
       const format = request.query.format ?? formatFromAccept(request.headers.accept, RESULT_TYPES, 'jsonl')
       reply.header('vary', 'Accept')
-      if (format === null) throw notAcceptable(['application/jsonl', CSV_TYPE, XLSX_TYPE])
+      if (format === null) throw notAcceptable(RESULT_TYPES.map(([media]) => media))
       const name = `batch-${batch.id}-results`
       if (format === 'jsonl') {
         reply.type('application/jsonl; charset=utf-8')

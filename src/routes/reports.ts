@@ -19,6 +19,13 @@ const MEDIA_TYPES: [string, Format][] = [
   [XLSX_MEDIA_TYPE, 'xlsx'],
 ]
 
+/** A comma-separated list that names a value twice is a mistake to name (400), not to ignore. */
+const refuseRepeats = (parameter: string, values: readonly string[]): void => {
+  const twice = values.find((v, i) => values.indexOf(v) !== i)
+  if (twice !== undefined)
+    throw badParameter(parameter, { zh: `${twice} 出现了两次`, en: `names ${twice} twice` })
+}
+
 const reports: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/reports/grants',
@@ -79,14 +86,10 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
       const groupBy = (q.groupBy ?? GRANT_GROUP_COLUMNS.join(','))
         .split(',')
         .filter(Boolean) as GrantGroupColumn[]
-      const repeated = groupBy.find((c, i) => groupBy.indexOf(c) !== i)
-      if (repeated !== undefined)
-        throw badParameter('groupBy', { zh: `${repeated} 出现了两次`, en: `names ${repeated} twice` })
+      refuseRepeats('groupBy', groupBy)
       checkRange(q.from, q.to)
       const statuses = q.status?.split(',')
-      const twice = statuses?.find((x, i) => statuses.indexOf(x) !== i)
-      if (twice !== undefined)
-        throw badParameter('status', { zh: `${twice} 出现了两次`, en: `names ${twice} twice` })
+      refuseRepeats('status', statuses ?? [])
       const report = await grantReport(app.database.db, { groupBy, from: q.from, to: q.to, statuses })
       if (format === 'json') {
         return reply.type('application/json; charset=utf-8').send({
