@@ -198,7 +198,8 @@ const rejectAll = (
   })
 
 export const decideCompact = (application: Application, options: EvaluateOptions = {}): CompactEvaluation => {
-  validateApplication(application)
+  // the input is checked as the decision's ruleset checks it (a stored decision replays under its own)
+  validateApplication(application, options.ruleset ?? RULESET.version)
   const asOf = options.asOf ?? application.applicationDate
   const parameters = options.parameters ?? DEFAULT_PARAMETERS
   const history = options.history ?? {}

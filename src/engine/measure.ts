@@ -33,6 +33,7 @@ import type { FactReader, ParameterSet, TableRowRead } from './parameters/parame
 import type { ParameterRead } from './parameters/types.ts'
 import {
   appliesRulings20261203,
+  appliesRulings20261206,
   namesValuesByLabel,
   presentsDecimals,
   type RulesetVersion,
@@ -214,6 +215,8 @@ export class MeasureRun extends FactRecorder {
   readonly granted: LedgerView
   /** POLICY.md §0 rulings of 2026-12-03 apply (ruleset ≥ 1.1.0; a 1.0.0 decision replays without) */
   readonly rulings: boolean
+  /** the readings of 2026-12-06 apply (ruleset ≥ 1.4.0: src/engine/ruleset.ts says which) */
+  readonly rulings20261206: boolean
 
   constructor(
     readonly measure: Pick<Measure, 'id' | 'clause'>,
@@ -231,6 +234,7 @@ export class MeasureRun extends FactRecorder {
     super(measure.id, measure.clause, application, parameters, ruleset)
     this.granted = new LedgerView(history)
     this.rulings = appliesRulings20261203(ruleset)
+    this.rulings20261206 = appliesRulings20261206(ruleset)
   }
 
   claim(claim: LedgerClaim): void {

@@ -15,12 +15,21 @@
 // - 1.3.0: the same rules, worded for people: a reason that names an input's value from a vocabulary
 //   (build type, park level, catalogue class, platform kind) names it by its label in each language
 //   ("项目建设性质为扩建", "the project is an expansion"), not by its id inside Chinese text
-//   ("项目建设性质为expansion"). Reasons are stored with the decision, so 1.0.0–1.2.0 keep their words.
+//   ("项目建设性质为expansion"). Reasons are stored with the decision, so 1.0.0–1.2.0 keep their words;
+// - 1.4.0 (2026-12-06): a ledger's identifier is written one way. The ids that key a limit (a project's,
+//   a platform's, an institute's or achievement's, a standard's or certificate's, a person's) are
+//   refused unless in their standard form: no spaces at either end, no invisible (format or control)
+//   characters, Unicode NFKC (no full-width letters, composed accents). Before, "nerc-1 " and
+//   "ｎｅｒｃ－１" were other platforms than "nerc-1" and each was granted (src/engine/validate.ts). And
+//   §19's three consecutive years are the years awarded, whichever was decided first: a claim for a
+//   year before the person's earliest award year starts the run there when every year awarded still
+//   lies within it (a correction that gives back the first year and decides it again, unchanged, no
+//   longer finds it outside the run; src/engine/measures/talent-iit-reward.ts).
 
-export const RULESET_VERSIONS = ['1.0.0', '1.1.0', '1.2.0', '1.3.0'] as const
+export const RULESET_VERSIONS = ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0'] as const
 export type RulesetVersion = (typeof RULESET_VERSIONS)[number]
 
-export const RULESET = { id: 'yunnan-2014-industrial-transformation', version: '1.3.0' } as const satisfies {
+export const RULESET = { id: 'yunnan-2014-industrial-transformation', version: '1.4.0' } as const satisfies {
   id: string
   version: RulesetVersion
 }
@@ -45,3 +54,10 @@ export const namesValuesByLabel = (version: RulesetVersion): boolean =>
 /** POLICY.md §0 (ruling of 2026-12-03): the window's clauses are §4 (2013 base year, 2017 targets)
  * and §8–§9 (the 2020 horizon); the first rules cited §1. */
 export const windowClause = (rulings: boolean): string => (rulings ? '§4, §8–§9' : '§1')
+
+/**
+ * Whether a ruleset version applies the rulings of 2026-12-06 (1.4.0 on): ledger identifiers in one
+ * written form, and §19's run of years counted from the earliest year awarded.
+ */
+export const appliesRulings20261206 = (version: RulesetVersion): boolean =>
+  version !== '1.0.0' && version !== '1.1.0' && version !== '1.2.0' && version !== '1.3.0'

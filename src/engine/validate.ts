@@ -19,6 +19,7 @@ import { isIsoDate } from './dates.ts'
 import { EngineError } from './errors.ts'
 import { industryCodeProblem } from './industry-codes.ts'
 import { isPrefectureId, PREFECTURE_IDS } from './prefectures.ts'
+import { appliesRulings20261206, RULESET, type RulesetVersion } from './ruleset.ts'
 import type { Text } from './trace.ts'
 import {
   type Application,
@@ -124,6 +125,12 @@ type ItemCheck = (c: Collector, item: Record<string, unknown>, pointer: string, 
 
 class Collector {
   readonly problems: InputProblem[] = []
+  /** how an identifier that keys a ledger is checked: its standard form from ruleset 1.4.0 on */
+  readonly id: Check
+
+  constructor(identifiers: boolean) {
+    this.id = identifiers ? identifier : text
+  }
 
   add(pointer: string, message: Text): void {
     this.problems.push({ pointer, message })
@@ -264,6 +271,37 @@ const text: Check = (value) =>
     ? { zh: '必须是非空字符串', en: 'must be a non-empty string' }
     : null
 
+// The identifiers that key a ledger (a project's, a platform's, an institute's or achievement's, a
+// standard's or certificate's, a person's: src/engine/ledgers.ts) are compared as written, so one id
+// written two ways would be two subjects, each granted its cap or its one-time award. From ruleset
+// 1.4.0 an id is taken only in its standard form: Unicode NFKC (full-width letters and digits,
+// ideographic spaces and decomposed accents written the usual way), no invisible characters (format,
+// control, line and paragraph separators: a zero-width space, a BOM), no spaces at either end and no
+// run of spaces. A form that differs is refused with the form to write, never rewritten silently:
+// the decision stores the facts as sent. (Case is kept as written: ids such as "nerc-1" are not
+// upper-cased, and a case-insensitive key would need every stored key migrated.)
+const PLAIN_ID = /^[\x21-\x7e](?:[\x21-\x7e]| (?! ))*$/
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu
+
+/** The standard form of an identifier: NFKC, without invisible characters, single spaces, trimmed. */
+export const standardIdentifier = (id: string): string =>
+  id.normalize('NFKC').replace(/\s+/gu, ' ').replace(INVISIBLE, '').trim()
+
+const identifier: Check = (value) => {
+  const problem = text(value)
+  if (problem !== null) return problem
+  const id = value as string
+  // printable ASCII, single spaces inside, none at the ends: already standard (no normalize() call)
+  if (PLAIN_ID.test(id) && !id.endsWith(' ')) return null
+  const standard = standardIdentifier(id)
+  if (standard === id) return null
+  if (standard === '') return { zh: '必须包含可见字符', en: 'must contain a visible character' }
+  return {
+    zh: `标识须按标准形式书写（两端无空格、无不可见字符、无全角字符，Unicode NFKC），应写作 ${JSON.stringify(standard)}，而不是 ${JSON.stringify(id)}`,
+    en: `an identifier must be written in its standard form (no spaces at either end, no invisible characters, no full-width letters: Unicode NFKC): ${JSON.stringify(standard)}, not ${JSON.stringify(id)}`,
+  }
+}
+
 const year: Check = (value) =>
   typeof value !== 'number' || !Number.isInteger(value) || value < 1900 || value > 9999
     ? {
@@ -375,7 +413,7 @@ const project = (c: Collector, value: unknown): void => {
     c.add('/project', MUST_BE_OBJECT)
     return
   }
-  c.field(p.id, '/project/id', text, true)
+  c.field(p.id, '/project/id', c.id, true)
   c.field(p.name, '/project/name', text, true)
   c.field(p.buildType, '/project/buildType', BUILD_TYPE, true)
   c.field(p.industryCode, '/project/industryCode', industryCode, true)
@@ -438,25 +476,25 @@ const project = (c: Collector, value: unknown): void => {
 }
 
 const rdPlatform: ItemCheck = (c, item, list, i) => {
-  c.item(item.id, list, i, '/id', text, true)
+  c.item(item.id, list, i, '/id', c.id, true)
   c.item(item.kind, list, i, '/kind', PLATFORM_KIND, true)
   c.item(item.recognisedOn, list, i, '/recognisedOn', date, true)
 }
 
 const researchEvent: ItemCheck = (c, item, list, i) => {
-  c.item(item.id, list, i, '/id', text, true)
+  c.item(item.id, list, i, '/id', c.id, true)
   c.item(item.kind, list, i, '/kind', RESEARCH_EVENT_KIND, true)
   c.item(item.date, list, i, '/date', date, true)
 }
 
 const standard: ItemCheck = (c, item, list, i) => {
-  c.item(item.id, list, i, '/id', text, true)
+  c.item(item.id, list, i, '/id', c.id, true)
   c.item(item.kind, list, i, '/kind', STANDARD_KIND, true)
   c.item(item.date, list, i, '/date', date, true)
 }
 
 const talent: ItemCheck = (c, item, list, i) => {
-  c.item(item.personId, list, i, '/personId', text, true)
+  c.item(item.personId, list, i, '/personId', c.id, true)
   c.item(item.name, list, i, '/name', text, true)
   c.item(item.role, list, i, '/role', TALENT_ROLE, true)
   c.item(item.designatedExcellent, list, i, '/designatedExcellent', boolean, true)
@@ -561,8 +599,11 @@ const anySuspect = (value: unknown): boolean => {
 }
 
 /** Every problem of an application, in document order; empty when it is valid. */
-export const applicationProblems = (application: Application): InputProblem[] => {
-  const c = new Collector()
+export const applicationProblems = (
+  application: Application,
+  ruleset: RulesetVersion = RULESET.version,
+): InputProblem[] => {
+  const c = new Collector(appliesRulings20261206(ruleset))
   if (anySuspect(application)) textProblems(application, [], c.problems)
   const app = application as unknown as Record<string, unknown>
   c.field(app.applicationDate, '/applicationDate', date, true)
@@ -573,8 +614,8 @@ export const applicationProblems = (application: Application): InputProblem[] =>
 }
 
 /** Throws one InvalidInput error listing every problem (details.errors), or returns. */
-export const validateApplication = (application: Application): void => {
-  const problems = applicationProblems(application)
+export const validateApplication = (application: Application, ruleset: RulesetVersion = RULESET.version): void => {
+  const problems = applicationProblems(application, ruleset)
   if (problems.length === 0) return
   const first = problems[0]!
   const message: Text =

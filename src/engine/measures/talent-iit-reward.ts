@@ -295,7 +295,13 @@ export const talentIitReward: Measure = {
         )
         continue
       }
-      const first = before[0] ?? year
+      // §19: the run of consecutive years starts at the person's first award year. From ruleset 1.4.0
+      // that is the earliest year awarded, whichever application decided it first: a year before the
+      // earliest one held starts the run when every year held still lies within it (a correction gives
+      // the year it corrects back before deciding it again, so the next year held is not the first).
+      const earliest = before[0] ?? year
+      const first =
+        run.rulings20261206 && year < earliest && before[before.length - 1]! - year < consecutive ? year : earliest
       const last = first + consecutive - 1
       const withinRun = run.test(
         WITHIN_RUN,
