@@ -614,7 +614,10 @@ export const applicationProblems = (
 }
 
 /** Throws one InvalidInput error listing every problem (details.errors), or returns. */
-export const validateApplication = (application: Application, ruleset: RulesetVersion = RULESET.version): void => {
+export const validateApplication = (
+  application: Application,
+  ruleset: RulesetVersion = RULESET.version,
+): void => {
   const problems = applicationProblems(application, ruleset)
   if (problems.length === 0) return
   const first = problems[0]!

@@ -412,47 +412,69 @@ t.test('prefecture lookup', async (t) => {
 
 // Ruleset 1.4.0: an identifier that keys a ledger is taken only in its standard form, so one platform,
 // person or project cannot be two ledger subjects ("nerc-1" and "nerc-1 " were each granted).
-t.test('ledger identifiers only in their standard form (1.4.0); earlier rulesets take them as written', async (t) => {
-  const withIds = (platform: string, person: string, project: string): Application => {
-    const a = valid()
-    a.project!.id = project
-    a.claims!.rdPlatforms = [{ id: platform, kind: 'national-lab', recognisedOn: '2015-01-01' }]
-    a.claims!.talents![0]!.personId = person
-    return a
-  }
-  t.same(applicationProblems(withIds('nerc-1', 'ID530102198001011234', 'GB/T 34567-2017')), [], 'standard forms')
-  t.same(applicationProblems(withIds('云南省 重点实验室', 'x', 'Café')), [], 'Chinese, one space inside, composed é')
-  const cases: [string, string][] = [
-    ['nerc-1 ', 'nerc-1'],
-    [' nerc-1', 'nerc-1'],
-    ['ｎｅｒｃ－１', 'nerc-1'],
-    ['nerc\u200b-1', 'nerc-1'],
-    ['\ufeffnerc-1', 'nerc-1'],
-    ['nerc\t-1', 'nerc -1'],
-    ['GB/T  34567', 'GB/T 34567'],
-    ['GB/T\u300034567', 'GB/T 34567'],
-    ['Cafe\u0301', 'Café'],
-  ]
-  for (const [written, standard] of cases) {
-    const problems = applicationProblems(withIds(written, written, written))
+t.test(
+  'ledger identifiers only in their standard form (1.4.0); earlier rulesets take them as written',
+  async (t) => {
+    const withIds = (platform: string, person: string, project: string): Application => {
+      const a = valid()
+      a.project!.id = project
+      a.claims!.rdPlatforms = [{ id: platform, kind: 'national-lab', recognisedOn: '2015-01-01' }]
+      a.claims!.talents![0]!.personId = person
+      return a
+    }
     t.same(
-      problems.map((p) => p.pointer),
-      ['/project/id', '/claims/rdPlatforms/0/id', '/claims/talents/0/personId'],
-      `${JSON.stringify(written)} refused where it keys a ledger`,
+      applicationProblems(withIds('nerc-1', 'ID530102198001011234', 'GB/T 34567-2017')),
+      [],
+      'standard forms',
     )
-    t.match(problems[0]?.message.en, JSON.stringify(standard), `the form to write: ${JSON.stringify(standard)}`)
-    t.match(problems[0]?.message.zh, '标准形式')
-    t.same(applicationProblems(withIds(written, written, written), '1.3.0'), [], 'a 1.3.0 decision replays as sent')
-  }
-  t.same(
-    applicationProblems(withIds('\u200b', 'x', 'p')).map((p) => [p.pointer, p.message.en]),
-    [['/claims/rdPlatforms/0/id', 'must contain a visible character']],
-  )
-  // two spellings of one platform in one application: the second is refused (not paid twice)
-  const twice = valid()
-  twice.claims!.rdPlatforms = [
-    { id: 'dup-ws', kind: 'national-lab', recognisedOn: '2015-01-01' },
-    { id: 'dup-ws ', kind: 'national-lab', recognisedOn: '2015-01-01' },
-  ]
-  t.same(applicationProblems(twice).map((p) => p.pointer), ['/claims/rdPlatforms/1/id'])
-})
+    t.same(
+      applicationProblems(withIds('云南省 重点实验室', 'x', 'Café')),
+      [],
+      'Chinese, one space inside, composed é',
+    )
+    const cases: [string, string][] = [
+      ['nerc-1 ', 'nerc-1'],
+      [' nerc-1', 'nerc-1'],
+      ['ｎｅｒｃ－１', 'nerc-1'],
+      ['nerc\u200b-1', 'nerc-1'],
+      ['\ufeffnerc-1', 'nerc-1'],
+      ['nerc\t-1', 'nerc -1'],
+      ['GB/T  34567', 'GB/T 34567'],
+      ['GB/T\u300034567', 'GB/T 34567'],
+      ['Cafe\u0301', 'Café'],
+    ]
+    for (const [written, standard] of cases) {
+      const problems = applicationProblems(withIds(written, written, written))
+      t.same(
+        problems.map((p) => p.pointer),
+        ['/project/id', '/claims/rdPlatforms/0/id', '/claims/talents/0/personId'],
+        `${JSON.stringify(written)} refused where it keys a ledger`,
+      )
+      t.match(
+        problems[0]?.message.en,
+        JSON.stringify(standard),
+        `the form to write: ${JSON.stringify(standard)}`,
+      )
+      t.match(problems[0]?.message.zh, '标准形式')
+      t.same(
+        applicationProblems(withIds(written, written, written), '1.3.0'),
+        [],
+        'a 1.3.0 decision replays as sent',
+      )
+    }
+    t.same(
+      applicationProblems(withIds('\u200b', 'x', 'p')).map((p) => [p.pointer, p.message.en]),
+      [['/claims/rdPlatforms/0/id', 'must contain a visible character']],
+    )
+    // two spellings of one platform in one application: the second is refused (not paid twice)
+    const twice = valid()
+    twice.claims!.rdPlatforms = [
+      { id: 'dup-ws', kind: 'national-lab', recognisedOn: '2015-01-01' },
+      { id: 'dup-ws ', kind: 'national-lab', recognisedOn: '2015-01-01' },
+    ]
+    t.same(
+      applicationProblems(twice).map((p) => p.pointer),
+      ['/claims/rdPlatforms/1/id'],
+    )
+  },
+)

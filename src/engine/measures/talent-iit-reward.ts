@@ -301,7 +301,9 @@ export const talentIitReward: Measure = {
       // the year it corrects back before deciding it again, so the next year held is not the first).
       const earliest = before[0] ?? year
       const first =
-        run.rulings20261206 && year < earliest && before[before.length - 1]! - year < consecutive ? year : earliest
+        run.rulings20261206 && year < earliest && before[before.length - 1]! - year < consecutive
+          ? year
+          : earliest
       const last = first + consecutive - 1
       const withinRun = run.test(
         WITHIN_RUN,

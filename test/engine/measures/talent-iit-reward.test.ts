@@ -101,20 +101,39 @@ const decideTalent = (claims: TalentClaim[], history: History, ruleset?: Ruleset
   evaluate(application(claims), { measures: ['talent-iit-reward'], history, ...(ruleset ? { ruleset } : {}) })
     .outcomes[0]!
 
-t.test('a year before the earliest held starts the run when the years held stay within it (1.4.0)', async (t) => {
-  const again = decideTalent([talent('a', 2015)], held('a', [2016, 2017]))
-  t.equal(again.status, 'eligible', '2015 decided again after its correction gave it back')
-  t.equal(again.amount, '4000.40')
-  // before 1.4.0 the first year held was the run's first: the same claim was refused
-  const before = decideTalent([talent('a', 2015)], held('a', [2016, 2017]), '1.3.0')
-  t.same(before.reasons.map((r) => r.code), ['CONSECUTIVE_YEARS_EXHAUSTED'], '1.3.0 replays as it decided')
+t.test(
+  'a year before the earliest held starts the run when the years held stay within it (1.4.0)',
+  async (t) => {
+    const again = decideTalent([talent('a', 2015)], held('a', [2016, 2017]))
+    t.equal(again.status, 'eligible', '2015 decided again after its correction gave it back')
+    t.equal(again.amount, '4000.40')
+    // before 1.4.0 the first year held was the run's first: the same claim was refused
+    const before = decideTalent([talent('a', 2015)], held('a', [2016, 2017]), '1.3.0')
+    t.same(
+      before.reasons.map((r) => r.code),
+      ['CONSECUTIVE_YEARS_EXHAUSTED'],
+      '1.3.0 replays as it decided',
+    )
 
-  // a fourth year is still refused, whichever way round it comes
-  const fourth = decideTalent([talent('a', 2018)], held('a', [2015, 2016, 2017]))
-  t.same(fourth.reasons.map((r) => r.code), ['CONSECUTIVE_YEARS_EXHAUSTED'], '2018 after 2015–2017')
-  const earlier = decideTalent([talent('a', 2015)], held('a', [2016, 2017, 2018]))
-  t.same(earlier.reasons.map((r) => r.code), ['CONSECUTIVE_YEARS_EXHAUSTED'], '2015 before 2016–2018')
-  t.match(earlier.reasons[0]?.message.en, /2016–2018/, 'named by the run the person holds')
-  const gap = decideTalent([talent('a', 2015)], held('a', [2018]))
-  t.same(gap.reasons.map((r) => r.code), ['CONSECUTIVE_YEARS_EXHAUSTED'], '2015 would leave 2018 outside')
-})
+    // a fourth year is still refused, whichever way round it comes
+    const fourth = decideTalent([talent('a', 2018)], held('a', [2015, 2016, 2017]))
+    t.same(
+      fourth.reasons.map((r) => r.code),
+      ['CONSECUTIVE_YEARS_EXHAUSTED'],
+      '2018 after 2015–2017',
+    )
+    const earlier = decideTalent([talent('a', 2015)], held('a', [2016, 2017, 2018]))
+    t.same(
+      earlier.reasons.map((r) => r.code),
+      ['CONSECUTIVE_YEARS_EXHAUSTED'],
+      '2015 before 2016–2018',
+    )
+    t.match(earlier.reasons[0]?.message.en, /2016–2018/, 'named by the run the person holds')
+    const gap = decideTalent([talent('a', 2015)], held('a', [2018]))
+    t.same(
+      gap.reasons.map((r) => r.code),
+      ['CONSECUTIVE_YEARS_EXHAUSTED'],
+      '2015 would leave 2018 outside',
+    )
+  },
+)
