@@ -26,6 +26,7 @@
 // when it starts. Each chunk funds the queue's head as it stands, so a second job, a retry or a
 // repeated PUT never funds an outcome twice.
 
+import { createRequire } from 'node:module'
 import type { Kysely } from 'kysely'
 import PgBoss from 'pg-boss'
 import { type Config, DEFAULT_LIMITS } from '../config.ts'
@@ -42,6 +43,26 @@ import type { Database } from '../db/schema.ts'
 import { letOthersIn } from '../db/take-turns.ts'
 import { continueFunding, DEFAULT_FUNDING_CHUNK } from '../decisions/budgets.ts'
 import { type RunOptions, runBatchSlice } from './run.ts'
+
+// pg-boss 10.4 (manager.js, onFetch) records a job's end with `this.complete(…)` or `this.fail(…)`
+// without awaiting either: when PostgreSQL goes away while a job runs (its handler then throws, and
+// fail() cannot reach the database either), the rejection is unhandled, and an unhandled rejection
+// stops the process (close-with-grace in src/server.ts; Node itself in `npm run worker`). A dropped
+// database must never stop a process (it answers 503 and carries on), so each of the two calls gets
+// a handler that reports the error as the manager's 'error' event (logged by the queue as "pg-boss
+// error"); the promise returned is the same one, so a caller that awaits it still sees the error. The
+// job stays active, expires (BATCH_JOB_EXPIRE_SECONDS) and is retried, and its batch resumes at the
+// row it stopped at. (pg-boss 12 awaits them, but needs Node 22: STACK.md.)
+type PgBossManager = { prototype: Record<'complete' | 'fail', (...args: unknown[]) => Promise<unknown>> }
+const Manager = createRequire(import.meta.url)('pg-boss/src/manager.js') as PgBossManager
+for (const method of ['complete', 'fail'] as const) {
+  const record = Manager.prototype[method]
+  Manager.prototype[method] = function (this: { emit(event: 'error', error: unknown): void }, ...args) {
+    const recorded = record.apply(this, args)
+    recorded.catch((error: unknown) => this.emit('error', error))
+    return recorded
+  }
+}
 
 export const QUEUE = 'batches'
 /** pg-boss queue of budget fundings under way (data: { key }, the budget's ledger key). */
