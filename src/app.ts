@@ -10,7 +10,7 @@ import { DEFAULT_LIMITS, type Limits } from './config.ts'
 import type { DatabaseHandle } from './db/database.ts'
 import { DEFAULT_FUNDING_CHUNK } from './decisions/budgets.ts'
 import auth from './plugins/auth.ts'
-import { clientErrorHandler } from './plugins/client-errors.ts'
+import { clientErrorHandler, closeIdleSocket, frameworkErrors } from './plugins/client-errors.ts'
 import compression from './plugins/compression.ts'
 import webConsole from './plugins/console.ts'
 import language from './plugins/language.ts'
@@ -83,7 +83,7 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
     bodyLimit: 1_048_576,
     // A body sent one byte at a time must not hold a connection for minutes: the whole request has
     // requestTimeout to arrive (Node checks every connectionsCheckingInterval), an idle socket
-    // connectionTimeout.
+    // connectionTimeout (a socket whose answer is being computed is not idle: closeIdleSocket).
     requestTimeout: limits.requestTimeoutMs,
     connectionTimeout: limits.connectionTimeoutMs,
     // Node enforces requestTimeout only while headersTimeout ≤ requestTimeout (its default is 60 s).
@@ -95,9 +95,12 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
     // A request that reaches us while the server closes was sent before the client could know:
     // it is served (with "Connection: close"), not refused (src/lifecycle.ts).
     return503OnClosing: false,
-    // 431, 408 and 400 of Node's HTTP parser as RFC 9457 problems too
+    // 431, 408 and 400 of Node's HTTP parser as RFC 9457 problems too, and the router's 414 and 400
     clientErrorHandler,
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>()
+  // connectionTimeout closes idle sockets only: one whose answer is being computed stays open
+  app.server.on('timeout', closeIdleSocket)
 
   app.decorate('lifecycle', { draining: false })
 

@@ -83,6 +83,18 @@ export class DecisionAlreadySuperseded extends Error {
   }
 }
 
+/**
+ * Throws DecisionAlreadySuperseded when a decision that supersedes `id` is committed. A correction
+ * reads it under its subjects' locks, before giving back the grants of the decision it corrects:
+ * two corrections of one decision sent at once both passed the route's check, and the one that
+ * waited for the locks gave the grants back a second time (a project's total below zero: a 500
+ * instead of 409).
+ */
+export const assertNotSuperseded = async (db: Executor, id: string): Promise<void> => {
+  const by = await db.selectFrom('decisions').select('id').where('supersedes', '=', id).executeTakeFirst()
+  if (by) throw new DecisionAlreadySuperseded(id)
+}
+
 const isSupersedesConflict = (error: unknown): boolean =>
   (error as { code?: unknown } | null)?.code === '23505' &&
   (error as { constraint?: unknown }).constraint === 'decisions_supersedes_key'

@@ -19,6 +19,7 @@ import type { Caller } from '../auth/api-keys.ts'
 import { auditRows } from '../db/audit-repository.ts'
 import { budgetKeysOf, enqueueUnfunded, lockBudgets } from '../db/budget-repository.ts'
 import {
+  assertNotSuperseded,
   type DecisionWrite,
   type KeyCompletion,
   type StoredApplication,
@@ -129,6 +130,8 @@ const decideAndStore = async (
   }
   let budgets = await lockBudgets(trx, budgetSubjects, position)
   let locked = await lockSubjects(trx, subjects)
+  // Under the locks: a correction of one decision that committed meanwhile gave its grants back.
+  if (supersedes) await assertNotSuperseded(trx, supersedes.id)
   // A correction first gives back what the superseded decision was granted, then decides afresh
   // on the totals as they are after that (the locks are already held: this only reads them).
   const released = supersedes ? await releaseGrants(trx, supersedes.id, supersedes.facts) : []

@@ -62,6 +62,24 @@ export const PROBLEM_TYPE_LIST: readonly ProblemType[] = [
     },
   },
   {
+    slug: 'correction-changes-enterprise',
+    status: 422,
+    title: { zh: '更正不能改变企业', en: 'Unprocessable Content' },
+    explanation: {
+      zh: '更正的事实须属于原决定的企业（`facts.enterprise.creditCode` 不变）：更正会退回原决定在该企业台账中的授予，再在同一企业下重新决定。其他企业须自行提交申请。',
+      en: "A correction's facts must be the same enterprise's (`facts.enterprise.creditCode` unchanged): a correction gives back the old decision's grants in that enterprise's ledger and decides again for the same enterprise. Another enterprise submits its own application.",
+    },
+  },
+  {
+    slug: 'amount-out-of-range',
+    status: 422,
+    title: { zh: '金额超出范围', en: 'Unprocessable Content' },
+    explanation: {
+      zh: '决定中的某个金额（如所有税额都取最大值时的合计）超出账本可记录的范围：金额以 numeric(18, 2) 记录，最多 9999999999999999.99 元。未保存任何数据；请核对申报的金额。',
+      en: 'An amount of the decision (such as the total when every tax figure is at its maximum) is beyond what the ledger can record: amounts are numeric(18, 2), at most 9999999999999999.99 yuan. Nothing was stored; check the amounts given.',
+    },
+  },
+  {
     slug: 'last-admin-key',
     status: 409,
     title: { zh: '冲突', en: 'Conflict' },

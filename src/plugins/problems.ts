@@ -221,6 +221,22 @@ export default fp(
         })
       }
 
+      // An amount the facts allow but the ledger cannot hold: amounts are stored as numeric(18, 2),
+      // up to 9 999 999 999 999 999.99, and a decision's total can pass that when every tax figure
+      // is at its schema's maximum. Nothing was stored (the transaction rolled back).
+      if ((error as { code?: unknown }).code === '22003') {
+        return send(reply, {
+          type: '/problems/amount-out-of-range',
+          title: 'Unprocessable Content',
+          status: 422,
+          detail: {
+            zh: '决定中的金额超出可记录的范围（最多 9999999999999999.99 元），未保存任何数据。请核对申报的金额。',
+            en: 'An amount of the decision is beyond what can be recorded (at most 9999999999999999.99 yuan); nothing was stored. Check the amounts given.',
+          },
+          instance,
+        })
+      }
+
       // Losing races for the same rows after the bounded retries (src/db/retry.ts).
       if (error instanceof TransientDatabaseError) {
         return send(

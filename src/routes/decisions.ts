@@ -118,6 +118,22 @@ const decisions: FastifyPluginAsyncTypebox = async (app) => {
       const caller = callerOf(request)
       const { decision, application } = await load(request.params.id, caller)
       const facts = (request.body.facts as Facts | undefined) ?? null
+      // A correction decides the same enterprise's application again: corrected facts of another
+      // enterprise would move the decision, its grants given back in one enterprise's ledger and
+      // drawn in the other's. Another enterprise applies for itself.
+      if (facts && facts.enterprise?.creditCode !== application.enterpriseCreditCode) {
+        const detail = {
+          zh: `更正不能改变企业：该决定属于 ${application.enterpriseCreditCode}；其他企业须自行提交申请。`,
+          en: `A correction cannot change the enterprise: this decision is ${application.enterpriseCreditCode}'s; another enterprise submits its own application.`,
+        }
+        throw new HttpProblem({
+          type: '/problems/correction-changes-enterprise',
+          title: 'Unprocessable Content',
+          status: 422,
+          detail,
+          errors: [{ pointer: '/facts/enterprise/creditCode', detail }],
+        })
+      }
       const precomputed = facts ? precheck(facts) : undefined
       return idempotently(
         {

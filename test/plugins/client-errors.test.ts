@@ -59,3 +59,41 @@ t.test('431, 408 and 400 from the HTTP parser are RFC 9457 problems', async (t) 
   t.equal(garbage.statusLine, 'HTTP/1.1 400 Bad Request')
   t.match(garbage.problem, { type: 'about:blank', title: 'Bad Request', status: 400 })
 })
+
+t.test("the router's 414 and 400 are RFC 9457 problems", async (t) => {
+  const app = await buildApp({ database: unavailableDatabase() })
+  t.teardown(() => app.close())
+  const long = await app.inject({ url: `/v1/enterprises/${'A'.repeat(150)}/ledger` })
+  t.equal(long.statusCode, 414)
+  t.match(long.headers['content-type'], /^application\/problem\+json/)
+  t.match(JSON.parse(long.body), {
+    type: 'about:blank',
+    title: 'URI Too Long',
+    status: 414,
+    detail: /too long/,
+  })
+  const bad = await app.inject({ url: '/v1/decisions/%E0%A4%A' })
+  t.equal(bad.statusCode, 400)
+  t.match(bad.headers['content-type'], /^application\/problem\+json/)
+  t.match(JSON.parse(bad.body), { status: 400, detail: /not a valid URL/ })
+})
+
+t.test('connectionTimeout closes idle sockets, never one whose answer is being computed', async (t) => {
+  const app = await buildApp({ database: unavailableDatabase(), limits: { connectionTimeoutMs: 300 } })
+  t.teardown(() => app.close())
+  // an answer that takes longer than the idle limit to compute (as verifying a long audit chain does)
+  app.get('/slow', async () => {
+    await new Promise((r) => setTimeout(r, 1_000))
+    return { computed: true }
+  })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const port = (app.server.address() as { port: number }).port
+  const slow = await exchange(port, 'GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+  t.match(slow, /^HTTP\/1\.1 200 OK/, 'answered after 1 s, with a 300 ms idle limit')
+  t.match(slow, /\{"computed":true\}$/)
+  // a socket that sends nothing is closed at the idle limit
+  const started = Date.now()
+  const idle = await exchange(port, '')
+  t.equal(idle, '', 'nothing was answered')
+  t.ok(Date.now() - started < 3_000, `the idle socket was closed after ${Date.now() - started} ms`)
+})

@@ -1,0 +1,183 @@
+// Corrections and stored applications as an adversary sends them (POST /v1/decisions/{id}/corrections,
+// POST /v1/applications): corrections of one decision at once, a correction moving a decision to
+// another enterprise, an amount the ledger cannot hold, and one platform written two ways.
+
+import t from 'tap'
+import type { Application } from '../../src/engine/types.ts'
+import { testApp } from '../helpers/app.ts'
+import { requirePostgres, testDatabase } from '../helpers/database.ts'
+import {
+  bearer,
+  deepProcessing,
+  ENTERPRISE_A,
+  ENTERPRISE_B,
+  keysFor,
+  platformClaim,
+} from '../helpers/fixtures.ts'
+
+const newKey = () => ({ 'idempotency-key': crypto.randomUUID() })
+
+t.test('corrections of one decision sent at once: one is made, the others 409, never 500', async (t) => {
+  // on PGlite requests take turns on its one connection; the race needs a pool
+  if (!requirePostgres(t, 'corrections at once')) return
+  const database = await testDatabase(t, { poolSize: 10 })
+  const app = await testApp(t, database)
+  const keys = await keysFor(database)
+  const first = await app.inject({
+    method: 'POST',
+    url: '/v1/applications',
+    headers: { ...bearer(keys.finance), ...newKey() },
+    payload: deepProcessing('race', '120000000.00'),
+  })
+  t.equal(first.statusCode, 201)
+  const decisionId = JSON.parse(first.body).decisions[0].id as string
+  const answers = await Promise.all(
+    [1, 2, 3, 4, 5, 6, 7, 8].map((i) =>
+      app.inject({
+        method: 'POST',
+        url: `/v1/decisions/${decisionId}/corrections`,
+        headers: { ...bearer(keys.finance), ...newKey() },
+        payload: { reason: `correction ${i}`, facts: deepProcessing('race', `${i}0000000.00`) },
+      }),
+    ),
+  )
+  const codes = answers.map((a) => a.statusCode).sort()
+  t.same(codes, [201, 409, 409, 409, 409, 409, 409, 409], 'one correction, seven conflicts')
+  for (const a of answers.filter((x) => x.statusCode === 409))
+    t.equal(JSON.parse(a.body).type, '/problems/already-superseded')
+  // the project's total is the one correction's grant: the first grant was given back once
+  const made = JSON.parse(answers.find((a) => a.statusCode === 201)!.body)
+  const ledger = JSON.parse(
+    (await app.inject({ url: `/v1/enterprises/${ENTERPRISE_A}/ledger`, headers: bearer(keys.finance) })).body,
+  )
+  const cap = ledger.caps.find((c: { subject: { projectId: string } }) => c.subject.projectId === 'race')
+  t.equal(cap.total, made.decisions[0].evaluation.totalAmount, 'the total is what the correction granted')
+})
+
+t.test('a correction cannot move a decision to another enterprise (422, nothing stored)', async (t) => {
+  const database = await testDatabase(t)
+  const app = await testApp(t, database)
+  const keys = await keysFor(database)
+  const first = await app.inject({
+    method: 'POST',
+    url: '/v1/applications',
+    headers: { ...bearer(keys.finance), ...newKey() },
+    payload: deepProcessing('moved', '100000000.00'),
+  })
+  const decisionId = JSON.parse(first.body).decisions[0].id as string
+  const other = deepProcessing('moved', '100000000.00')
+  other.enterprise.creditCode = ENTERPRISE_B
+  const r = await app.inject({
+    method: 'POST',
+    url: `/v1/decisions/${decisionId}/corrections`,
+    headers: { ...bearer(keys.finance), ...newKey() },
+    payload: { reason: 'move it', facts: other },
+  })
+  t.equal(r.statusCode, 422)
+  t.match(JSON.parse(r.body), {
+    type: '/problems/correction-changes-enterprise',
+    errors: [{ pointer: '/facts/enterprise/creditCode' }],
+  })
+  const decision = JSON.parse(
+    (await app.inject({ url: `/v1/decisions/${decisionId}`, headers: bearer(keys.finance) })).body,
+  )
+  t.equal(decision.supersededBy, null, 'the decision is still current')
+  // the same enterprise's corrected facts are still a correction
+  const same = await app.inject({
+    method: 'POST',
+    url: `/v1/decisions/${decisionId}/corrections`,
+    headers: { ...bearer(keys.finance), ...newKey() },
+    payload: { reason: 'investment amended', facts: deepProcessing('moved', '90000000.00') },
+  })
+  t.equal(same.statusCode, 201)
+})
+
+t.test('a total beyond what the ledger records is 422, nothing stored, never 500', async (t) => {
+  const database = await testDatabase(t)
+  const app = await testApp(t, database)
+  const keys = await keysFor(database)
+  const max = '999999999999999.99'
+  // 13 monthly records, every tax at the schema's maximum: the reward passes numeric(18, 2)
+  const taxRecords = Array.from({ length: 13 }, (_, i) => {
+    const y = i < 12 ? 2014 : 2015
+    const m = String((i % 12) + 1).padStart(2, '0')
+    return { from: `${y}-${m}-01`, to: `${y}-${m}-28`, vat: max, enterpriseIncomeTax: max, businessTax: max }
+  })
+  const application: Application = {
+    applicationDate: '2015-06-01',
+    enterprise: { creditCode: ENTERPRISE_A, name: 'K' },
+    project: {
+      id: 'overflow',
+      name: 'Display',
+      buildType: 'new-build',
+      industryCode: 'C39',
+      emergingIndustry: 'electronic-information',
+      policyClass: 'encouraged',
+      meetsAccessConditions: true,
+      prefecture: 'kunming',
+      inCentralYunnanZone: true,
+      commissionedOn: '2014-01-01',
+      taxRecords,
+    },
+  }
+  const key = newKey()
+  for (const attempt of ['first', 'retried']) {
+    const r = await app.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: { ...bearer(keys.finance), ...key },
+      payload: application,
+    })
+    t.equal(r.statusCode, 422, `${attempt}: ${r.body.slice(0, 100)}`)
+    t.equal(JSON.parse(r.body).type, '/problems/amount-out-of-range')
+  }
+  const stored = await database.db.selectFrom('applications').select('id').execute()
+  t.equal(stored.length, 0, 'nothing stored')
+})
+
+t.test('one platform written two ways is not granted twice (ruleset 1.4.0)', async (t) => {
+  const database = await testDatabase(t)
+  const app = await testApp(t, database)
+  const keys = await keysFor(database)
+  const claim = (enterprise: string, id: string) => {
+    const a = platformClaim(enterprise)
+    a.claims!.rdPlatforms![0]!.id = id
+    return a
+  }
+  const granted = await app.inject({
+    method: 'POST',
+    url: '/v1/applications',
+    headers: { ...bearer(keys.finance), ...newKey() },
+    payload: claim(ENTERPRISE_A, 'nerc-1'),
+  })
+  t.equal(granted.statusCode, 201)
+  for (const written of ['nerc-1 ', 'ｎｅｒｃ－１', 'nerc\u200b-1']) {
+    const r = await app.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: { ...bearer(keys.finance), ...newKey(), 'accept-language': 'en' },
+      payload: claim(ENTERPRISE_B, written),
+    })
+    t.equal(r.statusCode, 400, JSON.stringify(written))
+    const problem = JSON.parse(r.body)
+    t.same(
+      problem.errors.map((e: { pointer: string }) => e.pointer),
+      ['#/claims/rdPlatforms/0/id'],
+    )
+    t.match(problem.errors[0].detail, '"nerc-1"', 'names the form to write')
+  }
+  const again = await app.inject({
+    method: 'POST',
+    url: '/v1/applications',
+    headers: { ...bearer(keys.finance), ...newKey() },
+    payload: claim(ENTERPRISE_B, 'nerc-1'),
+  })
+  const outcome = JSON.parse(again.body).decisions[0].evaluation.outcomes.find(
+    (o: { measure: string }) => o.measure === 'rd-platform-grant',
+  )
+  t.equal(outcome.status, 'ineligible')
+  t.same(
+    outcome.reasons.map((r: { code: string }) => r.code),
+    ['ALREADY_GRANTED'],
+  )
+})
