@@ -11,6 +11,7 @@
 
 import { applyBudget } from './budgets.ts'
 import type { IsoDate } from './dates.ts'
+import { EngineError } from './errors.ts'
 import { defineCondition, defineNote, type TraceFacts } from './facts.ts'
 import type { CompactGate, Gate } from './gate.ts'
 import { GateRun } from './gate.ts'
@@ -302,9 +303,14 @@ export const decideCompact = (application: Application, options: EvaluateOptions
 
   let total = ZERO
   // What the decision pays: an unfunded outcome's amount is due, not paid.
+  let due = ZERO
   for (const { outcome } of decided)
-    if (outcome.amount !== null && outcome.status !== 'unfunded')
-      total = total.plus(Rational.parse(outcome.amount))
+    if (outcome.amount !== null) {
+      const amount = Rational.parse(outcome.amount)
+      if (outcome.status !== 'unfunded') total = total.plus(amount)
+      else due = due.plus(amount)
+    }
+  if (total.plus(due).gt(LARGEST_AMOUNT)) throw amountOutOfRange(total.plus(due))
   const runs: (GateRun | MeasureRun)[] = new Array(gateRuns.length + decided.length)
   for (let i = 0; i < gateRuns.length; i++) runs[i] = gateRuns[i]!
   for (let i = 0; i < decided.length; i++) runs[gateRuns.length + i] = decided[i]!.run
@@ -320,6 +326,20 @@ export const decideCompact = (application: Application, options: EvaluateOptions
     overriddenParameters: parameters.overridden.slice(),
   }
 }
+
+/**
+ * The largest amount the service records: amounts are numeric(18, 2) in the database (outcomes,
+ * ledgers, budgets), and what cannot be recorded is not answered either, so an evaluation says what
+ * a submission of the same facts would. Not a policy figure: no measure comes near it, but tax
+ * figures at their schema's maximum (999 999 999 999 999.99 each) over a dozen records pass it.
+ */
+const LARGEST_AMOUNT = Rational.parse('9999999999999999.99')
+
+const amountOutOfRange = (sum: Rational): EngineError =>
+  new EngineError('AmountOutOfRange', '', {
+    zh: `决定的金额合计 ${sum.toMoney()} 超出可记录的范围（最多 9999999999999999.99 元）：请核对申报的金额`,
+    en: `the decision's amounts sum to ${sum.toMoney()}, beyond what can be recorded (at most 9999999999999999.99 yuan): check the amounts given`,
+  })
 
 /** A measure's outcome; a rule whose parameter is not in force on the date is an outcome too. */
 const decide = (window: Window, measure: Measure, run: MeasureRun, rulings: boolean): Decided => {

@@ -17,6 +17,8 @@ export type EngineErrorCode =
   | 'InvalidParameterValue'
   /** A tax is charged for a period when that tax did not exist (business tax after 2016-04-30). */
   | 'TaxNotInForce'
+  /** The decision's amounts sum past the largest amount the service records (src/engine/decide.ts). */
+  | 'AmountOutOfRange'
 
 export class EngineError extends Error {
   readonly code: EngineErrorCode

@@ -211,7 +211,12 @@ export default fp(
         return send(reply, {
           type: PROBLEM_TYPES.invalidFacts,
           title: 'The facts given cannot be evaluated',
-          status: error.code === 'StraddlesParameterChange' || error.code === 'TaxNotInForce' ? 422 : 400,
+          status:
+            error.code === 'StraddlesParameterChange' ||
+            error.code === 'TaxNotInForce' ||
+            error.code === 'AmountOutOfRange'
+              ? 422
+              : 400,
           code: error.code,
           // A list names each field by the request's pointer, as a schema refusal does.
           detail: listed ? validationDetail(errors) : error.text,

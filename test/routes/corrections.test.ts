@@ -129,10 +129,14 @@ t.test('a total beyond what the ledger records is 422, nothing stored, never 500
       payload: application,
     })
     t.equal(r.statusCode, 422, `${attempt}: ${r.body.slice(0, 100)}`)
-    t.equal(JSON.parse(r.body).type, '/problems/amount-out-of-range')
+    t.match(JSON.parse(r.body), { type: '/problems/invalid-facts', code: 'AmountOutOfRange' })
   }
   const stored = await database.db.selectFrom('applications').select('id').execute()
   t.equal(stored.length, 0, 'nothing stored')
+  // an evaluation of the same facts answers as a submission would
+  const evaluated = await app.inject({ method: 'POST', url: '/v1/evaluations', payload: { application } })
+  t.equal(evaluated.statusCode, 422)
+  t.match(JSON.parse(evaluated.body), { code: 'AmountOutOfRange' })
 })
 
 t.test('one platform written two ways is not granted twice (ruleset 1.4.0)', async (t) => {
