@@ -77,3 +77,33 @@ export const startupTaxReward = (
 ).application
 
 export const bearer = (key: string) => ({ authorization: `Bearer ${key}` })
+
+/**
+ * An emerging project whose 13 monthly tax records give every tax at the schema's maximum: its reward
+ * sums past what the service records (numeric(18, 2)), so it is refused (AmountOutOfRange).
+ */
+export const beyondTheLedger = (projectId = 'overflow'): Application => {
+  const max = '999999999999999.99'
+  const taxRecords = Array.from({ length: 13 }, (_, i) => {
+    const y = i < 12 ? 2014 : 2015
+    const m = String((i % 12) + 1).padStart(2, '0')
+    return { from: `${y}-${m}-01`, to: `${y}-${m}-28`, vat: max, enterpriseIncomeTax: max, businessTax: max }
+  })
+  return {
+    applicationDate: '2015-06-01',
+    enterprise: { creditCode: ENTERPRISE_A, name: 'K' },
+    project: {
+      id: projectId,
+      name: 'Display',
+      buildType: 'new-build',
+      industryCode: 'C39',
+      emergingIndustry: 'electronic-information',
+      policyClass: 'encouraged',
+      meetsAccessConditions: true,
+      prefecture: 'kunming',
+      inCentralYunnanZone: true,
+      commissionedOn: '2014-01-01',
+      taxRecords,
+    },
+  }
+}

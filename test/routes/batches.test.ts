@@ -10,7 +10,7 @@ import type { InProcessQueue } from '../../src/batches/queue.ts'
 import type { DatabaseHandle } from '../../src/db/database.ts'
 import { testApp } from '../helpers/app.ts'
 import { testDatabase } from '../helpers/database.ts'
-import { bearer, deepProcessing, keysFor } from '../helpers/fixtures.ts'
+import { bearer, beyondTheLedger, deepProcessing, keysFor } from '../helpers/fixtures.ts'
 import { applicationOf } from '../helpers/requests.ts'
 
 const count = async (database: DatabaseHandle, table: string): Promise<number> =>
@@ -452,5 +452,23 @@ t.test(
     ])
     t.same(await drawnAndQueued(batched.db), await drawnAndQueued(alone.db), 'the same budget state')
     t.same(await drawnAndQueued(batched.db), { drawn: ['7200000.00'], queued: 2 })
+  },
+)
+
+t.test(
+  'a row whose amounts pass what can be recorded is a row error; the rows around it are submitted',
+  async (t) => {
+    const database = await testDatabase(t)
+    const app = await testApp(t, database)
+    const keys = await keysFor(database)
+    const rows = [
+      deepProcessing('before', '100000000.00'),
+      beyondTheLedger(),
+      deepProcessing('after', '100000000.00'),
+    ]
+    const { batch } = await run(app, keys.finance, 'submit', jsonl(rows), 'application/jsonl')
+    t.match(batch, { status: 'done', rows: { total: 3, decided: 2, failed: 1 } })
+    t.match(batch.errors, [{ row: 2, message: /超出可记录的范围/ }])
+    t.equal(await count(database, 'applications'), 2, 'the two other rows are stored')
   },
 )

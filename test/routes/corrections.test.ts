@@ -3,11 +3,11 @@
 // another enterprise, an amount the ledger cannot hold, and one platform written two ways.
 
 import t from 'tap'
-import type { Application } from '../../src/engine/types.ts'
 import { testApp } from '../helpers/app.ts'
 import { requirePostgres, testDatabase } from '../helpers/database.ts'
 import {
   bearer,
+  beyondTheLedger,
   deepProcessing,
   ENTERPRISE_A,
   ENTERPRISE_B,
@@ -96,30 +96,8 @@ t.test('a total beyond what the ledger records is 422, nothing stored, never 500
   const database = await testDatabase(t)
   const app = await testApp(t, database)
   const keys = await keysFor(database)
-  const max = '999999999999999.99'
   // 13 monthly records, every tax at the schema's maximum: the reward passes numeric(18, 2)
-  const taxRecords = Array.from({ length: 13 }, (_, i) => {
-    const y = i < 12 ? 2014 : 2015
-    const m = String((i % 12) + 1).padStart(2, '0')
-    return { from: `${y}-${m}-01`, to: `${y}-${m}-28`, vat: max, enterpriseIncomeTax: max, businessTax: max }
-  })
-  const application: Application = {
-    applicationDate: '2015-06-01',
-    enterprise: { creditCode: ENTERPRISE_A, name: 'K' },
-    project: {
-      id: 'overflow',
-      name: 'Display',
-      buildType: 'new-build',
-      industryCode: 'C39',
-      emergingIndustry: 'electronic-information',
-      policyClass: 'encouraged',
-      meetsAccessConditions: true,
-      prefecture: 'kunming',
-      inCentralYunnanZone: true,
-      commissionedOn: '2014-01-01',
-      taxRecords,
-    },
-  }
+  const application = beyondTheLedger()
   const key = newKey()
   for (const attempt of ['first', 'retried']) {
     const r = await app.inject({
