@@ -12,7 +12,8 @@
 // - every date a real calendar date (YYYY-MM-DD), a tax record's `from` ≤ `to`;
 // - amounts in yuan: non-negative decimal strings with at most 2 decimals; other quantities and
 //   ratios: non-negative decimal strings (shares and building coefficients ≤ 1);
-// - the vocabularies of types.ts, whole-number years and ranks, and duplicate ids among claims.
+// - the vocabularies of types.ts, whole-number years and ranks, and duplicate ids among claims;
+// - (ruleset 1.4.0 on) the ids that key a ledger, in their standard form (`identifier` below).
 // Every message is written in Chinese and English ({ zh, en }); the API answers in the request's.
 
 import { isIsoDate } from './dates.ts'
