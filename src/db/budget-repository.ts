@@ -67,6 +67,25 @@ export const lockBudgets = async (
 /** A current decision: none supersedes it. */
 const isCurrent = sql<boolean>`not exists (select 1 from decisions n where n.supersedes = q.decision_id)`
 
+/**
+ * A queued outcome's place (submission order): the first application of its chain of corrections
+ * (place_seq), else its own. Needs `q` (budget_queue) and `a` (the decision's application).
+ */
+const placeOf = sql<string>`coalesce(q.place_seq, a.seq)`
+
+/**
+ * The place a decision superseding `decisionId` takes in a queue: the earliest seq of the
+ * applications along the chain of corrections that ends at `decisionId` (the first application's,
+ * since each correction comes later).
+ */
+const placeAfterCorrecting = (decisionId: string) => sql<string>`(
+  with recursive chain as (
+    select c.id, c.supersedes, c.application_id from decisions c where c.id = ${decisionId}
+    union all
+    select p.id, p.supersedes, p.application_id from decisions p join chain on p.id = chain.supersedes
+  )
+  select min(ca.seq) from chain join applications ca on ca.id = chain.application_id)`
+
 const queuedAhead = async (
   trx: Executor,
   keys: readonly string[],
@@ -80,24 +99,41 @@ const queuedAhead = async (
     where q.key in (${sql.join(keys)}) and ${isCurrent}
       ${position.supersededId === null ? sql`` : sql`and q.decision_id <> ${position.supersededId}`}
       ${
-        position.storedApplicationId === null
-          ? sql``
-          : sql`and a.seq < (select seq from applications where id = ${position.storedApplicationId})`
+        // a correction keeps the place of the chain's first application, whatever its facts
+        position.supersededId !== null
+          ? sql`and ${placeOf} < ${placeAfterCorrecting(position.supersededId)}`
+          : position.storedApplicationId === null
+            ? sql``
+            : sql`and ${placeOf} < (select seq from applications where id = ${position.storedApplicationId})`
       }
     group by q.key`.execute(trx)
   return new Map(rows.rows.map((r) => [r.key, Number(r.queued)]))
 }
 
-/** Puts a decision's unfunded outcomes in their budgets' queues (in the decision's transaction). */
+/**
+ * Puts a decision's unfunded outcomes in their budgets' queues (in the decision's transaction). A
+ * correction's keep the place of the first application of its chain (corrected facts store a new
+ * application, which would otherwise go behind every one submitted since).
+ */
 export const enqueueUnfunded = async (
   trx: Executor,
   decisionId: string,
   rows: readonly { measure: MeasureId; key: string; amount: string }[],
+  supersededId: string | null = null,
 ): Promise<void> => {
   if (rows.length === 0) return
+  const place = supersededId === null ? null : placeAfterCorrecting(supersededId)
   await trx
     .insertInto('budget_queue')
-    .values(rows.map((r) => ({ decision_id: decisionId, measure: r.measure, key: r.key, amount: r.amount })))
+    .values(
+      rows.map((r) => ({
+        decision_id: decisionId,
+        measure: r.measure,
+        key: r.key,
+        amount: r.amount,
+        ...(place ? { place_seq: place } : {}),
+      })),
+    )
     .execute()
 }
 
@@ -113,7 +149,7 @@ export const budgetQueue = async (
     join decisions d on d.id = q.decision_id
     join applications a on a.id = d.application_id
     where q.key = ${key} and ${isCurrent}
-    order by a.seq, d.seq
+    order by ${placeOf}, d.seq
     ${limit === null ? sql`` : sql`limit ${limit}`}`.execute(trx)
   return rows.rows.map((r) => ({ decisionId: r.decision_id, measure: r.measure, amount: r.amount }))
 }
@@ -358,7 +394,7 @@ export const listBudgets = async (
     left join lateral (
       select count(*) as to_fund
       from (
-        select sum(q.amount) over (order by a.seq, d.seq rows unbounded preceding) as running
+        select sum(q.amount) over (order by ${placeOf}, d.seq rows unbounded preceding) as running
         from budget_queue q
         join decisions d on d.id = q.decision_id
         join applications a on a.id = d.application_id

@@ -208,6 +208,8 @@ export interface BudgetQueueTable {
   measure: string
   key: string
   amount: Numeric
+  /** the seq of the first application of the decision's chain of corrections (2026-12-06T0700); null: its own */
+  place_seq: Generated<string | null>
 }
 
 /** A batch's status; `cancelled` from migration 2026-12-04T1830. */

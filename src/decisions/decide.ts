@@ -152,7 +152,12 @@ const decideAndStore = async (
   })
   await storeDecisionWrite(trx, prepared.write)
   // Unfunded outcomes wait in their budget's queue, in submission order (POLICY.md §3).
-  await enqueueUnfunded(trx, prepared.decided.decision.id, unfundedRows(evaluation, facts, history))
+  await enqueueUnfunded(
+    trx,
+    prepared.decided.decision.id,
+    unfundedRows(evaluation, facts, history),
+    supersedes?.id ?? null,
+  )
   return prepared.decided
 }
 

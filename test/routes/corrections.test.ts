@@ -163,3 +163,54 @@ t.test('one platform written two ways is not granted twice (ruleset 1.4.0)', asy
     ['ALREADY_GRANTED'],
   )
 })
+
+t.test('a correction with corrected facts keeps its place in the budget queue', async (t) => {
+  const database = await testDatabase(t)
+  const app = await testApp(t, database)
+  const keys = await keysFor(database)
+  const put = await app.inject({
+    method: 'PUT',
+    url: '/v1/budgets/2017/interest-subsidy',
+    headers: bearer(keys.finance),
+    payload: { amount: '1000000.00' },
+  })
+  t.equal(put.statusCode, 200, put.body)
+  const submit = async (project: string, investment: string) => {
+    const r = await app.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: { ...bearer(keys.finance), ...newKey() },
+      payload: deepProcessing(project, investment, '2017-03-01'),
+    })
+    t.equal(r.statusCode, 201, r.body)
+    return JSON.parse(r.body).decisions[0]
+  }
+  const subsidy = (decision: { evaluation: { outcomes: { measure: string }[] } }) =>
+    decision.evaluation.outcomes.find((o) => o.measure === 'interest-subsidy') as unknown as {
+      status: string
+      amount: string
+      reasons: { code: string }[]
+    }
+  // A: 6 000 000.00 due, more than the budget: unfunded. B, after it: 600 000.00, waits behind A.
+  const a = await submit('queue-a', '100000000.00')
+  t.equal(subsidy(a).status, 'unfunded')
+  const b = await submit('queue-b', '10000000.00')
+  t.match(subsidy(b), { status: 'unfunded', reasons: [{ code: 'BUDGET_QUEUE' }] })
+  // A corrected to 600 000.00 due: it is still first in line, and the budget pays it
+  const corrected = await app.inject({
+    method: 'POST',
+    url: `/v1/decisions/${a.id}/corrections`,
+    headers: { ...bearer(keys.finance), ...newKey() },
+    payload: { reason: 'investment amended', facts: deepProcessing('queue-a', '10000000.00', '2017-03-01') },
+  })
+  t.equal(corrected.statusCode, 201, corrected.body)
+  t.match(subsidy(JSON.parse(corrected.body).decisions[0]), { status: 'eligible', amount: '600000.00' })
+  // B still waits (400 000.00 remain); a top-up funds it
+  const topUp = await app.inject({
+    method: 'PUT',
+    url: '/v1/budgets/2017/interest-subsidy',
+    headers: bearer(keys.finance),
+    payload: { amount: '1200000.00' },
+  })
+  t.equal(JSON.parse(topUp.body).funded.length, 1, 'B funded by the top-up')
+})
