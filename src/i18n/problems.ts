@@ -10,6 +10,8 @@ export interface ProblemType {
   slug: string
   /** the status it comes with (the usual one, when several) */
   status: number
+  /** every status it comes with, when more than one: the page lists them all */
+  statuses?: readonly number[]
   title: Text
   /** what happened and what to do, for the page the type URI resolves to */
   explanation: Text
@@ -28,10 +30,11 @@ export const PROBLEM_TYPE_LIST: readonly ProblemType[] = [
   {
     slug: 'invalid-facts',
     status: 400,
+    statuses: [400, 422],
     title: { zh: '所给事实无法评估', en: 'The facts given cannot be evaluated' },
     explanation: {
-      zh: '请求格式正确，但事实本身有误或无法据以决定（例如信用代码校验位错误、纳税期间跨越参数变更日、税种在该期间不存在）。`code` 说明类别，`errors` 指出字段。422 表示按政策无法决定，需要拆分或更正后重新提交。',
-      en: 'The request is well-formed but its facts are wrong or undecidable as given (a credit code with a bad check character, a tax period straddling a parameter change, a tax that did not exist in that period). `code` says which, `errors` names the field. A 422 means the policy cannot decide it as given: split or correct the facts and submit again.',
+      zh: '请求格式正确，但事实本身有误或无法据以决定。`code` 说明类别，`errors` 指出字段；未保存任何数据。400：事实有误，更正后重新发送（InvalidInput：例如信用代码校验位错误、台账标识符不是标准写法；UnknownParameter、InvalidParameterValue：参数覆盖有误）。422：按政策无法据此决定，需要拆分或更正后重新提交（纳税期间跨越参数变更日 StraddlesParameterChange、税种在该期间不存在 TaxNotInForce、金额超出台账可记录的范围 AmountOutOfRange）。',
+      en: 'The request is well-formed but its facts are wrong or undecidable as given. `code` says which, `errors` names the field; nothing was stored. 400: the facts are wrong — correct them and send again (InvalidInput: a credit code with a bad check character, a ledger identifier not in its standard form…; UnknownParameter, InvalidParameterValue: a parameter override that names no parameter or gives a wrong value). 422: the policy cannot decide them as given — split or correct them and submit again (a tax period straddling a parameter change, StraddlesParameterChange; a tax that did not exist in that period, TaxNotInForce; amounts past what the ledger records, AmountOutOfRange).',
     },
   },
   {

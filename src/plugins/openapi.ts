@@ -78,8 +78,8 @@ interface Operation {
 /**
  * What every operation shares, added once here rather than in each route: its operation id,
  * `security: []` when it needs no key, the problems any route can answer (a bad key is refused
- * everywhere: 401; limits: 429; a body too large or not JSON: 413, 415), and problem bodies under
- * their real media type, application/problem+json.
+ * everywhere: 401; limits: 429; a body too large or not JSON: 413, 415; a path parameter the router
+ * refuses: 400, 414), and problem bodies under their real media type, application/problem+json.
  */
 export const completeOperations = (document: { paths?: Record<string, Record<string, Operation>> }) => {
   for (const [path, item] of Object.entries(document.paths ?? {})) {
@@ -101,6 +101,14 @@ export const completeOperations = (document: { paths?: Record<string, Record<str
         responses['429'] ??= problemResponse(
           'Too many requests: see Retry-After and the RateLimit headers (RFC 9457).',
         )
+      }
+      // The router's own refusals, before any route runs (src/plugins/client-errors.ts): a path
+      // parameter longer than it takes, or %-escapes that are not UTF-8.
+      if (path.includes('{')) {
+        responses['400'] ??= problemResponse(
+          'A path parameter is malformed: its %-escapes are not UTF-8, or it is not as described (RFC 9457).',
+        )
+        responses['414'] ??= problemResponse('A path parameter is longer than the router takes (RFC 9457).')
       }
       if (operation.requestBody) {
         responses['413'] ??= problemResponse('The body is larger than 1 MiB (RFC 9457).')

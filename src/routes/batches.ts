@@ -43,6 +43,7 @@ import {
   BatchUploadQuery,
   TemplateQuery,
 } from '../schemas/batches.ts'
+import { HEADER_VALUE_PATTERN } from '../schemas/common.ts'
 import { problemResponses } from '../schemas/problem.ts'
 import { notFound } from './applications.ts'
 import { formatFromAccept, notAcceptable } from './negotiate.ts'
@@ -148,7 +149,8 @@ async function* allResults(db: Executor, id: string, language: Language) {
 /** The forms of a batch's results, by media type (Accept), JSON Lines first. */
 const RESULT_TYPES = [
   ['application/jsonl', 'jsonl'],
-  ['application/x-ndjson', 'jsonl'],
+  // the same lines, under the older name a client may ask for: answered under it
+  ['application/x-ndjson', 'ndjson'],
   [CSV_TYPE, 'csv'],
   [XLSX_TYPE, 'xlsx'],
 ] as const
@@ -543,16 +545,34 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
         security: [{ apiKey: [] }],
         params: BatchParams,
         querystring: BatchResultsQuery,
+        headers: Type.Object({
+          accept: Type.Optional(
+            Type.String({
+              pattern: HEADER_VALUE_PATTERN,
+              maxLength: 1000,
+              description:
+                'application/jsonl (or application/x-ndjson), text/csv or the XLSX media type; ignored when ' +
+                '`format` is given. None of them acceptable: 406.',
+            }),
+          ),
+        }),
         response: {
           200: {
             description: 'One line per row and measure (BatchResultLine), in the form asked for',
+            headers: {
+              'content-disposition': Type.String({
+                description: 'CSV and XLSX only: attachment; filename="batch-<id>-results.csv|xlsx".',
+              }),
+              vary: Type.String({ description: 'Accept: the form depends on it.' }),
+            },
             content: {
               'application/jsonl': { schema: BatchResultLine },
+              'application/x-ndjson': { schema: BatchResultLine },
               [CSV_TYPE]: { schema: { type: 'string' } },
               [XLSX_TYPE]: { schema: { type: 'string', format: 'binary' } },
             },
           } as never,
-          ...(fileRouteProblems(400, 401, 403, 404) as Record<number, never>),
+          ...(fileRouteProblems(400, 401, 403, 404, 406) as Record<number, never>),
         },
       },
     },
@@ -564,8 +584,8 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
       reply.header('vary', 'Accept')
       if (format === null) throw notAcceptable(RESULT_TYPES.map(([media]) => media))
       const name = `batch-${batch.id}-results`
-      if (format === 'jsonl') {
-        reply.type('application/jsonl; charset=utf-8')
+      if (format === 'jsonl' || format === 'ndjson') {
+        reply.type(`application/${format === 'jsonl' ? 'jsonl' : 'x-ndjson'}; charset=utf-8`)
         return reply.send(
           Readable.from(
             (async function* () {

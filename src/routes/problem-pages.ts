@@ -13,7 +13,12 @@ import { problemResponses } from '../schemas/problem.ts'
 const ProblemTypePage = Type.Object(
   {
     type: Type.String({ description: 'The type URI, as problems carry it: "/problems/<slug>".' }),
-    status: Type.Integer({ description: 'The HTTP status it comes with.' }),
+    status: Type.Integer({ description: 'The HTTP status it comes with (the usual one, when several).' }),
+    statuses: Type.Array(Type.Integer(), {
+      minItems: 1,
+      uniqueItems: true,
+      description: 'Every HTTP status it comes with; its explanation says when each.',
+    }),
     title: Text,
     explanation: Text,
   },
@@ -63,7 +68,7 @@ const page = (problem: ProblemType, language: Language): string => {
 <title>${title} — /problems/${problem.slug}</title></head>
 <body>
 <main>
-<p>${heading}: <code>/problems/${problem.slug}</code> · HTTP ${problem.status}</p>
+<p>${heading}: <code>/problems/${problem.slug}</code> · HTTP ${(problem.statuses ?? [problem.status]).join(' / ')}</p>
 <h1>${title}</h1>
 <p>${escapeHtml(localize(problem.explanation, language))}</p>
 <h2>${back}</h2>
@@ -124,6 +129,7 @@ const problemPages: FastifyPluginAsyncTypebox = async (app) => {
       return reply.type('application/json; charset=utf-8').send({
         type: `/problems/${problem.slug}`,
         status: problem.status,
+        statuses: [...(problem.statuses ?? [problem.status])],
         title: problem.title,
         explanation: problem.explanation,
       })

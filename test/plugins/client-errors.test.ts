@@ -6,6 +6,7 @@ import { connect } from 'node:net'
 import t from 'tap'
 import { buildApp } from '../../src/app.ts'
 import { unavailableDatabase } from '../../src/db/unavailable.ts'
+import { operations, responseProblem } from '../helpers/openapi.ts'
 
 /** Sends raw bytes and reads everything the server answers until it closes the connection. */
 const exchange = (port: number, bytes: string): Promise<string> =>
@@ -76,6 +77,23 @@ t.test("the router's 414 and 400 are RFC 9457 problems", async (t) => {
   t.equal(bad.statusCode, 400)
   t.match(bad.headers['content-type'], /^application\/problem\+json/)
   t.match(JSON.parse(bad.body), { status: 400, detail: /not a valid URL/ })
+  // Every operation with a path parameter declares both (src/plugins/openapi.ts), so a client
+  // generated from the document knows them.
+  const withParameters = operations.filter((op) => op.path.includes('{'))
+  t.ok(withParameters.length >= 12, `${withParameters.length} operations with path parameters`)
+  for (const op of withParameters) {
+    t.same(
+      [
+        ...new Set(
+          [long, bad].map((r) =>
+            responseProblem(op, r.statusCode, r.headers['content-type'] as string, r.body),
+          ),
+        ),
+      ],
+      [null],
+      `${op.operationId} declares 414 and 400`,
+    )
+  }
 })
 
 t.test('connectionTimeout closes idle sockets, never one whose answer is being computed', async (t) => {

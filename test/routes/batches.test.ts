@@ -11,6 +11,7 @@ import type { DatabaseHandle } from '../../src/db/database.ts'
 import { testApp } from '../helpers/app.ts'
 import { testDatabase } from '../helpers/database.ts'
 import { bearer, beyondTheLedger, deepProcessing, keysFor } from '../helpers/fixtures.ts'
+import { operations, responseProblem } from '../helpers/openapi.ts'
 import { applicationOf } from '../helpers/requests.ts'
 
 const count = async (database: DatabaseHandle, table: string): Promise<number> =>
@@ -110,9 +111,20 @@ t.test('batches', async (t) => {
     t.match(refused.headers['content-type'], /^application\/jsonl/, 'text/csv;q=0 is not CSV')
     t.match(refused.headers.vary, /Accept/i)
     t.match((await results('application/jsonl;q=0.2, text/csv;q=0.9')).headers['content-type'], /^text\/csv/)
+    const ndjson = await results('application/x-ndjson')
+    t.match(ndjson.headers['content-type'], /^application\/x-ndjson/, 'answered under the name asked for')
+    t.equal(ndjson.body, (await results('application/jsonl')).body, 'the same lines')
+    t.match((await results('*/*')).headers['content-type'], /^application\/jsonl/, 'JSON Lines by default')
     const none = await results('image/png')
     t.equal(none.statusCode, 406)
     t.match(none.json(), { type: 'about:blank', status: 406 })
+    const op = operations.find((o) => o.operationId === 'getBatchResults')!
+    for (const r of [none, ndjson, refused])
+      t.equal(
+        responseProblem(op, r.statusCode, r.headers['content-type'] as string, r.body),
+        null,
+        'as documented',
+      )
     const workbook = new ExcelJS.Workbook()
     await workbook.xlsx.load(xlsx.rawPayload as never)
     const sheet = workbook.worksheets[0]!

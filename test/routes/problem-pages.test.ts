@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { PROBLEM_TYPES_BY_SLUG } from '../../src/i18n/problems.ts'
 import { testApp } from '../helpers/app.ts'
+import { beyondTheLedger, deepProcessing } from '../helpers/fixtures.ts'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const app = await testApp(t)
@@ -64,4 +65,28 @@ t.test('an unknown type: 404 problem; a malformed one: 400', async (t) => {
   t.equal(unknown.statusCode, 404)
   t.match(unknown.json(), { title: '未找到', detail: /free-money/ })
   t.equal((await app.inject({ url: '/problems/NOT..valid' })).statusCode, 400)
+})
+
+t.test('a type sent with several statuses lists each of them on its page', async (t) => {
+  // /problems/invalid-facts: 400 for wrong facts, 422 for facts the policy cannot decide as given.
+  const wrong = deepProcessing('pages', '120000000.00')
+  wrong.enterprise.creditCode = `${wrong.enterprise.creditCode.slice(0, -1)}${wrong.enterprise.creditCode.endsWith('0') ? '1' : '0'}`
+  const sent = [
+    await app.inject({ method: 'POST', url: '/v1/evaluations', payload: { application: wrong } }),
+    await app.inject({ method: 'POST', url: '/v1/evaluations', payload: { application: beyondTheLedger() } }),
+  ]
+  t.same(
+    sent.map((r) => [r.statusCode, r.json().type]),
+    [
+      [400, '/problems/invalid-facts'],
+      [422, '/problems/invalid-facts'],
+    ],
+  )
+  const page = await app.inject({ url: '/problems/invalid-facts' })
+  t.same(page.json().statuses, [400, 422])
+  t.match(page.json().explanation.en, /400: .*422: /)
+  const html = await app.inject({ url: '/problems/invalid-facts', headers: { accept: 'text/html' } })
+  t.match(html.body, /HTTP 400 \/ 422/)
+  const single = await app.inject({ url: '/problems/validation-error' })
+  t.same(single.json().statuses, [400], 'one status: the list holds it')
 })
