@@ -233,6 +233,26 @@ export const currentDecisions = async (
 }
 
 /**
+ * Where the decision of each application went when a correction with corrected facts superseded it
+ * (the correction is a new application): that application and the decision it holds. An application
+ * corrected that way has no current decision of its own.
+ */
+export const correctedElsewhere = async (
+  db: Executor,
+  applicationIds: readonly string[],
+): Promise<Map<string, { applicationId: string; decisionId: string }>> => {
+  if (applicationIds.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('decisions as d')
+    .innerJoin('decisions as s', 's.supersedes', 'd.id')
+    .select(['d.application_id as corrected', 's.application_id as applicationId', 's.id as decisionId'])
+    .where('d.application_id', 'in', [...applicationIds])
+    .whereRef('s.application_id', '<>', 'd.application_id')
+    .execute()
+  return new Map(rows.map((r) => [r.corrected, { applicationId: r.applicationId, decisionId: r.decisionId }]))
+}
+
+/**
  * The Idempotency-Key a stored decision claims and completes in the same statement, with the
  * response it stores (replayed byte for byte to the same request).
  */

@@ -5,6 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import {
+  correctedElsewhere,
   currentDecisions,
   decisionsOfApplication,
   findApplication,
@@ -193,6 +194,10 @@ const applications: FastifyPluginAsyncTypebox = async (app) => {
         app.database.db,
         page.map((a) => a.id),
       )
+      const moved = await correctedElsewhere(
+        app.database.db,
+        page.filter((a) => !decisions.has(a.id)).map((a) => a.id),
+      )
       return {
         items: page.map((a) => {
           const d = decisions.get(a.id)
@@ -209,6 +214,7 @@ const applications: FastifyPluginAsyncTypebox = async (app) => {
               .map((o) => o.measure),
             createdAt: a.createdAt,
             decisionId: d?.id ?? null,
+            correctedBy: moved.get(a.id) ?? null,
             totalAmount: d?.totalAmount ?? null,
             outcomes: (presented?.evaluation.outcomes ?? []).map((o) => ({
               measure: o.measure,

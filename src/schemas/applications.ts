@@ -87,7 +87,27 @@ export const ApplicationSummary = Type.Object(
         'every outcome is in `outcomes`.',
     }),
     createdAt: Timestamp('When it was stored.'),
-    decisionId: Type.Union([Uuid('The current decision.'), Type.Null()]),
+    decisionId: Type.Union([Uuid('The current decision.'), Type.Null()], {
+      description:
+        'The current decision; null when a correction with corrected facts took it (`correctedBy`).',
+    }),
+    correctedBy: Type.Union(
+      [
+        Type.Object(
+          {
+            applicationId: Uuid('The application the correction stored.'),
+            decisionId: Uuid('The correcting decision (it supersedes this application’s last decision).'),
+          },
+          { additionalProperties: false },
+        ),
+        Type.Null(),
+      ],
+      {
+        description:
+          'A correction with corrected facts is a new application: it names it here, and this application ' +
+          'keeps no current decision (no outcomes). Null otherwise.',
+      },
+    ),
     totalAmount: Type.Union([Type.String(), Type.Null()], {
       description: 'Total cash amount of the current decision, yuan with two decimals.',
     }),

@@ -214,3 +214,36 @@ t.test('a correction with corrected facts keeps its place in the budget queue', 
   })
   t.equal(JSON.parse(topUp.body).funded.length, 1, 'B funded by the top-up')
 })
+
+t.test('the list names where a correction with corrected facts took an application’s decision', async (t) => {
+  const database = await testDatabase(t)
+  const app = await testApp(t, database)
+  const keys = await keysFor(database)
+  const post = (url: string, payload: object) =>
+    app.inject({ method: 'POST', url, headers: { ...bearer(keys.finance), ...newKey() }, payload })
+  const first = JSON.parse((await post('/v1/applications', deepProcessing('listed', '50000000.00'))).body)
+  const other = JSON.parse((await post('/v1/applications', deepProcessing('kept', '50000000.00'))).body)
+  // with facts: a new application; without: a new decision of the same application
+  const moved = await post(`/v1/decisions/${first.decisions[0].id}/corrections`, {
+    reason: 'investment was 60 million',
+    facts: deepProcessing('listed', '60000000.00'),
+  })
+  t.equal(moved.statusCode, 201)
+  const corrected = JSON.parse(moved.body)
+  const again = await post(`/v1/decisions/${other.decisions[0].id}/corrections`, { reason: 'checked again' })
+  t.equal(again.statusCode, 201)
+  const list = JSON.parse(
+    (await app.inject({ url: `/v1/applications?enterprise=${ENTERPRISE_A}`, headers: bearer(keys.finance) }))
+      .body,
+  )
+  const item = (id: string) => list.items.find((i: { id: string }) => i.id === id)
+  t.not(corrected.id, first.id, 'corrected facts are a new application')
+  t.match(item(first.id), {
+    decisionId: null,
+    outcomes: [],
+    correctedBy: { applicationId: corrected.id, decisionId: corrected.decisions.at(-1).id },
+  })
+  t.match(item(corrected.id), { decisionId: corrected.decisions.at(-1).id, correctedBy: null })
+  t.match(item(other.id), { decisionId: JSON.parse(again.body).decisions.at(-1).id, correctedBy: null })
+  t.equal(item(corrected.id).totalAmount, '3600000.00', '§18: 6 % of 60 million')
+})
