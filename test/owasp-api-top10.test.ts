@@ -17,7 +17,7 @@ import { createApiKey } from '../src/db/keys-repository.ts'
 import { testApp } from './helpers/app.ts'
 import { testDatabase } from './helpers/database.ts'
 import { bearer, ENTERPRISE_A, ENTERPRISE_B, keysFor } from './helpers/fixtures.ts'
-import { type Operation, operations, responseProblem } from './helpers/openapi.ts'
+import { type Operation, operations, responseProblem, undeclaredHeaders } from './helpers/openapi.ts'
 import { applicationOf, VALID_BODIES } from './helpers/requests.ts'
 
 type Role = 'enterprise' | 'finance' | 'auditor' | 'admin'
@@ -157,6 +157,7 @@ const send = async (t: Test, target: FastifyInstance, op: Operation, options: In
   const res = await target.inject(options)
   const wrong = responseProblem(op, res.statusCode, res.headers['content-type'] as string, res.body)
   t.equal(wrong, null, `${res.statusCode} is declared and its body valid against the document`)
+  t.same(undeclaredHeaders(op, res.statusCode, res.headers), [], 'its headers are declared')
   t.ok(res.statusCode < 500, `no 5xx (${res.statusCode})`)
   return res
 }

@@ -72,14 +72,66 @@ interface Operation {
   operationId?: string
   security?: unknown[]
   requestBody?: unknown
-  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>
+  responses: Record<
+    string,
+    { content?: Record<string, { schema?: { $ref?: string } }>; headers?: Record<string, unknown> }
+  >
+}
+
+/** The response headers the plugins send (src/plugins), declared once and referred to. */
+export const RESPONSE_HEADERS = {
+  'X-Request-Id': {
+    description: 'The id of this request in the service’s logs (a UUID; quote it when reporting a problem).',
+    schema: { type: 'string' },
+  },
+  'RateLimit-Limit': {
+    description: 'Requests allowed per window for this caller (draft-ietf-httpapi-ratelimit-headers).',
+    schema: { type: 'integer' },
+  },
+  'RateLimit-Remaining': {
+    description: 'Requests left in the current window.',
+    schema: { type: 'integer' },
+  },
+  'RateLimit-Reset': {
+    description: 'Seconds until the window resets.',
+    schema: { type: 'integer' },
+  },
+  'Retry-After': {
+    description: 'Seconds to wait before retrying (RFC 9110 §10.2.3).',
+    schema: { type: 'integer' },
+  },
+  'WWW-Authenticate': {
+    description: 'The scheme the key is sent with: Bearer (RFC 6750).',
+    schema: { type: 'string' },
+  },
+  Location: {
+    description: 'Where the resource created or concerned is read.',
+    schema: { type: 'string', format: 'uri-reference' },
+  },
+  'Preference-Applied': {
+    description: 'explain=full when `Prefer: return=representation; explain=full` was honoured (RFC 7240).',
+    schema: { type: 'string' },
+  },
+} as const
+
+const headerRef = (name: keyof typeof RESPONSE_HEADERS) => ({ $ref: `#/components/headers/${name}` })
+
+/** Response headers some operations send besides the shared ones: operation id → status → names. */
+const OPERATION_HEADERS: Record<string, Record<string, (keyof typeof RESPONSE_HEADERS)[]>> = {
+  submitApplication: { '201': ['Location'] },
+  correctDecision: { '201': ['Location'] },
+  uploadBatch: { '200': ['Location'], '202': ['Location'] },
+  retryBatch: { '200': ['Location'], '202': ['Location'] },
+  cancelBatch: { '200': ['Location'] },
+  evaluateApplication: { '200': ['Preference-Applied'] },
 }
 
 /**
  * What every operation shares, added once here rather than in each route: its operation id,
  * `security: []` when it needs no key, the problems any route can answer (a bad key is refused
  * everywhere: 401; limits: 429; a body too large or not JSON: 413, 415; a path parameter the router
- * refuses: 400, 414), and problem bodies under their real media type, application/problem+json.
+ * refuses: 400, 414), the headers the plugins send with every answer (RESPONSE_HEADERS), and problem
+ * bodies under their real media type, application/problem+json.
  */
 export const completeOperations = (document: { paths?: Record<string, Record<string, Operation>> }) => {
   for (const [path, item] of Object.entries(document.paths ?? {})) {
@@ -96,6 +148,7 @@ export const completeOperations = (document: { paths?: Record<string, Record<str
       responses['401'] ??= problemResponse(
         'Unauthorized: the Authorization header is malformed, or the key unknown or revoked (RFC 9457).',
       )
+      // the shared headers are added below, once every response is here
       // /health is never rate limited (probes), so it never answers 429.
       if (!path.startsWith('/health/')) {
         responses['429'] ??= problemResponse(
@@ -113,6 +166,22 @@ export const completeOperations = (document: { paths?: Record<string, Record<str
       if (operation.requestBody) {
         responses['413'] ??= problemResponse('The body is larger than 1 MiB (RFC 9457).')
         responses['415'] ??= problemResponse('The body is not application/json (RFC 9457).')
+      }
+      for (const [status, response] of Object.entries(responses)) {
+        const names: (keyof typeof RESPONSE_HEADERS)[] = [
+          'X-Request-Id',
+          // /health is never rate limited
+          ...(path.startsWith('/health/')
+            ? []
+            : (['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'] as const)),
+          ...(status === '401' ? (['WWW-Authenticate'] as const) : []),
+          ...(status === '429' || status === '503' ? (['Retry-After'] as const) : []),
+          ...(OPERATION_HEADERS[operation.operationId]?.[status] ?? []),
+        ]
+        response.headers = {
+          ...response.headers,
+          ...Object.fromEntries(names.map((n) => [n, headerRef(n)])),
+        }
       }
     }
   }
@@ -178,10 +247,17 @@ export default fp(
       },
       // Keep shared schemas under their own names (#/components/schemas/Problem) instead of def-0.
       refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json['$id'] ?? `def-${i}`) },
-      transformObject: (documentObject) =>
-        completeOperations(
-          (documentObject as { openapiObject: Parameters<typeof completeOperations>[0] }).openapiObject,
-        ),
+      transformObject: (documentObject) => {
+        const document = (
+          documentObject as {
+            openapiObject: Parameters<typeof completeOperations>[0] & {
+              components?: { headers?: Record<string, unknown> }
+            }
+          }
+        ).openapiObject
+        document.components = { ...document.components, headers: RESPONSE_HEADERS }
+        return completeOperations(document)
+      },
     })
     await app.register(swaggerUi, {
       routePrefix: '/docs',

@@ -79,6 +79,9 @@ const STORED_LANGUAGE = /"traceLanguage":"(zh-CN|en)"/
 export const storedLanguage = (body: string): Language | null =>
   (STORED_LANGUAGE.exec(body)?.[1] as Language | undefined) ?? null
 
+/** A stored application's id: its first member (StoredApplication, src/schemas/applications.ts). */
+const STORED_ID = /^\{"id":"([0-9a-f-]{36})"/
+
 /**
  * Sends a response body exactly as it was stored, so a replayed idempotent response is
  * byte-identical to the first one (no second serialisation); Content-Language names the language
@@ -89,6 +92,9 @@ const sendStored = (reply: unknown, status: number, body: string, replayed: bool
   // A fresh body is in the request's language already: only a replay is looked at.
   const language = replayed ? storedLanguage(body) : null
   if (language !== null) r.request.language = language
+  // 201 Created names what it created (RFC 9110 §15.3.2): the application, the body's first member.
+  const created = status === 201 ? STORED_ID.exec(body)?.[1] : undefined
+  if (created !== undefined) r.header('location', `/v1/applications/${created}`)
   return r
     .code(status)
     .type('application/json; charset=utf-8')

@@ -16,7 +16,10 @@ export interface Operation {
   query: boolean
   /** it requires an Idempotency-Key header */
   idempotent: boolean
-  responses: Record<string, { content?: Record<string, { schema: unknown }> }>
+  responses: Record<
+    string,
+    { content?: Record<string, { schema: unknown }>; headers?: Record<string, unknown> }
+  >
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the document is JSON, read structurally
@@ -81,4 +84,24 @@ export const responseProblem = (
     return `the body is not JSON: ${body.slice(0, 200)}`
   }
   return validate(json) ? null : ajv.errorsText(validate.errors, { dataVar: 'body' })
+}
+
+/** The response headers of the service's own (RESPONSE_HEADERS, src/plugins/openapi.ts), lower case. */
+const OWN_HEADERS = Object.keys(openapiDocument.components?.headers ?? {}).map((h) => h.toLowerCase())
+
+/**
+ * The service's own headers a response sent that the document does not declare for its operation
+ * and status (names are case-insensitive).
+ */
+export const undeclaredHeaders = (
+  op: Operation,
+  status: number,
+  headers: Record<string, unknown>,
+): string[] => {
+  const declared = new Set(
+    Object.keys(op.responses[String(status)]?.headers ?? {}).map((h) => h.toLowerCase()),
+  )
+  return Object.keys(headers)
+    .map((h) => h.toLowerCase())
+    .filter((h) => OWN_HEADERS.includes(h) && !declared.has(h))
 }

@@ -161,6 +161,13 @@ t.test('applications', async (t) => {
     const again = await post(keys.enterpriseA, body, 'same-key')
     t.equal(again.statusCode, 201)
     t.equal(again.body, first.body, 'the stored response, byte for byte')
+    t.equal(first.headers.location, `/v1/applications/${first.json().id}`, '201 names what it created')
+    t.equal(again.headers.location, first.headers.location, 'and so does its replay')
+    const read = await app.inject({
+      url: first.headers.location as string,
+      headers: bearer(keys.enterpriseA),
+    })
+    t.equal(read.json().id, first.json().id)
     t.equal(await count(database, 'applications'), stored, 'nothing new stored')
     const other = await post(keys.enterpriseA, deepProcessing('p-idem', '2000000.00'), 'same-key')
     t.equal(other.statusCode, 422, 'same key, another body: 422')
@@ -390,6 +397,12 @@ t.test('applications', async (t) => {
     const retried = await correct('c-1', { reason: 'investment was mistyped: 100 000 000.00', facts })
     t.equal(retried.statusCode, 201, 'a retried correction replays its response…')
     t.equal(retried.body, corrected.body, '…byte for byte, and decides nothing again')
+    t.equal(
+      corrected.headers.location,
+      `/v1/applications/${corrected.json().id}`,
+      'the corrected application',
+    )
+    t.equal(retried.headers.location, corrected.headers.location)
     t.equal(
       (await correct('c-1', { reason: 'another reason', facts })).statusCode,
       422,
