@@ -177,8 +177,9 @@ export const IdempotencyHeaders = Type.Object({
     pattern: HEADER_VALUE_PATTERN,
     description:
       'Required (IETF httpapi Idempotency-Key). The same key with the same body returns the stored response, ' +
-      'byte for byte; with another body, 422; while the first request is still running, 409. Keys are scoped ' +
-      'to your API key and kept at least 24 hours (48 h).',
+      'byte for byte; with another body, 422. A request sent while the first with its key is still being ' +
+      'decided waits for it and returns its response (409, with Retry-After, only in the rare case that the ' +
+      'key is held but its response cannot be read yet). Keys are scoped to your API key and kept 48 hours.',
   }),
 })
 
