@@ -2,7 +2,7 @@
 // shows a progress bar until it is done, and prints the summary. The API and key come from flags or
 // the environment: --url (INCENTIVES_URL, default http://127.0.0.1:3000), --key (INCENTIVES_API_KEY,
 // a finance key). --results out.csv|out.jsonl|out.xlsx also saves the results. Exit code 0 when the
-// batch is done, 1 when it failed or could not be sent.
+// batch is done, 1 when it failed, was cancelled or could not be sent or followed.
 
 import { createReadStream, createWriteStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
@@ -72,15 +72,26 @@ const bar = (b: BatchView): string => {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${b.rows.done}/${b.rows.total} rows  ${b.rowsPerSecond ?? '–'} rows/s  ETA ${eta}`
 }
 
+/** The states a batch stays in until someone acts: done, failed, or cancelled (retry resumes the last two). */
+const FINAL = new Set(['done', 'failed', 'cancelled'])
+
 let batch: BatchView
 for (;;) {
-  const response = await fetch(`${base}/v1/batches/${id}`, { headers: auth })
-  batch = (await response.json()) as BatchView
+  const response = await fetch(`${base}/v1/batches/${id}`, { headers: auth }).catch((e: Error) =>
+    fail(`cannot reach ${base}: ${e.message}`),
+  )
+  const body = (await response.json().catch(() => null)) as BatchView | null
+  if (!response.ok || body === null) fail(`${response.status}: ${JSON.stringify(body, null, 2)}`)
+  batch = body!
   process.stderr.write(tty ? `\r${bar(batch)}` : `${bar(batch)}\n`)
-  if (batch.status === 'done' || batch.status === 'failed') break
+  if (FINAL.has(batch.status)) break
   await new Promise((r) => setTimeout(r, 500))
 }
 if (tty) process.stderr.write('\n')
+if (batch.status !== 'done')
+  process.stderr.write(
+    `the batch is ${batch.status}: POST ${base}/v1/batches/${id}/retry resumes it where it stopped\n`,
+  )
 
 const summary = {
   batch: id,
