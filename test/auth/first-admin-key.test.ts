@@ -20,14 +20,20 @@ t.test('not a terminal: a file only its owner can read, in a directory created f
   t.same(written, [], 'nothing on stdout')
 })
 
-t.test('a file left by an earlier run is overwritten and made 0600', async (t) => {
+t.test('a file already there is kept: the key goes to the next free name, 0600', async (t) => {
+  // e.g. the embedded database's key, not yet copied, when the service first starts on PostgreSQL
   const dir = await mkdtemp(join(tmpdir(), 'admin-key-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
   const file = join(dir, 'admin-key.txt')
-  await writeFile(file, 'old', { mode: 0o644 })
-  await deliverFirstAdminKey(KEY, { file, terminal: false, write: () => {} })
-  t.equal((await stat(file)).mode & 0o777, 0o600)
-  t.equal(await readFile(file, 'utf8'), `${KEY}\n`)
+  await writeFile(file, 'the other database key\n', { mode: 0o644 })
+  await writeFile(join(dir, 'admin-key-2.txt'), 'a third\n')
+  const result = await deliverFirstAdminKey(KEY, { file, terminal: false, write: () => {} })
+  const next = join(dir, 'admin-key-3.txt')
+  t.same(result, { to: 'file', path: next })
+  t.equal(await readFile(file, 'utf8'), 'the other database key\n', 'not overwritten')
+  t.equal(await readFile(join(dir, 'admin-key-2.txt'), 'utf8'), 'a third\n')
+  t.equal(await readFile(next, 'utf8'), `${KEY}\n`)
+  t.equal((await stat(next)).mode & 0o777, 0o600)
 })
 
 t.test('a terminal: shown once on stdout, no file', async (t) => {
