@@ -130,6 +130,22 @@ class Metered extends Transform {
   }
 }
 
+/** ZIP (XLSX, ODS) and OLE2 (XLS) files start with these bytes. */
+const WORKBOOK_SIGNATURES = [Buffer.from('504b0304', 'hex'), Buffer.from('d0cf11e0a1b11ae1', 'hex')]
+
+/** Why the bytes are not text, and what to do: a workbook sent as it is, or text in another encoding. */
+const notUtf8 = (head: Buffer | null) =>
+  head !== null &&
+  WORKBOOK_SIGNATURES.some((signature) => head.subarray(0, signature.length).equals(signature))
+    ? {
+        zh: '文件是 Excel 工作簿（XLSX/XLS），不是 CSV：请在 Excel 中“另存为”“CSV UTF-8（逗号分隔）”后上传，或改用 JSON Lines。未保存任何内容。',
+        en: 'The file is an Excel workbook (XLSX/XLS), not CSV: in Excel, "Save As" "CSV UTF-8 (Comma delimited)" and upload that, or send JSON Lines. Nothing was stored.',
+      }
+    : {
+        zh: '文件不是 UTF-8 文本（例如以 GBK/ANSI 另存的 CSV）：请以“CSV UTF-8（逗号分隔）”另存后上传。未保存任何内容。',
+        en: 'The file is not UTF-8 text (a CSV saved as GBK/ANSI, say): save it as "CSV UTF-8 (Comma delimited)" and upload again. Nothing was stored.',
+      }
+
 /**
  * The upload's bytes as UTF-8 text, decoded across chunk boundaries (a character split by a chunk is
  * whole in the text: decoding each chunk alone turned it into two U+FFFD, which changed the row's
@@ -138,10 +154,13 @@ class Metered extends Transform {
  */
 class Utf8Text extends Transform {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true })
+  /** the file's first bytes: a workbook is told apart from text in another encoding */
+  private head: Buffer | null = null
   constructor() {
     super({ readableObjectMode: true })
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.head ??= chunk.subarray(0, 8)
     this.decode(() => this.decoder.decode(chunk, { stream: true }), done)
   }
   override _flush(done: TransformCallback): void {
@@ -152,12 +171,7 @@ class Utf8Text extends Transform {
     try {
       decoded = text()
     } catch {
-      done(
-        new BatchFileError(422, '/problems/batch-not-utf8', {
-          zh: '文件不是 UTF-8 文本。',
-          en: 'The file is not UTF-8 text.',
-        }),
-      )
+      done(new BatchFileError(422, '/problems/batch-not-utf8', notUtf8(this.head)))
       return
     }
     if (decoded.length > 0) this.push(decoded)

@@ -159,6 +159,17 @@ const clientErrorDetail = (error: FastifyError, malformedJson: boolean): Text =>
   return { zh: zh ? zh(error) : error.message, en: error.message }
 }
 
+/**
+ * A 415 says what the route takes: the media types its body is documented with (a batch: CSV or
+ * JSON Lines), or JSON.
+ */
+const withAcceptedTypes = (detail: Text, error: FastifyError, request: FastifyRequest): Text => {
+  if (error.code !== 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return detail
+  const body = (request.routeOptions.schema?.body ?? {}) as { content?: Record<string, unknown> }
+  const accepted = Object.keys(body.content ?? { 'application/json': null }).join(', ')
+  return { zh: `${detail.zh}。请以下列类型之一发送：${accepted}`, en: `${detail.en}. Send one of: ${accepted}` }
+}
+
 const text = (value: string | Text, language: Language, translate = false): string => {
   if (typeof value !== 'string') return localize(value, language)
   const known = translate ? titleText(value) : null
@@ -295,7 +306,7 @@ export default fp(
       }
       // Fastify's own client errors: malformed JSON, unsupported media type, body too large…
       const malformedJson = error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError
-      const detail = clientErrorDetail(error, malformedJson)
+      const detail = withAcceptedTypes(clientErrorDetail(error, malformedJson), error, request)
       return send(reply, {
         type: malformedJson ? PROBLEM_TYPES.validation : 'about:blank',
         title: malformedJson

@@ -6,6 +6,7 @@
 // row of countless errors, are row errors of bounded size.
 
 import { Readable } from 'node:stream'
+import ExcelJS from 'exceljs'
 import t from 'tap'
 import {
   BatchFileError,
@@ -90,7 +91,23 @@ t.test('files refused whole: not UTF-8, not CSV, one fact twice', async (t) => {
     Buffer.from([0xc7, 0xfa]),
     Buffer.from('"}}\n'),
   ])
-  t.match(await refusal('jsonl', latin1), { status: 422, type: '/problems/batch-not-utf8' }, 'GBK bytes (曲)')
+  t.match(
+    await refusal('jsonl', latin1),
+    { status: 422, type: '/problems/batch-not-utf8', message: /GBK.*CSV UTF-8/ },
+    'GBK bytes (曲): what to save it as',
+  )
+  // An XLSX (a ZIP) or an XLS (OLE2) sent as the file: said so, not "not UTF-8" alone.
+  const workbook = await new ExcelJS.Workbook().xlsx.writeBuffer()
+  t.match(
+    await refusal('csv', Buffer.from(workbook)),
+    { status: 422, type: '/problems/batch-not-utf8', message: /Excel workbook.*CSV UTF-8/ },
+    'an XLSX',
+  )
+  t.match(
+    await refusal('csv', Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(504, 0xff)])),
+    { message: /Excel workbook/ },
+    'an XLS',
+  )
   t.match(await refusal('csv', Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe])), {
     status: 422,
     type: '/problems/batch-not-utf8',

@@ -77,6 +77,7 @@ t.test('problems', async (t) => {
     const res = await post('hello', 'text/plain')
     t.equal(res.statusCode, 415)
     t.match(problem(res), { title: 'Unsupported Media Type' }, 'the status title, not the error class')
+    t.match(problem(res).detail, /Send one of: application\/json$/, 'what the route takes')
     const zh = await app.inject({
       method: 'POST',
       url: '/v1/evaluations',

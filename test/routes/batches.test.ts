@@ -290,6 +290,7 @@ t.test('batches', async (t) => {
       { type: 'about:blank', title: '不支持的媒体类型', status: 415 },
       'its own title (Chinese by default)',
     )
+    t.match(text.json().detail, /请以下列类型之一发送：text\/csv, application\/jsonl/, 'and what it takes')
     const quote = await upload(app, keys.finance, 'dry-run', 'a"b,c\n')
     t.equal(quote.statusCode, 422, 'a stray quote: not CSV, never a 500')
     t.match(quote.json(), { type: '/problems/batch-not-csv' })
