@@ -26,6 +26,7 @@ import {
 } from '../db/audit-repository.ts'
 import type { Executor } from '../db/executor.ts'
 import { type ChainProblem, GENESIS_HASH, verifyChain } from './chain.ts'
+import { type DerivedStateReport, verifyDerivedState } from './derived.ts'
 import { type Checkpoint, EMPTY_TREE_ROOT, leafHash, nodeHash } from './merkle.ts'
 
 const HASH = /^[0-9a-f]{64}$/
@@ -117,6 +118,8 @@ export type AuditProblem =
   | ChainProblem
   /** The entry at the head row's seq is not the head row's hash (or the head row was altered). */
   | 'head-mismatch'
+  /** The chain holds, but a table derived from its rows does not follow from them (src/audit/derived.ts). */
+  | 'derived-state-mismatch'
 
 export interface CheckpointReport {
   /** True only when entries 1..size were verified and match the checkpoint: the log only grew. */
@@ -142,6 +145,8 @@ export interface AuditVerification {
   actual: string | null
   problem: AuditProblem | null
   checkpoint?: CheckpointReport
+  /** The derived tables against the audited rows: checked when the range reaches the head. */
+  derived?: DerivedStateReport
 }
 
 export interface VerifyAuditOptions {
@@ -227,6 +232,7 @@ export async function verifyAudit(
       }))
     : []
   let expectedSeq = fromSeq
+  let checkedDerived: DerivedStateReport | null = null
   for await (const batch of readRange(db, fromSeq, toSeq, batchSize)) {
     const entityHashes = await currentEntityHashes(db, batch)
     const chain = verifyChain(batch, { expectedFirstSeq: expectedSeq, prevHash, entityHashes })
@@ -254,6 +260,19 @@ export async function verifyAudit(
     prevHash = last.entry_hash
   }
   if (expectedSeq <= toSeq) return fail(expectedSeq, 'truncated', String(toSeq), String(expectedSeq - 1))
+  // The chain holds up to the head: what is derived from it now must follow from it.
+  if (toSeq === headRow.seq) {
+    const derived = await verifyDerivedState(db)
+    const first = derived.mismatches[0]
+    if (first) {
+      return {
+        ...fail(0, 'derived-state-mismatch', first.expected, `${first.table} ${first.row}: ${first.actual}`),
+        first_bad_seq: null,
+        derived,
+      }
+    }
+    checkedDerived = derived
+  }
   const proven =
     given &&
     grown(
@@ -263,7 +282,7 @@ export async function verifyAudit(
       prevHash,
       proof.map((p) => p.tree.root()),
     )
-  return result(null, proven)
+  return { ...result(null, proven), ...(checkedDerived ? { derived: checkedDerived } : {}) }
 }
 
 /** The report on a checkpoint the log was proven to extend, to `current` (of `size` entries). */

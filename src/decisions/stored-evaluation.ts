@@ -61,3 +61,12 @@ export const parametersOf = (d: StoredEvaluation): ParameterRead[] => {
   const compact = compactOf(d)
   return compact ? compact.parametersUsed.map(readOf) : (d.parameters as ParameterRead[])
 }
+
+/** Each outcome's measure, status and amount: what its outcome row holds (nothing rendered). */
+export const outcomeAmountsOf = (
+  d: StoredEvaluation,
+): { measure: string; status: string; amount: string | null }[] => {
+  const compact = compactOf(d)
+  const outcomes = compact ? compact.outcomes : (d.evaluation as Evaluation).outcomes
+  return outcomes.map((o) => ({ measure: o.measure, status: o.status, amount: o.amount }))
+}

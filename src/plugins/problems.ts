@@ -167,7 +167,10 @@ const withAcceptedTypes = (detail: Text, error: FastifyError, request: FastifyRe
   if (error.code !== 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return detail
   const body = (request.routeOptions.schema?.body ?? {}) as { content?: Record<string, unknown> }
   const accepted = Object.keys(body.content ?? { 'application/json': null }).join(', ')
-  return { zh: `${detail.zh}。请以下列类型之一发送：${accepted}`, en: `${detail.en}. Send one of: ${accepted}` }
+  return {
+    zh: `${detail.zh}。请以下列类型之一发送：${accepted}`,
+    en: `${detail.en}. Send one of: ${accepted}`,
+  }
 }
 
 const text = (value: string | Text, language: Language, translate = false): string => {

@@ -153,6 +153,7 @@ export const AuditVerification = Type.Object(
         Type.Literal('truncated'),
         Type.Literal('checkpoint-mismatch'),
         Type.Literal('head-mismatch'),
+        Type.Literal('derived-state-mismatch'),
         Type.Null(),
       ],
       {
@@ -162,8 +163,61 @@ export const AuditVerification = Type.Object(
           'entity stored now differs from what its latest entry recorded ("missing": no row); ' +
           'truncated: the log stops before to_seq; checkpoint-mismatch: the log up to the ' +
           'checkpoint’s size is not the one it commits to; head-mismatch: the log does not end at the ' +
-          'head the database keeps.',
+          'head the database keeps; derived-state-mismatch: the chain holds, but a table derived from the ' +
+          'rows it vouches for does not follow from them (`derived` lists which; first_bad_seq is null).',
       },
+    ),
+    derived: Type.Optional(
+      Type.Object(
+        {
+          checked: Type.Object(
+            {
+              subjects: Type.Integer({
+                minimum: 0,
+                description: 'Ledger subjects whose running total was checked.',
+              }),
+              decisions: Type.Integer({
+                minimum: 0,
+                description: 'Decisions whose outcome rows were checked.',
+              }),
+            },
+            { additionalProperties: false },
+          ),
+          mismatches: Type.Array(
+            Type.Object(
+              {
+                table: Type.Enum([
+                  'ledger_subjects',
+                  'ledger_once',
+                  'ledger_periods',
+                  'decision_outcomes',
+                ] as const),
+                row: Type.String({
+                  description:
+                    '"<ledger> <key>" (and the item or period) for a ledger; "<decision id> <measure>" for an outcome.',
+                }),
+                expected: Type.String({
+                  description: 'What the audited rows imply ("unexpected": no row should be there).',
+                }),
+                actual: Type.String({ description: 'What the table holds ("missing": no row).' }),
+              },
+              { additionalProperties: false },
+            ),
+            {
+              maxItems: 20,
+              description: 'The first ones found (at most 20): ledgers, then outcomes in decision order.',
+            },
+          ),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'Present when the range reaches the head: the tables the service decides and reports from, recomputed ' +
+            'from the rows the chain vouches for — running totals from the journal of the current decisions, ' +
+            'one-time grants and rewarded days from their journal rows, each outcome row (the grant report’s ' +
+            'amounts) from its decision’s record.',
+        },
+      ),
     ),
     checkpoint: Type.Optional(
       Type.Object(

@@ -124,7 +124,9 @@ const seed = async (db: Executor): Promise<Log> => {
       ruleset_version: '1',
       as_of: '2015-06-01',
       total_amount: '1500000.00',
-      evaluation: JSON.stringify({ outcomes: [{ measure: 'interest-subsidy', amount: '1500000.00' }] }),
+      evaluation: JSON.stringify({
+        outcomes: [{ measure: 'interest-subsidy', status: 'eligible', amount: '1500000.00' }],
+      }),
       parameters: JSON.stringify({}),
       history: JSON.stringify([]),
       supersedes: null,
@@ -145,6 +147,35 @@ const seed = async (db: Executor): Promise<Log> => {
     })
     .returning(LEDGER_ENTRY_ENTITY_COLUMNS)
     .executeTakeFirstOrThrow()
+  // What the service derives from them (src/audit/derived.ts), as a decision of before 2026-12-03
+  // reads after that day's migration: the running total under (credit code, project id), the
+  // outcome row with the grant report's amounts.
+  await db
+    .insertInto('ledger_subjects')
+    .values({
+      ledger: 'interest-subsidy',
+      key: '["91530100MA0000000X","P-1"]',
+      total: '1500000.00',
+      cap: null,
+    })
+    .execute()
+  await db
+    .insertInto('decision_outcomes')
+    .values({
+      decision_id: decision.id,
+      measure: 'interest-subsidy',
+      status: 'eligible',
+      amount: '1500000.00',
+      application_id: application.id,
+      prefecture: null,
+      year: 2015,
+      application_date: '2015-06-01',
+      amount_due: '1500000.00',
+      amount_paid: '1500000.00',
+      amount_unfunded: '0.00',
+      current: true,
+    })
+    .execute()
   // A decision and its ledger movement are audited together, in one append.
   seq['ledger-entry'] = await appendAudit(db, [
     {
@@ -269,6 +300,7 @@ t.test('the log as written verifies, in one batch or many', async (t) => {
         expected: null,
         actual: null,
         problem: null,
+        derived: { checked: { subjects: 1, decisions: 1 }, mismatches: [] },
       },
       `batch size ${batchSize}`,
     )

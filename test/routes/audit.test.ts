@@ -154,6 +154,7 @@ t.test('checkpoint and verify: the log only grew since', async (t) => {
     expected: null,
     actual: null,
     problem: null,
+    derived: { checked: { subjects: 0, decisions: 0 }, mismatches: [] },
   })
   t.match((await get('/v1/audit/verify?from_seq=2&to_seq=3')).json(), { valid: true, checked: 2 })
 
