@@ -19,7 +19,8 @@
 // - 1.4.0 (2026-12-06): a ledger's identifier is written one way. The ids that key a limit (a project's,
 //   a platform's, an institute's or achievement's, a standard's or certificate's, a person's) are
 //   refused unless in their standard form: no spaces at either end, no invisible (format or control)
-//   characters, Unicode NFKC (no full-width letters, composed accents). Before, "nerc-1 " and
+//   characters, Unicode NFKC (no full-width letters, composed accents), dashes as "-", no Cyrillic or
+//   Greek lookalike among Latin letters. Before, "nerc-1 " and
 //   "ｎｅｒｃ－１" were other platforms than "nerc-1" and each was granted (src/engine/validate.ts). And
 //   §19's three consecutive years are the years awarded, whichever was decided first: a claim for a
 //   year before the person's earliest award year starts the run there when every year awarded still

@@ -278,15 +278,42 @@ const text: Check = (value) =>
 // 1.4.0 an id is taken only in its standard form: Unicode NFKC (full-width letters and digits,
 // ideographic spaces and decomposed accents written the usual way), no invisible characters (format,
 // control, line and paragraph separators: a zero-width space, a BOM), no spaces at either end and no
-// run of spaces. A form that differs is refused with the form to write, never rewritten silently:
-// the decision stores the facts as sent. (Case is kept as written: ids such as "nerc-1" are not
-// upper-cased, and a case-insensitive key would need every stored key migrated.)
+// run of spaces, dashes written as the hyphen-minus "-" (a hyphen U+2010, an en or em dash, a minus
+// sign look the same), and in an id written in Latin letters, no Cyrillic or Greek letter that looks
+// like a Latin one ("nеrc" with a Cyrillic е is "nerc" to a reader, another subject to a key). A form
+// that differs is refused with the form to write, never rewritten silently: the decision stores the
+// facts as sent. (Case is kept as written: ids such as "nerc-1" are not upper-cased, and a
+// case-insensitive key would need every stored key migrated.)
 const PLAIN_ID = /^[\x21-\x7e](?:[\x21-\x7e]| (?! ))*$/
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu
+/** Hyphens and dashes NFKC keeps apart from "-": U+2010–U+2015, the minus sign, small and long em dashes. */
+const DASHES = /[\u2010-\u2015\u2212\uFE58\u2E3A\u2E3B]/gu
+/** Cyrillic and Greek letters drawn like Latin ones (Unicode's confusables), and their Latin twin. */
+const LATIN_LOOKALIKES: Readonly<Record<string, string>> = Object.fromEntries(
+  [
+    // Cyrillic
+    'аa еe оo рp сc уy хx іi јj ѕs һh ԁd ԛq ԝw ѵv',
+    'АA ВB ЕE КK МM НH ОO РP СC ТT УY ХX ІI ЈJ ЅS ԚQ ԜW',
+    // Greek
+    'οo νv ιi κk',
+    'ΑA ΒB ΕE ΖZ ΗH ΙI ΚK ΜM ΝN ΟO ΡP ΤT ΥY ΧX',
+  ]
+    .join(' ')
+    .split(' ')
+    .map((pair) => [pair[0]!, pair[1]!]),
+)
+const LOOKALIKE = new RegExp(`[${Object.keys(LATIN_LOOKALIKES).join('')}]`, 'gu')
+const LATIN_LETTER = /[A-Za-z]/
 
-/** The standard form of an identifier: NFKC, without invisible characters, single spaces, trimmed. */
-export const standardIdentifier = (id: string): string =>
-  id.normalize('NFKC').replace(/\s+/gu, ' ').replace(INVISIBLE, '').trim()
+/**
+ * The standard form of an identifier: NFKC, without invisible characters, single spaces, trimmed,
+ * dashes as "-", and — when it has Latin letters — Latin letters for their Cyrillic and Greek
+ * lookalikes (an id written wholly in Cyrillic or Greek keeps its letters).
+ */
+export const standardIdentifier = (id: string): string => {
+  const plain = id.normalize('NFKC').replace(/\s+/gu, ' ').replace(INVISIBLE, '').trim().replace(DASHES, '-')
+  return LATIN_LETTER.test(plain) ? plain.replace(LOOKALIKE, (c) => LATIN_LOOKALIKES[c]!) : plain
+}
 
 const identifier: Check = (value) => {
   const problem = text(value)
@@ -298,8 +325,8 @@ const identifier: Check = (value) => {
   if (standard === id) return null
   if (standard === '') return { zh: '必须包含可见字符', en: 'must contain a visible character' }
   return {
-    zh: `标识须按标准形式书写（两端无空格、无不可见字符、无全角字符，Unicode NFKC），应写作 ${JSON.stringify(standard)}，而不是 ${JSON.stringify(id)}`,
-    en: `an identifier must be written in its standard form (no spaces at either end, no invisible characters, no full-width letters: Unicode NFKC): ${JSON.stringify(standard)}, not ${JSON.stringify(id)}`,
+    zh: `标识须按标准形式书写（两端无空格、无不可见字符、无全角字符（Unicode NFKC）、连字符写作 "-"、拉丁字母标识中不夹形似的西里尔或希腊字母），应写作 ${JSON.stringify(standard)}，而不是 ${JSON.stringify(id)}`,
+    en: `an identifier must be written in its standard form (no spaces at either end, no invisible characters, no full-width letters (Unicode NFKC), dashes as "-", no Cyrillic or Greek letter looking like a Latin one among Latin letters): ${JSON.stringify(standard)}, not ${JSON.stringify(id)}`,
   }
 }
 

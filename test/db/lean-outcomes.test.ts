@@ -186,12 +186,21 @@ t.test('plain ineligible outcomes are folded, and read back whole', async (t) =>
     t.same(await every('decision_outcomes_all'), before, 'up again: the same outcomes')
     t.equal(await shown(), body, 'up again (the jsonb record converted to text): byte for byte')
     const audit = await verifyAudit(db, { toSeq: Number.MAX_SAFE_INTEGER })
-    t.equal(audit.checked, audit.to_seq, 'every audit entry verifies (entity hashes from the converted records)')
+    t.equal(
+      audit.checked,
+      audit.to_seq,
+      'every audit entry verifies (entity hashes from the converted records)',
+    )
     // Every outcome row follows from its decision's record — but the one the first subtest stored by
     // hand for a measure the record does not have, which the verification names.
     t.match(audit, { valid: false, problem: 'derived-state-mismatch' })
     t.match(audit.derived?.mismatches, [
-      { table: 'decision_outcomes', row: / measure-of-2030$/, expected: 'unexpected', actual: /^\["ineligible"/ },
+      {
+        table: 'decision_outcomes',
+        row: / measure-of-2030$/,
+        expected: 'unexpected',
+        actual: /^\["ineligible"/,
+      },
     ])
     t.equal(audit.derived?.mismatches.length, 1, 'and only that one')
   })

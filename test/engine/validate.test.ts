@@ -432,6 +432,11 @@ t.test(
       [],
       'Chinese, one space inside, composed é',
     )
+    t.same(
+      applicationProblems(withIds('Москва-1', 'β-catenin-lab', 'Αθήνα')),
+      [],
+      'wholly Cyrillic or Greek ids keep their letters; a Greek letter that looks like no Latin one stays',
+    )
     const cases: [string, string][] = [
       ['nerc-1 ', 'nerc-1'],
       [' nerc-1', 'nerc-1'],
@@ -442,6 +447,14 @@ t.test(
       ['GB/T  34567', 'GB/T 34567'],
       ['GB/T\u300034567', 'GB/T 34567'],
       ['Cafe\u0301', 'Café'],
+      // dashes that look like "-", and Cyrillic or Greek letters that look like Latin ones
+      ['nerc\u2010rare\u2010metals', 'nerc-rare-metals'],
+      ['nerc\u2013rare\u2013metals', 'nerc-rare-metals'],
+      ['nerc\u2014rare\u2212metals', 'nerc-rare-metals'],
+      ['n\u0435rc-rare-metals', 'nerc-rare-metals'],
+      ['qj-copp\u0435r-foil', 'qj-copper-foil'],
+      ['\u0391\u0392C-1', 'ABC-1'],
+      ['GB/T 0000\u2013\u03bf', 'GB/T 0000-o'],
     ]
     for (const [written, standard] of cases) {
       const problems = applicationProblems(withIds(written, written, written))
