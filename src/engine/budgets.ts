@@ -15,6 +15,7 @@ import type { BudgetState, History, LedgerSubject } from './ledgers.ts'
 import type { CompactOutcome, MeasureRun } from './measure.ts'
 import { MEASURES } from './measures/index.ts'
 import { Rational } from './money.ts'
+import { prefecture } from './prefectures.ts'
 import type { Application, MeasureId } from './types.ts'
 
 /**
@@ -82,6 +83,20 @@ const label = (b: BudgetState) => ({
   en: `the ${b.year} ${b.measure} budget${b.prefecture === null ? ' (province-wide)' : ` of ${b.prefecture}`}`,
 })
 
+/**
+ * The budget as people name it (ruleset 1.4.0 on: reasons are stored with the decision, so earlier
+ * ones keep their ids): the measure's title and the prefecture's name, in each language —
+ * "2015年精深加工、延长产业链项目贴息补助（曲靖市）预算", not "2015年interest-subsidy（qujing）预算".
+ */
+const namedLabel = (b: BudgetState) => {
+  const title = MEASURES.find((m) => m.id === b.measure)?.title ?? { zh: b.measure, en: b.measure }
+  const place = b.prefecture === null ? null : (prefecture(b.prefecture) ?? null)
+  return {
+    zh: `${b.year}年${title.zh}${b.prefecture === null ? '全省' : `（${place?.zh ?? b.prefecture}）`}预算`,
+    en: `the ${b.year} budget of “${title.en}”${b.prefecture === null ? ' (province-wide)' : ` in ${place?.en ?? b.prefecture}`}`,
+  }
+}
+
 /** args: [year, measure, prefecture, amount, drawn, queued ahead] */
 const BUDGET_COVERS = defineCondition('', {
   key: 'budget-covers-amount',
@@ -139,7 +154,7 @@ export const applyBudget = (
       ],
     }
   }
-  const b = label(budget)
+  const b = run.rulings20261206 ? namedLabel(budget) : label(budget)
   const reason =
     budget.queued > 0
       ? {

@@ -25,7 +25,9 @@
 //   §19's three consecutive years are the years awarded, whichever was decided first: a claim for a
 //   year before the person's earliest award year starts the run there when every year awarded still
 //   lies within it (a correction that gives back the first year and decides it again, unchanged, no
-//   longer finds it outside the run; src/engine/measures/talent-iit-reward.ts).
+//   longer finds it outside the run; src/engine/measures/talent-iit-reward.ts). An unfunded outcome's
+//   reason names its budget by the measure's title and the prefecture's name (src/engine/budgets.ts),
+//   as 1.3.0 did for vocabulary values.
 
 export const RULESET_VERSIONS = ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0'] as const
 export type RulesetVersion = (typeof RULESET_VERSIONS)[number]

@@ -145,3 +145,29 @@ t.test('budgetScopeKey: one key, the same candidates; another year or prefecture
   t.not(budgetScopeKey(elsewhere), budgetScopeKey(facts))
   t.notSame(budgetCandidates(elsewhere), budgetCandidates(facts))
 })
+
+t.test(
+  'the reasons name the budget as people do (1.4.0): the measure’s title, the prefecture’s name',
+  async (t) => {
+    const qujing = budget({ amount: '100.00', drawn: '0.00', prefecture: 'qujing' })
+    const { outcome } = subsidy({ budgets: [qujing] })
+    t.equal(
+      outcome.reasons[0]!.message.zh,
+      '2015年精深加工、延长产业链项目贴息补助（曲靖市）预算余额100.00元不足以支付应付金额60000.00元，待预算追加后拨付',
+    )
+    t.match(
+      outcome.reasons[0]!.message.en,
+      /^the 2015 budget of “Interest subsidy .*” in Qujing has 100\.00 left/,
+    )
+    const queued = subsidy({ budgets: [budget({ amount: '1000000.00', drawn: '0.00', queued: 2 })] }).outcome
+    t.match(
+      queued.reasons[0]!.message.zh,
+      /^2015年精深加工、延长产业链项目贴息补助全省预算已有2项更早的待拨付申请/,
+    )
+    // 1.3.0 decisions keep the words they were stored with
+    const earlier = evaluate(facts, { history: { budgets: [qujing] }, ruleset: '1.3.0' }).outcomes.find(
+      (o) => o.measure === 'interest-subsidy',
+    )!
+    t.match(earlier.reasons[0]!.message.zh, /^2015年interest-subsidy（qujing）预算余额/)
+  },
+)
