@@ -116,12 +116,12 @@ export async function* decisionOutcomes(db: Executor, size: number): AsyncGenera
     const page = await sql<DecisionOutcomes>`
       select d.seq::text as seq, d.id, d.evaluation, d.parameters, d.record_format as "recordFormat",
              d.application_id as "applicationId", a.facts #>> '{project,prefecture}' as prefecture,
-             a.application_date::text as "applicationDate",
+             to_char(a.application_date, 'YYYY-MM-DD') as "applicationDate",
              not exists (select 1 from decisions s where s.supersedes = d.id) as current,
              coalesce((select json_agg(json_build_object(
                         'measure', o.measure, 'status', o.status, 'amount', o.amount::text,
                         'application_id', o.application_id, 'prefecture', o.prefecture, 'year', o.year,
-                        'application_date', o.application_date::text, 'amount_due', o.amount_due::text,
+                        'application_date', to_char(o.application_date, 'YYYY-MM-DD'), 'amount_due', o.amount_due::text,
                         'amount_paid', o.amount_paid::text, 'amount_unfunded', o.amount_unfunded::text,
                         'current', o.current) order by o.measure)
                        from decision_outcomes_all o where o.decision_id = d.id), '[]'::json) as rows
