@@ -16,6 +16,7 @@ import {
   TEXT_PATTERN,
   TEXT_RULE,
 } from '../schemas/common.ts'
+import { GROUP_BY_PATTERN, REPORT_STATUSES, STATUS_LIST_PATTERN } from '../schemas/reports.ts'
 import type { Text } from './language.ts'
 
 export interface AjvError {
@@ -37,6 +38,14 @@ const PATTERN_RULES: Record<string, Text> = {
   [PARAMETER_NAME_PATTERN]: {
     zh: '必须是以点分隔的参数名（GET /v1/parameters 列出全部参数）',
     en: 'must be a dotted parameter name (GET /v1/parameters lists them)',
+  },
+  [GROUP_BY_PATTERN]: {
+    zh: '必须是以逗号分隔的 prefecture、measure、year（至多三项），或留空只给合计',
+    en: 'must be prefecture, measure and year, comma-separated (at most three), or empty for the totals only',
+  },
+  [STATUS_LIST_PATTERN]: {
+    zh: `必须是以逗号分隔的结果状态：${REPORT_STATUSES.join('、')}`,
+    en: `must be outcome statuses, comma-separated: ${REPORT_STATUSES.join(', ')}`,
   },
 }
 

@@ -609,7 +609,10 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
             stringify({
               bom: true,
               header: true,
-              columns: RESULT_COLUMNS.map(([key, header]) => ({ key, header })),
+              columns: RESULT_COLUMNS.map(([key, en, zh]) => ({
+                key,
+                header: request.query.headers === 'zh' ? zh : en,
+              })),
             }),
           ),
         )

@@ -82,6 +82,13 @@ export const BatchResultsQuery = Type.Object(
         description: 'Overrides the Accept header (application/jsonl, text/csv, or the XLSX media type).',
       }),
     ),
+    headers: Type.Optional(
+      Type.Enum(['en', 'zh'] as const, {
+        description:
+          'CSV only: the header row in English keys (default: row, rowStatus, measure…) or in Chinese (行号, 行状态, ' +
+          '措施…, as the XLSX has them).',
+      }),
+    ),
   },
   { additionalProperties: false },
 )

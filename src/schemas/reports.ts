@@ -9,6 +9,10 @@ const Money = (description: string) =>
 export const REPORT_STATUSES = ['eligible', 'ineligible', 'capped', 'needs-review', 'unfunded'] as const
 const STATUS = `(${REPORT_STATUSES.join('|')})`
 const GROUP = '(prefecture|measure|year)'
+/** groupBy: up to three of prefecture, measure, year, comma-separated, or empty (totals only). */
+export const GROUP_BY_PATTERN = `^(${GROUP}(,${GROUP}){0,2})?$`
+/** status: outcome statuses, comma-separated. */
+export const STATUS_LIST_PATTERN = `^${STATUS}(,${STATUS}){0,4}$`
 
 export const REPORT_FORMATS = ['json', 'csv', 'xlsx'] as const
 
@@ -16,7 +20,7 @@ export const GrantReportQuery = Type.Object(
   {
     groupBy: Type.Optional(
       Type.String({
-        pattern: `^(${GROUP}(,${GROUP}){0,2})?$`,
+        pattern: GROUP_BY_PATTERN,
         description:
           'Comma-separated, each at most once: prefecture, measure, year (of the application date). ' +
           'Default "prefecture,measure,year"; empty ("groupBy=") gives the totals only.',
@@ -26,7 +30,7 @@ export const GrantReportQuery = Type.Object(
     to: Type.Optional(IsoDate('Application date on or before.')),
     status: Type.Optional(
       Type.String({
-        pattern: `^${STATUS}(,${STATUS}){0,4}$`,
+        pattern: STATUS_LIST_PATTERN,
         description: `Outcome statuses counted, comma-separated (${REPORT_STATUSES.join(', ')}); all when absent.`,
       }),
     ),

@@ -96,6 +96,15 @@ t.test('batches', async (t) => {
       /^\uFEFFrow,rowStatus,measure,status,amount,reasonCodes,reasonZh,applicationId,decisionId,errors\n/,
     )
     t.match(csv.body, /1,decided,interest-subsidy,eligible,7200000\.00,/)
+    const zhCsv = await app.inject({
+      url: `/v1/batches/${batch.id}/results?format=csv&headers=zh`,
+      headers: bearer(keys.finance),
+    })
+    t.match(
+      zhCsv.body,
+      /^\uFEFF行号,行状态,措施,结果,金额\(元\),原因代码,原因,申请编号,决定编号,错误\n1,decided,/,
+      'Chinese headers, as the XLSX',
+    )
     const xlsx = await app.inject({
       url: `/v1/batches/${batch.id}/results`,
       headers: {

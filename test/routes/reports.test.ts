@@ -348,5 +348,11 @@ t.test('grant report', async (t) => {
       t.match(r.headers['content-type'], /^application\/problem\+json/)
       t.match(r.json().errors, [{ parameter }], `names ${parameter}`)
     }
+    // what the values may be, in words, not the regular expression
+    const county = (await report('?groupBy=county')).json()
+    t.match(county.errors[0].detail, /^必须是以逗号分隔的 prefecture、measure、year/)
+    t.notMatch(county.detail, /\^|\(prefecture\|/, 'no pattern shown')
+    const paid = (await report('?status=paid', { 'accept-language': 'en' })).json()
+    t.match(paid.errors[0].detail, /must be outcome statuses, comma-separated: eligible, ineligible, capped/)
   })
 })
