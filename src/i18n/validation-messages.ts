@@ -9,6 +9,7 @@ import {
   MONEY_PATTERN,
   RATIO_PATTERN,
 } from '../schemas/application.ts'
+import { FROM_SEQ_PATTERN, PAGE_SIZE_PATTERN } from '../schemas/audit.ts'
 import {
   ISO_DATE_PATTERN,
   ISO_DATE_RULE,
@@ -39,6 +40,8 @@ const PATTERN_RULES: Record<string, Text> = {
     zh: '必须是以点分隔的参数名（GET /v1/parameters 列出全部参数）',
     en: 'must be a dotted parameter name (GET /v1/parameters lists them)',
   },
+  [FROM_SEQ_PATTERN]: { zh: '必须是不小于 1 的整数', en: 'must be a whole number of at least 1' },
+  [PAGE_SIZE_PATTERN]: { zh: '必须是 1 至 500 之间的整数', en: 'must be a whole number from 1 to 500' },
   [GROUP_BY_PATTERN]: {
     zh: '必须是以逗号分隔的 prefecture、measure、year（至多三项），或留空只给合计',
     en: 'must be prefecture, measure and year, comma-separated (at most three), or empty for the totals only',

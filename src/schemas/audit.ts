@@ -6,6 +6,10 @@ import { type Static, Type } from 'typebox'
 import { PlainText } from './common.ts'
 
 const SEQ_PATTERN = '^[0-9]{1,15}$'
+/** A seq of an entry: 1 or more. */
+export const FROM_SEQ_PATTERN = '^[1-9][0-9]{0,14}$'
+/** Entries per page: 1 to 500 (MAX_PAGE_SIZE, src/db/audit-repository.ts). */
+export const PAGE_SIZE_PATTERN = '^([1-9][0-9]?|[1-4][0-9]{2}|500)$'
 const HASH_PATTERN = '^[0-9a-f]{64}$'
 
 const SeqParameter = (description: string) => Type.String({ pattern: SEQ_PATTERN, description })
@@ -46,7 +50,9 @@ export const AuditEntry = Type.Object(
 
 export const AuditEntriesQuery = Type.Object(
   {
-    from_seq: Type.Optional(SeqParameter('Entries with seq ≥ this.')),
+    from_seq: Type.Optional(
+      Type.String({ pattern: FROM_SEQ_PATTERN, description: 'Entries with seq ≥ this (1 or more).' }),
+    ),
     to_seq: Type.Optional(SeqParameter('Entries with seq ≤ this.')),
     entity: Type.Optional(
       Type.String({
@@ -67,7 +73,7 @@ export const AuditEntriesQuery = Type.Object(
       Type.String({ format: 'date-time', description: 'Entries at or before this instant.' }),
     ),
     limit: Type.Optional(
-      Type.String({ pattern: '^[0-9]{1,3}$', description: 'Entries per page, 1 to 500 (default 100).' }),
+      Type.String({ pattern: PAGE_SIZE_PATTERN, description: 'Entries per page, 1 to 500 (default 100).' }),
     ),
     cursor: Type.Optional(
       Type.String({ pattern: SEQ_PATTERN, description: 'next_cursor of the previous page (opaque).' }),
@@ -118,7 +124,12 @@ const PlainCheckpoint = Type.Object(CheckpointFields, { additionalProperties: fa
 
 export const AuditVerifyQuery = Type.Object(
   {
-    from_seq: Type.Optional(SeqParameter('First seq to verify (default 1; 1 when a checkpoint is given).')),
+    from_seq: Type.Optional(
+      Type.String({
+        pattern: FROM_SEQ_PATTERN,
+        description: 'First seq to verify, 1 or more (default 1; 1 when a checkpoint is given).',
+      }),
+    ),
     to_seq: Type.Optional(SeqParameter('Last seq to verify (default and at most the head).')),
     size: Type.Optional(SeqParameter('An earlier checkpoint’s size (with root and head_hash).')),
     root: Type.Optional(Hash('An earlier checkpoint’s root (with size and head_hash).')),

@@ -123,6 +123,19 @@ t.test('bad query parameters: 400 naming the parameter', async (t) => {
     t.match(res.headers['content-type'], /^application\/problem\+json/)
     t.match(res.json(), { status: 400, errors: [{ parameter }] }, `${url} names ${parameter}`)
   }
+  // the document says what the route checks: the pattern refuses them, in words
+  for (const [url, words] of [
+    ['/v1/audit/entries?limit=501', 'must be a whole number from 1 to 500'],
+    ['/v1/audit/entries?limit=0', 'must be a whole number from 1 to 500'],
+    ['/v1/audit/verify?from_seq=0', 'must be a whole number of at least 1'],
+  ] as const) {
+    const res = await app.inject({
+      url,
+      headers: { authorization: `Bearer ${auditor.key}`, 'accept-language': 'en' },
+    })
+    t.equal(res.json().errors[0].detail, words, url)
+  }
+  t.equal((await get('/v1/audit/entries?limit=500')).statusCode, 200, '500 is allowed')
 })
 
 t.test('checkpoint and verify: the log only grew since', async (t) => {
