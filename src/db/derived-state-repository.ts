@@ -109,7 +109,7 @@ export interface DecisionOutcomes {
   }[]
 }
 
-/** Decisions after `afterSeq`, in seq order, `size` at a time, each with its outcome rows. */
+/** Every decision, in seq order, `size` at a time, each with its outcome rows and what they follow from. */
 export async function* decisionOutcomes(db: Executor, size: number): AsyncGenerator<DecisionOutcomes[]> {
   let after = '0'
   for (;;) {

@@ -15,7 +15,7 @@ import { join } from 'node:path'
 import pg from 'pg'
 import t from 'tap'
 import { deepProcessing } from '../helpers/fixtures.ts'
-import { type Cluster, createCluster, findPostgresBin, freePort } from './helpers/cluster.ts'
+import { type Cluster, createCluster, freePort, postgresBinFor } from './helpers/cluster.ts'
 import { adminKeyOf, type Instance, startInstance, waitReady } from './helpers/instance.ts'
 
 // 6% of 1 000 000.00: each application is due 60 000.00; the first budget pays 10 of them.
@@ -29,13 +29,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 t.test(
   'a top-up killed mid-transaction: after a restart, each queued outcome funded once, in order',
   async (t) => {
-    const bin = await findPostgresBin()
-    if (!bin) {
-      const why = 'the fault suite needs the PostgreSQL server binaries (initdb, pg_ctl)'
-      if (process.env['CI'] === 'true') t.fail(`${why}: none found (install postgresql, or set PG_BIN)`)
-      else t.comment(`SKIPPED: ${why}; none found (set PG_BIN)`)
-      return
-    }
+    const bin = await postgresBinFor(t)
+    if (!bin) return
     const cluster: Cluster = await createCluster(bin)
     t.teardown(() => cluster.destroy())
     await cluster.start()

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import pg from 'pg'
 import t from 'tap'
 import { creditCodeCheckCharacter } from '../../src/engine/validate.ts'
-import { createCluster, findPostgresBin, freePort } from './helpers/cluster.ts'
+import { createCluster, freePort, postgresBinFor } from './helpers/cluster.ts'
 import { adminKeyOf, startInstance, waitReady } from './helpers/instance.ts'
 
 const ROWS = 8_000
@@ -32,13 +32,8 @@ const csv = (rows: number): string => {
 t.test(
   'PostgreSQL stopped mid-batch: the API stays up, answers 503, and the batch resumes once',
   async (t) => {
-    const bin = await findPostgresBin()
-    if (!bin) {
-      const why = 'the fault suite needs the PostgreSQL server binaries (initdb, pg_ctl)'
-      if (process.env['CI'] === 'true') t.fail(`${why}: none found (install postgresql, or set PG_BIN)`)
-      else t.comment(`SKIPPED: ${why}; none found (set PG_BIN)`)
-      return
-    }
+    const bin = await postgresBinFor(t)
+    if (!bin) return
     const cluster = await createCluster(bin)
     t.teardown(() => cluster.destroy())
     await cluster.start()

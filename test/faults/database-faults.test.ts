@@ -20,7 +20,7 @@ import { promisify } from 'node:util'
 import pg from 'pg'
 import t from 'tap'
 import { REFERENCES_SQL, type ReferenceCount } from '../helpers/references.ts'
-import { type Cluster, createCluster, findPostgresBin, freePort } from './helpers/cluster.ts'
+import { type Cluster, createCluster, freePort, postgresBinFor } from './helpers/cluster.ts'
 import { adminKeyOf, childEnv, type Instance, ROOT, startInstance, waitReady } from './helpers/instance.ts'
 
 const runFile = promisify(execFile)
@@ -70,13 +70,8 @@ for (let p = 0; p < PROJECTS; p++) {
 }
 
 t.test('faults under load: nothing lost, nothing twice, caps exact, audit verifies', async (t) => {
-  const bin = await findPostgresBin()
-  if (!bin) {
-    const why = 'the fault suite needs the PostgreSQL server binaries (initdb, pg_ctl)'
-    if (process.env['CI'] === 'true') t.fail(`${why}: none found (install postgresql, or set PG_BIN)`)
-    else t.comment(`SKIPPED: ${why}; none found (set PG_BIN)`)
-    return
-  }
+  const bin = await postgresBinFor(t)
+  if (!bin) return
   const started = Date.now()
   const cluster: Cluster = await createCluster(bin)
   t.teardown(() => cluster.destroy())

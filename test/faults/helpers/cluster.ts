@@ -29,6 +29,22 @@ export const findPostgresBin = async (): Promise<string | null> => {
   return candidates.find((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl'))) ?? null
 }
 
+/**
+ * The binaries, or null after saying why there are none: in CI that fails the test (a fault suite
+ * that cannot run must not pass), elsewhere it is a comment that says the test was skipped.
+ */
+export const postgresBinFor = async (t: {
+  fail: (message: string) => void
+  comment: (message: string) => void
+}) => {
+  const bin = await findPostgresBin()
+  if (bin) return bin
+  const why = 'the fault suite needs the PostgreSQL server binaries (initdb, pg_ctl)'
+  if (process.env['CI'] === 'true') t.fail(`${why}: none found (install postgresql, or set PG_BIN)`)
+  else t.comment(`SKIPPED: ${why}; none found (set PG_BIN)`)
+  return null
+}
+
 export const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
     const server = createServer()
