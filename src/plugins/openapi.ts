@@ -78,41 +78,29 @@ interface Operation {
   >
 }
 
+const header = (description: string, type: 'string' | 'integer' = 'string', format?: string) => ({
+  description,
+  schema: { type, ...(format ? { format } : {}) },
+})
+
 /** The response headers the plugins send (src/plugins), declared once and referred to. */
 export const RESPONSE_HEADERS = {
-  'X-Request-Id': {
-    description: 'The id of this request in the service’s logs (a UUID; quote it when reporting a problem).',
-    schema: { type: 'string' },
-  },
-  'RateLimit-Limit': {
-    description: 'Requests allowed per window for this caller (draft-ietf-httpapi-ratelimit-headers).',
-    schema: { type: 'integer' },
-  },
-  'RateLimit-Remaining': {
-    description: 'Requests left in the current window.',
-    schema: { type: 'integer' },
-  },
-  'RateLimit-Reset': {
-    description: 'Seconds until the window resets.',
-    schema: { type: 'integer' },
-  },
-  'Retry-After': {
-    description: 'Seconds to wait before retrying (RFC 9110 §10.2.3).',
-    schema: { type: 'integer' },
-  },
-  'WWW-Authenticate': {
-    description: 'The scheme the key is sent with: Bearer (RFC 6750).',
-    schema: { type: 'string' },
-  },
-  Location: {
-    description: 'Where the resource created or concerned is read.',
-    schema: { type: 'string', format: 'uri-reference' },
-  },
-  'Preference-Applied': {
-    description: 'explain=full when `Prefer: return=representation; explain=full` was honoured (RFC 7240).',
-    schema: { type: 'string' },
-  },
-} as const
+  'X-Request-Id': header(
+    'The id of this request in the service’s logs (a UUID; quote it when reporting a problem).',
+  ),
+  'RateLimit-Limit': header(
+    'Requests allowed per window for this caller (draft-ietf-httpapi-ratelimit-headers).',
+    'integer',
+  ),
+  'RateLimit-Remaining': header('Requests left in the current window.', 'integer'),
+  'RateLimit-Reset': header('Seconds until the window resets.', 'integer'),
+  'Retry-After': header('Seconds to wait before retrying (RFC 9110 §10.2.3).', 'integer'),
+  'WWW-Authenticate': header('The scheme the key is sent with: Bearer (RFC 6750).'),
+  Location: header('Where the resource created or concerned is read.', 'string', 'uri-reference'),
+  'Preference-Applied': header(
+    'explain=full when `Prefer: return=representation; explain=full` was honoured (RFC 7240).',
+  ),
+}
 
 const headerRef = (name: keyof typeof RESPONSE_HEADERS) => ({ $ref: `#/components/headers/${name}` })
 

@@ -7,7 +7,7 @@
 
 import { sql } from 'kysely'
 import t from 'tap'
-import { type AuditVerification, verifyAudit } from '../../src/audit/verify.ts'
+import { type AuditVerification, currentCheckpoint, verifyAudit } from '../../src/audit/verify.ts'
 import type { Executor } from '../../src/db/executor.ts'
 import { testApp } from '../helpers/app.ts'
 import { testDatabase } from '../helpers/database.ts'
@@ -46,14 +46,17 @@ await app.inject({
 
 const ROLLBACK = new Error('rollback')
 /** Tampers with triggers off (a superuser), verifies in the same transaction, rolls back. */
-const tampered = async (tamper: (trx: Executor) => Promise<unknown>): Promise<AuditVerification> => {
+const tampered = async (
+  tamper: (trx: Executor) => Promise<unknown>,
+  options: Parameters<typeof verifyAudit>[1] = {},
+): Promise<AuditVerification> => {
   let result: AuditVerification | undefined
   await database.db
     .transaction()
     .execute(async (trx) => {
       await sql`set local session_replication_role = replica`.execute(trx)
       await tamper(trx)
-      result = await verifyAudit(trx)
+      result = await verifyAudit(trx, options)
       throw ROLLBACK
     })
     .catch((error) => {
@@ -83,6 +86,21 @@ t.test('a running total set back: the journal of the current decisions says othe
   t.match(result.derived!.mismatches, [
     { table: 'ledger_subjects', row: /derived/, expected: '7200000.00', actual: '0.00' },
   ])
+})
+
+t.test('with a checkpoint: the log is proven to extend it, and the derived state still fails', async (t) => {
+  const now = await currentCheckpoint(database.db)
+  if (!now.ok) throw new Error(now.detail.en)
+  const { size, root, head_hash } = now.checkpoint
+  const result = await tampered(
+    (trx) => sql`update ledger_subjects set total = 0 where ledger = 'interest-subsidy'`.execute(trx),
+    { checkpoint: { size, root, head_hash } },
+  )
+  t.match(result, {
+    valid: false,
+    problem: 'derived-state-mismatch',
+    checkpoint: { consistent: true, current: { size } },
+  })
 })
 
 t.test('a running total deleted: missing', async (t) => {
