@@ -21,14 +21,17 @@ export interface TotalMismatch {
  * what the current decisions were granted. Journal rows written before 2026-12-03 name an
  * interest-subsidy subject by its project id alone; they are keyed as the migration of that day
  * re-keyed the totals (credit code and project id of the decision's application, as a JSON array).
+ * Every key is folded as the rows are stored (ledger_key_fold, migration 2026-12-06T2100): the
+ * journal keeps the ids' letter case as written before ruleset 1.5.0.
  */
 export const totalMismatches = async (db: Executor, limit: number) => {
   const rows = await sql<TotalMismatch>`
     with journal as (
       select e.ledger,
-             case when e.ledger = 'interest-subsidy' and e.key not like '[%'
-                  then '[' || to_json(a.enterprise_credit_code)::text || ',' || to_json(a.project_id)::text || ']'
-                  else e.key end as key,
+             ledger_key_fold(e.ledger,
+               case when e.ledger = 'interest-subsidy' and e.key not like '[%'
+                    then '[' || to_json(a.enterprise_credit_code)::text || ',' || to_json(a.project_id)::text || ']'
+                    else e.key end) as key,
              sum(e.amount) as total
       from ledger_entries e
       join decisions d on d.id = e.decision_id
@@ -60,25 +63,41 @@ export interface MissingGrant {
  * One-time grants and rewarded days journaled by current decisions (from 2026-12-03 on: rows with an
  * item or a period) that are missing from ledger_once / ledger_periods, whose rows are what refuses
  * a second grant: a row removed there would let the same platform, or the same tax day, be paid again.
+ * Keys are compared folded (ledger_key_fold). A grant made before ruleset 1.5.0 under a spelling that
+ * another decision had already been granted under (say "nerc-1" after "NERC-1") was merged away by the
+ * 2026-12-06T2100 migration, which kept the earliest: it counts as held while that one is.
  */
 export const missingGrants = async (db: Executor, limit: number): Promise<MissingGrant[]> => {
   const rows = await sql<MissingGrant>`
-    (select 'ledger_once' as "table", e.decision_id as "decisionId", e.ledger, e.key, e.item
+    (select 'ledger_once' as "table", e.decision_id as "decisionId", e.ledger,
+            ledger_key_fold(e.ledger, e.key) as key, e.item
      from ledger_entries e
      where e.kind = 'once' and e.item is not null
        and not exists (select 1 from decisions s where s.supersedes = e.decision_id)
        and not exists (select 1 from ledger_once o
-                       where o.ledger = e.ledger and o.key = e.key and o.item = e.item
-                         and o.decision_id = e.decision_id)
+                       where o.ledger = e.ledger and o.key = ledger_key_fold(e.ledger, e.key) and o.item = e.item
+                         and (o.decision_id = e.decision_id or exists (
+                              select 1 from ledger_entries f
+                              where f.decision_id = o.decision_id and f.kind = 'once' and f.ledger = e.ledger
+                                and f.item = e.item and f.key <> e.key
+                                and ledger_key_fold(f.ledger, f.key) = o.key)))
      order by e.id limit ${limit})
     union all
-    (select 'ledger_periods', e.decision_id, e.ledger, e.key, e.period_from || '…' || e.period_to
+    (select 'ledger_periods', e.decision_id, e.ledger, ledger_key_fold(e.ledger, e.key),
+            e.period_from || '…' || e.period_to
      from ledger_entries e
      where e.kind = 'days' and e.period_from is not null
        and not exists (select 1 from decisions s where s.supersedes = e.decision_id)
        and not exists (select 1 from ledger_periods p
-                       where p.ledger = e.ledger and p.key = e.key and p.from_date = e.period_from
-                         and p.to_date = e.period_to and p.decision_id = e.decision_id)
+                       where p.ledger = e.ledger and p.key = ledger_key_fold(e.ledger, e.key)
+                         and ((p.from_date = e.period_from and p.to_date = e.period_to
+                               and p.decision_id = e.decision_id)
+                              or (p.from_date <= e.period_to and e.period_from <= p.to_date
+                                  and exists (
+                                    select 1 from ledger_entries f
+                                    where f.decision_id = p.decision_id and f.kind = 'days'
+                                      and f.ledger = e.ledger and f.key <> e.key
+                                      and ledger_key_fold(f.ledger, f.key) = p.key))))
      order by e.id limit ${limit})`.execute(db)
   return rows.rows.slice(0, limit)
 }

@@ -16,6 +16,7 @@
 import { sql } from 'kysely'
 import {
   type BudgetState,
+  foldKey,
   type History,
   type LedgerClaim,
   type LedgerGrant,
@@ -376,7 +377,9 @@ export const releaseGrants = async (
 /**
  * The key a cumulative grant's subject has now. Entries journaled before 2026-12-03 name a project's
  * subject by the project id alone; the subject is now the enterprise's project (the migration
- * re-keyed the totals, the append-only journal keeps what it recorded).
+ * re-keyed the totals, the append-only journal keeps what it recorded). Entries journaled before
+ * ruleset 1.5.0 keep their ids' letter case; the totals were re-keyed folded (foldKey, migration
+ * 2026-12-06T2100).
  */
 const currentKey = (g: { ledger: string; key: string }, facts: Application): string =>
   g.ledger === 'interest-subsidy' && facts.project && g.key === facts.project.id
@@ -385,7 +388,7 @@ const currentKey = (g: { ledger: string; key: string }, facts: Application): str
         creditCode: facts.enterprise.creditCode,
         projectId: facts.project.id,
       })
-    : g.key
+    : foldKey(g.ledger, g.key)
 
 /** Released grants as the correcting decision journals them: reversals. */
 export const reversalRows = (released: readonly Grant[]): JournalRow[] =>

@@ -6,7 +6,7 @@
 
 import { evaluate } from '../engine/evaluate.ts'
 import { historyFromSummary, isSummary } from '../engine/history.ts'
-import { type LedgerClaim, subjectKey } from '../engine/ledgers.ts'
+import { type LedgerClaim, writtenKey } from '../engine/ledgers.ts'
 import { DEFAULT_PARAMETERS } from '../engine/parameters/index.ts'
 import { isRulesetVersion, RULESET, type RulesetVersion } from '../engine/ruleset.ts'
 import type { TraceLanguage } from '../engine/trace.ts'
@@ -119,9 +119,9 @@ const claimsOfRuleset100 = (claims: readonly LedgerClaim[]): unknown[] =>
     const ledger = s.ledger
     if (c.kind === 'days') return []
     if (c.kind === 'cumulative') {
-      const key = s.ledger === 'interest-subsidy' ? s.projectId : subjectKey(s)
+      const key = s.ledger === 'interest-subsidy' ? s.projectId : writtenKey(s)
       return [{ kind: 'cumulative', ledger, key, amount: c.amount, cap: c.cap }]
     }
-    const key = c.item === '' ? subjectKey(s) : `${subjectKey(s)}:${c.item}`
+    const key = c.item === '' ? writtenKey(s) : `${writtenKey(s)}:${c.item}`
     return [{ kind: 'once', ledger, key, amount: c.amount }]
   })

@@ -1,11 +1,12 @@
 // What was already granted, in the words of a person asking "what if": the summary a stateless
 // evaluation takes (POST /v1/evaluations `history`), and the form decisions of ruleset 1.0.0 stored.
-// historyFromSummary turns it into the engine's History, keyed as the ledgers key their subjects
-// (src/engine/ledgers.ts) for this application's enterprise and project.
+// historyFromSummary turns it into the engine's History for this application's enterprise and
+// project, keyed as the ids are written (src/engine/ledgers.ts writtenKey): the engine folds the
+// keys itself when its ruleset compares them without letter case.
 
 import type { Period } from './dates.ts'
 import type { History, LedgerGrant, RewardedTax, TaxRewardMeasure } from './ledgers.ts'
-import { subjectKey } from './ledgers.ts'
+import { writtenKey } from './ledgers.ts'
 import type { Application, PlatformTier } from './types.ts'
 
 export interface GrantedSummary {
@@ -41,7 +42,7 @@ export const historyFromSummary = (application: Application, summary: GrantedSum
   if (summary.interestSubsidyGranted !== undefined && project) {
     totals.push({
       ledger: 'interest-subsidy',
-      key: subjectKey({ ledger: 'interest-subsidy', creditCode, projectId: project.id }),
+      key: writtenKey({ ledger: 'interest-subsidy', creditCode, projectId: project.id }),
       total: summary.interestSubsidyGranted,
     })
   }
@@ -59,7 +60,7 @@ export const historyFromSummary = (application: Application, summary: GrantedSum
   }
   for (const d of summary.rewardedTaxDays ?? []) {
     const projectId = d.measure === 'emerging-project-tax-reward' ? (project?.id ?? null) : null
-    const key = subjectKey({ ledger: 'tax-days', measure: d.measure, creditCode, projectId, tax: d.tax })
+    const key = writtenKey({ ledger: 'tax-days', measure: d.measure, creditCode, projectId, tax: d.tax })
     grants.push(grant({ ledger: 'tax-days', key, kind: 'days', period: { from: d.from, to: d.to } }))
   }
   return { ...(totals.length > 0 ? { totals } : {}), ...(grants.length > 0 ? { grants } : {}) }

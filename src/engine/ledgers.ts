@@ -59,11 +59,11 @@ export type LedgerSubject =
   | { ledger: 'budget'; year: number; measure: MeasureId; prefecture: string | null }
 
 /**
- * The key a subject is stored under. One part is the part itself (an official identifier keeps its
- * own text); several parts are a JSON array, so no label can collide with another ("a/b" + "c" and
- * "a" + "b/c" stay apart).
+ * A subject's key as its identifiers were written (the key of ruleset ≤ 1.4.0 decisions). One part is
+ * the part itself (an official identifier keeps its own text); several parts are a JSON array, so no
+ * label can collide with another ("a/b" + "c" and "a" + "b/c" stay apart).
  */
-export const subjectKey = (s: LedgerSubject): string => {
+export const writtenKey = (s: LedgerSubject): string => {
   switch (s.ledger) {
     case 'interest-subsidy':
       return JSON.stringify([s.creditCode, s.projectId])
@@ -89,6 +89,27 @@ export const subjectKey = (s: LedgerSubject): string => {
       return JSON.stringify([s.year, s.measure, s.prefecture])
   }
 }
+
+const LOWER_ASCII = /[a-z]/g
+const upper = (c: string) => String.fromCharCode(c.charCodeAt(0) - 32)
+
+/**
+ * A key with its Latin letters in upper case (ruleset 1.5.0 on): "nerc-1", "NERC-1" and "Nerc-1" are
+ * one platform, as a reader takes them (POLICY.md §0: a platform, institute or standard is granted
+ * once; a project's interest subsidy has one cap). Only a–z are folded, exactly as the database's
+ * ledger_key_fold does (migration 2026-12-06T2100: translate, not upper(), whose result depends on
+ * the server's locale); the other parts of a key (credit codes, measure and tax names, JSON) fold
+ * alike on both sides, so two subjects stay apart exactly when their identifiers differ in more than
+ * letter case. A budget's key names no identifier and is kept as written: the finance bureau's routes
+ * and queues hold it.
+ */
+export const foldKey = (ledger: string, key: string): string => (ledger === 'budget' ? key : foldCase(key))
+
+/** Text with a–z upper-cased, nothing else changed (foldKey). */
+export const foldCase = (text: string): string => text.replace(LOWER_ASCII, upper)
+
+/** The key a subject is stored under in the ledger tables: its written key, folded (foldKey). */
+export const subjectKey = (s: LedgerSubject): string => foldKey(s.ledger, writtenKey(s))
 
 /**
  * What a decision consumes, recorded by the database in the same transaction:
@@ -197,21 +218,36 @@ const NO_DAYS: readonly (LedgerGrant & { period: Period })[] = Object.freeze([])
 
 /** Reads a History by subject. */
 export class LedgerView {
-  constructor(private readonly history: History) {}
+  /**
+   * `folded`: keys compare without letter case (ruleset 1.5.0 on: foldKey); a decision of an earlier
+   * ruleset replays with the keys it compared, as written.
+   */
+  constructor(
+    private readonly history: History,
+    private readonly folded = true,
+  ) {}
+
+  private keyOf(subject: LedgerSubject): string {
+    return this.folded ? subjectKey(subject) : writtenKey(subject)
+  }
+
+  private holds(entry: { ledger: string; key: string }, ledger: LedgerName, key: string): boolean {
+    return entry.ledger === ledger && (this.folded ? foldKey(entry.ledger, entry.key) : entry.key) === key
+  }
 
   /** The running total of a cumulative subject, yuan ("0.00" when nothing was granted). */
   total(subject: LedgerSubject): string {
     if (!this.history.totals?.length) return '0.00'
-    const key = subjectKey(subject)
-    return this.history.totals?.find((t) => t.ledger === subject.ledger && t.key === key)?.total ?? '0.00'
+    const key = this.keyOf(subject)
+    return this.history.totals?.find((t) => this.holds(t, subject.ledger, key))?.total ?? '0.00'
   }
 
   /** The grants recorded under a subject, oldest first as the database returned them. */
   grants(subject: LedgerSubject): LedgerGrant[] {
     // an empty history (a first application, a what-if) needs no key
     if (!this.history.grants?.length) return []
-    const key = subjectKey(subject)
-    return (this.history.grants ?? []).filter((g) => g.ledger === subject.ledger && g.key === key)
+    const key = this.keyOf(subject)
+    return (this.history.grants ?? []).filter((g) => this.holds(g, subject.ledger, key))
   }
 
   /** Every grant of a ledger, in the order the history holds them. */

@@ -34,6 +34,7 @@ import type { ParameterRead } from './parameters/types.ts'
 import {
   appliesRulings20261203,
   appliesRulings20261206,
+  foldsLedgerKeys,
   namesValuesByLabel,
   presentsDecimals,
   type RulesetVersion,
@@ -232,7 +233,7 @@ export class MeasureRun extends FactRecorder {
     readonly validated = false,
   ) {
     super(measure.id, measure.clause, application, parameters, ruleset)
-    this.granted = new LedgerView(history)
+    this.granted = new LedgerView(history, foldsLedgerKeys(ruleset))
     this.rulings = appliesRulings20261203(ruleset)
     this.rulings20261206 = appliesRulings20261206(ruleset)
   }

@@ -27,12 +27,18 @@
 //   lies within it (a correction that gives back the first year and decides it again, unchanged, no
 //   longer finds it outside the run; src/engine/measures/talent-iit-reward.ts). An unfunded outcome's
 //   reason names its budget by the measure's title and the prefecture's name (src/engine/budgets.ts),
-//   as 1.3.0 did for vocabulary values.
+//   as 1.3.0 did for vocabulary values;
+// - 1.5.0 (2026-12-06, evening): a ledger's identifier is one subject whatever the case of its Latin
+//   letters. "NERC-1" and "nerc-1" had each been granted the §14 platform award, and "qj-copper-foil"
+//   had been paid another 7 200 000.00 of interest subsidy on "QJ-COPPER-FOIL", already at its cap.
+//   Ledger keys are stored with a–z upper-cased (src/engine/ledgers.ts foldKey; migration
+//   2026-12-06T2100 re-keyed the rows stored before), and the engine compares keys so. The facts keep
+//   the id as sent. Earlier decisions replay comparing keys as written.
 
-export const RULESET_VERSIONS = ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0'] as const
+export const RULESET_VERSIONS = ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0', '1.5.0'] as const
 export type RulesetVersion = (typeof RULESET_VERSIONS)[number]
 
-export const RULESET = { id: 'yunnan-2014-industrial-transformation', version: '1.4.0' } as const satisfies {
+export const RULESET = { id: 'yunnan-2014-industrial-transformation', version: '1.5.0' } as const satisfies {
   id: string
   version: RulesetVersion
 }
@@ -64,3 +70,7 @@ export const windowClause = (rulings: boolean): string => (rulings ? '§4, §8�
  */
 export const appliesRulings20261206 = (version: RulesetVersion): boolean =>
   version !== '1.0.0' && version !== '1.1.0' && version !== '1.2.0' && version !== '1.3.0'
+
+/** Whether a ruleset version compares ledger keys without the letter case of their ids (1.5.0 on). */
+export const foldsLedgerKeys = (version: RulesetVersion): boolean =>
+  appliesRulings20261206(version) && version !== '1.4.0'

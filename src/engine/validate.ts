@@ -19,8 +19,9 @@
 import { isIsoDate } from './dates.ts'
 import { EngineError } from './errors.ts'
 import { industryCodeProblem } from './industry-codes.ts'
+import { foldCase } from './ledgers.ts'
 import { isPrefectureId, PREFECTURE_IDS } from './prefectures.ts'
-import { appliesRulings20261206, RULESET, type RulesetVersion } from './ruleset.ts'
+import { appliesRulings20261206, foldsLedgerKeys, RULESET, type RulesetVersion } from './ruleset.ts'
 import type { Text } from './trace.ts'
 import {
   type Application,
@@ -129,7 +130,11 @@ class Collector {
   /** how an identifier that keys a ledger is checked: its standard form from ruleset 1.4.0 on */
   readonly id: Check
 
-  constructor(identifiers: boolean) {
+  constructor(
+    identifiers: boolean,
+    /** ids that differ only in letter case are one subject, so duplicates (ruleset 1.5.0 on) */
+    readonly foldedIds: boolean,
+  ) {
     this.id = identifiers ? identifier : text
   }
 
@@ -282,8 +287,9 @@ const text: Check = (value) =>
 // sign look the same), and in an id written in Latin letters, no Cyrillic or Greek letter that looks
 // like a Latin one ("nеrc" with a Cyrillic е is "nerc" to a reader, another subject to a key). A form
 // that differs is refused with the form to write, never rewritten silently: the decision stores the
-// facts as sent. (Case is kept as written: ids such as "nerc-1" are not upper-cased, and a
-// case-insensitive key would need every stored key migrated.)
+// facts as sent. Letter case is not refused: from ruleset 1.5.0 the ledger compares ids without it
+// (src/engine/ledgers.ts foldKey), so "nerc-1" and "NERC-1" are one platform, and one application
+// that claims both claims it twice.
 const PLAIN_ID = /^[\x21-\x7e](?:[\x21-\x7e]| (?! ))*$/
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu
 /** Hyphens and dashes NFKC keeps apart from "-": U+2010–U+2015, the minus sign, small and long em dashes. */
@@ -532,6 +538,10 @@ const talent: ItemCheck = (c, item, list, i) => {
 
 const idOf = (item: Record<string, unknown>): unknown => item.id
 const personYearOf = (item: Record<string, unknown>): unknown => [item.personId, item.year]
+/** The same, as the ledger compares them from ruleset 1.5.0 on: "NERC-1" duplicates "nerc-1". */
+const folded = (text: unknown): unknown => (typeof text === 'string' ? foldCase(text) : text)
+const foldedIdOf = (item: Record<string, unknown>): unknown => folded(item.id)
+const foldedPersonYearOf = (item: Record<string, unknown>): unknown => [folded(item.personId), item.year]
 
 const claims = (c: Collector, value: unknown): void => {
   if (value === undefined || value === null) return
@@ -542,17 +552,18 @@ const claims = (c: Collector, value: unknown): void => {
   }
   c.field(claims.top3AwardYear, '/claims/top3AwardYear', year)
 
+  const id = c.foldedIds ? foldedIdOf : idOf
   c.list(claims.rdPlatforms, '/claims/rdPlatforms', rdPlatform)
-  c.unique(claims.rdPlatforms, '/claims/rdPlatforms', idOf, 'id')
+  c.unique(claims.rdPlatforms, '/claims/rdPlatforms', id, 'id')
 
   c.list(claims.researchEvents, '/claims/researchEvents', researchEvent)
-  c.unique(claims.researchEvents, '/claims/researchEvents', idOf, 'id')
+  c.unique(claims.researchEvents, '/claims/researchEvents', id, 'id')
 
   c.list(claims.standards, '/claims/standards', standard)
-  c.unique(claims.standards, '/claims/standards', idOf, 'id')
+  c.unique(claims.standards, '/claims/standards', id, 'id')
 
   c.list(claims.talents, '/claims/talents', talent)
-  c.unique(claims.talents, '/claims/talents', personYearOf, 'personId')
+  c.unique(claims.talents, '/claims/talents', c.foldedIds ? foldedPersonYearOf : personYearOf, 'personId')
 }
 
 // A lone UTF-16 surrogate: not Unicode text, so it can be neither hashed canonically (RFC 8785
@@ -631,7 +642,7 @@ export const applicationProblems = (
   application: Application,
   ruleset: RulesetVersion = RULESET.version,
 ): InputProblem[] => {
-  const c = new Collector(appliesRulings20261206(ruleset))
+  const c = new Collector(appliesRulings20261206(ruleset), foldsLedgerKeys(ruleset))
   if (anySuspect(application)) textProblems(application, [], c.problems)
   const app = application as unknown as Record<string, unknown>
   c.field(app.applicationDate, '/applicationDate', date, true)

@@ -81,10 +81,10 @@ t.test('a running total set back: the journal of the current decisions says othe
     first_bad_seq: null,
     problem: 'derived-state-mismatch',
     expected: '7200000.00',
-    actual: /^ledger_subjects interest-subsidy .*derived.*: 0\.00$/,
+    actual: /^ledger_subjects interest-subsidy .*DERIVED.*: 0\.00$/,
   })
   t.match(result.derived!.mismatches, [
-    { table: 'ledger_subjects', row: /derived/, expected: '7200000.00', actual: '0.00' },
+    { table: 'ledger_subjects', row: /DERIVED/, expected: '7200000.00', actual: '0.00' },
   ])
 })
 
@@ -118,7 +118,7 @@ t.test('a one-time grant removed: the platform could be paid again', async (t) =
   )
   t.match(result, { valid: false, problem: 'derived-state-mismatch' })
   t.match(result.derived!.mismatches, [
-    { table: 'ledger_once', row: 'rd-platform-grant nerc-rare-metals national', actual: 'missing' },
+    { table: 'ledger_once', row: 'rd-platform-grant NERC-RARE-METALS national', actual: 'missing' },
   ])
 })
 

@@ -1,6 +1,7 @@
 // A submit batch is the same decisions as the rows posted one by one, against every ledger (issue
 // #11), and the accident and the adversary of the developers' guide apply to it as to a single POST:
-// - one R&D platform claimed by two enterprises in one file (§18: one grant per platform), and the
+// - one R&D platform claimed by two enterprises in one file (§18: one grant per platform; the second
+//   spells its id in upper case, one platform from ruleset 1.5.0), and the
 //   same enterprise's tax periods claimed twice (days rewarded once): granted once, whatever the
 //   chunk size, the second claim split from the first by a chunk boundary included;
 // - the same file uploaded again: nothing granted twice (each row's key is derived from its facts);
@@ -23,6 +24,12 @@ import {
   platformClaim,
   startupTaxReward,
 } from '../helpers/fixtures.ts'
+
+/** A platform claim with the platform's id spelled otherwise. */
+const respelled = (facts: Application, id: string): Application => ({
+  ...facts,
+  claims: { rdPlatforms: facts.claims!.rdPlatforms!.map((p) => ({ ...p, id })) },
+})
 
 /** A line of a batch's JSON Lines results: one per row and measure. */
 type Line = { row: number; measure: string | null; status: string | null; amount: string | null }
@@ -89,7 +96,7 @@ for (const chunkRows of [500, 1]) {
     const rows = [
       platformClaim(ENTERPRISE_A),
       startupTaxReward,
-      platformClaim(ENTERPRISE_B),
+      respelled(platformClaim(ENTERPRISE_B), 'NERC-RARE-METALS'),
       startupTaxReward,
     ]
     const id = await s.upload(rows, 'submit')
@@ -132,7 +139,7 @@ for (const chunkRows of [500, 1]) {
     t.equal(applications.rows[0]?.n, rows.length + 1, 'one application per row, none stored twice')
 
     // A dry run now previews against the ledgers as they stand: nothing left to grant.
-    const preview = await s.upload([platformClaim(ENTERPRISE_B)], 'dry-run')
+    const preview = await s.upload([respelled(platformClaim(ENTERPRISE_B), 'Nerc-Rare-Metals')], 'dry-run')
     t.same(await s.results(preview, 'rd-platform-grant'), ['ineligible null'], 'the dry run sees the grant')
   })
 }

@@ -13,7 +13,7 @@ import { verifyAudit } from '../../src/audit/verify.ts'
 import { createApiKey } from '../../src/db/keys-repository.ts'
 import { migrateToLatest } from '../../src/db/migrator.ts'
 import { replayDecision } from '../../src/decisions/replay.ts'
-import { subjectKey } from '../../src/engine/ledgers.ts'
+import { foldCase, subjectKey } from '../../src/engine/ledgers.ts'
 import { RULESET } from '../../src/engine/ruleset.ts'
 import type { Application } from '../../src/engine/types.ts'
 import { bearer } from '../helpers/fixtures.ts'
@@ -56,10 +56,11 @@ t.test('migrating decisions stored by ruleset 1.0.0', async (t) => {
     const once = await sql<{ ledger: string; key: string; item: string; credit_code: string }>`
       select ledger, key, item, credit_code from ledger_once order by ledger, key`.execute(db)
     t.equal(once.rows.length, dump['ledger_once']!.length, 'every one-time grant kept')
+    // keys with their letters upper-cased since 2026-12-06T2100 (ruleset 1.5.0: foldKey)
     t.match(once.rows, [
-      { ledger: 'rd-platform-grant', key: 'nerc-rare-metals', item: 'national' },
-      { ledger: 'research-institute-award', key: 'chuxiong-plant-extracts-institute', item: '' },
-      { ledger: 'talent-award-year', key: 'talent-0001', item: '2015' },
+      { ledger: 'rd-platform-grant', key: 'NERC-RARE-METALS', item: 'national' },
+      { ledger: 'research-institute-award', key: 'CHUXIONG-PLANT-EXTRACTS-INSTITUTE', item: '' },
+      { ledger: 'talent-award-year', key: 'TALENT-0001', item: '2015' },
       { ledger: 'top3-award-year', key: '91530100MA6Q8H3D5K', item: '2015' },
     ])
     t.ok(
@@ -71,29 +72,31 @@ t.test('migrating decisions stored by ruleset 1.0.0', async (t) => {
   t.test('the tax ledgers are backfilled from the stored decisions, a day once', async (t) => {
     const days = await sql<{ key: string; from_date: string; to_date: string }>`
       select key, from_date::text, to_date::text from ledger_periods order by key, from_date`.execute(db)
-    const emerging = days.rows.filter((r) => r.key.startsWith('["emerging-project-tax-reward"'))
+    // keys folded since 2026-12-06T2100 (foldCase: a–z upper-cased)
+    const startsWith = (key: string, text: string) => key.startsWith(foldCase(text))
+    const emerging = days.rows.filter((r) => startsWith(r.key, '["emerging-project-tax-reward"'))
     // POLICY.md §5 example 3 was paid twice under 1.0.0 (two applications, then a correction of the
     // second): its VAT and EIT days of 2015 are now recorded once, for the earliest decision.
     t.same(
       emerging.map((r) => [JSON.parse(r.key).at(-1), r.from_date, r.to_date]),
       [
-        ['enterpriseIncomeTax', '2015-01-01', '2015-12-31'],
-        ['vat', '2015-01-01', '2015-12-31'],
+        [foldCase('enterpriseIncomeTax'), '2015-01-01', '2015-12-31'],
+        [foldCase('vat'), '2015-01-01', '2015-12-31'],
       ],
     )
     t.ok(
-      days.rows.some((r) => r.key.startsWith('["startup-tech-sme-tax-reward"')),
+      days.rows.some((r) => startsWith(r.key, '["startup-tech-sme-tax-reward"')),
       'the startup reward’s days',
     )
     t.ok(
       days.rows.some(
-        (r) => r.key.startsWith('["emerging-top3-tax-reward"') && r.from_date.startsWith('2015'),
+        (r) => startsWith(r.key, '["emerging-top3-tax-reward"') && r.from_date.startsWith('2015'),
       ),
       'the top-3 award year’s days (not the year before)',
     )
     t.notOk(
       days.rows.some(
-        (r) => r.key.startsWith('["emerging-top3-tax-reward"') && r.from_date.startsWith('2014'),
+        (r) => startsWith(r.key, '["emerging-top3-tax-reward"') && r.from_date.startsWith('2014'),
       ),
     )
   })

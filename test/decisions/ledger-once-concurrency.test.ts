@@ -1,7 +1,9 @@
 // The new ledgers under concurrency, on two API instances (two apps on separate pools):
 // - 50 identical tax-reward applications at once (POLICY.md §5 example 3) pay the period exactly
 //   once: one 450 000.00, 49 ALREADY_REWARDED, each tax day recorded once;
-// - 50 claims of one platform id at once, by two different enterprises, grant it exactly once;
+// - 50 claims of one platform id at once, by two different enterprises, in three spellings of its
+//   letter case ("contested-lab-1", "CONTESTED-LAB-1", "Contested-Lab-1": one platform from ruleset
+//   1.5.0), grant it exactly once;
 // - and once each: the startup reward's days, a top-3 award year, a person's tax year and a
 //   research institute (the last two claimed by two enterprises at once).
 // Repeated on fresh subjects so one lucky ordering cannot pass it.
@@ -81,11 +83,12 @@ t.test('tax days and one-time grants hold under concurrency on two instances', a
 
     const platform = example('rd-platform-grant')
     const id = `contested-lab-${round}`
+    const spellings = [id, id.toUpperCase(), `Contested-Lab-${round}`]
     const claims = (
       await storm((i) => ({
         ...platform,
         enterprise: { creditCode: i % 2 === 0 ? ENTERPRISE_A : ENTERPRISE_B, name: `Claimant ${i % 2}` },
-        claims: { rdPlatforms: [{ ...platform.claims!.rdPlatforms![0]!, id }] },
+        claims: { rdPlatforms: [{ ...platform.claims!.rdPlatforms![0]!, id: spellings[i % 3]! }] },
       }))
     ).map((o) => o.find((x) => x.measure === 'rd-platform-grant')!)
     t.equal(
@@ -99,7 +102,7 @@ t.test('tax days and one-time grants hold under concurrency on two instances', a
       `round ${round}: every other claim, by either enterprise, is ALREADY_GRANTED`,
     )
     const once = await sql<{ n: string }>`
-      select count(*)::text as n from ledger_once where ledger = 'rd-platform-grant' and key = ${id}`.execute(
+      select count(*)::text as n from ledger_once where ledger = 'rd-platform-grant' and upper(key) = upper(${id})`.execute(
       first.db,
     )
     t.equal(once.rows[0]!.n, '1', `round ${round}: one row in the ledger`)
@@ -129,12 +132,19 @@ t.test('tax days and one-time grants hold under concurrency on two instances', a
       paid: 1,
     },
     {
-      name: 'a person’s tax year, claimed by two enterprises',
+      name: 'a person’s tax year, claimed by two enterprises, the id in two letter cases',
       measure: 'talent-iit-reward',
-      facts: (i) => ({
-        ...example('talent-iit-reward'),
-        enterprise: { creditCode: i % 2 === 0 ? ENTERPRISE_A : ENTERPRISE_B, name: `Employer ${i % 2}` },
-      }),
+      facts: (i) => {
+        const facts = example('talent-iit-reward')
+        const talent = facts.claims!.talents![0]!
+        return {
+          ...facts,
+          enterprise: { creditCode: i % 2 === 0 ? ENTERPRISE_A : ENTERPRISE_B, name: `Employer ${i % 2}` },
+          claims: {
+            talents: [{ ...talent, personId: i % 3 === 0 ? talent.personId.toUpperCase() : talent.personId }],
+          },
+        }
+      },
       refused: 'ALREADY_',
       paid: 1,
     },

@@ -321,6 +321,29 @@ t.test('duplicate ids in claims', async (t) => {
   ])
 })
 
+t.test('ids that differ only in letter case are duplicates (ruleset 1.5.0 on)', async (t) => {
+  // one platform to the ledger (src/engine/ledgers.ts foldKey), so claiming both claims it twice
+  const twice = withEdit((a) => (a.claims.rdPlatforms[1].id = 'A'))
+  t.match(problemsOf(twice), [
+    { pointer: '/claims/rdPlatforms/1/id', message: { en: /duplicates \/claims\/rdPlatforms\/0 \("A"\)/ } },
+  ])
+  t.same(applicationProblems(twice, '1.4.0'), [], '1.4.0 compared ids as written')
+  t.match(
+    problemsOf(
+      withEdit((a) => {
+        a.claims.talents[1].personId = 'X'
+        a.claims.talents[1].year = 2015
+      }),
+    ),
+    [{ pointer: '/claims/talents/1/personId' }],
+  )
+  t.same(
+    problemsOf(withEdit((a) => (a.claims.rdPlatforms[1].id = 'а'))),
+    [],
+    'a Cyrillic а is another letter, not another case',
+  )
+})
+
 t.test('every problem is listed in one InvalidInput error', async (t) => {
   const app = withEdit((a) => {
     a.enterprise.creditCode = '91530300MA6K5A1B2H'
