@@ -35,6 +35,7 @@ import {
   appliesRulings20261203,
   appliesRulings20261206,
   foldsLedgerKeys,
+  holdsPendingAwards,
   namesValuesByLabel,
   presentsDecimals,
   type RulesetVersion,
@@ -218,6 +219,8 @@ export class MeasureRun extends FactRecorder {
   readonly rulings: boolean
   /** the readings of 2026-12-06 apply (ruleset ≥ 1.4.0: src/engine/ruleset.ts says which) */
   readonly rulings20261206: boolean
+  /** an award awaiting its amount is held for its claimant (ruleset ≥ 1.5.0) */
+  readonly holdsPending: boolean
 
   constructor(
     readonly measure: Pick<Measure, 'id' | 'clause'>,
@@ -236,6 +239,7 @@ export class MeasureRun extends FactRecorder {
     this.granted = new LedgerView(history, foldsLedgerKeys(ruleset))
     this.rulings = appliesRulings20261203(ruleset)
     this.rulings20261206 = appliesRulings20261206(ruleset)
+    this.holdsPending = holdsPendingAwards(ruleset)
   }
 
   claim(claim: LedgerClaim): void {
@@ -250,6 +254,7 @@ export class MeasureRun extends FactRecorder {
     status: OutcomeStatus,
     amount: string | null,
     details: Record<string, unknown>,
+    claims = status === 'eligible',
   ): CompactOutcome {
     return {
       measure: this.measure.id,
@@ -257,7 +262,7 @@ export class MeasureRun extends FactRecorder {
       amount,
       reasons: this.reasons,
       details,
-      ledger: status === 'eligible' ? this.packedClaims() : [],
+      ledger: claims ? this.packedClaims() : [],
       trace: this.facts,
     }
   }
@@ -319,9 +324,18 @@ export class MeasureRun extends FactRecorder {
     return this.ineligible(code, message, field, { ...details, missing: pointers })
   }
 
-  needsReview(code: string, message: Text, details: Record<string, unknown> = {}): CompactOutcome {
+  /**
+   * An outcome a person must complete. `holding`: its claims are recorded all the same (amounts
+   * null), so what it claims is held for it until it is corrected (holdsPendingAwards).
+   */
+  needsReview(
+    code: string,
+    message: Text,
+    details: Record<string, unknown> = {},
+    holding = false,
+  ): CompactOutcome {
     this.reason(code, message)
-    return this.outcome('needs-review', null, details)
+    return this.outcome('needs-review', null, details, holding)
   }
 
   /** The outcome when reasons were added along the way and none of them lets the measure pay. */

@@ -33,7 +33,10 @@
 //   had been paid another 7 200 000.00 of interest subsidy on "QJ-COPPER-FOIL", already at its cap.
 //   Ledger keys are stored with a–z upper-cased (src/engine/ledgers.ts foldKey; migration
 //   2026-12-06T2100 re-keyed the rows stored before), and the engine compares keys so. The facts keep
-//   the id as sent. Earlier decisions replay comparing keys as written.
+//   the id as sent. Earlier decisions replay comparing keys as written. And a §18 standards award
+//   whose amount the province has not set (needs-review) holds its standard or certificate for the
+//   decision that claimed it: a second claim, by any enterprise, is ALREADY_CLAIMED naming that
+//   decision. Before, both were needs-review and a reviewer could approve the award twice.
 
 export const RULESET_VERSIONS = ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0', '1.5.0'] as const
 export type RulesetVersion = (typeof RULESET_VERSIONS)[number]
@@ -71,6 +74,12 @@ export const windowClause = (rulings: boolean): string => (rulings ? '§4, §8�
 export const appliesRulings20261206 = (version: RulesetVersion): boolean =>
   version !== '1.0.0' && version !== '1.1.0' && version !== '1.2.0' && version !== '1.3.0'
 
-/** Whether a ruleset version compares ledger keys without the letter case of their ids (1.5.0 on). */
+/**
+ * Whether a ruleset version applies the rulings of 2026-12-06 evening (1.5.0 on): ledger keys compared
+ * without the letter case of their ids, and a one-time award awaiting its amount held for its claimant.
+ */
 export const foldsLedgerKeys = (version: RulesetVersion): boolean =>
   appliesRulings20261206(version) && version !== '1.4.0'
+
+/** The same rulings, by what a measure asks: whether an award awaiting its amount is held. */
+export const holdsPendingAwards = foldsLedgerKeys

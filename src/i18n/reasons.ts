@@ -12,6 +12,10 @@ export const REASONS = {
     zh: '项目不符合行业准入条件（§6、§17）',
     en: "the project does not meet its industry's access conditions (§6, §17)",
   },
+  ALREADY_CLAIMED: {
+    zh: '该一次性奖励已由另一决定申报，正待确定金额（台账记录了该决定）',
+    en: 'this one-time award is already claimed by a decision awaiting its amount (the ledger names it)',
+  },
   ALREADY_GRANTED: {
     zh: '该一次性奖补已给予过（台账记录了先前的决定）',
     en: 'this one-time grant was already made (the ledger names the earlier decision)',

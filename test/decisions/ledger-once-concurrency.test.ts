@@ -170,6 +170,24 @@ t.test('tax days and one-time grants hold under concurrency on two instances', a
       paid: 2,
     },
   ]
+  // A standard whose award awaits the province's amount (ruleset 1.5.0): held for one claimant only.
+  const held = (
+    await storm((i) => ({
+      ...example('standards-award'),
+      enterprise: { creditCode: i % 2 === 0 ? ENTERPRISE_A : ENTERPRISE_B, name: `Drafter ${i % 2}` },
+    }))
+  ).map((o) => o.find((x) => x.measure === 'standards-award')!)
+  t.equal(
+    held.filter((o) => o.status === 'needs-review').length,
+    1,
+    'a standard awaiting its amount: held once',
+  )
+  t.equal(
+    held.filter((o) => o.reasons[0]?.code === 'ALREADY_CLAIMED').length,
+    APPLICATIONS - 1,
+    'every other claim, by either enterprise, is ALREADY_CLAIMED',
+  )
+
   for (const c of cases) {
     const outcomes = (await storm(c.facts)).map((o) => o.find((x) => x.measure === c.measure)!)
     t.equal(outcomes.filter((o) => o.status === 'eligible').length, c.paid, `${c.name}: paid ${c.paid}×`)

@@ -131,6 +131,19 @@ export const standardsAward: Measure = {
       )
       if (!notYet) {
         const by = earlier && run.rulings ? grantedBy(earlier) : { zh: '', en: '' }
+        // ruleset 1.5.0: held by a decision that awaits the province's amount, not yet awarded
+        if (run.holdsPending && earlier?.decisionId && earlier.amount === null) {
+          return refuseItem(
+            run,
+            item,
+            'ALREADY_CLAIMED',
+            {
+              zh: `标准或认定${standard.id}已由另一决定申报，待省政府确定奖励金额${by.zh}`,
+              en: `standard or certificate ${standard.id} is already claimed, awaiting the province's amount${by.en}`,
+            },
+            `${field}/id`,
+          )
+        }
         return refuseItem(
           run,
           item,
@@ -152,6 +165,11 @@ export const standardsAward: Measure = {
     const award = run.params.decimal('standardsAward.amount', run.asOf)
     if (award === null) {
       for (const item of eligible) item.status = 'needs-review'
+      // Held for this decision (ruleset 1.5.0): a once claim without an amount, so a second claim of
+      // the standard is refused while this one waits; a correction gives it back (releaseGrants).
+      if (run.holdsPending)
+        for (const item of eligible)
+          run.claim({ kind: 'once', subject: subjectOf(item.id), item: '', amount: null })
       return run.needsReview(
         'AMOUNT_NOT_SET',
         {
@@ -159,6 +177,7 @@ export const standardsAward: Measure = {
           en: 'the source fixes no amount (a one-time award by the provincial government): the province must set it',
         },
         { items },
+        run.holdsPending,
       )
     }
 
