@@ -95,6 +95,12 @@ const endOnFatal = (client: pg.PoolClient): void => {
   }) as typeof client.query
 }
 
+/**
+ * Startup options of every PostgreSQL session the service opens (its pool and the queue's): ISO dates
+ * and PostgreSQL intervals whatever the server's or the database's defaults.
+ */
+export const SESSION_OPTIONS = '-c DateStyle=ISO,MDY -c IntervalStyle=postgres'
+
 export const openPostgres = (
   url: string,
   poolSize: number,
@@ -113,6 +119,10 @@ export const openPostgres = (
     // instead of holding a connection and the client indefinitely. 0 leaves the server's setting.
     ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
     ...(options.lockTimeoutMs ? { lock_timeout: options.lockTimeoutMs } : {}),
+    // The server's output formats, pinned for this session (a server or database configured with
+    // DateStyle 'SQL, DMY' wrote "06/12/2026 20:48:00 UTC": pg parsed every timestamp as null and
+    // the service could not start, and every date cast to text would read otherwise).
+    options: SESSION_OPTIONS,
     // numeric and int8 stay strings (pg's default): amounts are exact, never JS numbers. A date stays
     // "YYYY-MM-DD": pg's default would make it a Date at local midnight, which shifts days.
     types: {

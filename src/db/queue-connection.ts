@@ -4,6 +4,7 @@
 // The grants are the SQL of the queue's schema, kept here with the rest of the SQL.
 
 import pg from 'pg'
+import { SESSION_OPTIONS } from './database.ts'
 
 /** pg-boss's database adapter (PgBoss.Db). */
 export interface QueueDb {
@@ -26,7 +27,13 @@ export const queuePool = (
   max: number,
   onConnectionError: (err: Error) => void = () => {},
 ): QueuePool => {
-  const pool = new pg.Pool({ connectionString, max, keepAlive: true, application_name: 'pgboss' })
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    keepAlive: true,
+    application_name: 'pgboss',
+    options: SESSION_OPTIONS,
+  })
   pool.on('error', onConnectionError)
   pool.on('connect', (client) => {
     client.on('error', onConnectionError)
