@@ -112,6 +112,8 @@ const OPERATION_HEADERS: Record<string, Record<string, (keyof typeof RESPONSE_HE
   retryBatch: { '200': ['Location'], '202': ['Location'] },
   cancelBatch: { '200': ['Location'] },
   evaluateApplication: { '200': ['Preference-Applied'] },
+  getApplication: { '200': ['Preference-Applied'] },
+  getDecision: { '200': ['Preference-Applied'] },
 }
 
 /**

@@ -27,6 +27,7 @@ import {
 import { Explain } from '../schemas/explain.ts'
 import { problemResponses } from '../schemas/problem.ts'
 import { idempotently } from './idempotency.ts'
+import { explainFor } from './negotiate.ts'
 
 /** The things a 404 names, in Chinese. */
 const WHAT_ZH = {
@@ -140,14 +141,14 @@ const applications: FastifyPluginAsyncTypebox = async (app) => {
       // JSON.stringify: faster than the compiled serializer for union-typed answers (BENCHMARKS.md)
       serializerCompiler: () => JSON.stringify,
     },
-    async (request) => {
+    async (request, reply) => {
       const caller = callerOf(request)
       const application = await findApplication(app.database.db, request.params.id)
       if (!application || !visibleTo(caller, application.enterpriseCreditCode)) throw notFound('application')
       return presentApplication(
         application,
         await decisionsOfApplication(app.database.db, application.id),
-        explainOf(request.query, request.headers.prefer),
+        explainFor(request, reply),
         request.language,
       )
     },

@@ -23,6 +23,7 @@ import { Explain } from '../schemas/explain.ts'
 import { problemResponses } from '../schemas/problem.ts'
 import { notFound } from './applications.ts'
 import { idempotently } from './idempotency.ts'
+import { explainFor } from './negotiate.ts'
 
 const Params = Type.Object({ id: Type.String({ format: 'uuid', description: 'Id of the decision.' }) })
 
@@ -51,12 +52,12 @@ const decisions: FastifyPluginAsyncTypebox = async (app) => {
       // JSON.stringify: faster than the compiled serializer for union-typed answers (BENCHMARKS.md)
       serializerCompiler: () => JSON.stringify,
     },
-    async (request) => {
+    async (request, reply) => {
       const { decision, application } = await load(request.params.id, callerOf(request))
       return presentDecision(
         decision,
         application.facts as Facts,
-        explainOf(request.query, request.headers.prefer),
+        explainFor(request, reply),
         request.language,
       )
     },

@@ -5,7 +5,6 @@
 // 400 at #/parameters/<name>; a tax record straddling a change of local share → 422 with the date.
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { explainOf } from '../decisions/explain.ts'
 import { decideCompact } from '../engine/decide.ts'
 import { EngineError, isEngineError } from '../engine/errors.ts'
 import { evaluate } from '../engine/evaluate.ts'
@@ -17,6 +16,7 @@ import { EvaluationRequest } from '../schemas/evaluation.ts'
 import { EvaluationAnswer, Explain } from '../schemas/explain.ts'
 import { problemResponses } from '../schemas/problem.ts'
 import { jsonBytesCompiler } from './json-bytes.ts'
+import { explainFor } from './negotiate.ts'
 
 /**
  * The engine points into the application ("/project/taxRecords/0"); the request body holds it under
@@ -61,9 +61,7 @@ const evaluations: FastifyPluginAsyncTypebox = async (app) => {
       serializerCompiler: jsonBytesCompiler,
     },
     async (request, reply) => {
-      const explain = explainOf(request.query, request.headers.prefer)
-      if (explain === 'full' && request.query.explain === undefined)
-        reply.header('preference-applied', 'explain=full')
+      const explain = explainFor(request, reply)
       const { application, asOf, measures, parameters, history } = request.body
       // Overrides are checked first: their errors already point at "/parameters/<name>".
       const parameterSet = DEFAULT_PARAMETERS.withOverrides(parameters ?? {})

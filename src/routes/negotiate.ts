@@ -1,8 +1,22 @@
 // Content negotiation for the routes that answer in several formats (the grant report, a batch's
 // results): the format an Accept header prefers (RFC 9110 §12.5.1: highest q, then the order given;
-// q=0 refuses a type), null when it accepts none of them (the route answers 406, notAcceptable).
+// q=0 refuses a type), null when it accepts none of them (the route answers 406, notAcceptable); and
+// the detail a decision's answer shows, asked with Prefer (RFC 7240).
 
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { type Explain, explainOf } from '../decisions/explain.ts'
 import { HttpProblem } from '../plugins/problems.ts'
+
+/**
+ * What a decision's answer shows (explainOf), and `Preference-Applied: explain=full` when the
+ * Prefer header asked for it and was honoured (RFC 7240 §3; `?explain=` is not a preference).
+ */
+export const explainFor = (request: FastifyRequest, reply: FastifyReply): Explain => {
+  const query = request.query as { explain?: Explain } | undefined
+  const explain = explainOf(query, request.headers.prefer)
+  if (explain === 'full' && query?.explain === undefined) reply.header('preference-applied', 'explain=full')
+  return explain
+}
 
 /**
  * `types`: media type → format, in the route's order of preference; `*\/*` is `wildcard`, `type/*`

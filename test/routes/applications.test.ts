@@ -218,6 +218,15 @@ t.test('applications', async (t) => {
       headers: { ...bearer(keys.enterpriseA), prefer: 'return=representation; explain=full' },
     })
     t.same(preferred.json(), decision.json(), 'Prefer: explain=full asks for the same')
+    t.equal(preferred.headers['preference-applied'], 'explain=full', 'and says it was applied (RFC 7240)')
+    t.equal(decision.headers['preference-applied'], undefined, 'a query parameter is no preference')
+    const preferredApplication = await app.inject({
+      url: `/v1/applications/${summary.json().applicationId}`,
+      headers: { ...bearer(keys.enterpriseA), prefer: 'return=representation; explain=full' },
+    })
+    t.equal(preferredApplication.statusCode, 200)
+    t.equal(preferredApplication.headers['preference-applied'], 'explain=full')
+    t.ok(preferredApplication.json().decisions[0].evaluation.outcomes[0].trace, 'with the trace')
     const listB = await app.inject({ url: '/v1/applications', headers: bearer(keys.enterpriseB) })
     t.same(listB.json().items, [], 'B lists nothing of A’s')
     const sneaky = await app.inject({
