@@ -10,6 +10,8 @@
 // - a dry run after the submit sees the grants the submit made.
 // PGlite and PostgreSQL (where the two claims really run at once, on two connections).
 
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { sql } from 'kysely'
 import t, { type Test } from 'tap'
 import { InProcessQueue } from '../../src/batches/queue.ts'
@@ -169,3 +171,34 @@ t.test('a batch and a single POST of another enterprise claim one platform at on
   t.equal(once.length, 1, 'one platform grant in the ledger')
   t.equal(once[0]?.n, 1)
 })
+
+for (const chunkRows of [500, 1]) {
+  t.test(
+    `a standard awaiting its amount, claimed twice in one file: the dry run says what the submit does (chunks of ${chunkRows})`,
+    async (t) => {
+      const s = await service(t, chunkRows)
+      const standards = JSON.parse(
+        readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'standards-award.json'), 'utf8'),
+      ).application as Application
+      const rows = [
+        standards,
+        { ...standards, enterprise: { creditCode: ENTERPRISE_B, name: 'Copycat Co.' } },
+      ]
+      const codes = async (id: string) => {
+        const r = await s.app.inject({ url: `/v1/batches/${id}/results`, headers: s.finance })
+        return r.body
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Line & { reasonCodes: string[] })
+          .filter((l) => l.measure === 'standards-award')
+          .sort((x, y) => x.row - y.row)
+          .map((l) => `${l.status} ${l.reasonCodes.join(',')}`)
+      }
+      const expected = ['needs-review AMOUNT_NOT_SET', 'ineligible ALREADY_CLAIMED']
+      t.same(await codes(await s.upload(rows, 'dry-run')), expected, 'the dry run: held by the first row')
+      t.same(await codes(await s.upload(rows, 'submit')), expected, 'the submit: the same')
+      const held = (await s.grants()).filter((g) => g.ledger === 'standards-award')
+      t.same(held, [{ ledger: 'standards-award', credit_code: standards.enterprise.creditCode, n: 1 }])
+    },
+  )
+}

@@ -51,6 +51,17 @@ t.test('a standards award awaiting its amount holds the standard', async (t) => 
     select decision_id, amount::text from ledger_once where ledger = 'standards-award'`.execute(database.db)
   t.same(held.rows, [{ decision_id: first.id, amount: null }], 'held for the first decision, no amount')
 
+  const ledger = await app.inject({
+    url: `/v1/enterprises/${standards.enterprise.creditCode}/ledger`,
+    headers: bearer(keys.auditor),
+  })
+  t.equal(ledger.statusCode, 200)
+  t.match(
+    ledger.json().grants,
+    [{ subject: { ledger: 'standards-award', standardId: id }, amount: null, decisionId: first.id }],
+    'the enterprise’s ledger shows the hold, without an amount',
+  )
+
   const second = await post('/v1/applications', {
     ...other,
     claims: { standards: [{ ...other.claims!.standards![0]!, id: id.toLowerCase() }] },

@@ -131,8 +131,15 @@ export const standardsAward: Measure = {
       )
       if (!notYet) {
         const by = earlier && run.rulings ? grantedBy(earlier) : { zh: '', en: '' }
-        // ruleset 1.5.0: held by a decision that awaits the province's amount, not yet awarded
-        if (run.holdsPending && earlier?.decisionId && earlier.amount === null) {
+        // ruleset 1.5.0: held by a decision that awaits the province's amount, not yet awarded. A
+        // grant of the ledger (or of an earlier row of a batch, dry runs included) names its
+        // enterprise; an award declared in a what-if summary names none and has no amount either.
+        if (
+          run.holdsPending &&
+          earlier !== undefined &&
+          earlier.amount === null &&
+          earlier.creditCode !== null
+        ) {
           return refuseItem(
             run,
             item,
