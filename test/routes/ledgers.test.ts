@@ -2,50 +2,13 @@
 // once, project caps per enterprise, official identifiers once across enterprises, events counted
 // once they happened, crude-steel expansions barred, and the enterprise ledger read.
 
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { sql } from 'kysely'
 import t from 'tap'
-import type { Application } from '../../src/engine/types.ts'
-import { testApp } from '../helpers/app.ts'
-import { testDatabase } from '../helpers/database.ts'
-import { bearer, deepProcessing, ENTERPRISE_A, ENTERPRISE_B, keysFor } from '../helpers/fixtures.ts'
-
-const example = (name: string): Application =>
-  JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'examples', `${name}.json`), 'utf8'))
-    .application
-
-interface Outcome {
-  measure: string
-  status: string
-  amount: string | null
-  reasons: { code: string; message: { zh: string; en: string } }[]
-  trace: { conditions: { id: string; holds: boolean; threshold: unknown }[]; notes: string[] }
-  ledger: unknown[]
-}
+import { bearer, deepProcessing, ENTERPRISE_A, ENTERPRISE_B } from '../helpers/fixtures.ts'
+import { example, ledgerClient } from '../helpers/ledger-client.ts'
 
 t.test('ledgers', async (t) => {
-  const database = await testDatabase(t)
-  const app = await testApp(t, database)
-  const keys = await keysFor(database)
-  const submit = async (facts: Application, key = keys.finance) => {
-    const response = await app.inject({
-      method: 'POST',
-      url: '/v1/applications?explain=full',
-      // English traces: the notes below are matched in English (zh-CN is the default).
-      headers: { ...bearer(key), 'idempotency-key': crypto.randomUUID(), 'accept-language': 'en' },
-      payload: facts,
-    })
-    t.equal(response.statusCode, 201, response.statusCode === 201 ? 'stored' : response.body)
-    const body = response.json()
-    return {
-      body,
-      decisionId: body.decisions[0].id as string,
-      outcomes: body.decisions[0].evaluation.outcomes as Outcome[],
-    }
-  }
-  const outcome = (r: { outcomes: Outcome[] }, measure: string) =>
-    r.outcomes.find((o) => o.measure === measure)!
+  const { database, app, keys, submit, outcome } = await ledgerClient(t)
 
   t.test('a tax day is rewarded once (POLICY.md §5 example 3, submitted again)', async (t) => {
     const facts = example('emerging-project-tax-reward')
