@@ -96,10 +96,19 @@ const endOnFatal = (client: pg.PoolClient): void => {
 }
 
 /**
- * Startup options of every PostgreSQL session the service opens (its pool and the queue's): ISO dates
- * and PostgreSQL intervals whatever the server's or the database's defaults.
+ * The output formats every PostgreSQL session of the service works in (its pool and the queue's),
+ * whatever the server's or the database's defaults: a database set to DateStyle 'SQL, DMY' wrote
+ * "06/12/2026 20:48:00 UTC", pg parsed every timestamp as null and the service could not start, and a
+ * date cast to text read otherwise. Sent as the first statement of each connection, not as startup
+ * options: those would replace PGOPTIONS, and options in DATABASE_URL would replace them.
  */
-export const SESSION_OPTIONS = '-c DateStyle=ISO,MDY -c IntervalStyle=postgres'
+export const SESSION_SETTINGS = 'set datestyle = iso, mdy; set intervalstyle = postgres'
+
+/** Runs SESSION_SETTINGS on each new connection of a pool, before its first query. */
+export const pinSessionSettings = (pool: pg.Pool): void => {
+  // Queries on a client run in order: this runs before the first query the pool hands it to.
+  pool.on('connect', (client) => void client.query(SESSION_SETTINGS).catch(() => {}))
+}
 
 export const openPostgres = (
   url: string,
@@ -119,10 +128,6 @@ export const openPostgres = (
     // instead of holding a connection and the client indefinitely. 0 leaves the server's setting.
     ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
     ...(options.lockTimeoutMs ? { lock_timeout: options.lockTimeoutMs } : {}),
-    // The server's output formats, pinned for this session (a server or database configured with
-    // DateStyle 'SQL, DMY' wrote "06/12/2026 20:48:00 UTC": pg parsed every timestamp as null and
-    // the service could not start, and every date cast to text would read otherwise).
-    options: SESSION_OPTIONS,
     // numeric and int8 stay strings (pg's default): amounts are exact, never JS numbers. A date stays
     // "YYYY-MM-DD": pg's default would make it a Date at local midnight, which shifts days.
     types: {
@@ -143,6 +148,7 @@ export const openPostgres = (
     client.on('error', onConnectionError)
     endOnFatal(client)
   })
+  pinSessionSettings(pool)
   // Queries on a client run in order, so this runs before the first query of every connection.
   if (role)
     pool.on(

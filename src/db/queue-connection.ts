@@ -4,7 +4,7 @@
 // The grants are the SQL of the queue's schema, kept here with the rest of the SQL.
 
 import pg from 'pg'
-import { SESSION_OPTIONS } from './database.ts'
+import { pinSessionSettings } from './database.ts'
 
 /** pg-boss's database adapter (PgBoss.Db). */
 export interface QueueDb {
@@ -32,7 +32,6 @@ export const queuePool = (
     max,
     keepAlive: true,
     application_name: 'pgboss',
-    options: SESSION_OPTIONS,
   })
   pool.on('error', onConnectionError)
   pool.on('connect', (client) => {
@@ -40,6 +39,7 @@ export const queuePool = (
     // Queries on a client run in order: this runs before pg-boss's first statement on it.
     void client.query(`set role ${quoted(role)}`).catch(() => {})
   })
+  pinSessionSettings(pool)
   let closed = false
   return {
     executeSql: (text, values) => pool.query(text, values as unknown[]),

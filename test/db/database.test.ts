@@ -1,11 +1,12 @@
 // The service's PostgreSQL sessions do not depend on the server's output formats
-// (src/db/database.ts SESSION_OPTIONS). A database configured with DateStyle 'SQL, DMY' wrote
+// (src/db/database.ts SESSION_SETTINGS), and keep the options DATABASE_URL gives. A database configured with DateStyle 'SQL, DMY' wrote
 // timestamps as "06/12/2026 20:48:00 UTC": pg parsed them as null, the service failed to start
 // ("Cannot read properties of null (reading 'toISOString')") and `npm run audit:verify` exited 2.
 
 import { sql } from 'kysely'
 import pg from 'pg'
 import t from 'tap'
+import { openPostgres } from '../../src/db/database.ts'
 import { queuePool } from '../../src/db/queue-connection.ts'
 import { requirePostgres, secondPool, TEST_DATABASE_URL, testDatabase } from '../helpers/database.ts'
 
@@ -33,6 +34,15 @@ t.test('ISO dates whatever the database’s DateStyle', async (t) => {
   t.equal(rows[0]!.day, '2015-06-01')
   t.equal((rows[0] as unknown as { dayText: string }).dayText, '2015-06-01', 'a date cast to text is ISO')
   t.equal(rows[0]!.span, '1 day 02:00:00', 'intervals in PostgreSQL style')
+
+  // options in the URL (or PGOPTIONS) still apply: the settings are statements, not startup options
+  const withOptions = new URL(url)
+  withOptions.searchParams.set('options', '-c work_mem=5MB')
+  const tuned = openPostgres(withOptions.toString(), 1)
+  t.teardown(() => tuned.close())
+  const settings = await sql<{ style: string; mem: string }>`
+    select current_setting('DateStyle') as style, current_setting('work_mem') as mem`.execute(tuned.db)
+  t.same(settings.rows, [{ style: 'ISO, MDY', mem: '5MB' }], 'ISO, and the URL’s options kept')
 
   const queue = queuePool(url.toString(), 'postgres', 1)
   t.teardown(() => queue.close())
