@@ -14,8 +14,11 @@
 // - ledger_once: of the grants of one (ledger, folded key, item), the earliest decision's is kept (the
 //   later were paid again under another spelling: the journal keeps them, and the audit names them
 //   no longer).
-// - ledger_periods: of rewarded days that overlap under one folded key, the earliest decision's are kept.
+// - ledger_periods: every rewarded period kept under its folded key; of two that start on the same day
+//   (one primary key) the longer.
 // - batch_dry_claims: a running dry run's claims are keyed as its next chunks will key them.
+// A correction of a decision holding a merged grant hands it to the earliest other decision that was
+// granted it under another spelling (src/db/ledger-repository.ts releaseGrants), so it is never free.
 // The journal (ledger_entries) is hashed and append-only: it keeps every key as written.
 // Runs unchanged on PGlite and PostgreSQL 15. Frozen once landed.
 
@@ -62,15 +65,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     update ledger_once set key = ledger_key_fold(ledger, key)
     where key <> ledger_key_fold(ledger, key)`.execute(db)
 
-  // Rewarded days: of two spellings' overlapping periods, the later decision's go.
+  // Rewarded days: every row is kept under its folded key (the no-overlap trigger guards inserts
+  // only), so days paid under either spelling stay rewarded. Only two rows that would share a primary
+  // key (one folded key, one first day) cannot both stay: the longer period is kept, which covers the
+  // other's days.
   await sql`
-    delete from ledger_periods p
-    using ledger_periods q, decisions dp, decisions dq
-    where dp.id = p.decision_id and dq.id = q.decision_id
-      and q.ledger = p.ledger and q.key <> p.key
-      and ledger_key_fold(q.ledger, q.key) = ledger_key_fold(p.ledger, p.key)
-      and q.from_date <= p.to_date and p.from_date <= q.to_date
-      and (dq.seq, q.key) < (dp.seq, p.key)`.execute(db)
+    delete from ledger_periods p using (
+      select q.ledger, q.key, q.from_date,
+             row_number() over (partition by q.ledger, ledger_key_fold(q.ledger, q.key), q.from_date
+                                order by q.to_date desc, d.seq, q.key) as n
+      from ledger_periods q join decisions d on d.id = q.decision_id) r
+    where r.n > 1 and p.ledger = r.ledger and p.key = r.key and p.from_date = r.from_date`.execute(db)
   await sql`
     update ledger_periods set key = ledger_key_fold(ledger, key)
     where key <> ledger_key_fold(ledger, key)`.execute(db)

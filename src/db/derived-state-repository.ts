@@ -4,6 +4,7 @@
 // rows it is derived from (the journal, the decisions' records), which the chain vouches for.
 
 import { sql } from 'kysely'
+import { KEYS_AS_WRITTEN } from '../engine/ruleset.ts'
 import type { Executor } from './executor.ts'
 
 /** A subject whose running total is not what the journal of the current decisions sums to. */
@@ -63,40 +64,54 @@ export interface MissingGrant {
  * One-time grants and rewarded days journaled by current decisions (from 2026-12-03 on: rows with an
  * item or a period) that are missing from ledger_once / ledger_periods, whose rows are what refuses
  * a second grant: a row removed there would let the same platform, or the same tax day, be paid again.
- * Keys are compared folded (ledger_key_fold). A grant made before ruleset 1.5.0 under a spelling that
- * another decision had already been granted under (say "nerc-1" after "NERC-1") was merged away by the
- * 2026-12-06T2100 migration, which kept the earliest: it counts as held while that one is.
+ * Keys are compared folded (ledger_key_fold). One exception, for grants made before ruleset 1.5.0
+ * under two spellings of one id (say "Case-Lab", then "case-lab"), which the 2026-12-06T2100
+ * migration merged into one row: a later decision's grant counts as held by the row of an earlier
+ * decision of those rulesets that was granted the same under another spelling (for days: a period
+ * of any such decision with the same first day, at least as long). Nothing a decision of 1.5.0 or
+ * later made is excused so, nor held by one.
  */
 export const missingGrants = async (db: Executor, limit: number): Promise<MissingGrant[]> => {
+  const asWritten = [...KEYS_AS_WRITTEN]
+  /**
+   * `e`'s decision and `holder` (a decision id) are of rulesets that wrote keys as written; for a
+   * one-time grant the holder was decided first (the migration and releaseGrants keep the earliest).
+   */
+  const mergedFrom = (holder: string, earlier: boolean) => sql`
+    de.ruleset_version = any(${asWritten}::text[])
+    and exists (select 1 from decisions h
+                where h.id = ${sql.raw(holder)} and h.ruleset_version = any(${asWritten}::text[])
+                  ${earlier ? sql`and h.seq < de.seq` : sql``})`
   const rows = await sql<MissingGrant>`
     (select 'ledger_once' as "table", e.decision_id as "decisionId", e.ledger,
             ledger_key_fold(e.ledger, e.key) as key, e.item
-     from ledger_entries e
+     from ledger_entries e join decisions de on de.id = e.decision_id
      where e.kind = 'once' and e.item is not null
        and not exists (select 1 from decisions s where s.supersedes = e.decision_id)
        and not exists (select 1 from ledger_once o
                        where o.ledger = e.ledger and o.key = ledger_key_fold(e.ledger, e.key) and o.item = e.item
-                         and (o.decision_id = e.decision_id or exists (
-                              select 1 from ledger_entries f
-                              where f.decision_id = o.decision_id and f.kind = 'once' and f.ledger = e.ledger
-                                and f.item = e.item and f.key <> e.key
-                                and ledger_key_fold(f.ledger, f.key) = o.key)))
+                         and (o.decision_id = e.decision_id
+                              or (${mergedFrom('o.decision_id', true)} and exists (
+                                    select 1 from ledger_entries f
+                                    where f.decision_id = o.decision_id and f.kind = 'once' and f.ledger = e.ledger
+                                      and f.item = e.item and f.key <> e.key
+                                      and ledger_key_fold(f.ledger, f.key) = o.key))))
      order by e.id limit ${limit})
     union all
     (select 'ledger_periods', e.decision_id, e.ledger, ledger_key_fold(e.ledger, e.key),
             e.period_from || '…' || e.period_to
-     from ledger_entries e
+     from ledger_entries e join decisions de on de.id = e.decision_id
      where e.kind = 'days' and e.period_from is not null
        and not exists (select 1 from decisions s where s.supersedes = e.decision_id)
        and not exists (select 1 from ledger_periods p
                        where p.ledger = e.ledger and p.key = ledger_key_fold(e.ledger, e.key)
-                         and ((p.from_date = e.period_from and p.to_date = e.period_to
-                               and p.decision_id = e.decision_id)
-                              or (p.from_date <= e.period_to and e.period_from <= p.to_date
-                                  and exists (
+                         and p.from_date = e.period_from
+                         and ((p.to_date = e.period_to and p.decision_id = e.decision_id)
+                              or (p.to_date >= e.period_to and p.decision_id <> e.decision_id
+                                  and ${mergedFrom('p.decision_id', false)} and exists (
                                     select 1 from ledger_entries f
                                     where f.decision_id = p.decision_id and f.kind = 'days'
-                                      and f.ledger = e.ledger and f.key <> e.key
+                                      and f.ledger = e.ledger and f.key <> e.key and f.period_from = p.from_date
                                       and ledger_key_fold(f.ledger, f.key) = p.key))))
      order by e.id limit ${limit})`.execute(db)
   return rows.rows.slice(0, limit)

@@ -25,6 +25,7 @@ import {
   subjectKey,
 } from '../engine/ledgers.ts'
 import { MEASURES } from '../engine/measures/index.ts'
+import { KEYS_AS_WRITTEN } from '../engine/ruleset.ts'
 import type { Application } from '../engine/types.ts'
 import type { Executor } from './executor.ts'
 
@@ -367,11 +368,49 @@ export const releaseGrants = async (
         .execute()
     }
   }
+  await handOverMergedGrants(trx, decisionId)
   // Grants journaled before 2026-12-03 carry no item; the migration moved them to (key, item), so
   // a decision's one-time grants and days are released by decision, not by their old keys.
   await trx.deleteFrom('ledger_once').where('decision_id', '=', decisionId).execute()
   await trx.deleteFrom('ledger_periods').where('decision_id', '=', decisionId).execute()
   return granted
+}
+
+/**
+ * Before ruleset 1.5.0 one id spelled two ways ("Case-Lab", "case-lab") could be granted twice; the
+ * migration of 2026-12-06T2100 kept one row for both under the folded key: the earliest decision's
+ * one-time grant, the longer of two periods that start on one day. When that decision is corrected its
+ * row is not freed but handed to the earliest other current decision of those rulesets that was
+ * granted the same under another spelling (its own period, its enterprise), so the grant stays taken.
+ * Only a decision of those rulesets can hold such a row: for any other, the statements filter on its
+ * ruleset first and read nothing else.
+ */
+const handOverMergedGrants = async (trx: Executor, decisionId: string): Promise<void> => {
+  const asWritten = [...KEYS_AS_WRITTEN]
+  const heirs = (kind: 'once' | 'days') => sql`
+    select f.decision_id as heir, a.enterprise_credit_code as heir_credit_code, f.ledger,
+           ledger_key_fold(f.ledger, f.key) as key, f.item, f.period_from, f.period_to, d.seq
+    from ledger_entries f
+    join decisions d on d.id = f.decision_id
+    join applications a on a.id = d.application_id
+    where exists (select 1 from decisions x where x.id = ${decisionId} and x.ruleset_version = any(${asWritten}::text[]))
+      and f.kind = ${kind} and f.decision_id <> ${decisionId}
+      and d.ruleset_version = any(${asWritten}::text[])
+      and not exists (select 1 from decisions s where s.supersedes = d.id)`
+  await sql`
+    update ledger_once o set decision_id = h.heir, credit_code = h.heir_credit_code
+    from (select distinct on (ledger, key, item) * from (${heirs('once')}) c
+          order by ledger, key, item, seq) h
+    where o.decision_id = ${decisionId} and o.ledger = h.ledger and o.key = h.key and o.item = h.item`.execute(
+    trx,
+  )
+  await sql`
+    update ledger_periods p set decision_id = h.heir, credit_code = h.heir_credit_code, to_date = h.period_to
+    from (select distinct on (ledger, key, period_from) * from (${heirs('days')}) c
+          where period_from is not null
+          order by ledger, key, period_from, period_to desc, seq) h
+    where p.decision_id = ${decisionId} and p.ledger = h.ledger and p.key = h.key
+      and p.from_date = h.period_from`.execute(trx)
 }
 
 /**

@@ -81,5 +81,8 @@ export const appliesRulings20261206 = (version: RulesetVersion): boolean =>
 export const foldsLedgerKeys = (version: RulesetVersion): boolean =>
   appliesRulings20261206(version) && version !== '1.4.0'
 
+/** The versions whose decisions stored ledger keys as written (src/db/ledger-repository.ts releaseGrants). */
+export const KEYS_AS_WRITTEN: readonly RulesetVersion[] = RULESET_VERSIONS.filter((v) => !foldsLedgerKeys(v))
+
 /** The same rulings, by what a measure asks: whether an award awaiting its amount is held. */
 export const holdsPendingAwards = foldsLedgerKeys

@@ -71,7 +71,7 @@ t.test('ledger keys folded on data stored before ruleset 1.5.0', async (t) => {
     }
   }
 
-  // The service before the fix: keys stored and compared as written.
+  // The service before the fix: ruleset 1.4.0, keys stored and compared as written.
   const { buildApp: buildBefore } = await t.mockImport<typeof import('../../src/app.ts')>(
     '../../src/app.ts',
     {
@@ -80,7 +80,11 @@ t.test('ledger keys folded on data stored before ruleset 1.5.0', async (t) => {
         subjectKey: ledgers.writtenKey,
         foldKey: (_ledger: string, key: string) => key,
       },
-      '../../src/engine/ruleset.ts': { ...ruleset, foldsLedgerKeys: () => false },
+      '../../src/engine/ruleset.ts': {
+        ...ruleset,
+        RULESET: { ...ruleset.RULESET, version: '1.4.0' },
+        foldsLedgerKeys: () => false,
+      },
     },
   )
   const before = await buildBefore({ database })
@@ -90,7 +94,23 @@ t.test('ledger keys folded on data stored before ruleset 1.5.0', async (t) => {
   const foilLower = await submit(before, deepProcessing('qj-copper-foil', '120000000.00'))
   const panelsUpper = await submit(before, panels('PANELS'))
   const panelsLower = await submit(before, panels('panels'))
+  // a third spelling, for days that only partly overlap the first's: 2015-07-01 to 2016-04-30
+  const panelsPartly = await submit(before, {
+    ...panels('PaNeLs'),
+    applicationDate: '2017-02-01',
+    project: {
+      ...panels('PaNeLs').project!,
+      taxRecords: [{ from: '2015-07-01', to: '2016-04-30', vat: '900000.00' }],
+    },
+  })
+  const institute = await submit(before, example('research-institute-award'))
   await before.close()
+  t.equal(panelsPartly.outcome('emerging-project-tax-reward').status, 'eligible')
+  t.equal(institute.outcome('research-institute-award').status, 'eligible')
+  const versions = await sql<{ v: string }>`select distinct ruleset_version as v from decisions`.execute(
+    database.db,
+  )
+  t.same(versions.rows, [{ v: '1.4.0' }], 'stored as ruleset 1.4.0 stored them')
   t.same(
     [
       labA.outcome('rd-platform-grant').amount,
@@ -119,13 +139,23 @@ t.test('ledger keys folded on data stored before ruleset 1.5.0', async (t) => {
     const once = await sql<{ key: string; decision_id: string }>`
       select key, decision_id from ledger_once where ledger = 'rd-platform-grant'`.execute(db)
     t.same(once.rows, [{ key: 'CASE-LAB', decision_id: labA.id }], 'the platform held by the first decision')
-    const days = await sql<{ key: string; decision_id: string }>`
-      select key, decision_id from ledger_periods
-      where ledger = 'tax-days' and key like ${'%PANELS%'} order by key`.execute(db)
-    t.equal(days.rows.length, 2, 'VAT and EIT days, once each')
+    const days = await sql<{ key: string; decision_id: string; from_date: string; to_date: string }>`
+      select key, decision_id, from_date::text, to_date::text from ledger_periods
+      where ledger = 'tax-days' and key like ${'%PANELS%'} order by key, from_date`.execute(db)
     t.ok(
-      days.rows.every((r) => r.decision_id === panelsUpper.id && r.key === ledgers.foldCase(r.key)),
-      'held by the first decision, under the folded key',
+      days.rows.every((r) => r.key === ledgers.foldCase(r.key)),
+      'under folded keys',
+    )
+    t.same(
+      days.rows.map((r) => [r.decision_id, r.from_date, r.to_date]),
+      [
+        // EIT, then VAT (the keys' order): 2015 for the first spelling (the second's same days, same
+        // first day, are one row), and the third spelling's VAT days, which only partly overlap
+        [panelsUpper.id, '2015-01-01', '2015-12-31'],
+        [panelsUpper.id, '2015-01-01', '2015-12-31'],
+        [panelsPartly.id, '2015-07-01', '2016-04-30'],
+      ],
+      'every day paid stays rewarded',
     )
   })
 
@@ -199,5 +229,69 @@ t.test('ledger keys folded on data stored before ruleset 1.5.0', async (t) => {
       { table: 'ledger_once', row: 'rd-platform-grant CASE-LAB national', actual: 'missing' },
       { table: 'ledger_once', row: 'rd-platform-grant CASE-LAB national', actual: 'missing' },
     ])
+  })
+
+  t.test('days paid under a spelling whose period only partly overlapped stay rewarded', async (t) => {
+    const app = await buildApp({ database })
+    t.teardown(() => app.close())
+    const again = await submit(app, {
+      ...panels('Panels'),
+      applicationDate: '2017-02-01',
+      project: {
+        ...panels('Panels').project!,
+        taxRecords: [{ from: '2016-01-01', to: '2016-04-30', vat: '600000.00' }],
+      },
+    })
+    t.match(again.outcome('emerging-project-tax-reward'), {
+      status: 'ineligible',
+      reasons: [{ code: 'ALREADY_REWARDED' }],
+    })
+  })
+
+  t.test('a correction of the decision holding a merged grant hands it over', async (t) => {
+    const app = await buildApp({ database })
+    t.teardown(() => app.close())
+    const r = await app.inject({
+      method: 'POST',
+      url: `/v1/decisions/${labA.id}/corrections`,
+      headers: { ...bearer(keys.finance), 'idempotency-key': crypto.randomUUID() },
+      payload: { reason: 'another platform', facts: platform('Other-Lab', ENTERPRISE_A) },
+    })
+    t.equal(r.statusCode, 201, r.body)
+    const once = await sql<{ key: string; decision_id: string; credit_code: string }>`
+      select key, decision_id, credit_code from ledger_once
+      where ledger = 'rd-platform-grant' and key = 'CASE-LAB'`.execute(db)
+    t.same(
+      once.rows,
+      [{ key: 'CASE-LAB', decision_id: labB.id, credit_code: ENTERPRISE_B }],
+      'held now by the other decision granted it (case-lab, enterprise B)',
+    )
+    const third = await submit(app, platform('CASE-LAB', ENTERPRISE_B))
+    t.match(third.outcome('rd-platform-grant'), {
+      status: 'ineligible',
+      reasons: [{ code: 'ALREADY_GRANTED' }],
+    })
+    const report = await verifyAudit(db)
+    t.equal(report.valid, true, JSON.stringify(report.derived))
+  })
+
+  t.test('a legacy grant deleted, then paid again under another spelling, is caught', async (t) => {
+    await sql`delete from ledger_once where ledger = 'research-institute-award'`.execute(db)
+    const app = await buildApp({ database })
+    t.teardown(() => app.close())
+    const fresh = example('research-institute-award')
+    const legacy = await sql<{ n: number }>`
+      select count(*)::int as n from ledger_entries where ledger = 'research-institute-award'`.execute(db)
+    t.equal(legacy.rows[0]!.n, 1, 'a legacy institute grant in the journal')
+    const id = fresh.claims!.researchEvents![0]!.id
+    const paid = await submit(app, {
+      ...fresh,
+      enterprise: { creditCode: ENTERPRISE_B, name: 'Copycat Co.' },
+      claims: { researchEvents: fresh.claims!.researchEvents!.map((e) => ({ ...e, id: id.toUpperCase() })) },
+    })
+    t.equal(paid.outcome('research-institute-award').status, 'eligible', 'the row gone, it is paid again')
+    const report = await verifyAudit(db)
+    t.equal(report.valid, false, 'the audit says so')
+    t.match(report.derived?.mismatches, [{ table: 'ledger_once', actual: 'missing' }])
   })
 })
