@@ -1,6 +1,6 @@
 // Ledger keys without letter case (ruleset 1.5.0, src/engine/ledgers.ts foldKey).
 //
-// A platform "NERC-1" and a platform "nerc-1" were two subjects, each granted the §14 award; a project
+// A platform "NERC-1" and a platform "nerc-1" were two subjects, each granted the §18 award; a project
 // "qj-copper-foil" had its own interest-subsidy cap beside "QJ-COPPER-FOIL". From ruleset 1.5.0 the
 // service stores and looks up every ledger key with a–z upper-cased. This migration re-keys the rows
 // stored before so, so that the first application after it finds what was granted under any spelling:

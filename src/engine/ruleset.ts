@@ -29,7 +29,7 @@
 //   reason names its budget by the measure's title and the prefecture's name (src/engine/budgets.ts),
 //   as 1.3.0 did for vocabulary values;
 // - 1.5.0 (2026-12-06, evening): a ledger's identifier is one subject whatever the case of its Latin
-//   letters. "NERC-1" and "nerc-1" had each been granted the §14 platform award, and "qj-copper-foil"
+//   letters. "NERC-1" and "nerc-1" had each been granted the §18 platform award, and "qj-copper-foil"
 //   had been paid another 7 200 000.00 of interest subsidy on "QJ-COPPER-FOIL", already at its cap.
 //   Ledger keys are stored with a–z upper-cased (src/engine/ledgers.ts foldKey; migration
 //   2026-12-06T2100 re-keyed the rows stored before), and the engine compares keys so. The facts keep

@@ -12,7 +12,7 @@ import { example, ledgerClient } from '../helpers/ledger-client.ts'
 t.test('ledger identifiers without letter case', async (t) => {
   const { database, submit, outcome } = await ledgerClient(t)
 
-  // Each of these had been granted again under the other spelling. (The §15 standards award has no
+  // Each of these had been granted again under the other spelling. (The §18 standards award has no
   // amount in the source: it is needs-review, and claims nothing, under any spelling.)
   const swapCase = (id: string) =>
     [...id].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('')
@@ -72,7 +72,7 @@ t.test('ledger identifiers without letter case', async (t) => {
     t.same(o.ledger, [], `${measure}: nothing claimed`)
   }
 
-  // A project's interest-subsidy cap (§14: 10 000 000.00 for the project's life; POLICY.md §5 ex. 1–2).
+  // A project's interest-subsidy cap (§18: 10 000 000.00 for the project's life; POLICY.md §5 ex. 1–2).
   const a = await submit(deepProcessing('QJ-COPPER-FOIL', '120000000.00'))
   t.match(outcome(a, 'interest-subsidy'), { status: 'eligible', amount: '7200000.00' })
   const lower = await submit(deepProcessing('qj-copper-foil', '120000000.00'))
