@@ -24,6 +24,11 @@
 
 import { type Kysely, sql } from 'kysely'
 
+/** Stores a table's keys folded (once its rows that would collide are gone). */
+const refold = (db: Kysely<unknown>, table: string) =>
+  sql`update ${sql.table(table)} set key = ledger_key_fold(ledger, key)
+      where key <> ledger_key_fold(ledger, key)`.execute(db)
+
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create function ledger_key_fold(p_ledger text, p_key text) returns text
@@ -61,9 +66,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
                                 order by d.seq, o.key) as n
       from ledger_once o join decisions d on d.id = o.decision_id) r
     where r.n > 1 and o.ledger = r.ledger and o.key = r.key and o.item = r.item`.execute(db)
-  await sql`
-    update ledger_once set key = ledger_key_fold(ledger, key)
-    where key <> ledger_key_fold(ledger, key)`.execute(db)
+  await refold(db, 'ledger_once')
 
   // Rewarded days: every row is kept under its folded key (the no-overlap trigger guards inserts
   // only), so days paid under either spelling stay rewarded. Only two rows that would share a primary
@@ -76,13 +79,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
                                 order by q.to_date desc, d.seq, q.key) as n
       from ledger_periods q join decisions d on d.id = q.decision_id) r
     where r.n > 1 and p.ledger = r.ledger and p.key = r.key and p.from_date = r.from_date`.execute(db)
-  await sql`
-    update ledger_periods set key = ledger_key_fold(ledger, key)
-    where key <> ledger_key_fold(ledger, key)`.execute(db)
+  await refold(db, 'ledger_periods')
 
-  await sql`
-    update batch_dry_claims set key = ledger_key_fold(ledger, key)
-    where key <> ledger_key_fold(ledger, key)`.execute(db)
+  await refold(db, 'batch_dry_claims')
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -348,9 +348,9 @@ export type Grant = JournalRow
  */
 export const releaseGrants = async (
   trx: Executor,
-  decisionId: string,
-  facts: Application,
+  superseded: { id: string; facts: Application; ruleset: string },
 ): Promise<Grant[]> => {
+  const { id: decisionId, facts } = superseded
   const granted = await trx
     .selectFrom('ledger_entries')
     .select(['ledger', 'key', 'kind', 'amount', 'item', 'period_from', 'period_to'])
@@ -368,7 +368,8 @@ export const releaseGrants = async (
         .execute()
     }
   }
-  await handOverMergedGrants(trx, decisionId)
+  if ((KEYS_AS_WRITTEN as readonly string[]).includes(superseded.ruleset))
+    await handOverMergedGrants(trx, decisionId)
   // Grants journaled before 2026-12-03 carry no item; the migration moved them to (key, item), so
   // a decision's one-time grants and days are released by decision, not by their old keys.
   await trx.deleteFrom('ledger_once').where('decision_id', '=', decisionId).execute()
@@ -382,8 +383,7 @@ export const releaseGrants = async (
  * one-time grant, the longer of two periods that start on one day. When that decision is corrected its
  * row is not freed but handed to the earliest other current decision of those rulesets that was
  * granted the same under another spelling (its own period, its enterprise), so the grant stays taken.
- * Only a decision of those rulesets can hold such a row: for any other, the statements filter on its
- * ruleset first and read nothing else.
+ * Only a decision of those rulesets can hold such a row: releaseGrants calls this for those alone.
  */
 const handOverMergedGrants = async (trx: Executor, decisionId: string): Promise<void> => {
   const asWritten = [...KEYS_AS_WRITTEN]
@@ -393,8 +393,7 @@ const handOverMergedGrants = async (trx: Executor, decisionId: string): Promise<
     from ledger_entries f
     join decisions d on d.id = f.decision_id
     join applications a on a.id = d.application_id
-    where exists (select 1 from decisions x where x.id = ${decisionId} and x.ruleset_version = any(${asWritten}::text[]))
-      and f.kind = ${kind} and f.decision_id <> ${decisionId}
+    where f.kind = ${kind} and f.decision_id <> ${decisionId}
       and d.ruleset_version = any(${asWritten}::text[])
       and not exists (select 1 from decisions s where s.supersedes = d.id)`
   await sql`

@@ -101,6 +101,8 @@ interface Supersedes {
   id: string
   reason: string
   facts: Application
+  /** the ruleset version that made it (its ledger keys as written before 1.5.0: releaseGrants) */
+  ruleset: string
 }
 
 /**
@@ -134,7 +136,7 @@ const decideAndStore = async (
   if (supersedes) await assertNotSuperseded(trx, supersedes.id)
   // A correction first gives back what the superseded decision was granted, then decides afresh
   // on the totals as they are after that (the locks are already held: this only reads them).
-  const released = supersedes ? await releaseGrants(trx, supersedes.id, supersedes.facts) : []
+  const released = supersedes ? await releaseGrants(trx, supersedes) : []
   if (released.length > 0) {
     locked = await lockSubjects(trx, subjects)
     if (budgets.length > 0) budgets = await lockBudgets(trx, budgetSubjects, position)
@@ -476,7 +478,12 @@ export const correctDecision = async (
       (correctedFacts ?? previousApplication.facts) as Application,
       correctedFacts ? newApplication(caller, correctedFacts) : previousApplication,
       correctedFacts !== null,
-      { id: previous.id, reason, facts: previousApplication.facts as Application },
+      {
+        id: previous.id,
+        reason,
+        facts: previousApplication.facts as Application,
+        ruleset: previous.ruleset.version,
+      },
       options,
     ),
   )
@@ -498,7 +505,12 @@ export const correctInTransaction = (
     previousApplication.facts as Application,
     previousApplication,
     false,
-    { id: previous.id, reason, facts: previousApplication.facts as Application },
+    {
+      id: previous.id,
+      reason,
+      facts: previousApplication.facts as Application,
+      ruleset: previous.ruleset.version,
+    },
     {},
   )
 
