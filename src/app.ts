@@ -121,6 +121,17 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
 
   // JSON only: a text/plain body is refused with 415 instead of reaching validation as a string.
   app.removeContentTypeParser('text/plain')
+  // Many HTTP clients send `Content-Type: application/json` on every POST and DELETE, with no body
+  // when there is none to send. A route that takes no body (replay, retry, cancel, a checkpoint, a
+  // key's revocation) answers them as if the header were absent; a route that takes one still
+  // refuses an empty body as Fastify does (400, "the body must not be empty"). Non-empty bodies go
+  // to Fastify's own parser, with its defaults (__proto__ and constructor keys refused).
+  const json = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' && request.routeOptions.schema?.body === undefined) done(null, undefined)
+    else json(request, body as string, done)
+  })
 
   app.decorate('database', options.database)
   const ownQueue = options.batchQueue

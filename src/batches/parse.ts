@@ -44,6 +44,45 @@ export class BatchFileError extends Error {
   }
 }
 
+/**
+ * What csv-parse refused, in both languages and with the line: its own message is English only. The
+ * options readBatch gives it (relaxed column count, no trimming, MAX_ROW_CHARS) leave four refusals;
+ * any other keeps its English words after a Chinese lead. `lines` is the line csv-parse had reached
+ * (1-based, the header is line 1).
+ */
+export const csvErrorText = (error: CsvError): Text => {
+  const context = error as CsvError & { lines?: number; column?: number | string }
+  const line = typeof context.lines === 'number' ? context.lines : null
+  const at = { zh: line === null ? '' : `第 ${line} 行：`, en: line === null ? '' : `line ${line}: ` }
+  switch (error.code) {
+    case 'INVALID_OPENING_QUOTE':
+      return {
+        zh: `文件不是有效的 CSV：${at.zh}字段中间出现引号。含逗号、引号或换行的字段须整体用英文双引号括起，字段内的双引号写作两个（""）。`,
+        en: `The file is not valid CSV: ${at.en}a quote inside a field. A field holding a comma, quote or line break must be wrapped in double quotes, with each quote inside written twice ("").`,
+      }
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return {
+        zh: `文件不是有效的 CSV：${at.zh}右引号之后须是逗号或换行。字段内的双引号须写作两个（""）。`,
+        en: `The file is not valid CSV: ${at.en}a closing quote must be followed by a comma or a line break. A quote inside a field is written twice ("").`,
+      }
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return {
+        zh: `文件不是有效的 CSV：文件结束时仍有未闭合的引号（${line === null ? '' : `至第 ${line} 行，`}请检查引号是否成对）。`,
+        en: `The file is not valid CSV: it ends inside a quoted field (${line === null ? '' : `at line ${line}; `}check that quotes come in pairs).`,
+      }
+    case 'CSV_MAX_RECORD_SIZE':
+      return {
+        zh: `文件不是有效的 CSV：${at.zh}一行超过 ${MAX_ROW_CHARS} 个字符（多为引号未闭合）。`,
+        en: `The file is not valid CSV: ${at.en}a row longer than ${MAX_ROW_CHARS} characters (most often an unclosed quote).`,
+      }
+    default:
+      return {
+        zh: `文件不是有效的 CSV：${at.zh}${error.message}`,
+        en: `The file is not valid CSV: ${error.message}`,
+      }
+  }
+}
+
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
 const ajv = addFormats(
   new Ajv({
@@ -375,10 +414,7 @@ export const readBatch = async (
     if (error instanceof BatchFileError) throw error
     // Every csv-parse error is a CsvError (INVALID_OPENING_QUOTE has no CSV_ prefix in its code).
     if (error instanceof CsvError)
-      throw new BatchFileError(422, '/problems/batch-not-csv', {
-        zh: `文件不是有效的 CSV：${error.message}`,
-        en: `The file is not valid CSV: ${error.message}`,
-      })
+      throw new BatchFileError(422, '/problems/batch-not-csv', csvErrorText(error))
     throw error
   }
   if (rows === 0)

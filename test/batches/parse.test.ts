@@ -44,7 +44,7 @@ const refusal = async (format: 'csv' | 'jsonl', bytes: Buffer) => {
     await read(format, bytes)
   } catch (error) {
     if (error instanceof BatchFileError)
-      return { status: error.status, type: error.type, message: error.message }
+      return { status: error.status, type: error.type, message: error.message, zh: error.text.zh }
     throw error
   }
   return null
@@ -125,6 +125,42 @@ t.test('files refused whole: not UTF-8, not CSV, one fact twice', async (t) => {
   t.match(await refusal('csv', Buffer.from('applicationDate,applicationDate\n')), {
     type: '/problems/batch-duplicate-column',
   })
+})
+
+t.test('CSV: what csv-parse refuses is said in Chinese and English, with its line', async (t) => {
+  const header = 'applicationDate,enterprise.name\n'
+  t.match(
+    await refusal('csv', Buffer.from(`${header}2015-06-01,曲靖"铜箔\n`)),
+    {
+      type: '/problems/batch-not-csv',
+      zh: /^文件不是有效的 CSV：第 2 行：字段中间出现引号。.*两个（""）/,
+      message: /^The file is not valid CSV: line 2: a quote inside a field\./,
+    },
+    'a quote inside an unquoted field',
+  )
+  t.match(
+    await refusal('csv', Buffer.from(`${header}2015-06-01,"曲靖"铜箔"\n`)),
+    {
+      zh: /第 2 行：右引号之后须是逗号或换行/,
+      message: /line 2: a closing quote must be followed by a comma/,
+    },
+    'a quote closing a quoted field too early',
+  )
+  t.match(
+    await refusal('csv', Buffer.from(`${header}2015-06-01,ok\n2015-06-02,"曲靖铜箔\n`)),
+    { zh: /文件结束时仍有未闭合的引号（至第 \d+ 行/, message: /ends inside a quoted field \(at line \d+;/ },
+    'a quote never closed',
+  )
+  t.match(
+    await refusal('csv', Buffer.from(`${header}2015-06-01,"${'铜'.repeat(MAX_ROW_CHARS)}"\n`)),
+    { zh: /第 2 行：一行超过 1048576 个字符/, message: /line 2: a row longer than 1048576 characters/ },
+    'a row longer than the limit',
+  )
+  for (const refused of [
+    await refusal('csv', Buffer.from(`${header}2015-06-01,曲靖"铜箔\n`)),
+    await refusal('csv', Buffer.from(`${header}2015-06-01,"曲靖铜箔\n`)),
+  ])
+    t.notMatch(refused?.zh ?? '', /[A-Za-z]{4,}/, `no English words in the Chinese text: ${refused?.zh}`)
 })
 
 t.test('CSV: a row of another number of cells than the header is a row error', async (t) => {

@@ -73,6 +73,19 @@ t.test('problems', async (t) => {
     t.match(problem(res), { title: 'Malformed JSON body' })
   })
 
+  t.test('an empty JSON body where a body is required; prototype keys', async (t) => {
+    const empty = await post('')
+    t.equal(empty.statusCode, 400)
+    t.match(problem(empty), { title: 'Bad Request', detail: /must not be empty|empty/i })
+    // The parser that lets body-less routes take an empty JSON body keeps Fastify's defaults.
+    const proto = await post('{"application": {"__proto__": {"admin": true}}}')
+    t.equal(proto.statusCode, 400, 'a __proto__ key is refused')
+    t.match(problem(proto), { title: 'Malformed JSON body' }, 'by the parser, before the schema')
+    const ctor = await post('{"application": {"constructor": {"prototype": {"admin": true}}}}')
+    t.equal(ctor.statusCode, 400, 'a constructor.prototype key is refused')
+    t.match(problem(ctor), { title: 'Malformed JSON body' }, 'by the parser too')
+  })
+
   t.test('a body that is not JSON: 415', async (t) => {
     const res = await post('hello', 'text/plain')
     t.equal(res.statusCode, 415)

@@ -369,6 +369,17 @@ t.test('applications', async (t) => {
       })
       t.equal(current.json().against, 'current')
     }
+    // A client that sends `Content-Type: application/json` on every POST, with nothing to send:
+    // replay takes no body, so it answers as without the header (before: 400, empty JSON body).
+    const a = (await app.inject({ url: `/v1/applications/${ids[0]}`, headers: bearer(keys.auditor) })).json()
+    const typed = await app.inject({
+      method: 'POST',
+      url: `/v1/decisions/${a.decisions[0].id}/replay`,
+      headers: { ...bearer(keys.auditor), 'content-type': 'application/json' },
+      payload: '',
+    })
+    t.equal(typed.statusCode, 200, typed.body)
+    t.equal(typed.json().identical, true, 'replayed with an empty JSON body')
   })
 
   t.test('a correction supersedes, both stay readable, the ledger follows', async (t) => {
