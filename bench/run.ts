@@ -11,7 +11,7 @@
 //    precheck's record as the route does, against deciding again after the history read
 // 6. the same with the audit chain off (audit_append a no-op) against on
 // 7. batches (bench/batches.ts): a submit batch against a COPY of the same rows, a dry run against
-//    the engine in process on the same rows (BENCH_BATCH_ROWS, default 10 000)
+//    the engine in process on the same rows (BENCH_BATCH_ROWS, default 100 000)
 //
 // The server runs in a child process (node --import tsx bench/server.ts); autocannon and the
 // baseline run here, in the parent. On a 2-core machine the two processes get a core each.
