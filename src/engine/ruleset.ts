@@ -37,11 +37,20 @@
 //   whose amount the province has not set (needs-review) holds its standard or certificate for the
 //   decision that claimed it: a second claim, by any enterprise, is ALREADY_CLAIMED naming that
 //   decision. Before, both were needs-review and a reviewer could approve the award twice.
+// - 1.6.0 (2026-12-06, night): a ledger's identifier holds printable ASCII and Chinese characters only.
+//   Characters 1.4.0's standard form lets through made new subjects, each granted again: a combining
+//   grapheme joiner, variation selectors, Hangul fillers or a braille blank inside "AEC-1", an id
+//   wholly in Cyrillic ("ВХТ-7") or a person's id ending in a Cyrillic or Greek "Х", Arabic-Indic or
+//   Devanagari digits, a modifier-letter minus as a dash. Now any character outside printable ASCII,
+//   the unified CJK ideographs and 〇 is refused, naming it (src/engine/validate.ts). And §19's
+//   run of three years counts a person's years within one application without letter case too:
+//   "zhang-san" 2014 and "ZHANG-SAN" 2015 are one person (before, each spelling began its own run
+//   inside the application, though the ledger folded them).
 
-export const RULESET_VERSIONS = ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0', '1.5.0'] as const
+export const RULESET_VERSIONS = ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0', '1.5.0', '1.6.0'] as const
 export type RulesetVersion = (typeof RULESET_VERSIONS)[number]
 
-export const RULESET = { id: 'yunnan-2014-industrial-transformation', version: '1.5.0' } as const satisfies {
+export const RULESET = { id: 'yunnan-2014-industrial-transformation', version: '1.6.0' } as const satisfies {
   id: string
   version: RulesetVersion
 }
@@ -86,3 +95,14 @@ export const KEYS_AS_WRITTEN: readonly RulesetVersion[] = RULESET_VERSIONS.filte
 
 /** The same rulings, by what a measure asks: whether an award awaiting its amount is held. */
 export const holdsPendingAwards = foldsLedgerKeys
+
+/**
+ * Whether a ruleset version applies the rulings of 2026-12-06 night (1.6.0 on): a ledger identifier
+ * holds printable ASCII and Chinese characters only, and a person's years within one application are
+ * one run whatever the letter case of the id.
+ */
+export const restrictsIdentifiers = (version: RulesetVersion): boolean =>
+  foldsLedgerKeys(version) && version !== '1.5.0'
+
+/** The same rulings, by what §19 asks: a person's years in one application counted without case. */
+export const foldsPersonYears = restrictsIdentifiers

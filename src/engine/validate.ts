@@ -21,7 +21,13 @@ import { EngineError } from './errors.ts'
 import { industryCodeProblem } from './industry-codes.ts'
 import { foldCase } from './ledgers.ts'
 import { isPrefectureId, PREFECTURE_IDS } from './prefectures.ts'
-import { appliesRulings20261206, foldsLedgerKeys, RULESET, type RulesetVersion } from './ruleset.ts'
+import {
+  appliesRulings20261206,
+  foldsLedgerKeys,
+  RULESET,
+  type RulesetVersion,
+  restrictsIdentifiers,
+} from './ruleset.ts'
 import type { Text } from './trace.ts'
 import {
   type Application,
@@ -134,8 +140,10 @@ class Collector {
     identifiers: boolean,
     /** ids that differ only in letter case are one subject, so duplicates (ruleset 1.5.0 on) */
     readonly foldedIds: boolean,
+    /** ids within printable ASCII and Chinese characters (ruleset 1.6.0 on) */
+    repertoire: boolean,
   ) {
-    this.id = identifiers ? identifier : text
+    this.id = identifiers ? (repertoire ? IDENTIFIER_IN_REPERTOIRE : IDENTIFIER) : text
   }
 
   add(pointer: string, message: Text): void {
@@ -321,12 +329,41 @@ export const standardIdentifier = (id: string): string => {
   return LATIN_LETTER.test(plain) ? plain.replace(LOOKALIKE, (c) => LATIN_LOOKALIKES[c]!) : plain
 }
 
-const identifier: Check = (value) => {
-  const problem = text(value)
-  if (problem !== null) return problem
-  const id = value as string
-  // printable ASCII, single spaces inside, none at the ends: already standard (no normalize() call)
-  if (PLAIN_ID.test(id) && !id.endsWith(' ')) return null
+/**
+ * From ruleset 1.6.0 a ledger identifier's characters: printable ASCII, the space, the unified CJK
+ * ideographs (not the compatibility ones, which NFKC already maps onto them) and 〇 (U+3007, the
+ * ideographic zero of dates written in Chinese). Outside them, the standard form (1.4.0) could not
+ * be trusted to find every character a reader does not see or reads as another: combining marks
+ * such as the grapheme joiner U+034F, variation selectors, Hangul fillers, the braille blank, an id
+ * wholly in Cyrillic or Greek letters, digits of other scripts, dashes such as U+02D7 or U+2043.
+ */
+const OUTSIDE_REPERTOIRE = /[^\x20-\x7e\p{Unified_Ideograph}\u3007]/u
+
+const outsideRepertoire = (id: string): Text | null => {
+  const found = OUTSIDE_REPERTOIRE.exec(id)
+  if (found === null) return null
+  const char = found[0] // one code point: the pattern has the u flag
+  const code = `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`
+  const position = [...id.slice(0, found.index)].length + 1
+  return {
+    zh: `标识只能由 ASCII 可打印字符（字母、数字、标点、空格）和汉字组成：第 ${position} 个字符 ${code}（${JSON.stringify(char)}）不是`,
+    en: `an identifier holds only printable ASCII (letters, digits, punctuation, spaces) and Chinese characters: character ${position}, ${code} (${JSON.stringify(char)}), is neither`,
+  }
+}
+
+/** An identifier of ruleset 1.4.0 on: in its standard form; from 1.6.0 also within the repertoire. */
+const identifierCheck =
+  (repertoire: boolean): Check =>
+  (value) => {
+    const problem = text(value)
+    if (problem !== null) return problem
+    const id = value as string
+    // printable ASCII, single spaces inside, none at the ends: already standard (no normalize() call)
+    if (PLAIN_ID.test(id) && !id.endsWith(' ')) return null
+    return standardFormProblem(id) ?? (repertoire ? outsideRepertoire(id) : null)
+  }
+
+const standardFormProblem = (id: string): Text | null => {
   const standard = standardIdentifier(id)
   if (standard === id) return null
   if (standard === '') return { zh: '必须包含可见字符', en: 'must contain a visible character' }
@@ -335,6 +372,9 @@ const identifier: Check = (value) => {
     en: `an identifier must be written in its standard form (no spaces at either end, no invisible characters, no full-width letters (Unicode NFKC), dashes as "-", no Cyrillic or Greek letter looking like a Latin one among Latin letters): ${JSON.stringify(standard)}, not ${JSON.stringify(id)}`,
   }
 }
+
+const IDENTIFIER = identifierCheck(false)
+const IDENTIFIER_IN_REPERTOIRE = identifierCheck(true)
 
 const year: Check = (value) =>
   typeof value !== 'number' || !Number.isInteger(value) || value < 1900 || value > 9999
@@ -642,7 +682,11 @@ export const applicationProblems = (
   application: Application,
   ruleset: RulesetVersion = RULESET.version,
 ): InputProblem[] => {
-  const c = new Collector(appliesRulings20261206(ruleset), foldsLedgerKeys(ruleset))
+  const c = new Collector(
+    appliesRulings20261206(ruleset),
+    foldsLedgerKeys(ruleset),
+    restrictsIdentifiers(ruleset),
+  )
   if (anySuspect(application)) textProblems(application, [], c.problems)
   const app = application as unknown as Record<string, unknown>
   c.field(app.applicationDate, '/applicationDate', date, true)

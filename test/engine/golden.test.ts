@@ -5,7 +5,7 @@
 //
 // - Under rulesets 1.0.0 and 1.1.0, renderEvaluation(decideCompact(x)) is the golden, byte for byte
 //   (stored decisions of those rulesets replay field by field).
-// - Under the current ruleset (1.5.0) it is the 1.1.0 golden except for the deliberate presentation
+// - Under the current ruleset (1.6.0) it is the 1.1.0 golden except for the deliberate presentation
 //   changes, and only those, each normalised explicitly below:
 //   1. ruleset.version "1.1.0" → the current;
 //   2. a value that does not terminate shows as a decimal with six places and "…" instead of a
@@ -18,6 +18,8 @@
 //      reasons of LABELLED change, their code and field stay, and the Chinese holds no id any more;
 //   6. (1.5.0) a standards award awaiting its amount (needs-review) holds what it claims: its outcome
 //      records a once claim without an amount per standard under review, and nothing else changes.
+//   (1.6.0 refuses ledger ids outside ASCII and Chinese and counts a person's years without case:
+//   no example or case holds such an id or spelling, so it adds no exception.)
 // - A compact record read back from JSON renders exactly as the record itself, and so does its
 //   stored form (format 2, src/engine/stored-record.ts), in English and in Chinese.
 

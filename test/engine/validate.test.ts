@@ -338,9 +338,12 @@ t.test('ids that differ only in letter case are duplicates (ruleset 1.5.0 on)', 
     [{ pointer: '/claims/talents/1/personId' }],
   )
   t.same(
-    problemsOf(withEdit((a) => (a.claims.rdPlatforms[1].id = 'а'))),
+    applicationProblems(
+      withEdit((a) => (a.claims.rdPlatforms[1].id = 'а')),
+      '1.5.0',
+    ),
     [],
-    'a Cyrillic а is another letter, not another case',
+    'a Cyrillic а is another letter, not another case (and from 1.6.0 outside the repertoire)',
   )
 })
 
@@ -451,14 +454,14 @@ t.test(
       'standard forms',
     )
     t.same(
-      applicationProblems(withIds('云南省 重点实验室', 'x', 'Café')),
+      applicationProblems(withIds('云南省 重点实验室', 'x', 'Café'), '1.5.0'),
       [],
-      'Chinese, one space inside, composed é',
+      'Chinese, one space inside, composed é (refused from 1.6.0: outside ASCII and Chinese)',
     )
     t.same(
-      applicationProblems(withIds('Москва-1', 'β-catenin-lab', 'Αθήνα')),
+      applicationProblems(withIds('Москва-1', 'β-catenin-lab', 'Αθήνα'), '1.5.0'),
       [],
-      'wholly Cyrillic or Greek ids keep their letters; a Greek letter that looks like no Latin one stays',
+      'wholly Cyrillic or Greek ids keep their letters; a Greek letter that looks like no Latin one stays (until 1.6.0)',
     )
     const cases: [string, string][] = [
       ['nerc-1 ', 'nerc-1'],
@@ -514,3 +517,69 @@ t.test(
     )
   },
 )
+
+// Ruleset 1.6.0: characters the standard form let through made new ledger subjects, each granted
+// again ("AEC-1" with a combining grapheme joiner, "ВХТ-7" wholly in Cyrillic, a person's id ending in
+// a Cyrillic "Х", Arabic-Indic digits): an identifier holds printable ASCII and Chinese only.
+t.test('ledger identifiers within printable ASCII and Chinese characters (1.6.0)', async (t) => {
+  const withIds = (platform: string, person: string, project: string): Application => {
+    const a = valid()
+    a.project!.id = project
+    a.claims!.rdPlatforms = [{ id: platform, kind: 'national-lab', recognisedOn: '2015-01-01' }]
+    a.claims!.talents![0]!.personId = person
+    return a
+  }
+  t.same(
+    applicationProblems(withIds('云南省 重点实验室', '53010219900101123X', 'GB/T 34567-2017')),
+    [],
+    'ASCII, Chinese and one space inside',
+  )
+  t.same(
+    applicationProblems(withIds('二〇一五年 项目', '𠀀𪚥-1', '曲靖铜箔 (二期)')),
+    [],
+    'ideographs beyond the basic block, 〇, ASCII brackets',
+  )
+  const refused: [string, string][] = [
+    ['AEC\u034f-1', 'U+034F'],
+    ['AEC-1\ufe0f', 'U+FE0F'],
+    ['AEC-1\u2800', 'U+2800'],
+    ['BXT-7\u1160', 'U+1160'],
+    ['BXT-7\u115f', 'U+115F'],
+    ['BXT-7\u180b', 'U+180B'],
+    ['BXT-7\u17b4', 'U+17B4'],
+    ['AEC-\u0661', 'U+0661'],
+    ['\u0968\u0966\u0967\u096b-001', 'U+0968'],
+    ['AEC\u02d71', 'U+02D7'],
+    ['BXT\u20437', 'U+2043'],
+    ['\u0410\u0415\u0421-1', 'U+0410'],
+    ['\u0412\u0425\u0422-7', 'U+0412'],
+    ['53010219900101123\u0425', 'U+0425'],
+    ['53010219900101123\u03a7', 'U+03A7'],
+    ['Café', 'U+00E9'],
+  ]
+  for (const [written, code] of refused) {
+    const problems = applicationProblems(withIds(written, written, written))
+    t.same(
+      problems.map((p) => p.pointer),
+      ['/project/id', '/claims/rdPlatforms/0/id', '/claims/talents/0/personId'],
+      `${JSON.stringify(written)} refused where it keys a ledger`,
+    )
+    t.match(problems[0]?.message.en, `, ${code} (`, `naming ${code}`)
+    t.match(problems[0]?.message.zh, `ASCII 可打印字符（字母、数字、标点、空格）和汉字`)
+    t.same(applicationProblems(withIds(written, written, written), '1.5.0'), [], 'a 1.5.0 decision replays')
+  }
+  t.match(
+    applicationProblems(withIds('曲靖\u034f铜箔', 'x', 'p'))[0]?.message,
+    { en: /character 3, U\+034F/, zh: /第 3 个字符 U\+034F/ },
+    'the position counts characters, not UTF-16 units',
+  )
+  t.match(
+    applicationProblems(withIds('𠀀𠀀\u034f', 'x', 'p'))[0]?.message.en,
+    /character 3,/,
+    'two astral ideographs before it are two characters',
+  )
+  // the enterprise's and other names are not ledger keys: their characters are not restricted
+  const named = valid()
+  named.enterprise.name = 'Société Générale (Yunnan) Ω'
+  t.same(applicationProblems(named), [], 'names are free text')
+})

@@ -21,10 +21,10 @@
 
 import { defineCondition, defineNote, defineStep, type Exact, exact } from '../facts.ts'
 import { labelOf, PARK_LEVEL_LABELS } from '../labels.ts'
-import type { LedgerSubject } from '../ledgers.ts'
+import { foldCase, type LedgerSubject } from '../ledgers.ts'
 import type { Measure } from '../measure.ts'
 import { allocateFen, formatFen, Rational, sum } from '../money.ts'
-import { windowClause } from '../ruleset.ts'
+import { foldsPersonYears, windowClause } from '../ruleset.ts'
 import { calendarYear, checkWholeNumber, localShareFor, parseTaxAmount } from '../tax.ts'
 import type { Text } from '../trace.ts'
 import type { Reason } from '../types.ts'
@@ -181,10 +181,14 @@ export const talentIitReward: Measure = {
     const windowStart = run.params.date('policy.windowStart', run.asOf)
     const windowEnd = run.params.date('policy.windowEnd', run.asOf)
 
+    // A person's years awarded, the ledger's and this application's, by person. From ruleset 1.6.0
+    // the person is the id without letter case, as the ledger compares it (1.5.0): before, "zhang-san"
+    // 2014 and "ZHANG-SAN" 2015 in one application each began a run of three years.
+    const personOf = foldsPersonYears(run.ruleset) ? foldCase : (id: string) => id
     const awarded = new Map<string, Set<number>>()
     for (const t of talents) {
       const years = run.granted.grants(subjectOf(t.personId)).map((g) => Number(g.item))
-      awarded.set(t.personId, new Set(years))
+      awarded.set(personOf(t.personId), new Set(years))
     }
 
     const inputs = talents.map((talent, i) => ({
@@ -257,7 +261,7 @@ export const talentIitReward: Measure = {
         continue
       }
 
-      const years = awarded.get(talent.personId) ?? new Set<number>()
+      const years = awarded.get(personOf(talent.personId)) ?? new Set<number>()
       const before = [...years].sort((a, b) => a - b)
       const earlier = run.granted.granted(subjectOf(talent.personId), String(year))
       const notYet = run.test(
@@ -347,7 +351,7 @@ export const talentIitReward: Measure = {
       rewards.push(reward)
       paid.push(item)
       years.add(year)
-      awarded.set(talent.personId, years)
+      awarded.set(personOf(talent.personId), years)
     }
 
     const details = { parkLevel: level, rate: run.show.number(rate), items }

@@ -137,3 +137,41 @@ t.test(
     )
   },
 )
+
+// Ruleset 1.6.0: one person's years in one application are one run whatever the case of the id, as
+// the ledger compares it (1.5.0). Before, seven spellings of "zhang-san" for 2014–2020 were each paid.
+t.test('a person written in several letter cases in one application: one run of three years', async (t) => {
+  const spellings = [
+    'zhang-san',
+    'ZHANG-SAN',
+    'Zhang-san',
+    'zhang-saN',
+    'ZHang-san',
+    'ZHAng-san',
+    'ZHANg-san',
+  ]
+  const claims = spellings.map((id, i) => talent(id, 2014 + i))
+  const late = (c: TalentClaim[]) => ({ ...application(c), applicationDate: '2020-12-31' })
+  const decide = (ruleset?: RulesetVersion) =>
+    evaluate(late(claims), { measures: ['talent-iit-reward'], ...(ruleset ? { ruleset } : {}) }).outcomes[0]!
+  const now = decide()
+  t.equal(now.status, 'eligible')
+  const items = (now.details as { items: { personId: string; year: number; status: string }[] }).items
+  t.same(
+    items.filter((i) => i.status === 'eligible').map((i) => i.year),
+    [2014, 2015, 2016],
+    'the first three years; the four after them are the fourth to seventh of one person',
+  )
+  t.equal(now.amount, '12001.21', 'three years of 4 000.404, rounded once')
+  t.same(
+    (now.ledger ?? []).map((c) => (c.kind === 'once' ? c.item : c.kind)),
+    ['2014', '2015', '2016'],
+    'three person-years claimed in the ledger',
+  )
+  const before = decide('1.5.0')
+  t.equal(
+    before.amount,
+    '28002.83',
+    '1.5.0 replays as it decided: each spelling began a run, seven years paid',
+  )
+})
