@@ -13,6 +13,7 @@ import auth from './plugins/auth.ts'
 import { clientErrorHandler, closeIdleSocket, frameworkErrors } from './plugins/client-errors.ts'
 import compression from './plugins/compression.ts'
 import webConsole from './plugins/console.ts'
+import { useJsonBodyParser } from './plugins/json-body.ts'
 import language from './plugins/language.ts'
 import openapi from './plugins/openapi.ts'
 import prefectureInput from './plugins/prefecture-input.ts'
@@ -121,17 +122,8 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
 
   // JSON only: a text/plain body is refused with 415 instead of reaching validation as a string.
   app.removeContentTypeParser('text/plain')
-  // Many HTTP clients send `Content-Type: application/json` on every POST and DELETE, with no body
-  // when there is none to send. A route that takes no body (replay, retry, cancel, a checkpoint, a
-  // key's revocation) answers them as if the header were absent; a route that takes one still
-  // refuses an empty body as Fastify does (400, "the body must not be empty"). Non-empty bodies go
-  // to Fastify's own parser, with its defaults (__proto__ and constructor keys refused).
-  const json = app.getDefaultJsonParser('error', 'error')
-  app.removeContentTypeParser('application/json')
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '' && request.routeOptions.schema?.body === undefined) done(null, undefined)
-    else json(request, body as string, done)
-  })
+  // JSON bodies: UTF-8 only, and an empty one taken where a route takes no body (./plugins/json-body.ts).
+  useJsonBodyParser(app)
 
   app.decorate('database', options.database)
   const ownQueue = options.batchQueue

@@ -86,6 +86,47 @@ t.test('problems', async (t) => {
     t.match(problem(ctor), { title: 'Malformed JSON body' }, 'by the parser too')
   })
 
+  t.test('JSON is UTF-8: other bytes 400, another charset 415 (RFC 8259 §8.1)', async (t) => {
+    const bytes = (text: string, encoding: BufferEncoding) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/evaluations',
+        headers: { 'content-type': 'application/json', 'accept-language': 'en' },
+        payload: Buffer.from(text, encoding),
+      })
+    const latin1 = JSON.stringify(body()).replace('"name":"', '"name":"Café ')
+    const refused = await bytes(latin1, 'latin1')
+    t.equal(refused.statusCode, 400, 'Latin-1 bytes: 400, not decoded into U+FFFD')
+    t.match(problem(refused), {
+      title: 'Malformed JSON body',
+      detail: /not valid UTF-8/,
+      errors: [{ pointer: '#' }],
+    })
+    t.equal((await bytes(latin1, 'utf8')).statusCode, 200, 'the same text in UTF-8 is taken')
+    const bom = await app.inject({
+      method: 'POST',
+      url: '/v1/evaluations',
+      headers: { 'content-type': 'application/json; charset=UTF-8' },
+      payload: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(body()))]),
+    })
+    t.equal(bom.statusCode, 200, 'charset=UTF-8 and a byte-order mark are taken')
+    const declared = await app.inject({
+      method: 'POST',
+      url: '/v1/evaluations',
+      headers: { 'content-type': 'application/json; charset=iso-8859-1', 'accept-language': 'en' },
+      payload: JSON.stringify(body()),
+    })
+    t.equal(declared.statusCode, 415, 'a charset other than UTF-8')
+    t.match(problem(declared), { title: 'Unsupported Media Type', detail: /"iso-8859-1" is not supported/ })
+    const utf8 = await app.inject({
+      method: 'POST',
+      url: '/v1/evaluations',
+      headers: { 'content-type': 'application/json;charset="utf8"' },
+      payload: JSON.stringify(body()),
+    })
+    t.equal(utf8.statusCode, 200, 'charset="utf8" quoted, no space')
+  })
+
   t.test('a body that is not JSON: 415', async (t) => {
     const res = await post('hello', 'text/plain')
     t.equal(res.statusCode, 415)
