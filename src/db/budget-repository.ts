@@ -464,6 +464,26 @@ export const recordFunding = async (
   )
 }
 
+/**
+ * Records a funding under way for each of these budgets whose queue has outcomes waiting (a correction
+ * gave back what its decision drew: src/decisions/decide.ts correctDecision). Their keys, once each,
+ * in key order: the funding jobs to send once the transaction commits.
+ */
+export const recordFundingsWaiting = async (
+  trx: Executor,
+  caller: { keyId: string; role: string },
+  subjects: readonly BudgetSubject[],
+): Promise<string[]> => {
+  const byKey = new Map(subjects.map((s) => [subjectKey(s), s]))
+  const recorded: string[] = []
+  for (const key of [...byKey.keys()].sort()) {
+    if ((await budgetQueue(trx, key, 1)).length === 0) continue
+    await recordFunding(trx, byKey.get(key)!, caller.keyId, caller.role)
+    recorded.push(key)
+  }
+  return recorded
+}
+
 /** A chunk of the funding committed: still under way (the sweep looks for fundings gone quiet). */
 export const touchFunding = async (trx: Executor, key: string): Promise<void> => {
   await trx.updateTable('budget_fundings').set({ updated_at: sql`now()` }).where('key', '=', key).execute()

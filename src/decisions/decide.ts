@@ -17,7 +17,13 @@ import { hashCanonical } from '../audit/canonical-json.ts'
 import type { AuditEntryInput } from '../audit/chain.ts'
 import type { Caller } from '../auth/api-keys.ts'
 import { auditRows } from '../db/audit-repository.ts'
-import { budgetKeysOf, enqueueUnfunded, lockBudgets } from '../db/budget-repository.ts'
+import {
+  type BudgetSubject,
+  budgetKeysOf,
+  enqueueUnfunded,
+  lockBudgets,
+  recordFundingsWaiting,
+} from '../db/budget-repository.ts'
 import {
   assertNotSuperseded,
   type DecisionWrite,
@@ -470,12 +476,13 @@ export const correctDecision = async (
   reason: string,
   correctedFacts: Application | null,
   options: StoreOptions = {},
-): Promise<Decided> =>
-  inTransaction(db, (trx) =>
-    decideAndStore(
+): Promise<Decided & { fundings: string[] }> =>
+  inTransaction(db, async (trx) => {
+    const facts = (correctedFacts ?? previousApplication.facts) as Application
+    const decided = await decideAndStore(
       trx,
       caller,
-      (correctedFacts ?? previousApplication.facts) as Application,
+      facts,
       correctedFacts ? newApplication(caller, correctedFacts) : previousApplication,
       correctedFacts !== null,
       {
@@ -485,8 +492,18 @@ export const correctDecision = async (
         ruleset: previous.ruleset.version,
       },
       options,
-    ),
-  )
+    )
+    // What the superseded decision drew from a budget is given back: a queue waiting on that budget
+    // is funded from it, in submission order, as after a top-up (POLICY.md §3). The funding is
+    // recorded here, committed with the correction, and run by the funding job the caller sends (the
+    // sweep sends it if that fails). Before, the money stayed unused until the budget was PUT again.
+    const subjects = [
+      ...budgetCandidates(previousApplication.facts as Application),
+      ...budgetCandidates(facts),
+    ]
+    const fundings = await recordFundingsWaiting(trx, caller, subjects as BudgetSubject[])
+    return { ...decided, fundings }
+  })
 
 /**
  * A correction with the same facts, inside the caller's transaction (a budget top-up funds its

@@ -160,7 +160,7 @@ const decisions: FastifyPluginAsyncTypebox = async (app) => {
           }
           try {
             let body = ''
-            await correctDecision(
+            const corrected = await correctDecision(
               app.database.db,
               caller,
               decision,
@@ -181,6 +181,13 @@ const decisions: FastifyPluginAsyncTypebox = async (app) => {
                 },
               },
             )
+            // What the superseded decision drew from a budget funds the queue waiting on it: the
+            // funding is recorded with the correction; a failure to send its job loses nothing (the
+            // sweep, or the next start on PGlite, sends it).
+            for (const key of corrected.fundings)
+              await app.batchQueue
+                .fundBudget(key)
+                .catch((err: unknown) => request.log.warn({ err }, 'could not queue the budget funding'))
             return body
           } catch (error) {
             if (error instanceof DecisionAlreadySuperseded) {
