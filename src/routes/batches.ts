@@ -402,12 +402,21 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
     async (_request, reply) => {
       const workbook = new ExcelJS.Workbook()
       const sheet = workbook.addWorksheet('申请 applications')
+      // Every column is text ('@'), the cells typed into it too: otherwise Excel turns 2015-06-01
+      // into a date it saves as 2015/6/1, and 120000000.00 into a number it saves as 120000000 or
+      // 1.2E+08, which the upload then refuses. Cells hold exactly what was typed.
+      sheet.columns = COLUMNS.map((c) => ({
+        key: c.path,
+        width: Math.max(12, c.zh.length * 2 + 4),
+        style: { numFmt: '@' },
+      }))
       sheet.addRow(COLUMNS.map((c) => c.zh))
       sheet.addRow(COLUMNS.map(exampleRow))
       sheet.getRow(1).font = { bold: true }
       const about = workbook.addWorksheet('列说明 columns')
-      about.addRow(['中文列名', 'column', 'kind', 'required', 'description'])
-      for (const c of COLUMNS) about.addRow([c.zh, c.path, c.kind, c.required ? 'yes' : 'no', c.description])
+      about.addRow(['中文列名', '列 column', '类型 kind', '必填 required', '说明 description'])
+      for (const c of COLUMNS)
+        about.addRow([c.zh, c.path, c.kind, c.required ? '是 yes' : '否 no', c.description])
       reply.type(XLSX_TYPE).header('content-disposition', 'attachment; filename="batch-template.xlsx"')
       return reply.send(Buffer.from(await workbook.xlsx.writeBuffer()))
     },

@@ -34,6 +34,24 @@ t.test(
       'the header row: every column, in Chinese',
     )
     t.equal(header[0], '申请日期')
+    // every column of the sheet is text, so what the bureau types in Excel stays as typed
+    t.same(
+      COLUMNS.map((_, i) => sheet!.getColumn(i + 1).numFmt),
+      COLUMNS.map(() => '@'),
+      'every column formatted as text',
+    )
+    t.same(
+      (sheet!.getRow(2).values as unknown[]).slice(1).map((v) => typeof v),
+      COLUMNS.map(() => 'string'),
+      'the example row holds text',
+    )
+    t.same((about!.getRow(1).values as unknown[]).slice(1), [
+      '中文列名',
+      '列 column',
+      '类型 kind',
+      '必填 required',
+      '说明 description',
+    ])
     const described = (about!.getColumn(2).values as unknown[]).slice(2)
     t.same(
       described,
