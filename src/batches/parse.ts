@@ -9,6 +9,7 @@ import { pipeline, Transform, type TransformCallback } from 'node:stream'
 import { Ajv, type ErrorObject } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import { CsvError, parse } from 'csv-parse'
+import { normalisePrefecture } from '../engine/prefectures.ts'
 import type { Text } from '../i18n/language.ts'
 import { fieldErrorText } from '../i18n/validation-messages.ts'
 import { Application } from '../schemas/application.ts'
@@ -264,10 +265,16 @@ const fromCsv = (
   return validated(row, facts, (c) => byPath.get(c.path) ?? c.path)
 }
 
-const validated = (row: number, facts: unknown, header: (c: Column) => string | null): ParsedRow =>
-  validate(facts)
-    ? { row, facts, errors: null }
-    : { row, facts: null, errors: errorsOf(row, validate.errors ?? [], header) }
+/**
+ * A row's facts checked against the schema; a prefecture written as its code or Chinese name is
+ * then rewritten to its pinyin id, as a single POST's is (src/plugins/prefecture-input.ts), before
+ * the row's identity is hashed or anything is decided.
+ */
+const validated = (row: number, facts: unknown, header: (c: Column) => string | null): ParsedRow => {
+  if (!validate(facts)) return { row, facts: null, errors: errorsOf(row, validate.errors ?? [], header) }
+  normalisePrefecture(facts)
+  return { row, facts, errors: null }
+}
 
 export interface ReadOptions {
   format: 'csv' | 'jsonl'

@@ -94,3 +94,20 @@ export const PREFECTURE_SPELLINGS: readonly string[] = [...BY_SPELLING.keys()]
 
 /** The pinyin id a spelling names ("玉溪", "530400", "玉溪市" and "yuxi" → "yuxi"), or null. */
 export const prefectureId = (spelling: string): string | null => BY_SPELLING.get(spelling) ?? null
+
+// A prefecture written otherwise in a request (src/plugins/prefecture-input.ts) or a batch row
+// (src/batches/parse.ts) is rewritten to its pinyin id before anything reads or hashes it.
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** Rewrites `values.prefecture` (in place) to its pinyin id when it names one: a project, a query, a path. */
+export const normaliseField = (values: unknown): void => {
+  if (!isObject(values) || typeof values['prefecture'] !== 'string') return
+  const id = prefectureId(values['prefecture'])
+  if (id !== null && id !== values['prefecture']) values['prefecture'] = id
+}
+
+/** Rewrites `project.prefecture` of an application (in place) to its pinyin id when it names one. */
+export const normalisePrefecture = (application: unknown): void => {
+  if (isObject(application)) normaliseField(application['project'])
+}

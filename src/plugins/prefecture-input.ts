@@ -6,29 +6,14 @@
 
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { prefectureId } from '../engine/prefectures.ts'
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-
-/** Rewrites `values.prefecture` (in place) to its pinyin id when it names one: a project, a query, a path. */
-const normaliseField = (values: unknown): void => {
-  if (!isObject(values) || typeof values['prefecture'] !== 'string') return
-  const id = prefectureId(values['prefecture'])
-  if (id !== null && id !== values['prefecture']) values['prefecture'] = id
-}
-
-/** Rewrites `project.prefecture` of an application (in place) to its pinyin id when it names one. */
-export const normalisePrefecture = (application: unknown): void => {
-  if (isObject(application)) normaliseField(application['project'])
-}
+import { normaliseField, normalisePrefecture } from '../engine/prefectures.ts'
 
 export default fp(
   async (app: FastifyInstance) => {
     // Synchronous (done callback): no promise per request.
     app.addHook('preHandler', (request, _reply, done) => {
-      const body = request.body
-      if (isObject(body)) {
+      const body = request.body as Record<string, unknown> | null | undefined
+      if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
         // An application (POST /v1/applications), an evaluation request's application, a
         // correction's corrected facts.
         normalisePrefecture(body)

@@ -204,3 +204,43 @@ t.test('JSON Lines: errors kept per row are bounded; a line too long is not pars
   )
   t.same(fine, { row: 3, facts: JSON.parse(good), errors: null }, 'the row after them is read as usual')
 })
+
+// A single POST takes a prefecture by its pinyin id, GB/T 2260 code or Chinese name and stores the
+// id (src/plugins/prefecture-input.ts); a batch row now does the same. Before, "曲靖", "曲靖市" and
+// "530300" were row errors in a batch that a POST took.
+t.test('a prefecture by its code or Chinese name is read as its pinyin id', async (t) => {
+  const spellings = ['qujing', '曲靖', '曲靖市', '530300']
+  const lines = spellings.map((prefecture, i) => {
+    const facts = deepProcessing(`pref-${i}`, '120000000.00')
+    return JSON.stringify({ ...facts, project: { ...facts.project, prefecture } })
+  })
+  const { rows } = await read('jsonl', Buffer.from(`${lines.join('\n')}\n`))
+  t.same(
+    rows.map((r) => [r.errors, (r.facts as { project: { prefecture: string } }).project.prefecture]),
+    spellings.map(() => [null, 'qujing']),
+    'JSON Lines: every spelling read as qujing',
+  )
+  const header =
+    'applicationDate,enterprise.creditCode,enterprise.name,project.id,project.name,project.buildType,project.industryCode,project.policyClass,project.meetsAccessConditions,project.prefecture,project.inCentralYunnanZone,project.investment,project.deepProcessing'
+  const csv = spellings
+    .map(
+      (p, i) =>
+        `2015-06-01,91530300MA6K5A1B2G,Qujing Copper Foil Co.,pref-${i},Copper foil,new-build,C3261,encouraged,true,${p},true,120000000.00,true`,
+    )
+    .join('\n')
+  const parsed = await read('csv', Buffer.from(`${header}\n${csv}\n`))
+  t.same(
+    parsed.rows.map((r) => [
+      r.errors,
+      (r.facts as { project: { prefecture: string } } | null)?.project.prefecture,
+    ]),
+    spellings.map(() => [null, 'qujing']),
+    'CSV: every spelling read as qujing',
+  )
+  const wrong = await read('jsonl', Buffer.from(`${lines[0]!.replace('"qujing"', '"曲靖县"')}\n`))
+  t.match(
+    wrong.rows[0]?.errors,
+    [{ pointer: '/project/prefecture' }],
+    'a name of no prefecture stays an error',
+  )
+})
