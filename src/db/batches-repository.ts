@@ -207,6 +207,11 @@ export interface ResultRow {
   totalAmount: string | null
   outcomes: unknown
   errors: unknown
+  /**
+   * The current decision of the row's chain when a correction or a budget's funding superseded the
+   * row's decision since (resultsPage; null while the row's decision is current, and for other reads)
+   */
+  supersededBy?: string | null
 }
 
 /** One outcome of a decided row as results show it (src/batches/run.ts builds them). */
@@ -677,14 +682,18 @@ export const batchErrors = async (db: Executor, id: string, limit: number): Prom
       .execute()
   ).flatMap((r) => (Array.isArray(r.errors) ? r.errors : []))
 
-/** Results after `afterRow`, in row order (keyset pages for streaming). */
+/**
+ * Results after `afterRow`, in row order (keyset pages for streaming), each with the current decision
+ * of its chain when its own was superseded since the batch (a top-up funded an unfunded row, a
+ * correction): what the results file shows the bureau must not contradict the totals.
+ */
 export const resultsPage = async (
   db: Executor,
   id: string,
   afterRow: number,
   limit: number,
-): Promise<ResultRow[]> =>
-  withTexts(
+): Promise<ResultRow[]> => {
+  const rows = await withTexts(
     db,
     (
       await db
@@ -697,3 +706,33 @@ export const resultsPage = async (
         .execute()
     ).map((r) => ({ batchId: id, row: resultRowOf(r) })),
   )
+  const current = await currentDecisions(
+    db,
+    rows.flatMap((r) => (r.decisionId === null ? [] : [r.decisionId])),
+  )
+  return rows.map((r) => ({ ...r, supersededBy: (r.decisionId && current.get(r.decisionId)) ?? null }))
+}
+
+/**
+ * For decisions superseded since, the current decision of each one's chain of corrections (one
+ * statement per step along the chains: a chain is rarely longer than one or two).
+ */
+const currentDecisions = async (db: Executor, ids: readonly string[]): Promise<Map<string, string>> => {
+  const current = new Map<string, string>()
+  let frontier = new Map(ids.map((id) => [id, id]))
+  while (frontier.size > 0) {
+    const next = await db
+      .selectFrom('decisions')
+      .select(['id', 'supersedes'])
+      .where('supersedes', 'in', [...frontier.keys()])
+      .execute()
+    const moved = new Map<string, string>()
+    for (const d of next) {
+      const origin = frontier.get(d.supersedes!)!
+      current.set(origin, d.id)
+      moved.set(d.id, origin)
+    }
+    frontier = moved
+  }
+  return current
+}

@@ -111,7 +111,13 @@ export const presentBatch = (b: BatchRow, errors: unknown[], language: Language)
 
 /** One line per row and measure (an error row is one line). */
 export const resultLines = (r: ResultRow, language: Language) => {
-  const base = { row: r.row, rowStatus: r.status, applicationId: r.applicationId, decisionId: r.decisionId }
+  const base = {
+    row: r.row,
+    rowStatus: r.status,
+    applicationId: r.applicationId,
+    decisionId: r.decisionId,
+    supersededBy: r.supersededBy ?? null,
+  }
   if (r.status === 'error')
     return [
       {
@@ -167,6 +173,7 @@ const RESULT_COLUMNS = [
   ['applicationId', 'applicationId', '申请编号'],
   ['decisionId', 'decisionId', '决定编号'],
   ['errors', 'errors', '错误'],
+  ['supersededBy', 'supersededBy', '现行决定编号（已更正或已拨付）'],
 ] as const
 
 const flat = (line: ReturnType<typeof resultLines>[number]) => ({

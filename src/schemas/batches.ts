@@ -116,6 +116,10 @@ export const BatchResultLine = Type.Object(
     applicationId: Type.Union([Type.String(), Type.Null()]),
     decisionId: Type.Union([Type.String(), Type.Null()]),
     errors: Type.Array(BatchRowError),
+    supersededBy: Type.Union([Type.String(), Type.Null()], {
+      description:
+        "The row's current decision when its decision was superseded since the batch ran (a budget top-up funded an unfunded outcome, a correction): its status and amount are that decision's to read (GET /v1/decisions/{id}). Null while the row's decision is current, and for error rows and dry runs.",
+    }),
   },
   {
     $id: 'BatchResultLine',

@@ -13,10 +13,17 @@ import {
   insertResults,
   type ResultRow,
   resultsByKey,
-  resultsPage,
+  resultsPage as resultsPageWithCurrent,
 } from '../../src/db/batches-repository.ts'
 import { testDatabase } from '../helpers/database.ts'
 import { keysWithFinanceId } from '../helpers/fixtures.ts'
+
+/** resultsPage as stored: no decision here was superseded, so each row's supersededBy is null. */
+const resultsPage = async (...args: Parameters<typeof resultsPageWithCurrent>) =>
+  (await resultsPageWithCurrent(...args)).map(({ supersededBy, ...row }) => {
+    if (supersededBy !== null) throw new Error(`row ${row.row}: superseded by ${supersededBy}`)
+    return row
+  })
 
 const decided = (row: number, outcomes: unknown, rowKey: string | null = null): ResultRow => ({
   row,

@@ -93,7 +93,7 @@ t.test('batches', async (t) => {
     t.match(csv.headers['content-type'], /^text\/csv/)
     t.match(
       csv.body,
-      /^\uFEFFrow,rowStatus,measure,status,amount,reasonCodes,reasonZh,applicationId,decisionId,errors\n/,
+      /^\uFEFFrow,rowStatus,measure,status,amount,reasonCodes,reasonZh,applicationId,decisionId,errors,supersededBy\n/,
     )
     t.match(csv.body, /1,decided,interest-subsidy,eligible,7200000\.00,/)
     const zhCsv = await app.inject({
@@ -102,7 +102,7 @@ t.test('batches', async (t) => {
     })
     t.match(
       zhCsv.body,
-      /^\uFEFF行号,行状态,措施,结果,金额\(元\),原因代码,原因,申请编号,决定编号,错误\n1,decided,/,
+      /^\uFEFF行号,行状态,措施,结果,金额\(元\),原因代码,原因,申请编号,决定编号,错误,现行决定编号（已更正或已拨付）\n1,decided,/,
       'Chinese headers, as the XLSX',
     )
     const xlsx = await app.inject({
