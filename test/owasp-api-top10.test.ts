@@ -184,7 +184,7 @@ for (const op of operations) {
       if (allowed === 'public') t.not(res.statusCode, 401)
       else {
         t.equal(res.statusCode, 401)
-        t.match(res.headers['www-authenticate'], /^Bearer/)
+        t.equal(res.headers['www-authenticate'], 'Bearer realm="incentives"', 'the challenge, no error')
       }
     })
 
@@ -196,6 +196,8 @@ for (const op of operations) {
         rows++
         const res = await send(t, app, op, request(op, { authorization: value }, bodyFor(op)))
         t.equal(res.statusCode, 401)
+        // RFC 6750 §3.1: a key presented and refused is an invalid token
+        t.equal(res.headers['www-authenticate'], 'Bearer realm="incentives", error="invalid_token"')
       })
     }
 

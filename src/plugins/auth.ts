@@ -25,10 +25,18 @@ declare module 'fastify' {
   }
 }
 
-const unauthorized = (detail: Text) =>
+/**
+ * 401 with its challenge (RFC 6750 §3): with no key, the scheme and realm; with a key that is
+ * malformed, unknown or revoked, error="invalid_token" too (§3.1), so a client can tell the two apart.
+ */
+const unauthorized = (detail: Text, invalidToken = false) =>
   new HttpProblem(
     { type: '/problems/unauthorized', title: 'Unauthorized', status: 401, detail },
-    { 'www-authenticate': 'Bearer realm="incentives"' },
+    {
+      'www-authenticate': invalidToken
+        ? 'Bearer realm="incentives", error="invalid_token"'
+        : 'Bearer realm="incentives"',
+    },
   )
 
 const tooManyAttempts = (retryAfterSeconds: number) =>
@@ -46,7 +54,7 @@ export default fp(
       if (blocked.exceeded) throw tooManyAttempts(blocked.retryAfterSeconds)
       const fail = async (detail: Text) => {
         const after = await app.authFailures.count(request)
-        return after.exceeded ? tooManyAttempts(after.retryAfterSeconds) : unauthorized(detail)
+        return after.exceeded ? tooManyAttempts(after.retryAfterSeconds) : unauthorized(detail, true)
       }
       const m = /^Bearer\s+(\S+)$/i.exec(header)
       const parsed = m ? parseApiKey(m[1]!) : null

@@ -107,6 +107,7 @@ const headerRef = (name: keyof typeof RESPONSE_HEADERS) => ({ $ref: `#/component
 /** Response headers some operations send besides the shared ones: operation id → status → names. */
 const OPERATION_HEADERS: Record<string, Record<string, (keyof typeof RESPONSE_HEADERS)[]>> = {
   submitApplication: { '201': ['Location'] },
+  createApiKey: { '201': ['Location'] },
   correctDecision: { '201': ['Location'] },
   uploadBatch: { '200': ['Location'], '202': ['Location'] },
   retryBatch: { '200': ['Location'], '202': ['Location'] },

@@ -194,6 +194,17 @@ const send = (reply: FastifyReply, body: ProblemBody, headers: Record<string, st
     .type('application/problem+json')
     .send(localized(body, reply.request.language ?? DEFAULT_LANGUAGE))
 
+/** A route's URL as a pattern of request paths: each `:param` one segment, `*` the rest. */
+const pathPattern = (url: string): RegExp =>
+  new RegExp(
+    `^${url
+      .split('/')
+      .map((part) =>
+        part.startsWith(':') ? '[^/]+' : part === '*' ? '.*' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+      )
+      .join('/')}$`,
+  )
+
 export default fp(
   async (app: FastifyInstance) => {
     app.addSchema(Problem)
@@ -323,18 +334,40 @@ export default fp(
       })
     })
 
-    app.setNotFoundHandler((request, reply) =>
-      send(reply, {
+    // The routes' paths with their methods, so that a path served by other methods answers 405
+    // with Allow (RFC 9110 §15.5.6), not 404.
+    const routes: { method: string; path: RegExp }[] = []
+    app.addHook('onRoute', (route) => {
+      const path = pathPattern(route.url)
+      for (const method of [route.method].flat()) routes.push({ method, path })
+    })
+
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0]!
+      const allowed = [...new Set(routes.filter((r) => r.path.test(path)).map((r) => r.method))].sort()
+      if (allowed.length > 0 && !allowed.includes(request.method))
+        return send(
+          reply,
+          {
+            type: 'about:blank',
+            title: 'Method Not Allowed',
+            status: 405,
+            detail: {
+              zh: `${path} 不支持 ${request.method}；支持的方法：${allowed.join(', ')}`,
+              en: `${path} does not take ${request.method}; it takes ${allowed.join(', ')}`,
+            },
+            instance: path,
+          },
+          { allow: allowed.join(', ') },
+        )
+      return send(reply, {
         type: PROBLEM_TYPES.notFound,
         title: 'Not Found',
         status: 404,
-        detail: {
-          zh: `没有接口 ${request.method} ${request.url.split('?')[0]}`,
-          en: `No route ${request.method} ${request.url.split('?')[0]}`,
-        },
-        instance: request.url.split('?')[0],
-      }),
-    )
+        detail: { zh: `没有接口 ${request.method} ${path}`, en: `No route ${request.method} ${path}` },
+        instance: path,
+      })
+    })
   },
   { name: 'problems' },
 )

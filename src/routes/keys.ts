@@ -81,7 +81,11 @@ const keys: FastifyPluginAsyncTypebox = async (app) => {
               key: Type.String({ description: 'The API key. It is not stored and cannot be shown again.' }),
               apiKey: ApiKey,
             },
-            { additionalProperties: false },
+            {
+              additionalProperties: false,
+              description:
+                'The key created: its secret, shown only here, and its record (read again at Location).',
+            },
           ),
           ...problemResponses(400, 401, 403),
         },
@@ -109,7 +113,11 @@ const keys: FastifyPluginAsyncTypebox = async (app) => {
         .execute((trx) =>
           createApiKey(trx, { role, enterprise: enterprise ?? null, label: label ?? '' }, callerOf(request)),
         )
-      return reply.code(201).send({ key: created.key, apiKey: created.record })
+      // Location: where the key's record is read (RFC 9110 §15.3.2); the secret is shown here only
+      return reply
+        .code(201)
+        .header('location', `/v1/keys/${created.record.id}`)
+        .send({ key: created.key, apiKey: created.record })
     },
   )
 

@@ -232,4 +232,30 @@ t.test('problems', async (t) => {
     t.equal(res.statusCode, 404)
     t.match(problem(res), { status: 404, instance: '/v1/nothing-here' })
   })
+
+  t.test('a path served by other methods: 405 with Allow (RFC 9110 §15.5.6)', async (t) => {
+    const patch = await app.inject({
+      method: 'PATCH',
+      url: '/v1/applications',
+      headers: { 'accept-language': 'en' },
+    })
+    t.equal(patch.statusCode, 405)
+    t.equal(patch.headers['allow'], 'GET, HEAD, POST')
+    t.match(problem(patch), {
+      title: 'Method Not Allowed',
+      status: 405,
+      detail: '/v1/applications does not take PATCH; it takes GET, HEAD, POST',
+      instance: '/v1/applications',
+    })
+    const param = await app.inject({
+      method: 'DELETE',
+      url: '/v1/decisions/0b4cbb7c-9d55-4d5b-9f2a-0a1c2b3d4e5f/replay',
+    })
+    t.equal(param.statusCode, 405, 'a path with a parameter')
+    t.equal(param.headers['allow'], 'POST')
+    t.match(problem(param).detail, /不支持 DELETE；支持的方法：POST/, 'in Chinese by default')
+    const measures = await app.inject({ method: 'DELETE', url: '/v1/measures' })
+    t.equal(measures.headers['allow'], 'GET, HEAD')
+    t.equal((await app.inject({ method: 'DELETE', url: '/v1/nothing-here' })).statusCode, 404, 'no such path')
+  })
 })

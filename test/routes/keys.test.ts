@@ -145,3 +145,19 @@ t.test('GET /v1/keys/{id}: who a key is, for auditors, finance and admins; never
   const revoked = await app.inject({ url: `/v1/keys/${finance.record.id}`, headers: bearer(auditor.key) })
   t.match(revoked.json(), { role: 'finance', label: 'finance bureau', revokedAt: String })
 })
+
+t.test('a key created: 201 with Location, where its record is read', async (t) => {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/keys',
+    headers: bearer(admin.key),
+    payload: { role: 'auditor', label: 'located' },
+  })
+  t.equal(res.statusCode, 201)
+  const id = res.json().apiKey.id as string
+  t.equal(res.headers['location'], `/v1/keys/${id}`)
+  const read = await app.inject({ url: res.headers['location'] as string, headers: bearer(admin.key) })
+  t.equal(read.statusCode, 200)
+  t.match(read.json(), { id, role: 'auditor', label: 'located' })
+  t.notOk('key' in read.json(), 'never the secret')
+})
