@@ -64,6 +64,7 @@ const ROLES: Record<string, 'public' | Role[]> = {
   getBatchTemplateCsv: ['finance'],
   getBatchTemplateXlsx: ['finance'],
   getBatch: ['finance', 'auditor'],
+  listBatches: ['finance', 'auditor'],
   getBatchResults: ['finance', 'auditor'],
   getGrantReport: ['finance', 'auditor'],
   getFundConcentrationFromDisbursements: ['finance', 'auditor'],

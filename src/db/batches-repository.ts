@@ -156,6 +156,22 @@ export const findBatch = async (db: Executor, id: string): Promise<BatchRow | nu
   return row ? toBatch(row) : null
 }
 
+/** Batches newest first (keyset pagination on seq), of one mode and one status when given. */
+export const listBatches = async (
+  db: Executor,
+  f: { mode?: BatchRow['mode']; status?: BatchRow['status']; beforeSeq?: string; limit: number },
+): Promise<{ batch: BatchRow; seq: string }[]> => {
+  let q = db
+    .selectFrom('batches')
+    .select([...COLUMNS, 'seq'])
+    .orderBy('seq', 'desc')
+    .limit(f.limit)
+  if (f.mode !== undefined) q = q.where('mode', '=', f.mode)
+  if (f.status !== undefined) q = q.where('status', '=', f.status)
+  if (f.beforeSeq !== undefined) q = q.where('seq', '<', f.beforeSeq as never)
+  return (await q.execute()).map((r) => ({ batch: toBatch(r), seq: String(r.seq) }))
+}
+
 /** Batches queued or started and not finished, oldest first: what an in-process runner resumes. */
 export const unfinishedBatches = async (db: Executor): Promise<string[]> =>
   (

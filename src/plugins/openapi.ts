@@ -45,6 +45,7 @@ const OPERATION_IDS: Record<string, string> = {
   'put /v1/budgets/{year}/{measure}/{prefecture}': 'setPrefectureBudget',
   'get /v1/budgets': 'listBudgets',
   'post /v1/batches': 'uploadBatch',
+  'get /v1/batches': 'listBatches',
   'get /v1/batches/template.csv': 'getBatchTemplateCsv',
   'get /v1/batches/template.xlsx': 'getBatchTemplateXlsx',
   'get /v1/batches/{id}': 'getBatch',

@@ -25,6 +25,7 @@ import {
   existingRowKeys,
   findBatch,
   insertInputs,
+  listBatches,
   type ResultRow,
   resultsPage,
   retryBatch,
@@ -37,6 +38,8 @@ import { callerOf } from '../plugins/auth.ts'
 import { HttpProblem } from '../plugins/problems.ts'
 import {
   Batch,
+  BatchListQuery,
+  BatchPage,
   BatchParams,
   BatchResultLine,
   BatchResultsQuery,
@@ -426,6 +429,38 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
         about.addRow([c.zh, c.path, c.kind, c.required ? '是 yes' : '否 no', c.description])
       reply.type(XLSX_TYPE).header('content-disposition', 'attachment; filename="batch-template.xlsx"')
       return reply.send(Buffer.from(await workbook.xlsx.writeBuffer()))
+    },
+  )
+
+  app.get(
+    '/v1/batches',
+    {
+      preValidation: app.requireRole('finance', 'auditor'),
+      schema: {
+        tags: ['batches'],
+        summary: 'List batches, newest first (cursor pagination): progress and counts of each',
+        description:
+          'Every batch uploaded, of one `mode` or `status` when asked, newest first: the way back to a batch ' +
+          'whose id was lost. Each item is the batch as GET /v1/batches/{id} shows it, without its row errors.',
+        security: [{ apiKey: [] }],
+        querystring: BatchListQuery,
+        response: { 200: BatchPage, ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const q = request.query
+      const limit = Number(q.limit ?? '20')
+      const rows = await listBatches(app.database.db, {
+        ...(q.mode ? { mode: q.mode } : {}),
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.cursor ? { beforeSeq: q.cursor } : {}),
+        limit: limit + 1,
+      })
+      const page = rows.slice(0, limit)
+      return {
+        items: page.map((r) => presentBatch(r.batch, [], request.language)),
+        nextCursor: rows.length > limit ? page.at(-1)!.seq : null,
+      }
     },
   )
 

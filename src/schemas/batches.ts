@@ -75,6 +75,33 @@ export const Batch = Type.Object(
   { $id: 'Batch', additionalProperties: false },
 )
 
+export const BatchListQuery = Type.Object(
+  {
+    mode: Type.Optional(BatchMode),
+    status: Type.Optional(
+      Type.Enum(['receiving', 'queued', 'running', 'done', 'failed', 'cancelled'] as const),
+    ),
+    cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$', description: 'From the previous page.' })),
+    limit: Type.Optional(
+      Type.String({ pattern: '^([1-9]|[1-9][0-9]|100)$', description: 'Page size, 1 to 100 (default 20).' }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+export const BatchPage = Type.Object(
+  {
+    items: Type.Array(Batch, {
+      description:
+        'Newest first; each as GET /v1/batches/{id} shows it, without its row errors (`errors` is empty: read the batch for them).',
+    }),
+    nextCursor: Type.Union([Type.String(), Type.Null()], {
+      description: 'Pass as `cursor` for the next page; null on the last page.',
+    }),
+  },
+  { additionalProperties: false },
+)
+
 export const BatchResultsQuery = Type.Object(
   {
     format: Type.Optional(
