@@ -11,7 +11,7 @@
 // a replay reproduces `unfunded`.
 
 import { defineCondition } from './facts.ts'
-import type { BudgetState, History, LedgerSubject } from './ledgers.ts'
+import type { BudgetState, History, LedgerSubject, RecordedLedgerClaim } from './ledgers.ts'
 import type { CompactOutcome, MeasureRun } from './measure.ts'
 import { MEASURES } from './measures/index.ts'
 import { Rational } from './money.ts'
@@ -117,7 +117,8 @@ const isPaying = (o: CompactOutcome): boolean =>
 /**
  * A measure's outcome under the budget that pays it (after the measure's own caps): a paying
  * outcome the budget covers claims its amount from the budget; one it cannot cover wholly, or that
- * has earlier unfunded outcomes ahead of it, is `unfunded` with its amount due and claims nothing.
+ * has earlier unfunded outcomes ahead of it, is `unfunded` with its amount due and claims nothing
+ * but, from ruleset 1.6.0, holds of its one-time grants.
  */
 export const applyBudget = (
   outcome: CompactOutcome,
@@ -175,6 +176,14 @@ export const applyBudget = (
     ...outcome,
     status: 'unfunded',
     reasons: [...outcome.reasons, reason],
-    ledger: [],
+    // From ruleset 1.6.0 it holds what it would grant once, without an amount (as a standards award
+    // under review does): the same grant claimed again, under this budget or another, is
+    // ALREADY_GRANTED naming this decision instead of waiting twice or being paid ahead of the queue.
+    // Caps and tax days are drawn when it is funded (the correction that funds it decides it again).
+    ledger: run.holdsUnfunded
+      ? outcome.ledger.flatMap((c): RecordedLedgerClaim[] =>
+          !Array.isArray(c) && c.kind === 'once' ? [{ ...c, amount: null }] : [],
+        )
+      : [],
   }
 }

@@ -36,6 +36,7 @@ import {
   appliesRulings20261206,
   foldsLedgerKeys,
   holdsPendingAwards,
+  holdsUnfundedGrants,
   namesValuesByLabel,
   presentsDecimals,
   type RulesetVersion,
@@ -221,6 +222,8 @@ export class MeasureRun extends FactRecorder {
   readonly rulings20261206: boolean
   /** an award awaiting its amount is held for its claimant (ruleset ≥ 1.5.0) */
   readonly holdsPending: boolean
+  /** an unfunded outcome holds what it would grant once, until it is funded or corrected (≥ 1.6.0) */
+  readonly holdsUnfunded: boolean
 
   constructor(
     readonly measure: Pick<Measure, 'id' | 'clause'>,
@@ -240,6 +243,7 @@ export class MeasureRun extends FactRecorder {
     this.rulings = appliesRulings20261203(ruleset)
     this.rulings20261206 = appliesRulings20261206(ruleset)
     this.holdsPending = holdsPendingAwards(ruleset)
+    this.holdsUnfunded = holdsUnfundedGrants(ruleset)
   }
 
   claim(claim: LedgerClaim): void {

@@ -45,7 +45,12 @@
 //   the unified CJK ideographs and 〇 is refused, naming it (src/engine/validate.ts). And §19's
 //   run of three years counts a person's years within one application without letter case too:
 //   "zhang-san" 2014 and "ZHANG-SAN" 2015 are one person (before, each spelling began its own run
-//   inside the application, though the ledger folded them).
+//   inside the application, though the ledger folded them). And an unfunded outcome (POLICY.md §3
+//   budget pools) holds the one-time grants it would make — a platform, an institute or achievement,
+//   a person-year, a top-3 award-year — without an amount, as a standards award under review does,
+//   until a top-up funds it or a correction gives them back. Before, an unfunded outcome claimed
+//   nothing: the same person-year claimed again waited twice in the queue (its amount due counted
+//   twice), and claimed under another year's budget it was paid at once, ahead of the queue.
 
 export const RULESET_VERSIONS = ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0', '1.5.0', '1.6.0'] as const
 export type RulesetVersion = (typeof RULESET_VERSIONS)[number]
@@ -106,3 +111,10 @@ export const restrictsIdentifiers = (version: RulesetVersion): boolean =>
 
 /** The same rulings, by what §19 asks: a person's years in one application counted without case. */
 export const foldsPersonYears = restrictsIdentifiers
+
+/**
+ * The same rulings, by what a budget asks: an unfunded outcome holds the one-time grants it would
+ * make (a platform, an institute or achievement, a person-year, an award-year), without an amount,
+ * until a top-up funds it or a correction gives them back.
+ */
+export const holdsUnfundedGrants = restrictsIdentifiers
