@@ -436,18 +436,20 @@ t.test('prefecture lookup', async (t) => {
   t.equal(prefecture('530300'), undefined, 'codes are not ids')
 })
 
+/** A valid application whose platform, first talent and project have these ids (the ledger keys). */
+const withIds = (platform: string, person: string, project: string): Application => {
+  const a = valid()
+  a.project!.id = project
+  a.claims!.rdPlatforms = [{ id: platform, kind: 'national-lab', recognisedOn: '2015-01-01' }]
+  a.claims!.talents![0]!.personId = person
+  return a
+}
+
 // Ruleset 1.4.0: an identifier that keys a ledger is taken only in its standard form, so one platform,
 // person or project cannot be two ledger subjects ("nerc-1" and "nerc-1 " were each granted).
 t.test(
   'ledger identifiers only in their standard form (1.4.0); earlier rulesets take them as written',
   async (t) => {
-    const withIds = (platform: string, person: string, project: string): Application => {
-      const a = valid()
-      a.project!.id = project
-      a.claims!.rdPlatforms = [{ id: platform, kind: 'national-lab', recognisedOn: '2015-01-01' }]
-      a.claims!.talents![0]!.personId = person
-      return a
-    }
     t.same(
       applicationProblems(withIds('nerc-1', 'ID530102198001011234', 'GB/T 34567-2017')),
       [],
@@ -522,13 +524,6 @@ t.test(
 // again ("AEC-1" with a combining grapheme joiner, "ВХТ-7" wholly in Cyrillic, a person's id ending in
 // a Cyrillic "Х", Arabic-Indic digits): an identifier holds printable ASCII and Chinese only.
 t.test('ledger identifiers within printable ASCII and Chinese characters (1.6.0)', async (t) => {
-  const withIds = (platform: string, person: string, project: string): Application => {
-    const a = valid()
-    a.project!.id = project
-    a.claims!.rdPlatforms = [{ id: platform, kind: 'national-lab', recognisedOn: '2015-01-01' }]
-    a.claims!.talents![0]!.personId = person
-    return a
-  }
   t.same(
     applicationProblems(withIds('云南省 重点实验室', '53010219900101123X', 'GB/T 34567-2017')),
     [],
