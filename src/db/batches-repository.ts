@@ -722,7 +722,7 @@ export const resultsPage = async (
         .execute()
     ).map((r) => ({ batchId: id, row: resultRowOf(r) })),
   )
-  const current = await currentDecisions(
+  const current = await latestOfChains(
     db,
     rows.flatMap((r) => (r.decisionId === null ? [] : [r.decisionId])),
   )
@@ -730,25 +730,18 @@ export const resultsPage = async (
 }
 
 /**
- * For decisions superseded since, the current decision of each one's chain of corrections (one
- * statement per step along the chains: a chain is rarely longer than one or two).
+ * For decisions superseded since, the current decision of each one's chain of corrections: one
+ * statement walking the chains forward (as budget-repository's placeAfterCorrecting walks them back).
  */
-const currentDecisions = async (db: Executor, ids: readonly string[]): Promise<Map<string, string>> => {
-  const current = new Map<string, string>()
-  let frontier = new Map(ids.map((id) => [id, id]))
-  while (frontier.size > 0) {
-    const next = await db
-      .selectFrom('decisions')
-      .select(['id', 'supersedes'])
-      .where('supersedes', 'in', [...frontier.keys()])
-      .execute()
-    const moved = new Map<string, string>()
-    for (const d of next) {
-      const origin = frontier.get(d.supersedes!)!
-      current.set(origin, d.id)
-      moved.set(d.id, origin)
-    }
-    frontier = moved
-  }
-  return current
+const latestOfChains = async (db: Executor, ids: readonly string[]): Promise<Map<string, string>> => {
+  if (ids.length === 0) return new Map()
+  const rows = await sql<{ origin: string; id: string }>`
+    with recursive chain (origin, id) as (
+      select d.supersedes, d.id from decisions d where d.supersedes = any(${[...ids]}::uuid[])
+      union all
+      select chain.origin, n.id from decisions n join chain on n.supersedes = chain.id
+    )
+    select origin, id from chain c
+    where not exists (select 1 from decisions n where n.supersedes = c.id)`.execute(db)
+  return new Map(rows.rows.map((r) => [r.origin, r.id]))
 }
