@@ -178,8 +178,9 @@ export const applyBudget = (
     reasons: [...outcome.reasons, reason],
     // From ruleset 1.6.0 it holds what it would grant once, without an amount (as a standards award
     // under review does): the same grant claimed again, under this budget or another, is
-    // ALREADY_GRANTED naming this decision instead of waiting twice or being paid ahead of the queue.
-    // Caps and tax days are drawn when it is funded (the correction that funds it decides it again).
+    // ALREADY_CLAIMED naming this decision (src/engine/one-time-grants.ts heldBy) instead of waiting
+    // twice or being paid ahead of the queue. Caps and tax days are drawn when it is funded (the
+    // correction that funds it decides it again).
     ledger: run.holdsUnfunded
       ? outcome.ledger.flatMap((c): RecordedLedgerClaim[] =>
           !Array.isArray(c) && c.kind === 'once' ? [{ ...c, amount: null }] : [],

@@ -47,3 +47,26 @@ export const grantedBy = (grant: LedgerGrant): Text => ({
   zh: `（决定${grant.decisionId ?? '未知'}，企业${grant.creditCode ?? '未知'}）`,
   en: ` (decision ${grant.decisionId ?? 'unknown'}, enterprise ${grant.creditCode ?? 'unknown'})`,
 })
+
+/**
+ * A grant recorded without an amount for a decision still waiting — held, not paid: a standards award
+ * awaiting the province's amount (ruleset 1.5.0 on), an unfunded outcome waiting on its budget (1.6.0
+ * on). A what-if summary's declared grant has no amount either, but names no enterprise.
+ */
+export const isHeld = (grant: LedgerGrant | undefined): grant is LedgerGrant =>
+  grant !== undefined && grant.amount === null && grant.creditCode !== null
+
+/**
+ * Ruleset 1.6.0: the refusal of a one-time grant another decision holds while it waits. ALREADY_CLAIMED
+ * naming that decision, not ALREADY_GRANTED: nothing has been paid yet.
+ */
+export const heldBy = (what: Text, grant: LedgerGrant): { code: 'ALREADY_CLAIMED'; message: Text } => {
+  const by = grantedBy(grant)
+  return {
+    code: 'ALREADY_CLAIMED',
+    message: {
+      zh: `${what.zh}已由另一决定申报，该决定尚待确定金额或预算拨付${by.zh}`,
+      en: `${what.en} is already claimed by a decision still awaiting its amount or its budget${by.en}`,
+    },
+  }
+}

@@ -48,7 +48,9 @@
 //   inside the application, though the ledger folded them). And an unfunded outcome (POLICY.md §3
 //   budget pools) holds the one-time grants it would make — a platform, an institute or achievement,
 //   a person-year, a top-3 award-year — without an amount, as a standards award under review does,
-//   until a top-up funds it or a correction gives them back. Before, an unfunded outcome claimed
+//   until a top-up funds it or a correction gives them back; a second claim of a held grant is
+//   ALREADY_CLAIMED naming the waiting decision (src/engine/one-time-grants.ts heldBy), as nothing
+//   was paid. Before, an unfunded outcome claimed
 //   nothing: the same person-year claimed again waited twice in the queue (its amount due counted
 //   twice), and claimed under another year's budget it was paid at once, ahead of the queue.
 

@@ -13,8 +13,8 @@ export const REASONS = {
     en: "the project does not meet its industry's access conditions (§6, §17)",
   },
   ALREADY_CLAIMED: {
-    zh: '该一次性奖励已由另一决定申报，正待确定金额（台账记录了该决定）',
-    en: 'this one-time award is already claimed by a decision awaiting its amount (the ledger names it)',
+    zh: '该一次性奖励已由另一决定申报，该决定正待确定金额或预算拨付（台账记录了该决定）',
+    en: 'this one-time award is already claimed by a decision awaiting its amount or its budget (the ledger names it)',
   },
   ALREADY_GRANTED: {
     zh: '该一次性奖补已给予过（台账记录了先前的决定）',

@@ -66,6 +66,16 @@ t.test('an unfunded talent reward holds its person-year until it is funded', asy
   ] as const) {
     const again = outcome(await submit(facts), 'talent-iit-reward')
     t.match(again, { status: 'ineligible', amount: null }, `${what}: not paid, not queued`)
+    t.match(
+      again.reasons,
+      [
+        {
+          code: 'ALREADY_CLAIMED',
+          message: { en: /already claimed by a decision still awaiting its amount or its budget/ },
+        },
+      ],
+      `${what}: claimed, not granted: nothing was paid yet`,
+    )
     t.match(JSON.stringify(again), waiting.decisionId, `${what}: the reason names the waiting decision`)
   }
   t.match(await budget(), { queue: { count: 1, amount: paid.amount } }, 'one outcome waits, once')

@@ -19,6 +19,7 @@ import { defineCondition, defineStep } from '../facts.ts'
 import type { LedgerSubject, RewardedTax } from '../ledgers.ts'
 import type { Measure } from '../measure.ts'
 import { ZERO } from '../money.ts'
+import { heldBy, isHeld } from '../one-time-grants.ts'
 import { windowClause } from '../ruleset.ts'
 import {
   calendarYear,
@@ -242,6 +243,15 @@ export const emergingTop3TaxReward: Measure = {
       earlier === undefined,
     )
     if (!notYetGranted) {
+      if (run.holdsUnfunded && isHeld(earlier)) {
+        const held = heldBy(
+          { zh: `企业${awardYear}年度的该奖励`, en: `the enterprise's reward for ${awardYear}` },
+          earlier,
+        )
+        return run.ineligible(held.code, held.message, '/claims/top3AwardYear', {
+          alreadyClaimed: { year: awardYear, decisionId: earlier.decisionId },
+        })
+      }
       const decision = earlier?.decisionId ?? 'unknown'
       return run.rulings
         ? run.ineligible(

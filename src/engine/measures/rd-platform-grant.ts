@@ -20,6 +20,8 @@ import {
   grantedBy,
   describeGrant as grantOf,
   happenedByApplication,
+  heldBy,
+  isHeld,
 } from '../one-time-grants.ts'
 import type { PlatformTier } from '../types.ts'
 
@@ -189,6 +191,16 @@ export const rdPlatformGrant: Measure = {
         [i, platform.id, tier],
       )
       if (!notYet) {
+        if (run.holdsUnfunded && isHeld(earlier)) {
+          const held = heldBy(
+            {
+              zh: `平台${platform.id}的${tier === 'national' ? '国家级' : '省级'}一次性补助`,
+              en: `platform ${platform.id}'s ${tier} grant`,
+            },
+            earlier,
+          )
+          return refuseItem(run, item, held.code, held.message, `${field}/id`)
+        }
         const by = earlier && run.rulings ? grantedBy(earlier) : { zh: '', en: '' }
         return refuseItem(
           run,

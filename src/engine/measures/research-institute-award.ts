@@ -13,7 +13,14 @@ import { defineCondition, defineStep } from '../facts.ts'
 import type { LedgerSubject } from '../ledgers.ts'
 import { type Measure, refuseItem } from '../measure.ts'
 import { type Rational, sum } from '../money.ts'
-import { describeGrant, eventAfterApplication, grantedBy, happenedByApplication } from '../one-time-grants.ts'
+import {
+  describeGrant,
+  eventAfterApplication,
+  grantedBy,
+  happenedByApplication,
+  heldBy,
+  isHeld,
+} from '../one-time-grants.ts'
 
 interface ItemResult {
   id: string
@@ -125,6 +132,10 @@ export const researchInstituteAward: Measure = {
         [i, event.id],
       )
       if (!notYet) {
+        if (run.holdsUnfunded && isHeld(earlier)) {
+          const held = heldBy({ zh: `事项${event.id}的奖励`, en: `the award for event ${event.id}` }, earlier)
+          return refuseItem(run, item, held.code, held.message, `${field}/id`)
+        }
         const by = earlier && run.rulings ? grantedBy(earlier) : { zh: '', en: '' }
         return refuseItem(
           run,

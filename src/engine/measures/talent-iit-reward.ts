@@ -24,6 +24,7 @@ import { labelOf, PARK_LEVEL_LABELS } from '../labels.ts'
 import { foldCase, type LedgerSubject } from '../ledgers.ts'
 import type { Measure } from '../measure.ts'
 import { allocateFen, formatFen, Rational, sum } from '../money.ts'
+import { heldBy, isHeld } from '../one-time-grants.ts'
 import { foldsPersonYears, windowClause } from '../ruleset.ts'
 import { calendarYear, checkWholeNumber, localShareFor, parseTaxAmount } from '../tax.ts'
 import type { Text } from '../trace.ts'
@@ -275,6 +276,11 @@ export const talentIitReward: Measure = {
         !years.has(year),
         person,
       )
+      if (!notYet && run.holdsUnfunded && isHeld(earlier)) {
+        const held = heldBy({ zh: `${who}${year}年度的奖励`, en: `${who}'s reward for ${year}` }, earlier)
+        refuseTalent(item, held.code, held.message, `${at}/year`)
+        continue
+      }
       if (!notYet) {
         // Who rewarded it: this enterprise (the tax year is rewarded once), another one (the person's
         // id is once across all enterprises), or an earlier claim of this application.
