@@ -475,12 +475,13 @@ export const recordFundingsWaiting = async (
   subjects: readonly BudgetSubject[],
 ): Promise<string[]> => {
   const byKey = new Map(subjects.map((s) => [subjectKey(s), s]))
-  const recorded: string[] = []
-  for (const key of [...byKey.keys()].sort()) {
-    if ((await budgetQueue(trx, key, 1)).length === 0) continue
-    await recordFunding(trx, byKey.get(key)!, caller.keyId, caller.role)
-    recorded.push(key)
-  }
+  if (byKey.size === 0) return []
+  // One statement for every candidate (an application has up to 16): most have no budget, no queue.
+  const waiting = await sql<{ key: string }>`
+    select distinct q.key from budget_queue q
+    where q.key in (${sql.join([...byKey.keys()])}) and ${isCurrent}`.execute(trx)
+  const recorded = waiting.rows.map((r) => r.key).sort()
+  for (const key of recorded) await recordFunding(trx, byKey.get(key)!, caller.keyId, caller.role)
   return recorded
 }
 
