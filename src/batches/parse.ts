@@ -234,6 +234,7 @@ const fromCsv = (
   row: number,
   headers: readonly { header: string; column: Column }[],
   cells: readonly string[],
+  columnNames: Readonly<Record<string, string>>,
 ): ParsedRow => {
   // A row cut short, or one with cells past the header's, is not what the file meant: refused, not
   // decided on the facts that happen to be there.
@@ -261,8 +262,7 @@ const fromCsv = (
     }
   })
   if (errors.length > 0) return { row, facts: null, errors }
-  const byPath = new Map(headers.map((h) => [h.column.path, h.header]))
-  return validated(row, facts, (c) => byPath.get(c.path) ?? c.path)
+  return validated(row, facts, (c) => columnNames[c.path] ?? c.path)
 }
 
 /**
@@ -285,16 +285,23 @@ export interface ReadOptions {
   onSlice: (rows: ParsedRow[]) => Promise<void>
 }
 
-/** Reads the whole upload, slice by slice; returns the row count and the SHA-256 of the bytes. */
-export const readBatch = async (
-  body: NodeJS.ReadableStream,
-  options: ReadOptions,
-): Promise<{ rows: number; contentHash: string; bytes: number }> => {
+export interface ReadResult {
+  rows: number
+  /** the SHA-256 of the bytes */
+  contentHash: string
+  bytes: number
+  /** CSV: each column's header as the file wrote it, by column path (row errors found later name it so) */
+  columnNames: Record<string, string> | null
+}
+
+/** Reads the whole upload, slice by slice; returns the row count, the SHA-256 of the bytes, the headers. */
+export const readBatch = async (body: NodeJS.ReadableStream, options: ReadOptions): Promise<ReadResult> => {
   const metered = new Metered(options.maxBytes)
   body.on('error', (e) => metered.destroy(e))
   body.pipe(metered)
   let slice: ParsedRow[] = []
   let rows = 0
+  let columnNames: Record<string, string> | null = null
   const push = async (parsed: ParsedRow) => {
     rows = parsed.row
     if (rows > options.maxRows)
@@ -350,10 +357,11 @@ export const readBatch = async (
               })
             seen.set(column.path, header)
           }
+          columnNames = Object.fromEntries(seen)
           continue
         }
         n += 1
-        await push(fromCsv(n, headers, record))
+        await push(fromCsv(n, headers, record, columnNames!))
       }
       if (!headers)
         throw new BatchFileError(422, '/problems/batch-empty', {
@@ -430,5 +438,5 @@ export const readBatch = async (
       en: 'The file holds no rows.',
     })
   if (slice.length > 0) await options.onSlice(slice)
-  return { rows, contentHash: metered.hash.digest('hex'), bytes: metered.bytes }
+  return { rows, contentHash: metered.hash.digest('hex'), bytes: metered.bytes, columnNames }
 }

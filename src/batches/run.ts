@@ -40,7 +40,15 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = { chunkRows: 500, sliceMs: 10_000
 
 export type { RowOutcome } from '../db/batches-repository.ts'
 
-/** Runs chunks of the batch until it is done or the slice is used up. */
+/**
+ * A row error's column, found when the row is decided: named as the file's header named it (a CSV
+ * with Chinese headers reads "项目纳税记录"), else by its path, as JSON Lines and older batches name it.
+ */
+const columnName = (names: Readonly<Record<string, string>> | null, pointer: string): string | null => {
+  const column = columnAt(pointer)
+  return column ? (names?.[column.path] ?? column.path) : null
+}
+
 /**
  * A submitted row's idempotency key, computed when the file is uploaded (routes/batches.ts): the
  * SHA-256 of its application's canonical JSON (RFC 8785) — its facts, whatever the file's format,
@@ -51,6 +59,7 @@ export type { RowOutcome } from '../db/batches-repository.ts'
 export const rowKeyOf = (factsHash: string, occurrence: number): string =>
   `application:${factsHash}:${occurrence}`
 
+/** Runs chunks of the batch until it is done or the slice is used up. */
 export const runBatchSlice = async (
   db: Kysely<Database>,
   batchId: string,
@@ -146,7 +155,7 @@ const runChunk = async (
       const errors: RowError[] = r
         ? r.errors.map((e) => ({
             row: input.row,
-            column: columnAt(e.pointer)?.path ?? null,
+            column: columnName(batch.columnNames, e.pointer),
             pointer: e.pointer,
             message: e.message,
             messageZh: e.messageZh,

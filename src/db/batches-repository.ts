@@ -23,6 +23,8 @@ export interface BatchRow {
   rowsFailed: number
   outcomeCounts: Record<string, number>
   error: string | null
+  /** a CSV file's header for each column path, as the file wrote it; null for JSON Lines */
+  columnNames: Readonly<Record<string, string>> | null
   submittedBy: string
   submittedRole: string
   createdAt: Date
@@ -43,6 +45,7 @@ const COLUMNS = [
   'rows_failed',
   'outcome_counts',
   'error',
+  'column_names',
   'submitted_by',
   'submitted_role',
   'created_at',
@@ -64,6 +67,7 @@ const toBatch = (r: any): BatchRow => ({
   rowsFailed: Number(r.rows_failed),
   outcomeCounts: r.outcome_counts ?? {},
   error: r.error,
+  columnNames: r.column_names ?? null,
   submittedBy: r.submitted_by,
   submittedRole: r.submitted_role,
   createdAt: r.created_at,
@@ -123,11 +127,18 @@ export const sealBatch = async (
   id: string,
   totalRows: number,
   contentHash: string,
+  columnNames: Readonly<Record<string, string>> | null = null,
 ): Promise<{ duplicateOf: string | null }> => {
   try {
     await db
       .updateTable('batches')
-      .set({ total_rows: totalRows, content_hash: contentHash, status: 'queued', updated_at: sql`now()` })
+      .set({
+        total_rows: totalRows,
+        content_hash: contentHash,
+        column_names: columnNames === null ? null : JSON.stringify(columnNames),
+        status: 'queued',
+        updated_at: sql`now()`,
+      })
       .where('id', '=', id)
       // A batch the sweep gave up on (failBatchesNotUploaded) stays failed: it is answered as it is.
       .where('status', '=', 'receiving')

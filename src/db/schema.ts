@@ -229,6 +229,8 @@ export interface BatchesTable {
   /** outcomes of the decided rows by status: { eligible: n, … } */
   outcome_counts: ColumnType<Record<string, number>, string | undefined, string>
   error: string | null
+  /** a CSV file's header for each column path (migration 2026-12-07T0300); null: JSON Lines, or older */
+  column_names: ColumnType<Record<string, string> | null, never, string | null>
   submitted_by: string
   submitted_role: string
   created_at: Timestamp

@@ -353,7 +353,7 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
         }
         throw error
       }
-      const sealed = await sealBatch(db, id, read.rows, read.contentHash)
+      const sealed = await sealBatch(db, id, read.rows, read.contentHash, read.columnNames)
       const batchId = sealed.duplicateOf ?? id
       // The same file after its batch failed: a new attempt of that batch (issue #11), which resumes
       // where it stopped; its rows already decided answer their decisions.

@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs'
 import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import t from 'tap'
+import { columnOf } from '../../src/batches/columns.ts'
 import type { InProcessQueue } from '../../src/batches/queue.ts'
 import type { DatabaseHandle } from '../../src/db/database.ts'
 import { testApp } from '../helpers/app.ts'
@@ -259,6 +260,45 @@ t.test('batches', async (t) => {
     t.match(engineEn.json().errors, [
       { row: 1, message: /the check character .* is "X"; GB 32100 gives "G"/ },
     ])
+
+    // The same row in a CSV file: an error the engine finds names the column as the file's header
+    // wrote it (migration 2026-12-07T0300), in Chinese or English, as the errors found at upload do.
+    const p = refused.project!
+    const cells = [
+      ['申请日期', 'applicationDate', refused.applicationDate],
+      ['统一社会信用代码', 'enterprise.creditCode', refused.enterprise.creditCode],
+      ['企业名称', 'enterprise.name', refused.enterprise.name],
+      ['项目编号', 'project.id', p.id],
+      ['项目名称', 'project.name', p.name],
+      ['建设性质', 'project.buildType', p.buildType],
+      ['行业代码', 'project.industryCode', p.industryCode],
+      ['产业政策类别', 'project.policyClass', p.policyClass],
+      ['符合准入条件', 'project.meetsAccessConditions', String(p.meetsAccessConditions)],
+      ['州市', 'project.prefecture', p.prefecture],
+      ['滇中产业新区', 'project.inCentralYunnanZone', String(p.inCentralYunnanZone)],
+      ['精深加工', 'project.deepProcessing', String(p.deepProcessing)],
+      ['投资额', 'project.investment', p.investment!],
+    ] as const
+    for (const [zh, en, _] of cells)
+      t.ok(columnOf(zh)?.path === en && columnOf(en)?.path === en, `${zh} and ${en} name one column`)
+    const row = cells.map(([, , v]) => v).join(',')
+    for (const [language, header, column] of [
+      ['zh', 0, '统一社会信用代码'],
+      ['en', 1, 'enterprise.creditCode'],
+    ] as const) {
+      const file = `${cells.map((c) => c[header]).join(',')}\n${row}\n`
+      const csv = await run(app, keys.finance, 'dry-run', file)
+      t.match(
+        csv.batch.errors,
+        [{ row: 1, column, pointer: '/enterprise/creditCode', message: /统一社会信用代码的校验码为"X"/ }],
+        `${language} headers: the engine's error names the file's column`,
+      )
+      const results = await app.inject({
+        url: `/v1/batches/${csv.batch.id}/results?format=csv`,
+        headers: bearer(keys.finance),
+      })
+      t.ok(results.body.includes(`${column}: `), `${language} headers: and so does the results file`)
+    }
   })
 
   t.test('limits and refused files: 413 / 422 problems, nothing kept', async (t) => {
