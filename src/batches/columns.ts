@@ -8,6 +8,7 @@
 
 import type { TSchema } from 'typebox'
 import { Application } from '../schemas/application.ts'
+import { CHINESE_DESCRIPTIONS } from './column-descriptions-zh.ts'
 
 export type ColumnKind = 'string' | 'integer' | 'boolean' | 'json'
 
@@ -20,7 +21,10 @@ export interface Column {
   required: boolean
   /** the JSON pointer of the fact, e.g. /project/investment */
   pointer: string
+  /** the schema's description (English; the OpenAPI document's too) */
   description: string
+  /** the same in Chinese (src/batches/column-descriptions-zh.ts) */
+  descriptionZh: string
 }
 
 /** Chinese headers, by path. test/batches/columns.test.ts checks every schema column has one. */
@@ -111,6 +115,7 @@ const collect = (schema: Node, path: string[], required: boolean, out: Column[])
     required,
     pointer: `/${path.join('/')}`,
     description: schema.description ?? node.description ?? '',
+    descriptionZh: CHINESE_DESCRIPTIONS[dotted] ?? '',
   })
 }
 

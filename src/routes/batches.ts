@@ -11,7 +11,7 @@ import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import interestSubsidyExample from '../../examples/interest-subsidy.json' with { type: 'json' }
 import { hashCanonical } from '../audit/canonical-json.ts'
-import { COLUMNS, type Column } from '../batches/columns.ts'
+import { COLUMNS, type Column, type ColumnKind } from '../batches/columns.ts'
 import { identityOf } from '../batches/identity.ts'
 import { BatchFileError, type ParsedRow, type RowError, readBatch } from '../batches/parse.ts'
 import { writeResultsWorkbook } from '../batches/results-workbook.ts'
@@ -163,6 +163,14 @@ const RESULT_TYPES = [
   [CSV_TYPE, 'csv'],
   [XLSX_TYPE, 'xlsx'],
 ] as const
+
+/** A column's kind in the template's columns sheet, in both languages. */
+const KIND_LABELS: Readonly<Record<ColumnKind, string>> = {
+  string: '文本 string',
+  integer: '整数 integer',
+  boolean: '是/否 boolean',
+  json: 'JSON 数组 json',
+}
 
 /** Result columns: key, English header (CSV), Chinese header (XLSX). */
 const RESULT_COLUMNS = [
@@ -424,9 +432,16 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
       sheet.addRow(COLUMNS.map(exampleRow))
       sheet.getRow(1).font = { bold: true }
       const about = workbook.addWorksheet('列说明 columns')
-      about.addRow(['中文列名', '列 column', '类型 kind', '必填 required', '说明 description'])
+      about.addRow(['中文列名', '列 column', '类型 kind', '必填 required', '说明', 'description'])
       for (const c of COLUMNS)
-        about.addRow([c.zh, c.path, c.kind, c.required ? '是 yes' : '否 no', c.description])
+        about.addRow([
+          c.zh,
+          c.path,
+          KIND_LABELS[c.kind],
+          c.required ? '是 yes' : '否 no',
+          c.descriptionZh,
+          c.description,
+        ])
       reply.type(XLSX_TYPE).header('content-disposition', 'attachment; filename="batch-template.xlsx"')
       return reply.send(Buffer.from(await workbook.xlsx.writeBuffer()))
     },

@@ -2,6 +2,7 @@
 // with a Chinese header of its own, and cells read as the schema's types.
 
 import t from 'tap'
+import { CHINESE_DESCRIPTIONS } from '../../src/batches/column-descriptions-zh.ts'
 import { CHINESE_HEADERS, COLUMNS, cellValue, columnAt, columnOf } from '../../src/batches/columns.ts'
 
 t.test('every column of the schema has a Chinese header, and no two share one', async (t) => {
@@ -17,6 +18,22 @@ t.test('every column of the schema has a Chinese header, and no two share one', 
     'headers for facts the schema no longer has',
   )
 })
+
+t.test(
+  'every column is described in Chinese, citing the clauses its English description cites',
+  async (t) => {
+    const clauses = (text: string) => [...text.matchAll(/§\d+/g)].map((m) => m[0]).sort()
+    for (const c of COLUMNS) {
+      t.match(c.descriptionZh, /[\u4e00-\u9fff]/, `${c.path}: a Chinese description`)
+      t.same(clauses(c.descriptionZh), clauses(c.description), `${c.path}: the same clauses`)
+    }
+    t.same(
+      Object.keys(CHINESE_DESCRIPTIONS).filter((p) => !COLUMNS.some((c) => c.path === p)),
+      [],
+      'descriptions of facts the schema no longer has',
+    )
+  },
+)
 
 t.test('lists are JSON columns; nested objects are flattened', async (t) => {
   const kind = (path: string) => COLUMNS.find((c) => c.path === path)?.kind

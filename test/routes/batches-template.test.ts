@@ -50,8 +50,24 @@ t.test(
       '列 column',
       '类型 kind',
       '必填 required',
-      '说明 description',
+      '说明',
+      'description',
     ])
+    const row = (
+      about!.getRow(COLUMNS.findIndex((c) => c.path === 'project.investment') + 2).values as unknown[]
+    ).slice(1)
+    t.same(
+      row,
+      [
+        '投资额',
+        'project.investment',
+        '文本 string',
+        '否 no',
+        '本次申请的投资额，元，至多两位小数的小数字符串（§18）。',
+        'Investment claimed in this application, yuan, decimal string with at most 2 decimals (§18).',
+      ],
+      'each column described in Chinese and in English',
+    )
     const described = (about!.getColumn(2).values as unknown[]).slice(2)
     t.same(
       described,
