@@ -13,7 +13,7 @@
 import { defineCondition } from './facts.ts'
 import type { BudgetState, History, LedgerSubject, RecordedLedgerClaim } from './ledgers.ts'
 import type { CompactOutcome, MeasureRun } from './measure.ts'
-import { MEASURES } from './measures/index.ts'
+import { MEASURES, measureTitle } from './measures/index.ts'
 import { Rational } from './money.ts'
 import { prefecture } from './prefectures.ts'
 import type { Application, MeasureId } from './types.ts'
@@ -89,7 +89,7 @@ const label = (b: BudgetState) => ({
  * "2015年精深加工、延长产业链项目贴息补助（曲靖市）预算", not "2015年interest-subsidy（qujing）预算".
  */
 const namedLabel = (b: BudgetState) => {
-  const title = MEASURES.find((m) => m.id === b.measure)?.title ?? { zh: b.measure, en: b.measure }
+  const title = measureTitle(b.measure)
   const place = b.prefecture === null ? null : (prefecture(b.prefecture) ?? null)
   return {
     zh: `${b.year}年${title.zh}${b.prefecture === null ? '全省' : `（${place?.zh ?? b.prefecture}）`}预算`,

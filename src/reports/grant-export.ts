@@ -5,7 +5,7 @@
 import { stringify } from 'csv-stringify/sync'
 import ExcelJS from 'exceljs'
 import type { GrantGroupColumn, GrantReport } from '../db/reports-repository.ts'
-import { MEASURES } from '../engine/measures/index.ts'
+import { measureTitle } from '../engine/measures/index.ts'
 import { prefecture } from '../engine/prefectures.ts'
 
 export const CSV_MEDIA_TYPE = 'text/csv; charset=utf-8'
@@ -41,8 +41,6 @@ const FIGURE_COLUMNS: Column[] = [
   { header: '未拨付金额（元）', width: 20, money: true },
 ]
 
-const measureTitle = (id: string): string => MEASURES.find((m) => m.id === id)?.title.zh ?? id
-
 /** The sheet as rows of cells: header, groups, totals. Amounts stay strings here. */
 const table = (report: GrantReport, groupBy: readonly GrantGroupColumn[]) => {
   const columns = [...groupBy.flatMap((c) => GROUP_COLUMNS[c]), ...FIGURE_COLUMNS]
@@ -52,7 +50,7 @@ const table = (report: GrantReport, groupBy: readonly GrantGroupColumn[]) => {
         return g.prefecture
           ? [g.prefecture, prefecture(g.prefecture)?.zh ?? g.prefecture]
           : ['', NO_PREFECTURE]
-      if (c === 'measure') return [g.measure!, measureTitle(g.measure!)]
+      if (c === 'measure') return [g.measure!, measureTitle(g.measure!).zh]
       return [g.year!]
     }),
     g.count,

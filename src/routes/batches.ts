@@ -33,7 +33,10 @@ import {
   touchUpload,
 } from '../db/batches-repository.ts'
 import type { Executor } from '../db/executor.ts'
+import { measureTitle } from '../engine/measures/index.ts'
+import type { OutcomeStatus } from '../engine/types.ts'
 import type { Language, Text } from '../i18n/language.ts'
+import { OUTCOME_STATUS_LABELS } from '../i18n/statuses.ts'
 import { callerOf } from '../plugins/auth.ts'
 import { HttpProblem } from '../plugins/problems.ts'
 import {
@@ -186,6 +189,16 @@ const RESULT_COLUMNS = [
   ['errors', 'errors', '错误'],
   ['supersededBy', 'supersededBy', '现行决定编号（已更正或已拨付）'],
 ] as const
+
+/**
+ * The workbook's columns, for people: the result columns with Chinese headers, and beside the measure's
+ * id its title, beside the status its words ("符合", "预算不足"). CSV and JSON Lines keep the ids only.
+ */
+const WORKBOOK_COLUMNS = RESULT_COLUMNS.flatMap(([key, , zh]) => [
+  { key, header: zh, ...(key === 'amount' ? { numFmt: '#,##0.00' } : {}) },
+  ...(key === 'measure' ? [{ key: 'measureTitle', header: '措施名称' }] : []),
+  ...(key === 'status' ? [{ key: 'statusLabel', header: '结果说明' }] : []),
+])
 
 const flat = (line: ReturnType<typeof resultLines>[number]) => ({
   ...line,
@@ -685,19 +698,19 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
       }
       // XLSX, streamed, on as many sheets as Excel's rows per sheet need (src/batches/results-workbook.ts).
       const out = new PassThrough()
-      const columns = RESULT_COLUMNS.map(([key, , zh]) => ({
-        key,
-        header: zh,
-        ...(key === 'amount' ? { numFmt: '#,##0.00' } : {}),
-      }))
       const rows = (async function* () {
         for await (const line of allResults(db, batch.id, request.language)) {
           const row = flat(line)
           // Amounts as numbers formatted to the fen: exact, since they have two decimals.
-          yield { ...row, amount: asCellNumber(row.amount) }
+          yield {
+            ...row,
+            amount: asCellNumber(row.amount),
+            measureTitle: row.measure === null ? null : measureTitle(row.measure).zh,
+            statusLabel: row.status === null ? null : OUTCOME_STATUS_LABELS[row.status as OutcomeStatus].zh,
+          }
         }
       })()
-      writeResultsWorkbook(out, columns, rows).catch((error: Error) => out.destroy(error))
+      writeResultsWorkbook(out, WORKBOOK_COLUMNS, rows).catch((error: Error) => out.destroy(error))
       reply.type(XLSX_TYPE).header('content-disposition', `attachment; filename="${name}.xlsx"`)
       return reply.send(out)
     },

@@ -138,10 +138,21 @@ t.test('batches', async (t) => {
     const workbook = new ExcelJS.Workbook()
     await workbook.xlsx.load(xlsx.rawPayload as never)
     const sheet = workbook.worksheets[0]!
-    t.equal(sheet.getRow(1).getCell(5).value, '金额(元)', 'Chinese headers')
-    const amounts = sheet.getColumn(5).values.filter((v) => typeof v === 'number')
+    t.same(
+      (sheet.getRow(1).values as unknown[]).slice(1, 8),
+      ['行号', '行状态', '措施', '措施名称', '结果', '结果说明', '金额(元)'],
+      'Chinese headers; the measure titled and the status in words beside their ids',
+    )
+    const interest = (sheet.getColumn(3).values as unknown[]).indexOf('interest-subsidy')
+    t.same((sheet.getRow(interest).values as unknown[]).slice(3, 7), [
+      'interest-subsidy',
+      '精深加工、延长产业链项目贴息补助',
+      'eligible',
+      '符合',
+    ])
+    const amounts = sheet.getColumn(7).values.filter((v) => typeof v === 'number')
     t.same(amounts, [7200000], 'the amount as a number')
-    t.equal(sheet.getColumn(5).numFmt, '#,##0.00', 'formatted to the fen')
+    t.equal(sheet.getColumn(7).numFmt, '#,##0.00', 'formatted to the fen')
   })
 
   t.test(

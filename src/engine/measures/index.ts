@@ -29,3 +29,7 @@ export const MEASURES: readonly Measure[] = [
   keyProjectLoanRate,
   directPowerTrading,
 ]
+
+/** A measure's title in both languages, by its id; an unknown id stands for itself. */
+export const measureTitle = (id: string): { zh: string; en: string } =>
+  MEASURES.find((m) => m.id === id)?.title ?? { zh: id, en: id }
