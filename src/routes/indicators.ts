@@ -7,6 +7,7 @@ import { indicatorProgress } from '../engine/indicators/progress.ts'
 import { INDICATORS } from '../engine/indicators/targets.ts'
 import { DEFAULT_PARAMETERS } from '../engine/parameters/index.ts'
 import { indicatorParameterName } from '../engine/parameters/indicators.ts'
+import { interpretationOf } from '../engine/parameters/interpretations-zh.ts'
 import { RuleNotInForce } from '../engine/parameters/parameter-set.ts'
 import { HttpProblem } from '../plugins/problems.ts'
 import { Indicator, IndicatorProgressRequest, IndicatorProgressResult } from '../schemas/indicators.ts'
@@ -36,7 +37,9 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         parameter: indicatorParameterName(i.id),
         values: { ...i.values },
         ...(i.strictTargetYears ? { strictTargetYears: [...i.strictTargetYears] } : {}),
-        ...(i.interpretation ? { interpretation: i.interpretation } : {}),
+        ...(i.interpretation
+          ? { interpretation: interpretationOf(indicatorParameterName(i.id), i.interpretation) }
+          : {}),
       })),
   )
 

@@ -7,6 +7,7 @@ import { Type } from 'typebox'
 import type { Measure as EngineMeasure } from '../engine/measure.ts'
 import { MEASURES } from '../engine/measures/index.ts'
 import { DEFAULT_PARAMETERS } from '../engine/parameters/index.ts'
+import { interpretationOf } from '../engine/parameters/interpretations-zh.ts'
 import type { ParameterDefinition } from '../engine/parameters/types.ts'
 import { PREFECTURES } from '../engine/prefectures.ts'
 import { type Text as Bilingual, type Language, localize } from '../i18n/language.ts'
@@ -14,7 +15,7 @@ import { REASON_CODES, REASONS } from '../i18n/reasons.ts'
 import { HttpProblem } from '../plugins/problems.ts'
 import { IsoDate } from '../schemas/application.ts'
 import { CalendarDate, PARAMETER_NAME_PATTERN, TEXT_PATTERN } from '../schemas/common.ts'
-import { MeasureId, NullableParameterValue, Text } from '../schemas/evaluation.ts'
+import { MeasureId, NullableParameterValue, Text, TextOf } from '../schemas/evaluation.ts'
 import { problemResponses } from '../schemas/problem.ts'
 
 const Measure = Type.Object(
@@ -62,7 +63,7 @@ const parameterProperties = {
   clause: Type.String({ description: 'Clause of the source it comes from, e.g. "§18".' }),
   description: Text,
   interpretation: Type.Optional(
-    Type.String({ description: 'The reading we chose where the source is silent or ambiguous (POLICY.md).' }),
+    TextOf('The reading we chose where the source is silent or ambiguous (POLICY.md), in both languages.'),
   ),
   values: Type.Array(DatedValue, { description: 'Every value, ordered by `from`, non-overlapping.' }),
 }
@@ -117,7 +118,7 @@ const parameterView = (p: ParameterDefinition) => ({
   unit: p.unit,
   clause: p.clause,
   description: p.description,
-  ...(p.interpretation === undefined ? {} : { interpretation: p.interpretation }),
+  ...(p.interpretation === undefined ? {} : { interpretation: interpretationOf(p.name, p.interpretation) }),
   values: p.values.map((v) => ({ from: v.from, to: v.to, value: v.value })),
 })
 

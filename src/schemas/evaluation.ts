@@ -25,6 +25,10 @@ export const Text = Type.Object(
   { additionalProperties: false, description: 'A text in Chinese and English.' },
 )
 
+/** A text in both languages, described for the field that holds it. */
+export const TextOf = (description: string) =>
+  Type.Object(Text.properties, { additionalProperties: false, description })
+
 export const Reason = Type.Object(
   {
     // Typed as string: the engine's Reason.code is a string and stored decisions keep theirs; the

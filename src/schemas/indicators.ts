@@ -5,7 +5,7 @@ import { Type } from 'typebox'
 import { INDICATORS } from '../engine/indicators/targets.ts'
 import { IsoDate, Year } from './application.ts'
 import { CalendarDate, PARAMETER_NAME_PATTERN } from './common.ts'
-import { ParameterOverride, Text, Trace } from './evaluation.ts'
+import { ParameterOverride, Text, TextOf, Trace } from './evaluation.ts'
 
 const IndicatorId = (description: string) => Type.String({ enum: INDICATORS.map((i) => i.id), description })
 
@@ -41,7 +41,7 @@ export const Indicator = Type.Object(
       }),
     ),
     interpretation: Type.Optional(
-      Type.String({ description: 'How we read the source, where it needed reading.' }),
+      TextOf('How we read the source, where it needed reading, in both languages.'),
     ),
   },
   { $id: 'Indicator', additionalProperties: false, description: 'A monitoring indicator (§4, §22).' },

@@ -66,10 +66,9 @@ t.test('GET /v1/parameters lists every parameter with its dated values', async (
     { from: '2013-01-01', to: '2016-04-30', value: '0.25' },
     { from: '2016-05-01', to: null, value: '0.50' },
   ])
-  t.ok(
-    parameters.some((p: { interpretation?: string }) => typeof p.interpretation === 'string'),
-    'interpretations are listed',
-  )
+  const vatReading = vat.interpretation
+  t.match(vatReading.en, /^VAT was shared 75% central/, 'interpretations are listed, in English')
+  t.match(vatReading.zh, /^增值税在 2016-04-30 之前按中央 75%/, 'and in Chinese')
   const table = parameters.find((p: { name: string }) => p.name === 'landPrice.standardPlotRatio')
   t.equal(table.kind, 'table')
   t.equal(table.values[0].value['26'], '0.6', 'tables keep their entries')
