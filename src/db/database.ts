@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import pg from 'pg'
 import { lockDataDirectory } from './data-dir-lock.ts'
+import { CODE_GENERATION } from './migrator.ts'
 import type { Database } from './schema.ts'
 
 export type DatabaseKind = 'postgres' | 'pglite'
@@ -100,9 +101,11 @@ const endOnFatal = (client: pg.PoolClient): void => {
  * whatever the server's or the database's defaults: a database set to DateStyle 'SQL, DMY' wrote
  * "06/12/2026 20:48:00 UTC", pg parsed every timestamp as null and the service could not start, and a
  * date cast to text read otherwise. Sent as the first statement of each connection, not as startup
- * options: those would replace PGOPTIONS, and options in DATABASE_URL would replace them.
+ * options: those would replace PGOPTIONS, and options in DATABASE_URL would replace them. And the
+ * session's generation, the newest migration this code knows: the database refuses decisions and
+ * ledger entries from an instance older than its newest migration (migration 2026-12-07T0400).
  */
-export const SESSION_SETTINGS = 'set datestyle = iso, mdy; set intervalstyle = postgres'
+export const SESSION_SETTINGS = `set datestyle = iso, mdy; set intervalstyle = postgres; set incentives.generation = '${CODE_GENERATION}'`
 
 /** Runs SESSION_SETTINGS on each new connection of a pool, before its first query. */
 export const pinSessionSettings = (pool: pg.Pool): void => {
@@ -186,6 +189,8 @@ const startPglite = async (
     parsers: { [types.INT8]: (value: string) => value, [types.DATE]: (value: string) => value },
   })
   await pglite.waitReady
+  // One session, set once (PGlite runs no other connection).
+  await pglite.exec(SESSION_SETTINGS)
   // The lock is released only after PGlite has closed (and flushed) the directory.
   return handle(new Kysely<Database>({ dialect: new PGliteDialect(pglite) }), 'pglite', dataDir, unlock)
 }

@@ -11,6 +11,7 @@ export type UnavailableReason =
   | 'statement-timeout'
   | 'lock-timeout'
   | 'overloaded'
+  | 'outdated-instance'
 
 /**
  * A request could not complete because of the database, not because of the request. Its
@@ -74,6 +75,10 @@ const classifyOne = (e: unknown): DatabaseUnavailableError | null => {
     // 55P03 lock_not_available: lock_timeout. inTransaction retries it first (a race that may
     // resolve); seen here, it outlasted the retries or came from a statement outside one.
     if (code === '55P03') return new DatabaseUnavailableError('lock-timeout', 1, e)
+    // Migration 2026-12-07T0400: this instance is older than the database's newest migration; another
+    // instance (the upgraded one) serves the request.
+    if (code === '55000' && e instanceof Error && e.message.startsWith('outdated instance'))
+      return new DatabaseUnavailableError('outdated-instance', 30, e)
     // 53300 too_many_connections, 53xxx insufficient resources.
     if (/^53[0-9A-Z]{3}$/.test(code)) return new DatabaseUnavailableError('overloaded', 2, e)
   }

@@ -2,6 +2,7 @@
 // Kysely's Migrator takes a lock (on PostgreSQL an advisory lock) so two instances starting at once
 // do not migrate twice.
 
+import { readdirSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -15,11 +16,24 @@ import {
 
 export const MIGRATIONS_DIR = join(import.meta.dirname, '..', '..', 'migrations')
 
+const MIGRATION_FILE = /^\d{4}-\d{2}-\d{2}.*\.ts$/
+
+/**
+ * The name of the newest migration this code knows: its generation. Every session says it
+ * (src/db/database.ts SESSION_SETTINGS), and the database refuses decisions and ledger entries from a
+ * session older than the newest migration it has run (migration 2026-12-07T0400).
+ */
+export const CODE_GENERATION: string = readdirSync(MIGRATIONS_DIR)
+  .filter((f) => MIGRATION_FILE.test(f))
+  .sort()
+  .at(-1)!
+  .replace(/\.ts$/, '')
+
 class DirectoryMigrationProvider implements MigrationProvider {
   constructor(private readonly dir: string) {}
 
   async getMigrations(): Promise<Record<string, Migration>> {
-    const files = (await readdir(this.dir)).filter((f) => /^\d{4}-\d{2}-\d{2}.*\.ts$/.test(f)).sort()
+    const files = (await readdir(this.dir)).filter((f) => MIGRATION_FILE.test(f)).sort()
     const migrations: Record<string, Migration> = {}
     for (const file of files) {
       migrations[file.replace(/\.ts$/, '')] = (await import(

@@ -125,6 +125,13 @@ const UNAVAILABLE_DETAIL: Record<UnavailableReason, Text> = {
     zh: '当前没有空闲的数据库连接，该请求未执行。请重试。',
     en: 'No database connection is free right now; this request was not carried out. Retry it.',
   },
+  'outdated-instance': {
+    zh: '处理该请求的服务实例版本早于数据库已执行的迁移，它不再写入；该请求未执行。请重试（将由已升级的实例处理），并用当前版本重启该实例。',
+    en:
+      'The instance that took this request is older than the migrations the database has run, so it writes no ' +
+      'more; this request was not carried out. Retry it (an upgraded instance will serve it), and restart this ' +
+      'instance with the current version.',
+  },
 }
 
 /**

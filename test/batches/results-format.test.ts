@@ -3,7 +3,9 @@
 // the outputs of a fixture dry-run and submit batch (the 12 examples, rows sharing ledger subjects so
 // later rows are capped or already granted, a duplicate row, rows refused by the parser and by the
 // engine) are compared with the files the code before the change produced for the same batch
-// (test/fixtures/batch-results/, written with UPDATE_BATCH_RESULTS=1 on main at cb8ad5f). Results
+// (test/fixtures/batch-results/, written with UPDATE_BATCH_RESULTS=1 on main at cb8ad5f; the XLSX files
+// written again when the workbook gained two columns, the measure's title and the status in words,
+// every other cell checked unchanged). Results
 // stored before the change (the old row format, reason texts in each row) still read the same.
 
 import { readFileSync, writeFileSync } from 'node:fs'
