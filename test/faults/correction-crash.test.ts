@@ -1,0 +1,293 @@
+// Corrections after a crash: a correction (POST /v1/decisions/{id}/corrections, a new decision that
+// supersedes the old one, its grants given back first) and the budget funding it sends to its pg-boss
+// job (POLICY.md §3 budget pools: money a correction gives back funds the queue in submission order)
+// interrupted half-way, with the correction's row being inserted (a trigger holds it in pg_sleep):
+//   A. the API process killed with SIGKILL;
+//   B. every connection of the API dropped (pg_terminate_backend) under the correction route;
+//   C. every connection dropped under the funding job's correction.
+// After each: nothing half-written (same rows in every table the correction writes), the instance
+// alive (B, C), the retry with the same Idempotency-Key made exactly once and replayed byte for byte,
+// the job's funding made exactly once, in order, the budget never overspent, and the audit chain
+// verifies. On a throwaway PostgreSQL cluster (helpers/cluster.ts), never the shared one.
+
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import t from 'tap'
+import { deepProcessing } from '../helpers/fixtures.ts'
+import { type Cluster, createCluster, freePort, postgresBinFor } from './helpers/cluster.ts'
+import { adminKeyOf, type Instance, startInstance, waitReady } from './helpers/instance.ts'
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const TABLES = [
+  'applications',
+  'decisions',
+  'decision_outcomes',
+  'ledger_entries',
+  'ledger_once',
+  'ledger_subjects',
+  'audit_log',
+  'idempotency_keys',
+  'budget_fundings',
+]
+
+t.test('a correction interrupted mid-write leaves nothing and is made once on retry', async (t) => {
+  const bin = await postgresBinFor(t)
+  if (!bin) return
+  const cluster: Cluster = await createCluster(bin)
+  t.teardown(() => cluster.destroy())
+  await cluster.start()
+  const admin = new pg.Client({ connectionString: cluster.url() })
+  await admin.connect()
+  await admin.query('create database incentives')
+  // A backend notices its client is gone while a statement runs (here: the trigger's pg_sleep).
+  await admin.query(`alter system set client_connection_check_interval = '100ms'`)
+  await admin.query('select pg_reload_conf()')
+  await admin.end()
+  const url = cluster.url('incentives')
+  const db = new pg.Client({ connectionString: url })
+  await db.connect()
+  t.teardown(() => db.end())
+
+  const keyDir = mkdtempSync(join(tmpdir(), 'faults-key-'))
+  t.teardown(() => rmSync(keyDir, { recursive: true, force: true }))
+  const env = { DATABASE_URL: url, ADMIN_KEY_FILE: join(keyDir, 'admin-key.txt'), BATCH_WORKERS: '1' }
+  const port = await freePort()
+  const instances: Instance[] = []
+  const start = async (name: string) => {
+    const instance = startInstance(name, port, env)
+    instances.push(instance)
+    await waitReady(instance)
+    return instance
+  }
+  t.teardown(() => {
+    for (const i of instances) if (i.running()) i.process.kill('SIGKILL')
+  })
+  let api = await start('A')
+  const created = await fetch(`${api.base}/v1/keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminKeyOf(api)}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ role: 'finance', label: 'fault suite' }),
+  })
+  const finance = ((await created.json()) as { key: string }).key
+  const headers = { authorization: `Bearer ${finance}`, 'content-type': 'application/json' }
+  const call = (method: string, path: string, body?: unknown, extra: Record<string, string> = {}) =>
+    fetch(`${api.base}${path}`, {
+      method,
+      headers: { ...headers, ...extra },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
+  const budget = async () =>
+    (
+      (await (await call('GET', '/v1/budgets?year=2015')).json()) as {
+        budgets: { drawn: string; remaining: string; queue: { count: number }; funding: unknown }[]
+      }
+    ).budgets[0]!
+  const counts = async () =>
+    Object.fromEntries(
+      await Promise.all(
+        TABLES.map(async (table) => [
+          table,
+          Number((await db.query(`select count(*)::int as n from ${table}`)).rows[0].n),
+        ]),
+      ),
+    )
+  const queue = async () =>
+    (
+      await db.query<{ project: string; decision: string; status: string; amount: string }>(`
+        select a.project_id as project, d.id as decision, o.status, o.amount::text as amount
+        from applications a join decisions d on d.application_id = a.id
+          and not exists (select 1 from decisions n where n.supersedes = d.id)
+        join decision_outcomes o on o.decision_id = d.id and o.measure = 'interest-subsidy'
+        order by a.project_id`)
+    ).rows
+  const verify = async () =>
+    ((await (await call('GET', '/v1/audit/verify')).json()) as { valid: boolean }).valid
+
+  // The fault: the insert of a correction whose reason matches slow_corrections sleeps in a trigger.
+  await db.query('create table slow_corrections (pattern text not null)')
+  await db.query(`
+    create function slow_corrections() returns trigger language plpgsql as $$
+    begin
+      if new.supersedes is not null
+         and exists (select 1 from slow_corrections s where new.correction_reason ~* s.pattern) then
+        perform pg_sleep(30);
+      end if;
+      return new;
+    end $$`)
+  await db.query(`create trigger slow_corrections before insert on decisions
+                  for each row execute function slow_corrections()`)
+  const sleeping = async () => {
+    for (let i = 0; i < 1000; i++) {
+      const r = await db.query(
+        `select 1 from pg_stat_activity where datname = 'incentives' and wait_event = 'PgSleep'`,
+      )
+      if (r.rows.length > 0) return true
+      await sleep(10)
+    }
+    return false
+  }
+  const noOpenTransaction = async () => {
+    for (let i = 0; i < 300; i++) {
+      const r = await db.query(`select 1 from pg_stat_activity where datname = 'incentives'
+        and pid <> pg_backend_pid() and (backend_xid is not null or wait_event = 'PgSleep')`)
+      if (r.rows.length === 0) return true
+      await sleep(50)
+    }
+    return false
+  }
+  /** Every connection the API holds (its pool and pg-boss's) dropped, as a network fault would. */
+  const dropConnections = async () => {
+    await db.query('delete from slow_corrections')
+    const r = await db.query(`select pg_terminate_backend(pid) from pg_stat_activity
+      where datname = 'incentives' and backend_type = 'client backend' and pid <> pg_backend_pid()`)
+    return r.rowCount ?? 0
+  }
+
+  // §3: a 2015 interest-subsidy budget of 180 000.00; §18 6 % of each investment is due:
+  // p0 120 000.00 and p1 60 000.00 are paid, p2, p3, p4 (60 000.00 each) wait in its queue.
+  t.equal((await call('PUT', '/v1/budgets/2015/interest-subsidy', { amount: '180000.00' })).status, 200)
+  const investments = ['2000000.00', '1000000.00', '1000000.00', '1000000.00', '1000000.00']
+  for (const [i, investment] of investments.entries()) {
+    const r = await call('POST', '/v1/applications', deepProcessing(`cc-p${i}`, investment), {
+      'idempotency-key': `submit-${i}`,
+    })
+    t.equal(r.status, 201)
+  }
+  const initial = await queue()
+  t.same(
+    initial.map((r) => [r.status, r.amount]),
+    [
+      ['eligible', '120000.00'],
+      ['eligible', '60000.00'],
+      ['unfunded', '60000.00'],
+      ['unfunded', '60000.00'],
+      ['unfunded', '60000.00'],
+    ],
+  )
+  // A correction with facts is a new application (README): each project has one current decision.
+  const currentOf = async (project: string) => (await queue()).find((r) => r.project === project)!.decision
+  const correctionOf = async (investment: string, project: string, key: string) => ({
+    path: `/v1/decisions/${await currentOf(project)}/corrections`,
+    body: { reason: 'investment misread', facts: deepProcessing(project, investment) },
+    key,
+  })
+
+  // A. SIGKILL while the correction of p0 (to 1 500 000.00: 90 000.00 due) is being written.
+  {
+    const c = await correctionOf('1500000.00', 'cc-p0', 'correct-a')
+    await db.query(`insert into slow_corrections values ('investment')`)
+    const before = await counts()
+    const pending = call('POST', c.path, c.body, { 'idempotency-key': c.key }).then(
+      (r) => r.status,
+      () => 'no answer',
+    )
+    t.ok(await sleeping(), 'A: the correction is half-way, its decision being inserted')
+    api.process.kill('SIGKILL')
+    await api.exited
+    t.equal(await pending, 'no answer', 'A: the killed correction never answered')
+    t.ok(await noOpenTransaction(), 'A: its transaction rolled back once the server saw the client gone')
+    await db.query('delete from slow_corrections')
+    t.same(await counts(), before, 'A: nothing of it was written, the idempotency key included')
+    t.same(await queue(), initial, 'A: the decision still current, the queue whole')
+
+    api = await start('A2')
+    t.equal(await verify(), true, 'A: the audit chain verifies after the crash')
+    const retry = await call('POST', c.path, c.body, { 'idempotency-key': c.key })
+    t.equal(retry.status, 201, 'A: the retry with the same key is made')
+    const body = await retry.text()
+    const again = await call('POST', c.path, c.body, { 'idempotency-key': c.key })
+    t.equal(again.status, 201)
+    t.equal(await again.text(), body, 'A: and replayed byte for byte the next time')
+    const other = await call('POST', c.path, c.body, { 'idempotency-key': 'correct-a-other' })
+    t.equal(other.status, 409, 'A: the superseded decision cannot be corrected twice')
+  }
+  t.same(
+    (await queue()).map((r) => r.amount),
+    ['90000.00', '60000.00', '60000.00', '60000.00', '60000.00'],
+    'A: p0 now draws 90 000.00',
+  )
+  // 30 000.00 came back: not enough for p2's 60 000.00, so nothing is funded (§3: whole or unfunded)
+  t.match(await budget(), { drawn: '150000.00', remaining: '30000.00', queue: { count: 3 } })
+
+  // B. Every connection dropped while the correction of p1 (to 500 000.00: 30 000.00) is written.
+  {
+    const c = await correctionOf('500000.00', 'cc-p1', 'correct-b')
+    await db.query(`insert into slow_corrections values ('investment')`)
+    const before = await counts()
+    const pending = call('POST', c.path, c.body, { 'idempotency-key': c.key })
+    t.ok(await sleeping(), 'B: the correction is half-way')
+    t.ok((await dropConnections()) > 0, 'B: connections dropped')
+    const answer = await pending
+    t.not(answer.status, 500, `B: an unavailable database is not a 500 (${answer.status})`)
+    t.not(answer.status, 201, 'B: and not a success')
+    t.ok(await noOpenTransaction())
+    t.same(await counts(), before, 'B: nothing of it was written')
+    t.ok(api.running(), 'B: the instance survived its connections dropped')
+    const retry = await call('POST', c.path, c.body, { 'idempotency-key': c.key })
+    t.equal(retry.status, 201, 'B: the retry with the same key is made')
+    const body = await retry.text()
+    const again = await call('POST', c.path, c.body, { 'idempotency-key': c.key })
+    t.equal(await again.text(), body, 'B: and replayed byte for byte')
+  }
+  // 60 000.00 free: the job funds p2, the queue's head, and only it.
+  for (let i = 0; i < 400 && (await budget()).queue.count !== 2; i++) await sleep(50)
+  const afterB = await queue()
+  t.same(
+    afterB.map((r) => [r.project, r.status, r.amount]),
+    [
+      ['cc-p0', 'eligible', '90000.00'],
+      ['cc-p1', 'eligible', '30000.00'],
+      ['cc-p2', 'eligible', '60000.00'],
+      ['cc-p3', 'unfunded', '60000.00'],
+      ['cc-p4', 'unfunded', '60000.00'],
+    ],
+    'B: the queue head funded from what the correction gave back',
+  )
+
+  // C. Every connection dropped while the funding job writes its correction: the correction of p0
+  // (to 500 000.00: 30 000.00) frees 60 000.00 for p3; the job's correction sleeps.
+  {
+    const c = await correctionOf('500000.00', 'cc-p0', 'correct-c')
+    await db.query(`insert into slow_corrections values ('budget')`)
+    const r = await call('POST', c.path, c.body, { 'idempotency-key': c.key })
+    t.equal(r.status, 201, 'C: the correction itself is made')
+    t.ok(await sleeping(), 'C: the funding job is half-way, its correction being inserted')
+    const before = await counts()
+    t.ok((await dropConnections()) > 0, 'C: connections dropped')
+    t.ok(await noOpenTransaction())
+    t.ok(api.running(), 'C: the instance survived its connections dropped')
+    t.same((await queue()).slice(3), afterB.slice(3), 'C: p3 not funded by the dropped job')
+    t.same(await counts(), before, 'C: nothing of the dropped funding written')
+    // The job is retried (pg-boss), or resumed by the sweep: p3 funded, once.
+    for (let i = 0; i < 1200 && (await budget()).queue.count !== 1; i++) await sleep(100)
+  }
+  const final = await queue()
+  t.same(
+    final.map((r) => [r.project, r.status, r.amount]),
+    [
+      ['cc-p0', 'eligible', '30000.00'],
+      ['cc-p1', 'eligible', '30000.00'],
+      ['cc-p2', 'eligible', '60000.00'],
+      ['cc-p3', 'eligible', '60000.00'],
+      ['cc-p4', 'unfunded', '60000.00'],
+    ],
+    'C: the retried job funded p3, in order; p4 still waits',
+  )
+  t.match(await budget(), { drawn: '180000.00', remaining: '0.00', queue: { count: 1 } })
+  const twice = await db.query(
+    'select supersedes from decisions where supersedes is not null group by supersedes having count(*) > 1',
+  )
+  t.equal(twice.rows.length, 0, 'no decision superseded twice')
+  const corrections = await db.query<{ n: number }>(
+    'select count(*)::int as n from decisions where supersedes is not null',
+  )
+  t.equal(corrections.rows[0]!.n, 5, 'three corrections and two fundings, each once')
+  const paid = await db.query<{ sum: string }>(`
+    select coalesce(sum(o.amount) filter (where o.status = 'eligible'), 0)::numeric(18, 2)::text as sum
+    from decision_outcomes o join decisions d on d.id = o.decision_id
+    where o.measure = 'interest-subsidy' and not exists (select 1 from decisions n where n.supersedes = d.id)`)
+  t.equal(paid.rows[0]!.sum, '180000.00', 'what current decisions pay equals the budget drawn')
+  t.equal(await verify(), true, 'the audit chain verifies')
+})
