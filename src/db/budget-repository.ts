@@ -42,17 +42,32 @@ export const lockBudgets = async (
 ): Promise<BudgetState[]> => {
   const keys = budgetKeysOf(candidates)
   if (keys.length === 0) return []
-  const rows = await sql<{ key: string; subject: BudgetSubject; total: string; cap: string }>`
-    select key, subject, total, cap from ledger_subjects
-    where ledger = 'budget' and key in (${sql.join(keys)}) and cap is not null
-    order by key
-    for update`.execute(trx)
+  const lock = () =>
+    sql<{ key: string; subject: BudgetSubject; total: string; cap: string }>`
+      select key, subject, total, cap from ledger_subjects
+      where ledger = 'budget' and key in (${sql.join(keys)}) and cap is not null
+      order by key
+      for update`.execute(trx)
+  let rows = await lock()
   if (rows.rows.length === 0) return []
-  const queued = await queuedAhead(
-    trx,
-    rows.rows.map((r) => r.key),
-    position,
-  )
+  let queued: Map<string, number>
+  for (;;) {
+    // A budget set by the transaction this lock waited for (a prefecture's, created under its
+    // province-wide budget's lock: lockWithProvince) is not in the lock statement's snapshot (READ
+    // COMMITTED: FOR UPDATE sees the rows it waited for again, never rows inserted meanwhile). The
+    // next statement sees it: lock again if one appeared, or the outcome would be decided on the
+    // province-wide budget and wait in its queue, stranded beside the prefecture's own budget.
+    const locked = rows.rows.map((r) => r.key)
+    const read = await queuedAhead(
+      trx,
+      locked,
+      position,
+      keys.filter((k) => !locked.includes(k)),
+    )
+    queued = read.queued
+    if (!read.appeared) break
+    rows = await lock()
+  }
   return rows.rows.map((r) => ({
     key: r.key,
     year: r.subject.year,
@@ -86,12 +101,24 @@ const placeAfterCorrecting = (decisionId: string) => sql<string>`(
   )
   select min(ca.seq) from chain join applications ca on ca.id = chain.application_id)`
 
+/**
+ * How many unfunded outcomes wait ahead of the decision in each of the locked budgets' queues, and
+ * whether a budget among `unlocked` is set now (in the same statement: no round trip more).
+ */
 const queuedAhead = async (
   trx: Executor,
   keys: readonly string[],
   position: QueuePosition,
-): Promise<Map<string, number>> => {
+  unlocked: readonly string[],
+): Promise<{ queued: Map<string, number>; appeared: boolean }> => {
   const rows = await sql<{ key: string; queued: number }>`
+    ${
+      unlocked.length === 0
+        ? sql``
+        : sql`select key, -1 as queued from ledger_subjects
+              where ledger = 'budget' and key in (${sql.join(unlocked)}) and cap is not null
+              union all `
+    }
     select q.key, count(*)::int as queued
     from budget_queue q
     join decisions d on d.id = q.decision_id
@@ -107,7 +134,10 @@ const queuedAhead = async (
             : sql`and ${placeOf} < (select seq from applications where id = ${position.storedApplicationId})`
       }
     group by q.key`.execute(trx)
-  return new Map(rows.rows.map((r) => [r.key, Number(r.queued)]))
+  return {
+    queued: new Map(rows.rows.filter((r) => Number(r.queued) >= 0).map((r) => [r.key, Number(r.queued)])),
+    appeared: rows.rows.some((r) => Number(r.queued) < 0),
+  }
 }
 
 /**
