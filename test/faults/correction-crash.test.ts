@@ -4,7 +4,8 @@
 // interrupted half-way, with the correction's row being inserted (a trigger holds it in pg_sleep):
 //   A. the API process killed with SIGKILL;
 //   B. every connection of the API dropped (pg_terminate_backend) under the correction route;
-//   C. every connection dropped under the funding job's correction.
+//   C. every connection dropped under the funding job's correction;
+//   D. every connection dropped under a top-up's (PUT /v1/budgets) first correction.
 // After each: nothing half-written (same rows in every table the correction writes), the instance
 // alive (B, C), the retry with the same Idempotency-Key made exactly once and replayed byte for byte,
 // the job's funding made exactly once, in order, the budget never overspent, and the audit chain
@@ -52,7 +53,15 @@ t.test('a correction interrupted mid-write leaves nothing and is made once on re
 
   const keyDir = mkdtempSync(join(tmpdir(), 'faults-key-'))
   t.teardown(() => rmSync(keyDir, { recursive: true, force: true }))
-  const env = { DATABASE_URL: url, ADMIN_KEY_FILE: join(keyDir, 'admin-key.txt'), BATCH_WORKERS: '1' }
+  // A job whose connections were all dropped cannot record its failure: it is retried once it
+  // expires (60 s and a 10 s maintenance by default: about 80 s here); 5 s and 1 s keep this short.
+  const env = {
+    DATABASE_URL: url,
+    ADMIN_KEY_FILE: join(keyDir, 'admin-key.txt'),
+    BATCH_WORKERS: '1',
+    BATCH_JOB_EXPIRE_SECONDS: '5',
+    BATCH_QUEUE_MAINTENANCE_SECONDS: '1',
+  }
   const port = await freePort()
   const instances: Instance[] = []
   const start = async (name: string) => {
@@ -102,6 +111,18 @@ t.test('a correction interrupted mid-write leaves nothing and is made once on re
         join decision_outcomes o on o.decision_id = d.id and o.measure = 'interest-subsidy'
         order by a.project_id`)
     ).rows
+  /**
+   * A client's retry: a 503 (Retry-After) is sent again, as the problem says; a pooled connection
+   * dropped with the others may answer the first request after the drop with one.
+   */
+  const retried = async (send: () => Promise<Response>) => {
+    for (let i = 0; ; i++) {
+      const r = await send()
+      if (r.status !== 503 || i === 5) return r
+      t.comment(`503 on retry ${i + 1}: ${await r.text()}`)
+      await sleep(200)
+    }
+  }
   const verify = async () =>
     ((await (await call('GET', '/v1/audit/verify')).json()) as { valid: boolean }).valid
 
@@ -225,7 +246,7 @@ t.test('a correction interrupted mid-write leaves nothing and is made once on re
     t.ok(await noOpenTransaction())
     t.same(await counts(), before, 'B: nothing of it was written')
     t.ok(api.running(), 'B: the instance survived its connections dropped')
-    const retry = await call('POST', c.path, c.body, { 'idempotency-key': c.key })
+    const retry = await retried(() => call('POST', c.path, c.body, { 'idempotency-key': c.key }))
     t.equal(retry.status, 201, 'B: the retry with the same key is made')
     const body = await retry.text()
     const again = await call('POST', c.path, c.body, { 'idempotency-key': c.key })
@@ -261,7 +282,9 @@ t.test('a correction interrupted mid-write leaves nothing and is made once on re
     t.same((await queue()).slice(3), afterB.slice(3), 'C: p3 not funded by the dropped job')
     t.same(await counts(), before, 'C: nothing of the dropped funding written')
     // The job is retried (pg-boss), or resumed by the sweep: p3 funded, once.
+    const since = Date.now()
     for (let i = 0; i < 1200 && (await budget()).queue.count !== 1; i++) await sleep(100)
+    t.comment(`C: the dropped funding was made ${Date.now() - since} ms after the drop`)
   }
   const final = await queue()
   t.same(
@@ -276,6 +299,41 @@ t.test('a correction interrupted mid-write leaves nothing and is made once on re
     'C: the retried job funded p3, in order; p4 still waits',
   )
   t.match(await budget(), { drawn: '180000.00', remaining: '0.00', queue: { count: 1 } })
+
+  // D. Every connection dropped while the top-up (PUT, + 60 000.00 for p4) writes its first chunk's
+  // correction: the new amount commits with that chunk, so nothing of it may remain.
+  {
+    await db.query(`insert into slow_corrections values ('budget')`)
+    const before = await counts()
+    const pending = call('PUT', '/v1/budgets/2015/interest-subsidy', { amount: '240000.00' })
+    t.ok(await sleeping(), 'D: the top-up is half-way, its first correction being inserted')
+    t.ok((await dropConnections()) > 0, 'D: connections dropped')
+    const answer = await pending
+    t.not(answer.status, 500, `D: an unavailable database is not a 500 (${answer.status})`)
+    t.not(answer.status, 200, 'D: and not a success')
+    t.ok(await noOpenTransaction())
+    t.ok(api.running(), 'D: the instance survived its connections dropped')
+    t.same(await counts(), before, 'D: nothing of it was written')
+    t.match(
+      await budget(),
+      { drawn: '180000.00', remaining: '0.00', queue: { count: 1 } },
+      'D: the old amount',
+    )
+    const retry = await retried(() =>
+      call('PUT', '/v1/budgets/2015/interest-subsidy', { amount: '240000.00' }),
+    )
+    t.equal(retry.status, 200, 'D: the top-up sent again is made')
+    t.same(
+      ((await retry.json()) as { funded: { supersededDecisionId: string }[] }).funded.map(
+        (f) => f.supersededDecisionId,
+      ),
+      [final[4]!.decision],
+      'D: it funds p4, once',
+    )
+    const again = await call('PUT', '/v1/budgets/2015/interest-subsidy', { amount: '240000.00' })
+    t.equal(((await again.json()) as { funded: unknown[] }).funded.length, 0, 'D: and again funds nothing')
+  }
+  t.match(await budget(), { drawn: '240000.00', remaining: '0.00', queue: { count: 0 } })
   const twice = await db.query(
     'select supersedes from decisions where supersedes is not null group by supersedes having count(*) > 1',
   )
@@ -283,11 +341,11 @@ t.test('a correction interrupted mid-write leaves nothing and is made once on re
   const corrections = await db.query<{ n: number }>(
     'select count(*)::int as n from decisions where supersedes is not null',
   )
-  t.equal(corrections.rows[0]!.n, 5, 'three corrections and two fundings, each once')
+  t.equal(corrections.rows[0]!.n, 6, 'three corrections and three fundings, each once')
   const paid = await db.query<{ sum: string }>(`
     select coalesce(sum(o.amount) filter (where o.status = 'eligible'), 0)::numeric(18, 2)::text as sum
     from decision_outcomes o join decisions d on d.id = o.decision_id
     where o.measure = 'interest-subsidy' and not exists (select 1 from decisions n where n.supersedes = d.id)`)
-  t.equal(paid.rows[0]!.sum, '180000.00', 'what current decisions pay equals the budget drawn')
+  t.equal(paid.rows[0]!.sum, '240000.00', 'what current decisions pay equals the budget drawn')
   t.equal(await verify(), true, 'the audit chain verifies')
 })
