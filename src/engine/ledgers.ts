@@ -105,8 +105,16 @@ const upper = (c: string) => String.fromCharCode(c.charCodeAt(0) - 32)
  */
 export const foldKey = (ledger: string, key: string): string => (ledger === 'budget' ? key : foldCase(key))
 
-/** Text with a–z upper-cased, nothing else changed (foldKey). */
-export const foldCase = (text: string): string => text.replace(LOWER_ASCII, upper)
+/**
+ * Text with a–z upper-cased, nothing else changed (foldKey). Ids are almost always ASCII, and on
+ * ASCII text toUpperCase changes exactly a–z: one builtin call instead of a regex replace that calls
+ * back into JS per letter (~0.7 µs an id; foldCase was ~4–8 % of a 12-measure decision). Any other
+ * text takes the replace, since toUpperCase would also change é, ß, ﬁ…
+ */
+export const foldCase = (text: string): string => {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return text.replace(LOWER_ASCII, upper)
+  return text.toUpperCase()
+}
 
 /** The key a subject is stored under in the ledger tables: its written key, folded (foldKey). */
 export const subjectKey = (s: LedgerSubject): string => foldKey(s.ledger, writtenKey(s))

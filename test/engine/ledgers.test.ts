@@ -1,8 +1,16 @@
 // The ledgers' keys (src/engine/ledgers.ts): from ruleset 1.5.0 an identifier is one subject whatever
 // the case of its Latin letters; a decision of an earlier ruleset replays comparing keys as written.
 
+import fc from 'fast-check'
 import t from 'tap'
-import { foldKey, type History, LedgerView, subjectKey, writtenKey } from '../../src/engine/ledgers.ts'
+import {
+  foldCase,
+  foldKey,
+  type History,
+  LedgerView,
+  subjectKey,
+  writtenKey,
+} from '../../src/engine/ledgers.ts'
 
 const platform = (platformId: string) => ({ ledger: 'rd-platform-grant' as const, platformId })
 const project = (projectId: string) => ({
@@ -51,4 +59,26 @@ t.test('a view finds what was granted under another spelling, from 1.5.0 on', as
   t.equal(asWritten.total(project('QJ-Foil')), '7200000.00')
   t.equal(asWritten.granted(platform('NERC-1'), 'national'), undefined)
   t.equal(asWritten.granted(platform('nerc-1'), 'national')?.decisionId, 'd1')
+})
+
+t.test('foldCase upper-cases exactly a–z, on ASCII and on any other text', async (t) => {
+  // the reference: the regex replace foldCase takes for non-ASCII text (and the database's translate)
+  const reference = (text: string) => text.replace(/[a-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 32))
+  for (const text of [
+    '',
+    'nerc-1',
+    'NERC-1',
+    'talent-0001',
+    'GB/T 00000-2015',
+    'straße',
+    'café-é',
+    'ﬁx',
+    'ǆ-ı',
+    '云南-abc',
+  ])
+    t.equal(foldCase(text), reference(text), text)
+  fc.assert(
+    fc.property(fc.string({ unit: 'binary', maxLength: 24 }), (text) => foldCase(text) === reference(text)),
+  )
+  fc.assert(fc.property(fc.string({ maxLength: 24 }), (text) => foldCase(text) === reference(text)))
 })
