@@ -209,9 +209,17 @@ export const decideCompact = (application: Application, options: EvaluateOptions
   const wanted = options.measures
   let measures: readonly Measure[] = MEASURES
   if (wanted) {
-    // a loop, not filter() with a closure: a one-measure decision spent ~3 % here
+    // plain indexed loops, not filter() with a closure nor for-of with includes() per measure: a
+    // one-measure decision spent ~3 % here (ids are strings: === is what includes() compared)
     const chosen: Measure[] = []
-    for (const m of MEASURES) if (wanted.includes(m.id)) chosen.push(m)
+    for (let i = 0; i < MEASURES.length; i++) {
+      const m = MEASURES[i]!
+      for (let k = 0; k < wanted.length; k++)
+        if (wanted[k] === m.id) {
+          chosen.push(m)
+          break
+        }
+    }
     measures = chosen
   }
   // (No function is named inside this hot path: under tsx's keepNames every named closure costs a
