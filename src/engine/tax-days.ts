@@ -3,6 +3,7 @@
 // file names those ledger subjects, claims the days a decision newly counts, and decides the outcome
 // when the reward is zero because earlier decisions already rewarded every day reported.
 
+import type { Period } from './dates.ts'
 import type { ConditionDef } from './facts.ts'
 import type { LedgerSubject, RewardedTax, TaxRewardMeasure } from './ledgers.ts'
 import type { CompactOutcome, MeasureRun } from './measure.ts'
@@ -45,8 +46,11 @@ export interface TaxRewardSpec {
   subjects: TaxDaysSubjects
   /** the reward-above-zero condition, in the measure's words (key "reward-above-zero", comparison ">") */
   condition: ConditionDef
-  /** the reason when the records hold no local taxes */
-  noTaxes: Text
+  /**
+   * The reason when the records hold no local taxes, for the window counted (taxes.window). A
+   * function: its words are made only for that outcome, not on every reward paid.
+   */
+  noTaxes: (window: Period) => Text
 }
 
 /**
@@ -76,7 +80,7 @@ export const payTaxReward = (run: MeasureRun, spec: TaxRewardSpec): CompactOutco
       { ...details, alreadyRewarded: taxes.alreadyRewarded },
     )
   }
-  if (!paid) return run.ineligible('NO_LOCAL_TAXES', spec.noTaxes, pointer, details)
+  if (!paid) return run.ineligible('NO_LOCAL_TAXES', spec.noTaxes(taxes.window), pointer, details)
   for (const { tax, period } of taxes.newDays)
     run.claim({ kind: 'days', subject: spec.subjects[tax], period })
   return run.cash(reward, details)

@@ -12,11 +12,13 @@
 // day is rewarded once: the project's days per tax are kept in the tax-days ledger under (credit code,
 // project), so a later application is paid only for days not yet rewarded (ALREADY_REWARDED when none).
 
+import type { Period } from '../dates.ts'
 import { defineCondition, defineNote, defineStep } from '../facts.ts'
 import { BUILD_TYPE_LABELS, labelOf } from '../labels.ts'
 import type { Measure } from '../measure.ts'
 import { checkDate, formatPeriod, localTaxesWithin, renderTaxDetails, TAX_RECORDS } from '../tax.ts'
 import { payTaxReward, reportedSubjects, taxDaysSubjects } from '../tax-days.ts'
+import type { Text } from '../trace.ts'
 
 const SCOPE = 'emerging-project-tax-reward'
 const NEWLY_BUILT = defineCondition(SCOPE, {
@@ -68,6 +70,12 @@ const REWARD = defineStep(SCOPE, {
   key: 'reward',
   description: { zh: '奖励金额', en: 'reward' },
   expression: ([rate, total], _, { show }) => `${show.number(rate!)} × ${show.yuan(total!)}`,
+})
+
+/** NO_LOCAL_TAXES: the reward window held no local taxes (a module-level function: no closure per run). */
+const NO_TAXES = (window: Period): Text => ({
+  zh: `项目在${formatPeriod(window)}内无上缴地方税收`,
+  en: `the project paid no local taxes in ${formatPeriod(window)}`,
 })
 
 export const emergingProjectTaxReward: Measure = {
@@ -187,10 +195,7 @@ export const emergingProjectTaxReward: Measure = {
       details,
       subjects,
       condition: REWARD_ABOVE_ZERO,
-      noTaxes: {
-        zh: `项目在${formatPeriod(window)}内无上缴地方税收`,
-        en: `the project paid no local taxes in ${formatPeriod(window)}`,
-      },
+      noTaxes: NO_TAXES,
     })
   },
 }

@@ -10,11 +10,12 @@
 // tax.ts). The limit "only startup-stage periods" is that window; each tax day is rewarded once
 // (POLICY.md §0, ruling of 2026-12-03): the enterprise's days per tax are kept in the tax-days ledger.
 
-import { addDays, addMonths, intersect } from '../dates.ts'
+import { addDays, addMonths, intersect, type Period } from '../dates.ts'
 import { defineCondition, defineNote, defineStep } from '../facts.ts'
 import type { Measure } from '../measure.ts'
 import { checkDate, formatPeriod, localTaxesWithin, renderTaxDetails, TAX_RECORDS } from '../tax.ts'
 import { payTaxReward, reportedSubjects, taxDaysSubjects } from '../tax-days.ts'
+import type { Text } from '../trace.ts'
 
 const SCOPE = 'startup-tech-sme-tax-reward'
 const REGISTERED = defineCondition(SCOPE, {
@@ -63,6 +64,12 @@ const REWARD = defineStep(SCOPE, {
   key: 'reward',
   description: { zh: '奖励金额', en: 'reward' },
   expression: ([rate, total], _, { show }) => `${show.number(rate!)} × ${show.yuan(total!)}`,
+})
+
+/** NO_LOCAL_TAXES: the startup stage held no local taxes (a module-level function: no closure per run). */
+const NO_TAXES = (window: Period): Text => ({
+  zh: `企业在初创期${formatPeriod(window)}内无上缴地方税收`,
+  en: `the enterprise paid no local taxes in its startup stage ${formatPeriod(window)}`,
 })
 
 export const startupTechSmeTaxReward: Measure = {
@@ -163,10 +170,7 @@ export const startupTechSmeTaxReward: Measure = {
       details,
       subjects,
       condition: REWARD_ABOVE_ZERO,
-      noTaxes: {
-        zh: `企业在初创期${formatPeriod(window)}内无上缴地方税收`,
-        en: `the enterprise paid no local taxes in its startup stage ${formatPeriod(window)}`,
-      },
+      noTaxes: NO_TAXES,
     })
   },
 }
