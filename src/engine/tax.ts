@@ -172,8 +172,11 @@ export const localShareFor = (
   tax: LocalTaxType,
   period: Period,
   recordPointer: string,
-  /** the amount's pointer (a function: built only for an error) */
-  amountPointer: string | (() => string),
+  /**
+   * the amount's pointer; by default the record's member for the tax, `${recordPointer}/${tax}`,
+   * built only for an error (no string, nor a closure to build it, per tax counted)
+   */
+  amountPointer?: string,
 ): Rational => {
   const name = LOCAL_SHARE_PARAMETER[tax]
   const [date] = run.params.set.changeDates(name, period.from, period.to)
@@ -190,7 +193,7 @@ export const localShareFor = (
   }
   const read = run.params.read(name, period.from)
   if (read.value === null) {
-    const pointer = typeof amountPointer === 'string' ? amountPointer : amountPointer()
+    const pointer = amountPointer ?? `${recordPointer}/${tax}`
     throw new EngineError(
       'TaxNotInForce',
       pointer,
@@ -506,7 +509,7 @@ export const localTaxesWithin = (
         ])
         if (daysOpen === 0) continue
       }
-      const share = localShareFor(run, tax, period, at, () => `${at}/${tax}`)
+      const share = localShareFor(run, tax, period, at)
       const part = daysOpen === daysTotal ? amount : amount.times(Rational.ofSmall(daysOpen, daysTotal))
       const local = share.times(part)
       locals.push(local)

@@ -335,7 +335,7 @@ export const talentIitReward: Measure = {
         continue
       }
 
-      const share = localShareFor(run, 'individualIncomeTax', period, at, () => `${at}/individualIncomeTax`)
+      const share = localShareFor(run, 'individualIncomeTax', period, at)
       const local = run.step(LOCAL, share.times(tax), [share, tax], person)
       const reward = run.step(PERSON_REWARD, rate.times(local), [rate, local], person)
       item.localRetainedShare = run.show.yuan(local)
