@@ -198,6 +198,11 @@ const rejectAll = (
     return { outcome: run.ineligibleWithReasons(), run }
   })
 
+/** Each measure's position in MEASURES, by id (decideCompact's `measures` option). */
+const MEASURE_POSITION: ReadonlyMap<string, number> = new Map(MEASURES.map((m, i) => [m.id, i]))
+/** Scratch marks of the measures asked for, by position (all zero between decisions). */
+const PICKED = new Uint8Array(MEASURES.length)
+
 export const decideCompact = (application: Application, options: EvaluateOptions = {}): CompactEvaluation => {
   // the input is checked as the decision's ruleset checks it (a stored decision replays under its own)
   validateApplication(application, options.ruleset ?? RULESET.version)
@@ -209,17 +214,20 @@ export const decideCompact = (application: Application, options: EvaluateOptions
   const wanted = options.measures
   let measures: readonly Measure[] = MEASURES
   if (wanted) {
-    // plain indexed loops, not filter() with a closure nor for-of with includes() per measure: a
-    // one-measure decision spent ~3 % here (ids are strings: === is what includes() compared)
-    const chosen: Measure[] = []
-    for (let i = 0; i < MEASURES.length; i++) {
-      const m = MEASURES[i]!
-      for (let k = 0; k < wanted.length; k++)
-        if (wanted[k] === m.id) {
-          chosen.push(m)
-          break
-        }
+    // The measures asked for, in MEASURES order, each once: each id looked up once by position, not
+    // compared with every measure's id (a request's ids are not the module's string constants, so
+    // each === compares characters; with filter() and includes() a one-measure decision spent ~3 %
+    // here). PICKED is scratch space, left all zero.
+    for (let k = 0; k < wanted.length; k++) {
+      const at = MEASURE_POSITION.get(wanted[k]!)
+      if (at !== undefined) PICKED[at] = 1
     }
+    const chosen: Measure[] = []
+    for (let i = 0; i < MEASURES.length; i++)
+      if (PICKED[i] === 1) {
+        PICKED[i] = 0
+        chosen.push(MEASURES[i]!)
+      }
     measures = chosen
   }
   // (No function is named inside this hot path: under tsx's keepNames every named closure costs a
@@ -318,7 +326,10 @@ export const decideCompact = (application: Application, options: EvaluateOptions
       if (outcome.status !== 'unfunded') total = total.plus(amount)
       else due = due.plus(amount)
     }
-  if (total.plus(due).gt(LARGEST_AMOUNT)) throw amountOutOfRange(total.plus(due))
+  // A sum held in safe integers (`small`) is at most 2^53 − 1 < LARGEST_AMOUNT: only a sum in bigints
+  // is compared (a comparison with LARGEST_AMOUNT, itself in bigints, costs ~65 ns; small, ~9 ns).
+  const sum = total.plus(due)
+  if (sum.small === null && sum.gt(LARGEST_AMOUNT)) throw amountOutOfRange(sum)
   const runs: (GateRun | MeasureRun)[] = new Array(gateRuns.length + decided.length)
   for (let i = 0; i < gateRuns.length; i++) runs[i] = gateRuns[i]!
   for (let i = 0; i < decided.length; i++) runs[gateRuns.length + i] = decided[i]!.run
