@@ -10,9 +10,9 @@
 
 import { sql } from 'kysely'
 import t from 'tap'
-import { buildApp } from '../../src/app.ts'
 import type { Application } from '../../src/engine/types.ts'
-import { onPostgres, secondPool, testDatabase } from '../helpers/database.ts'
+import { instancesOn } from '../helpers/app.ts'
+import { testDatabase } from '../helpers/database.ts'
 import { bearer, ENTERPRISE_A, ENTERPRISE_B, keysFor } from '../helpers/fixtures.ts'
 import { example } from '../helpers/ledger-client.ts'
 import { until } from '../helpers/workers.ts'
@@ -31,11 +31,7 @@ const claim = (id: string, creditCode: string): Application => ({
 
 t.test('a correction and the top-up funding the same held decision: superseded once', async (t) => {
   const first = await testDatabase(t, { poolSize: 10 })
-  const handles = onPostgres ? [first, secondPool(t, first, 10)] : [first]
-  const apps = await Promise.all(handles.map((database) => buildApp({ database })))
-  t.teardown(async () => {
-    for (const a of apps) await a.close()
-  })
+  const apps = await instancesOn(t, first)
   const app = (i: number) => apps[i % apps.length]!
   const keys = await keysFor(first)
   const finance = bearer(keys.finance)

@@ -10,9 +10,9 @@
 
 import { sql } from 'kysely'
 import t from 'tap'
-import { buildApp } from '../../src/app.ts'
 import type { Application } from '../../src/engine/types.ts'
-import { onPostgres, secondPool, testDatabase } from '../helpers/database.ts'
+import { instancesOn } from '../helpers/app.ts'
+import { testDatabase } from '../helpers/database.ts'
 import { bearer, ENTERPRISE_A, ENTERPRISE_B, keysFor } from '../helpers/fixtures.ts'
 import { example } from '../helpers/ledger-client.ts'
 
@@ -36,11 +36,7 @@ const claim = (id: string, creditCode: string): Application => ({
 
 t.test('one hold wins a one-time grant claimed at once, and the top-up pays it once', async (t) => {
   const first = await testDatabase(t, { poolSize: 10 })
-  const handles = onPostgres ? [first, secondPool(t, first, 10)] : [first]
-  const apps = await Promise.all(handles.map((database) => buildApp({ database })))
-  t.teardown(async () => {
-    for (const a of apps) await a.close()
-  })
+  const apps = await instancesOn(t, first)
   const keys = await keysFor(first)
   const finance = bearer(keys.finance)
   const app = (i: number) => apps[i % apps.length]!

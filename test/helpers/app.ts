@@ -5,7 +5,7 @@ import pino from 'pino'
 import type { Test } from 'tap'
 import { type AppOptions, buildApp } from '../../src/app.ts'
 import type { DatabaseHandle } from '../../src/db/database.ts'
-import { testDatabase } from './database.ts'
+import { secondPool, testDatabase } from './database.ts'
 
 export const testApp = async (
   t: Test,
@@ -23,3 +23,16 @@ export const testApp = async (
   await app.ready()
   return app
 }
+
+/**
+ * The API instances a concurrency test runs against one database: on PostgreSQL two, each with its own
+ * pool of `poolSize` (as two processes would be), on PGlite the one (an embedded database has one).
+ */
+export const instancesOn = async (
+  t: Test,
+  database: DatabaseHandle,
+  poolSize = 10,
+): Promise<FastifyInstance[]> =>
+  database.kind === 'postgres'
+    ? [await testApp(t, database), await testApp(t, secondPool(t, database, poolSize))]
+    : [await testApp(t, database)]
