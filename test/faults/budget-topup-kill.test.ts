@@ -9,14 +9,9 @@
 //   - the budget is never overspent: drawn = the amount = what the current decisions pay = its journal;
 //   - the audit chain verifies.
 
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import pg from 'pg'
 import t from 'tap'
 import { deepProcessing } from '../helpers/fixtures.ts'
-import { type Cluster, createCluster, freePort, postgresBinFor } from './helpers/cluster.ts'
-import { adminKeyOf, type Instance, startInstance, waitReady } from './helpers/instance.ts'
+import { apiOnCluster } from './helpers/api-on-cluster.ts'
 
 // 6% of 1 000 000.00: each application is due 60 000.00; the first budget pays 10 of them.
 const APPLICATIONS = 250
@@ -29,42 +24,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 t.test(
   'a top-up killed mid-transaction: after a restart, each queued outcome funded once, in order',
   async (t) => {
-    const bin = await postgresBinFor(t)
-    if (!bin) return
-    const cluster: Cluster = await createCluster(bin)
-    t.teardown(() => cluster.destroy())
-    await cluster.start()
-    const admin = new pg.Client({ connectionString: cluster.url() })
-    await admin.connect()
-    await admin.query('create database incentives')
-    await admin.end()
-    const url = cluster.url('incentives')
-    const db = new pg.Client({ connectionString: url })
-    await db.connect()
-    t.teardown(() => db.end())
-
-    const keyDir = mkdtempSync(join(tmpdir(), 'faults-key-'))
-    t.teardown(() => rmSync(keyDir, { recursive: true, force: true }))
-    const env = { DATABASE_URL: url, ADMIN_KEY_FILE: join(keyDir, 'admin-key.txt'), BATCH_WORKERS: '1' }
-    const port = await freePort()
-    const instances: Instance[] = []
-    const start = async (name: string) => {
-      const instance = startInstance(name, port, env)
-      instances.push(instance)
-      await waitReady(instance)
-      return instance
-    }
-    t.teardown(() => {
-      for (const i of instances) if (i.running()) i.process.kill('SIGKILL')
-    })
+    const setup = await apiOnCluster(t, { env: { BATCH_WORKERS: '1' } })
+    if (!setup) return
+    const { db, start } = setup
     const first = await start('A')
-    const adminKey = adminKeyOf(first)
-    const created = await fetch(`${first.base}/v1/keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ role: 'finance', label: 'fault suite' }),
-    })
-    const finance = ((await created.json()) as { key: string }).key
+    const finance = await setup.financeKey(first)
     const headers = { authorization: `Bearer ${finance}`, 'content-type': 'application/json' }
     const put = (base: string, amount: string) =>
       fetch(`${base}/v1/budgets/2015/interest-subsidy`, {

@@ -11,14 +11,9 @@
 // the job's funding made exactly once, in order, the budget never overspent, and the audit chain
 // verifies. On a throwaway PostgreSQL cluster (helpers/cluster.ts), never the shared one.
 
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import pg from 'pg'
 import t from 'tap'
 import { deepProcessing } from '../helpers/fixtures.ts'
-import { type Cluster, createCluster, freePort, postgresBinFor } from './helpers/cluster.ts'
-import { adminKeyOf, type Instance, startInstance, waitReady } from './helpers/instance.ts'
+import { apiOnCluster } from './helpers/api-on-cluster.ts'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const TABLES = [
@@ -34,52 +29,17 @@ const TABLES = [
 ]
 
 t.test('a correction interrupted mid-write leaves nothing and is made once on retry', async (t) => {
-  const bin = await postgresBinFor(t)
-  if (!bin) return
-  const cluster: Cluster = await createCluster(bin)
-  t.teardown(() => cluster.destroy())
-  await cluster.start()
-  const admin = new pg.Client({ connectionString: cluster.url() })
-  await admin.connect()
-  await admin.query('create database incentives')
-  // A backend notices its client is gone while a statement runs (here: the trigger's pg_sleep).
-  await admin.query(`alter system set client_connection_check_interval = '100ms'`)
-  await admin.query('select pg_reload_conf()')
-  await admin.end()
-  const url = cluster.url('incentives')
-  const db = new pg.Client({ connectionString: url })
-  await db.connect()
-  t.teardown(() => db.end())
-
-  const keyDir = mkdtempSync(join(tmpdir(), 'faults-key-'))
-  t.teardown(() => rmSync(keyDir, { recursive: true, force: true }))
   // A job whose connections were all dropped cannot record its failure: it is retried once it
   // expires (60 s and a 10 s maintenance by default: about 80 s here); 5 s and 1 s keep this short.
-  const env = {
-    DATABASE_URL: url,
-    ADMIN_KEY_FILE: join(keyDir, 'admin-key.txt'),
-    BATCH_WORKERS: '1',
-    BATCH_JOB_EXPIRE_SECONDS: '5',
-    BATCH_QUEUE_MAINTENANCE_SECONDS: '1',
-  }
-  const port = await freePort()
-  const instances: Instance[] = []
-  const start = async (name: string) => {
-    const instance = startInstance(name, port, env)
-    instances.push(instance)
-    await waitReady(instance)
-    return instance
-  }
-  t.teardown(() => {
-    for (const i of instances) if (i.running()) i.process.kill('SIGKILL')
+  // A backend notices its client is gone while a statement runs (here: the trigger's pg_sleep).
+  const setup = await apiOnCluster(t, {
+    env: { BATCH_WORKERS: '1', BATCH_JOB_EXPIRE_SECONDS: '5', BATCH_QUEUE_MAINTENANCE_SECONDS: '1' },
+    settings: { client_connection_check_interval: '100ms' },
   })
+  if (!setup) return
+  const { db, start } = setup
   let api = await start('A')
-  const created = await fetch(`${api.base}/v1/keys`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${adminKeyOf(api)}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ role: 'finance', label: 'fault suite' }),
-  })
-  const finance = ((await created.json()) as { key: string }).key
+  const finance = await setup.financeKey(api)
   const headers = { authorization: `Bearer ${finance}`, 'content-type': 'application/json' }
   const call = (method: string, path: string, body?: unknown, extra: Record<string, string> = {}) =>
     fetch(`${api.base}${path}`, {
