@@ -15,6 +15,7 @@ import { sql } from 'kysely'
 import t from 'tap'
 import type { Application } from '../../src/engine/types.ts'
 import { instancesOn } from '../helpers/app.ts'
+import { supersededTwice } from '../helpers/budgets.ts'
 import { testDatabase } from '../helpers/database.ts'
 import { bearer, deepProcessing, ENTERPRISE_A, ENTERPRISE_B, keysFor } from '../helpers/fixtures.ts'
 
@@ -143,11 +144,7 @@ t.test('a prefecture budget created while its applications queue province-wide',
     [201, ...Array(11).fill(409)],
     'different keys: one correction made, the rest 409',
   )
-  const twice = await sql`
-    select supersedes from decisions where supersedes is not null group by supersedes having count(*) > 1`.execute(
-    first.db,
-  )
-  t.equal(twice.rows.length, 0, 'no decision superseded twice')
+  t.same(await supersededTwice(first), [], 'no decision superseded twice')
   const verify = await app(1).inject({ url: '/v1/audit/verify', headers: bearer(keys.auditor) })
   t.match(verify.json(), { valid: true, derived: { mismatches: [] } })
 })

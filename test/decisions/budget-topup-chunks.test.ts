@@ -15,6 +15,7 @@ import {
   failNthCorrection,
   interestSubsidyQueue,
   submitInterestSubsidies,
+  supersededTwice,
 } from '../helpers/budgets.ts'
 import { testDatabase } from '../helpers/database.ts'
 import { bearer, keysFor } from '../helpers/fixtures.ts'
@@ -71,11 +72,7 @@ t.test('a top-up in chunks: a failure between chunks keeps what was funded; agai
     'the same top-up again funds the rest, in submission order',
   )
   t.same(await budget(), { cap: '360000.00', total: '360000.00' }, 'drawn = amount, not more')
-  const twice = await sql`
-    select supersedes from decisions where supersedes is not null group by supersedes having count(*) > 1`.execute(
-    database.db,
-  )
-  t.equal(twice.rows.length, 0, 'no outcome funded twice')
+  t.same(await supersededTwice(database), [], 'no outcome funded twice')
   const third = await setBudget(database.db, who, subject, '360000.00', 'whole queue', { chunkOutcomes: 2 })
   t.equal(third.funded.length, 0, 'and a third time, nothing')
   const verify = (await app.inject({ url: '/v1/audit/verify', headers: finance })).json()

@@ -12,6 +12,7 @@ import { sql } from 'kysely'
 import t from 'tap'
 import type { Application } from '../../src/engine/types.ts'
 import { instancesOn } from '../helpers/app.ts'
+import { supersededTwice } from '../helpers/budgets.ts'
 import { testDatabase } from '../helpers/database.ts'
 import { bearer, deepProcessing, ENTERPRISE_A, ENTERPRISE_B, keysFor } from '../helpers/fixtures.ts'
 
@@ -167,11 +168,7 @@ t.test('two enterprises draw two budgets at once: in order, never overspent', as
       where o.status = 'eligible' and a.facts->'project'->>'prefecture' = ${prefecture}`.execute(first.db)
     t.equal(paid.rows[0]!.sum, drawn, `${prefecture}: what current decisions pay equals the budget drawn`)
   }
-  const twice = await sql`
-    select supersedes from decisions where supersedes is not null group by supersedes having count(*) > 1`.execute(
-    first.db,
-  )
-  t.equal(twice.rows.length, 0, 'no queued decision funded twice')
+  t.same(await supersededTwice(first), [], 'no queued decision funded twice')
   const verify = await app(0).inject({ url: '/v1/audit/verify', headers: bearer(keys.auditor) })
   t.match(verify.json(), { valid: true, derived: { mismatches: [] } })
 })

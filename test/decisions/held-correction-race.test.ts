@@ -12,6 +12,7 @@ import { sql } from 'kysely'
 import t from 'tap'
 import type { Application } from '../../src/engine/types.ts'
 import { instancesOn } from '../helpers/app.ts'
+import { supersededTwice } from '../helpers/budgets.ts'
 import { testDatabase } from '../helpers/database.ts'
 import { bearer, ENTERPRISE_A, ENTERPRISE_B, keysFor } from '../helpers/fixtures.ts'
 import { example } from '../helpers/ledger-client.ts'
@@ -132,11 +133,7 @@ t.test('a correction and the top-up funding the same held decision: superseded o
     where o.measure = 'rd-platform-grant' and o.status = 'eligible'
       and not exists (select 1 from decisions n where n.supersedes = d.id)`.execute(first.db)
   t.equal(paid.rows[0]!.sum, fen(amount), 'what current decisions pay equals what the budget drew')
-  const twice = await sql`
-    select supersedes from decisions where supersedes is not null group by supersedes having count(*) > 1`.execute(
-    first.db,
-  )
-  t.equal(twice.rows.length, 0, 'no decision superseded twice')
+  t.same(await supersededTwice(first), [], 'no decision superseded twice')
   const verify = await app(1).inject({ url: '/v1/audit/verify', headers: bearer(keys.auditor) })
   t.match(verify.json(), { valid: true, derived: { mismatches: [] } })
 })

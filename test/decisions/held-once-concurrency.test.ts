@@ -12,6 +12,7 @@ import { sql } from 'kysely'
 import t from 'tap'
 import type { Application } from '../../src/engine/types.ts'
 import { instancesOn } from '../helpers/app.ts'
+import { supersededTwice } from '../helpers/budgets.ts'
 import { testDatabase } from '../helpers/database.ts'
 import { bearer, ENTERPRISE_A, ENTERPRISE_B, keysFor } from '../helpers/fixtures.ts'
 import { example } from '../helpers/ledger-client.ts'
@@ -181,11 +182,7 @@ t.test('one hold wins a one-time grant claimed at once, and the top-up pays it o
       and not exists (select 1 from decisions n where n.supersedes = d.id)`.execute(first.db)
   t.same(paid.rows[0], { sum: '12000000.00', n: 4 })
   t.match(await budget(), { drawn: '12000000.00', remaining: '0.00', queue: { count: 0, amount: '0.00' } })
-  const twice = await sql`
-    select supersedes from decisions where supersedes is not null group by supersedes having count(*) > 1`.execute(
-    first.db,
-  )
-  t.equal(twice.rows.length, 0, 'no queued decision funded twice')
+  t.same(await supersededTwice(first), [], 'no queued decision funded twice')
   const verify = await app(1).inject({ url: '/v1/audit/verify', headers: bearer(keys.auditor) })
   t.match(verify.json(), { valid: true, derived: { mismatches: [] } })
 })

@@ -62,3 +62,11 @@ export const failNthCorrection = async (database: DatabaseHandle, n: number): Pr
 /** The fault of failNthCorrection lifted: corrections succeed again. */
 export const clearCorrectionFault = (database: DatabaseHandle) =>
   sql`delete from fail_corrections`.execute(database.db)
+
+/** Decisions superseded by more than one decision: a queued outcome funded twice, a correction made twice. */
+export const supersededTwice = async (database: DatabaseHandle): Promise<string[]> =>
+  (
+    await sql<{ supersedes: string }>`
+      select supersedes from decisions where supersedes is not null
+      group by supersedes having count(*) > 1`.execute(database.db)
+  ).rows.map((r) => r.supersedes)
