@@ -7,7 +7,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import pg from 'pg'
 import { lockDataDirectory } from './data-dir-lock.ts'
-import { CODE_GENERATION } from './migrator.ts'
+import { APPLICATION_NAME } from './migrator.ts'
 import type { Database } from './schema.ts'
 
 export type DatabaseKind = 'postgres' | 'pglite'
@@ -103,9 +103,11 @@ const endOnFatal = (client: pg.PoolClient): void => {
  * date cast to text read otherwise. Sent as the first statement of each connection, not as startup
  * options: those would replace PGOPTIONS, and options in DATABASE_URL would replace them. And the
  * session's generation, the newest migration this code knows: the database refuses decisions and
- * ledger entries from an instance older than its newest migration (migration 2026-12-07T0400).
+ * ledger entries from an instance older than its newest migration (migrations 2026-12-07T0400, T1200). It
+ * is said as the session's `application_name`, which poolers in transaction mode carry from one server
+ * connection to the next (a custom setting they drop).
  */
-export const SESSION_SETTINGS = `set datestyle = iso, mdy; set intervalstyle = postgres; set incentives.generation = '${CODE_GENERATION}'`
+export const SESSION_SETTINGS = `set datestyle = iso, mdy; set intervalstyle = postgres; set application_name = '${APPLICATION_NAME}'`
 
 /** Runs SESSION_SETTINGS on each new connection of a pool, before its first query. */
 export const pinSessionSettings = (pool: pg.Pool): void => {

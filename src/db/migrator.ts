@@ -19,15 +19,25 @@ export const MIGRATIONS_DIR = join(import.meta.dirname, '..', '..', 'migrations'
 const MIGRATION_FILE = /^\d{4}-\d{2}-\d{2}.*\.ts$/
 
 /**
- * The name of the newest migration this code knows: its generation. Every session says it
- * (src/db/database.ts SESSION_SETTINGS), and the database refuses decisions and ledger entries from a
- * session older than the newest migration it has run (migration 2026-12-07T0400).
+ * The name of the newest migration this code knows: its generation. Every session says it, as its
+ * APPLICATION_NAME (src/db/database.ts SESSION_SETTINGS), and the database refuses decisions and
+ * ledger entries from a session older than the newest migration it has run (migrations 2026-12-07T0400,
+ * T1200).
  */
 export const CODE_GENERATION: string = readdirSync(MIGRATIONS_DIR)
   .filter((f) => MIGRATION_FILE.test(f))
   .sort()
   .at(-1)!
   .replace(/\.ts$/, '')
+
+/**
+ * `incentives@<generation>`: what every session of the service calls itself. PostgreSQL cuts an
+ * application_name at 63 bytes, and a cut generation would compare older than the database's and be
+ * refused every write: a migration whose name makes it longer fails here, at start-up and in the tests.
+ */
+export const APPLICATION_NAME = `incentives@${CODE_GENERATION}`
+if (Buffer.byteLength(APPLICATION_NAME) > 63)
+  throw new Error(`the migration name ${CODE_GENERATION} is too long: "${APPLICATION_NAME}" exceeds 63 bytes`)
 
 class DirectoryMigrationProvider implements MigrationProvider {
   constructor(private readonly dir: string) {}

@@ -31,7 +31,6 @@ export const queuePool = (
     connectionString,
     max,
     keepAlive: true,
-    application_name: 'pgboss',
   })
   pool.on('error', onConnectionError)
   pool.on('connect', (client) => {

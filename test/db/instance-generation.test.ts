@@ -1,4 +1,4 @@
-// Migration 2026-12-07T0400: an instance older than the database's newest migration writes no decision
+// Migrations 2026-12-07T0400 and T1200: an instance older than the database's newest migration writes no decision
 // and no ledger entry. Its request answers 503 (outdated-instance) with nothing of it kept — no
 // application, no idempotency key held — and the same request succeeds once an instance of the
 // database's generation serves it. An upgrade is simulated by recording a migration newer than this
@@ -7,7 +7,7 @@
 import { sql } from 'kysely'
 import t from 'tap'
 import { SESSION_SETTINGS } from '../../src/db/database.ts'
-import { CODE_GENERATION } from '../../src/db/migrator.ts'
+import { APPLICATION_NAME, CODE_GENERATION } from '../../src/db/migrator.ts'
 import { testApp } from '../helpers/app.ts'
 import { testDatabase } from '../helpers/database.ts'
 import { bearer, deepProcessing, keysFor } from '../helpers/fixtures.ts'
@@ -21,10 +21,17 @@ t.test('an instance older than the database writes nothing and says so', async (
   const db = database.db
   t.match(
     SESSION_SETTINGS,
-    `set incentives.generation = '${CODE_GENERATION}'`,
-    'every session says its generation',
+    `set application_name = '${APPLICATION_NAME}'`,
+    'every session says its generation, as its application_name (poolers carry it)',
   )
+  t.equal(APPLICATION_NAME, `incentives@${CODE_GENERATION}`)
   t.match(CODE_GENERATION, /^\d{4}-\d{2}-\d{2}T\d{4}-/, 'the name of the newest migration')
+  t.equal(
+    (await sql<{ name: string }>`select current_setting('application_name') as name`.execute(db)).rows[0]!
+      .name,
+    APPLICATION_NAME,
+    'the database sees it whole (not cut at 63 bytes)',
+  )
   const count = async (table: 'applications' | 'decisions' | 'ledger_entries' | 'idempotency_keys') =>
     Number(
       (await sql<{ n: string }>`select count(*)::text as n from ${sql.table(table)}`.execute(db)).rows[0]!.n,
@@ -65,19 +72,21 @@ t.test('an instance older than the database writes nothing and says so', async (
   t.equal(read.statusCode, 200, 'it still reads')
 
   // A session of the newer generation (the upgraded instance) writes; one that says none does not.
-  await sql`set incentives.generation = ${sql.lit(FUTURE)}`.execute(db)
+  await sql`set application_name = ${sql.lit(`incentives@${FUTURE}`)}`.execute(db)
   const served = await post('gen-key-1')
   t.equal(served.statusCode, 201, 'the same request, served by an instance of the database’s generation')
   t.equal(await count('decisions'), before.decisions + 1)
-  await sql`set incentives.generation = ''`.execute(db)
-  await t.rejects(
-    sql`insert into ledger_entries overriding system value select * from ledger_entries where false`.execute(
-      db,
-    ),
-    { code: '55000', message: /^outdated instance: built for migration \(none\)/ },
-    'a session that says no generation (a version before this one) inserts nothing, even no rows',
-  )
-  await sql`set incentives.generation = ${sql.lit(CODE_GENERATION)}`.execute(db)
+  for (const name of ['', 'psql', `other@${FUTURE}`, CODE_GENERATION]) {
+    await sql`set application_name = ${sql.lit(name)}`.execute(db)
+    await t.rejects(
+      sql`insert into ledger_entries overriding system value select * from ledger_entries where false`.execute(
+        db,
+      ),
+      { code: '55000', message: /^outdated instance: built for migration \(none\)/ },
+      `a session named ${JSON.stringify(name)} (a version before this one, another program) inserts nothing, even no rows`,
+    )
+  }
+  await sql`set application_name = ${sql.lit(APPLICATION_NAME)}`.execute(db)
 
   // Back to this code's generation once the later migration is gone (migrated down).
   await sql`delete from kysely_migration where name = ${FUTURE}`.execute(db)

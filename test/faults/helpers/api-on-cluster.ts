@@ -24,11 +24,17 @@ export interface ApiOnCluster {
 /**
  * The cluster and what runs on it, or null when the server binaries are missing (postgresBinFor: a
  * failure in CI, a skip said elsewhere). `settings` are ALTER SYSTEM settings applied before the API
- * starts; `env` is added to each instance's environment.
+ * starts; `env` is added to each instance's environment; `through`, given the cluster's port, starts
+ * what the instances connect through instead (a pooler: its URL of the database, or null when it
+ * cannot run, said by `through`).
  */
 export const apiOnCluster = async (
   t: Test,
-  options: { env?: Record<string, string>; settings?: Record<string, string> } = {},
+  options: {
+    env?: Record<string, string>
+    settings?: Record<string, string>
+    through?: (port: number) => Promise<((database: string) => string) | null>
+  } = {},
 ): Promise<ApiOnCluster | null> => {
   const bin = await postgresBinFor(t)
   if (!bin) return null
@@ -49,7 +55,13 @@ export const apiOnCluster = async (
 
   const keyDir = mkdtempSync(join(tmpdir(), 'faults-key-'))
   t.teardown(() => rmSync(keyDir, { recursive: true, force: true }))
-  const env = { DATABASE_URL: url, ADMIN_KEY_FILE: join(keyDir, 'admin-key.txt'), ...options.env }
+  const through = options.through ? await options.through(cluster.port) : undefined
+  if (through === null) return null
+  const env = {
+    DATABASE_URL: through?.('incentives') ?? url,
+    ADMIN_KEY_FILE: join(keyDir, 'admin-key.txt'),
+    ...options.env,
+  }
   const port = await freePort()
   const instances: Instance[] = []
   t.teardown(() => {
