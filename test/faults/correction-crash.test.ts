@@ -14,6 +14,14 @@
 import t from 'tap'
 import { deepProcessing } from '../helpers/fixtures.ts'
 import { apiOnCluster } from './helpers/api-on-cluster.ts'
+import {
+  dropOtherConnections,
+  heldInsertSleeping,
+  holdInserts,
+  retried as retriedBy,
+  rowCounts,
+  settled,
+} from './helpers/held-inserts.ts'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const TABLES = [
@@ -53,15 +61,7 @@ t.test('a correction interrupted mid-write leaves nothing and is made once on re
         budgets: { drawn: string; remaining: string; queue: { count: number }; funding: unknown }[]
       }
     ).budgets[0]!
-  const counts = async () =>
-    Object.fromEntries(
-      await Promise.all(
-        TABLES.map(async (table) => [
-          table,
-          Number((await db.query(`select count(*)::int as n from ${table}`)).rows[0].n),
-        ]),
-      ),
-    )
+  const counts = () => rowCounts(db, TABLES)
   const queue = async () =>
     (
       await db.query<{ project: string; decision: string; status: string; amount: string }>(`
@@ -71,59 +71,19 @@ t.test('a correction interrupted mid-write leaves nothing and is made once on re
         join decision_outcomes o on o.decision_id = d.id and o.measure = 'interest-subsidy'
         order by a.project_id`)
     ).rows
-  /**
-   * A client's retry: a 503 (Retry-After) is sent again, as the problem says; a pooled connection
-   * dropped with the others may answer the first request after the drop with one.
-   */
-  const retried = async (send: () => Promise<Response>) => {
-    for (let i = 0; ; i++) {
-      const r = await send()
-      if (r.status !== 503 || i === 5) return r
-      t.comment(`503 on retry ${i + 1}: ${await r.text()}`)
-      await sleep(200)
-    }
-  }
+  const retried = (send: () => Promise<Response>) => retriedBy(t, send)
   const verify = async () =>
     ((await (await call('GET', '/v1/audit/verify')).json()) as { valid: boolean }).valid
 
-  // The fault: the insert of a correction whose reason matches slow_corrections sleeps in a trigger.
-  await db.query('create table slow_corrections (pattern text not null)')
-  await db.query(`
-    create function slow_corrections() returns trigger language plpgsql as $$
-    begin
-      if new.supersedes is not null
-         and exists (select 1 from slow_corrections s where new.correction_reason ~* s.pattern) then
-        perform pg_sleep(30);
-      end if;
-      return new;
-    end $$`)
-  await db.query(`create trigger slow_corrections before insert on decisions
-                  for each row execute function slow_corrections()`)
-  const sleeping = async () => {
-    for (let i = 0; i < 1000; i++) {
-      const r = await db.query(
-        `select 1 from pg_stat_activity where datname = 'incentives' and wait_event = 'PgSleep'`,
-      )
-      if (r.rows.length > 0) return true
-      await sleep(10)
-    }
-    return false
-  }
-  const noOpenTransaction = async () => {
-    for (let i = 0; i < 300; i++) {
-      const r = await db.query(`select 1 from pg_stat_activity where datname = 'incentives'
-        and pid <> pg_backend_pid() and (backend_xid is not null or wait_event = 'PgSleep')`)
-      if (r.rows.length === 0) return true
-      await sleep(50)
-    }
-    return false
-  }
+  // The fault: the insert of a correction whose reason matches a held pattern sleeps in a trigger
+  // (only corrections have a reason).
+  const slowCorrections = await holdInserts(db, 'decisions', 'new.correction_reason')
+  const sleeping = () => heldInsertSleeping(db)
+  const noOpenTransaction = () => settled(db)
   /** Every connection the API holds (its pool and pg-boss's) dropped, as a network fault would. */
   const dropConnections = async () => {
-    await db.query('delete from slow_corrections')
-    const r = await db.query(`select pg_terminate_backend(pid) from pg_stat_activity
-      where datname = 'incentives' and backend_type = 'client backend' and pid <> pg_backend_pid()`)
-    return r.rowCount ?? 0
+    await slowCorrections.release()
+    return dropOtherConnections(db)
   }
 
   // §3: a 2015 interest-subsidy budget of 180 000.00; §18 6 % of each investment is due:
@@ -158,7 +118,7 @@ t.test('a correction interrupted mid-write leaves nothing and is made once on re
   // A. SIGKILL while the correction of p0 (to 1 500 000.00: 90 000.00 due) is being written.
   {
     const c = await correctionOf('1500000.00', 'cc-p0', 'correct-a')
-    await db.query(`insert into slow_corrections values ('investment')`)
+    await slowCorrections.hold('investment')
     const before = await counts()
     const pending = call('POST', c.path, c.body, { 'idempotency-key': c.key }).then(
       (r) => r.status,
@@ -169,7 +129,7 @@ t.test('a correction interrupted mid-write leaves nothing and is made once on re
     await api.exited
     t.equal(await pending, 'no answer', 'A: the killed correction never answered')
     t.ok(await noOpenTransaction(), 'A: its transaction rolled back once the server saw the client gone')
-    await db.query('delete from slow_corrections')
+    await slowCorrections.release()
     t.same(await counts(), before, 'A: nothing of it was written, the idempotency key included')
     t.same(await queue(), initial, 'A: the decision still current, the queue whole')
 
@@ -195,7 +155,7 @@ t.test('a correction interrupted mid-write leaves nothing and is made once on re
   // B. Every connection dropped while the correction of p1 (to 500 000.00: 30 000.00) is written.
   {
     const c = await correctionOf('500000.00', 'cc-p1', 'correct-b')
-    await db.query(`insert into slow_corrections values ('investment')`)
+    await slowCorrections.hold('investment')
     const before = await counts()
     const pending = call('POST', c.path, c.body, { 'idempotency-key': c.key })
     t.ok(await sleeping(), 'B: the correction is half-way')
@@ -231,7 +191,7 @@ t.test('a correction interrupted mid-write leaves nothing and is made once on re
   // (to 500 000.00: 30 000.00) frees 60 000.00 for p3; the job's correction sleeps.
   {
     const c = await correctionOf('500000.00', 'cc-p0', 'correct-c')
-    await db.query(`insert into slow_corrections values ('budget')`)
+    await slowCorrections.hold('budget')
     const r = await call('POST', c.path, c.body, { 'idempotency-key': c.key })
     t.equal(r.status, 201, 'C: the correction itself is made')
     t.ok(await sleeping(), 'C: the funding job is half-way, its correction being inserted')
@@ -263,7 +223,7 @@ t.test('a correction interrupted mid-write leaves nothing and is made once on re
   // D. Every connection dropped while the top-up (PUT, + 60 000.00 for p4) writes its first chunk's
   // correction: the new amount commits with that chunk, so nothing of it may remain.
   {
-    await db.query(`insert into slow_corrections values ('budget')`)
+    await slowCorrections.hold('budget')
     const before = await counts()
     const pending = call('PUT', '/v1/budgets/2015/interest-subsidy', { amount: '240000.00' })
     t.ok(await sleeping(), 'D: the top-up is half-way, its first correction being inserted')

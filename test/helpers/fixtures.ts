@@ -69,12 +69,20 @@ export const platformClaim = (enterprise: string): Application => ({
   },
 })
 
+/** examples/<name>.json's application (one example per measure, README "Try it"). */
+export const example = (name: string): Application =>
+  (
+    JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'examples', `${name}.json`), 'utf8')) as {
+      application: Application
+    }
+  ).application
+
 /** POLICY.md §5's startup tax reward example: its tax days are rewarded once. */
-export const startupTaxReward = (
-  JSON.parse(
-    readFileSync(join(import.meta.dirname, '../../examples/startup-tech-sme-tax-reward.json'), 'utf8'),
-  ) as { application: Application }
-).application
+export const startupTaxReward = example('startup-tech-sme-tax-reward')
+
+/** An identifier in the other letter case, letter by letter: the same subject once folded (foldKey). */
+export const swapCase = (id: string) =>
+  [...id].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('')
 
 export const bearer = (key: string) => ({ authorization: `Bearer ${key}` })
 

@@ -2,18 +2,13 @@
 // fresh database and app, its keys, the examples' facts, and `submit` (POST /v1/applications with the
 // full trace, in English: the tests match notes in English; zh-CN is the default).
 
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import type { Test } from 'tap'
 import type { Application } from '../../src/engine/types.ts'
 import { testApp } from './app.ts'
 import { testDatabase } from './database.ts'
 import { bearer, keysFor } from './fixtures.ts'
 
-/** examples/<name>.json's application. */
-export const example = (name: string): Application =>
-  JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'examples', `${name}.json`), 'utf8'))
-    .application
+export { example } from './fixtures.ts'
 
 export interface Outcome {
   measure: string

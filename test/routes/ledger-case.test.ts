@@ -6,7 +6,7 @@
 import { sql } from 'kysely'
 import t from 'tap'
 import type { Application } from '../../src/engine/types.ts'
-import { bearer, deepProcessing, ENTERPRISE_A, ENTERPRISE_B } from '../helpers/fixtures.ts'
+import { bearer, deepProcessing, ENTERPRISE_A, ENTERPRISE_B, swapCase } from '../helpers/fixtures.ts'
 import { example, ledgerClient } from '../helpers/ledger-client.ts'
 
 t.test('ledger identifiers without letter case', async (t) => {
@@ -14,8 +14,6 @@ t.test('ledger identifiers without letter case', async (t) => {
 
   // Each of these had been granted again under the other spelling. (The §18 standards award has no
   // amount in the source: it is needs-review, and claims nothing, under any spelling.)
-  const swapCase = (id: string) =>
-    [...id].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('')
   const cases: [measure: string, respell: (f: Application) => Application, code: string][] = [
     [
       'rd-platform-grant',

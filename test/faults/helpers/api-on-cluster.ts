@@ -1,20 +1,25 @@
 // The set-up of the fault tests that kill or cut the API: a throwaway PostgreSQL cluster
 // (./cluster.ts) with a database `incentives`, a client on it for the test's own reads and triggers,
 // and API processes (./instance.ts) started on one port against it, each killed when the test ends.
+// The client is a pool of one connection: it outlives the cluster's crash and restart (its broken
+// connection is replaced on the next query), and terminating every backend but pg_backend_pid()
+// leaves it its own.
 
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import type { Test } from 'tap'
-import { createCluster, freePort, postgresBinFor } from './cluster.ts'
+import { type Cluster, createCluster, freePort, postgresBinFor } from './cluster.ts'
 import { adminKeyOf, type Instance, startInstance, waitReady } from './instance.ts'
 
 export interface ApiOnCluster {
   /** the database's URL */
   url: string
-  /** a client on the database, ended with the test */
-  db: pg.Client
+  /** the throwaway cluster, for the tests that crash PostgreSQL itself (stopImmediately, start) */
+  cluster: Cluster
+  /** a client on the database (one connection, replaced once broken), ended with the test */
+  db: pg.Pool
   /** starts an API process on the cluster's port (one at a time) and waits until it is ready */
   start: (name: string) => Promise<Instance>
   /** a new API key of role finance, created by the first instance's admin key */
@@ -49,8 +54,9 @@ export const apiOnCluster = async (
   if (options.settings) await admin.query('select pg_reload_conf()')
   await admin.end()
   const url = cluster.url('incentives')
-  const db = new pg.Client({ connectionString: url })
-  await db.connect()
+  const db = new pg.Pool({ connectionString: url, max: 1 })
+  // An idle connection broken by a crash of the cluster: the pool drops it; nothing to report.
+  db.on('error', () => {})
   t.teardown(() => db.end())
 
   const keyDir = mkdtempSync(join(tmpdir(), 'faults-key-'))
@@ -69,6 +75,7 @@ export const apiOnCluster = async (
   })
   return {
     url,
+    cluster,
     db,
     start: async (name) => {
       const instance = startInstance(name, port, env)
