@@ -1,0 +1,105 @@
+// The tax-days ledger after a crash (POLICY.md §0, ruling of 2026-12-03 "A tax period is rewarded
+// once"; §18 emerging-project tax reward): a submission whose decision rewards a project's 2015 tax
+// days, cut while its days are inserted (ledger_periods) by each fault of
+// helpers/interrupted-submission.ts (API killed, connections dropped, PostgreSQL killed), on both write
+// paths (one statement; one transaction under the locks, taken when a budget applies). After each:
+// nothing of it written, the retry with the same key rewarded once and replayed byte for byte, and
+// then the days are not rewarded again — not under a new key, not under the project id in the other
+// letter case (ledger keys are folded) — while days not yet rewarded are, and another enterprise's
+// project of the same id is its own (§0 "Whose ledger"). The audit chain verifies throughout. On a
+// throwaway PostgreSQL cluster, never the shared one.
+
+import t from 'tap'
+import type { Application } from '../../src/engine/types.ts'
+import { ENTERPRISE_B, example, swapCase } from '../helpers/fixtures.ts'
+import { FAULTS, interruptedSubmissions } from './helpers/interrupted-submission.ts'
+
+const MEASURE = 'emerging-project-tax-reward'
+// POLICY.md §5 ex. 3: VAT 2 000 000.00 and EIT 1 000 000.00 for 2015 → 0.25 × 2 000 000.00 +
+// 0.40 × 1 000 000.00 = 900 000.00 local taxes → 50 % = 450 000.00.
+const EXAMPLE = example(MEASURE)
+const REWARD = '450000.00'
+
+// The store is one statement when no budget applies, one transaction under the locks when one does
+// (src/decisions/decide.ts submitApplication): a 2017 budget sends the 2017 applications that way.
+const PATHS = [
+  { path: 'one statement', applicationDate: '2016-03-01' },
+  { path: 'one transaction (a budget applies)', applicationDate: '2017-03-01', budgeted: true },
+]
+
+t.test('tax days cut mid-write are rewarded once, on the retry only', async (t) => {
+  const rig = await interruptedSubmissions(t, 'ledger_periods', 'new.ledger')
+  if (!rig) return
+  const { db, submit, interrupted, budget, drawsBudget, verify } = rig
+  await budget(2017, [MEASURE])
+
+  for (const [i, { path, applicationDate, budgeted }] of PATHS.entries()) {
+    for (const fault of FAULTS) {
+      await t.test(`${path}, ${fault}`, async (t) => {
+        const projectId = `km-panels-${i}-${fault}`
+        const facts: Application = {
+          ...EXAMPLE,
+          applicationDate,
+          project: { ...EXAMPLE.project!, id: projectId },
+        }
+        const retry = await interrupted(t, fault, facts, `tax-days-${i}-${fault}`, '^tax-days$')
+        t.match(retry.outcome(MEASURE), { status: 'eligible', amount: REWARD }, 'the 2015 days rewarded')
+        t.equal(await drawsBudget(retry.decisionId), budgeted === true, `stored on the path of ${path}`)
+
+        const refused = (what: string, again: Awaited<ReturnType<typeof submit>>) => {
+          t.equal(again.status, 201, `${what}: stored`)
+          const o = again.outcome(MEASURE)
+          t.match(o, { status: 'ineligible', amount: null, reasons: [{ code: 'ALREADY_REWARDED' }] }, what)
+          t.match(
+            o.reasons[0]!.message.en,
+            retry.decisionId,
+            `${what}: the reason names the retry's decision`,
+          )
+        }
+        refused('the same days under a new key', await submit(facts))
+        refused(
+          'the same days, the project id in the other letter case',
+          await submit({ ...facts, project: { ...facts.project!, id: swapCase(projectId) } }),
+        )
+        // Days not yet rewarded are (pro rata by days, §0 "Dates and periods"): of July 2015 to
+        // January 2016, only January, 0.25 × 100 000.00 × 50 % = 12 500.00.
+        const later = await submit({
+          ...facts,
+          project: {
+            ...facts.project!,
+            taxRecords: [
+              { from: '2015-07-01', to: '2015-12-31', vat: '1000000.00' },
+              { from: '2016-01-01', to: '2016-01-31', vat: '100000.00' },
+            ],
+          },
+        })
+        t.match(later.outcome(MEASURE), { status: 'eligible', amount: '12500.00' }, 'only the new days')
+        // §0 "Whose ledger": project ids are the enterprise's own labels.
+        const other = await submit({ ...facts, enterprise: { creditCode: ENTERPRISE_B, name: 'Other Co.' } })
+        t.match(
+          other.outcome(MEASURE),
+          { status: 'eligible', amount: REWARD },
+          "another enterprise's project of the same id: its own taxes",
+        )
+
+        const days = await db.query<{ credit_code: string; key: string; days: string }>(
+          `select credit_code, key, string_agg(from_date || '..' || to_date, ' ' order by from_date) as days
+           from ledger_periods where key like $1 group by credit_code, key`,
+          [`%${projectId.toUpperCase()}%`],
+        )
+        const own = EXAMPLE.enterprise.creditCode
+        t.same(
+          days.rows.map((r) => [r.credit_code, JSON.parse(r.key).at(-1), r.days]).sort(),
+          [
+            [own, 'ENTERPRISEINCOMETAX', '2015-01-01..2015-12-31'],
+            [own, 'VAT', '2015-01-01..2015-12-31 2016-01-01..2016-01-31'],
+            [ENTERPRISE_B, 'ENTERPRISEINCOMETAX', '2015-01-01..2015-12-31'],
+            [ENTERPRISE_B, 'VAT', '2015-01-01..2015-12-31'],
+          ].sort(),
+          'each day of each tax rewarded once, under its enterprise',
+        )
+      })
+    }
+  }
+  t.equal(await verify(), true, 'the audit chain verifies')
+})
