@@ -66,7 +66,7 @@ t.test('one-time grants cut mid-write are granted once, on the retry only', asyn
               `${what}: no ${measure}`,
             )
             t.match(
-              o.reasons[0]!.message.en,
+              o.reasons[0]?.message.en,
               retry.decisionId,
               `${what}: the reason names the retry's decision`,
             )

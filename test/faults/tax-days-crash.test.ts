@@ -51,7 +51,7 @@ t.test('tax days cut mid-write are rewarded once, on the retry only', async (t) 
           const o = again.outcome(MEASURE)
           t.match(o, { status: 'ineligible', amount: null, reasons: [{ code: 'ALREADY_REWARDED' }] }, what)
           t.match(
-            o.reasons[0]!.message.en,
+            o.reasons[0]?.message.en,
             retry.decisionId,
             `${what}: the reason names the retry's decision`,
           )
