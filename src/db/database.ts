@@ -105,9 +105,31 @@ const endOnFatal = (client: pg.PoolClient): void => {
  * session's generation, the newest migration this code knows: the database refuses decisions and
  * ledger entries from an instance older than its newest migration (migrations 2026-12-07T0400, T1200). It
  * is said as the session's `application_name`, which poolers in transaction mode carry from one server
- * connection to the next (a custom setting they drop).
+ * connection to the next (a custom setting they drop): here for PGlite, which has no startup packet, and
+ * again for PostgreSQL, whose pools also send it at connection start (connectionOf).
  */
 export const SESSION_SETTINGS = `set datestyle = iso, mdy; set intervalstyle = postgres; set application_name = '${APPLICATION_NAME}'`
+
+/**
+ * What a pool of the service connects with: DATABASE_URL, and the session's name (APPLICATION_NAME) in
+ * the startup packet. A pooler in transaction mode sets a client's startup application_name on each
+ * server connection it lends it; a name SET later it leaves on the server connection the SET ran on
+ * (seen with PgBouncer 1.18: one write in a few refused as outdated). pg lets the URL's parameters win
+ * over the pool's, so an application_name written in DATABASE_URL is taken out of it.
+ */
+export const connectionOf = (url: string): { connectionString: string; application_name: string } => {
+  let connectionString = url
+  try {
+    const parsed = new URL(url)
+    if (parsed.searchParams.has('application_name')) {
+      parsed.searchParams.delete('application_name')
+      connectionString = parsed.toString()
+    }
+  } catch {
+    // Not a URL pg parses as one (a key=value string): nothing of ours to take out of it.
+  }
+  return { connectionString, application_name: APPLICATION_NAME }
+}
 
 /** Runs SESSION_SETTINGS on each new connection of a pool, before its first query. */
 export const pinSessionSettings = (pool: pg.Pool): void => {
@@ -123,7 +145,7 @@ export const openPostgres = (
 ): DatabaseHandle => {
   const onConnectionError = options.onConnectionError ?? (() => {})
   const pool = new pg.Pool({
-    connectionString: url,
+    ...connectionOf(url),
     max: poolSize,
     // Waiting for a pool slot longer than this answers 503 (see faults.ts), not a hang.
     connectionTimeoutMillis: 30_000,

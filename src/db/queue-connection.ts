@@ -4,7 +4,7 @@
 // The grants are the SQL of the queue's schema, kept here with the rest of the SQL.
 
 import pg from 'pg'
-import { pinSessionSettings } from './database.ts'
+import { connectionOf, pinSessionSettings } from './database.ts'
 
 /** pg-boss's database adapter (PgBoss.Db). */
 export interface QueueDb {
@@ -28,7 +28,7 @@ export const queuePool = (
   onConnectionError: (err: Error) => void = () => {},
 ): QueuePool => {
   const pool = new pg.Pool({
-    connectionString,
+    ...connectionOf(connectionString),
     max,
     keepAlive: true,
   })

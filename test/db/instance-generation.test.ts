@@ -6,7 +6,7 @@
 
 import { sql } from 'kysely'
 import t from 'tap'
-import { SESSION_SETTINGS } from '../../src/db/database.ts'
+import { connectionOf, SESSION_SETTINGS } from '../../src/db/database.ts'
 import { APPLICATION_NAME, CODE_GENERATION } from '../../src/db/migrator.ts'
 import { testApp } from '../helpers/app.ts'
 import { testDatabase } from '../helpers/database.ts'
@@ -25,6 +25,14 @@ t.test('an instance older than the database writes nothing and says so', async (
     'every session says its generation, as its application_name (poolers carry it)',
   )
   t.equal(APPLICATION_NAME, `incentives@${CODE_GENERATION}`)
+  t.same(
+    connectionOf('postgres://app:p%40ss@db.example:5433/incentives?application_name=mine&sslmode=require'),
+    {
+      connectionString: 'postgres://app:p%40ss@db.example:5433/incentives?sslmode=require',
+      application_name: APPLICATION_NAME,
+    },
+    'PostgreSQL pools send it at connection start, in place of a name DATABASE_URL gives',
+  )
   t.match(CODE_GENERATION, /^\d{4}-\d{2}-\d{2}T\d{4}-/, 'the name of the newest migration')
   t.equal(
     (await sql<{ name: string }>`select current_setting('application_name') as name`.execute(db)).rows[0]!
