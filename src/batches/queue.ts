@@ -38,6 +38,7 @@ import {
 } from '../db/batches-repository.ts'
 import { fundingsWithoutJob, pendingFundings } from '../db/budget-repository.ts'
 import type { DatabaseHandle } from '../db/database.ts'
+import { databaseUnavailable } from '../db/faults.ts'
 import { grantQueueSchema, type QueueDb, type QueuePool, queuePool } from '../db/queue-connection.ts'
 import type { Database } from '../db/schema.ts'
 import { letOthersIn } from '../db/take-turns.ts'
@@ -223,6 +224,41 @@ export const uploadGraceSeconds = (requestTimeoutMs: number): number =>
 /** An upload's grace when none is given: that of the default REQUEST_TIMEOUT_MS. */
 export const DEFAULT_UPLOAD_GRACE_SECONDS = uploadGraceSeconds(DEFAULT_LIMITS.requestTimeoutMs)
 
+/** Tries of a slice in its handler while the database is unreachable, and the wait between them. */
+const UNREACHABLE_TRIES = 6
+const UNREACHABLE_WAIT_MS = 3_000
+
+/**
+ * Runs a job's slice again, in its handler, while the database is unreachable (every connection
+ * dropped, the server restarting). Such a worker cannot tell pg-boss that its job failed either (that
+ * too needs a connection), so pg-boss would retry it only once it expired: BATCH_JOB_EXPIRE_SECONDS
+ * and a maintenance later, about 80 s by default, with the bureau's budget queue or batch standing
+ * still. The slice rolled back (or, cut during COMMIT, committed): running it again is what pg-boss's
+ * retry does — a funding finds the queue's head already funded, a batch its rows already done
+ * (POLICY.md §0 budget pools; issue #11 "none decided twice"). Up to UNREACHABLE_TRIES tries, 3 s
+ * apart (about 15 s of outage); then, or when the process is stopping, the error goes to pg-boss as
+ * before. Other errors (a timeout, an outdated instance) go at once.
+ */
+const againWhileUnreachable = async <T>(
+  slice: () => Promise<T>,
+  stopping: () => boolean,
+  log: Logger,
+  context: object,
+): Promise<T> => {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await slice()
+    } catch (error) {
+      const unavailable = databaseUnavailable(error)
+      const unreachable =
+        unavailable?.reason === 'connection' || unavailable?.reason === 'starting-or-stopping'
+      if (!unreachable || tries >= UNREACHABLE_TRIES || stopping()) throw error
+      log.warn({ err: error, ...context, try: tries }, 'database unreachable: the slice runs again')
+      await new Promise((resolve) => setTimeout(resolve, UNREACHABLE_WAIT_MS))
+    }
+  }
+}
+
 export class PgBossQueue implements BatchQueue {
   readonly boss: PgBoss
   private started = false
@@ -233,6 +269,8 @@ export class PgBossQueue implements BatchQueue {
   private readonly workerIds: string[] = []
   /** this process's funding worker (pg-boss id), woken when this process queues a funding */
   private readonly fundingWorkerIds: string[] = []
+  /** set by stop(): a slice's handler no longer runs it again (againWhileUnreachable) */
+  private stopping = false
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -260,6 +298,7 @@ export class PgBossQueue implements BatchQueue {
 
   async start(): Promise<void> {
     if (this.started) return
+    this.stopping = false
     await this.boss.start()
     this.started = true
     // Creates the queues when missing; existing ones (installBatchQueue's) are left as they are.
@@ -274,7 +313,12 @@ export class PgBossQueue implements BatchQueue {
           const batchId = job.data.batchId
           let state: Awaited<ReturnType<typeof runBatchSlice>>
           try {
-            state = await runBatchSlice(this.db, batchId, this.options)
+            state = await againWhileUnreachable(
+              () => runBatchSlice(this.db, batchId, this.options),
+              () => this.stopping,
+              this.log,
+              { batch: batchId },
+            )
           } catch (error) {
             // pg-boss retries the slice (its chunk rolled back); on the last try the batch fails
             // with the error instead of staying `running` behind a failed job.
@@ -298,10 +342,16 @@ export class PgBossQueue implements BatchQueue {
         { batchSize: 1, pollingIntervalSeconds: this.options.pollingSeconds },
         async ([job]) => {
           if (!job) return
-          const slice = await continueFunding(this.db, job.data.key, {
-            chunkOutcomes: this.options.fundingChunkOutcomes ?? DEFAULT_FUNDING_CHUNK,
-            sliceMs: this.options.sliceMs,
-          })
+          const slice = await againWhileUnreachable(
+            () =>
+              continueFunding(this.db, job.data.key, {
+                chunkOutcomes: this.options.fundingChunkOutcomes ?? DEFAULT_FUNDING_CHUNK,
+                sliceMs: this.options.sliceMs,
+              }),
+            () => this.stopping,
+            this.log,
+            { budget: job.data.key },
+          )
           // Sent before this job completes: a crash between the two leaves two jobs, and the second
           // finds the queue's head already funded, never a funding without a job.
           if (slice.state === 'more') await this.boss.send(FUNDING_QUEUE, { key: job.data.key })
@@ -370,6 +420,7 @@ export class PgBossQueue implements BatchQueue {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true
     if (this.sweeper) clearInterval(this.sweeper)
     this.sweeper = null
     await this.sweeping

@@ -37,8 +37,9 @@ const TABLES = [
 ]
 
 t.test('a correction interrupted mid-write leaves nothing and is made once on retry', async (t) => {
-  // A job whose connections were all dropped cannot record its failure: it is retried once it
-  // expires (60 s and a 10 s maintenance by default: about 80 s here); 5 s and 1 s keep this short.
+  // A job whose process was killed is retried once it expires (60 s and a 10 s maintenance by
+  // default: about 80 s here); 5 s and 1 s keep this short. One whose connections were all dropped
+  // runs its slice again itself, 3 s later (src/batches/queue.ts againWhileUnreachable): C.
   // A backend notices its client is gone while a statement runs (here: the trigger's pg_sleep).
   const setup = await apiOnCluster(t, {
     env: { BATCH_WORKERS: '1', BATCH_JOB_EXPIRE_SECONDS: '5', BATCH_QUEUE_MAINTENANCE_SECONDS: '1' },
@@ -195,16 +196,24 @@ t.test('a correction interrupted mid-write leaves nothing and is made once on re
     const r = await call('POST', c.path, c.body, { 'idempotency-key': c.key })
     t.equal(r.status, 201, 'C: the correction itself is made')
     t.ok(await sleeping(), 'C: the funding job is half-way, its correction being inserted')
+    const job = await db.query(`select id from pgboss.job where name = 'budget-funding' and state = 'active'`)
+    t.equal(job.rows.length, 1, 'C: one funding job running')
     const before = await counts()
     t.ok((await dropConnections()) > 0, 'C: connections dropped')
     t.ok(await noOpenTransaction())
     t.ok(api.running(), 'C: the instance survived its connections dropped')
     t.same((await queue()).slice(3), afterB.slice(3), 'C: p3 not funded by the dropped job')
     t.same(await counts(), before, 'C: nothing of the dropped funding written')
-    // The job is retried (pg-boss), or resumed by the sweep: p3 funded, once.
+    // The job's handler runs the slice again (3 s later): p3 funded, once, by the same job on its
+    // first try — not by pg-boss's retry once it expired, nor by a job the sweep queued again.
     const since = Date.now()
     for (let i = 0; i < 1200 && (await budget()).queue.count !== 1; i++) await sleep(100)
     t.comment(`C: the dropped funding was made ${Date.now() - since} ms after the drop`)
+    t.same(
+      (await db.query('select state, retry_count from pgboss.job where id = $1', [job.rows[0]?.id])).rows,
+      [{ state: 'completed', retry_count: 0 }],
+      'C: the job completed its first try, its slice run again by its handler',
+    )
   }
   const final = await queue()
   t.same(
