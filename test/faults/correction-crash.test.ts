@@ -14,6 +14,7 @@
 import t from 'tap'
 import { deepProcessing } from '../helpers/fixtures.ts'
 import { apiOnCluster } from './helpers/api-on-cluster.ts'
+import { currentInterestSubsidies } from './helpers/current-outcomes.ts'
 import {
   dropOtherConnections,
   heldInsertSleeping,
@@ -63,15 +64,7 @@ t.test('a correction interrupted mid-write leaves nothing and is made once on re
       }
     ).budgets[0]!
   const counts = () => rowCounts(db, TABLES)
-  const queue = async () =>
-    (
-      await db.query<{ project: string; decision: string; status: string; amount: string }>(`
-        select a.project_id as project, d.id as decision, o.status, o.amount::text as amount
-        from applications a join decisions d on d.application_id = a.id
-          and not exists (select 1 from decisions n where n.supersedes = d.id)
-        join decision_outcomes o on o.decision_id = d.id and o.measure = 'interest-subsidy'
-        order by a.project_id`)
-    ).rows
+  const queue = () => currentInterestSubsidies(db)
   const retried = (send: () => Promise<Response>) => retriedBy(t, send)
   const verify = async () =>
     ((await (await call('GET', '/v1/audit/verify')).json()) as { valid: boolean }).valid

@@ -12,6 +12,7 @@
 import t from 'tap'
 import { deepProcessing } from '../helpers/fixtures.ts'
 import { apiOnCluster } from './helpers/api-on-cluster.ts'
+import { currentInterestSubsidies } from './helpers/current-outcomes.ts'
 import { heldInsertSleeping, holdInserts, retried, settled } from './helpers/held-inserts.ts'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -36,15 +37,7 @@ t.test('a funding job under a crash of PostgreSQL resumes by itself once the ser
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       }),
     )
-  const current = async () =>
-    (
-      await db.query<{ project: string; decision: string; status: string; amount: string }>(`
-        select a.project_id as project, d.id as decision, o.status, o.amount::text as amount
-        from applications a join decisions d on d.application_id = a.id
-          and not exists (select 1 from decisions n where n.supersedes = d.id)
-        join decision_outcomes o on o.decision_id = d.id and o.measure = 'interest-subsidy'
-        order by a.project_id`)
-    ).rows.map((r) => [r.project, r.status, r.amount])
+  const current = async () => (await currentInterestSubsidies(db)).map((r) => [r.project, r.status, r.amount])
 
   // §18: 6 % of each investment is due. A budget of 180 000.00 pays fr-0 (120 000.00) and fr-1
   // (60 000.00); fr-2 and fr-3 wait in its queue, in submission order.
@@ -58,10 +51,7 @@ t.test('a funding job under a crash of PostgreSQL resumes by itself once the ser
   // The funding job's corrections (reason "budget top-up…") hold; the correction of fr-0 does not.
   const held = await holdInserts(db, 'decisions', 'new.correction_reason')
   await held.hold('^budget')
-  const fr0 = (
-    await db.query(`select d.id from decisions d join applications a on a.id = d.application_id
-    where a.project_id = 'fr-0'`)
-  ).rows[0]!.id as string
+  const fr0 = (await currentInterestSubsidies(db)).find((r) => r.project === 'fr-0')!.decision
   const corrected = await call(
     'POST',
     `/v1/decisions/${fr0}/corrections`,

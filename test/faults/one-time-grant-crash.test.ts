@@ -13,7 +13,12 @@
 import t from 'tap'
 import type { Application } from '../../src/engine/types.ts'
 import { ENTERPRISE_B, example, swapCase } from '../helpers/fixtures.ts'
-import { FAULTS, interruptedSubmissions, type Submitted } from './helpers/interrupted-submission.ts'
+import {
+  FAULTS,
+  interruptedSubmissions,
+  refusedFor,
+  type Submitted,
+} from './helpers/interrupted-submission.ts'
 
 const PLATFORM = 'rd-platform-grant'
 const INSTITUTE = 'research-institute-award'
@@ -56,22 +61,8 @@ t.test('one-time grants cut mid-write are granted once, on the retry only', asyn
         t.match(retry.outcome(INSTITUTE), { status: 'eligible', amount: '1000000.00' }, 'the institute too')
         t.equal(await drawsBudget(retry.decisionId), budgeted === true, `stored on the path of ${path}`)
 
-        const refused = (what: string, again: Submitted) => {
-          t.equal(again.status, 201, `${what}: stored`)
-          for (const measure of [PLATFORM, INSTITUTE]) {
-            const o = again.outcome(measure)
-            t.match(
-              o,
-              { status: 'ineligible', amount: null, reasons: [{ code: 'ALREADY_GRANTED' }] },
-              `${what}: no ${measure}`,
-            )
-            t.match(
-              o.reasons[0]?.message.en,
-              retry.decisionId,
-              `${what}: the reason names the retry's decision`,
-            )
-          }
-        }
+        const refused = (what: string, again: Submitted) =>
+          refusedFor(t, what, again, [PLATFORM, INSTITUTE], 'ALREADY_GRANTED', retry.decisionId)
         refused('the same claims under a new key', await submit(facts))
         refused(
           'another enterprise, the ids in the other letter case',

@@ -12,7 +12,12 @@
 import t from 'tap'
 import type { Application } from '../../src/engine/types.ts'
 import { ENTERPRISE_B, example, swapCase } from '../helpers/fixtures.ts'
-import { FAULTS, interruptedSubmissions } from './helpers/interrupted-submission.ts'
+import {
+  FAULTS,
+  interruptedSubmissions,
+  refusedFor,
+  type Submitted,
+} from './helpers/interrupted-submission.ts'
 
 const MEASURE = 'emerging-project-tax-reward'
 // POLICY.md §5 ex. 3: VAT 2 000 000.00 and EIT 1 000 000.00 for 2015 → 0.25 × 2 000 000.00 +
@@ -46,16 +51,8 @@ t.test('tax days cut mid-write are rewarded once, on the retry only', async (t) 
         t.match(retry.outcome(MEASURE), { status: 'eligible', amount: REWARD }, 'the 2015 days rewarded')
         t.equal(await drawsBudget(retry.decisionId), budgeted === true, `stored on the path of ${path}`)
 
-        const refused = (what: string, again: Awaited<ReturnType<typeof submit>>) => {
-          t.equal(again.status, 201, `${what}: stored`)
-          const o = again.outcome(MEASURE)
-          t.match(o, { status: 'ineligible', amount: null, reasons: [{ code: 'ALREADY_REWARDED' }] }, what)
-          t.match(
-            o.reasons[0]?.message.en,
-            retry.decisionId,
-            `${what}: the reason names the retry's decision`,
-          )
-        }
+        const refused = (what: string, again: Submitted) =>
+          refusedFor(t, what, again, [MEASURE], 'ALREADY_REWARDED', retry.decisionId)
         refused('the same days under a new key', await submit(facts))
         refused(
           'the same days, the project id in the other letter case',

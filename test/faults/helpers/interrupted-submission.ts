@@ -66,6 +66,26 @@ const parse = async (r: Response): Promise<Submitted & { text: string }> => {
 }
 
 /**
+ * A later submission of what the retry was granted: stored (201), each of `measures` ineligible with
+ * `code` as its first reason, which names the retry's decision (the ledger's holder).
+ */
+export const refusedFor = (
+  t: Test,
+  what: string,
+  again: Submitted,
+  measures: readonly string[],
+  code: string,
+  holder: string,
+) => {
+  t.equal(again.status, 201, `${what}: stored`)
+  for (const measure of measures) {
+    const o = again.outcome(measure)
+    t.match(o, { status: 'ineligible', amount: null, reasons: [{ code }] }, `${what}: no ${measure}`)
+    t.match(o.reasons[0]?.message.en, holder, `${what}: the reason names the retry's decision`)
+  }
+}
+
+/**
  * The API on a throwaway cluster with inserts into `table` held on demand (`text`: the new row's
  * text the patterns match, as holdInserts takes it); null when the server binaries are missing.
  */
