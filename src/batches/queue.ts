@@ -232,7 +232,7 @@ const UNREACHABLE_WAIT_MS = 3_000
  * Runs a job's slice again, in its handler, while the database is unreachable (every connection
  * dropped, the server restarting). Such a worker cannot tell pg-boss that its job failed either (that
  * too needs a connection), so pg-boss would retry it only once it expired: BATCH_JOB_EXPIRE_SECONDS
- * and a maintenance later, about 80 s by default, with the bureau's budget queue or batch standing
+ * and a maintenance later, about 70 s by default, with the bureau's budget queue or batch standing
  * still. The slice rolled back (or, cut during COMMIT, committed): running it again is what pg-boss's
  * retry does — a funding finds the queue's head already funded, a batch its rows already done
  * (POLICY.md §0 budget pools; issue #11 "none decided twice"). Up to UNREACHABLE_TRIES tries, 3 s
