@@ -14,10 +14,9 @@
 import { sql } from 'kysely'
 import t from 'tap'
 import type { Application } from '../../src/engine/types.ts'
-import { instancesOn } from '../helpers/app.ts'
-import { supersededTwice } from '../helpers/budgets.ts'
+import { callersOn, supersededTwice } from '../helpers/budgets.ts'
 import { testDatabase } from '../helpers/database.ts'
-import { bearer, deepProcessing, ENTERPRISE_A, ENTERPRISE_B, keysFor } from '../helpers/fixtures.ts'
+import { bearer, deepProcessing, ENTERPRISE_A, ENTERPRISE_B } from '../helpers/fixtures.ts'
 
 const APPLICATIONS = 16
 // ms from the applications to the PUT (negative: from the PUT to the applications), one per round
@@ -30,27 +29,7 @@ const application = (creditCode: string, project: string): Application => ({
 
 t.test('a prefecture budget created while its applications queue province-wide', async (t) => {
   const first = await testDatabase(t, { poolSize: 10 })
-  const apps = await instancesOn(t, first)
-  const app = (i: number) => apps[i % apps.length]!
-  const keys = await keysFor(first)
-  const finance = bearer(keys.finance)
-  const put = (i: number, year: number, path: string, amount: string) =>
-    app(i).inject({
-      method: 'PUT',
-      url: `/v1/budgets/${year}/interest-subsidy${path}`,
-      headers: finance,
-      payload: { amount },
-    })
-  const submit = (i: number, facts: Application) =>
-    app(i).inject({
-      method: 'POST',
-      url: '/v1/applications',
-      headers: {
-        ...bearer(facts.enterprise.creditCode === ENTERPRISE_A ? keys.enterpriseA : keys.enterpriseB),
-        'idempotency-key': crypto.randomUUID(),
-      },
-      payload: facts,
-    })
+  const { app, keys, finance, put, submit } = await callersOn(t, first)
   /** Qujing outcomes still waiting in the province-wide queue, and whether Qujing has a budget. */
   const stranded = async (year: number) =>
     (

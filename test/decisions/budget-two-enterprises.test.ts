@@ -11,10 +11,9 @@
 import { sql } from 'kysely'
 import t from 'tap'
 import type { Application } from '../../src/engine/types.ts'
-import { instancesOn } from '../helpers/app.ts'
-import { supersededTwice } from '../helpers/budgets.ts'
+import { callersOn, supersededTwice } from '../helpers/budgets.ts'
 import { testDatabase } from '../helpers/database.ts'
-import { bearer, deepProcessing, ENTERPRISE_A, ENTERPRISE_B, keysFor } from '../helpers/fixtures.ts'
+import { bearer, deepProcessing, ENTERPRISE_A, ENTERPRISE_B } from '../helpers/fixtures.ts'
 
 const PER_ENTERPRISE = 30 // in each prefecture
 const DUE = '60000.00' // §18: 6 % of 1 000 000.00
@@ -30,26 +29,8 @@ const application = (creditCode: string, prefecture: 'qujing' | 'kunming', proje
 
 t.test('two enterprises draw two budgets at once: in order, never overspent', async (t) => {
   const first = await testDatabase(t, { poolSize: 10 })
-  const apps = await instancesOn(t, first)
-  const app = (i: number) => apps[i % apps.length]!
-  const keys = await keysFor(first)
-  const finance = bearer(keys.finance)
-  const keyOf = (creditCode: string) =>
-    bearer(creditCode === ENTERPRISE_A ? keys.enterpriseA : keys.enterpriseB)
-  const put = (i: number, path: string, amount: string) =>
-    app(i).inject({
-      method: 'PUT',
-      url: `/v1/budgets/2015/interest-subsidy${path}`,
-      headers: finance,
-      payload: { amount },
-    })
-  const submit = (i: number, facts: Application) =>
-    app(i).inject({
-      method: 'POST',
-      url: '/v1/applications',
-      headers: { ...keyOf(facts.enterprise.creditCode), 'idempotency-key': crypto.randomUUID() },
-      payload: facts,
-    })
+  const { apps, app, keys, put: putIn, submit } = await callersOn(t, first)
+  const put = (i: number, path: string, amount: string) => putIn(i, 2015, path, amount)
   const budgets = async () => {
     const list = (await app(1).inject({ url: '/v1/budgets?year=2015', headers: bearer(keys.auditor) })).json()
       .budgets as { prefecture: string | null; drawn: string; remaining: string; queue: { count: number } }[]

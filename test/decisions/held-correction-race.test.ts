@@ -11,10 +11,9 @@
 import { sql } from 'kysely'
 import t from 'tap'
 import type { Application } from '../../src/engine/types.ts'
-import { instancesOn } from '../helpers/app.ts'
-import { supersededTwice } from '../helpers/budgets.ts'
+import { callersOn, supersededTwice } from '../helpers/budgets.ts'
 import { testDatabase } from '../helpers/database.ts'
-import { bearer, ENTERPRISE_A, ENTERPRISE_B, keysFor } from '../helpers/fixtures.ts'
+import { bearer, ENTERPRISE_A, ENTERPRISE_B } from '../helpers/fixtures.ts'
 import { example } from '../helpers/ledger-client.ts'
 import { until } from '../helpers/workers.ts'
 
@@ -32,10 +31,7 @@ const claim = (id: string, creditCode: string): Application => ({
 
 t.test('a correction and the top-up funding the same held decision: superseded once', async (t) => {
   const first = await testDatabase(t, { poolSize: 10 })
-  const apps = await instancesOn(t, first)
-  const app = (i: number) => apps[i % apps.length]!
-  const keys = await keysFor(first)
-  const finance = bearer(keys.finance)
+  const { app, keys, finance } = await callersOn(t, first)
   const post = (i: number, url: string, payload: object) =>
     app(i).inject({
       method: 'POST',

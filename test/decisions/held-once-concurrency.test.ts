@@ -11,10 +11,9 @@
 import { sql } from 'kysely'
 import t from 'tap'
 import type { Application } from '../../src/engine/types.ts'
-import { instancesOn } from '../helpers/app.ts'
-import { supersededTwice } from '../helpers/budgets.ts'
+import { callersOn, supersededTwice } from '../helpers/budgets.ts'
 import { testDatabase } from '../helpers/database.ts'
-import { bearer, ENTERPRISE_A, ENTERPRISE_B, keysFor } from '../helpers/fixtures.ts'
+import { bearer, ENTERPRISE_A, ENTERPRISE_B } from '../helpers/fixtures.ts'
 import { example } from '../helpers/ledger-client.ts'
 
 const CLAIMS = 40
@@ -37,10 +36,7 @@ const claim = (id: string, creditCode: string): Application => ({
 
 t.test('one hold wins a one-time grant claimed at once, and the top-up pays it once', async (t) => {
   const first = await testDatabase(t, { poolSize: 10 })
-  const apps = await instancesOn(t, first)
-  const keys = await keysFor(first)
-  const finance = bearer(keys.finance)
-  const app = (i: number) => apps[i % apps.length]!
+  const { apps, app, keys, finance } = await callersOn(t, first)
 
   const submitAll = async (facts: (i: number) => Application, count: number) => {
     const responses = await Promise.all(

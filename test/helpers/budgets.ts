@@ -6,7 +6,45 @@ import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import type { Test } from 'tap'
 import type { DatabaseHandle } from '../../src/db/database.ts'
-import { deepProcessing } from './fixtures.ts'
+import type { Application } from '../../src/engine/types.ts'
+import { instancesOn } from './app.ts'
+import { bearer, deepProcessing, ENTERPRISE_A, keysFor } from './fixtures.ts'
+
+/**
+ * The concurrency tests' callers: the API instances on `database` (two on PostgreSQL, instancesOn),
+ * request i going to instance i mod their number, and its keys. `put` sets a year's interest-subsidy
+ * budget (`path`: '' province-wide, '/qujing'…) as finance; `submit` posts an application with its
+ * own enterprise's key (A or B) and a fresh Idempotency-Key.
+ */
+export const callersOn = async (t: Test, database: DatabaseHandle) => {
+  const apps = await instancesOn(t, database)
+  const app = (i: number) => apps[i % apps.length]!
+  const keys = await keysFor(database)
+  const finance = bearer(keys.finance)
+  return {
+    apps,
+    app,
+    keys,
+    finance,
+    put: (i: number, year: number, path: string, amount: string) =>
+      app(i).inject({
+        method: 'PUT',
+        url: `/v1/budgets/${year}/interest-subsidy${path}`,
+        headers: finance,
+        payload: { amount },
+      }),
+    submit: (i: number, facts: Application) =>
+      app(i).inject({
+        method: 'POST',
+        url: '/v1/applications',
+        headers: {
+          ...bearer(facts.enterprise.creditCode === ENTERPRISE_A ? keys.enterpriseA : keys.enterpriseB),
+          'idempotency-key': crypto.randomUUID(),
+        },
+        payload: facts,
+      }),
+  }
+}
 
 /**
  * Submits `count` §18 deep-processing applications of 1 000 000.00 each (due 60 000.00 each, 6 %),
