@@ -10,24 +10,15 @@
 
 import { sql } from 'kysely'
 import t from 'tap'
-import type { Application } from '../../src/engine/types.ts'
 import { callersOn, supersededTwice } from '../helpers/budgets.ts'
 import { testDatabase } from '../helpers/database.ts'
-import { bearer, ENTERPRISE_A, ENTERPRISE_B } from '../helpers/fixtures.ts'
-import { example } from '../helpers/ledger-client.ts'
+import { bearer, ENTERPRISE_A, ENTERPRISE_B, examplePlatformClaim } from '../helpers/fixtures.ts'
 import { until } from '../helpers/workers.ts'
 
 const HOLDERS = 10
 const DELAYS = [0, 5, 20, 60] // ms between the corrections and the top-up, per round
 const GRANT = 3_000_000_00n // national tier (§18), in fen
 const fen = (n: bigint) => `${n / 100n}.${String(n % 100n).padStart(2, '0')}`
-
-const platform = example('rd-platform-grant')
-const claim = (id: string, creditCode: string): Application => ({
-  ...platform,
-  enterprise: { creditCode, name: `Claimant ${creditCode.slice(-4)}` },
-  claims: { rdPlatforms: [{ ...platform.claims!.rdPlatforms![0]!, id }] },
-})
 
 t.test('a correction and the top-up funding the same held decision: superseded once', async (t) => {
   const first = await testDatabase(t, { poolSize: 10 })
@@ -56,7 +47,7 @@ t.test('a correction and the top-up funding the same held decision: superseded o
     }
 
   t.equal((await put(0, GRANT)).statusCode, 200)
-  const spent = await post(0, '/v1/applications', claim('race-spent', ENTERPRISE_A))
+  const spent = await post(0, '/v1/applications', examplePlatformClaim('race-spent', ENTERPRISE_A))
   t.equal(spent.statusCode, 201)
   let amount = GRANT
   for (let round = 1; round <= DELAYS.length; round++) {
@@ -65,7 +56,7 @@ t.test('a correction and the top-up funding the same held decision: superseded o
       const r = await post(
         i,
         '/v1/applications',
-        claim(`race-${round}-${i}`, i % 2 ? ENTERPRISE_B : ENTERPRISE_A),
+        examplePlatformClaim(`race-${round}-${i}`, i % 2 ? ENTERPRISE_B : ENTERPRISE_A),
       )
       t.equal(r.statusCode, 201)
       held.push(r.json().decisions[0].id)

@@ -13,8 +13,7 @@ import t from 'tap'
 import type { Application } from '../../src/engine/types.ts'
 import { callersOn, supersededTwice } from '../helpers/budgets.ts'
 import { testDatabase } from '../helpers/database.ts'
-import { bearer, ENTERPRISE_A, ENTERPRISE_B } from '../helpers/fixtures.ts'
-import { example } from '../helpers/ledger-client.ts'
+import { bearer, ENTERPRISE_A, ENTERPRISE_B, examplePlatformClaim } from '../helpers/fixtures.ts'
 
 const CLAIMS = 40
 const GRANT = '3000000.00' // national tier (§18)
@@ -26,13 +25,6 @@ interface Outcome {
   reasons: { code: string; message: { en: string } }[]
   ledger: { kind: string; item: string; amount: string | null }[]
 }
-
-const platform = example('rd-platform-grant')
-const claim = (id: string, creditCode: string): Application => ({
-  ...platform,
-  enterprise: { creditCode, name: `Claimant ${creditCode.slice(-4)}` },
-  claims: { rdPlatforms: [{ ...platform.claims!.rdPlatforms![0]!, id }] },
-})
 
 t.test('one hold wins a one-time grant claimed at once, and the top-up pays it once', async (t) => {
   const first = await testDatabase(t, { poolSize: 10 })
@@ -83,10 +75,10 @@ t.test('one hold wins a one-time grant claimed at once, and the top-up pays it o
 
   // §3: a budget of exactly one national grant, spent by the first platform.
   t.equal((await put(0, GRANT)).statusCode, 200)
-  const [spender] = await submitAll(() => claim('lab-spent', ENTERPRISE_A), 1)
+  const [spender] = await submitAll(() => examplePlatformClaim('lab-spent', ENTERPRISE_A), 1)
   t.match(spender!.grant, { status: 'eligible', amount: GRANT })
   // Another platform queued first: the queue's head, funded before the holds below.
-  const [early] = await submitAll(() => claim('lab-early', ENTERPRISE_B), 1)
+  const [early] = await submitAll(() => examplePlatformClaim('lab-early', ENTERPRISE_B), 1)
   t.match(early!.grant, { status: 'unfunded', amount: GRANT, ledger: [{ kind: 'once', amount: null }] })
 
   const holders: { id: string; platform: string }[] = []
@@ -96,7 +88,7 @@ t.test('one hold wins a one-time grant claimed at once, and the top-up pays it o
   ] as const) {
     // three spellings of one identifier (one platform from ruleset 1.5.0)
     const spellings = [id, id.toUpperCase(), `Lab-Held-${id.slice(9)}`]
-    const outcomes = await submitAll((i) => claim(spellings[i % 3]!, creditCode(i)), CLAIMS)
+    const outcomes = await submitAll((i) => examplePlatformClaim(spellings[i % 3]!, creditCode(i)), CLAIMS)
     const held = outcomes.filter((o) => o.grant.status === 'unfunded')
     t.equal(held.length, 1, `${what}: exactly one claim holds the platform`)
     t.match(held[0]?.grant, { amount: GRANT, ledger: [{ kind: 'once', item: 'national', amount: null }] })
@@ -144,7 +136,10 @@ t.test('one hold wins a one-time grant claimed at once, and the top-up pays it o
   // instance: none may be paid or queued, whichever side of the funding it lands on.
   const [last, racing] = await Promise.all([
     put(0, '12000000.00'),
-    submitAll((i) => claim('LAB-HELD-TWO', i % 2 === 0 ? ENTERPRISE_B : ENTERPRISE_A), CLAIMS / 2),
+    submitAll(
+      (i) => examplePlatformClaim('LAB-HELD-TWO', i % 2 === 0 ? ENTERPRISE_B : ENTERPRISE_A),
+      CLAIMS / 2,
+    ),
   ])
   t.equal(last.statusCode, 200)
   t.same(
@@ -167,7 +162,7 @@ t.test('one hold wins a one-time grant claimed at once, and the top-up pays it o
     const old = await app(1).inject({ url: `/v1/decisions/${h.id}`, headers: finance })
     t.equal(rows[0]?.decision_id, old.json().supersededBy, `${h.platform}: granted to its funding decision`)
   }
-  const [after] = await submitAll(() => claim('lab-held-same', ENTERPRISE_B), 1)
+  const [after] = await submitAll(() => examplePlatformClaim('lab-held-same', ENTERPRISE_B), 1)
   t.match(after!.grant, { status: 'ineligible', reasons: [{ code: 'ALREADY_GRANTED' }] }, 'a later claim')
 
   // What current decisions pay equals what the budget drew: four grants, none twice.

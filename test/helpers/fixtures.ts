@@ -115,3 +115,16 @@ export const beyondTheLedger = (projectId = 'overflow'): Application => {
     },
   }
 }
+
+/**
+ * examples/rd-platform-grant.json (a whole application, §18) with its platform named `id`, claimed by
+ * `creditCode`: platformClaim's claim inside a full application, for the holds tests that vary the id.
+ */
+export const examplePlatformClaim = (id: string, creditCode: string): Application => {
+  const platform = example('rd-platform-grant')
+  return {
+    ...platform,
+    enterprise: { creditCode, name: `Claimant ${creditCode.slice(-4)}` },
+    claims: { rdPlatforms: [{ ...platform.claims!.rdPlatforms![0]!, id }] },
+  }
+}
