@@ -1,28 +1,12 @@
-// The new ledgers under concurrency, on two API instances (two apps on separate pools):
-// - 50 identical tax-reward applications at once (POLICY.md §5 example 3) pay the period exactly
-//   once: one 450 000.00, 49 ALREADY_REWARDED, each tax day recorded once;
-// - 50 claims of one platform id at once, by two different enterprises, in three spellings of its
-//   letter case ("contested-lab-1", "CONTESTED-LAB-1", "Contested-Lab-1": one platform from ruleset
-//   1.5.0), grant it exactly once;
-// - and once each: the startup reward's days, a top-3 award year, a person's tax year and a
-//   research institute (the last two claimed by two enterprises at once).
-// Repeated on fresh subjects so one lucky ordering cannot pass it.
-
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { sql } from 'kysely'
 import t from 'tap'
 import { buildApp } from '../../src/app.ts'
 import type { Application } from '../../src/engine/types.ts'
 import { requirePostgres, secondPool, testDatabase } from '../helpers/database.ts'
-import { bearer, ENTERPRISE_A, ENTERPRISE_B, keysFor } from '../helpers/fixtures.ts'
+import { bearer, ENTERPRISE_A, ENTERPRISE_B, example, keysFor } from '../helpers/fixtures.ts'
 
 const ROUNDS = 2
 const APPLICATIONS = 50
-
-const example = (name: string): Application =>
-  JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'examples', `${name}.json`), 'utf8'))
-    .application
 
 t.test('tax days and one-time grants hold under concurrency on two instances', async (t) => {
   if (!requirePostgres(t, 'concurrent applications on two API instances')) return
