@@ -1,5 +1,5 @@
 // A submission (POST /v1/applications) cut while it writes a ledger, for the crash tests of the ledgers
-// (tax-days-crash, one-time-grant-crash). The application, its decision and its ledger claims, its
+// (tax-days-crash, one-time-grant-crash, award-years-crash). The application, its decision and its ledger claims, its
 // audit entries and its Idempotency-Key are written together (README "Submitting an application"):
 // one statement (store_decision_checked) when no budget applies, else one transaction under the
 // ledger's locks. A trigger holds the ledger row's insert (./held-inserts.ts); then one of
