@@ -10,24 +10,40 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { parseArgs } from 'node:util'
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    mode: { type: 'string', default: 'dry-run' },
-    url: { type: 'string' },
-    key: { type: 'string' },
-    results: { type: 'string' },
-  },
-})
+const USAGE =
+  'usage: npm run batch -- file.csv [--mode dry-run|submit] [--url URL] [--key KEY] [--results out.csv|out.jsonl|out.xlsx]\n' +
+  '  --url   the API (INCENTIVES_URL; default http://127.0.0.1:3000)\n' +
+  '  --key   a finance API key (INCENTIVES_API_KEY)'
 
 const fail = (message: string): never => {
   process.stderr.write(`${message}\n`)
   process.exit(1)
 }
 
-const file =
-  positionals[0] ??
-  fail('usage: npm run batch -- file.csv [--mode dry-run|submit] [--url URL] [--key KEY] [--results out.csv]')
+const args = (() => {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        mode: { type: 'string', default: 'dry-run' },
+        url: { type: 'string' },
+        key: { type: 'string' },
+        results: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    })
+  } catch (error) {
+    // an unknown or incomplete option: say which, and how to call, not a stack trace
+    return fail(`${(error as Error).message}\n${USAGE}`)
+  }
+})()
+const { values, positionals } = args
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`)
+  process.exit(0)
+}
+
+const file = positionals[0] ?? fail(USAGE)
 const mode = values.mode!
 if (mode !== 'dry-run' && mode !== 'submit') fail('--mode must be dry-run or submit')
 const base = (values.url ?? process.env['INCENTIVES_URL'] ?? 'http://127.0.0.1:3000').replace(/\/$/, '')

@@ -1,7 +1,8 @@
 // `npm run batch` against a stand-in for the API (node:http): it follows a batch until it is done,
 // failed or cancelled — a batch cancelled while the bar runs ends the command (exit 1, the summary
 // says cancelled and how to resume) instead of polling forever — and an API that stops answering
-// with a batch ends it with the answer, not a crash.
+// with a batch ends it with the answer, not a crash. --help prints the usage; an unknown option says
+// which, with the usage, not a stack trace.
 
 import { execFile } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
@@ -47,19 +48,33 @@ const standIn = async (t: Test, views: { status: number; body: unknown }[]) => {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, polls: () => polls }
 }
 
-const run = (url: string): Promise<{ code: number; stdout: string; stderr: string }> => {
-  const file = join(tmpdir(), `batch-${process.pid}.csv`)
-  writeFileSync(file, 'project.investment\n1\n2\n3\n')
-  return new Promise((resolve) => {
+/** `npm run batch` with `args`, as a user runs it (tsx, no tap hooks). */
+const command = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+  new Promise((resolve) => {
     execFile(
       'npx',
-      ['tsx', 'scripts/batch.ts', file, '--mode', 'submit', '--url', url, '--key', 'yik_test'],
+      ['tsx', 'scripts/batch.ts', ...args],
       { cwd: ROOT, env: childEnv, timeout: 30_000 },
       (error, stdout, stderr) =>
         resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr }),
     )
   })
+
+const run = (url: string) => {
+  const file = join(tmpdir(), `batch-${process.pid}.csv`)
+  writeFileSync(file, 'project.investment\n1\n2\n3\n')
+  return command([file, '--mode', 'submit', '--url', url, '--key', 'yik_test'])
 }
+
+t.test('--help prints the usage; an unknown option is named, with the usage, exit 1', async (t) => {
+  const help = await command(['--help'])
+  t.equal(help.code, 0)
+  t.match(help.stdout, /^usage: npm run batch -- file\.csv .*INCENTIVES_API_KEY/s)
+  const unknown = await command(['--bogus'])
+  t.equal(unknown.code, 1)
+  t.match(unknown.stderr, /Unknown option '--bogus'.*\nusage: npm run batch/s)
+  t.notMatch(unknown.stderr, /\n\s+at /, 'no stack trace')
+})
 
 t.test('a batch cancelled while it runs ends the command: exit 1, says how to resume', async (t) => {
   const api = await standIn(t, [
