@@ -149,6 +149,7 @@ export const columnAt = (pointer: string): Column | undefined => {
   return best
 }
 
+// Any letter case (the cell is lower-cased first): README "For the finance bureau" lists these.
 const TRUE = new Set(['true', '是', '1', 'yes'])
 const FALSE = new Set(['false', '否', '0', 'no'])
 

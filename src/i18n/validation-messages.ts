@@ -1,6 +1,6 @@
 // Why a request field is refused, in Chinese and English, from the Ajv error that refused it: the
 // `detail` of each entry of a validation problem's `errors` (src/plugins/problems.ts). The English
-// is what Ajv says (or our rule for a shared pattern); the Chinese is written here per keyword.
+// is what Ajv says, or our words for a pattern of ours; the Chinese is written here per keyword.
 
 import {
   CREDIT_CODE_PATTERN,
@@ -9,15 +9,25 @@ import {
   MONEY_PATTERN,
   RATIO_PATTERN,
 } from '../schemas/application.ts'
-import { FROM_SEQ_PATTERN, PAGE_SIZE_PATTERN } from '../schemas/audit.ts'
+import { ENTITY_FILTER_PATTERN, FROM_SEQ_PATTERN, PAGE_SIZE_PATTERN, SEQ_PATTERN } from '../schemas/audit.ts'
 import {
+  CURSOR_PATTERN,
+  HEADER_VALUE_PATTERN,
   ISO_DATE_PATTERN,
   ISO_DATE_RULE,
+  LIST_LIMIT_PATTERN,
   PARAMETER_NAME_PATTERN,
+  PROBLEM_TYPE_PATTERN,
+  SIGNED_DECIMAL_PATTERN,
   TEXT_PATTERN,
   TEXT_RULE,
 } from '../schemas/common.ts'
-import { GROUP_BY_PATTERN, REPORT_STATUSES, STATUS_LIST_PATTERN } from '../schemas/reports.ts'
+import {
+  GROUP_BY_PATTERN,
+  REPORT_STATUSES,
+  SIGNED_MONEY_PATTERN,
+  STATUS_LIST_PATTERN,
+} from '../schemas/reports.ts'
 import type { Text } from './language.ts'
 
 export interface AjvError {
@@ -42,6 +52,24 @@ const PATTERN_RULES: Record<string, Text> = {
   },
   [FROM_SEQ_PATTERN]: { zh: '必须是不小于 1 的整数', en: 'must be a whole number of at least 1' },
   [PAGE_SIZE_PATTERN]: { zh: '必须是 1 至 500 之间的整数', en: 'must be a whole number from 1 to 500' },
+  [LIST_LIMIT_PATTERN]: { zh: '必须是 1 至 100 之间的整数', en: 'must be a whole number from 1 to 100' },
+  [SEQ_PATTERN]: { zh: '必须是日志条目的序号（整数）', en: "must be a log entry's seq (a whole number)" },
+  [CURSOR_PATTERN]: {
+    zh: '必须是上一页给出的游标（数字）',
+    en: 'must be the cursor the previous page gave (digits)',
+  },
+  [ENTITY_FILTER_PATTERN]: {
+    zh: '必须是实体类型（如 "api-key"），或 类型:标识（如 "decision:<uuid>"）',
+    en: 'must be an entity type ("api-key"), or type:id ("decision:<uuid>")',
+  },
+  [PROBLEM_TYPE_PATTERN]: {
+    zh: '必须是问题类型的名称，如 "validation-error"',
+    en: 'must be a problem type\'s name, e.g. "validation-error"',
+  },
+  [HEADER_VALUE_PATTERN]: {
+    zh: '只能包含可见的 ASCII 字符和空格',
+    en: 'must hold visible ASCII characters and spaces only',
+  },
   [GROUP_BY_PATTERN]: {
     zh: '必须是以逗号分隔的 prefecture、measure、year（至多三项），或留空只给合计',
     en: 'must be prefecture, measure and year, comma-separated (at most three), or empty for the totals only',
@@ -53,20 +81,49 @@ const PATTERN_RULES: Record<string, Text> = {
 }
 
 /**
- * The application's own patterns, said in Chinese instead of the regular expression (the English
- * stays Ajv's, which names the pattern): money, decimals, ratios, codes, years, hashes.
+ * The application's own patterns, said in words in both languages instead of the regular expression
+ * (Ajv's English quotes the regular expression, which tells a clerk nothing): money, decimals, ratios,
+ * codes, years, hashes.
  */
-const PATTERN_WORDS_ZH: Record<string, string> = {
-  [MONEY_PATTERN]: '必须是以元为单位的金额：十进制字符串，最多 15 位整数、两位小数，如 "1200.50"',
-  [DECIMAL_PATTERN]: '必须是非负的十进制字符串，如 "0.84"',
-  [RATIO_PATTERN]: '必须是 0 到 1 之间的比例（十进制字符串），如 "0.50"',
-  [CREDIT_CODE_PATTERN]: '必须是 18 位统一社会信用代码（数字和大写字母，不含 I、O、S、V、Z）',
-  [INDUSTRY_CODE_PATTERN]:
-    '必须是 GB/T 4754-2017 行业代码：可选的大写门类字母，后接 2 至 4 位数字（如 "C3311"）',
-  '^\\d{1,15}\\.\\d{2}$': '必须是以元为单位、恰好两位小数的金额，如 "50000000.00"',
-  '^(19|2\\d)\\d{2}$': '必须是 1900 至 2999 年之间的年份',
-  '^(19|2[0-9])[0-9]{2}$': '必须是 1900 至 2999 年之间的年份',
-  '^[0-9a-f]{64}$': '必须是 64 位小写十六进制的 SHA-256 哈希',
+const PATTERN_WORDS: Record<string, Text> = {
+  [MONEY_PATTERN]: {
+    zh: '必须是以元为单位的金额：十进制字符串，最多 15 位整数、两位小数，如 "1200.50"',
+    en: 'must be an amount in yuan: a decimal string of at most 15 digits and two decimals, e.g. "1200.50"',
+  },
+  [DECIMAL_PATTERN]: {
+    zh: '必须是非负的十进制字符串，如 "0.84"',
+    en: 'must be a non-negative decimal string, e.g. "0.84"',
+  },
+  [SIGNED_DECIMAL_PATTERN]: {
+    zh: '必须是十进制字符串（可为负），如 "0.47" 或 "-0.02"',
+    en: 'must be a decimal string, negative allowed, e.g. "0.47" or "-0.02"',
+  },
+  [SIGNED_MONEY_PATTERN]: {
+    zh: '必须是以元为单位、恰好两位小数的金额（可为负），如 "-1200.00"',
+    en: 'must be an amount in yuan with exactly two decimals, negative allowed, e.g. "-1200.00"',
+  },
+  [RATIO_PATTERN]: {
+    zh: '必须是 0 到 1 之间的比例（十进制字符串），如 "0.50"',
+    en: 'must be a ratio from 0 to 1 (a decimal string), e.g. "0.50"',
+  },
+  [CREDIT_CODE_PATTERN]: {
+    zh: '必须是 18 位统一社会信用代码（数字和大写字母，不含 I、O、S、V、Z）',
+    en: 'must be an 18-character unified social credit code (digits and capital letters but I, O, S, V, Z)',
+  },
+  [INDUSTRY_CODE_PATTERN]: {
+    zh: '必须是 GB/T 4754-2017 行业代码：可选的大写门类字母，后接 2 至 4 位数字（如 "C3311"）',
+    en: 'must be a GB/T 4754-2017 industry code: an optional capital section letter, then 2 to 4 digits (e.g. "C3311")',
+  },
+  '^\\d{1,15}\\.\\d{2}$': {
+    zh: '必须是以元为单位、恰好两位小数的金额，如 "50000000.00"',
+    en: 'must be an amount in yuan with exactly two decimals, e.g. "50000000.00"',
+  },
+  '^(19|2\\d)\\d{2}$': { zh: '必须是 1900 至 2999 年之间的年份', en: 'must be a year from 1900 to 2999' },
+  '^(19|2[0-9])[0-9]{2}$': { zh: '必须是 1900 至 2999 年之间的年份', en: 'must be a year from 1900 to 2999' },
+  '^[0-9a-f]{64}$': {
+    zh: '必须是 64 位小写十六进制的 SHA-256 哈希',
+    en: 'must be a SHA-256 hash in 64 lower-case hexadecimal digits',
+  },
 }
 
 const TYPE_NAMES: Record<string, string> = {
@@ -96,9 +153,10 @@ export const fieldErrorText = (v: AjvError): Text => {
   const prefixed = (t: Text): Text => (name ? { zh: `属性名${t.zh}`, en: `name ${t.en}` } : t)
   switch (v.keyword) {
     case 'pattern': {
-      const rule = PATTERN_RULES[String(p['pattern'])]
-      const zh = PATTERN_WORDS_ZH[String(p['pattern'])]
-      return prefixed(rule ?? { zh: zh ?? `必须符合模式 "${String(p['pattern'])}"`, en })
+      const pattern = String(p['pattern'])
+      return prefixed(
+        PATTERN_RULES[pattern] ?? PATTERN_WORDS[pattern] ?? { zh: `必须符合模式 "${pattern}"`, en },
+      )
     }
     case 'format':
       return FORMATS[String(p['format'])] ?? { zh: `必须符合格式 "${String(p['format'])}"`, en }

@@ -7,6 +7,7 @@ import { Type } from 'typebox'
 import { type Language, localize } from '../i18n/language.ts'
 import { PROBLEM_TYPE_LIST, PROBLEM_TYPES_BY_SLUG, type ProblemType } from '../i18n/problems.ts'
 import { HttpProblem } from '../plugins/problems.ts'
+import { PROBLEM_TYPE_PATTERN } from '../schemas/common.ts'
 import { Text } from '../schemas/evaluation.ts'
 import { problemResponses } from '../schemas/problem.ts'
 
@@ -93,7 +94,7 @@ const problemPages: FastifyPluginAsyncTypebox = async (app) => {
           'Accept-Language (Chinese by default).',
         params: Type.Object(
           {
-            type: Type.String({ pattern: '^[a-z][a-z0-9-]{0,63}$', description: 'e.g. "validation-error".' }),
+            type: Type.String({ pattern: PROBLEM_TYPE_PATTERN, description: 'e.g. "validation-error".' }),
           },
           { additionalProperties: false },
         ),

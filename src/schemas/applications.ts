@@ -3,7 +3,7 @@
 import { Type } from 'typebox'
 import { PREFECTURE_SPELLINGS } from '../engine/prefectures.ts'
 import { Application, CREDIT_CODE_PATTERN, History, Id, IsoDate } from './application.ts'
-import { HEADER_VALUE_PATTERN, PlainText } from './common.ts'
+import { CURSOR_PATTERN, HEADER_VALUE_PATTERN, LIST_LIMIT_PATTERN, PlainText } from './common.ts'
 import { LedgerHistory, MeasureId, OUTCOME_STATUSES, OutcomeStatus } from './evaluation.ts'
 import { EvaluationAnswer } from './explain.ts'
 
@@ -162,9 +162,9 @@ export const ApplicationQuery = Type.Object(
     status: Type.Optional(Type.Enum(OUTCOME_STATUSES)),
     from: Type.Optional(IsoDate('Application date on or after.')),
     to: Type.Optional(IsoDate('Application date on or before.')),
-    cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$', description: 'From the previous page.' })),
+    cursor: Type.Optional(Type.String({ pattern: CURSOR_PATTERN, description: 'From the previous page.' })),
     limit: Type.Optional(
-      Type.String({ pattern: '^([1-9]|[1-9][0-9]|100)$', description: 'Page size, 1 to 100 (default 20).' }),
+      Type.String({ pattern: LIST_LIMIT_PATTERN, description: 'Page size, 1 to 100 (default 20).' }),
     ),
   },
   { additionalProperties: false },

@@ -5,12 +5,15 @@
 import { type Static, Type } from 'typebox'
 import { PlainText } from './common.ts'
 
-const SEQ_PATTERN = '^[0-9]{1,15}$'
+/** An entry's seq (a cursor of the log). */
+export const SEQ_PATTERN = '^[0-9]{1,15}$'
 /** A seq of an entry: 1 or more. */
 export const FROM_SEQ_PATTERN = '^[1-9][0-9]{0,14}$'
 /** Entries per page: 1 to 500 (MAX_PAGE_SIZE, src/db/audit-repository.ts). */
 export const PAGE_SIZE_PATTERN = '^([1-9][0-9]?|[1-4][0-9]{2}|500)$'
 const HASH_PATTERN = '^[0-9a-f]{64}$'
+/** An entity type, or type:id. */
+export const ENTITY_FILTER_PATTERN = '^[a-z][a-z0-9-]*(:[^\\s\\u0000\\ud800-\\udfff]+)?$'
 
 const SeqParameter = (description: string) => Type.String({ pattern: SEQ_PATTERN, description })
 const Hash = (description: string) => Type.String({ pattern: HASH_PATTERN, description })
@@ -56,7 +59,7 @@ export const AuditEntriesQuery = Type.Object(
     to_seq: Type.Optional(SeqParameter('Entries with seq ≤ this.')),
     entity: Type.Optional(
       Type.String({
-        pattern: '^[a-z][a-z0-9-]*(:[^\\s\\u0000\\ud800-\\udfff]+)?$',
+        pattern: ENTITY_FILTER_PATTERN,
         maxLength: 200,
         description:
           'An entity type ("api-key"), or one entity as type:id ("decision:<uuid>"). A decision’s ' +

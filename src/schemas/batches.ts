@@ -1,6 +1,7 @@
 // Batches (issue #11 "Batches"): the upload's query, the batch with its progress, and the results.
 
 import { Type } from 'typebox'
+import { CURSOR_PATTERN, LIST_LIMIT_PATTERN } from './common.ts'
 
 export const BatchMode = Type.Enum(['dry-run', 'submit'] as const, {
   description:
@@ -81,9 +82,9 @@ export const BatchListQuery = Type.Object(
     status: Type.Optional(
       Type.Enum(['receiving', 'queued', 'running', 'done', 'failed', 'cancelled'] as const),
     ),
-    cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$', description: 'From the previous page.' })),
+    cursor: Type.Optional(Type.String({ pattern: CURSOR_PATTERN, description: 'From the previous page.' })),
     limit: Type.Optional(
-      Type.String({ pattern: '^([1-9]|[1-9][0-9]|100)$', description: 'Page size, 1 to 100 (default 20).' }),
+      Type.String({ pattern: LIST_LIMIT_PATTERN, description: 'Page size, 1 to 100 (default 20).' }),
     ),
   },
   { additionalProperties: false },

@@ -42,5 +42,16 @@ export const CalendarDate = (description: string) => Type.String({ format: 'date
 /** A dotted parameter name, e.g. "interestSubsidy.rate": ASCII, as the ruleset names them. */
 export const PARAMETER_NAME_PATTERN = '^[A-Za-z][\\w.-]{0,99}$'
 
+/** A decimal string that may be negative (an indicator's value: a growth rate may fall). */
+export const SIGNED_DECIMAL_PATTERN = '^-?\\d{1,15}(\\.\\d{1,12})?$'
+
+/** A problem type's name, as in /problems/<name>. */
+export const PROBLEM_TYPE_PATTERN = '^[a-z][a-z0-9-]{0,63}$'
+
+/** A list's cursor: the position of the previous page's last item. */
+export const CURSOR_PATTERN = '^[0-9]{1,18}$'
+/** A list's page size: 1 to 100. */
+export const LIST_LIMIT_PATTERN = '^([1-9]|[1-9][0-9]|100)$'
+
 /** Request headers are ASCII: visible characters and spaces (an Idempotency-Key, RFC 9110 field value). */
 export const HEADER_VALUE_PATTERN = '^[\\x20-\\x7e]+$'

@@ -4,7 +4,7 @@
 import { Type } from 'typebox'
 import { INDICATORS } from '../engine/indicators/targets.ts'
 import { IsoDate, Year } from './application.ts'
-import { CalendarDate, PARAMETER_NAME_PATTERN } from './common.ts'
+import { CalendarDate, PARAMETER_NAME_PATTERN, SIGNED_DECIMAL_PATTERN } from './common.ts'
 import { ParameterOverride, Text, TextOf, Trace } from './evaluation.ts'
 
 const IndicatorId = (description: string) => Type.String({ enum: INDICATORS.map((i) => i.id), description })
@@ -68,7 +68,7 @@ export const IndicatorProgressRequest = Type.Object(
           indicator: IndicatorId('The indicator (GET /v1/indicators lists them).'),
           year: Year('The year the value is for; not before the base year 2013.'),
           value: Type.String({
-            pattern: '^-?\\d{1,15}(\\.\\d{1,12})?$',
+            pattern: SIGNED_DECIMAL_PATTERN,
             description:
               'The actual value in the indicator\'s unit, as a decimal string: ratios as "0.47", growth rates as "0.13", sales in 10^8 yuan as "2450".',
           }),

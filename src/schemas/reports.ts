@@ -3,8 +3,11 @@
 import { Type } from 'typebox'
 import { IsoDate } from './common.ts'
 
+/** A total in yuan with two decimals (a correction's difference may be negative). */
+export const SIGNED_MONEY_PATTERN = '^-?[0-9]+\\.[0-9]{2}$'
+
 const Money = (description: string) =>
-  Type.String({ pattern: '^-?[0-9]+\\.[0-9]{2}$', description: `${description} Yuan with two decimals.` })
+  Type.String({ pattern: SIGNED_MONEY_PATTERN, description: `${description} Yuan with two decimals.` })
 
 export const REPORT_STATUSES = ['eligible', 'ineligible', 'capped', 'needs-review', 'unfunded'] as const
 const STATUS = `(${REPORT_STATUSES.join('|')})`

@@ -226,7 +226,7 @@ t.test('batches', async (t) => {
     })
     t.equal(english.headers['content-language'], 'en')
     t.match(english.json().errors, [
-      { row: 1, message: /pattern/ },
+      { row: 1, message: /^must be an amount in yuan: a decimal string/ },
       { row: 2, message: /JSON/ },
       { row: 3, message: /boolean/ },
     ])
