@@ -58,6 +58,8 @@ const ROLES: Record<string, 'public' | Role[]> = {
   setBudget: ['finance'],
   setPrefectureBudget: ['finance'],
   listBudgets: ['finance', 'auditor'],
+  getBudget: ['finance', 'auditor'],
+  getPrefectureBudget: ['finance', 'auditor'],
   uploadBatch: ['finance'],
   retryBatch: ['finance'],
   cancelBatch: ['finance'],

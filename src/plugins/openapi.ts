@@ -44,6 +44,8 @@ const OPERATION_IDS: Record<string, string> = {
   'put /v1/budgets/{year}/{measure}': 'setBudget',
   'put /v1/budgets/{year}/{measure}/{prefecture}': 'setPrefectureBudget',
   'get /v1/budgets': 'listBudgets',
+  'get /v1/budgets/{year}/{measure}': 'getBudget',
+  'get /v1/budgets/{year}/{measure}/{prefecture}': 'getPrefectureBudget',
   'post /v1/batches': 'uploadBatch',
   'get /v1/batches': 'listBatches',
   'get /v1/batches/template.csv': 'getBatchTemplateCsv',

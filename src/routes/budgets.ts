@@ -18,6 +18,7 @@ import type { MeasureId } from '../engine/types.ts'
 import { callerOf } from '../plugins/auth.ts'
 import { HttpProblem } from '../plugins/problems.ts'
 import {
+  Budget,
   BudgetBody,
   BudgetList,
   BudgetParams,
@@ -167,6 +168,69 @@ const budgets: FastifyPluginAsyncTypebox<{ fundingChunk: number }> = async (app,
         callerOf(request),
       )
     },
+  )
+
+  // One budget at the address it was set at (a clerk who PUT it GETs it there); none set is 404.
+  const one = async (subject: BudgetSubject) => {
+    const budget = await findBudget(app.database.db, subject)
+    if (budget) return budget
+    const where =
+      subject.prefecture === null
+        ? { zh: '全省', en: 'province-wide' }
+        : {
+            zh: prefecture(subject.prefecture)?.zh ?? subject.prefecture,
+            en: `for ${prefecture(subject.prefecture)?.en ?? subject.prefecture}`,
+          }
+    throw new HttpProblem({
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: {
+        zh: `${subject.year}年度未设立${subject.measure}的${where.zh}预算（PUT 同一地址设立）。`,
+        en: `No ${subject.year} budget of ${subject.measure} ${where.en} is set (PUT to this address sets one).`,
+      },
+    })
+  }
+  const readSchema = (summary: string) => ({
+    tags: ['budgets'],
+    summary,
+    description:
+      'The budget set at this address: amount, drawn, remaining, its queue of unfunded outcomes (count and amount due), and the funding of a top-up still in progress. 404 when none is set (GET /v1/budgets lists every one).',
+    security: [{ apiKey: [] }],
+    response: { 200: Budget, ...problemResponses(400, 401, 403, 404) },
+  })
+
+  app.get(
+    '/v1/budgets/:year/:measure',
+    {
+      preValidation: app.requireRole('finance', 'auditor'),
+      schema: { ...readSchema("A measure's province-wide budget for a year"), params: BudgetParams },
+    },
+    async (request) =>
+      one({
+        ledger: 'budget',
+        year: Number(request.params.year),
+        measure: request.params.measure as MeasureId,
+        prefecture: null,
+      }),
+  )
+
+  app.get(
+    '/v1/budgets/:year/:measure/:prefecture',
+    {
+      preValidation: app.requireRole('finance', 'auditor'),
+      schema: {
+        ...readSchema("A measure's budget for one prefecture and year"),
+        params: PrefectureBudgetParams,
+      },
+    },
+    async (request) =>
+      one({
+        ledger: 'budget',
+        year: Number(request.params.year),
+        measure: request.params.measure as MeasureId,
+        prefecture: request.params.prefecture,
+      }),
   )
 
   app.get(

@@ -303,6 +303,31 @@ t.test('budget pools', async (t) => {
     )
   })
 
+  t.test('one budget is read at the address it was set at; none set is 404', async (t) => {
+    const get = (path: string, key = keys.auditor, language = 'en') =>
+      app.inject({ url: `/v1/budgets/${path}`, headers: { ...bearer(key), 'accept-language': language } })
+    const listed = (await list('2018')).find((b) => b.prefecture === 'qujing')
+    const byName = await get(`2018/interest-subsidy/${encodeURIComponent('曲靖市')}`)
+    t.equal(byName.statusCode, 200)
+    t.same(byName.json(), listed, "the prefecture's budget, as GET /v1/budgets lists it")
+    t.equal((await get('2018/interest-subsidy/qujing', keys.finance)).statusCode, 200, 'finance reads it too')
+    const none = await get('2018/interest-subsidy')
+    t.equal(none.statusCode, 404)
+    t.match(none.json().detail, /^No 2018 budget of interest-subsidy province-wide is set/)
+    t.match(
+      (await get('2018/interest-subsidy/yuxi', keys.auditor, 'zh')).json().detail,
+      /^2018年度未设立interest-subsidy的玉溪市预算/,
+    )
+    t.equal(
+      (await get('2018/interest-subsidy/qujing', keys.enterpriseA)).statusCode,
+      403,
+      'not an enterprise',
+    )
+    const bad = await get('18/interest-subsidy')
+    t.equal(bad.statusCode, 400)
+    t.match(bad.json().errors, [{ parameter: 'year', detail: 'must be a year from 1900 to 2999' }])
+  })
+
   t.test('every change is audited and the log verifies', async (t) => {
     const r = await app.inject({
       method: 'GET',
