@@ -3,10 +3,19 @@
 // path ("project.investment"), or by its Chinese name ("投资额"); a list-valued fact (tax records,
 // R&D platforms, research events, standards, talents) is ONE column holding the list as JSON, exactly
 // as the JSON body of POST /v1/applications carries it. Cells are text: an empty cell omits the fact;
-// booleans are true/false (or 是/否, 1/0); integers are digits; amounts, ratios and dates stay the
+// booleans are true/false (or 是/否, 1/0); a vocabulary's value is its id or its Chinese label
+// (扩建 for expansion, src/engine/labels.ts); integers are digits; amounts, ratios and dates stay the
 // decimal strings and YYYY-MM-DD the schema asks for. GET /v1/batches/template.csv lists them all.
 
 import type { TSchema } from 'typebox'
+import {
+  BUILD_TYPE_LABELS,
+  CAPACITY_PRODUCT_LABELS,
+  EMERGING_INDUSTRY_LABELS,
+  PARK_LEVEL_LABELS,
+  POLICY_CLASS_LABELS,
+} from '../engine/labels.ts'
+import type { Text } from '../engine/trace.ts'
 import { Application } from '../schemas/application.ts'
 import { CHINESE_DESCRIPTIONS } from './column-descriptions-zh.ts'
 
@@ -25,6 +34,18 @@ export interface Column {
   description: string
   /** the same in Chinese (src/batches/column-descriptions-zh.ts) */
   descriptionZh: string
+  /** a vocabulary's Chinese labels, each read as its id (a clerk writes 扩建 under 建设性质) */
+  labels?: ReadonlyMap<string, string>
+}
+
+/** The columns whose value is one of a vocabulary, with its labels (src/engine/labels.ts). */
+const VOCABULARIES: Readonly<Record<string, Readonly<Record<string, Text>>>> = {
+  'enterprise.emergingIndustryRanking.industry': EMERGING_INDUSTRY_LABELS,
+  'project.buildType': BUILD_TYPE_LABELS,
+  'project.emergingIndustry': EMERGING_INDUSTRY_LABELS,
+  'project.policyClass': POLICY_CLASS_LABELS,
+  'project.park.level': PARK_LEVEL_LABELS,
+  'project.capacityProduct': CAPACITY_PRODUCT_LABELS,
 }
 
 /** Chinese headers, by path. test/batches/columns.test.ts checks every schema column has one. */
@@ -101,6 +122,7 @@ const collect = (schema: Node, path: string[], required: boolean, out: Column[])
     return
   }
   const dotted = path.join('.')
+  const vocabulary = VOCABULARIES[dotted]
   out.push({
     path: dotted,
     zh: CHINESE_HEADERS[dotted] ?? dotted,
@@ -116,6 +138,9 @@ const collect = (schema: Node, path: string[], required: boolean, out: Column[])
     pointer: `/${path.join('/')}`,
     description: schema.description ?? node.description ?? '',
     descriptionZh: CHINESE_DESCRIPTIONS[dotted] ?? '',
+    ...(vocabulary
+      ? { labels: new Map(Object.entries(vocabulary).map(([id, label]) => [label.zh, id])) }
+      : {}),
   })
 }
 
@@ -158,7 +183,7 @@ export const cellValue = (column: Column, cell: string): unknown => {
   const text = cell.trim()
   switch (column.kind) {
     case 'string':
-      return text
+      return column.labels?.get(text) ?? text
     case 'integer':
       return /^-?\d{1,15}$/.test(text) ? Number(text) : text
     case 'boolean': {

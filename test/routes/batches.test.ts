@@ -87,6 +87,16 @@ t.test('batches', async (t) => {
     t.match(template.body, /申请日期,统一社会信用代码/)
     const { batch } = await run(app, keys.finance, 'dry-run', template.body)
     t.match(batch, { status: 'done', rows: { decided: 1 } })
+    // A clerk writes the vocabulary's Chinese words too (src/engine/labels.ts): the same facts.
+    t.match(template.body, /,expansion,C32,,encouraged,/)
+    const inWords = template.body.replace(',expansion,C32,,encouraged,', ',扩建,C32,,鼓励类,')
+    const worded = await run(app, keys.finance, 'dry-run', inWords)
+    t.match(worded.batch, { status: 'done', rows: { decided: 1, failed: 0 } }, '扩建, 鼓励类 read as ids')
+    const wordedResults = await app.inject({
+      url: `/v1/batches/${worded.batch.id}/results?format=csv`,
+      headers: bearer(keys.finance),
+    })
+    t.match(wordedResults.body, /1,decided,interest-subsidy,eligible,7200000\.00,/, 'decided as the ids are')
     const csv = await app.inject({
       url: `/v1/batches/${batch.id}/results?format=csv`,
       headers: bearer(keys.finance),
