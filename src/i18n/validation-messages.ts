@@ -1,6 +1,6 @@
 // Why a request field is refused, in Chinese and English, from the Ajv error that refused it: the
 // `detail` of each entry of a validation problem's `errors` (src/plugins/problems.ts). The English
-// is what Ajv says, or our words for a pattern of ours; the Chinese is written here per keyword.
+// is what Ajv says, or our words for a pattern; the Chinese is written here per keyword.
 
 import {
   CREDIT_CODE_PATTERN,
@@ -39,7 +39,11 @@ export interface AjvError {
   propertyName?: string
 }
 
-/** Why a shared pattern refuses a value, in words instead of the regular expression. */
+/**
+ * Why each pattern of the API refuses a value, in words in both languages instead of the regular
+ * expression, which Ajv's English quotes and which tells a clerk nothing (test/i18n checks every
+ * pattern of openapi.json has its words).
+ */
 const PATTERN_RULES: Record<string, Text> = {
   [TEXT_PATTERN]: {
     zh: '不得包含 U+0000 或孤立的代理字符（须为 PostgreSQL 可存储、RFC 8785 可哈希的文本）',
@@ -78,14 +82,7 @@ const PATTERN_RULES: Record<string, Text> = {
     zh: `必须是以逗号分隔的结果状态：${REPORT_STATUSES.join('、')}`,
     en: `must be outcome statuses, comma-separated: ${REPORT_STATUSES.join(', ')}`,
   },
-}
-
-/**
- * The application's own patterns, said in words in both languages instead of the regular expression
- * (Ajv's English quotes the regular expression, which tells a clerk nothing): money, decimals, ratios,
- * codes, years, hashes.
- */
-const PATTERN_WORDS: Record<string, Text> = {
+  // the application's facts and answers: money, decimals, ratios, codes, years, hashes
   [MONEY_PATTERN]: {
     zh: '必须是以元为单位的金额：十进制字符串，最多 15 位整数、两位小数，如 "1200.50"',
     en: 'must be an amount in yuan: a decimal string of at most 15 digits and two decimals, e.g. "1200.50"',
@@ -154,9 +151,7 @@ export const fieldErrorText = (v: AjvError): Text => {
   switch (v.keyword) {
     case 'pattern': {
       const pattern = String(p['pattern'])
-      return prefixed(
-        PATTERN_RULES[pattern] ?? PATTERN_WORDS[pattern] ?? { zh: `必须符合模式 "${pattern}"`, en },
-      )
+      return prefixed(PATTERN_RULES[pattern] ?? { zh: `必须符合模式 "${pattern}"`, en })
     }
     case 'format':
       return FORMATS[String(p['format'])] ?? { zh: `必须符合格式 "${String(p['format'])}"`, en }

@@ -45,6 +45,14 @@ const DESCRIPTION =
   "drawn is 409; so is creating a prefecture's budget while outcomes of its applications wait in the " +
   'province-wide queue (fund them province-wide first).'
 
+/** The budget a route's address names (a prefecture's, or the province-wide one without). */
+const subjectOf = (params: { year: string; measure: string; prefecture?: string }): BudgetSubject => ({
+  ledger: 'budget',
+  year: Number(params.year),
+  measure: params.measure as MeasureId,
+  prefecture: params.prefecture ?? null,
+})
+
 const budgets: FastifyPluginAsyncTypebox<{ fundingChunk: number }> = async (app, options) => {
   const put = async (
     request: FastifyRequest,
@@ -130,17 +138,7 @@ const budgets: FastifyPluginAsyncTypebox<{ fundingChunk: number }> = async (app,
     },
     async (request) => {
       waitForFunding(request)
-      return put(
-        request,
-        {
-          ledger: 'budget',
-          year: Number(request.params.year),
-          measure: request.params.measure as MeasureId,
-          prefecture: null,
-        },
-        request.body,
-        callerOf(request),
-      )
+      return put(request, subjectOf(request.params), request.body, callerOf(request))
     },
   )
 
@@ -156,17 +154,7 @@ const budgets: FastifyPluginAsyncTypebox<{ fundingChunk: number }> = async (app,
     },
     async (request) => {
       waitForFunding(request)
-      return put(
-        request,
-        {
-          ledger: 'budget',
-          year: Number(request.params.year),
-          measure: request.params.measure as MeasureId,
-          prefecture: request.params.prefecture,
-        },
-        request.body,
-        callerOf(request),
-      )
+      return put(request, subjectOf(request.params), request.body, callerOf(request))
     },
   )
 
@@ -206,13 +194,7 @@ const budgets: FastifyPluginAsyncTypebox<{ fundingChunk: number }> = async (app,
       preValidation: app.requireRole('finance', 'auditor'),
       schema: { ...readSchema("A measure's province-wide budget for a year"), params: BudgetParams },
     },
-    async (request) =>
-      one({
-        ledger: 'budget',
-        year: Number(request.params.year),
-        measure: request.params.measure as MeasureId,
-        prefecture: null,
-      }),
+    async (request) => one(subjectOf(request.params)),
   )
 
   app.get(
@@ -224,13 +206,7 @@ const budgets: FastifyPluginAsyncTypebox<{ fundingChunk: number }> = async (app,
         params: PrefectureBudgetParams,
       },
     },
-    async (request) =>
-      one({
-        ledger: 'budget',
-        year: Number(request.params.year),
-        measure: request.params.measure as MeasureId,
-        prefecture: request.params.prefecture,
-      }),
+    async (request) => one(subjectOf(request.params)),
   )
 
   app.get(
