@@ -10,6 +10,7 @@
 
 import { EngineError } from '../errors.ts'
 import { type Rational, sum } from '../money.ts'
+import { decimalOf } from '../parameters/parameter-set.ts'
 import type { Trace } from '../trace.ts'
 import type { Reason } from '../types.ts'
 import { Computation, duplicateId, type FinanceOptions, NON_EMPTY_ID, parseAmount } from './computation.ts'
@@ -66,7 +67,8 @@ export const fundConcentration = (
   })
 
   const c = new Computation('§18', options)
-  const minimum = c.params.decimal('fundConcentration.minimumKeyShare', options.asOf)
+  const minimumRead = c.params.read('fundConcentration.minimumKeyShare', options.asOf)
+  const minimum = minimumRead.value === null ? null : decimalOf(minimumRead)
   const keyAmounts = parsed.filter((d) => d.key).map((d) => d.amount)
   const otherAmounts = parsed.filter((d) => !d.key).map((d) => d.amount)
   const addition = (xs: Rational[]) => (xs.length ? xs.map((x) => x.toYuan()).join(' + ') : '0')
@@ -101,7 +103,8 @@ export const fundConcentration = (
     clause: '§18' as const,
     asOf: options.asOf,
     totals,
-    minimumShare: minimum === null ? null : minimum.toString(),
+    // As the parameter is written ("0.60"), the value the decision's parametersUsed shows.
+    minimumShare: minimumRead.value === null ? null : String(minimumRead.value),
   }
   if (disbursed.isZero()) {
     c.note({

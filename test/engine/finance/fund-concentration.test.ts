@@ -25,7 +25,7 @@ t.test('just below, at and above 60%', async (t) => {
   t.equal(at.passes, true, '0.6 ≥ 0.6')
   t.same(at.reasons, [])
   t.same(at.totals, { disbursed: '100.00', key: '60.00', other: '40.00', count: 2, keyCount: 1 })
-  t.equal(at.minimumShare, '0.6')
+  t.equal(at.minimumShare, '0.60', 'as the parameter is written')
   t.match(at.trace.conditions, [{ input: '0.6', comparison: '>=', threshold: '0.6', holds: true }])
   t.match(at.trace.parameters, [{ name: 'fundConcentration.minimumKeyShare', value: '0.60' }])
 
