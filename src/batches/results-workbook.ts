@@ -4,7 +4,7 @@
 // sheets — "结果 results (2)", … — each with the header row: a workbook Excel opens whole.
 
 import type { Writable } from 'node:stream'
-import ExcelJS from 'exceljs'
+import { loadExcelJS } from '../reports/exceljs.ts'
 
 /** Excel's rows per sheet, the header row included. */
 export const XLSX_MAX_ROWS = 1_048_576
@@ -23,6 +23,7 @@ export const writeResultsWorkbook = async (
   lines: AsyncIterable<Record<string, unknown>>,
   linesPerSheet = XLSX_MAX_ROWS - 1,
 ): Promise<void> => {
+  const ExcelJS = await loadExcelJS()
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true })
   let sheets = 0
   const nextSheet = () => {

@@ -3,10 +3,10 @@
 // the database summed; nothing here adds or rounds money.
 
 import { stringify } from 'csv-stringify/sync'
-import ExcelJS from 'exceljs'
 import type { GrantGroupColumn, GrantReport } from '../db/reports-repository.ts'
 import { measureTitle } from '../engine/measures/index.ts'
 import { prefecture } from '../engine/prefectures.ts'
+import { loadExcelJS } from './exceljs.ts'
 
 export const CSV_MEDIA_TYPE = 'text/csv; charset=utf-8'
 export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
@@ -88,6 +88,7 @@ export const grantReportXlsx = async (
   groupBy: readonly GrantGroupColumn[],
 ): Promise<Buffer> => {
   const { columns, rows, totals } = table(report, groupBy)
+  const ExcelJS = await loadExcelJS()
   const workbook = new ExcelJS.Workbook()
   workbook.created = new Date(report.snapshotAt)
   const sheet = workbook.addWorksheet('奖补汇总')

@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto'
 import { PassThrough, Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { stringify } from 'csv-stringify'
-import ExcelJS from 'exceljs'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import interestSubsidyExample from '../../examples/interest-subsidy.json' with { type: 'json' }
@@ -39,6 +38,7 @@ import type { Language, Text } from '../i18n/language.ts'
 import { OUTCOME_STATUS_LABELS } from '../i18n/statuses.ts'
 import { callerOf } from '../plugins/auth.ts'
 import { HttpProblem } from '../plugins/problems.ts'
+import { loadExcelJS } from '../reports/exceljs.ts'
 import {
   Batch,
   BatchListQuery,
@@ -431,6 +431,7 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
       },
     },
     async (_request, reply) => {
+      const ExcelJS = await loadExcelJS()
       const workbook = new ExcelJS.Workbook()
       const sheet = workbook.addWorksheet('申请 applications')
       // Every column is text ('@'), the cells typed into it too: otherwise Excel turns 2015-06-01
