@@ -14,8 +14,7 @@
 
 import t from 'tap'
 import type { Application } from '../../src/engine/types.ts'
-import { creditCodeCheckCharacter } from '../../src/engine/validate.ts'
-import { example, swapCase } from '../helpers/fixtures.ts'
+import { numberedCreditCode as creditCode, example, swapCase } from '../helpers/fixtures.ts'
 import { FAULTS, interruptedSubmissions, refusedFor } from './helpers/interrupted-submission.ts'
 
 const TOP3 = 'emerging-top3-tax-reward'
@@ -31,12 +30,6 @@ const PATHS = [
   { path: 'one statement', applicationDate: '2016-04-01' },
   { path: 'one transaction (a budget applies)', applicationDate: '2017-03-01', budgeted: true },
 ]
-
-/** A valid unified social credit code of its own for each enterprise of the test (GB 32100). */
-const creditCode = (n: number) => {
-  const first17 = `9153010${String(n).padStart(10, '0')}`
-  return first17 + creditCodeCheckCharacter(first17)
-}
 
 /**
  * The top-3 example's enterprise (examples/, its 2014 and 2015 taxes) under `code` and ranked `rank`,

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import type { DatabaseHandle } from '../../src/db/database.ts'
 import { createApiKey } from '../../src/db/keys-repository.ts'
 import type { Application } from '../../src/engine/types.ts'
+import { creditCodeCheckCharacter } from '../../src/engine/validate.ts'
 
 export const ENTERPRISE_A = '91530300MA6K5A1B2G'
 export const ENTERPRISE_B = '91530100MA6N2X3P4X'
@@ -76,6 +77,12 @@ export const example = (name: string): Application =>
       application: Application
     }
   ).application
+
+/** A valid unified social credit code of its own for enterprise `n` of a test (GB 32100 check character). */
+export const numberedCreditCode = (n: number) => {
+  const first17 = `9153010${String(n).padStart(10, '0')}`
+  return first17 + creditCodeCheckCharacter(first17)
+}
 
 /** POLICY.md §5's startup tax reward example: its tax days are rewarded once. */
 export const startupTaxReward = example('startup-tech-sme-tax-reward')
