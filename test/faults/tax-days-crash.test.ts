@@ -46,6 +46,18 @@ t.test('tax days cut mid-write are rewarded once, on the retry only', async (t) 
   const rig = await interruptedSubmissions(t, 'ledger_periods', 'new.ledger')
   if (!rig) return
   const { db, submit, interrupted, budget, drawsBudget, verify } = rig
+  /** The rewarded days of the ledger_periods rows `where` picks: [credit code, tax, days], sorted. */
+  const rewardedDays = async (where: string, params: string[]) =>
+    (
+      await db.query<{ credit_code: string; key: string; days: string }>(
+        `select credit_code, key, string_agg(from_date || '..' || to_date, ' ' order by from_date) as days
+         from ledger_periods where ${where} group by credit_code, key`,
+        params,
+      )
+    ).rows
+      // the key's last part is the tax (a startup reward's scope part is the SQL NULL of no project)
+      .map((r) => [r.credit_code, /"([^"]+)"\]$/.exec(r.key)?.[1], r.days])
+      .sort()
   await budget(2017, [MEASURE, STARTUP])
 
   for (const [i, { path, applicationDate, budgeted }] of PATHS.entries()) {
@@ -89,14 +101,10 @@ t.test('tax days cut mid-write are rewarded once, on the retry only', async (t) 
           "another enterprise's project of the same id: its own taxes",
         )
 
-        const days = await db.query<{ credit_code: string; key: string; days: string }>(
-          `select credit_code, key, string_agg(from_date || '..' || to_date, ' ' order by from_date) as days
-           from ledger_periods where key like $1 group by credit_code, key`,
-          [`%${projectId.toUpperCase()}%`],
-        )
+        const days = await rewardedDays('key like $1', [`%${projectId.toUpperCase()}%`])
         const own = EXAMPLE.enterprise.creditCode
         t.same(
-          days.rows.map((r) => [r.credit_code, JSON.parse(r.key).at(-1), r.days]).sort(),
+          days,
           [
             [own, 'ENTERPRISEINCOMETAX', '2015-01-01..2015-12-31'],
             [own, 'VAT', '2015-01-01..2015-12-31 2016-01-01..2016-01-31'],
@@ -152,11 +160,7 @@ t.test('tax days cut mid-write are rewarded once, on the retry only', async (t) 
           "another enterprise's days: its own taxes",
         )
 
-        const days = await db.query<{ credit_code: string; key: string; days: string }>(
-          `select credit_code, key, string_agg(from_date || '..' || to_date, ' ' order by from_date) as days
-           from ledger_periods where credit_code in ($1, $2) group by credit_code, key`,
-          [own, other],
-        )
+        const days = await rewardedDays('credit_code in ($1, $2)', [own, other])
         const rewarded = (code: string, may: boolean) => [
           [code, 'BUSINESSTAX', '2016-01-01..2016-04-30'],
           [code, 'ENTERPRISEINCOMETAX', '2015-03-01..2015-12-31'],
@@ -167,8 +171,7 @@ t.test('tax days cut mid-write are rewarded once, on the retry only', async (t) 
           ],
         ]
         t.same(
-          // the key's last part is the tax (its scope part is the SQL NULL of no project)
-          days.rows.map((r) => [r.credit_code, /"([^"]+)"\]$/.exec(r.key)?.[1], r.days]).sort(),
+          days,
           [...rewarded(own, true), ...rewarded(other, false)].sort(),
           'each day of each tax rewarded once, under its enterprise',
         )
