@@ -71,13 +71,19 @@ const buildBundle = async (name) => {
 }
 
 export const resolve = async (specifier, context, nextResolve) => {
+  const resolved = await nextResolve(specifier, context)
   const name = specifier.split('/')[0]
-  if (BUNDLED.has(name)) {
+  // Only the top-level copy is bundled: an importer with a copy of its own (a nested node_modules,
+  // another version) keeps it.
+  if (
+    BUNDLED.has(name) &&
+    resolved.url.startsWith(pathToFileURL(join(ROOT, 'node_modules', name)).href + '/')
+  ) {
     const subpath = specifier === name ? '.' : `.${specifier.slice(name.length)}`
     const url = (await bundleOf(name)).get(subpath)
     if (url) return { url, format: 'module', shortCircuit: true }
   }
-  return nextResolve(specifier, context)
+  return resolved
 }
 
 export const load = async (url, context, nextLoad) => {
