@@ -10,6 +10,7 @@ import {
   RATIO_PATTERN,
 } from '../schemas/application.ts'
 import { ENTITY_FILTER_PATTERN, FROM_SEQ_PATTERN, PAGE_SIZE_PATTERN, SEQ_PATTERN } from '../schemas/audit.ts'
+import { BUDGET_AMOUNT_PATTERN } from '../schemas/budgets.ts'
 import {
   CURSOR_PATTERN,
   HEADER_VALUE_PATTERN,
@@ -18,9 +19,11 @@ import {
   LIST_LIMIT_PATTERN,
   PARAMETER_NAME_PATTERN,
   PROBLEM_TYPE_PATTERN,
+  SHA256_PATTERN,
   SIGNED_DECIMAL_PATTERN,
   TEXT_PATTERN,
   TEXT_RULE,
+  YEAR_PATTERN,
 } from '../schemas/common.ts'
 import {
   GROUP_BY_PATTERN,
@@ -111,13 +114,12 @@ const PATTERN_RULES: Record<string, Text> = {
     zh: '必须是 GB/T 4754-2017 行业代码：可选的大写门类字母，后接 2 至 4 位数字（如 "C3311"）',
     en: 'must be a GB/T 4754-2017 industry code: an optional capital section letter, then 2 to 4 digits (e.g. "C3311")',
   },
-  '^\\d{1,15}\\.\\d{2}$': {
+  [BUDGET_AMOUNT_PATTERN]: {
     zh: '必须是以元为单位、恰好两位小数的金额，如 "50000000.00"',
     en: 'must be an amount in yuan with exactly two decimals, e.g. "50000000.00"',
   },
-  '^(19|2\\d)\\d{2}$': { zh: '必须是 1900 至 2999 年之间的年份', en: 'must be a year from 1900 to 2999' },
-  '^(19|2[0-9])[0-9]{2}$': { zh: '必须是 1900 至 2999 年之间的年份', en: 'must be a year from 1900 to 2999' },
-  '^[0-9a-f]{64}$': {
+  [YEAR_PATTERN]: { zh: '必须是 1900 至 2999 年之间的年份', en: 'must be a year from 1900 to 2999' },
+  [SHA256_PATTERN]: {
     zh: '必须是 64 位小写十六进制的 SHA-256 哈希',
     en: 'must be a SHA-256 hash in 64 lower-case hexadecimal digits',
   },

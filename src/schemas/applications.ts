@@ -3,12 +3,19 @@
 import { Type } from 'typebox'
 import { PREFECTURE_SPELLINGS } from '../engine/prefectures.ts'
 import { Application, CREDIT_CODE_PATTERN, History, Id, IsoDate } from './application.ts'
-import { CURSOR_PATTERN, HEADER_VALUE_PATTERN, LIST_LIMIT_PATTERN, PlainText } from './common.ts'
+import {
+  CURSOR_PATTERN,
+  HEADER_VALUE_PATTERN,
+  LIST_LIMIT_PATTERN,
+  PlainText,
+  SHA256_PATTERN,
+  YEAR_PATTERN,
+} from './common.ts'
 import { LedgerHistory, MeasureId, OUTCOME_STATUSES, OutcomeStatus } from './evaluation.ts'
 import { EvaluationAnswer } from './explain.ts'
 
 const Uuid = (description: string) => Type.String({ format: 'uuid', description })
-const Sha256 = (description: string) => Type.String({ pattern: '^[0-9a-f]{64}$', description })
+const Sha256 = (description: string) => Type.String({ pattern: SHA256_PATTERN, description })
 const Timestamp = (description: string) => Type.String({ format: 'date-time', description })
 
 export const Decision = Type.Object(
@@ -27,7 +34,7 @@ export const Decision = Type.Object(
       description: 'Why the correction was made.',
     }),
     decisionHash: Type.String({
-      pattern: '^[0-9a-f]{64}$',
+      pattern: SHA256_PATTERN,
       description: 'SHA-256 of the decision’s canonical JSON (RFC 8785), as recorded in the audit trail.',
     }),
     history: Type.Union([LedgerHistory, History], {
@@ -155,7 +162,7 @@ export const ApplicationQuery = Type.Object(
     ),
     year: Type.Optional(
       Type.String({
-        pattern: '^(19|2[0-9])[0-9]{2}$',
+        pattern: YEAR_PATTERN,
         description: 'Year of the application date, e.g. "2015".',
       }),
     ),

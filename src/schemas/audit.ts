@@ -3,7 +3,7 @@
 // number is a 400 naming the parameter.
 
 import { type Static, Type } from 'typebox'
-import { PlainText } from './common.ts'
+import { PlainText, SHA256_PATTERN } from './common.ts'
 
 /** An entry's seq (a cursor of the log). */
 export const SEQ_PATTERN = '^[0-9]{1,15}$'
@@ -11,12 +11,11 @@ export const SEQ_PATTERN = '^[0-9]{1,15}$'
 export const FROM_SEQ_PATTERN = '^[1-9][0-9]{0,14}$'
 /** Entries per page: 1 to 500 (MAX_PAGE_SIZE, src/db/audit-repository.ts). */
 export const PAGE_SIZE_PATTERN = '^([1-9][0-9]?|[1-4][0-9]{2}|500)$'
-const HASH_PATTERN = '^[0-9a-f]{64}$'
 /** An entity type, or type:id. */
 export const ENTITY_FILTER_PATTERN = '^[a-z][a-z0-9-]*(:[^\\s\\u0000\\ud800-\\udfff]+)?$'
 
 const SeqParameter = (description: string) => Type.String({ pattern: SEQ_PATTERN, description })
-const Hash = (description: string) => Type.String({ pattern: HASH_PATTERN, description })
+const Hash = (description: string) => Type.String({ pattern: SHA256_PATTERN, description })
 
 export const AuditEntry = Type.Object(
   {
@@ -243,7 +242,7 @@ export const AuditVerification = Type.Object(
           current: Type.Union([PlainCheckpoint, Type.Null()], {
             description: 'When consistent and valid: the checkpoint of the log now (up to to_seq).',
           }),
-          consistency_proof: Type.Union([Type.Array(Type.String({ pattern: HASH_PATTERN })), Type.Null()], {
+          consistency_proof: Type.Union([Type.Array(Type.String({ pattern: SHA256_PATTERN })), Type.Null()], {
             description:
               'RFC 6962 §2.1.2 consistency proof from the given checkpoint to `current`, checkable ' +
               'without this service (RFC 9162 §2.1.4.2).',

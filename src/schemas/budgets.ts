@@ -3,12 +3,10 @@
 import { Type } from 'typebox'
 import { BUDGETED_MEASURES } from '../engine/budgets.ts'
 import { PREFECTURE_SPELLINGS } from '../engine/prefectures.ts'
-import { PlainText } from './common.ts'
+import { PlainText, YEAR_PATTERN } from './common.ts'
 
-/** A budget year in a path or query: four digits, 1900 to 2999 (as request dates are). */
-const YEAR_PATTERN = '^(19|2\\d)\\d{2}$'
 /** An amount the bureau sets: yuan with exactly two decimals, never negative. */
-const BUDGET_AMOUNT_PATTERN = '^\\d{1,15}\\.\\d{2}$'
+export const BUDGET_AMOUNT_PATTERN = '^\\d{1,15}\\.\\d{2}$'
 
 const Yuan = (description: string) => Type.String({ description: `${description}, yuan with two decimals.` })
 

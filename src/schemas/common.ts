@@ -45,6 +45,12 @@ export const PARAMETER_NAME_PATTERN = '^[A-Za-z][\\w.-]{0,99}$'
 /** A decimal string that may be negative (an indicator's value: a growth rate may fall). */
 export const SIGNED_DECIMAL_PATTERN = '^-?\\d{1,15}(\\.\\d{1,12})?$'
 
+/** A year in a path or query: four digits, 1900 to 2999 (as request dates are). */
+export const YEAR_PATTERN = '^(19|2\\d)\\d{2}$'
+
+/** A SHA-256 hash: 64 lower-case hexadecimal digits. */
+export const SHA256_PATTERN = '^[0-9a-f]{64}$'
+
 /** A problem type's name, as in /problems/<name>. */
 export const PROBLEM_TYPE_PATTERN = '^[a-z][a-z0-9-]{0,63}$'
 

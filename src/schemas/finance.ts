@@ -6,7 +6,7 @@
 import { Type } from 'typebox'
 import { KEY_DESIGNATIONS } from '../engine/finance/stored-disbursements.ts'
 import { Id, IsoDate, Money, Year } from './application.ts'
-import { CalendarDate, PARAMETER_NAME_PATTERN, TEXT_PATTERN } from './common.ts'
+import { CalendarDate, PARAMETER_NAME_PATTERN, TEXT_PATTERN, YEAR_PATTERN } from './common.ts'
 import { ParameterOverride, Reason, Trace } from './evaluation.ts'
 
 const Overrides = Type.Optional(
@@ -279,7 +279,7 @@ export const FundConcentrationResult = Type.Object(
 export const StoredFundConcentrationQuery = Type.Object(
   {
     year: Type.String({
-      pattern: '^(19|2[0-9])[0-9]{2}$',
+      pattern: YEAR_PATTERN,
       description: 'Year of the application dates whose paid outcomes are the disbursements, e.g. "2015".',
     }),
     asOf: Type.Optional(IsoDate('The date the parameters are read at; default the year’s 31 December.')),
