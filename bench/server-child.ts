@@ -11,6 +11,9 @@ import type { ServerMessage } from './server.ts'
 
 const ROOT = join(import.meta.dirname, '..')
 
+/** BENCH_SERVER_NODE_ARGS: more node flags for the server (space-separated), e.g. --trace-gc */
+const EXTRA_NODE_ARGS = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean)
+
 export interface Server {
   url: string
   pid: number
@@ -34,7 +37,7 @@ export const startServer = (options: ServerOptions): Promise<Server> =>
     const child = fork(options.entry ?? join(ROOT, 'bench', 'server.ts'), [], {
       cwd: ROOT,
       // as `npm start` runs the service: its node flags (test/helpers/start-command.ts)
-      execArgv: [...START_NODE_ARGS, ...(options.nodeArgs ?? [])],
+      execArgv: [...START_NODE_ARGS, ...(options.nodeArgs ?? []), ...EXTRA_NODE_ARGS],
       env: {
         ...process.env,
         BENCH_DATABASE_URL: options.databaseUrl ?? '',

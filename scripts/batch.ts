@@ -1,4 +1,5 @@
-// `npm run batch -- file.csv --mode dry-run`: uploads a batch (CSV, or JSON Lines for .jsonl/.ndjson),
+// `npm run batch -- file.csv --mode dry-run`: uploads a batch (CSV; an XLSX workbook for .xlsx; JSON
+// Lines for .jsonl/.ndjson),
 // shows a progress bar until it is done, and prints the summary. The API and key come from flags or
 // the environment: --url (INCENTIVES_URL, default http://127.0.0.1:3000), --key (INCENTIVES_API_KEY,
 // a finance key). --results out.csv|out.jsonl|out.xlsx also saves the results. Exit code 0 when the
@@ -11,7 +12,7 @@ import { pipeline } from 'node:stream/promises'
 import { parseArgs } from 'node:util'
 
 const USAGE =
-  'usage: npm run batch -- file.csv [--mode dry-run|submit] [--url URL] [--key KEY] [--results out.csv|out.jsonl|out.xlsx]\n' +
+  'usage: npm run batch -- file.csv|file.xlsx|file.jsonl [--mode dry-run|submit] [--url URL] [--key KEY] [--results out.csv|out.jsonl|out.xlsx]\n' +
   '  --url   the API (INCENTIVES_URL; default http://127.0.0.1:3000)\n' +
   '  --key   a finance API key (INCENTIVES_API_KEY)'
 
@@ -52,7 +53,11 @@ const key =
   process.env['INCENTIVES_API_KEY'] ??
   fail('a finance API key is needed: --key or INCENTIVES_API_KEY')
 const auth = { authorization: `Bearer ${key}` }
-const type = /\.(jsonl|ndjson)$/i.test(file) ? 'application/jsonl' : 'text/csv'
+const type = /\.(jsonl|ndjson)$/i.test(file)
+  ? 'application/jsonl'
+  : /\.xlsx$/i.test(file)
+    ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+    : 'text/csv'
 
 const size = (await stat(file).catch(() => fail(`cannot read ${file}`))).size
 process.stderr.write(`uploading ${file} (${size} bytes, ${mode})…\n`)

@@ -5,15 +5,23 @@
 // the file. The bytes are hashed as they pass (the batch's identity) and counted against the limit.
 
 import { createHash } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { pipeline, Transform, type TransformCallback } from 'node:stream'
+import { pipeline as pipelineAsync } from 'node:stream/promises'
 import { Ajv, type ErrorObject } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import { CsvError, parse } from 'csv-parse'
+import type { BatchFormat } from '../db/batches-repository.ts'
 import { normalisePrefecture } from '../engine/prefectures.ts'
 import type { Text } from '../i18n/language.ts'
 import { fieldErrorText } from '../i18n/validation-messages.ts'
 import { Application } from '../schemas/application.ts'
 import { type Column, cellValue, columnAt, columnOf } from './columns.ts'
+import { worksheetRows, XlsxError, XlsxTooLargeError } from './xlsx-rows.ts'
+import { ZipError } from './zip-file.ts'
 
 /** Why one row cannot be decided: its row number (1 = the first data row), column and pointer. */
 export interface RowError {
@@ -109,6 +117,13 @@ export const MAX_ROW_ERRORS = 20
  */
 export const MAX_ROW_CHARS = 1 << 20
 
+/**
+ * How far an XLSX upload may inflate, as a multiple of BATCH_MAX_BYTES: the XML of a worksheet is
+ * typically 5–10 times its compressed size; past this a file is refused (413) instead of parsed for
+ * minutes (a ZIP of a few KB can inflate to gigabytes).
+ */
+export const XLSX_INFLATION_LIMIT = 20
+
 const errorsOf = (
   row: number,
   errors: readonly ErrorObject[],
@@ -178,8 +193,8 @@ const notUtf8 = (head: Buffer | null) =>
   head !== null &&
   WORKBOOK_SIGNATURES.some((signature) => head.subarray(0, signature.length).equals(signature))
     ? {
-        zh: '文件是 Excel 工作簿（XLSX/XLS），不是 CSV：请在 Excel 中“另存为”“CSV UTF-8（逗号分隔）”后上传，或改用 JSON Lines。未保存任何内容。',
-        en: 'The file is an Excel workbook (XLSX/XLS), not CSV: in Excel, "Save As" "CSV UTF-8 (Comma delimited)" and upload that, or send JSON Lines. Nothing was stored.',
+        zh: '文件是 Excel 工作簿（XLSX/XLS），不是 CSV：XLSX 工作簿请以 application/vnd.openxmlformats-officedocument.spreadsheetml.sheet 发送（npm run batch 按 .xlsx 扩展名自动选择）；XLS 请在 Excel 中另存为 XLSX 或“CSV UTF-8（逗号分隔）”。未保存任何内容。',
+        en: 'The file is an Excel workbook (XLSX/XLS), not CSV: send an XLSX workbook as application/vnd.openxmlformats-officedocument.spreadsheetml.sheet (npm run batch does so for a .xlsx file); save an XLS from Excel as XLSX or "CSV UTF-8 (Comma delimited)". Nothing was stored.',
       }
     : {
         zh: '文件不是 UTF-8 文本（例如以 GBK/ANSI 另存的 CSV）：请以“CSV UTF-8（逗号分隔）”另存后上传。未保存任何内容。',
@@ -276,8 +291,62 @@ const validated = (row: number, facts: unknown, header: (c: Column) => string | 
   return { row, facts, errors: null }
 }
 
+/**
+ * A table's records (CSV, or a worksheet's rows) as rows: the first names the columns (English path
+ * or Chinese name, each fact once), every later one is a row handed to `push`. Returns each column's
+ * header as the file wrote it, by path.
+ */
+const readRecords = async (
+  records: AsyncIterable<string[]>,
+  push: (parsed: ParsedRow) => Promise<void>,
+  options: { cellsAfterLastOptional: boolean },
+): Promise<Record<string, string>> => {
+  let headers: { header: string; column: Column }[] | null = null
+  let columnNames: Record<string, string> = {}
+  let n = 0
+  for await (const record of records) {
+    if (!headers) {
+      headers = record.map((header, i) => {
+        const column = columnOf(header)
+        if (!column)
+          throw new BatchFileError(422, '/problems/batch-unknown-column', {
+            zh: `表头第 ${i + 1} 列 ${JSON.stringify(header)} 不是模板中的列（GET /v1/batches/template.csv）。`,
+            en: `Column ${i + 1} of the header row, ${JSON.stringify(header)}, is not a column of the template (GET /v1/batches/template.csv).`,
+          })
+        return { header: header.replace(/^\uFEFF/, '').trim(), column }
+      })
+      // Two columns of one fact (a path and its Chinese name, or a column twice): which would
+      // win is not the file's to leave unsaid.
+      const seen = new Map<string, string>()
+      for (const { header, column } of headers) {
+        const other = seen.get(column.path)
+        if (other !== undefined)
+          throw new BatchFileError(422, '/problems/batch-duplicate-column', {
+            zh: `表头两次指向事实 ${column.path}：${JSON.stringify(other)} 与 ${JSON.stringify(header)}。`,
+            en: `The header row names the fact ${column.path} twice: ${JSON.stringify(other)} and ${JSON.stringify(header)}.`,
+          })
+        seen.set(column.path, header)
+      }
+      columnNames = Object.fromEntries(seen)
+      continue
+    }
+    n += 1
+    const cells =
+      options.cellsAfterLastOptional && record.length < headers.length
+        ? [...record, ...Array<string>(headers.length - record.length).fill('')]
+        : record
+    await push(fromCsv(n, headers, cells, columnNames))
+  }
+  if (!headers)
+    throw new BatchFileError(422, '/problems/batch-empty', {
+      zh: '文件为空：需要表头行。',
+      en: 'The file is empty: a header row is required.',
+    })
+  return columnNames
+}
+
 export interface ReadOptions {
-  format: 'csv' | 'jsonl'
+  format: BatchFormat
   maxBytes: number
   maxRows: number
   /** rows handed on at a time */
@@ -296,6 +365,10 @@ export interface ReadResult {
 
 /** Reads the whole upload, slice by slice; returns the row count, the SHA-256 of the bytes, the headers. */
 export const readBatch = async (body: NodeJS.ReadableStream, options: ReadOptions): Promise<ReadResult> => {
+  // An XLSX upload is spooled to a file of its own (its parts are read by offset, the shared strings
+  // before the worksheet: src/batches/xlsx-rows.ts), removed whatever happens. The directory is made
+  // before the bytes flow: the meter's 413 must find the pipeline that handles it.
+  const spool = options.format === 'xlsx' ? await mkdtemp(join(tmpdir(), 'batch-upload-')) : null
   const metered = new Metered(options.maxBytes)
   body.on('error', (e) => metered.destroy(e))
   body.pipe(metered)
@@ -332,42 +405,19 @@ export const readBatch = async (body: NodeJS.ReadableStream, options: ReadOption
         }),
         () => {},
       )
-      let headers: { header: string; column: Column }[] | null = null
-      let n = 0
-      for await (const record of parser as AsyncIterable<string[]>) {
-        if (!headers) {
-          headers = record.map((header, i) => {
-            const column = columnOf(header)
-            if (!column)
-              throw new BatchFileError(422, '/problems/batch-unknown-column', {
-                zh: `表头第 ${i + 1} 列 ${JSON.stringify(header)} 不是模板中的列（GET /v1/batches/template.csv）。`,
-                en: `Column ${i + 1} of the header row, ${JSON.stringify(header)}, is not a column of the template (GET /v1/batches/template.csv).`,
-              })
-            return { header: header.replace(/^\uFEFF/, '').trim(), column }
-          })
-          // Two columns of one fact (a path and its Chinese name, or a column twice): which would
-          // win is not the file's to leave unsaid.
-          const seen = new Map<string, string>()
-          for (const { header, column } of headers) {
-            const other = seen.get(column.path)
-            if (other !== undefined)
-              throw new BatchFileError(422, '/problems/batch-duplicate-column', {
-                zh: `表头两次指向事实 ${column.path}：${JSON.stringify(other)} 与 ${JSON.stringify(header)}。`,
-                en: `The header row names the fact ${column.path} twice: ${JSON.stringify(other)} and ${JSON.stringify(header)}.`,
-              })
-            seen.set(column.path, header)
-          }
-          columnNames = Object.fromEntries(seen)
-          continue
-        }
-        n += 1
-        await push(fromCsv(n, headers, record, columnNames!))
-      }
-      if (!headers)
-        throw new BatchFileError(422, '/problems/batch-empty', {
-          zh: '文件为空：需要表头行。',
-          en: 'The file is empty: a header row is required.',
-        })
+      columnNames = await readRecords(parser as AsyncIterable<string[]>, push, {
+        cellsAfterLastOptional: false,
+      })
+    } else if (spool !== null) {
+      const path = join(spool, 'upload.xlsx')
+      await pipelineAsync(metered, createWriteStream(path))
+      const rows = worksheetRows(path, {
+        maxInflatedBytes: options.maxBytes * XLSX_INFLATION_LIMIT,
+        maxSharedStringChars: options.maxBytes,
+        maxRowChars: MAX_ROW_CHARS,
+      })
+      // A worksheet leaves out the empty cells after a row's last value: they are empty, not missing.
+      columnNames = await readRecords(rows, push, { cellsAfterLastOptional: true })
     } else {
       let n = 0
       const line = async (text: string) => {
@@ -427,10 +477,22 @@ export const readBatch = async (body: NodeJS.ReadableStream, options: ReadOption
   } catch (error) {
     metered.destroy()
     if (error instanceof BatchFileError) throw error
+    if (error instanceof XlsxTooLargeError)
+      throw new BatchFileError(413, '/problems/batch-too-large', {
+        zh: `工作簿过大：${error.text.zh}（限额随 BATCH_MAX_BYTES 而定）。未保存任何内容。`,
+        en: `The workbook is too large: ${error.text.en} (the limits follow BATCH_MAX_BYTES). Nothing was stored.`,
+      })
+    if (error instanceof XlsxError || error instanceof ZipError)
+      throw new BatchFileError(422, '/problems/batch-not-xlsx', {
+        zh: `文件不是可读取的 XLSX 工作簿：${error.text.zh}。未保存任何内容。`,
+        en: `The file is not a readable XLSX workbook: ${error.text.en}. Nothing was stored.`,
+      })
     // Every csv-parse error is a CsvError (INVALID_OPENING_QUOTE has no CSV_ prefix in its code).
     if (error instanceof CsvError)
       throw new BatchFileError(422, '/problems/batch-not-csv', csvErrorText(error))
     throw error
+  } finally {
+    if (spool !== null) await rm(spool, { recursive: true, force: true })
   }
   if (rows === 0)
     throw new BatchFileError(422, '/problems/batch-empty', {

@@ -8,7 +8,7 @@ import { MEASURE_IDS } from '../engine/record-codes.ts'
 import type { Executor } from './executor.ts'
 
 export type BatchMode = 'dry-run' | 'submit'
-export type BatchFormat = 'csv' | 'jsonl'
+export type BatchFormat = 'csv' | 'jsonl' | 'xlsx'
 export type BatchStatus = 'receiving' | 'queued' | 'running' | 'done' | 'failed' | 'cancelled'
 
 export interface BatchRow {

@@ -219,7 +219,7 @@ export interface BatchesTable {
   id: string
   seq: IdentitySeq
   mode: 'dry-run' | 'submit'
-  format: 'csv' | 'jsonl'
+  format: 'csv' | 'jsonl' | 'xlsx'
   content_hash: string | null
   status: ColumnType<BatchStatusColumn, BatchStatusColumn | undefined, BatchStatusColumn>
   total_rows: ColumnType<number, number | undefined, number>

@@ -168,8 +168,8 @@ export const PROBLEM_TYPE_LIST: readonly ProblemType[] = [
     status: 422,
     title: { zh: '不是 UTF-8 文本', en: 'Not UTF-8 text' },
     explanation: {
-      zh: '文件含有不是 UTF-8 编码的字节（例如以 GBK 另存的 CSV，或压缩文件）。未保存任何内容。请以“CSV UTF-8”另存后上传。',
-      en: 'The file holds bytes that are not UTF-8 (e.g. a CSV saved as GBK, or a compressed file). Nothing was kept. Save it as "CSV UTF-8" and upload it again.',
+      zh: '以 CSV 或 JSON Lines 上传的文件含有不是 UTF-8 编码的字节（例如以 GBK 另存的 CSV，或以 text/csv 发送的工作簿）。未保存任何内容。请以“CSV UTF-8”另存后上传；XLSX 工作簿请以其媒体类型发送。',
+      en: 'The file sent as CSV or JSON Lines holds bytes that are not UTF-8 (e.g. a CSV saved as GBK, or a workbook sent as text/csv). Nothing was kept. Save it as "CSV UTF-8" and upload it again; send an XLSX workbook with its media type.',
     },
   },
   {
@@ -188,6 +188,15 @@ export const PROBLEM_TYPE_LIST: readonly ProblemType[] = [
     explanation: {
       zh: '文件无法按 CSV（UTF-8、逗号分隔、带表头）解析，消息说明出错的位置。未保存任何内容。',
       en: 'The file cannot be parsed as CSV (UTF-8, comma-separated, with a header row); the message says where. Nothing was kept.',
+    },
+  },
+  {
+    slug: 'batch-not-xlsx',
+    status: 422,
+    title: { zh: '不是可读取的 XLSX 工作簿', en: 'Not a readable XLSX workbook' },
+    explanation: {
+      zh: '以 XLSX 类型上传的文件无法作为 XLSX 工作簿读取（不是 ZIP 文件、文件不完整、设有打开密码，或部件不是格式正确的 XML），消息说明原因。未保存任何内容。请在 Excel 中另存为“Excel 工作簿（*.xlsx）”或“CSV UTF-8”后重新上传。',
+      en: 'The file sent as XLSX cannot be read as an XLSX workbook (not a ZIP file, cut short, protected by a password to open it, or a part that is not well-formed XML); the message says which. Nothing was kept. Save it from Excel as "Excel Workbook (*.xlsx)" or "CSV UTF-8" and upload it again.',
     },
   },
   {

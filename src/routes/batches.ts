@@ -259,6 +259,7 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
     done(null, '')
   }
   app.addContentTypeParser(CSV_TYPE, passThrough)
+  app.addContentTypeParser(XLSX_TYPE, passThrough)
   for (const type of JSONL_TYPES) app.addContentTypeParser(type, passThrough)
 
   app.post(
@@ -267,12 +268,15 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
       preValidation: app.requireRole('finance'),
       schema: {
         tags: ['batches'],
-        summary: 'Upload a batch of applications (CSV or JSON Lines), dry-run or submit',
+        summary: 'Upload a batch of applications (CSV, XLSX or JSON Lines), dry-run or submit',
         description:
           `The body is CSV (\`text/csv\`, UTF-8, a header row naming columns as in GET /v1/batches/template.csv, ` +
           'English dotted paths such as `project.investment` or their Chinese names such as `投资额`; list-valued ' +
           'facts — tax records, R&D platforms, research events, standards, talents — are one column holding the ' +
-          'list as JSON; an empty cell omits the fact; booleans true/false or 是/否) or JSON Lines ' +
+          'list as JSON; an empty cell omits the fact; booleans true/false or 是/否), an XLSX workbook ' +
+          `(\`${XLSX_TYPE}\`: GET /v1/batches/template.xlsx filled in; its first worksheet is read as that sheet ` +
+          'saved as CSV would be — cells as text, numbers as the decimal Excel shows (15 significant digits), ' +
+          'cells formatted as dates as YYYY-MM-DD) or JSON Lines ' +
           '(`application/jsonl`, one application per line, as the body of POST /v1/applications). ' +
           `Up to ${DEFAULT_BATCH_LIMITS.maxRows} rows and ${DEFAULT_BATCH_LIMITS.maxBytes} bytes by default ` +
           '(BATCH_MAX_ROWS, BATCH_MAX_BYTES): more bytes is 413, more rows 422. The upload is streamed and ' +
@@ -287,12 +291,16 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
         security: [{ apiKey: [] }],
         querystring: BatchUploadQuery,
         body: {
-          content: Object.fromEntries(
-            [CSV_TYPE, ...JSONL_TYPES].map((type) => [
+          content: Object.fromEntries([
+            ...[CSV_TYPE, ...JSONL_TYPES].map((type) => [
               type,
               { schema: { type: 'string', description: 'The file: CSV or JSON Lines (see above).' } },
             ]),
-          ),
+            [
+              XLSX_TYPE,
+              { schema: { type: 'string', format: 'binary', description: 'The workbook (see above).' } },
+            ],
+          ]),
         } as never,
         response: { 200: Batch, 202: Batch, ...problemResponses(400, 401, 403, 413, 415, 422, 503) },
       },
@@ -302,13 +310,12 @@ const batches: FastifyPluginAsyncTypebox<{ limits?: Partial<BatchLimits> }> = as
       const body = uploads.get(request)
       if (!body)
         throw problem(415, 'about:blank', {
-          zh: '请以 text/csv 或 application/jsonl 发送文件。',
-          en: 'Send the file as text/csv or application/jsonl.',
+          zh: `请以 text/csv、${XLSX_TYPE}（XLSX 工作簿）或 application/jsonl 发送文件。`,
+          en: `Send the file as text/csv, ${XLSX_TYPE} (an XLSX workbook) or application/jsonl.`,
         })
       // media types are case-insensitive (RFC 9110 §8.3.1): Text/CSV is CSV
-      const format = (request.headers['content-type'] ?? '').toLowerCase().startsWith(CSV_TYPE)
-        ? 'csv'
-        : 'jsonl'
+      const type = (request.headers['content-type'] ?? '').toLowerCase()
+      const format = type.startsWith(CSV_TYPE) ? 'csv' : type.startsWith(XLSX_TYPE) ? 'xlsx' : 'jsonl'
       const db = app.database.db
       const id = randomUUID()
       await createBatch(db, {

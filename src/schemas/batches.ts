@@ -35,7 +35,9 @@ export const Batch = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
     mode: BatchMode,
-    format: Type.Enum(['csv', 'jsonl'] as const),
+    format: Type.Enum(['csv', 'jsonl', 'xlsx'] as const, {
+      description: 'How the file was uploaded: CSV, JSON Lines, or an XLSX workbook (its first worksheet).',
+    }),
     status: Type.Enum(['receiving', 'queued', 'running', 'done', 'failed', 'cancelled'] as const, {
       description:
         '`receiving` (the upload is streaming in), `queued`, `running`, `done`; `failed` (`error` says why and ' +

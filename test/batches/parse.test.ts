@@ -5,6 +5,9 @@
 // naming one fact twice are refused as files (422, nothing kept); a row cut short or too long, and a
 // row of countless errors, are row errors of bounded size.
 
+import { createHash } from 'node:crypto'
+import { readdir } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { Readable } from 'node:stream'
 import ExcelJS from 'exceljs'
 import t from 'tap'
@@ -15,7 +18,9 @@ import {
   type ParsedRow,
   readBatch,
 } from '../../src/batches/parse.ts'
+import type { BatchFormat } from '../../src/db/batches-repository.ts'
 import { deepProcessing } from '../helpers/fixtures.ts'
+import { zipOf } from '../helpers/zip.ts'
 
 /** The bytes as a stream of chunks of `size` bytes (the last one shorter). */
 const chunked = (bytes: Buffer, size: number) =>
@@ -25,11 +30,11 @@ const chunked = (bytes: Buffer, size: number) =>
     ),
   )
 
-const read = async (format: 'csv' | 'jsonl', bytes: Buffer, size = 64 * 1024) => {
+const read = async (format: BatchFormat, bytes: Buffer, size = 64 * 1024, maxBytes = 10 * 1024 * 1024) => {
   const rows: ParsedRow[] = []
   const result = await readBatch(chunked(bytes, size), {
     format,
-    maxBytes: 10 * 1024 * 1024,
+    maxBytes,
     maxRows: 1000,
     sliceRows: 7,
     onSlice: async (slice) => {
@@ -39,9 +44,9 @@ const read = async (format: 'csv' | 'jsonl', bytes: Buffer, size = 64 * 1024) =>
   return { ...result, rows }
 }
 
-const refusal = async (format: 'csv' | 'jsonl', bytes: Buffer) => {
+const refusal = async (format: BatchFormat, bytes: Buffer, maxBytes?: number) => {
   try {
-    await read(format, bytes)
+    await read(format, bytes, 64 * 1024, maxBytes)
   } catch (error) {
     if (error instanceof BatchFileError)
       return { status: error.status, type: error.type, message: error.message, zh: error.text.zh }
@@ -244,3 +249,114 @@ t.test('a prefecture by its code or Chinese name is read as its pinyin id', asyn
     'a name of no prefecture stays an error',
   )
 })
+
+t.test(
+  'XLSX: the first worksheet read as the same sheet saved as CSV, wherever the chunks fall',
+  async (t) => {
+    const header = [
+      '申请日期',
+      'enterprise.creditCode',
+      '企业名称',
+      'project.id',
+      'project.name',
+      '建设性质',
+      'project.industryCode',
+      'project.policyClass',
+      'project.meetsAccessConditions',
+      'project.prefecture',
+      'project.inCentralYunnanZone',
+      '投资额',
+      'project.deepProcessing',
+    ]
+    const cells = (i: number) => [
+      '2015-06-01',
+      '91530300MA6K5A1B2G',
+      '曲'.repeat(500),
+      `xlsx-${i}`,
+      '铜箔',
+      '新建',
+      'C3261',
+      'encouraged',
+      'true',
+      '曲靖',
+      '是',
+      '120000000.00',
+      'true',
+    ]
+    const csv = Buffer.from(`${[header, cells(1), cells(2), cells(3)].map((r) => r.join(',')).join('\n')}\n`)
+    const fromCsv = await read('csv', csv)
+    t.same(
+      fromCsv.rows.map((r) => r.errors),
+      [null, null, null],
+    )
+
+    // As a clerk fills the template: text cells; row 2 typed into cells Excel made a date, a number
+    // and a boolean (the template's cells are text, but a pasted cell keeps its own format).
+    const workbook = new ExcelJS.Workbook()
+    const sheet = workbook.addWorksheet('申请 applications')
+    workbook.addWorksheet('列说明 columns').addRow(['not', 'read'])
+    sheet.addRow(header)
+    sheet.addRow(cells(1))
+    const typed = sheet.addRow(cells(2))
+    typed.getCell(1).value = new Date(Date.UTC(2015, 5, 1))
+    typed.getCell(1).numFmt = 'yyyy-mm-dd'
+    typed.getCell(9).value = true
+    typed.getCell(12).value = 120000000
+    sheet.addRow([])
+    sheet.addRow(cells(3))
+    const xlsx = Buffer.from(await workbook.xlsx.writeBuffer())
+    const before = (await readdir(tmpdir())).filter((n) => n.startsWith('batch-upload-')).length
+    for (const size of [7, 64 * 1024]) {
+      const fromXlsx = await read('xlsx', xlsx, size)
+      t.equal(fromXlsx.contentHash, createHash('sha256').update(xlsx).digest('hex'), 'the hash of the bytes')
+      t.equal(fromXlsx.bytes, xlsx.length)
+      t.same(
+        fromXlsx.rows.map((r) => r.errors),
+        [null, null, null],
+        `chunks of ${size} bytes: no row error`,
+      )
+      t.same(fromXlsx.rows[0]!.facts, fromCsv.rows[0]!.facts, 'a row of text cells: the CSV row')
+      t.same(fromXlsx.rows[2]!.facts, fromCsv.rows[2]!.facts, 'after an empty row, the next row is row 3')
+      t.same(
+        fromXlsx.rows[1]!.facts,
+        {
+          ...(fromCsv.rows[1]!.facts as object),
+          project: { ...(fromCsv.rows[1]!.facts as { project: object }).project, investment: '120000000' },
+        },
+        'the date, boolean and number cells: the date and boolean as written in text, the number as Excel shows it',
+      )
+      t.same(fromXlsx.columnNames, fromCsv.columnNames, 'the headers as the file wrote them')
+    }
+    t.equal(
+      (await readdir(tmpdir())).filter((n) => n.startsWith('batch-upload-')).length,
+      before,
+      'the spooled file removed',
+    )
+
+    t.match(await refusal('xlsx', xlsx, xlsx.length - 1), { status: 413, type: '/problems/batch-too-large' })
+    t.match(await refusal('xlsx', csv), {
+      status: 422,
+      type: '/problems/batch-not-xlsx',
+      message: /not a readable XLSX workbook: no end of central directory record/,
+      zh: /不是可读取的 XLSX 工作簿/,
+    })
+    t.match(await refusal('xlsx', zipOf({ 'a.txt': 'a' })), { status: 422, type: '/problems/batch-not-xlsx' })
+    const headerOnly = new ExcelJS.Workbook()
+    headerOnly.addWorksheet('x').addRow(header)
+    t.match(await refusal('xlsx', Buffer.from(await headerOnly.xlsx.writeBuffer())), {
+      status: 422,
+      type: '/problems/batch-empty',
+    })
+    const wrongHeader = new ExcelJS.Workbook()
+    wrongHeader.addWorksheet('x').addRow(['申请日期', '不是列'])
+    t.match(await refusal('xlsx', Buffer.from(await wrongHeader.xlsx.writeBuffer())), {
+      status: 422,
+      type: '/problems/batch-unknown-column',
+    })
+    t.equal(
+      (await readdir(tmpdir())).filter((n) => n.startsWith('batch-upload-')).length,
+      before,
+      'removed after a refusal too',
+    )
+  },
+)

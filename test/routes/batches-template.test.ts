@@ -1,7 +1,7 @@
 // The XLSX batch template (GET /v1/batches/template.xlsx, issue #11 "a template at
 // GET /v1/batches/template.csv and .xlsx"): Chinese headers, POLICY.md §5 example 1 as its row, a
-// sheet describing every column — and, filled in and saved as CSV (as the bureau's spreadsheet would),
-// it uploads as is. Runs on PGlite and on PostgreSQL.
+// sheet describing every column — and, filled in, it uploads as it is or saved as CSV (as the bureau's
+// spreadsheet would), the same rows either way. Runs on PGlite and on PostgreSQL.
 
 import ExcelJS from 'exceljs'
 import t from 'tap'
@@ -97,9 +97,109 @@ t.test(
       'the example row decides as POLICY.md §5 example 1',
     )
 
+    // The workbook as it was downloaded, uploaded as XLSX: the same decision.
+    const asXlsx = await app.inject({
+      method: 'POST',
+      url: '/v1/batches?mode=dry-run',
+      headers: { ...bearer(keys.finance), 'content-type': XLSX },
+      payload: response.rawPayload,
+    })
+    t.equal(asXlsx.statusCode, 202, asXlsx.body)
+    t.equal(asXlsx.json().format, 'xlsx')
+    await (app.batchQueue as InProcessQueue).idle()
+    const xlsxResults = (
+      await app.inject({ url: `/v1/batches/${asXlsx.json().id}/results`, headers: bearer(keys.finance) })
+    ).body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    t.same(
+      xlsxResults.map(({ batchId: _, ...r }) => r),
+      results.map(({ batchId: _, ...r }) => r),
+      'the template uploaded as XLSX: every result line as the CSV’s',
+    )
+
     for (const role of ['auditor', 'enterpriseA'] as const) {
       const refused = await app.inject({ url: '/v1/batches/template.xlsx', headers: bearer(keys[role]) })
       t.equal(refused.statusCode, 403, `${role}: finance only`)
     }
+  },
+)
+
+t.test(
+  'a filled-in workbook submitted as XLSX, then the same rows as CSV: the same applications, granted once',
+  async (t) => {
+    const database = await testDatabase(t)
+    const app = await testApp(t, database)
+    const keys = await keysFor(database)
+    const template = await app.inject({ url: '/v1/batches/template.xlsx', headers: bearer(keys.finance) })
+    const workbook = new ExcelJS.Workbook()
+    await workbook.xlsx.load(template.rawPayload as never)
+    const sheet = workbook.worksheets[0]!
+    const example = (sheet.getRow(2).values as unknown[]).slice(1) as string[]
+    const id = COLUMNS.findIndex((c) => c.path === 'project.id')
+    const investment = COLUMNS.findIndex((c) => c.path === 'project.investment')
+    // two more projects, typed in as a clerk would (the sheet's cells are text)
+    for (const [project, amount] of [
+      ['qj-line-2', '80000000.00'],
+      ['qj-line-3', '50000000.00'],
+    ] as const) {
+      const row = [...example]
+      row[id] = project
+      row[investment] = amount
+      sheet.addRow(row)
+    }
+    const xlsx = Buffer.from(await workbook.xlsx.writeBuffer())
+    const submit = (payload: Buffer | string, type: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/batches?mode=submit',
+        headers: { ...bearer(keys.finance), 'content-type': type },
+        payload,
+      })
+    const first = await submit(xlsx, XLSX)
+    t.equal(first.statusCode, 202, first.body)
+    await (app.batchQueue as InProcessQueue).idle()
+    const batch = (
+      await app.inject({ url: `/v1/batches/${first.json().id}`, headers: bearer(keys.finance) })
+    ).json()
+    t.match(batch, { format: 'xlsx', status: 'done', rows: { total: 3, decided: 3, failed: 0 } })
+    const results = (
+      await app.inject({ url: `/v1/batches/${batch.id}/results`, headers: bearer(keys.finance) })
+    ).body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    // §18: 6 % of the investment, under the 10 000 000.00 cap of each project
+    t.same(
+      results.filter((r) => r.status === 'eligible').map((r) => [r.row, r.measure, r.amount]),
+      [
+        [1, 'interest-subsidy', '7200000.00'],
+        [2, 'interest-subsidy', '4800000.00'],
+        [3, 'interest-subsidy', '3000000.00'],
+      ],
+    )
+    const again = await submit(xlsx, XLSX)
+    t.equal(again.statusCode, 200, 'the same bytes: the same batch')
+    t.equal(again.json().id, batch.id)
+
+    // The same sheet saved as CSV: other bytes, the same rows — each answered by its decision.
+    const csv = Buffer.from(await workbook.csv.writeBuffer({ sheetName: sheet.name })).toString('utf8')
+    const asCsv = await submit(csv, 'text/csv')
+    t.equal(asCsv.statusCode, 202, asCsv.body)
+    await (app.batchQueue as InProcessQueue).idle()
+    const csvBatch = (
+      await app.inject({ url: `/v1/batches/${asCsv.json().id}`, headers: bearer(keys.finance) })
+    ).json()
+    t.match(csvBatch, { format: 'csv', status: 'done', rows: { total: 3 }, counts: { duplicate: 3 } })
+    const granted = await app.inject({
+      url: '/v1/reports/grants?groupBy=measure',
+      headers: bearer(keys.finance),
+    })
+    t.match(
+      (granted.json().groups as { measure: string }[]).find((g) => g.measure === 'interest-subsidy'),
+      { count: 3, amountDue: '15000000.00', amountPaid: '15000000.00' },
+      'granted once: 7 200 000.00 + 4 800 000.00 + 3 000 000.00',
+    )
   },
 )

@@ -69,7 +69,7 @@ const run = (url: string) => {
 t.test('--help prints the usage; an unknown option is named, with the usage, exit 1', async (t) => {
   const help = await command(['--help'])
   t.equal(help.code, 0)
-  t.match(help.stdout, /^usage: npm run batch -- file\.csv .*INCENTIVES_API_KEY/s)
+  t.match(help.stdout, /^usage: npm run batch -- file\.csv\|file\.xlsx\|file\.jsonl .*INCENTIVES_API_KEY/s)
   const unknown = await command(['--bogus'])
   t.equal(unknown.code, 1)
   t.match(unknown.stderr, /Unknown option '--bogus'.*\nusage: npm run batch/s)
