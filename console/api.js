@@ -21,17 +21,19 @@ export class ApiError extends Error {
   }
 }
 
+/** `body`: JSON, or a Blob (a file, sent as it is under `headers['content-type']`). */
 const request = async (path, { method = 'GET', body, headers = {}, key = signedInKey() } = {}) => {
+  const file = body instanceof Blob
   const response = await fetch(path, {
     method,
     headers: {
       accept: 'application/json',
       'accept-language': language() === 'zh' ? 'zh-CN' : 'en',
       ...(key ? { authorization: `Bearer ${key}` } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(body !== undefined && !file ? { 'content-type': 'application/json' } : {}),
       ...headers,
     },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined ? undefined : file ? body : JSON.stringify(body),
     cache: 'no-store',
   })
   return response

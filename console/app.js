@@ -1,10 +1,11 @@
 // The console's shell: sign-in, navigation by location.hash (#/decisions, #/decision/<id>, #/audit,
-// #/finance), the language switch. Pages are modules under pages/, each rendering into <main>.
+// #/finance, #/batches), the language switch. Pages are modules under pages/, each rendering into <main>.
 
 import { ApiError, api, forgetKey, rememberKey, signedInKey } from './api.js'
 import { clear, h } from './dom.js'
 import { language, setLanguage, t } from './i18n.js'
 import { auditPage } from './pages/audit.js'
+import { batchesPage } from './pages/batches.js'
 import { decisionPage } from './pages/decision.js'
 import { decisionsPage } from './pages/decisions.js'
 import { financePage } from './pages/finance.js'
@@ -115,7 +116,9 @@ const route = async () => {
           ? await auditPage(session)
           : page === 'finance'
             ? await financePage(session)
-            : await decisionsPage(session, new URLSearchParams(search))
+            : page === 'batches'
+              ? await batchesPage(session)
+              : await decisionsPage(session, new URLSearchParams(search))
     clear(container).append(content)
   } catch (error) {
     clear(container).append(failure(error))

@@ -1,7 +1,8 @@
 // The web console in a real browser (Debian's Chromium through playwright-core): sign in as each
 // role, find a decision, read its trace (a clause, a condition, an amount), replay it, verify the
 // audit chain (also against a downloaded checkpoint), tamper with the log as a database superuser and
-// see the first bad entry, switch the language, export totals. Every page at 1280×800 and 390×844,
+// see the first bad entry, switch the language, export totals, run a batch from the XLSX template
+// (upload, progress, row errors, results). Every page at 1280×800 and 390×844,
 // with no horizontal overflow, and any console error or page error fails the test.
 // One browser for the whole file; one context (tab session) per role.
 // CONSOLE_SCREENSHOTS=1 writes a screenshot of each page to docs/console/ (committed; README
@@ -414,4 +415,62 @@ t.test('the console', { skip: missing && `no Chromium at ${CHROMIUM}` }, async (
       clean(t, errors)
     },
   )
+
+  t.test('batches: the XLSX template filled in, a dry run, progress, row errors, results', async (t) => {
+    const { page, errors } = finance
+    await page.goto(`${base}#/batches`)
+    await page.waitForSelector('#batch-form')
+    await page.waitForSelector('#batches .muted, #batches table')
+    // The template as the page downloads it, uploaded as it is: a dry run of POLICY.md §5 ex. 1.
+    const [template] = await Promise.all([page.waitForEvent('download'), page.click('#template-xlsx')])
+    const xlsx = readFileSync(await template.path())
+    t.equal(xlsx.subarray(0, 2).toString(), 'PK', 'the template is a workbook')
+    await page.setInputFiles('#batch-file', {
+      name: '申请.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: xlsx,
+    })
+    await page.selectOption('#batch-mode', 'dry-run')
+    await page.click('#batch-form button[type=submit]')
+    await page.waitForSelector('#batch-status[data-status=done]', { timeout: 30_000 })
+    t.match(await text(page, '#batch-status'), /试算 · XLSX · 已完成/)
+    t.match(await text(page, '#batch-rows'), /已处理 1 \/ 1 行，其中 0 行有错误/)
+    t.equal(await page.getAttribute('#batch-progress', 'value'), '1', 'the progress bar full')
+    t.match(await text(page, '#batch .batch-counts'), /符合\s+1/, 'counts by status')
+    const [results] = await Promise.all([page.waitForEvent('download'), page.click('#results-csv')])
+    const lines = readFileSync(await results.path(), 'utf8').split('\n')
+    // Against the ledger as it stands: the example's project (enterprise A's) was granted 7 200 000.00
+    // above, so of its §18 cap of 10 000 000.00 the dry run finds 2 800 000.00 left.
+    t.ok(
+      lines.some((l) => l.includes('interest-subsidy,eligible,2800000.00')),
+      'the results: the interest subsidy of the example, capped at what the ledger leaves, 2 800 000.00',
+    )
+    t.match(await text(page, '#batches table'), /试算 · XLSX/, 'listed among the batches')
+
+    // A CSV whose investment is not an amount: the row error names the row and the column.
+    const csv = (
+      await app.inject({
+        url: '/v1/batches/template.csv?headers=zh',
+        headers: { authorization: `Bearer ${keys.finance}` },
+      })
+    ).body.replace('120000000.00', '1.2亿')
+    await page.setInputFiles('#batch-file', {
+      name: 'bad.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    })
+    await page.click('#batch-form button[type=submit]')
+    await page.waitForSelector('#batch-status[data-status=done]:has-text("CSV")', { timeout: 30_000 })
+    t.match(await text(page, '#batch-rows'), /其中 1 行有错误/)
+    t.match(await text(page, '#batch .batch-errors'), /1\s+投资额/, 'row 1, column 投资额')
+    await fits(t, page, 'batches')
+    clean(t, errors)
+
+    // The auditor reads the batches, and has no upload.
+    await auditor.page.goto(`${base}#/batches`)
+    await auditor.page.waitForSelector('#batches table')
+    t.equal(await auditor.page.locator('#batch-form').count(), 0, 'no upload for the auditor')
+    t.match(await text(auditor.page, '#batches table'), /试算 · CSV/)
+    clean(t, auditor.errors)
+  })
 })
