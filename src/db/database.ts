@@ -54,6 +54,7 @@ const handle = (
   kind: DatabaseKind,
   location: string,
   afterClose: () => Promise<void> = async () => {},
+  beforeClose: () => Promise<void> = async () => {},
 ): DatabaseHandle => {
   let closed = false
   return {
@@ -67,6 +68,7 @@ const handle = (
       if (closed) return
       closed = true
       try {
+        await beforeClose()
         await db.destroy()
       } finally {
         await afterClose()
@@ -188,11 +190,23 @@ export const openPostgres = (
 /** A PGlite location that is not a directory on disk (nothing to lock). */
 const inMemory = (dataDir: string) => /^[a-z]+:\/\//.test(dataDir)
 
-export const openPglite = async (dataDir: string, durable = false): Promise<DatabaseHandle> => {
+/** A PGlite database, which can also be written out whole (its data directory as a tar image). */
+export interface PgliteHandle extends DatabaseHandle {
+  /** the data directory as a tar image, which `openPglite(…, { image })` starts from */
+  dump(): Promise<Blob>
+}
+
+export const openPglite = async (
+  dataDir: string,
+  durable = false,
+  /** start from this data directory image (a dump) instead of an empty cluster: in memory only */
+  image?: Blob,
+): Promise<PgliteHandle> => {
   // One process per directory: fails at once, naming the holder, if another process has it.
   const unlock = inMemory(dataDir) ? async () => {} : await lockDataDirectory(dataDir)
   try {
-    return await startPglite(dataDir, durable, unlock)
+    if (image && !inMemory(dataDir)) throw new Error('a PGlite image is loaded into memory:// only')
+    return await startPglite(dataDir, durable, unlock, image)
   } catch (error) {
     await unlock()
     throw error
@@ -203,9 +217,11 @@ const startPglite = async (
   dataDir: string,
   durable: boolean,
   unlock: () => Promise<void>,
-): Promise<DatabaseHandle> => {
+  image: Blob | undefined,
+): Promise<PgliteHandle> => {
   const defaults = (PGlite as unknown as { defaultStartParams: string[] }).defaultStartParams
   const pglite = new PGlite(dataDir, {
+    ...(image ? { loadDataDir: image } : {}),
     // PGlite starts PostgreSQL with -F (fsync off): fast, but a machine crash can lose the last
     // commits. PGLITE_DURABLE=true drops -F.
     ...(durable ? { startParams: defaults.filter((p) => p !== '-F') } : {}),
@@ -216,7 +232,18 @@ const startPglite = async (
   // One session, set once (PGlite runs no other connection).
   await pglite.exec(SESSION_SETTINGS)
   // The lock is released only after PGlite has closed (and flushed) the directory.
-  return handle(new Kysely<Database>({ dialect: new PGliteDialect(pglite) }), 'pglite', dataDir, unlock)
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
+  // PostgreSQL flushes a backend's statistics at most once a second; with some pending it arms a 10 s
+  // timer (PGSTAT_IDLE_INTERVAL), which PGlite runs as a Node timer that close() leaves behind: the
+  // process then cannot exit until it fires, and firing it re-arms it. Flushing them all with the last
+  // statement leaves no timer armed.
+  const flushStatistics = async () => {
+    await sql`select pg_stat_force_next_flush()`.execute(db).catch(() => {})
+  }
+  return {
+    ...handle(db, 'pglite', dataDir, unlock, flushStatistics),
+    dump: () => pglite.dumpDataDir('none'),
+  }
 }
 
 export const openDatabase = async (options: DatabaseOptions): Promise<DatabaseHandle> =>
