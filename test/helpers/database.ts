@@ -114,10 +114,12 @@ const migratedImage = (): Promise<Blob> => {
     try {
       await migrateToLatest(handle.db)
       const dumped = await handle.dump()
-      await mkdir(IMAGES, { recursive: true })
+      // kept for the next test processes if the cache can be written; this one goes on either way
       const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`
-      await writeFile(partial, Buffer.from(await dumped.arrayBuffer()))
-      await rename(partial, file)
+      await mkdir(IMAGES, { recursive: true })
+        .then(async () => writeFile(partial, Buffer.from(await dumped.arrayBuffer())))
+        .then(() => rename(partial, file))
+        .catch(() => {})
       return dumped
     } finally {
       await handle.close()
