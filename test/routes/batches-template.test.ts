@@ -4,6 +4,7 @@
 // spreadsheet would), the same rows either way. Runs on PGlite and on PostgreSQL.
 
 import ExcelJS from 'exceljs'
+import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { COLUMNS } from '../../src/batches/columns.ts'
 import type { InProcessQueue } from '../../src/batches/queue.ts'
@@ -12,6 +13,30 @@ import { testDatabase } from '../helpers/database.ts'
 import { bearer, keysFor } from '../helpers/fixtures.ts'
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+/** Uploads a file, waits until the in-process runner has finished it; the batch and its result lines. */
+const runBatch = async (
+  app: FastifyInstance,
+  key: string,
+  mode: string,
+  type: string,
+  payload: string | Buffer,
+) => {
+  const upload = await app.inject({
+    method: 'POST',
+    url: `/v1/batches?mode=${mode}`,
+    headers: { ...bearer(key), 'content-type': type },
+    payload,
+  })
+  await (app.batchQueue as InProcessQueue).idle()
+  const id = upload.json().id as string
+  const batch = (await app.inject({ url: `/v1/batches/${id}`, headers: bearer(key) })).json()
+  const results = (await app.inject({ url: `/v1/batches/${id}/results`, headers: bearer(key) })).body
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+  return { upload, batch, results }
+}
 
 t.test(
   'template.xlsx: Chinese headers, the example row, the columns described; saved as CSV it uploads',
@@ -77,20 +102,8 @@ t.test(
 
     // Saved as CSV (UTF-8), as a spreadsheet would: the bureau's file for a dry run.
     const csv = Buffer.from(await workbook.csv.writeBuffer({ sheetName: sheet!.name })).toString('utf8')
-    const upload = await app.inject({
-      method: 'POST',
-      url: '/v1/batches?mode=dry-run',
-      headers: { ...bearer(keys.finance), 'content-type': 'text/csv' },
-      payload: csv,
-    })
+    const { upload, results } = await runBatch(app, keys.finance, 'dry-run', 'text/csv', csv)
     t.equal(upload.statusCode, 202, upload.body)
-    await (app.batchQueue as InProcessQueue).idle()
-    const results = (
-      await app.inject({ url: `/v1/batches/${upload.json().id}/results`, headers: bearer(keys.finance) })
-    ).body
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l))
     t.same(
       results.filter((r) => r.status === 'eligible').map((r) => [r.measure, r.amount]),
       [['interest-subsidy', '7200000.00']],
@@ -98,21 +111,10 @@ t.test(
     )
 
     // The workbook as it was downloaded, uploaded as XLSX: the same decision.
-    const asXlsx = await app.inject({
-      method: 'POST',
-      url: '/v1/batches?mode=dry-run',
-      headers: { ...bearer(keys.finance), 'content-type': XLSX },
-      payload: response.rawPayload,
-    })
-    t.equal(asXlsx.statusCode, 202, asXlsx.body)
-    t.equal(asXlsx.json().format, 'xlsx')
-    await (app.batchQueue as InProcessQueue).idle()
-    const xlsxResults = (
-      await app.inject({ url: `/v1/batches/${asXlsx.json().id}/results`, headers: bearer(keys.finance) })
-    ).body
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l))
+    const asXlsx = await runBatch(app, keys.finance, 'dry-run', XLSX, response.rawPayload)
+    t.equal(asXlsx.upload.statusCode, 202, asXlsx.upload.body)
+    t.equal(asXlsx.batch.format, 'xlsx')
+    const xlsxResults = asXlsx.results
     t.same(
       xlsxResults.map(({ batchId: _, ...r }) => r),
       results.map(({ batchId: _, ...r }) => r),
@@ -150,26 +152,9 @@ t.test(
       sheet.addRow(row)
     }
     const xlsx = Buffer.from(await workbook.xlsx.writeBuffer())
-    const submit = (payload: Buffer | string, type: string) =>
-      app.inject({
-        method: 'POST',
-        url: '/v1/batches?mode=submit',
-        headers: { ...bearer(keys.finance), 'content-type': type },
-        payload,
-      })
-    const first = await submit(xlsx, XLSX)
+    const { upload: first, batch, results } = await runBatch(app, keys.finance, 'submit', XLSX, xlsx)
     t.equal(first.statusCode, 202, first.body)
-    await (app.batchQueue as InProcessQueue).idle()
-    const batch = (
-      await app.inject({ url: `/v1/batches/${first.json().id}`, headers: bearer(keys.finance) })
-    ).json()
     t.match(batch, { format: 'xlsx', status: 'done', rows: { total: 3, decided: 3, failed: 0 } })
-    const results = (
-      await app.inject({ url: `/v1/batches/${batch.id}/results`, headers: bearer(keys.finance) })
-    ).body
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l))
     // §18: 6 % of the investment, under the 10 000 000.00 cap of each project
     t.same(
       results.filter((r) => r.status === 'eligible').map((r) => [r.row, r.measure, r.amount]),
@@ -179,19 +164,20 @@ t.test(
         [3, 'interest-subsidy', '3000000.00'],
       ],
     )
-    const again = await submit(xlsx, XLSX)
+    const again = await app.inject({
+      method: 'POST',
+      url: '/v1/batches?mode=submit',
+      headers: { ...bearer(keys.finance), 'content-type': XLSX },
+      payload: xlsx,
+    })
     t.equal(again.statusCode, 200, 'the same bytes: the same batch')
     t.equal(again.json().id, batch.id)
 
     // The same sheet saved as CSV: other bytes, the same rows — each answered by its decision.
     const csv = Buffer.from(await workbook.csv.writeBuffer({ sheetName: sheet.name })).toString('utf8')
-    const asCsv = await submit(csv, 'text/csv')
-    t.equal(asCsv.statusCode, 202, asCsv.body)
-    await (app.batchQueue as InProcessQueue).idle()
-    const csvBatch = (
-      await app.inject({ url: `/v1/batches/${asCsv.json().id}`, headers: bearer(keys.finance) })
-    ).json()
-    t.match(csvBatch, { format: 'csv', status: 'done', rows: { total: 3 }, counts: { duplicate: 3 } })
+    const asCsv = await runBatch(app, keys.finance, 'submit', 'text/csv', csv)
+    t.equal(asCsv.upload.statusCode, 202, asCsv.upload.body)
+    t.match(asCsv.batch, { format: 'csv', status: 'done', rows: { total: 3 }, counts: { duplicate: 3 } })
     const granted = await app.inject({
       url: '/v1/reports/grants?groupBy=measure',
       headers: bearer(keys.finance),
