@@ -192,7 +192,7 @@ const inMemory = (dataDir: string) => /^[a-z]+:\/\//.test(dataDir)
 
 /** A PGlite database, which can also be written out whole (its data directory as a tar image). */
 export interface PgliteHandle extends DatabaseHandle {
-  /** the data directory as a tar image, which `openPglite(…, { image })` starts from */
+  /** the data directory as a tar image, which `openPglite('memory://', false, image)` starts from */
   dump(): Promise<Blob>
 }
 
