@@ -21,7 +21,6 @@ import { fieldErrorText } from '../i18n/validation-messages.ts'
 import { Application } from '../schemas/application.ts'
 import { type Column, cellValue, columnAt, columnOf } from './columns.ts'
 import { worksheetRows, XlsxError, XlsxTooLargeError } from './xlsx-rows.ts'
-import { ZipError } from './zip-file.ts'
 
 /** Why one row cannot be decided: its row number (1 = the first data row), column and pointer. */
 export interface RowError {
@@ -482,7 +481,7 @@ export const readBatch = async (body: NodeJS.ReadableStream, options: ReadOption
         zh: `工作簿过大：${error.text.zh}（限额随 BATCH_MAX_BYTES 而定）。未保存任何内容。`,
         en: `The workbook is too large: ${error.text.en} (the limits follow BATCH_MAX_BYTES). Nothing was stored.`,
       })
-    if (error instanceof XlsxError || error instanceof ZipError)
+    if (error instanceof XlsxError)
       throw new BatchFileError(422, '/problems/batch-not-xlsx', {
         zh: `文件不是可读取的 XLSX 工作簿：${error.text.zh}。未保存任何内容。`,
         en: `The file is not a readable XLSX workbook: ${error.text.en}. Nothing was stored.`,

@@ -33,6 +33,10 @@ export class XlsxError extends Error {
   }
 }
 
+/** What the ZIP reader refused, as the workbook's refusal: callers see one kind of error. */
+const unreadable = (error: unknown): unknown =>
+  error instanceof ZipError ? new XlsxError(error.text.en, error.text.zh) : error
+
 /** The workbook expands past a limit (the caller answers 413), in both languages. */
 export class XlsxTooLargeError extends XlsxError {
   constructor(en: string, zh: string) {
@@ -131,7 +135,9 @@ async function* parsePart(
     parser.on('cdata', handlers.text)
   }
   let decoder: InstanceType<typeof TextDecoder> | null = null
-  const stream: Readable = await zip.stream(entry)
+  const stream: Readable = await zip.stream(entry).catch((error: unknown) => {
+    throw unreadable(error)
+  })
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       budget.spend(chunk.length)
@@ -150,7 +156,8 @@ async function* parsePart(
     parser.write(decoder?.decode() ?? '')
     parser.close()
   } catch (error) {
-    if (error instanceof XlsxError || error instanceof ZipError) throw error
+    if (error instanceof XlsxError) throw error
+    if (error instanceof ZipError) throw unreadable(error)
     throw new XlsxError(
       `the part ${entry.name} is not well-formed XML (${(error as Error).message})`,
       `部件 ${entry.name} 不是格式正确的 XML（${(error as Error).message}）`,
@@ -352,8 +359,7 @@ export async function* worksheetRows(path: string, limits: XlsxLimits): AsyncGen
   try {
     zip = await openZip(path)
   } catch (error) {
-    if (error instanceof ZipError) throw new XlsxError(error.text.en, error.text.zh)
-    throw error
+    throw unreadable(error)
   }
   try {
     const budget = new Budget(limits.maxInflatedBytes)
