@@ -18,13 +18,14 @@ import {
   readInputs,
   resultsByKey,
 } from '../db/batches-repository.ts'
-import { deleteDryClaims } from '../db/dry-claims-repository.ts'
+import { type DryClaim, deleteDryClaims, readDryClaims } from '../db/dry-claims-repository.ts'
 import { inTransaction } from '../db/retry.ts'
 import type { Database } from '../db/schema.ts'
 import { letOthersIn } from '../db/take-turns.ts'
 import { type ChunkRow, decideChunk } from '../decisions/decide-chunk.ts'
 import type { Application } from '../engine/types.ts'
 import { columnAt } from './columns.ts'
+import { BatchDryClaims, DryClaimsMemory } from './dry-claims-memory.ts'
 import type { RowError } from './parse.ts'
 
 export interface RunOptions {
@@ -59,16 +60,35 @@ const columnName = (names: Readonly<Record<string, string>> | null, pointer: str
 export const rowKeyOf = (factsHash: string, occurrence: number): string =>
   `application:${factsHash}:${occurrence}`
 
-/** Runs chunks of the batch until it is done or the slice is used up. */
+/** The dry runs' claims this process's workers hold between chunks (src/batches/dry-claims-memory.ts). */
+const WORKER_MEMORY = new DryClaimsMemory()
+
+/** A chunk's end; a dry run's: the claims it read and those its rows made, to hold once it commits. */
+interface ChunkRun {
+  state: 'done' | 'more' | 'missing'
+  dry?: { held: BatchDryClaims; nextRow: number; claims: readonly DryClaim[] }
+}
+
+/**
+ * Runs chunks of the batch until it is done or the slice is used up. `memory`: where a dry run's
+ * claims are held between chunks (one per worker; the process's by default).
+ */
 export const runBatchSlice = async (
   db: Kysely<Database>,
   batchId: string,
   options: RunOptions = DEFAULT_RUN_OPTIONS,
+  memory: DryClaimsMemory = WORKER_MEMORY,
 ): Promise<'done' | 'more' | 'missing'> => {
   const deadline = Date.now() + options.sliceMs
   await markRunning(db, batchId)
   for (;;) {
-    const state = await inTransaction(db, (trx) => runChunk(trx, batchId, options))
+    const { state, dry } = await inTransaction(db, (trx) => runChunk(trx, batchId, options, memory))
+    // Committed (never inside the transaction, which may be retried): what the next chunk reads,
+    // unless another worker runs it.
+    if (dry && state === 'more') {
+      dry.held.advance(dry.nextRow, dry.claims)
+      memory.keep(batchId, dry.held)
+    } else memory.forget(batchId)
     if (state !== 'more') return state
     if (Date.now() >= deadline) return 'more'
     // Requests that arrived during the chunk are served before the next one (src/db/take-turns.ts).
@@ -80,12 +100,14 @@ const runChunk = async (
   trx: Parameters<Parameters<typeof inTransaction>[1]>[0],
   batchId: string,
   { chunkRows, storeRows }: RunOptions,
-): Promise<'done' | 'more' | 'missing'> => {
+  memory: DryClaimsMemory,
+): Promise<ChunkRun> => {
   const batch = await lockBatch(trx, batchId)
-  if (!batch) return 'missing'
+  if (!batch) return { state: 'missing' }
   // Nothing more to decide: done, failed, or cancelled by the bureau (between two chunks: the rows
   // of the chunks committed before stay decided).
-  if (batch.status === 'done' || batch.status === 'failed' || batch.status === 'cancelled') return 'done'
+  if (batch.status === 'done' || batch.status === 'failed' || batch.status === 'cancelled')
+    return { state: 'done' }
   const from = batch.nextRow
   const to = Math.min(batch.totalRows, from + chunkRows - 1)
   const inputs = from <= to ? await readInputs(trx, batchId, from, to) : []
@@ -118,9 +140,21 @@ const runChunk = async (
     firstInChunk.set(key, v.row)
     return true
   })
-  // A dry run's rows see the would-be claims of its chunks before this one (kept with the batch);
-  // its last chunk's are kept for no chunk.
-  const dryRun = submit ? undefined : { batchId, fromRow: from, last: to >= batch.totalRows }
+  // A dry run's rows see the would-be claims of its chunks before this one: held by this worker if
+  // it ran the chunk before, else read from the batch. Its last chunk's are kept for no chunk.
+  const claimsBefore = submit
+    ? undefined
+    : (memory.before(batchId, from) ?? new BatchDryClaims(from, await readDryClaims(trx, batchId, from)))
+  let chunkClaims: readonly DryClaim[] = []
+  const dryRun = claimsBefore && {
+    batchId,
+    fromRow: from,
+    last: to >= batch.totalRows,
+    earlier: (subjects: readonly { ledger: string; key: string }[]) => claimsBefore.on(subjects),
+    decided: (claims: readonly DryClaim[]) => {
+      chunkClaims = claims
+    },
+  }
   const decided = new Map(
     (await decideChunk(trx, caller, fresh, submit, dryRun, storeRows)).map((r) => [r.row, r]),
   )
@@ -204,5 +238,9 @@ const runChunk = async (
   // No chunk of a dry run done reads its claims again (a batch of one chunk kept none).
   if (done && !submit && from > 1) await deleteDryClaims(trx, batchId)
   await advanceBatch(trx, batchId, { nextRow: to + 1, rowsDecided, rowsFailed, outcomeCounts: counts, done })
-  return done ? 'done' : 'more'
+  if (done) return { state: 'done' }
+  return {
+    state: 'more',
+    ...(claimsBefore ? { dry: { held: claimsBefore, nextRow: to + 1, claims: chunkClaims } } : {}),
+  }
 }

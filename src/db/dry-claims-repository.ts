@@ -22,16 +22,16 @@ export interface DryClaim {
 }
 
 /**
- * The claims of the batch's chunks before `beforeRow` on these subjects, in the order their rows
- * made them. Only chunks before: a chunk re-decided after a failure never sees its own claims.
+ * The claims of the batch's chunks before `beforeRow`, in the order their rows made them (a worker
+ * that did not run the batch's chunks before reads them once: src/batches/dry-claims-memory.ts).
+ * Only chunks before: a chunk re-decided after a failure never sees its own claims.
  */
 export const readDryClaims = async (
   db: Executor,
   batchId: string,
   beforeRow: number,
-  subjects: readonly { ledger: string; key: string }[],
 ): Promise<DryClaim[]> => {
-  if (subjects.length === 0) return []
+  if (beforeRow <= 1) return []
   const rows = await sql<{
     ledger: string
     key: string
@@ -47,8 +47,6 @@ export const readDryClaims = async (
            to_date::text as to_date, credit_code, queued
     from batch_dry_claims
     where batch_id = ${batchId}::uuid and from_row < ${beforeRow}
-      and (ledger, key) in (select * from unnest(${subjects.map((s) => s.ledger)}::text[],
-                                                 ${subjects.map((s) => s.key)}::text[]))
     order by from_row, seq`.execute(db)
   return rows.rows.map((r) => ({
     ledger: r.ledger,

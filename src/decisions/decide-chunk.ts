@@ -26,7 +26,7 @@ import {
   type StoredApplication,
   storeDecisionWrites,
 } from '../db/decisions-repository.ts'
-import { type DryClaim, insertDryClaims, readDryClaims } from '../db/dry-claims-repository.ts'
+import { type DryClaim, insertDryClaims } from '../db/dry-claims-repository.ts'
 import type { Executor } from '../db/executor.ts'
 import { historyFor, lockSubjects, readSubjects, type Subject, subjectsOf } from '../db/ledger-repository.ts'
 import { Pipeline } from '../db/pipeline.ts'
@@ -315,12 +315,26 @@ const budgetScopes = (rows: readonly ChunkRow[]): Application[] => {
   return [...scopes.values()]
 }
 
+/** A dry run's chunk of a batch (src/batches/run.ts). */
+export interface DryRunChunk {
+  batchId: string
+  /** the chunk's first row: its claims are kept under it, for the chunks after (none after the last) */
+  fromRow: number
+  last: boolean
+  /**
+   * The claims of the batch's rows before `fromRow` on these subjects, in row order (what
+   * readDryClaims read for them: src/batches/dry-claims-memory.ts).
+   */
+  earlier: (subjects: readonly { ledger: string; key: string }[]) => readonly DryClaim[]
+  /** Called with this chunk's claims, in row order, before its transaction commits. */
+  decided: (claims: readonly DryClaim[]) => void
+}
+
 /**
  * Decides `rows` (in row order) in the caller's transaction. `store`: lock, decide and store every
  * row as an application with its decision, ledger grants and audit entries; otherwise read and
  * decide only. A row the engine refuses (EngineError) is an error row; the others go on.
- * `dryRun` (a dry run's chunk of a batch): the batch whose earlier chunks' claims the rows see, and
- * this chunk's first row (its claims are kept under it, for the chunks after; none after the last).
+ * `dryRun` (a dry run's chunk of a batch): see DryRunChunk.
  * `storeRows`: the stored rows' writes are sent in groups of this many, each as soon as it is
  * prepared, so PostgreSQL stores one group while the next is decided (src/db/pipeline.ts); the
  * groups are stored in row order, in this transaction.
@@ -330,7 +344,7 @@ export const decideChunk = async (
   caller: Caller,
   rows: readonly ChunkRow[],
   store: boolean,
-  dryRun?: { batchId: string; fromRow: number; last: boolean },
+  dryRun?: DryRunChunk,
   storeRows: number = DEFAULT_STORE_ROWS,
 ): Promise<ChunkRowResult[]> => {
   const rowSubjects = rows.map((r) => subjectsOf(r.facts))
@@ -347,10 +361,7 @@ export const decideChunk = async (
   const carry = store || !dryRun ? null : new DryChunkClaims()
   // The first chunk has no chunk before it.
   if (carry && dryRun && dryRun.fromRow > 1) {
-    const earlier = await readDryClaims(trx, dryRun.batchId, dryRun.fromRow, [
-      ...all,
-      ...budgetStates.map((b) => ({ ledger: 'budget', key: b.key })),
-    ])
+    const earlier = dryRun.earlier([...all, ...budgetStates.map((b) => ({ ledger: 'budget', key: b.key }))])
     ledger.carry(earlier)
     budgets.carry(earlier)
   }
@@ -430,6 +441,10 @@ export const decideChunk = async (
     throw error
   }
   await pipeline.drain()
-  if (carry && dryRun && !dryRun.last) await insertDryClaims(trx, dryRun.batchId, dryRun.fromRow, carry.all)
+  if (carry && dryRun) {
+    const claims = carry.all
+    if (!dryRun.last) await insertDryClaims(trx, dryRun.batchId, dryRun.fromRow, claims)
+    dryRun.decided(claims)
+  }
   return results
 }

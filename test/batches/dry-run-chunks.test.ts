@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { sql } from 'kysely'
 import t, { type Test } from 'tap'
+import { DryClaimsMemory } from '../../src/batches/dry-claims-memory.ts'
 import { runBatchSlice } from '../../src/batches/run.ts'
 import type { RowOutcome } from '../../src/db/batches-repository.ts'
 import {
@@ -188,3 +189,70 @@ t.test('a dry run cancelled between chunks, retried: the same preview', async (t
   t.same(await results(id), oneChunk, 'the same preview as in one chunk')
   t.same(await claimsKept(id), [], 'the batch done keeps no claim')
 })
+
+t.test(
+  'a dry run run by two workers in turn, each one chunk behind the other: the same preview',
+  async (t) => {
+    const { database, financeKeyId, batchOf, results, preview, claimsKept } = await prepared(t)
+    await database.db
+      .transaction()
+      .execute((trx) =>
+        setBudgetAmount(
+          trx,
+          { ledger: 'budget', year: 2015, measure: 'interest-subsidy', prefecture: null },
+          '12000000.00',
+          null,
+          financeKeyId,
+        ),
+      )
+    const example = JSON.parse(
+      readFileSync(join(import.meta.dirname, '../../examples/startup-tech-sme-tax-reward.json'), 'utf8'),
+    ) as { application: Application }
+    // Every kind of claim a chunk hands to the next: a project's running total (its cap), a budget's
+    // draws and queue, rewarded tax days; each pair of rows split by a chunk boundary.
+    const facts = [
+      deepProcessing('same', '90000000.00'),
+      deepProcessing('same', '90000000.00'),
+      deepProcessing('line-b', '90000000.00'),
+      example.application,
+      deepProcessing('line-c', '10000000.00'),
+      example.application,
+      deepProcessing('same', '90000000.00'),
+      deepProcessing('line-c', '10000000.00'),
+    ]
+    const oneChunk = await preview(facts, 500)
+    t.same(
+      interest(oneChunk),
+      [
+        'interest-subsidy eligible 5400000.00',
+        'interest-subsidy eligible 4600000.00',
+        'interest-subsidy unfunded 5400000.00',
+        'interest-subsidy ineligible null',
+        'interest-subsidy unfunded 600000.00',
+        'interest-subsidy ineligible null',
+        'interest-subsidy capped 0.00',
+        'interest-subsidy unfunded 600000.00',
+      ],
+      'one chunk: the cap, the budget drawn, then its queue',
+    )
+    t.ok(oneChunk[3]!.includes('startup-tech-sme-tax-reward eligible 33500.00'), 'the days rewarded')
+    t.ok(oneChunk[5]!.includes('startup-tech-sme-tax-reward ineligible null'), 'once')
+    const id = await batchOf(facts, 'two workers')
+    // Chunks of one row, one per slice, the workers taking turns: each chunk's worker holds the
+    // claims as they were two chunks before, and must read the other's from the batch.
+    const workers = [new DryClaimsMemory(), new DryClaimsMemory()]
+    let turn = 0
+    while (
+      (await runBatchSlice(database.db, id, { chunkRows: 1, sliceMs: 0 }, workers[turn++ % 2])) === 'more'
+    );
+    t.equal(turn, facts.length, 'one chunk a turn')
+    t.same(await results(id), oneChunk, 'the same preview as in one chunk')
+    t.same(await claimsKept(id), [], 'the batch done keeps no claim')
+    // The same again with one worker, its claims held from chunk to chunk, but the batch's first
+    // chunks run by another: it reads them from the batch once, then holds them.
+    const resumed = await batchOf(facts, 'resumed')
+    t.equal(await runBatchSlice(database.db, resumed, { chunkRows: 3, sliceMs: 0 }, workers[0]), 'more')
+    t.equal(await runBatchSlice(database.db, resumed, { chunkRows: 2, sliceMs: 60_000 }, workers[1]), 'done')
+    t.same(await results(resumed), oneChunk, 'resumed by another worker: the same preview')
+  },
+)
