@@ -150,6 +150,10 @@ const MESSAGES = {
     'batches.column': '列',
     'batches.message': '说明',
     'batches.results': '下载结果',
+    'batches.cancel': '取消批次',
+    'batches.retry': '继续处理',
+    'batches.actionsHelp':
+      '已处理的行保留其决定；失败或取消的批次可继续处理，从第一行未处理的行开始，不会重复决定。',
     'batches.list': '最近的批次',
     'batches.none': '还没有批次。',
     'batches.createdAt': '上传时间',
@@ -310,6 +314,10 @@ const MESSAGES = {
     'batches.column': 'Column',
     'batches.message': 'Message',
     'batches.results': 'Results',
+    'batches.cancel': 'Cancel the batch',
+    'batches.retry': 'Resume',
+    'batches.actionsHelp':
+      'Rows decided stay decided. A failed or cancelled batch resumes at the first row not decided; no row is decided twice.',
     'batches.list': 'Recent batches',
     'batches.none': 'No batches yet.',
     'batches.createdAt': 'Uploaded',

@@ -2,7 +2,9 @@
 // template filled in, or JSON Lines; dry run or submit: POST /v1/batches, finance keys), the batch's
 // progress as GET /v1/batches/{id} gives it (rows done of total, rows per second, ETA, counts by
 // status, the first row errors), its results as CSV or XLSX, and the batches so far (GET /v1/batches).
-// Everything shown is what the API answers: nothing is recomputed or decided here.
+// A finance key cancels a batch (POST /v1/batches/{id}/cancel: the rows decided stay decided) and
+// retries one failed or cancelled (POST /v1/batches/{id}/retry: it resumes at the first row not
+// decided). Everything shown is what the API answers: nothing is recomputed or decided here.
 
 import { api, download } from '../api.js'
 import { h, saveBlob, table } from '../dom.js'
@@ -15,6 +17,9 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const typeOf = (name) =>
   /\.(jsonl|ndjson)$/i.test(name) ? 'application/jsonl' : /\.xlsx$/i.test(name) ? XLSX : 'text/csv'
 const RUNNING = new Set(['receiving', 'queued', 'running'])
+/** What the API lets a finance key do to a batch in each status (the cancel and retry routes). */
+const CANCELLABLE = new Set(['queued', 'running', 'failed'])
+const RETRIABLE = new Set(['failed', 'cancelled'])
 /** How often a running batch's progress is read again. */
 const POLL_MS = 1000
 
@@ -31,9 +36,28 @@ const downloadButton = (id, label, path, filename, problems) => {
   return button
 }
 
-/** One batch's progress, read again every second while it runs (and while it is on the page). */
-const progressPanel = (panel, id) => {
+/**
+ * One batch's progress, read again every second while it runs (and while it is on the page).
+ * `act`: a finance key's session (cancel and retry shown); `changed`: called after either.
+ */
+const progressPanel = (panel, id, act = false, changed = () => {}) => {
   const problems = h('div', {})
+  const action = (name, label) => {
+    const button = h('button', { type: 'button', id: `batch-${name}`, class: 'secondary' }, label)
+    button.addEventListener('click', async () => {
+      button.disabled = true
+      const path = `/v1/batches/${encodeURIComponent(id)}/${name}`
+      try {
+        await api(path, { method: 'POST' })
+        await progressPanel(panel, id, act, changed)
+        changed()
+      } catch (error) {
+        button.disabled = false
+        problems.replaceChildren(failure(error, `/v1/batches/{id}/${name}`))
+      }
+    })
+    return button
+  }
   const show = (batch) => {
     const { total, done, failed } = batch.rows
     const counts = Object.entries(batch.counts)
@@ -79,6 +103,15 @@ const progressPanel = (panel, id) => {
               ),
             ]
           : null,
+        act && (CANCELLABLE.has(batch.status) || RETRIABLE.has(batch.status))
+          ? h(
+              'div',
+              { class: 'row' },
+              CANCELLABLE.has(batch.status) ? action('cancel', t('batches.cancel')) : null,
+              RETRIABLE.has(batch.status) ? action('retry', t('batches.retry')) : null,
+              h('span', { class: 'help' }, t('batches.actionsHelp')),
+            )
+          : null,
         h(
           'div',
           { class: 'row' },
@@ -118,6 +151,7 @@ export const batchesPage = async (session) => {
   const panel = h('section', { class: 'card', id: 'batch', hidden: true })
   const list = h('div', { id: 'batches' })
   const problems = h('div', {})
+  const finance = session.role === 'finance'
 
   const showList = async () => {
     try {
@@ -134,7 +168,7 @@ export const batchesPage = async (session) => {
           ],
           items.map((b) => {
             const open = h('button', { type: 'button', class: 'link' }, t('log.open'))
-            open.addEventListener('click', () => progressPanel(panel, b.id))
+            open.addEventListener('click', () => progressPanel(panel, b.id, finance, showList))
             return [
               time(b.createdAt),
               `${t(`batches.mode.${b.mode}`)} · ${b.format.toUpperCase()}`,
@@ -152,7 +186,7 @@ export const batchesPage = async (session) => {
   }
 
   let upload = null
-  if (session.role === 'finance') {
+  if (finance) {
     const file = h('input', {
       type: 'file',
       id: 'batch-file',
@@ -184,7 +218,7 @@ export const batchesPage = async (session) => {
           headers: { 'content-type': typeOf(chosen.name) },
         })
         problems.replaceChildren()
-        await progressPanel(panel, batch.id)
+        await progressPanel(panel, batch.id, finance, showList)
         showList()
       } catch (error) {
         problems.replaceChildren(failure(error, '/v1/batches'))

@@ -16,10 +16,11 @@ import { join } from 'node:path'
 import { sql } from 'kysely'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import t, { type Test } from 'tap'
+import { createBatch, insertInputs, sealBatch } from '../../src/db/batches-repository.ts'
 import { createApiKey } from '../../src/db/keys-repository.ts'
 import { testApp } from '../helpers/app.ts'
 import { testDatabase } from '../helpers/database.ts'
-import { ENTERPRISE_A, ENTERPRISE_B } from '../helpers/fixtures.ts'
+import { deepProcessing, ENTERPRISE_A, ENTERPRISE_B } from '../helpers/fixtures.ts'
 import { applicationOf, EXAMPLES } from '../helpers/requests.ts'
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
@@ -471,6 +472,61 @@ t.test('the console', { skip: missing && `no Chromium at ${CHROMIUM}` }, async (
     await auditor.page.waitForSelector('#batches table')
     t.equal(await auditor.page.locator('#batch-form').count(), 0, 'no upload for the auditor')
     t.match(await text(auditor.page, '#batches table'), /试算 · CSV/)
+    clean(t, auditor.errors)
+  })
+
+  t.test('batches: one cancelled before it ran, then resumed to the end', async (t) => {
+    const { page, errors } = finance
+    // A batch sealed but not handed to the runner: it stays queued until the page acts on it.
+    const id = randomUUID()
+    const { id: financeKeyId } = await db
+      .selectFrom('api_keys')
+      .select('id')
+      .where('role', '=', 'finance')
+      .executeTakeFirstOrThrow()
+    await createBatch(db, {
+      id,
+      mode: 'dry-run',
+      format: 'jsonl',
+      submittedBy: financeKeyId,
+      submittedRole: 'finance',
+    })
+    await insertInputs(db, id, [
+      { row: 1, facts: deepProcessing('console-cancel', '10000000.00'), errors: null },
+    ])
+    await sealBatch(db, id, 1, `console-cancel-${id}`)
+    // (the page is on #/batches already: reloaded, it lists the batches as they are now)
+    await page.goto(`${base}#/batches`)
+    await page.reload()
+    await page.click('#batches table tbody tr:first-child button')
+    await page.waitForSelector('#batch-status[data-status=queued]')
+    t.equal(await page.locator('#batch-retry').count(), 0, 'a queued batch: nothing to resume')
+    await page.click('#batch-cancel')
+    await page.waitForSelector('#batch-status[data-status=cancelled]')
+    t.match(await text(page, '#batch-status'), /已取消/)
+    t.equal(await page.locator('#batch-cancel').count(), 0, 'cancelled: no second cancel')
+    t.match(await text(page, '#batches table tbody tr:first-child'), /已取消/, 'the list says so too')
+    await page.click('#batch-retry')
+    await page.waitForSelector('#batch-status[data-status=done]', { timeout: 30_000 })
+    t.match(
+      await text(page, '#batch-rows'),
+      /已处理 1 \/ 1 行，其中 0 行有错误/,
+      'resumed and run to the end',
+    )
+    t.equal(await page.locator('#batch-cancel, #batch-retry').count(), 0, 'done: neither')
+    clean(t, errors)
+
+    // The auditor reads the batch and cannot act on it.
+    await auditor.page.goto(`${base}#/batches`)
+    await auditor.page.reload()
+    await auditor.page.click('#batches table tbody tr:first-child button')
+    await auditor.page.waitForSelector('#batch-status[data-status=done]')
+    t.match(await text(auditor.page, '#batch h2'), new RegExp(id.slice(0, 8)), 'that batch')
+    t.equal(
+      await auditor.page.locator('#batch-cancel, #batch-retry').count(),
+      0,
+      'no actions for the auditor',
+    )
     clean(t, auditor.errors)
   })
 })
