@@ -157,9 +157,18 @@ export const sealBatch = async (
   }
 }
 
-/** An upload refused or abandoned: nothing of it is kept. */
+/**
+ * An upload refused or abandoned: nothing of it is kept. Never a batch with results (none of those
+ * callers has any): its results name it without a foreign key, and stay (migration 2026-12-07T2200).
+ */
 export const deleteBatch = async (db: Executor, id: string): Promise<void> => {
-  await db.deleteFrom('batches').where('id', '=', id).execute()
+  await db
+    .deleteFrom('batches')
+    .where('id', '=', id)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('batch_results').select('row_no').where('batch_id', '=', id))),
+    )
+    .execute()
 }
 
 export const findBatch = async (db: Executor, id: string): Promise<BatchRow | null> => {

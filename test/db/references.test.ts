@@ -1,20 +1,20 @@
 // Migration 2026-12-05T1900 dropped the foreign keys among the rows one stored decision writes
-// (issue #10: a row-lock WAL record per parent, and a MultiXact on the caller's API key). What they
+// (issue #10: a row-lock WAL record per parent, and a MultiXact on the caller's API key), and
+// 2026-12-07T2200 those of a batch's results (issue #11: three triggers per result row). What they
 // guarded must still hold: after writes of every kind — concurrent applications against a budget,
-// every worked example, a top-up funding the queue as corrections, a correction, a batch — no row
-// names a parent that does not exist. The check itself is shown able to fail (an orphan planted by
+// every worked example, a top-up funding the queue as corrections, a correction, a batch submitted
+// and one dry run — no row names a parent that does not exist. The check itself is shown able to fail (an orphan planted by
 // hand is found), and the parents cannot go away: the service's role may not delete an API key.
 // PGlite and PostgreSQL.
 
 import { sql } from 'kysely'
 import t from 'tap'
-import { DROPPED } from '../../migrations/2026-12-05T1900-append-only-references.ts'
 import { InProcessQueue } from '../../src/batches/queue.ts'
 import { DEFAULT_RUN_OPTIONS } from '../../src/batches/run.ts'
 import { testApp } from '../helpers/app.ts'
 import { testDatabase } from '../helpers/database.ts'
 import { bearer, deepProcessing, keysFor } from '../helpers/fixtures.ts'
-import { REFERENCES_SQL, type ReferenceCount } from '../helpers/references.ts'
+import { DROPPED, REFERENCES_SQL, type ReferenceCount } from '../helpers/references.ts'
 import { EXAMPLES } from '../helpers/requests.ts'
 
 t.test('no row names a missing parent after writes of every kind', async (t) => {
@@ -31,6 +31,9 @@ t.test('no row names a missing parent after writes of every kind', async (t) => 
   const canDelete = await sql<{ yes: boolean }>`
     select has_table_privilege('incentives_app', 'api_keys', 'DELETE') as yes`.execute(database.db)
   t.equal(canDelete.rows[0]?.yes, false, 'the service role cannot delete an API key')
+  const canDeleteResults = await sql<{ yes: boolean }>`
+    select has_table_privilege('incentives_app', 'batch_results', 'DELETE') as yes`.execute(database.db)
+  t.equal(canDeleteResults.rows[0]?.yes, false, "nor a batch's result")
 
   const budget = (amount: string) =>
     app.inject({
@@ -83,9 +86,18 @@ t.test('no row names a missing parent after writes of every kind', async (t) => 
     payload: [0, 1, 2].map((i) => JSON.stringify(deepProcessing(`ref-batch-${i}`, '1000000.00'))).join('\n'),
   })
   t.equal(batch.statusCode, 202, 'a batch')
+  const dryRun = await app.inject({
+    method: 'POST',
+    url: '/v1/batches?mode=dry-run',
+    headers: { ...finance, 'content-type': 'application/jsonl' },
+    payload: [0, 1].map((i) => JSON.stringify(deepProcessing(`ref-dry-${i}`, '1000000.00'))).join('\n'),
+  })
+  t.equal(dryRun.statusCode, 202, 'a dry run')
   await queue.idle()
   const done = await app.inject({ url: batch.headers.location as string, headers: finance })
   t.match(done.json(), { status: 'done', rows: { decided: 3 } }, 'the batch decided its rows')
+  const previewed = await app.inject({ url: dryRun.headers.location as string, headers: finance })
+  t.match(previewed.json(), { status: 'done', rows: { decided: 2 } }, 'the dry run decided its rows')
 
   const counts = (await sql.raw<ReferenceCount>(REFERENCES_SQL).execute(database.db)).rows
   t.same(

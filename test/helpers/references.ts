@@ -1,8 +1,13 @@
-// The references migration 2026-12-05T1900 dropped as foreign keys, checked by a query: for each,
-// how many rows name a parent (checked) and how many of those name one that does not exist
-// (dangling). Plain SQL text, so a pg.Client (the fault suite) and Kysely (sql.raw) both run it.
+// The references migrations 2026-12-05T1900 (one decision's rows) and 2026-12-07T2200 (a batch's
+// results) dropped as foreign keys, checked by a query: for each, how many rows name a parent
+// (checked) and how many of those name one that does not exist (dangling). Plain SQL text, so a
+// pg.Client (the fault suite) and Kysely (sql.raw) both run it.
 
-import { DROPPED } from '../../migrations/2026-12-05T1900-append-only-references.ts'
+import { DROPPED as DECISION_ROWS } from '../../migrations/2026-12-05T1900-append-only-references.ts'
+import { DROPPED as BATCH_RESULTS } from '../../migrations/2026-12-07T2200-batch-results-references.ts'
+
+/** [table, constraint, column, parent table] of every reference no longer a foreign key */
+export const DROPPED = [...DECISION_ROWS, ...BATCH_RESULTS]
 
 export interface ReferenceCount {
   reference: string
