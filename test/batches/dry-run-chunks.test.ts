@@ -28,9 +28,28 @@ import type { Application } from '../../src/engine/types.ts'
 import { testDatabase } from '../helpers/database.ts'
 import { deepProcessing, ENTERPRISE_A, ENTERPRISE_B, keysWithFinanceId } from '../helpers/fixtures.ts'
 
-const prepared = async (t: Test) => {
+/** POLICY.md §5's startup tech SME example (its tax periods are rewarded once). */
+const startupExample = () =>
+  JSON.parse(
+    readFileSync(join(import.meta.dirname, '../../examples/startup-tech-sme-tax-reward.json'), 'utf8'),
+  ) as { application: Application }
+
+/** `budget`: a 2015 interest-subsidy budget of 12 000 000.00 set first. */
+const prepared = async (t: Test, { budget = false } = {}) => {
   const database = await testDatabase(t)
   const { financeKeyId } = await keysWithFinanceId(database)
+  if (budget)
+    await database.db
+      .transaction()
+      .execute((trx) =>
+        setBudgetAmount(
+          trx,
+          { ledger: 'budget', year: 2015, measure: 'interest-subsidy', prefecture: null },
+          '12000000.00',
+          null,
+          financeKeyId,
+        ),
+      )
   const claimsKept = async (id: string) =>
     (
       await sql<{ from_row: number }>`
@@ -83,21 +102,10 @@ t.test('a dry run decides the same whatever its chunk size', async (t) => {
 })
 
 t.test('a dry run carries its budget draws and unfunded outcomes across chunks', async (t) => {
-  const { database, financeKeyId, preview } = await prepared(t)
+  const { preview } = await prepared(t, { budget: true })
   // A 2015 interest-subsidy budget of 12 000 000.00: the shared project draws 5 400 000.00 +
   // 4 600 000.00 (its cap), then line-b's 5 400 000.00 no longer fits in the 2 000 000.00 left
   // (unfunded), and line-c's 600 000.00, which would fit, waits behind it in the queue.
-  await database.db
-    .transaction()
-    .execute((trx) =>
-      setBudgetAmount(
-        trx,
-        { ledger: 'budget', year: 2015, measure: 'interest-subsidy', prefecture: null },
-        '12000000.00',
-        null,
-        financeKeyId,
-      ),
-    )
   const facts = [
     deepProcessing('same', '90000000.00'),
     deepProcessing('same', '90000000.00'),
@@ -151,9 +159,7 @@ t.test('a dry run whose chunk fails mid-batch, retried: no claim lost, none coun
 
 t.test('a dry run carries one-time grants and rewarded tax days across chunks', async (t) => {
   const { preview } = await prepared(t)
-  const example = JSON.parse(
-    readFileSync(join(import.meta.dirname, '../../examples/startup-tech-sme-tax-reward.json'), 'utf8'),
-  ) as { application: Application }
+  const example = startupExample()
   // One R&D platform claimed by two enterprises (granted once), and the same tax periods twice (days
   // rewarded once), each pair split by every chunk boundary of chunks of one row.
   const platform = (enterprise: string): Application => ({
@@ -193,21 +199,8 @@ t.test('a dry run cancelled between chunks, retried: the same preview', async (t
 t.test(
   'a dry run run by two workers in turn, each one chunk behind the other: the same preview',
   async (t) => {
-    const { database, financeKeyId, batchOf, results, preview, claimsKept } = await prepared(t)
-    await database.db
-      .transaction()
-      .execute((trx) =>
-        setBudgetAmount(
-          trx,
-          { ledger: 'budget', year: 2015, measure: 'interest-subsidy', prefecture: null },
-          '12000000.00',
-          null,
-          financeKeyId,
-        ),
-      )
-    const example = JSON.parse(
-      readFileSync(join(import.meta.dirname, '../../examples/startup-tech-sme-tax-reward.json'), 'utf8'),
-    ) as { application: Application }
+    const { database, batchOf, results, preview, claimsKept } = await prepared(t, { budget: true })
+    const example = startupExample()
     // Every kind of claim a chunk hands to the next: a project's running total (its cap), a budget's
     // draws and queue, rewarded tax days; each pair of rows split by a chunk boundary.
     const facts = [
