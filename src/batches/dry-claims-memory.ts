@@ -1,10 +1,10 @@
 // A dry run's would-be claims (issue #11 "dry-run evaluates every row against the ledgers as they
 // stand"), kept in the worker's memory as well as with the batch (src/db/dry-claims-repository.ts).
 // Every chunk of a dry run adds the claims of the chunks before it to the ledger as it stands. Read
-// back from batch_dry_claims for each chunk, by subject, they cost PostgreSQL an index lookup per
-// subject: about an eighth of a dry run's time (BENCHMARKS.md, sixteenth session). The worker that
-// wrote them keeps them instead, and reads the table only when it did not run the chunk before: a
-// batch picked up after a restart, or from another worker.
+// back from the batch for each chunk, by subject, they cost PostgreSQL an index lookup per subject:
+// about an eighth of a dry run's time (BENCHMARKS.md, sixteenth session). The worker that wrote them
+// keeps them instead, and reads the batch's only when it did not run the chunk before: a batch
+// picked up after a restart, or from another worker.
 //
 // What makes the memory safe is `nextRow`: a batch's claims held here are those of its rows before
 // `nextRow`, taken from chunks that committed; a chunk uses them only if the batch's `next_row`, read

@@ -1,12 +1,12 @@
-// A dry run's would-be ledger claims, kept with its batch (migration 2026-12-04T1840, issue #11
-// "dry-run evaluates every row against the ledgers as they stand"): written by each chunk in its own
-// transaction, read by the chunks after it for their subjects, so a dry run decides the same whatever
-// its chunk size and however often its worker was restarted.
+// A dry run's would-be ledger claims, kept with its batch (issue #11 "dry-run evaluates every row
+// against the ledgers as they stand"): written by each chunk in its own transaction, one row per chunk
+// (migration 2026-12-07T2210; a row per claim before), and read back whole by a worker that picks up
+// the batch without holding them (src/batches/dry-claims-memory.ts), so a dry run decides the same
+// whatever its chunk size and however often its worker was restarted.
 
-import { sql } from 'kysely'
 import type { Executor } from './executor.ts'
 
-/** One stored claim (see the migration for what each kind holds). */
+/** One stored claim (see migration 2026-12-04T1840 for what each kind holds). */
 export interface DryClaim {
   ledger: string
   key: string
@@ -32,36 +32,17 @@ export const readDryClaims = async (
   beforeRow: number,
 ): Promise<DryClaim[]> => {
   if (beforeRow <= 1) return []
-  const rows = await sql<{
-    ledger: string
-    key: string
-    kind: DryClaim['kind']
-    amount: string | null
-    item: string | null
-    from_date: string | null
-    to_date: string | null
-    credit_code: string | null
-    queued: number | null
-  }>`
-    select ledger, key, kind, amount::text as amount, item, from_date::text as from_date,
-           to_date::text as to_date, credit_code, queued
-    from batch_dry_claims
-    where batch_id = ${batchId}::uuid and from_row < ${beforeRow}
-    order by from_row, seq`.execute(db)
-  return rows.rows.map((r) => ({
-    ledger: r.ledger,
-    key: r.key,
-    kind: r.kind,
-    amount: r.amount,
-    item: r.item,
-    from: r.from_date,
-    to: r.to_date,
-    creditCode: r.credit_code,
-    queued: r.queued === null ? null : Number(r.queued),
-  }))
+  const chunks = await db
+    .selectFrom('batch_dry_chunks')
+    .select('claims')
+    .where('batch_id', '=', batchId)
+    .where('from_row', '<', beforeRow)
+    .orderBy('from_row')
+    .execute()
+  return chunks.flatMap((c) => JSON.parse(c.claims) as DryClaim[])
 }
 
-/** A chunk's claims, in order, tagged with its first row (one statement; in the chunk's transaction). */
+/** A chunk's claims, in order, under its first row (one row; in the chunk's transaction). */
 export const insertDryClaims = async (
   trx: Executor,
   batchId: string,
@@ -69,30 +50,28 @@ export const insertDryClaims = async (
   claims: readonly DryClaim[],
 ): Promise<void> => {
   if (claims.length === 0) return
-  const json = JSON.stringify(
-    claims.map((c, seq) => ({
-      seq,
-      ledger: c.ledger,
-      key: c.key,
-      kind: c.kind,
-      amount: c.amount,
-      item: c.item,
-      from_date: c.from,
-      to_date: c.to,
-      credit_code: c.creditCode,
-      queued: c.queued,
-    })),
-  )
-  await sql`
-    insert into batch_dry_claims (batch_id, from_row, seq, ledger, key, kind, amount, item, from_date, to_date,
-                                  credit_code, queued)
-    select ${batchId}::uuid, ${fromRow}::integer, seq, ledger, key, kind, amount, item, from_date, to_date,
-           credit_code, queued
-    from json_to_recordset(${json}::json) as c(seq integer, ledger text, key text, kind text, amount numeric,
-      item text, from_date date, to_date date, credit_code text, queued integer)`.execute(trx)
+  await trx
+    .insertInto('batch_dry_chunks')
+    .values({
+      batch_id: batchId,
+      from_row: fromRow,
+      // the members in DryClaim's order, whatever the objects' own
+      claims: JSON.stringify(claims, [
+        'ledger',
+        'key',
+        'kind',
+        'amount',
+        'item',
+        'from',
+        'to',
+        'creditCode',
+        'queued',
+      ]),
+    })
+    .execute()
 }
 
 /** A dry run done: no chunk will read its claims again. */
 export const deleteDryClaims = async (trx: Executor, batchId: string): Promise<void> => {
-  await trx.deleteFrom('batch_dry_claims').where('batch_id', '=', batchId).execute()
+  await trx.deleteFrom('batch_dry_chunks').where('batch_id', '=', batchId).execute()
 }

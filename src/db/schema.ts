@@ -279,20 +279,14 @@ export interface BatchReasonTextsTable {
   en: string
 }
 
-/** A dry run's would-be ledger claims (migration 2026-12-04T1840, src/db/dry-claims-repository.ts). */
-export interface BatchDryClaimsTable {
+/**
+ * A dry run's would-be ledger claims, one row per chunk (migration 2026-12-07T2210,
+ * src/db/dry-claims-repository.ts): `claims` is the JSON array of the chunk's DryClaim, in row order.
+ */
+export interface BatchDryChunksTable {
   batch_id: string
   from_row: number
-  seq: number
-  ledger: string
-  key: string
-  kind: 'cumulative' | 'once' | 'days' | 'queued'
-  amount: Numeric | null
-  item: string | null
-  from_date: string | null
-  to_date: string | null
-  credit_code: string | null
-  queued: number | null
+  claims: string
 }
 
 export interface Database {
@@ -300,7 +294,7 @@ export interface Database {
   batch_inputs: BatchInputsTable
   batch_results: BatchResultsTable
   batch_reason_texts: BatchReasonTextsTable
-  batch_dry_claims: BatchDryClaimsTable
+  batch_dry_chunks: BatchDryChunksTable
   api_keys: ApiKeysTable
   applications: ApplicationsTable
   decisions: DecisionsTable

@@ -2,7 +2,7 @@
 // ledger subject, or a budget pool, see the claims of the rows before them — within a chunk, and
 // across chunks (issue #11 "dry-run evaluates every row against the ledgers as they stand"): a dry
 // run writes nothing to the ledgers, so its chunks' would-be claims are kept with the batch
-// (batch_dry_claims, written in each chunk's transaction) and read by the chunks after. Before, a
+// (batch_dry_chunks, written in each chunk's transaction) and read by the chunks after. Before, a
 // project's rows split by a chunk boundary were each granted the full cap.
 
 import { randomUUID } from 'node:crypto'
@@ -53,7 +53,7 @@ const prepared = async (t: Test, { budget = false } = {}) => {
   const claimsKept = async (id: string) =>
     (
       await sql<{ from_row: number }>`
-        select from_row from batch_dry_claims where batch_id = ${id}::uuid order by from_row, seq`.execute(
+        select from_row from batch_dry_chunks where batch_id = ${id}::uuid order by from_row`.execute(
         database.db,
       )
     ).rows.map((r) => r.from_row)

@@ -80,7 +80,7 @@ t.test('the batch queue runs as DATABASE_ROLE, not as the connecting user', asyn
   t.equal(stored.rows[0]!.n, '5', 'every row stored')
 
   // A dry run of several chunks keeps its rows' would-be claims with the batch for the chunks after
-  // (batch_dry_claims: written, read, deleted when done), as the role too.
+  // (batch_dry_chunks: written, read, deleted when done), as the role too.
   const dry = await app.inject({
     method: 'POST',
     url: '/v1/batches?mode=dry-run',

@@ -151,7 +151,7 @@ t.test('a worker process killed mid-dry-run: the next one reads the claims it di
   t.equal(await one(sql`select count(*)::text as n from applications`), 0, 'a dry run stores no application')
   t.equal(await one(sql`select count(*)::text as n from ledger_entries`), 0, 'nor grants anything')
   t.equal(
-    await one(sql`select count(*)::text as n from batch_dry_claims where batch_id = ${id}`),
+    await one(sql`select count(*)::text as n from batch_dry_chunks where batch_id = ${id}`),
     0,
     'its claims let go once done',
   )
