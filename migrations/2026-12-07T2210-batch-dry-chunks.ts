@@ -15,6 +15,19 @@ import { type Kysely, sql } from 'kysely'
 
 const APP_ROLE = 'incentives_app'
 
+/** The service's role (when this server has it) reads, writes and deletes the table's rows. */
+// biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and see no app types
+const grantToApp = (db: Kysely<any>, table: string) =>
+  sql
+    .raw(
+      `do $$ begin
+         if exists (select 1 from pg_roles where rolname = '${APP_ROLE}') then
+           grant select, insert, delete on ${table} to ${APP_ROLE};
+         end if;
+       end $$`,
+    )
+    .execute(db)
+
 // biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and see no app types
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
@@ -35,15 +48,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     from batch_dry_claims
     group by batch_id, from_row`.execute(db)
   await sql`drop table batch_dry_claims`.execute(db)
-  await sql
-    .raw(
-      `do $$ begin
-         if exists (select 1 from pg_roles where rolname = '${APP_ROLE}') then
-           grant select, insert, delete on batch_dry_chunks to ${APP_ROLE};
-         end if;
-       end $$`,
-    )
-    .execute(db)
+  await grantToApp(db, 'batch_dry_chunks')
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and see no app types
@@ -77,13 +82,5 @@ export async function down(db: Kysely<any>): Promise<void> {
     db,
   )
   await sql`drop table batch_dry_chunks`.execute(db)
-  await sql
-    .raw(
-      `do $$ begin
-         if exists (select 1 from pg_roles where rolname = '${APP_ROLE}') then
-           grant select, insert, delete on batch_dry_claims to ${APP_ROLE};
-         end if;
-       end $$`,
-    )
-    .execute(db)
+  await grantToApp(db, 'batch_dry_claims')
 }
