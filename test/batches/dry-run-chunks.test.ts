@@ -15,16 +15,14 @@ import { runBatchSlice } from '../../src/batches/run.ts'
 import type { RowOutcome } from '../../src/db/batches-repository.ts'
 import {
   cancelBatch,
-  createBatch,
   failBatch,
   findBatch,
-  insertInputs,
   resultsPage,
   retryBatch,
-  sealBatch,
 } from '../../src/db/batches-repository.ts'
 import { setBudgetAmount } from '../../src/db/budget-repository.ts'
 import type { Application } from '../../src/engine/types.ts'
+import { sealedBatch } from '../helpers/batches.ts'
 import { testDatabase } from '../helpers/database.ts'
 import { deepProcessing, ENTERPRISE_A, ENTERPRISE_B, keysWithFinanceId } from '../helpers/fixtures.ts'
 
@@ -58,23 +56,8 @@ const prepared = async (t: Test, { budget = false } = {}) => {
       )
     ).rows.map((r) => r.from_row)
   /** A dry-run batch of these rows, sealed, not run. */
-  const batchOf = async (facts: readonly Application[], name: string) => {
-    const id = randomUUID()
-    await createBatch(database.db, {
-      id,
-      mode: 'dry-run',
-      format: 'jsonl',
-      submittedBy: financeKeyId,
-      submittedRole: 'finance',
-    })
-    await insertInputs(
-      database.db,
-      id,
-      facts.map((f, i) => ({ row: i + 1, facts: f, errors: null })),
-    )
-    await sealBatch(database.db, id, facts.length, name)
-    return id
-  }
+  const batchOf = (facts: readonly Application[], name: string) =>
+    sealedBatch(database.db, { mode: 'dry-run', submittedBy: financeKeyId, facts, name })
   const results = async (id: string) =>
     (await resultsPage(database.db, id, 0, 100)).map((r) =>
       (r.outcomes as RowOutcome[]).map((o) => `${o.measure} ${o.status} ${o.amount}`),

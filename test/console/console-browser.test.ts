@@ -16,9 +16,9 @@ import { join } from 'node:path'
 import { sql } from 'kysely'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import t, { type Test } from 'tap'
-import { createBatch, insertInputs, sealBatch } from '../../src/db/batches-repository.ts'
 import { createApiKey } from '../../src/db/keys-repository.ts'
 import { testApp } from '../helpers/app.ts'
+import { sealedBatch } from '../helpers/batches.ts'
 import { testDatabase } from '../helpers/database.ts'
 import { deepProcessing, ENTERPRISE_A, ENTERPRISE_B } from '../helpers/fixtures.ts'
 import { applicationOf, EXAMPLES } from '../helpers/requests.ts'
@@ -478,23 +478,16 @@ t.test('the console', { skip: missing && `no Chromium at ${CHROMIUM}` }, async (
   t.test('batches: one cancelled before it ran, then resumed to the end', async (t) => {
     const { page, errors } = finance
     // A batch sealed but not handed to the runner: it stays queued until the page acts on it.
-    const id = randomUUID()
     const { id: financeKeyId } = await db
       .selectFrom('api_keys')
       .select('id')
       .where('role', '=', 'finance')
       .executeTakeFirstOrThrow()
-    await createBatch(db, {
-      id,
+    const id = await sealedBatch(db, {
       mode: 'dry-run',
-      format: 'jsonl',
       submittedBy: financeKeyId,
-      submittedRole: 'finance',
+      facts: [deepProcessing('console-cancel', '10000000.00')],
     })
-    await insertInputs(db, id, [
-      { row: 1, facts: deepProcessing('console-cancel', '10000000.00'), errors: null },
-    ])
-    await sealBatch(db, id, 1, `console-cancel-${id}`)
     // (the page is on #/batches already: reloaded, it lists the batches as they are now)
     await page.goto(`${base}#/batches`)
     await page.reload()

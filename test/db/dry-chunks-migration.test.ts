@@ -2,12 +2,11 @@
 // batch_dry_claims become one row per chunk in batch_dry_chunks, in the same order, and read back
 // (readDryClaims) as the chunks after will add them up; migrated down, the rows are the same again.
 
-import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import t from 'tap'
-import { createBatch, insertInputs, sealBatch } from '../../src/db/batches-repository.ts'
 import { readDryClaims } from '../../src/db/dry-claims-repository.ts'
 import { migrateToLatest, migrator } from '../../src/db/migrator.ts'
+import { sealedBatch } from '../helpers/batches.ts'
 import { testDatabase } from '../helpers/database.ts'
 import { deepProcessing, keysWithFinanceId } from '../helpers/fixtures.ts'
 
@@ -18,24 +17,11 @@ t.test('a dry run under way keeps its claims across the migration, in order', as
   const to = await migrator(database.db).migrateTo(BEFORE)
   if (to.error) throw to.error
   const { financeKeyId } = await keysWithFinanceId(database)
-  const id = randomUUID()
-  await createBatch(database.db, {
-    id,
+  const id = await sealedBatch(database.db, {
     mode: 'dry-run',
-    format: 'jsonl',
     submittedBy: financeKeyId,
-    submittedRole: 'finance',
+    facts: Array.from({ length: 6 }, (_, i) => deepProcessing(`p${i}`, '1000000.00')),
   })
-  await insertInputs(
-    database.db,
-    id,
-    Array.from({ length: 6 }, (_, i) => ({
-      row: i + 1,
-      facts: deepProcessing(`p${i}`, '1000000.00'),
-      errors: null,
-    })),
-  )
-  await sealBatch(database.db, id, 6, `migration-${id}`)
   // Two chunks' claims as the service wrote them before (a row per claim, `seq` in row order), one
   // of every kind, the second chunk's inserted first.
   await sql`
