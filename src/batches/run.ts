@@ -209,15 +209,9 @@ const runChunk = async (
       return refused
     }
     rowsDecided += 1
-    const outcomes: RowOutcome[] = r.evaluation.outcomes.map((o) => {
-      counts[o.status] = (counts[o.status] ?? 0) + 1
-      return {
-        measure: o.measure,
-        status: o.status,
-        amount: o.amount,
-        reasons: o.reasons.map((x) => ({ code: x.code, zh: x.message.zh, en: x.message.en })),
-      }
-    })
+    // Already as results show them (decideChunk's ChunkEvaluation), each reason one object per chunk.
+    const outcomes: readonly RowOutcome[] = r.evaluation.outcomes
+    for (const o of outcomes) counts[o.status] = (counts[o.status] ?? 0) + 1
     const result: ResultRow = {
       row: input.row,
       status: 'decided',

@@ -255,8 +255,11 @@ export interface RowOutcome {
   measure: string
   status: string
   amount: string | null
-  reasons: { code: string; zh: string; en: string }[]
+  reasons: readonly RowReason[]
 }
+
+/** A reason of a row's outcome: its code and both texts. */
+export type RowReason = { readonly code: string; readonly zh: string; readonly en: string }
 
 /**
  * An outcome as stored since migration 2026-12-04T1820 (lean, in batch_results.outcome_codes: the JSON
@@ -383,16 +386,22 @@ export const insertResults = async (
   rows: readonly ResultRow[],
 ): Promise<void> => {
   if (rows.length === 0) return
+  // Each reason object converted once: a chunk's rows share one object per distinct reason
+  // (decideChunk's ChunkReasons), so most are found by identity, without reading their texts.
+  const lean = new Map<RowReason, [string, number]>()
   const seen = new TextMap<true>()
   const distinct: { zh: string; en: string }[] = []
   for (const r of rows)
     for (const o of (r.outcomes ?? []) as RowOutcome[])
       for (const x of o.reasons) {
+        if (lean.has(x)) continue
+        lean.set(x, [x.code, -1])
         if (seen.get(x.zh, x.en)) continue
         seen.set(x.zh, x.en, true)
         distinct.push({ zh: x.zh, en: x.en })
       }
   const indexes = await reasonTextIndexes(trx, batchId, distinct)
+  for (const [x, pair] of lean) pair[1] = indexes.get(x.zh, x.en)!
   const json = JSON.stringify(
     rows.map((r) => ({
       row_no: r.row,
@@ -411,7 +420,7 @@ export const insertResults = async (
                 MEASURE_CODE.get(o.measure) ?? o.measure,
                 o.status,
                 leanAmount(o.amount),
-                o.reasons.map((x) => [x.code, indexes.get(x.zh, x.en)!]),
+                o.reasons.map((x) => lean.get(x)!),
               ],
             ),
       errors: r.errors,

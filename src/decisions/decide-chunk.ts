@@ -19,6 +19,7 @@
 // re-decided after a failure sees exactly the claims of the rows before it (its own were rolled back).
 
 import type { Caller } from '../auth/api-keys.ts'
+import type { RowReason } from '../db/batches-repository.ts'
 import { lockBudgets } from '../db/budget-repository.ts'
 import {
   type DecisionWrite,
@@ -59,30 +60,41 @@ export const DEFAULT_STORE_ROWS = 100
 
 /**
  * What a chunk's caller keeps of a row's evaluation (src/batches/run.ts: the row's results and the
- * batch's counts). The rest — traces, details, ledger claims, parameters — is let go as soon as the
- * row is decided (issue #11 "Speed"): a chunk that kept its 500 evaluations alive until its results
- * were written made every young-generation collection copy them, which cost the dry run about a
- * third of the engine's own time (CPU per row, measured with bench/batch-speed.ts).
+ * batch's counts), already in the shape of a result's outcomes (RowOutcome), so the caller copies
+ * nothing. The rest — traces, details, ledger claims, parameters — is let go as soon as the row is
+ * decided (issue #11 "Speed"): a chunk that kept its 500 evaluations alive until its results were
+ * written made every young-generation collection copy them, which cost the dry run about a third of
+ * the engine's own time (CPU per row, measured with bench/batch-speed.ts).
  */
 export interface ChunkEvaluation {
   totalAmount: CompactEvaluation['totalAmount']
-  outcomes: Pick<CompactEvaluation['outcomes'][number], 'measure' | 'status' | 'amount' | 'reasons'>[]
+  outcomes: readonly {
+    measure: CompactEvaluation['outcomes'][number]['measure']
+    status: CompactEvaluation['outcomes'][number]['status']
+    amount: string | null
+    reasons: readonly RowReason[]
+  }[]
 }
 
+const NO_REASONS: readonly RowReason[] = Object.freeze([])
+
 /**
- * A chunk's reasons, one object per distinct reason (code, texts, field): the rows of a chunk give
- * the same few dozen reasons hundreds of times, and each row's copies would otherwise stay alive
- * until the chunk's results are written.
+ * A chunk's reasons as results show them (code and both texts; the field is not shown), one object
+ * per distinct reason: the rows of a chunk give the same few dozen reasons hundreds of times, and
+ * each row's copies would otherwise stay alive until the chunk's results are written. Whoever writes
+ * the results converts each of them once, finding it by identity (insertResults).
  */
 class ChunkReasons {
-  private readonly byZh = new Map<string, Reason[]>()
-  one(r: Reason): Reason {
-    const same = this.byZh.get(r.message.zh)
-    const found = same?.find((x) => x.code === r.code && x.message.en === r.message.en && x.field === r.field)
+  private readonly byZh = new Map<string, RowReason[]>()
+  one(r: Reason): RowReason {
+    const { zh, en } = r.message
+    const same = this.byZh.get(zh)
+    const found = same?.find((x) => x.code === r.code && x.en === en)
     if (found) return found
-    if (same) same.push(r)
-    else this.byZh.set(r.message.zh, [r])
-    return r
+    const reason: RowReason = { code: r.code, zh, en }
+    if (same) same.push(reason)
+    else this.byZh.set(zh, [reason])
+    return reason
   }
 }
 
@@ -92,7 +104,7 @@ const kept = (e: CompactEvaluation, reasons: ChunkReasons): ChunkEvaluation => (
     measure: o.measure,
     status: o.status,
     amount: o.amount,
-    reasons: o.reasons.length === 0 ? [] : o.reasons.map((r) => reasons.one(r)),
+    reasons: o.reasons.length === 0 ? NO_REASONS : o.reasons.map((r) => reasons.one(r)),
   })),
 })
 

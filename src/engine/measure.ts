@@ -358,7 +358,24 @@ export const missingInputReason = (pointers: readonly string[]): Reason =>
     ? { code: 'MISSING_INPUT', message: missingInputText(pointers) }
     : { code: 'MISSING_INPUT', message: missingInputText(pointers), field: pointers[0] }
 
-const missingInputText = (pointers: readonly string[]): Text => ({
-  zh: `缺少所需信息：${pointers.join('、')}`,
-  en: `missing input: ${pointers.join(', ')}`,
-})
+const missingInputText = (pointers: readonly string[]): Text => {
+  const key = pointers.length === 1 ? pointers[0]! : pointers.join('\n')
+  const known = MISSING_INPUT_TEXTS.get(key)
+  if (known) return known
+  const text: Text = Object.freeze({
+    zh: `缺少所需信息：${pointers.join('、')}`,
+    en: `missing input: ${pointers.join(', ')}`,
+  })
+  if (MISSING_INPUT_TEXTS.size < MISSING_INPUT_TEXTS_KEPT) MISSING_INPUT_TEXTS.set(key, text)
+  return text
+}
+
+/**
+ * The texts of missingInputText, one object per list of pointers: the measures name a few dozen
+ * fixed lists, and a batch gives each of them thousands of times. One object (and one string each)
+ * instead of two new strings every time: whoever groups reasons by their text (a batch's chunk, its
+ * stored reason texts) finds it by a string whose hash is already known. Bounded, since a stored
+ * record's details are read back through here too.
+ */
+const MISSING_INPUT_TEXTS = new Map<string, Text>()
+const MISSING_INPUT_TEXTS_KEPT = 512
