@@ -54,6 +54,16 @@ export const subjectsOf = (...applications: (Application | undefined)[]): Subjec
   return [...unique.values()].sort(compareSubjects)
 }
 
+/**
+ * The subjects of several lists (subjectsOf of several applications, each computed once), each once,
+ * in (ledger, key) order.
+ */
+export const uniqueSubjects = (lists: readonly (readonly Subject[])[]): Subject[] => {
+  const unique = new Map<string, Subject>()
+  for (const list of lists) for (const s of list) unique.set(`${s.ledger}\u0000${s.key}`, s)
+  return [...unique.values()].sort(compareSubjects)
+}
+
 export type Locked = ReadonlyMap<string, string>
 const lockedKey = (ledger: string, key: string) => `${ledger}\u0000${key}`
 

@@ -29,7 +29,14 @@ import {
 } from '../db/decisions-repository.ts'
 import { type DryClaim, insertDryClaims } from '../db/dry-claims-repository.ts'
 import type { Executor } from '../db/executor.ts'
-import { historyFor, lockSubjects, readSubjects, type Subject, subjectsOf } from '../db/ledger-repository.ts'
+import {
+  historyFor,
+  lockSubjects,
+  readSubjects,
+  type Subject,
+  subjectsOf,
+  uniqueSubjects,
+} from '../db/ledger-repository.ts'
 import { Pipeline } from '../db/pipeline.ts'
 import { budgetCandidates, budgetScopeKey } from '../engine/budgets.ts'
 import { type CompactEvaluation, decideCompact } from '../engine/decide.ts'
@@ -360,7 +367,7 @@ export const decideChunk = async (
   storeRows: number = DEFAULT_STORE_ROWS,
 ): Promise<ChunkRowResult[]> => {
   const rowSubjects = rows.map((r) => subjectsOf(r.facts))
-  const all = subjectsOf(...rows.map((r) => r.facts))
+  const all = uniqueSubjects(rowSubjects)
   // Budgets first, as every decision locks them ('budget' sorts before every other ledger). A dry
   // run locks them too (briefly, for its chunk) so it reads the pools as a submit would.
   const budgetStates = await lockBudgets(trx, budgetScopes(rows).flatMap(budgetCandidates), {
