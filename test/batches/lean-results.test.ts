@@ -15,6 +15,7 @@ import {
   resultsByKey,
   resultsPage as resultsPageWithCurrent,
 } from '../../src/db/batches-repository.ts'
+import { MEASURE_IDS } from '../../src/engine/record-codes.ts'
 import { testDatabase } from '../helpers/database.ts'
 import { keysWithFinanceId } from '../helpers/fixtures.ts'
 
@@ -101,6 +102,36 @@ t.test('lean results read back exactly; texts once per batch, dense, never left 
   ]
   await database.db.transaction().execute((trx) => insertResults(trx, a, first))
   t.same(await resultsPage(database.db, a, 0, 10), first, 'read back exactly')
+  // Stored as the text JSON.stringify gives the lean form (the measure's frozen code, the amount in
+  // fen when it reads back the same, each reason as [code, text index]).
+  const code = (measure: string) => MEASURE_IDS.indexOf(measure as (typeof MEASURE_IDS)[number])
+  t.same(
+    (
+      await sql<{ outcome_codes: string | null }>`
+        select outcome_codes from batch_results where batch_id = ${a}::uuid order by row_no`.execute(
+        database.db,
+      )
+    ).rows.map((r) => r.outcome_codes),
+    [
+      JSON.stringify([
+        [code('interest-subsidy'), 'eligible', 720000000, []],
+        [code('land-price-ceiling'), 'ineligible', null, [['MISSING_INPUT', 0]]],
+        [
+          code('rd-platform-grant'),
+          'ineligible',
+          null,
+          [
+            ['MISSING_INPUT', 1],
+            ['CAP_REACHED', 2],
+          ],
+        ],
+        ['a-measure-of-tomorrow', 'capped', '1.5', []],
+        [code('standards-award'), 'eligible', -1, []],
+      ]),
+      null,
+    ],
+    'the lean text as JSON.stringify writes it',
+  )
   t.same(
     (await texts(a)).map((x) => x.idx),
     [0, 1, 2],
