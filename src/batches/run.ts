@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely'
 import type { Caller } from '../auth/api-keys.ts'
 import {
   advanceBatch,
+  commitWithoutWaiting,
   insertResults,
   lockBatch,
   lockRowKeys,
@@ -108,6 +109,9 @@ const runChunk = async (
   // of the chunks committed before stay decided).
   if (batch.status === 'done' || batch.status === 'failed' || batch.status === 'cancelled')
     return { state: 'done' }
+  const submit = batch.mode === 'submit'
+  // A dry run's chunk does not wait for the disk when it commits (see commitWithoutWaiting).
+  if (!submit) await commitWithoutWaiting(trx)
   const from = batch.nextRow
   const to = Math.min(batch.totalRows, from + chunkRows - 1)
   const inputs = from <= to ? await readInputs(trx, batchId, from, to) : []
@@ -122,7 +126,6 @@ const runChunk = async (
   // submit: a row whose application was already submitted, by this batch or any other (a file
   // re-saved, re-encoded, with its headers in the other language, a bad row corrected, rows added),
   // answers the decision stored then; it is never decided, nor granted, twice.
-  const submit = batch.mode === 'submit'
   const keys = new Map(
     submit
       ? inputs

@@ -217,6 +217,17 @@ export const lockBatch = async (trx: Executor, id: string): Promise<BatchRow | n
   return row ? toBatch(row) : null
 }
 
+/**
+ * This transaction commits without waiting for its WAL to reach the disk (synchronous_commit off,
+ * for this transaction only). For a dry run's chunk (src/batches/run.ts): it grants nothing, and
+ * everything it writes — its results, its would-be claims, the batch's next_row — is one
+ * transaction, so a crash of the database loses whole chunks at most, as if they had not run, and
+ * the next run decides them again from next_row, exactly. Never for a chunk that grants.
+ */
+export const commitWithoutWaiting = async (trx: Executor): Promise<void> => {
+  await sql`set local synchronous_commit = off`.execute(trx)
+}
+
 export const readInputs = async (
   trx: Executor,
   batchId: string,
