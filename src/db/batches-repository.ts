@@ -403,6 +403,19 @@ const resultsJson = (
 ): string => {
   const reasonJson = new Map<RowReason, string>()
   for (const [x, pair] of reasons) reasonJson.set(x, JSON.stringify(pair))
+  // An outcome without an amount is often one object shared by many rows (decideChunk): written once.
+  const shared = new Map<RowOutcome, string>()
+  const outcomeJson = (o: RowOutcome): string => {
+    const known = o.amount === null ? shared.get(o) : undefined
+    if (known !== undefined) return known
+    const measure = MEASURE_CODE.get(o.measure)
+    const amount = leanAmount(o.amount)
+    let why = '['
+    for (let j = 0; j < o.reasons.length; j++) why += (j === 0 ? '' : ',') + reasonJson.get(o.reasons[j]!)!
+    const text = `[${measure ?? JSON.stringify(o.measure)},${JSON.stringify(o.status)},${typeof amount === 'number' ? amount : jsonText(amount)},${why}]]`
+    if (o.amount === null) shared.set(o, text)
+    return text
+  }
   let json = '['
   for (let k = 0; k < rows.length; k++) {
     const r = rows[k]!
@@ -410,15 +423,7 @@ const resultsJson = (
     if (r.outcomes !== null) {
       const outcomes = r.outcomes as readonly RowOutcome[]
       codes = '['
-      for (let i = 0; i < outcomes.length; i++) {
-        const o = outcomes[i]!
-        const measure = MEASURE_CODE.get(o.measure)
-        const amount = leanAmount(o.amount)
-        let why = '['
-        for (let j = 0; j < o.reasons.length; j++)
-          why += (j === 0 ? '' : ',') + reasonJson.get(o.reasons[j]!)!
-        codes += `${i === 0 ? '' : ','}[${measure ?? JSON.stringify(o.measure)},${JSON.stringify(o.status)},${typeof amount === 'number' ? amount : jsonText(amount)},${why}]]`
-      }
+      for (let i = 0; i < outcomes.length; i++) codes += (i === 0 ? '' : ',') + outcomeJson(outcomes[i]!)
       codes += ']'
     }
     json += `${k === 0 ? '' : ','}{"row_no":${r.row},"status":${JSON.stringify(r.status)},"row_key":${jsonText(r.rowKey)},"application_id":${jsonText(r.applicationId)},"decision_id":${jsonText(r.decisionId)},"total_amount":${jsonText(r.totalAmount)},"outcome_codes":${codes},"errors":${r.errors === null || r.errors === undefined ? 'null' : JSON.stringify(r.errors)}}`

@@ -75,45 +75,62 @@ export const DEFAULT_STORE_ROWS = 100
  */
 export interface ChunkEvaluation {
   totalAmount: CompactEvaluation['totalAmount']
-  outcomes: readonly {
-    measure: CompactEvaluation['outcomes'][number]['measure']
-    status: CompactEvaluation['outcomes'][number]['status']
-    amount: string | null
-    reasons: readonly RowReason[]
-  }[]
+  outcomes: readonly KeptOutcome[]
+}
+
+/** An outcome as a chunk keeps it; one object for the rows whose outcome is the same (ChunkKept). */
+export interface KeptOutcome {
+  readonly measure: CompactEvaluation['outcomes'][number]['measure']
+  readonly status: CompactEvaluation['outcomes'][number]['status']
+  readonly amount: string | null
+  readonly reasons: readonly RowReason[]
 }
 
 const NO_REASONS: readonly RowReason[] = Object.freeze([])
 
 /**
- * A chunk's reasons as results show them (code and both texts; the field is not shown), one object
- * per distinct reason: the rows of a chunk give the same few dozen reasons hundreds of times, and
- * each row's copies would otherwise stay alive until the chunk's results are written. Whoever writes
- * the results converts each of them once, finding it by identity (insertResults).
+ * What a chunk keeps of its rows' outcomes, in the results' shape, shared where rows agree: one
+ * object per distinct reason (code and both texts; the field is not shown), and one per outcome
+ * without an amount and with at most one reason (measure, status, reason) — most of a batch's
+ * outcomes (a measure the row does not claim: ineligible, MISSING_INPUT), the same hundreds of times
+ * in a chunk. Each row's copies would otherwise stay alive until the chunk's results are written,
+ * for every young-generation collection to copy; and whoever writes the results converts each
+ * shared object once, finding it by identity (insertResults).
  */
-class ChunkReasons {
-  private readonly byZh = new Map<string, RowReason[]>()
-  one(r: Reason): RowReason {
+class ChunkKept {
+  private readonly reasonsByZh = new Map<string, RowReason[]>()
+  /** outcomes without an amount, by their one reason (undefined: none) */
+  private readonly outcomesByReason = new Map<RowReason | undefined, KeptOutcome[]>()
+
+  reason(r: Reason): RowReason {
     const { zh, en } = r.message
-    const same = this.byZh.get(zh)
+    const same = this.reasonsByZh.get(zh)
     const found = same?.find((x) => x.code === r.code && x.en === en)
     if (found) return found
     const reason: RowReason = { code: r.code, zh, en }
     if (same) same.push(reason)
-    else this.byZh.set(zh, [reason])
+    else this.reasonsByZh.set(zh, [reason])
     return reason
   }
-}
 
-const kept = (e: CompactEvaluation, reasons: ChunkReasons): ChunkEvaluation => ({
-  totalAmount: e.totalAmount,
-  outcomes: e.outcomes.map((o) => ({
-    measure: o.measure,
-    status: o.status,
-    amount: o.amount,
-    reasons: o.reasons.length === 0 ? NO_REASONS : o.reasons.map((r) => reasons.one(r)),
-  })),
-})
+  outcome(o: CompactEvaluation['outcomes'][number]): KeptOutcome {
+    const { measure, status, amount } = o
+    if (amount !== null || o.reasons.length > 1)
+      return { measure, status, amount, reasons: o.reasons.map((r) => this.reason(r)) }
+    const reason = o.reasons.length === 0 ? undefined : this.reason(o.reasons[0]!)
+    const same = this.outcomesByReason.get(reason)
+    const found = same?.find((x) => x.measure === measure && x.status === status)
+    if (found) return found
+    const kept: KeptOutcome = { measure, status, amount, reasons: reason ? [reason] : NO_REASONS }
+    if (same) same.push(kept)
+    else this.outcomesByReason.set(reason, [kept])
+    return kept
+  }
+
+  evaluation(e: CompactEvaluation): ChunkEvaluation {
+    return { totalAmount: e.totalAmount, outcomes: e.outcomes.map((o) => this.outcome(o)) }
+  }
+}
 
 export type ChunkRowResult =
   | {
@@ -385,7 +402,7 @@ export const decideChunk = async (
     budgets.carry(earlier)
   }
   const results: ChunkRowResult[] = []
-  const reasons = new ChunkReasons()
+  const kept = new ChunkKept()
   const pipeline = new Pipeline()
   let writes: DecisionWrite[] = []
   // Unfunded outcomes wait in their budget's queue, in row order (stored after their decisions).
@@ -422,7 +439,7 @@ export const decideChunk = async (
         results.push({
           row: r.row,
           status: 'decided',
-          evaluation: kept(evaluation, reasons),
+          evaluation: kept.evaluation(evaluation),
           applicationId: null,
           decisionId: null,
         })
@@ -444,7 +461,7 @@ export const decideChunk = async (
       results.push({
         row: r.row,
         status: 'decided',
-        evaluation: kept(evaluation, reasons),
+        evaluation: kept.evaluation(evaluation),
         applicationId: application.id,
         decisionId,
       })

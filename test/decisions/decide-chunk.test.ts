@@ -14,9 +14,10 @@ import { setBudgetAmount } from '../../src/db/budget-repository.ts'
 import type { DatabaseHandle } from '../../src/db/database.ts'
 import { submitApplication } from '../../src/decisions/decide.ts'
 import { DEFAULT_STORE_ROWS, decideChunk } from '../../src/decisions/decide-chunk.ts'
+import { decideCompact } from '../../src/engine/decide.ts'
 import type { Application } from '../../src/engine/types.ts'
 import { testDatabase } from '../helpers/database.ts'
-import { deepProcessing, keysFor } from '../helpers/fixtures.ts'
+import { deepProcessing, example, keysFor } from '../helpers/fixtures.ts'
 
 /** Counts the statements (round trips) run through a Kysely instance. */
 class StatementCounter implements KyselyPlugin {
@@ -267,3 +268,49 @@ t.test(
     )
   },
 )
+
+t.test('a chunk keeps every outcome’s reasons as decided alone, one object where rows agree', async (t) => {
+  const { database, caller } = await prepared(t)
+  // No budget: nothing a row claims changes what another sees.
+  await sql`delete from ledger_subjects where ledger = 'budget'`.execute(database.db)
+  const moved = otherProject('reasons-b')
+  // Rows on subjects of their own: each as the engine decides it alone.
+  const rows: Application[] = [
+    otherProject('reasons-a'),
+    example('startup-tech-sme-tax-reward'),
+    platform('91530300MA6R4J6E84'),
+    { ...moved, project: { ...moved.project!, buildType: 'new-build', deepProcessing: false } },
+    otherProject('reasons-c'),
+  ]
+  const results = await database.db.transaction().execute((trx) =>
+    decideChunk(
+      trx,
+      caller,
+      rows.map((facts, i) => ({ row: i + 1, facts })),
+      false,
+    ),
+  )
+  const kept = results.map((r) => (r.status === 'decided' ? r.evaluation.outcomes : []))
+  for (const [i, facts] of rows.entries())
+    t.same(
+      kept[i],
+      decideCompact(facts).outcomes.map((o) => ({
+        measure: o.measure,
+        status: o.status,
+        amount: o.amount,
+        reasons: o.reasons.map((r) => ({ code: r.code, zh: r.message.zh, en: r.message.en })),
+      })),
+      `row ${i + 1}: measures, statuses, amounts, reasons and their texts as decided alone`,
+    )
+  t.ok(
+    kept[0]!.some((o, k) => o.amount === null && kept[3]![k]!.reasons[0]?.code !== o.reasons[0]?.code),
+    'rows 1 and 4 differ in some reason',
+  )
+  const shared = kept[0]!.filter((o, k) => o.amount === null && o.reasons.length <= 1 && kept[4]![k] === o)
+  t.equal(
+    shared.length,
+    kept[0]!.filter((o) => o.amount === null && o.reasons.length <= 1).length,
+    'rows 1 and 5 (the same facts but their project) share each outcome without an amount',
+  )
+  t.ok(shared.length > 0)
+})
