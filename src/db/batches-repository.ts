@@ -442,7 +442,7 @@ export const insertResults = async (
 ): Promise<void> => {
   if (rows.length === 0) return
   // Each reason object converted once: a chunk's rows share one object per distinct reason
-  // (decideChunk's ChunkReasons), so most are found by identity, without reading their texts.
+  // (decideChunk's ChunkKept), so most are found by identity, without reading their texts.
   const lean = new Map<RowReason, [string, number]>()
   const seen = new TextMap<true>()
   const distinct: { zh: string; en: string }[] = []

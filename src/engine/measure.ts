@@ -359,14 +359,16 @@ export const missingInputReason = (pointers: readonly string[]): Reason =>
     : { code: 'MISSING_INPUT', message: missingInputText(pointers), field: pointers[0] }
 
 const missingInputText = (pointers: readonly string[]): Text => {
-  const key = pointers.length === 1 ? pointers[0]! : pointers.join('\n')
-  const known = MISSING_INPUT_TEXTS.get(key)
+  // one pointer (most) by itself; several by their JSON: no two lists share a key
+  const [texts, key] =
+    pointers.length === 1 ? [ONE_MISSING_INPUT, pointers[0]!] : [MISSING_INPUTS, JSON.stringify(pointers)]
+  const known = texts.get(key)
   if (known) return known
   const text: Text = Object.freeze({
     zh: `缺少所需信息：${pointers.join('、')}`,
     en: `missing input: ${pointers.join(', ')}`,
   })
-  if (MISSING_INPUT_TEXTS.size < MISSING_INPUT_TEXTS_KEPT) MISSING_INPUT_TEXTS.set(key, text)
+  if (texts.size < MISSING_INPUT_TEXTS_KEPT) texts.set(key, text)
   return text
 }
 
@@ -377,5 +379,6 @@ const missingInputText = (pointers: readonly string[]): Text => {
  * stored reason texts) finds it by a string whose hash is already known. Bounded, since a stored
  * record's details are read back through here too.
  */
-const MISSING_INPUT_TEXTS = new Map<string, Text>()
+const ONE_MISSING_INPUT = new Map<string, Text>()
+const MISSING_INPUTS = new Map<string, Text>()
 const MISSING_INPUT_TEXTS_KEPT = 512
