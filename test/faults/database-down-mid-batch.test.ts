@@ -5,7 +5,7 @@
 // where it stopped: every row decided once.
 import t from 'tap'
 import { creditCodeCheckCharacter } from '../../src/engine/validate.ts'
-import { apiOnCluster } from './helpers/api-on-cluster.ts'
+import { apiOnCluster, QUICK_BATCH_RETRY } from './helpers/api-on-cluster.ts'
 
 const ROWS = 8_000
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -27,14 +27,7 @@ const csv = (rows: number): string => {
 t.test(
   'PostgreSQL stopped mid-batch: the API stays up, answers 503, and the batch resumes once',
   async (t) => {
-    const setup = await apiOnCluster(t, {
-      env: {
-        BATCH_WORKERS: '1',
-        // the job left active by the outage is retried soon after the database is back
-        BATCH_JOB_EXPIRE_SECONDS: '10',
-        BATCH_QUEUE_MAINTENANCE_SECONDS: '2',
-      },
-    })
+    const setup = await apiOnCluster(t, { env: QUICK_BATCH_RETRY })
     if (!setup) return
     const { db, cluster } = setup
     const api = await setup.start('api')

@@ -8,7 +8,7 @@
 // previewed once, each project at its §18 cap, nothing granted, no claim left.
 import t from 'tap'
 import { creditCodeCheckCharacter } from '../../src/engine/validate.ts'
-import { apiOnCluster } from './helpers/api-on-cluster.ts'
+import { apiOnCluster, QUICK_BATCH_RETRY } from './helpers/api-on-cluster.ts'
 
 const ROWS = 6_000
 const PROJECTS = 300
@@ -30,14 +30,7 @@ const csv = (): string => {
 }
 
 t.test('PostgreSQL crashed mid-dry-run: chunks lost with it are previewed again, once', async (t) => {
-  const setup = await apiOnCluster(t, {
-    settings: { wal_writer_delay: '10000ms' },
-    env: {
-      BATCH_WORKERS: '1',
-      BATCH_JOB_EXPIRE_SECONDS: '10',
-      BATCH_QUEUE_MAINTENANCE_SECONDS: '2',
-    },
-  })
+  const setup = await apiOnCluster(t, { settings: { wal_writer_delay: '10000ms' }, env: QUICK_BATCH_RETRY })
   if (!setup) return
   const { db, cluster } = setup
   const api = await setup.start('api')

@@ -27,6 +27,16 @@ export interface ApiOnCluster {
 }
 
 /**
+ * One batch worker in the API, whose job left active by an outage of PostgreSQL is retried soon
+ * after the database is back (the tests that stop or crash it mid-batch).
+ */
+export const QUICK_BATCH_RETRY: Readonly<Record<string, string>> = {
+  BATCH_WORKERS: '1',
+  BATCH_JOB_EXPIRE_SECONDS: '10',
+  BATCH_QUEUE_MAINTENANCE_SECONDS: '2',
+}
+
+/**
  * The cluster and what runs on it, or null when the server binaries are missing (postgresBinFor: a
  * failure in CI, a skip said elsewhere). `settings` are ALTER SYSTEM settings applied before the API
  * starts; `env` is added to each instance's environment; `through`, given the cluster's port, starts
